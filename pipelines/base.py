@@ -96,9 +96,9 @@ class Recognizer(Protocol):
     def status(self) -> EngineStatus: ...
 
     def new_stream(self, languages: Sequence[str], sample_rate: int) -> RecognizerStream:
-        """A stream restricted to ``languages`` (e.g. ``["ja", "vi"]``); an empty sequence means
-        "Japanese plus any installed language" (resident language "auto").
-        Raises ``ValueError`` for an unsupported sample rate."""
+        """A stream whose language identification is restricted to ``languages`` (e.g.
+        ``["ja", "vi"]``). For resident language "auto" the relay passes Japanese plus every supported
+        language. Raises ``ValueError`` for an unsupported sample rate (outside 8–48 kHz)."""
         ...
 
 

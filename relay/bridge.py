@@ -1,0 +1,48 @@
+"""The one bridge between the event loop and the synchronous engines.
+
+Every blocking model call goes through ``Bridge.run``: it runs in a worker thread (``asyncio.to_thread``)
+behind a semaphore per model key, so one slow model cannot starve the others and a model is never run by
+more threads than it was sized for. Generators (faster-whisper segments, piper sentences) are consumed
+inside the thread, never on the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_DONE = object()
+
+
+class Bridge:
+    def __init__(self, limits: dict[str, int] | None = None, default_limit: int = 2) -> None:
+        self._limits = dict(limits or {})
+        self._default_limit = default_limit
+        self._semaphores: dict[str, asyncio.Semaphore] = {}
+        self.busy_seconds: dict[str, float] = {}
+
+    def _semaphore(self, key: str) -> asyncio.Semaphore:
+        sem = self._semaphores.get(key)
+        if sem is None:
+            sem = asyncio.Semaphore(self._limits.get(key, self._default_limit))
+            self._semaphores[key] = sem
+        return sem
+
+    async def run(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn(*args, **kwargs)`` in a thread, at most ``limit(key)`` at a time."""
+        async with self._semaphore(key):
+            started = time.perf_counter()
+            try:
+                return await asyncio.to_thread(fn, *args, **kwargs)
+            finally:
+                self.busy_seconds[key] = self.busy_seconds.get(key, 0.0) + time.perf_counter() - started
+
+    async def next_item(self, key: str, iterator: Iterator[T]) -> T | None:
+        """Pull one item of a blocking iterator in a thread; ``None`` when it is exhausted."""
+        item = await self.run(key, next, iterator, _DONE)
+        return None if item is _DONE else item  # type: ignore[return-value]
