@@ -1,0 +1,57 @@
+"""Loads every engine that is installed, and says honestly why any other is missing.
+
+A missing model never stops the relay: its slot holds a ``MissingEngine`` whose status carries the
+reason, which ``/healthz``, ``madoguchi check`` and ``welcome`` report.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pipelines.base import Engines, MissingEngine
+
+log = logging.getLogger("madoguchi.engines")
+
+# engine slot → (module, loader function, config section, status name)
+_LOADERS = {
+    "recognizer": ("pipelines.asr", "load_recognizer", "asr"),
+    "translator": ("pipelines.mt", "load_translator", "mt"),
+    "synthesizer": ("pipelines.tts", "load_synthesizer", "tts"),
+}
+
+
+def load_engine(slot: str, configs: Mapping[str, Any], models_dir: Path) -> Any:
+    module_name, function, section = _LOADERS[slot]
+    try:
+        module = importlib.import_module(module_name)
+        loader = getattr(module, function)
+    except (ImportError, AttributeError) as exc:
+        return MissingEngine(section, f"engine not available in this installation ({exc})")
+    try:
+        return loader(configs[section], models_dir)
+    except Exception as exc:  # a missing or broken model: report it, keep serving the rest
+        reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+        log.warning("engine missing", extra={"engine": section, "reason": reason})
+        return MissingEngine(section, reason)
+
+
+def load_easy_japanese(configs: Mapping[str, Any]) -> Any:
+    try:
+        from easy_japanese.translator import EasyJapaneseTranslator
+
+        return EasyJapaneseTranslator(configs.get("easy_japanese"))
+    except Exception as exc:
+        return MissingEngine("easy_japanese", f"{type(exc).__name__}: {exc}")
+
+
+def load_engines(configs: Mapping[str, Any], models_dir: Path) -> Engines:
+    return Engines(
+        recognizer=load_engine("recognizer", configs, models_dir),
+        translator=load_engine("translator", configs, models_dir),
+        synthesizer=load_engine("synthesizer", configs, models_dir),
+        easy_japanese=load_easy_japanese(configs),
+    )

@@ -1,0 +1,181 @@
+"""The aiohttp application: ``create_app(settings, engines)``.
+
+Models and the store are opened in ``cleanup_ctx`` (and closed there, after the sockets); shutdown
+closes every websocket with 1001 so the tablets reconnect to the restarted relay and resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from pipelines.base import Engines
+from pipelines.loader import load_engines
+from relay.auth import Authenticator
+from relay.bridge import Bridge
+from relay.connection import Connection
+from relay.context import CONTEXT, RelayContext
+from relay.http_api import add_routes, api_error
+from relay.metrics import RelayMetrics
+from relay.privacy import mask_personal_numbers
+from relay.protocol import CloseCode, ErrorCode
+from relay.session import SessionHub
+from relay.settings import AppSettings
+from relay.store import Store
+from relay.turns import TurnPipeline
+
+log = logging.getLogger("madoguchi.app")
+
+WEB_CLIENT = Path(__file__).resolve().parent.parent / "web_client"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+       "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+PURGE_INTERVAL_S = 24 * 3600
+
+
+def create_app(settings: AppSettings, engines: Engines | None = None, *, store: Store | None = None) -> web.Application:
+    """The relay. ``engines`` None loads the installed models at start-up (in ``cleanup_ctx``)."""
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[security_headers])
+    app[SETTINGS_KEY] = settings
+    app[ENGINES_KEY] = engines
+    app[STORE_KEY] = store
+    app.cleanup_ctx.append(_relay_context)
+    app.on_shutdown.append(_close_websockets)
+    add_routes(app)
+    app.router.add_get("/ws", websocket)
+    if WEB_CLIENT.is_dir() and any(WEB_CLIENT.glob("*.html")):
+        app.router.add_static("/static", WEB_CLIENT, show_index=False)
+    return app
+
+
+SETTINGS_KEY = web.AppKey("settings", AppSettings)
+ENGINES_KEY = web.AppKey("engines", object)
+STORE_KEY = web.AppKey("store", object)
+
+
+def _bridge_limits(settings: AppSettings) -> dict[str, int]:
+    limits = {"asr": 2, "mt": 2, "tts": 2, "easy_japanese": 4}
+    for section, key in (("asr", "max_concurrent_decodes"), ("mt", "max_concurrent"), ("tts", "max_concurrent")):
+        config = settings.section(section)
+        value = getattr(config, key, None)
+        if isinstance(value, int) and value > 0:
+            limits[section] = value
+    return limits
+
+
+def _tts_rates(settings: AppSettings) -> dict[str, float]:
+    tts = settings.section("tts")
+    return {
+        "translation": float(getattr(tts, "rate_translation", 1.0)),
+        "phrasebook": float(getattr(tts, "rate_translation", 1.0)),
+        "operator": float(getattr(tts, "rate_translation", 1.0)),
+        "easy_japanese": float(getattr(tts, "rate_easy_japanese", 0.85)),
+    }
+
+
+async def _relay_context(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS_KEY]
+    store = app[STORE_KEY] or Store(settings.store.path)
+    await store.open()  # type: ignore[union-attr]
+    engines = app[ENGINES_KEY]
+    if engines is None:
+        engines = await asyncio.to_thread(load_engines, settings.sections, Path(settings.models.dir))
+    assert isinstance(engines, Engines) and isinstance(store, Store)
+    metrics = RelayMetrics()
+    bridge = Bridge(_bridge_limits(settings))
+    mask = mask_personal_numbers if settings.store.mask_personal_numbers else None
+    pipeline = TurnPipeline(engines, bridge, metrics, back_translation=settings.relay.back_translation,
+                            mask_numbers=mask is not None, tts_rates=_tts_rates(settings))
+    ctx = RelayContext(settings=settings, engines=engines, store=store,
+                       hub=SessionHub(store, settings.relay.resident_token_hours, mask=mask),
+                       auth=Authenticator(store), bridge=bridge, metrics=metrics, pipeline=pipeline)
+    app[CONTEXT] = ctx
+    for name, status in engines.statuses().items():
+        log.info("engine", extra={"engine": name, "ready": status.ready, "detail": status.detail})
+    escalation_cm = _escalation_service(ctx)
+    await escalation_cm.__aenter__()
+    purge = asyncio.create_task(_purge_periodically(ctx), name="purge")
+    try:
+        yield
+    finally:
+        purge.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purge
+        await escalation_cm.__aexit__(None, None, None)
+        await store.close()
+        log.info("store closed", extra={"path": settings.store.path})
+
+
+def _escalation_service(ctx: RelayContext) -> contextlib.AbstractAsyncContextManager[None]:
+    """The operator queue, when this build has it (relay.escalation)."""
+    try:
+        from relay.escalation import escalation_service
+    except ImportError:
+        return contextlib.nullcontext()
+    return escalation_service(ctx)
+
+
+async def _purge_periodically(ctx: RelayContext) -> None:
+    days = ctx.settings.store.retention_days
+    if days <= 0:
+        return
+    while True:
+        removed = await ctx.store.purge_older_than(days)
+        if removed:
+            log.info("retention purge", extra={"sessions_removed": removed, "retention_days": days})
+        await asyncio.sleep(PURGE_INTERVAL_S)
+
+
+async def _close_websockets(app: web.Application) -> None:
+    ctx = app.get(CONTEXT)
+    if ctx is None:
+        return
+    ctx.shutting_down = True
+    connections = list(ctx.connections)
+    for connection in connections:
+        connection.close(CloseCode.GOING_AWAY, "server shutting down")
+    if connections:
+        log.info("closing websockets", extra={"count": len(connections)})
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(ctx.settings.server.shutdown_timeout_s):
+                while ctx.connections:
+                    await asyncio.sleep(0.05)
+
+
+def origin_allowed(request: web.Request, allowed: list[str]) -> bool:
+    """Browsers always send Origin on a websocket; other clients (tests, tools) may omit it."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    if origin in allowed:
+        return True
+    return urlsplit(origin).netloc == request.host
+
+
+async def websocket(request: web.Request) -> web.StreamResponse:
+    ctx = request.app[CONTEXT]
+    if not origin_allowed(request, ctx.settings.server.allowed_origins):
+        raise api_error(403, ErrorCode.FORBIDDEN, "websocket origin not allowed")
+    if ctx.shutting_down:
+        raise api_error(503, "shutting_down", "the relay is shutting down")
+    limit = ctx.settings.relay.max_message_bytes
+    # aiohttp's own limit is a hard stop (close 1009); ours, below it, answers with an error instead
+    ws = web.WebSocketResponse(heartbeat=ctx.settings.relay.heartbeat_s, max_msg_size=limit * 4)
+    await ws.prepare(request)
+    await Connection(ws, ctx, request).run()
+    return ws
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    response = await handler(request)
+    if not response.prepared:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+    return response

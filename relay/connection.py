@@ -1,0 +1,262 @@
+"""One websocket connection: hello, then a reader, a writer and the turn worker in one TaskGroup.
+
+Errors come in three tiers. A client mistake raises ``ProtocolError``: the client gets ``error`` with a
+stable code and the connection stays (unless the mistake is fatal: authentication, protocol version,
+abuse). An engine failure is reported by the turn pipeline with an offer to escalate. Anything else is a
+bug: it is logged with its traceback and the socket is closed with 1011.
+
+Overflow policy of the outbound queue: a client that falls ``relay.outbound_queue`` messages behind is
+closed with 4431; nothing is lost because it reconnects with ``resume_after`` and is replayed from the
+store. Typed turns wait in a queue of ``MAX_PENDING_TURNS``; beyond that a ``text`` gets ``rate_limited``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from relay import handlers
+from relay.audio_input import AudioRateLimiter, check_frame
+from relay.auth import Principal
+from relay.context import RelayContext
+from relay.protocol import (
+    CLIENT_TYPES,
+    PROTOCOL_VERSION,
+    CloseCode,
+    ErrorCode,
+    Hello,
+    Message,
+    ProtocolError,
+    decode,
+    encode,
+    error_message,
+)
+from relay.session import Conversation
+from relay.streams import RecognitionStream
+
+log = logging.getLogger("madoguchi.connection")
+
+MAX_PENDING_TURNS = 16
+_CLOSE = object()
+
+
+class Connection:
+    def __init__(self, ws: web.WebSocketResponse, ctx: RelayContext, request: web.Request) -> None:
+        self.ws = ws
+        self.ctx = ctx
+        self.request = request
+        self.id = "c_" + secrets.token_hex(4)
+        self.role = "unknown"
+        self.principal: Principal | None = None
+        self.conversation: Conversation | None = None
+        self.outbound: asyncio.Queue[Any] = asyncio.Queue(ctx.settings.relay.outbound_queue)
+        self.turns: asyncio.Queue[Any] = asyncio.Queue(MAX_PENDING_TURNS)
+        self.audio: RecognitionStream | None = None
+        self.audio_speaker = "auto"
+        self.audio_limiter: AudioRateLimiter | None = None
+        self.audio_task: asyncio.Task[None] | None = None
+        self._tasks: asyncio.TaskGroup | None = None
+        self._closing: tuple[int, str] | None = None
+        self._errors: list[float] = []
+
+    # ------------------------------------------------------------ delivery (called by conversations)
+
+    def deliver(self, message: Message, text: str) -> None:
+        self._enqueue(text)
+
+    def deliver_binary(self, data: bytes) -> None:
+        self._enqueue(data)
+
+    def send(self, message: Message) -> None:
+        self._enqueue(encode(message))
+
+    def _enqueue(self, item: str | bytes) -> None:
+        if self._closing is not None:
+            return
+        try:
+            self.outbound.put_nowait(item)
+        except asyncio.QueueFull:
+            log.warning("slow consumer", extra={"session": self.session_id, "role": self.role})
+            self.close(CloseCode.SLOW_CONSUMER, "client too slow; reconnect with resume_after")
+
+    def close(self, code: int, reason: str) -> None:
+        """Close after what is already queued has been written."""
+        if self._closing is None:
+            self._closing = (code, reason)
+            with contextlib.suppress(asyncio.QueueFull):
+                self.outbound.put_nowait(_CLOSE)
+            if self.outbound.full():  # the writer is stuck behind a full queue: close now
+                asyncio.get_running_loop().create_task(self.ws.close(code=code, message=reason.encode()))
+
+    @property
+    def session_id(self) -> str | None:
+        return self.conversation.id if self.conversation else None
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def run(self) -> None:
+        self.ctx.connections.add(self)
+        try:
+            if not await self._hello():
+                return
+            self.ctx.metrics.connections.labels(self.role).inc()
+            try:
+                async with asyncio.TaskGroup() as tasks:
+                    self._tasks = tasks
+                    writer = tasks.create_task(self._writer(), name=f"writer-{self.id}")
+                    worker = tasks.create_task(self._turn_worker(), name=f"turns-{self.id}")
+                    await self._reader()
+                    await self._stop_audio()
+                    await self.turns.put(_CLOSE)
+                    await worker
+                    self.close(*(self._closing or (CloseCode.NORMAL, "bye")))
+                    await writer
+            finally:
+                self.ctx.metrics.connections.labels(self.role).dec()
+        except* Exception as group:
+            for exc in group.exceptions:
+                log.error("connection failed", exc_info=exc, extra={"session": self.session_id})
+            await self.ws.close(code=CloseCode.INTERNAL_ERROR, message=b"internal error")
+        finally:
+            await self._detach()
+            self.ctx.connections.discard(self)
+
+    async def _detach(self) -> None:
+        await self._stop_audio()
+        if self.conversation is not None:
+            self.conversation.detach(self)
+        if self.ctx.escalation is not None:
+            await self.ctx.escalation.disconnected(self)
+
+    async def _hello(self) -> bool:
+        try:
+            async with asyncio.timeout(self.ctx.settings.relay.hello_timeout_s):
+                raw = await self.ws.receive()
+        except TimeoutError:
+            await self._refuse(CloseCode.HELLO_TIMEOUT, ErrorCode.HELLO_REQUIRED, "no hello in time")
+            return False
+        if raw.type != WSMsgType.TEXT:
+            await self._refuse(CloseCode.BAD_HELLO, ErrorCode.HELLO_REQUIRED, "the first message must be hello")
+            return False
+        try:
+            message = decode(raw.data)
+            if not isinstance(message, Hello):
+                raise ProtocolError(ErrorCode.HELLO_REQUIRED, "the first message must be hello",
+                                    close_code=CloseCode.BAD_HELLO)
+            if message.protocol != PROTOCOL_VERSION:
+                raise ProtocolError(ErrorCode.UNSUPPORTED_PROTOCOL,
+                                    f"this relay speaks protocol {PROTOCOL_VERSION}",
+                                    close_code=CloseCode.PROTOCOL_VERSION)
+            welcome = await handlers.hello(self, message)
+        except ProtocolError as exc:
+            await self._refuse(exc.close_code or CloseCode.BAD_HELLO, exc.code, exc.message)
+            return False
+        self.send(welcome)
+        if self.conversation is not None:
+            await self.conversation.attach(self, message.resume_after)
+        log.info("connected", extra={"session": self.session_id, "role": self.role,
+                                     "resume_after": message.resume_after})
+        return True
+
+    async def _refuse(self, close_code: int, code: str, text: str) -> None:
+        self.ctx.metrics.errors.labels(code).inc()
+        log.info("refused", extra={"code": code, "close_code": close_code, "peer": self.request.remote})
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await self.ws.send_str(encode(error_message(ProtocolError(code, text, close_code=close_code))))
+        await self.ws.close(code=close_code, message=text.encode()[:120])
+
+    # ------------------------------------------------------------ reading
+
+    async def _reader(self) -> None:
+        limit = self.ctx.settings.relay.max_message_bytes
+        async for raw in self.ws:
+            if raw.type == WSMsgType.TEXT:
+                await self._guard(self._on_text, raw.data, limit)
+            elif raw.type == WSMsgType.BINARY:
+                await self._guard(self._on_binary, raw.data, limit)
+            if self._closing is not None:
+                break
+
+    async def _guard(self, handler: Any, data: Any, limit: int) -> None:
+        try:
+            if len(data) > limit:
+                raise ProtocolError(ErrorCode.MESSAGE_TOO_LARGE, f"messages are limited to {limit} bytes")
+            await handler(data)
+        except ProtocolError as exc:
+            self.report(exc)
+
+    def report(self, exc: ProtocolError, ref: str | None = None) -> None:
+        self.ctx.metrics.errors.labels(exc.code).inc()
+        self.send(error_message(exc, ref))
+        if exc.close_code is not None:
+            self.close(exc.close_code, exc.message)
+            return
+        now = time.monotonic()
+        self._errors = [t for t in self._errors if now - t < 60] + [now]
+        if len(self._errors) > self.ctx.settings.relay.error_limit:
+            self.close(CloseCode.ABUSE, "too many errors")
+
+    async def _on_text(self, data: str) -> None:
+        message = decode(data)
+        self.ctx.metrics.messages_in.labels(message.TYPE if message.TYPE in CLIENT_TYPES else "other").inc()
+        try:
+            await handlers.dispatch(self, message)
+        except ProtocolError as exc:
+            self.report(exc, message.TYPE)
+
+    async def _on_binary(self, data: bytes) -> None:
+        if self.audio is None or self.audio_limiter is None:
+            raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "send audio.start before audio frames")
+        check_frame(data)
+        self.audio_limiter.admit(len(data))
+        self.audio.push(data)
+
+    # ------------------------------------------------------------ audio and turns
+
+    def start_audio(self, stream: RecognitionStream, speaker: str, limiter: AudioRateLimiter) -> None:
+        assert self._tasks is not None
+        self.audio, self.audio_speaker, self.audio_limiter = stream, speaker, limiter
+        self.audio_task = self._tasks.create_task(handlers.consume_recognition(self, stream, speaker))
+
+    async def _stop_audio(self) -> None:
+        """audio.stop: the current utterance is finished, its final transcript still comes."""
+        stream, task = self.audio, self.audio_task
+        self.audio = self.audio_limiter = None
+        self.audio_task = None
+        if stream is not None:
+            stream.end_input()
+        if task is not None:
+            await task
+
+    async def stop_audio(self) -> None:
+        await self._stop_audio()
+
+    def queue_turn(self, job: Any) -> None:
+        try:
+            self.turns.put_nowait(job)
+        except asyncio.QueueFull:
+            raise ProtocolError("rate_limited", "too many turns waiting; slow down") from None
+
+    async def _turn_worker(self) -> None:
+        while (job := await self.turns.get()) is not _CLOSE:
+            await job()
+
+    # ------------------------------------------------------------ writing
+
+    async def _writer(self) -> None:
+        try:
+            while (item := await self.outbound.get()) is not _CLOSE:
+                if isinstance(item, bytes):
+                    await self.ws.send_bytes(item)
+                else:
+                    await self.ws.send_str(item)
+        except (ConnectionError, RuntimeError):
+            pass  # the peer went away; the reader ends on its own
+        code, reason = self._closing or (CloseCode.NORMAL, "")
+        await self.ws.close(code=code, message=reason.encode()[:120])

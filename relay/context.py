@@ -1,0 +1,41 @@
+"""The relay's shared state, held by the aiohttp application under one typed key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from pipelines.base import Engines
+from relay.auth import Authenticator
+from relay.bridge import Bridge
+from relay.metrics import RelayMetrics
+from relay.session import SessionHub
+from relay.settings import AppSettings
+from relay.store import Store
+from relay.turns import TurnPipeline
+
+if TYPE_CHECKING:
+    from relay.connection import Connection
+
+
+@dataclass
+class RelayContext:
+    settings: AppSettings
+    engines: Engines
+    store: Store
+    hub: SessionHub
+    auth: Authenticator
+    bridge: Bridge
+    metrics: RelayMetrics
+    pipeline: TurnPipeline
+    connections: set[Connection] = field(default_factory=set)
+    escalation: Any = None  # relay.escalation.EscalationService once the queue is wired
+    shutting_down: bool = False
+
+    def supported_languages(self) -> list[str]:
+        return list(self.settings.relay.languages)
+
+
+CONTEXT = web.AppKey("madoguchi", RelayContext)

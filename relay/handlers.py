@@ -1,0 +1,331 @@
+"""What the relay does with each client message, and who may send it.
+
+``PERMISSIONS`` is the single table of which role may send which message type; ``dispatch`` checks it
+before any handler runs, so a handler never has to ask who is calling.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import TYPE_CHECKING, Any
+
+from pipelines.base import EngineError, EngineUnavailable
+from relay.audio_input import AudioRateLimiter, check_audio_start
+from relay.protocol import (
+    Accept,
+    AudioStart,
+    AudioStop,
+    Bye,
+    CloseCode,
+    Decline,
+    ErrorCode,
+    Escalate,
+    EscalationCancel,
+    Hello,
+    Message,
+    OperatorState,
+    Partial,
+    ProtocolError,
+    Release,
+    Settings,
+    Text,
+    Transfer,
+    Welcome,
+)
+from relay.session import Conversation
+from relay.streams import RecognitionStream
+from relay.turns import Utterance, new_utterance_id
+
+if TYPE_CHECKING:
+    from relay.connection import Connection
+
+log = logging.getLogger("madoguchi.handlers")
+
+ALL_ROLES = frozenset({"counter", "resident", "operator"})
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "hello": ALL_ROLES,
+    "audio.start": ALL_ROLES,
+    "audio.stop": ALL_ROLES,
+    "text": ALL_ROLES,
+    "settings": frozenset({"counter"}),
+    "escalate": frozenset({"counter", "resident"}),
+    "escalation.cancel": frozenset({"counter"}),
+    "accept": frozenset({"operator"}),
+    "decline": frozenset({"operator"}),
+    "release": frozenset({"operator"}),
+    "transfer": frozenset({"operator"}),
+    "operator.state": frozenset({"operator"}),
+    "bye": ALL_ROLES,
+}
+# which staff roles may open a websocket in which role
+HELLO_ROLES = {"counter": {"clerk", "admin"}, "operator": {"operator"}, "resident": {"resident"}}
+AUDIO_SECONDS_PER_DECODE = 0.25
+
+
+# ------------------------------------------------------------------ hello
+
+
+async def hello(conn: Connection, message: Hello) -> Welcome:
+    ctx = conn.ctx
+    principal = await ctx.auth.authenticate(message.token)
+    if principal is None:
+        raise ProtocolError(ErrorCode.UNAUTHORIZED, "invalid or expired token", close_code=CloseCode.UNAUTHORIZED)
+    if principal.role not in HELLO_ROLES[message.role]:
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"a {principal.role} token cannot connect as {message.role}",
+                            close_code=CloseCode.FORBIDDEN)
+    conn.principal, conn.role = principal, message.role
+    session_id = message.session_id
+    if message.role == "resident":
+        if session_id not in (None, principal.session_id):
+            raise ProtocolError(ErrorCode.FORBIDDEN, "this token belongs to another session",
+                                close_code=CloseCode.FORBIDDEN)
+        session_id = principal.session_id
+    if message.role == "counter" and not session_id:
+        raise ProtocolError(ErrorCode.MISSING_FIELD, "hello: a counter must give session_id",
+                            close_code=CloseCode.BAD_HELLO)
+    if session_id:
+        conn.conversation = await _open_conversation(conn, session_id)
+    elif message.role == "operator" and ctx.escalation is None:
+        pass  # an operator console without a queue sees nothing until one is configured
+    await ctx.store.audit(principal.actor, "login", role=message.role, session=session_id,
+                          peer=conn.request.remote)
+    if message.role == "operator" and ctx.escalation is not None:
+        await ctx.escalation.operator_connected(conn)
+    conversation = conn.conversation
+    return Welcome(
+        protocol=1, role=message.role, session_id=session_id,
+        last_seq=conversation.last_seq if conversation else 0,
+        session=conversation.public() if conversation else None,
+        engines={name: {"ready": s.ready, "detail": s.detail, "languages": list(s.languages)}
+                 for name, s in ctx.engines.statuses().items()},
+        limits={"max_message_bytes": ctx.settings.relay.max_message_bytes,
+                "sample_rates": [8000, 48000], "max_audio_rate": ctx.settings.relay.max_audio_rate,
+                "max_text_chars": ctx.settings.relay.max_text_chars},
+    )
+
+
+async def _open_conversation(conn: Connection, session_id: str) -> Conversation:
+    conversation = await conn.ctx.hub.get(session_id)
+    if conversation is None:
+        raise ProtocolError(ErrorCode.SESSION_NOT_FOUND, "no such session", close_code=CloseCode.SESSION_NOT_FOUND)
+    if not conversation.is_open:
+        raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed", close_code=CloseCode.SESSION_CLOSED)
+    if conn.role == "operator" and conn.ctx.escalation is not None:
+        conn.ctx.escalation.check_operator_may_join(conn, conversation)
+    elif conn.role == "operator":
+        raise ProtocolError(ErrorCode.FORBIDDEN, "operators join sessions through accept",
+                            close_code=CloseCode.FORBIDDEN)
+    if len(conversation.participants) >= conn.ctx.settings.relay.max_connections_per_session:
+        raise ProtocolError(ErrorCode.TOO_MANY_SESSIONS, "too many connections to this session",
+                            close_code=CloseCode.TOO_MANY_SESSIONS)
+    return conversation
+
+
+# ------------------------------------------------------------------ dispatch
+
+
+async def dispatch(conn: Connection, message: Message) -> None:
+    if message.TYPE == "hello":
+        raise ProtocolError(ErrorCode.ALREADY_HELLO, "hello was already received")
+    if conn.role not in PERMISSIONS.get(message.TYPE, frozenset()):
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not send {message.TYPE}")
+    handler = _HANDLERS[type(message)]
+    await handler(conn, message)
+
+
+def _conversation(conn: Connection) -> Conversation:
+    conversation = conn.conversation
+    if conversation is None:
+        raise ProtocolError(ErrorCode.INVALID_STATE, "not in a session")
+    if not conversation.is_open:
+        raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed")
+    return conversation
+
+
+def _check_lang(conn: Connection, lang: str, allow_auto: bool = False) -> None:
+    if lang == "ja" or lang in conn.ctx.supported_languages() or (allow_auto and lang == "auto"):
+        return
+    raise ProtocolError(ErrorCode.UNSUPPORTED_LANGUAGE, f"language {lang!r} is not offered here")
+
+
+async def on_text(conn: Connection, message: Text) -> None:
+    text = message.text.strip()
+    if not text:
+        raise ProtocolError(ErrorCode.EMPTY_TEXT, "text is empty")
+    if len(text) > conn.ctx.settings.relay.max_text_chars:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, "text is too long")
+    conversation = _conversation(conn)
+    if message.lang is not None:
+        _check_lang(conn, message.lang)
+    if conn.role == "operator":
+        await _escalation(conn).operator_text(conn, conversation, message)
+        return
+    speaker = _typed_speaker(conn, message, conversation)
+    if message.speaker == "operator" or (conn.role == "resident" and speaker != "resident"):
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {message.speaker}")
+    lang = message.lang or ("ja" if speaker == "clerk" else conversation.resident_lang)
+    if lang == "auto":
+        raise ProtocolError(ErrorCode.MISSING_FIELD, "text: give lang while the resident language is auto")
+    utterance = Utterance(speaker=speaker, lang=lang, text=text, confidence=1.0, source="text")
+    conn.queue_turn(functools.partial(run_turn, conn, conversation, utterance))
+
+
+def _typed_speaker(conn: Connection, message: Text, conversation: Conversation) -> str:
+    if conn.role == "resident":
+        return "resident" if message.speaker in ("auto", "resident") else message.speaker
+    if message.speaker != "auto":
+        return message.speaker
+    return "clerk" if (message.lang or "ja") == "ja" else "resident"
+
+
+async def run_turn(conn: Connection, conversation: Conversation, utterance: Utterance) -> None:
+    ctx = conn.ctx
+    if not conversation.is_open:
+        return
+    if (utterance.speaker == "resident" and conversation.resident_lang == "auto" and utterance.lang != "ja"
+            and utterance.lang in ctx.supported_languages()):
+        await conversation.update(reason="detected", resident_lang=utterance.lang)
+    await ctx.pipeline.run(conversation, utterance)
+
+
+async def on_settings(conn: Connection, message: Settings) -> None:
+    conversation = _conversation(conn)
+    values: dict[str, Any] = {}
+    if message.resident_lang is not None:
+        _check_lang(conn, message.resident_lang, allow_auto=True)
+        values["resident_lang"] = message.resident_lang
+    if message.mode is not None:
+        values["mode"] = message.mode
+    if message.tts is not None:
+        values["tts"] = message.tts
+    if not values:
+        raise ProtocolError(ErrorCode.MISSING_FIELD, "settings: give resident_lang, mode or tts")
+    assert conn.principal is not None
+    await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=conversation.id, **values)
+    await conversation.update(reason="settings", **values)
+
+
+# ------------------------------------------------------------------ audio
+
+
+async def on_audio_start(conn: Connection, message: AudioStart) -> None:
+    conversation = _conversation(conn)
+    if conn.audio is not None:
+        raise ProtocolError(ErrorCode.AUDIO_ALREADY_STARTED, "audio.stop the current stream first")
+    check_audio_start(message)
+    if conn.role == "operator":
+        await _escalation(conn).operator_audio_start(conn, conversation, message)
+        return
+    speaker = "resident" if conn.role == "resident" else message.speaker
+    if speaker not in ("auto", "clerk", "resident"):
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {speaker}")
+    ctx = conn.ctx
+    try:
+        sync_stream = ctx.engines.recognizer.new_stream(_asr_languages(conn, conversation, speaker),
+                                                        message.sample_rate)
+    except EngineUnavailable as exc:
+        raise ProtocolError(ErrorCode.ENGINE_UNAVAILABLE, f"speech recognition unavailable: {exc.reason}") from None
+    except ValueError as exc:
+        raise ProtocolError(ErrorCode.UNSUPPORTED_SAMPLE_RATE, str(exc)) from None
+    stream = RecognitionStream(ctx.bridge, sync_stream,
+                               bytes_per_process=int(message.sample_rate * 2 * AUDIO_SECONDS_PER_DECODE))
+    limiter = AudioRateLimiter(message.sample_rate, ctx.settings.relay.max_audio_rate,
+                               ctx.settings.relay.audio_rate_window_s)
+    conn.start_audio(stream, speaker, limiter)
+
+
+def _asr_languages(conn: Connection, conversation: Conversation, speaker: str) -> list[str]:
+    lang = conversation.resident_lang
+    if speaker == "clerk" or lang == "ja":
+        return ["ja"]
+    if lang == "auto":
+        return ["ja", *conn.ctx.supported_languages()]
+    return [lang] if speaker == "resident" else ["ja", lang]
+
+
+async def on_audio_stop(conn: Connection, message: AudioStop) -> None:
+    if conn.audio is None:
+        if conn.role == "operator" and conn.ctx.escalation is not None:
+            await conn.ctx.escalation.operator_audio_stop(conn)
+            return
+        raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
+    await conn.stop_audio()
+
+
+def resolve_speaker(requested: str, lang: str, conversation: Conversation) -> str:
+    if requested != "auto":
+        return requested
+    if conversation.resident_lang == "ja":
+        return "clerk"  # both sides speak Japanese: the counter tablet's mic is the clerk's
+    return "clerk" if lang == "ja" else "resident"
+
+
+async def consume_recognition(conn: Connection, stream: RecognitionStream, requested: str) -> None:
+    """Partials go out as they come; each final becomes a turn, in order."""
+    conversation = conn.conversation
+    assert conversation is not None
+    utterance_id = new_utterance_id()
+    try:
+        async for event in stream:
+            speaker = resolve_speaker(requested, event.lang, conversation)
+            if event.kind == "partial":
+                conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
+                                                    lang=event.lang, text=event.text))
+                continue
+            if event.text.strip():
+                utterance = Utterance(speaker=speaker, lang=event.lang, text=event.text.strip(),
+                                      confidence=event.confidence, source="speech", utterance_id=utterance_id,
+                                      asr_details=dict(event.details), timings=dict(event.timings))
+                for stage, ms in event.timings.items():
+                    conn.ctx.metrics.observe_stage("asr_" + stage.removesuffix("_ms"), ms)
+                await conn.turns.put(functools.partial(run_turn, conn, conversation, utterance))
+            utterance_id = new_utterance_id()
+    except EngineError as exc:
+        log.warning("recognition failed", extra={"session": conversation.id, "error": str(exc)})
+        conn.report(ProtocolError(ErrorCode.ENGINE_FAILED, f"speech recognition failed: {exc}"), "audio")
+        if conn.ctx.pipeline.on_trouble is not None:
+            await conn.ctx.pipeline.on_trouble(conversation, "engine_failed", {"stage": "asr"})
+    finally:
+        await stream.aclose()
+
+
+# ------------------------------------------------------------------ escalation and operators
+
+
+def _escalation(conn: Connection) -> Any:
+    if conn.ctx.escalation is None:
+        raise ProtocolError(ErrorCode.INVALID_STATE, "no operator queue is configured on this relay")
+    return conn.ctx.escalation
+
+
+async def on_escalate(conn: Connection, message: Escalate) -> None:
+    await _escalation(conn).request(conn, _conversation(conn), message)
+
+
+async def on_escalation_cancel(conn: Connection, message: EscalationCancel) -> None:
+    await _escalation(conn).cancel(conn, _conversation(conn))
+
+
+async def on_operator_message(conn: Connection, message: Message) -> None:
+    await _escalation(conn).operator_message(conn, message)
+
+
+async def on_bye(conn: Connection, message: Bye) -> None:
+    conn.close(CloseCode.NORMAL, "bye")
+
+
+_HANDLERS: dict[type[Message], Any] = {
+    Text: on_text,
+    Settings: on_settings,
+    AudioStart: on_audio_start,
+    AudioStop: on_audio_stop,
+    Escalate: on_escalate,
+    EscalationCancel: on_escalation_cancel,
+    Accept: on_operator_message,
+    Decline: on_operator_message,
+    Release: on_operator_message,
+    Transfer: on_operator_message,
+    OperatorState: on_operator_message,
+    Bye: on_bye,
+}

@@ -1,0 +1,256 @@
+"""HTTP endpoints of protocol v1 (docs/protocol.md). Every call is checked against the caller's role."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+
+from relay.auth import Principal
+from relay.context import CONTEXT, RelayContext
+from relay.protocol import ErrorCode
+
+STAFF = frozenset({"clerk", "operator", "admin"})
+ANYONE = STAFF | {"resident"}
+
+
+def api_error(status: int, code: str, message: str) -> web.HTTPException:
+    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
+    cls = {400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 404: web.HTTPNotFound,
+           409: web.HTTPConflict, 429: web.HTTPTooManyRequests, 503: web.HTTPServiceUnavailable}[status]
+    return cls(text=body, content_type="application/json")
+
+
+async def require(request: web.Request, roles: frozenset[str]) -> Principal:
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.lower().startswith("bearer ") else None
+    principal = await request.app[CONTEXT].auth.authenticate(token)
+    if principal is None:
+        raise api_error(401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required")
+    if principal.role not in roles:
+        raise api_error(403, ErrorCode.FORBIDDEN, f"a {principal.role} may not do this")
+    return principal
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (ValueError, UnicodeDecodeError):
+        raise api_error(400, ErrorCode.INVALID_JSON, "the body must be a JSON object") from None
+    if not isinstance(body, dict):
+        raise api_error(400, ErrorCode.NOT_AN_OBJECT, "the body must be a JSON object")
+    return body
+
+
+# ------------------------------------------------------------------ health and metrics
+
+
+async def healthz(request: web.Request) -> web.Response:
+    ctx = request.app[CONTEXT]
+    statuses = ctx.engines.statuses()
+    engines = {name: {"state": "ready" if s.ready else "missing", "detail": s.detail, "models": list(s.models),
+                      "languages": list(s.languages)} for name, s in statuses.items()}
+    ok = all(s.ready for s in statuses.values())
+    body = {"status": "ok" if ok else "degraded", "engines": engines, "store": "ok",
+            "sessions_open": len(ctx.hub), "connections": len(ctx.connections),
+            "queue": ctx.escalation.backend_name if ctx.escalation is not None else "none"}
+    return web.json_response(body)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    ctx = request.app[CONTEXT]
+    ctx.metrics.sessions_open.set(len(ctx.hub))
+    for name, status in ctx.engines.statuses().items():
+        ctx.metrics.engine_ready.labels(name).set(1 if status.ready else 0)
+    if ctx.escalation is not None:
+        await ctx.escalation.refresh_metrics()
+    return web.Response(body=ctx.metrics.render(), content_type="text/plain", charset="utf-8",
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+
+# ------------------------------------------------------------------ sessions
+
+
+async def create_session(request: web.Request) -> web.Response:
+    principal = await require(request, frozenset({"clerk", "admin"}))
+    ctx = request.app[CONTEXT]
+    body = await _json_body(request)
+    counter = body.get("counter")
+    if not isinstance(counter, str) or not counter.strip() or len(counter) > 64:
+        raise api_error(400, ErrorCode.INVALID_FIELD, "counter must be a name of 1–64 characters")
+    resident_lang = body.get("resident_lang", "auto")
+    if resident_lang not in (*ctx.supported_languages(), "ja", "auto"):
+        raise api_error(400, ErrorCode.UNSUPPORTED_LANGUAGE, f"language {resident_lang!r} is not offered here")
+    mode = body.get("mode", ctx.settings.relay.default_mode)
+    if mode not in ("translation", "easy_japanese"):
+        raise api_error(400, ErrorCode.INVALID_FIELD, "mode must be translation or easy_japanese")
+    tts = body.get("tts", ctx.settings.relay.tts_default)
+    if not isinstance(tts, bool):
+        raise api_error(400, ErrorCode.INVALID_FIELD, "tts must be true or false")
+    if len(ctx.hub) >= ctx.settings.relay.max_sessions:
+        raise api_error(429, ErrorCode.TOO_MANY_SESSIONS, "the relay has as many open sessions as it allows")
+    conversation, token = await ctx.hub.create(counter.strip(), resident_lang, mode, tts, principal.actor)
+    ctx.metrics.sessions_created.labels(mode).inc()
+    await ctx.store.audit(principal.actor, "session.create", session=conversation.id, counter=counter)
+    return web.json_response({
+        "session_id": conversation.id,
+        "resident_token": token,
+        "resident_url": _resident_url(request, ctx, conversation.id, token),
+        "session": conversation.public(),
+    }, status=201)
+
+
+def _resident_url(request: web.Request, ctx: RelayContext, session_id: str, token: str) -> str:
+    base = ctx.settings.server.public_url.rstrip("/") or f"{request.scheme}://{request.host}"
+    # the token travels in the fragment, which browsers never send to a server or put in logs
+    return f"{base}/resident#session={session_id}&token={token}"
+
+
+async def _session_for(request: web.Request, principal: Principal) -> Any:
+    ctx = request.app[CONTEXT]
+    session_id = request.match_info["session_id"]
+    if principal.role == "resident" and principal.session_id != session_id:
+        raise api_error(403, ErrorCode.FORBIDDEN, "this token belongs to another session")
+    record = await ctx.store.get_session(session_id)
+    if record is None:
+        raise api_error(404, ErrorCode.SESSION_NOT_FOUND, "no such session")
+    return record
+
+
+async def get_session(request: web.Request) -> web.Response:
+    principal = await require(request, ANYONE)
+    record = await _session_for(request, principal)
+    conversation = await request.app[CONTEXT].hub.get(record.id)
+    return web.json_response(conversation.public() if conversation else record.public())
+
+
+async def close_session(request: web.Request) -> web.Response:
+    principal = await require(request, frozenset({"clerk", "admin"}))
+    ctx = request.app[CONTEXT]
+    record = await _session_for(request, principal)
+    conversation = await ctx.hub.get(record.id)
+    if conversation is None or not conversation.is_open:
+        raise api_error(409, ErrorCode.SESSION_CLOSED, "the session is already closed")
+    if ctx.escalation is not None:
+        await ctx.escalation.session_closing(conversation)
+    await conversation.close("closed by " + principal.role)
+    await ctx.store.audit(principal.actor, "session.close", session=record.id)
+    for connection in list(conversation.participants):
+        connection.close(1000, "session closed")
+    ctx.hub.forget(record.id)
+    return web.json_response(conversation.public())
+
+
+async def transcript(request: web.Request) -> web.Response:
+    principal = await require(request, ANYONE)
+    record = await _session_for(request, principal)
+    fmt = request.query.get("format", "json")
+    rows = await request.app[CONTEXT].store.transcript(record.id)
+    if principal.role == "resident":
+        rows = [_resident_view(row, record.resident_lang) for row in rows]
+    if fmt == "json":
+        return web.json_response({"session": record.public(), "utterances": rows},
+                                 dumps=lambda o: json.dumps(o, ensure_ascii=False))
+    if fmt == "txt":
+        return web.Response(text=_as_text(record, rows), content_type="text/plain", charset="utf-8")
+    if fmt == "csv":
+        return web.Response(text=_as_csv(rows), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{record.id}.csv"'})
+    raise api_error(400, ErrorCode.INVALID_FIELD, "format must be json, txt or csv")
+
+
+def _resident_view(row: dict[str, Any], resident_lang: str) -> dict[str, Any]:
+    row = dict(row)
+    row["translations"] = [t for t in row["translations"] if t["kind"] != "back_translation"]
+    row.pop("asr", None)
+    return row
+
+
+def _as_text(record: Any, rows: list[dict[str, Any]]) -> str:
+    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(record.created_at))
+    lines = [f"Madoguchi session {record.id} — counter {record.counter} — {started}", ""]
+    for row in rows:
+        stamp = time.strftime("%H:%M:%S", time.localtime(row["created_at"]))
+        lines.append(f"[{stamp}] {row['speaker']} ({row['lang']}): {row['text']}")
+        for t in row["translations"]:
+            mark = " (replaced)" if t["replaced"] else ""
+            lines.append(f"    → {t['kind']} ({t['lang']}){mark}: {t['text']}")
+    return "\n".join(lines) + "\n"
+
+
+def _as_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["utterance_id", "time", "speaker", "lang", "text", "confidence", "kind", "target_lang",
+                     "translation", "translation_confidence", "replaced"])
+    for row in rows:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(row["created_at"]))
+        base = [row["utterance_id"], stamp, row["speaker"], row["lang"], row["text"], row["confidence"]]
+        if not row["translations"]:
+            writer.writerow([*base, "", "", "", "", ""])
+        for t in row["translations"]:
+            writer.writerow([*base, t["kind"], t["lang"], t["text"], t["confidence"], int(t["replaced"])])
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ languages, queue, stats
+
+
+async def languages(request: web.Request) -> web.Response:
+    await require(request, ANYONE)
+    from relay.language_report import language_report
+
+    return web.json_response({"languages": await language_report(request.app[CONTEXT])},
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+async def queue(request: web.Request) -> web.Response:
+    await require(request, frozenset({"operator", "admin"}))
+    ctx = request.app[CONTEXT]
+    entries = await ctx.escalation.queue_snapshot() if ctx.escalation is not None else []
+    return web.json_response({"entries": entries})
+
+
+async def stats(request: web.Request) -> web.Response:
+    await require(request, frozenset({"operator", "admin"}))
+    ctx = request.app[CONTEXT]
+    since = float(request.query.get("since", time.time() - 86400))
+    body = await ctx.store.stats(since)
+    body["sessions_open"] = len(ctx.hub)
+    if ctx.escalation is not None:
+        body["service"] = await ctx.escalation.service_stats()
+    return web.json_response(body)
+
+
+async def easy_japanese_check(request: web.Request) -> web.Response:
+    await require(request, STAFF)
+    body = await _json_body(request)
+    text = body.get("text")
+    if not isinstance(text, str):
+        raise api_error(400, ErrorCode.MISSING_FIELD, "text (string) is required")
+    if len(text) > 20000:
+        raise api_error(400, ErrorCode.INVALID_FIELD, "text is limited to 20,000 characters")
+    try:
+        import easy_japanese
+    except ImportError as exc:
+        raise api_error(503, ErrorCode.ENGINE_UNAVAILABLE, f"easy_japanese is not installed: {exc}") from None
+    ctx = request.app[CONTEXT]
+    report = await ctx.bridge.run("easy_japanese", easy_japanese.check, text)
+    return web.json_response(report.to_dict(), dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_post("/api/sessions", create_session)
+    app.router.add_get("/api/sessions/{session_id}", get_session)
+    app.router.add_post("/api/sessions/{session_id}/close", close_session)
+    app.router.add_get("/api/sessions/{session_id}/transcript", transcript)
+    app.router.add_get("/api/languages", languages)
+    app.router.add_get("/api/queue", queue)
+    app.router.add_get("/api/stats", stats)
+    app.router.add_post("/api/easy-japanese/check", easy_japanese_check)

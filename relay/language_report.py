@@ -1,0 +1,44 @@
+"""``GET /api/languages``: per offered language, what is installed for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipelines.languages import KNOWN_LANGUAGES
+from relay.context import RelayContext
+
+
+def _mt_coverage(ctx: RelayContext, codes: list[str]) -> dict[str, dict[str, Any]]:
+    try:
+        from pipelines.mt import language_coverage
+    except ImportError:
+        language_coverage = None
+    if language_coverage is not None and ctx.engines.translator.status().ready:
+        try:
+            return dict(language_coverage(ctx.engines.translator, codes))
+        except Exception:  # coverage is informational: never fail the endpoint on it
+            pass
+    translator = ctx.engines.translator
+    return {c: {"mt_from_ja": translator.supports("ja", c), "mt_to_ja": translator.supports(c, "ja"),
+                "phrasebook": 0.0} for c in codes}
+
+
+async def language_report(ctx: RelayContext) -> list[dict[str, Any]]:
+    codes = ctx.supported_languages()
+    asr = ctx.engines.recognizer.status()
+    coverage = await ctx.bridge.run("mt", _mt_coverage, ctx, codes)
+    report = []
+    for code in ["ja", *codes]:
+        lang = KNOWN_LANGUAGES.get(code)
+        mt = coverage.get(code, {})
+        report.append({
+            "code": code,
+            "name": lang.native_name if lang else code,
+            "english_name": lang.english_name if lang else code,
+            "asr": asr.ready and (not asr.languages or code in asr.languages),
+            "mt_from_ja": code == "ja" or bool(mt.get("mt_from_ja")),
+            "mt_to_ja": code == "ja" or bool(mt.get("mt_to_ja")),
+            "tts": ctx.engines.synthesizer.has_voice(code),
+            "phrasebook": mt.get("phrasebook", 0.0),
+        })
+    return report

@@ -1,0 +1,37 @@
+"""Prometheus metrics of one relay (its own registry, so tests can run many apps in one process)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
+
+
+class RelayMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.sessions_open = Gauge("madoguchi_sessions_open", "Open sessions on this node", registry=r)
+        self.sessions_created = Counter("madoguchi_sessions_created_total", "Sessions created", ["mode"], registry=r)
+        self.connections = Gauge("madoguchi_ws_connections", "Open websocket connections", ["role"], registry=r)
+        self.messages_in = Counter("madoguchi_ws_messages_total", "Client messages received", ["type"], registry=r)
+        self.utterances = Counter(
+            "madoguchi_utterances_total", "Final utterances", ["speaker", "source"], registry=r
+        )
+        self.stage_latency = Histogram(
+            "madoguchi_stage_latency_seconds", "Time spent per pipeline stage", ["stage"],
+            buckets=LATENCY_BUCKETS, registry=r,
+        )
+        self.errors = Counter("madoguchi_errors_total", "Errors sent to clients, by code", ["code"], registry=r)
+        self.confidence = Histogram(
+            "madoguchi_utterance_confidence", "Utterance confidence", ["stage"],
+            buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), registry=r,
+        )
+        self.engine_ready = Gauge("madoguchi_engine_ready", "1 when the engine is loaded", ["engine"], registry=r)
+        self.tts_audio_seconds = Counter("madoguchi_tts_audio_seconds_total", "Speech synthesised", ["lang"], registry=r)
+
+    def observe_stage(self, stage: str, milliseconds: float) -> None:
+        self.stage_latency.labels(stage).observe(milliseconds / 1000.0)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

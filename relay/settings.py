@@ -1,0 +1,293 @@
+"""Configuration: a TOML file plus ``MADOGUCHI_<SECTION>_<KEY>`` environment variables.
+
+Every section is a dataclass whose fields carry a one-line ``help``; the same dataclasses produce the
+reference in ``docs/configuration.md`` (``madoguchi config --docs``), so documentation and validation
+cannot disagree. An unknown section or key, or a value of the wrong type, stops start-up with a message
+that names the key and what was expected — nothing is silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import tomllib
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipelines.languages import DEFAULT_RESIDENT_LANGUAGES
+
+ENV_PREFIX = "MADOGUCHI_"
+
+
+class SettingsError(ValueError):
+    """A configuration mistake; the message is meant for the administrator as it is."""
+
+
+def _f(default: Any, help: str) -> Any:  # noqa: A002 - "help" reads best in the tables below
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata={"help": help})
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass
+class ServerConfig:
+    host: str = _f("127.0.0.1", "Address to listen on (0.0.0.0 for every interface).")
+    port: int = _f(8080, "TCP port.")
+    public_url: str = _f("", "Base URL residents' phones use (for resident_url and the QR code); empty = taken from the request.")
+    allowed_origins: list[str] = _f([], "Origins allowed to open the websocket besides the relay's own; empty = same origin only.")
+    tls_cert: str = _f("", "PEM certificate file; with tls_key the relay serves HTTPS/WSS.")
+    tls_key: str = _f("", "PEM private key file for tls_cert.")
+    shutdown_timeout_s: float = _f(10.0, "Seconds to wait for connections and the store to finish on shutdown.")
+
+
+@dataclass
+class RelayConfig:
+    languages: list[str] = _f(list(DEFAULT_RESIDENT_LANGUAGES), "Resident languages offered at the counter (ISO 639-1 codes).")
+    default_mode: str = _f("translation", "Mode of a new session: translation or easy_japanese.")
+    back_translation: bool = _f(True, "Send the clerk a back-translation of every translation of their words.")
+    tts_default: bool = _f(True, "Speak translations in new sessions (clients can turn it off per session).")
+    max_sessions: int = _f(200, "Open sessions at most; more are refused with too_many_sessions.")
+    max_connections_per_session: int = _f(8, "Websocket connections one session may have at once.")
+    max_message_bytes: int = _f(65536, "Largest websocket message accepted (text or binary); larger gets message_too_large.")
+    max_audio_rate: float = _f(2.0, "Audio faster than this multiple of real time, sustained, is refused (audio_too_fast).")
+    audio_rate_window_s: float = _f(5.0, "Window over which the audio rate is measured.")
+    max_text_chars: int = _f(2000, "Longest typed text accepted.")
+    hello_timeout_s: float = _f(10.0, "A websocket that sends no hello within this many seconds is closed (4408).")
+    heartbeat_s: float = _f(20.0, "Websocket ping interval; a client that misses a pong is disconnected.")
+    outbound_queue: int = _f(512, "Messages buffered per client; a client that falls this far behind is closed with 4431 and may resume.")
+    resident_token_hours: float = _f(12.0, "A resident token expires this long after the session starts, or when it closes.")
+    error_limit: int = _f(50, "Client errors within a minute before the connection is closed as abuse (4430).")
+
+
+@dataclass
+class StoreConfig:
+    path: str = _f("data/madoguchi.sqlite3", "SQLite file (created if missing).")
+    retention_days: int = _f(90, "Sessions older than this are deleted by `madoguchi purge` and daily by the server; 0 keeps all.")
+    mask_personal_numbers: bool = _f(True, "Mask マイナンバー, phone and card numbers in stored transcripts.")
+
+
+@dataclass
+class ModelsConfig:
+    dir: str = _f("models", "Folder holding installed models (whisper/, argos/, piper/).")
+
+
+@dataclass
+class LoggingConfig:
+    level: str = _f("INFO", "DEBUG, INFO, WARNING or ERROR. Transcript text is logged only at DEBUG.")
+    format: str = _f("json", "json (one object a line) or text.")
+
+
+# Sections owned by the engine areas; each module exposes a config dataclass with helped fields.
+ENGINE_SECTIONS: dict[str, tuple[str, str]] = {
+    "asr": ("pipelines.asr", "AsrConfig"),
+    "mt": ("pipelines.mt", "MtConfig"),
+    "tts": ("pipelines.tts", "TtsConfig"),
+    "easy_japanese": ("easy_japanese", "EasyJapaneseConfig"),
+    "queue": ("relay.queue", "QueueConfig"),
+    "policy": ("relay.policy", "PolicyConfig"),
+}
+
+CORE_SECTIONS: dict[str, type] = {
+    "server": ServerConfig,
+    "relay": RelayConfig,
+    "store": StoreConfig,
+    "models": ModelsConfig,
+    "logging": LoggingConfig,
+}
+
+
+def section_types() -> dict[str, type]:
+    sections = dict(CORE_SECTIONS)
+    for name, (module_name, attr) in ENGINE_SECTIONS.items():
+        try:
+            sections[name] = getattr(importlib.import_module(module_name), attr)
+        except (ImportError, AttributeError):
+            continue  # an area not built into this installation has no section
+    return sections
+
+
+@dataclass
+class AppSettings:
+    sections: dict[str, Any]
+    source: str = "defaults"
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["sections"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def server(self) -> ServerConfig:
+        return self.sections["server"]
+
+    @property
+    def relay(self) -> RelayConfig:
+        return self.sections["relay"]
+
+    @property
+    def store(self) -> StoreConfig:
+        return self.sections["store"]
+
+    @property
+    def models(self) -> ModelsConfig:
+        return self.sections["models"]
+
+    @property
+    def logging(self) -> LoggingConfig:
+        return self.sections["logging"]
+
+    def section(self, name: str) -> Any:
+        return self.sections.get(name)
+
+
+def load_settings(
+    path: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> AppSettings:
+    """Defaults ← TOML file ← environment ← ``overrides`` (tests and CLI flags)."""
+    env = os.environ if env is None else env
+    types_ = section_types()
+    raw: dict[str, dict[str, Any]] = {name: {} for name in types_}
+    source = "defaults"
+    if path:
+        raw_file = _read_toml(Path(path))
+        for name, values in raw_file.items():
+            if name not in types_:
+                raise SettingsError(f"{path}: unknown section [{name}]; known: {', '.join(sorted(types_))}")
+            if not isinstance(values, dict):
+                raise SettingsError(f"{path}: [{name}] must be a table")
+            raw[name].update(values)
+        source = str(path)
+    for name, values in _from_env(env, types_).items():
+        raw[name].update(values)
+    for name, values in (overrides or {}).items():
+        if name not in types_:
+            raise SettingsError(f"unknown section [{name}]")
+        raw[name].update(values)
+    sections = {name: _build_section(name, cls, raw[name]) for name, cls in types_.items()}
+    settings = AppSettings(sections=sections, source=source)
+    _validate(settings)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise SettingsError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _from_env(env: Mapping[str, str], types_: dict[str, type]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for var, value in env.items():
+        if not var.startswith(ENV_PREFIX) or var == ENV_PREFIX + "CONFIG":
+            continue
+        rest = var[len(ENV_PREFIX):].lower()
+        # section names may contain "_" (easy_japanese): take the longest section that matches
+        section = max((s for s in types_ if rest.startswith(s + "_")), key=len, default=None)
+        if section is None:
+            raise SettingsError(f"environment variable {var}: no section matches; known: {', '.join(sorted(types_))}")
+        key = rest[len(section) + 1:]
+        found.setdefault(section, {})[key] = _EnvString(value)
+    return found
+
+
+class _EnvString(str):
+    """A value from the environment: converted to the field's type instead of type-checked."""
+
+
+def _build_section(name: str, cls: type, values: dict[str, Any]) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise SettingsError(f"[{name}] unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    converted = {key: _convert(f"{name}.{key}", hints[key], value) for key, value in values.items()}
+    return cls(**converted)
+
+
+def _convert(where: str, hint: Any, value: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if isinstance(value, _EnvString):
+        return _convert_env(where, hint, str(value))
+    if origin is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"{where} must be a list of strings, got {value!r}")
+        return list(value)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
+        raise SettingsError(f"{where} must be {hint.__name__}, got {value!r}")
+    return value
+
+
+def _convert_env(where: str, hint: Any, text: str) -> Any:
+    if typing.get_origin(hint) is list:
+        return [item.strip() for item in text.split(",") if item.strip()]
+    if hint is bool:
+        lowered = text.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{where} must be true or false, got {text!r}")
+    try:
+        return hint(text)
+    except ValueError:
+        raise SettingsError(f"{where} must be {hint.__name__}, got {text!r}") from None
+
+
+def _validate(settings: AppSettings) -> None:
+    relay = settings.relay
+    if relay.default_mode not in ("translation", "easy_japanese"):
+        raise SettingsError("relay.default_mode must be translation or easy_japanese")
+    if settings.logging.format not in ("json", "text"):
+        raise SettingsError("logging.format must be json or text")
+    if settings.logging.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError("logging.level must be DEBUG, INFO, WARNING or ERROR")
+    if bool(settings.server.tls_cert) != bool(settings.server.tls_key):
+        raise SettingsError("server.tls_cert and server.tls_key go together")
+    for positive in ("max_sessions", "max_message_bytes", "outbound_queue", "max_text_chars"):
+        if getattr(relay, positive) <= 0:
+            raise SettingsError(f"relay.{positive} must be positive")
+
+
+def settings_reference() -> str:
+    """Markdown reference of every section and key, with defaults (docs/configuration.md)."""
+    lines = [
+        "# Configuration reference",
+        "",
+        "Generated by `madoguchi config --docs` from the settings dataclasses. Every key can be set in the",
+        "TOML file given with `--config` (or `MADOGUCHI_CONFIG`) or as an environment variable",
+        "`MADOGUCHI_<SECTION>_<KEY>` (lists comma-separated, booleans true/false). The environment wins",
+        "over the file. An unknown section or key stops start-up with an error.",
+        "",
+    ]
+    for name, cls in section_types().items():
+        lines += [f"## [{name}]", "", "| key | default | environment | meaning |", "|---|---|---|---|"]
+        for f in dataclasses.fields(cls):
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            env_name = f"{ENV_PREFIX}{name.upper()}_{f.name.upper()}"
+            shown = _toml_literal(default)
+            lines.append(f"| `{f.name}` | `{shown}` | `{env_name}` | {f.metadata.get('help', '')} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
+    return str(value)

@@ -1,0 +1,166 @@
+"""Fake engines with knobs, for unit tests of the relay only (real engines have their own tests)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+
+from pipelines.base import (
+    EASY_JAPANESE,
+    AudioChunk,
+    EngineError,
+    Engines,
+    EngineStatus,
+    EngineUnavailable,
+    RecognitionEvent,
+    RubySpan,
+    Translation,
+)
+
+
+class FakeRecognizerStream:
+    """Each utterance (audio.start … audio.stop, or ``utterance_bytes`` of audio) yields the next scripted
+    transcript: a partial once half a second of audio has arrived, the final at its end."""
+
+    def __init__(self, owner: FakeRecognizer, languages: Sequence[str], sample_rate: int) -> None:
+        self.owner, self.languages, self.sample_rate = owner, list(languages), sample_rate
+        self.buffered = 0
+        self.partial_sent = False
+
+    def insert_audio(self, pcm: bytes) -> None:
+        self.buffered += len(pcm)
+        self.owner.audio_bytes += len(pcm)
+
+    def process(self) -> list[RecognitionEvent]:
+        self.owner.wait_or_fail()
+        events: list[RecognitionEvent] = []
+        if not self.partial_sent and self.buffered >= self.sample_rate:  # 0.5 s of s16le
+            lang, text = self.owner.peek()
+            events.append(RecognitionEvent("partial", text[: max(1, len(text) // 2)], self._lang(lang)))
+            self.partial_sent = True
+        if self.owner.utterance_bytes and self.buffered >= self.owner.utterance_bytes:
+            events.append(self._final())
+        return events
+
+    def finish(self) -> list[RecognitionEvent]:
+        self.owner.wait_or_fail()
+        return [self._final()] if self.buffered else []
+
+    def _lang(self, lang: str) -> str:
+        return lang if lang in self.languages else self.languages[0]
+
+    def _final(self) -> RecognitionEvent:
+        lang, text = self.owner.take()
+        self.buffered, self.partial_sent = 0, False
+        return RecognitionEvent("final", text, self._lang(lang), confidence=self.owner.confidence,
+                                details={"avg_logprob": -0.3, "no_speech_prob": 0.01}, timings={"decode_ms": 1.0})
+
+
+class FakeRecognizer:
+    def __init__(self, transcripts: Sequence[tuple[str, str]] = (("ja", "こんにちは"),), *, delay: float = 0.0,
+                 fail: bool = False, confidence: float = 0.9, utterance_bytes: int = 0) -> None:
+        self.transcripts = list(transcripts)
+        self.delay, self.fail, self.confidence = delay, fail, confidence
+        self.utterance_bytes = utterance_bytes
+        self.audio_bytes = 0
+        self.streams: list[FakeRecognizerStream] = []
+        self._lock = threading.Lock()
+        self._index = 0
+
+    def status(self) -> EngineStatus:
+        return EngineStatus("asr", True, "fake recognizer", languages=())
+
+    def new_stream(self, languages: Sequence[str], sample_rate: int) -> FakeRecognizerStream:
+        if not 8000 <= sample_rate <= 48000:
+            raise ValueError(f"unsupported sample rate {sample_rate}")
+        stream = FakeRecognizerStream(self, languages, sample_rate)
+        self.streams.append(stream)
+        return stream
+
+    def wait_or_fail(self) -> None:
+        if self.delay:
+            time.sleep(self.delay)
+        if self.fail:
+            raise EngineError("fake recognizer failure")
+
+    def peek(self) -> tuple[str, str]:
+        return self.transcripts[self._index % len(self.transcripts)]
+
+    def take(self) -> tuple[str, str]:
+        with self._lock:
+            item = self.peek()
+            self._index += 1
+            return item
+
+
+class FakeTranslator:
+    """Translates by tagging: ``[vi] こんにちは``; a pair in ``missing`` is not installed."""
+
+    def __init__(self, *, delay: float = 0.0, fail: bool = False, confidence: float = 0.8,
+                 missing: Sequence[tuple[str, str]] = ()) -> None:
+        self.delay, self.fail, self.confidence = delay, fail, confidence
+        self.missing = set(missing)
+        self.calls: list[tuple[str, str, str]] = []
+
+    def status(self) -> EngineStatus:
+        return EngineStatus("mt", True, "fake translator")
+
+    def supports(self, source: str, target: str) -> bool:
+        return (source, target) not in self.missing
+
+    def translate(self, text: str, source: str, target: str) -> Translation:
+        self.calls.append((text, source, target))
+        if self.delay:
+            time.sleep(self.delay)
+        if not self.supports(source, target):
+            raise EngineUnavailable(f"no model {source}→{target}")
+        if self.fail:
+            raise EngineError("fake translator failure")
+        return Translation(f"[{target}] {text}", source, target, "translation", self.confidence)
+
+
+class FakeEasyJapanese:
+    def status(self) -> EngineStatus:
+        return EngineStatus("easy_japanese", True, "fake rewriter")
+
+    def supports(self, source: str, target: str) -> bool:
+        return (source, target) == ("ja", EASY_JAPANESE)
+
+    def translate(self, text: str, source: str, target: str) -> Translation:
+        easy = f"やさしい:{text}"
+        return Translation(easy, "ja", "ja", "easy_japanese", 0.9, ruby=(RubySpan(0, 1, "や"),))
+
+
+class FakeSynthesizer:
+    def __init__(self, *, voices: Sequence[str] = ("ja", "vi", "en"), sample_rate: int = 22050,
+                 sentences: int = 2, fail: bool = False) -> None:
+        self.voices, self.rate_hz, self.sentences, self.fail = set(voices), sample_rate, sentences, fail
+        self.requests: list[tuple[str, str, float]] = []
+
+    def status(self) -> EngineStatus:
+        return EngineStatus("tts", True, "fake synthesizer", languages=tuple(sorted(self.voices)))
+
+    def has_voice(self, lang: str) -> bool:
+        return lang in self.voices
+
+    def sample_rate(self, lang: str) -> int:
+        return self.rate_hz
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        if lang not in self.voices:
+            raise EngineUnavailable(f"no voice for {lang}")
+        self.requests.append((text, lang, rate))
+        for _ in range(self.sentences):
+            if self.fail:
+                raise EngineError("fake synthesizer failure")
+            yield AudioChunk(b"\x01\x00" * (self.rate_hz // 10), self.rate_hz)
+
+
+def fake_engines(**knobs: object) -> Engines:
+    return Engines(
+        recognizer=knobs.get("recognizer") or FakeRecognizer(),  # type: ignore[arg-type]
+        translator=knobs.get("translator") or FakeTranslator(),  # type: ignore[arg-type]
+        synthesizer=knobs.get("synthesizer") or FakeSynthesizer(),  # type: ignore[arg-type]
+        easy_japanese=knobs.get("easy_japanese") or FakeEasyJapanese(),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,67 @@
+"""A whole counter conversation through a real server and real websockets, with fake engines."""
+
+from __future__ import annotations
+
+from tests.fakes import FakeRecognizer, fake_engines
+from tests.relay.conftest import MakeRelay, Relay, pcm_silence
+
+
+async def test_clerk_speech_reaches_resident_translated_and_back(make_relay: MakeRelay) -> None:
+    recognizer = FakeRecognizer([("ja", "住民票をお持ちですか"), ("vi", "Tôi có mang theo")])
+    relay = await make_relay(fake_engines(recognizer=recognizer))
+    session = await relay.create_session("vi")
+    counter = await relay.counter(session)
+    resident = await relay.resident(session)
+
+    await counter.send(type="audio.start", speaker="auto", sample_rate=16000, encoding="pcm_s16le")
+    for _ in range(4):
+        await counter.send_raw(pcm_silence(0.25))
+    await counter.send(type="audio.stop")
+
+    partial = await counter.expect("partial")
+    assert partial["speaker"] == "clerk"
+    transcript = await counter.expect("transcript")
+    assert (transcript["speaker"], transcript["lang"], transcript["text"]) == ("clerk", "ja", "住民票をお持ちですか")
+    translation = await resident.expect("translation")
+    assert translation["lang"] == "vi" and "住民票をお持ちですか" in translation["text"]
+    assert translation["utterance_id"] == transcript["utterance_id"]
+    back = await counter.expect("translation", kind="back_translation")
+    assert back["lang"] == "ja"
+    start = await resident.expect("tts.start")
+    assert start["lang"] == "vi" and start["sample_rate"] == 22050
+    await resident.expect("tts.end")
+    assert resident.binary, "the resident's phone received speech audio"
+
+    # the resident answers in Vietnamese: recognised language decides who spoke
+    await counter.send(type="audio.start", speaker="auto", sample_rate=16000)
+    await counter.send_raw(pcm_silence(0.5))
+    await counter.send(type="audio.stop")
+    answer = await counter.expect("transcript", speaker="resident")
+    assert answer["lang"] == "vi"
+    to_clerk = await counter.expect("translation", utterance_id=answer["utterance_id"])
+    assert to_clerk["lang"] == "ja"
+
+
+async def test_typed_text_both_ways_and_resident_sees_only_its_language(relay: Relay) -> None:
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    resident = await relay.resident(session)
+    await counter.send(type="text", speaker="clerk", text="少々お待ちください")
+    clerk_line = await counter.expect("transcript")
+    await resident.send(type="text", speaker="resident", text="Thank you")
+    seen = await resident.expect("transcript", speaker="resident")
+    assert seen["text"] == "Thank you"
+    kinds = {(m["type"], m.get("kind"), m.get("lang")) for m in resident.seen}
+    assert ("translation", "back_translation", "ja") not in kinds
+    assert all(m.get("utterance_id") != clerk_line["utterance_id"] or m["type"] != "transcript" for m in resident.seen)
+
+
+async def test_easy_japanese_mode_sends_ruby_and_speaks_slower(relay: Relay) -> None:
+    session = await relay.create_session("ja", mode="easy_japanese")
+    counter = await relay.counter(session)
+    await counter.send(type="text", speaker="clerk", text="転入届をご提出ください")
+    easy = await counter.expect("translation", kind="easy_japanese")
+    assert easy["lang"] == "ja" and easy["ruby"]
+    await counter.expect("tts.end")
+    synth = relay.ctx.engines.synthesizer
+    assert synth.requests[-1][2] < 1.0  # type: ignore[attr-defined]
