@@ -235,11 +235,11 @@ async def easy_japanese_check(request: web.Request) -> web.Response:
     if len(text) > 20000:
         raise api_error(400, ErrorCode.INVALID_FIELD, "text is limited to 20,000 characters")
     try:
-        import easy_japanese
+        from easy_japanese import check
     except ImportError as exc:
         raise api_error(503, ErrorCode.ENGINE_UNAVAILABLE, f"easy_japanese is not installed: {exc}") from None
     ctx = request.app[CONTEXT]
-    report = await ctx.bridge.run("easy_japanese", easy_japanese.check, text)
+    report = await ctx.bridge.run("easy_japanese", check, text)
     return web.json_response(report.to_dict(), dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 

@@ -8,7 +8,6 @@ Redis one loads, transforms and stores it atomically, so both have exactly these
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from relay.queue.config import QueueConfig
@@ -47,6 +46,7 @@ from relay.queue.records import (
     Operator,
     QueueState,
 )
+from relay.queue.routing import choose_operator, estimated_wait, waiting_positions
 from relay.queue.stats import ServiceStats
 from relay.queue.views import build_snapshot, build_stats, waiting_view
 
@@ -392,12 +392,9 @@ class QueueModel:
         return notes
 
     def _offer_if_possible(self, entry: Entry, now: float) -> Notes:
-        candidates = [o for o in self.state.operators.values()
-                      if o.can_take(entry.lang) and o.operator_id not in entry.declined_by]
-        if not candidates:
+        operator = choose_operator(self.state, entry)
+        if operator is None:
             return []
-        preferred = [o for o in candidates if o.operator_id == entry.preferred_operator]
-        operator = preferred[0] if preferred else min(candidates, key=lambda o: (o.state_since, o.operator_id))
         expires = now + self.config.offer_timeout_s
         self._move_entry(entry, ENTRY_OFFERED)
         entry.operator_id, entry.offer_expires_at, entry.announced = operator.operator_id, expires, None
@@ -409,12 +406,12 @@ class QueueModel:
 
     def _announce(self, now: float, fresh_only: bool) -> Notes:
         notes: Notes = []
-        positions = self._positions()
+        positions = waiting_positions(self._ordered_waiting())
         for entry in self._ordered_waiting():
             if entry.state != WAITING or (fresh_only and not entry.announce):
                 continue
             position = positions[entry.session_id]
-            eta = self._eta(entry.lang, position)
+            eta = estimated_wait(self.state, self.config, entry.lang, position)
             figures = [float(position), -1.0 if eta is None else eta]
             if entry.announce:
                 requeued = entry.announce == "requeued"
@@ -424,26 +421,3 @@ class QueueModel:
                 notes.append(PositionChanged((entry.node,), entry.session_id, position, eta))
             entry.announce, entry.announced = "", figures
         return notes
-
-    def _positions(self) -> dict[str, int]:
-        """1-based place among the waiting sessions of the same language (what the counter waits behind);
-        sessions already offered to an operator are as good as served and are not counted."""
-        seen: dict[str, int] = {}
-        positions: dict[str, int] = {}
-        for entry in self._ordered_waiting():
-            if entry.state == WAITING:
-                seen[entry.lang] = seen.get(entry.lang, 0) + 1
-                positions[entry.session_id] = seen[entry.lang]
-        return positions
-
-    def _eta(self, lang: str, position: int) -> float | None:
-        """Seconds until an operator is likely free: (place beyond free operators) x handle time / staff."""
-        staff = [o for o in self.state.operators.values()
-                 if o.connected and o.state != AWAY and lang in o.languages]
-        if not staff:
-            return None
-        free = sum(o.state == AVAILABLE for o in staff)
-        if position <= free:
-            return 0.0
-        handle = self.state.stats.average_handle_time() or self.config.default_handle_time_s
-        return float(5 * math.ceil((position - free) * handle / len(staff) / 5))
