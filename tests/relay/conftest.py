@@ -25,6 +25,7 @@ class WsClient:
         self.ws = ws
         self.seen: list[dict[str, Any]] = []
         self.binary: list[bytes] = []
+        self.closed_with: int | None = None  # the code in the relay's close frame
 
     async def send(self, **message: Any) -> None:
         await self.ws.send_str(json.dumps(message, ensure_ascii=False))
@@ -42,6 +43,8 @@ class WsClient:
             if msg.type == WSMsgType.BINARY:
                 self.binary.append(msg.data)
                 continue
+            if msg.type == WSMsgType.CLOSE:
+                self.closed_with = int(msg.data)
             if msg.type != WSMsgType.TEXT:
                 return None
             body = json.loads(msg.data)
@@ -62,7 +65,7 @@ class WsClient:
 
     @property
     def close_code(self) -> int | None:
-        return self.ws.close_code
+        return self.closed_with if self.closed_with is not None else self.ws.close_code
 
 
 @dataclass

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relay.settings import SettingsError, load_settings, settings_reference
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
+
+
+def test_toml_then_environment(tmp_path: Path) -> None:
+    config = tmp_path / "madoguchi.toml"
+    config.write_text('[server]\nport = 9000\n[relay]\nlanguages = ["vi", "ne"]\nback_translation = false\n')
+    settings = load_settings(config, env={"MADOGUCHI_SERVER_PORT": "9100", "MADOGUCHI_RELAY_MAX_AUDIO_RATE": "3"})
+    assert settings.server.port == 9100
+    assert settings.relay.languages == ["vi", "ne"]
+    assert settings.relay.back_translation is False
+    assert settings.relay.max_audio_rate == 3.0
+
+
+def test_environment_lists_and_booleans() -> None:
+    settings = load_settings(env={"MADOGUCHI_RELAY_LANGUAGES": "en, zh", "MADOGUCHI_RELAY_TTS_DEFAULT": "off"})
+    assert settings.relay.languages == ["en", "zh"] and settings.relay.tts_default is False
+
+
+@pytest.mark.parametrize(("toml", "env", "needle"), [
+    ("[relay]\nmax_sesions = 3\n", {}, "max_sesions"),
+    ("[relai]\n", {}, "relai"),
+    ("[server]\nport = \"eighty\"\n", {}, "server.port"),
+    ("[relay]\nlanguages = \"en\"\n", {}, "relay.languages"),
+    ("[relay\n", {}, "not valid TOML"),
+    ("", {"MADOGUCHI_SERVER_PORT": "x"}, "server.port"),
+    ("", {"MADOGUCHI_NOPE_KEY": "1"}, "MADOGUCHI_NOPE_KEY"),
+    ("", {"MADOGUCHI_RELAY_BACK_TRANSLATION": "maybe"}, "true or false"),
+    ("[relay]\ndefault_mode = \"poetry\"\n", {}, "default_mode"),
+])
+def test_bad_configuration_is_a_clear_error(tmp_path: Path, toml: str, env: dict[str, str], needle: str) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(toml)
+    with pytest.raises(SettingsError, match=needle):
+        load_settings(config, env=env)
+
+
+def test_missing_config_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_settings(tmp_path / "absent.toml", env={})
+
+
+def test_configuration_reference_is_up_to_date() -> None:
+    assert DOCS.read_text(encoding="utf-8").strip() == settings_reference().strip(), (
+        "docs/configuration.md is stale: regenerate with `madoguchi config --docs > docs/configuration.md`"
+    )
