@@ -1,0 +1,60 @@
+# Two commands on a fresh machine (Debian + Python 3.11): `make serve` and `make test`.
+# Each creates .venv and installs what it needs; `make test` also installs the Debian packages the
+# tests use (espeak-ng, sox, redis-server) when they are missing.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := espeak-ng sox redis-server
+
+.PHONY: serve test lint check install install-dev system-packages clean
+
+$(VENV)/.base:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	# torch first, the CPU build: argostranslate pulls it in through stanza, and an unpinned
+	# torch would bring gigabytes of CUDA packages
+	$(PIP) install --quiet torch==2.13.0
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.base pyproject.toml
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.base pyproject.toml
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
+## serve: install and start the relay on the embedded defaults (SQLite, in-process queue)
+serve: install
+	@mkdir -p data models
+	@$(VENV)/bin/madoguchi check || true
+	@echo "Create a clerk token with: $(VENV)/bin/madoguchi token add --role clerk --name counter-1"
+	$(VENV)/bin/madoguchi serve $(if $(CONFIG),--config $(CONFIG),)
+
+## test: install everything and run the whole test suite, then the linters
+test: install-dev system-packages
+	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory lint
+
+lint: install-dev
+	$(VENV)/bin/ruff check relay pipelines easy_japanese tests bench
+	$(VENV)/bin/mypy
+
+check: install
+	$(VENV)/bin/madoguchi check
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache

@@ -1,0 +1,55 @@
+"""The ``[tts]`` section of the relay's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelines.base import EASY_JAPANESE
+
+
+@dataclass
+class TtsConfig:
+    voices: list[str] = field(
+        default_factory=list,
+        metadata={"help": 'voice per language as "lang=voice-name"; empty = best installed voice per language'},
+    )
+    rate_translation: float = field(
+        default=1.0, metadata={"help": "speaking rate for translations and back-translations (1.0 = voice default)"}
+    )
+    rate_easy_japanese: float = field(
+        default=0.8, metadata={"help": "speaking rate for やさしい日本語 (below 1 is slower)"}
+    )
+    sentence_silence_s: float = field(
+        default=0.2, metadata={"help": "seconds of silence appended after each spoken sentence"}
+    )
+    volume: float = field(default=1.0, metadata={"help": "output gain after peak normalisation (1.0 = full scale)"})
+    cache_max_mb: float = field(
+        default=64.0, metadata={"help": "size bound of the in-memory sentence audio cache in MB (0 disables it)"}
+    )
+    max_sentence_chars: int = field(
+        default=120, metadata={"help": "longer sentences are cut at commas so the first audio starts sooner"}
+    )
+    onnx_threads: int = field(
+        default=0, metadata={"help": "onnxruntime intra-op threads per voice (0 = onnxruntime default)"}
+    )
+    max_concurrent: int = field(
+        default=2, metadata={"help": "sentences synthesised at once across all sessions (relay bridge limit)"}
+    )
+    preload: bool = field(
+        default=True, metadata={"help": "load every chosen voice at start-up instead of on first use"}
+    )
+
+    def rate_for(self, target: str) -> float:
+        """Speaking rate for a target language or translation kind: やさしい日本語 (``EASY_JAPANESE`` or
+        kind ``easy_japanese``) gets the slow rate, everything else the translation rate."""
+        return self.rate_easy_japanese if target in (EASY_JAPANESE, "easy_japanese") else self.rate_translation
+
+    def voice_overrides(self) -> dict[str, str]:
+        """``voices`` as {lang: voice-name}; raises ``ValueError`` for an entry that is not "lang=name"."""
+        overrides: dict[str, str] = {}
+        for entry in self.voices:
+            lang, sep, name = entry.partition("=")
+            if not sep or not lang.strip() or not name.strip():
+                raise ValueError(f'[tts] voices entry {entry!r} must look like "ja=ja_JP-voice-medium"')
+            overrides[lang.strip()] = name.strip()
+        return overrides

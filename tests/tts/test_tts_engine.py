@@ -1,0 +1,196 @@
+"""The Piper synthesiser through the real piper-tts library on random-weight voices in the real format."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipelines.base import EASY_JAPANESE, AudioChunk, EngineUnavailable, ModelMissing, Synthesizer
+from pipelines.tts import PiperSynthesizer, TtsConfig, load_synthesizer
+
+pytestmark = pytest.mark.engine
+
+MakeSynth = Callable[..., PiperSynthesizer]
+JA_THREE = "本日はお越しいただきありがとうございます。住民票の写しですね？こちらの用紙にご記入ください。"
+
+
+def samples(chunk: AudioChunk) -> np.ndarray:
+    return np.frombuffer(chunk.pcm, dtype="<i2")
+
+
+def seconds(chunks: list[AudioChunk]) -> float:
+    return sum(len(c.pcm) / 2 / c.sample_rate for c in chunks)
+
+
+def test_japanese_is_streamed_one_chunk_per_sentence_at_the_voice_sample_rate(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja", "en")
+    assert isinstance(synth, Synthesizer)
+    chunks = list(synth.synthesize(JA_THREE, "ja"))
+    assert len(chunks) == 3
+    assert synth.sample_rate("ja") == 16000
+    for chunk in chunks:
+        assert chunk.sample_rate == 16000
+        assert len(chunk.pcm) % 2 == 0
+        assert np.abs(samples(chunk)).max() > 10000  # peak-normalised speech, not silence
+        assert 0.3 < len(chunk.pcm) / 2 / 16000 < 15
+
+
+def test_english_voice_speaks_at_its_own_sample_rate(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja", "en")
+    chunks = list(synth.synthesize("Please fill in this form. Thank you! Next, please.", "en"))
+    assert [c.sample_rate for c in chunks] == [22050, 22050, 22050]
+    assert synth.sample_rate("en") == 22050
+
+
+def test_first_sentence_is_ready_before_the_rest_is_synthesised(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja")
+    stream = synth.synthesize(JA_THREE, "ja")
+    assert synth.cache_stats().entries == 0  # nothing synthesised until the relay pulls
+    first = next(stream)
+    assert first.pcm
+    assert synth.cache_stats().entries == 1
+    assert len(list(stream)) == 2
+    assert synth.cache_stats().entries == 3
+
+
+def test_kanji_and_particles_are_read_by_openjtalk(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja")
+    statement, question = synth.phonemize("今日は良い天気です。住民票ですか？", "ja")
+    spoken = "".join(statement)
+    # 今日 read きょう (not espeak's "Chinese letter"), は read as the particle "wa", accent marks present
+    assert spoken.startswith("kʲo")
+    assert "owa" in spoken
+    assert "↓" in spoken and spoken.endswith(".")
+    assert "".join(question).startswith("dʑɯ") and question[-1] == "?"
+
+
+def test_japanese_voice_declared_espeak_still_reads_kanji(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja-espeak")
+    assert "".join(synth.phonemize("今日は", "ja")[0]).startswith("kʲo")
+    assert len(list(synth.synthesize("今日は良い天気です。", "ja"))) == 1
+
+
+def test_slower_rate_speaks_longer(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja", sentence_silence_s=0.0)
+    text = "こちらの用紙にお名前とご住所をご記入ください。"
+    normal = seconds(list(synth.synthesize(text, "ja", rate=1.0)))
+    slow = seconds(list(synth.synthesize(text, "ja", rate=0.5)))
+    fast = seconds(list(synth.synthesize(text, "ja", rate=2.0)))
+    assert slow > 1.6 * normal
+    assert fast < 0.7 * normal
+
+
+def test_easy_japanese_mode_is_slower_by_default() -> None:
+    config = TtsConfig()
+    assert config.rate_for(EASY_JAPANESE) == config.rate_for("easy_japanese") < config.rate_for("en") == 1.0
+
+
+def test_sentence_silence_is_appended_to_every_sentence(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja", sentence_silence_s=0.5)
+    for chunk in synth.synthesize("はい。わかりました。", "ja"):
+        tail = samples(chunk)[-8000:]
+        assert len(tail) == 8000 and not tail.any()
+
+
+def test_language_without_a_voice_is_refused_at_once_and_reported(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja", "en")
+    assert synth.has_voice("ja") and not synth.has_voice("vi")
+    with pytest.raises(EngineUnavailable, match="vi"):
+        synth.synthesize("Xin chào.", "vi")
+    with pytest.raises(EngineUnavailable):
+        synth.sample_rate("vi")
+    status = synth.status()
+    assert status.name == "tts" and status.ready
+    assert status.languages == ("en", "ja")
+    assert status.models == ("en_US-random-medium", "ja_JP-random-x_low")
+
+
+def test_no_voice_installed_is_model_missing_with_the_fix(models_dir: Path) -> None:
+    with pytest.raises(ModelMissing, match="madoguchi models install piper"):
+        load_synthesizer(TtsConfig(), models_dir)
+
+
+def test_medium_is_preferred_and_a_configured_voice_wins(make_synth: MakeSynth, models_dir: Path) -> None:
+    assert make_synth("en", "en-low").sample_rate("en") == 22050  # medium over low
+    chosen = load_synthesizer(TtsConfig(voices=["en=en_US-other-low"]), models_dir)
+    assert chosen.sample_rate("en") == 16000
+    missing = load_synthesizer(TtsConfig(voices=["en=en_US-absent-high"]), models_dir)
+    assert missing.sample_rate("en") == 22050
+    assert "en_US-absent-high" in missing.status().detail
+    with pytest.raises(ValueError, match="voices entry"):
+        load_synthesizer(TtsConfig(voices=["en_US-other-low"]), models_dir)
+
+
+def test_repeated_sentence_is_served_from_the_cache(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja")
+    first = list(synth.synthesize("番号札をお取りください。", "ja"))
+    again = list(synth.synthesize("番号札をお取りください。", "ja"))
+    assert again == first  # the model is stochastic: only the cache gives identical audio
+    assert synth.cache_stats().hits == 1
+    uncached = make_synth(cache_max_mb=0)
+    assert list(uncached.synthesize("番号札をお取りください。", "ja")) != list(
+        uncached.synthesize("番号札をお取りください。", "ja"))
+
+
+def test_cache_stays_within_its_bound_and_keeps_recent_sentences(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja", cache_max_mb=0.15)
+    texts = [f"{n}番の窓口へどうぞ。" for n in range(1, 9)]
+    for text in texts:
+        list(synth.synthesize(text, "ja"))
+    stats = synth.cache_stats()
+    assert stats.size_bytes <= stats.max_bytes
+    assert 0 < stats.entries < len(texts)
+    list(synth.synthesize(texts[-1], "ja"))
+    assert synth.cache_stats().hits == 1
+
+
+def test_presynthesize_warms_the_cache_for_the_phrasebook(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja")
+    phrasebook = ["少々お待ちください。", "番号札をお取りください。こちらへどうぞ。"]
+    assert synth.presynthesize(phrasebook, "ja", rate=0.8) == 3
+    assert synth.presynthesize(phrasebook, "ja", rate=0.8) == 0
+    list(synth.synthesize("少々お待ちください。", "ja", rate=0.8))
+    assert synth.cache_stats().hits == 1
+    list(synth.synthesize("少々お待ちください。", "ja", rate=1.0))  # another rate is other audio
+    assert synth.cache_stats().hits == 1
+
+
+def test_concurrent_sessions_and_streams_pulled_from_several_threads(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja", "en", cache_max_mb=0)
+    jobs = [(JA_THREE, "ja", 3), ("One. Two. Three. Four.", "en", 4)] * 3
+
+    def run(job: tuple[str, str, int]) -> list[int]:
+        return [c.sample_rate for c in synth.synthesize(job[0], job[1])]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, jobs))
+    for (_, lang, count), rates in zip(jobs, results, strict=True):
+        assert rates == [synth.sample_rate(lang)] * count
+
+    stream = synth.synthesize(JA_THREE, "ja")
+    pulled: list[AudioChunk] = []
+    for _ in range(3):  # like the bridge: each next() in a fresh worker thread
+        worker = threading.Thread(target=lambda: pulled.append(next(stream)))
+        worker.start()
+        worker.join()
+    assert len(pulled) == 3 and next(stream, None) is None
+
+
+def test_multi_speaker_voice_speaks_with_its_default_speaker(make_synth: MakeSynth) -> None:
+    synth = make_synth("vi-multi")
+    chunks = list(synth.synthesize("Xin chào. Vui lòng chờ một chút.", "vi"))
+    assert [c.sample_rate for c in chunks] == [22050, 22050]
+
+
+def test_text_without_words_gives_no_audio_and_bad_rate_is_refused(make_synth: MakeSynth) -> None:
+    synth = make_synth("ja")
+    assert list(synth.synthesize("。。。  ", "ja")) == []
+    with pytest.raises(ValueError, match="rate"):
+        synth.synthesize("はい。", "ja", rate=0)
+    with pytest.raises(ValueError, match="rate"):
+        synth.synthesize("はい。", "ja", rate=0.01)
