@@ -20,6 +20,13 @@ def _config_arg(parser: argparse.ArgumentParser) -> None:
                         help="TOML configuration file (default: $MADOGUCHI_CONFIG, else built-in defaults)")
 
 
+def _leaf_config_arg(*parsers: argparse.ArgumentParser) -> None:
+    """``--config`` also after the action (``madoguchi token add --config x``) without overriding one
+    given before it."""
+    for parser in parsers:
+        parser.add_argument("--config", default=argparse.SUPPRESS, help="TOML configuration file")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="madoguchi", description="On-premises interpretation relay for city-hall counters.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -42,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     token_sub.add_parser("list", help="list tokens (never their values)", description="List tokens by id, role and name.")
     revoke = token_sub.add_parser("revoke", help="revoke a token by id", description="Revoke a token by id.")
     revoke.add_argument("token_id")
+    _leaf_config_arg(add, revoke, *[p for name, p in token_sub.choices.items() if name == "list"])
 
     purge = sub.add_parser("purge", help="delete sessions older than the retention period", description="Delete sessions older than N days with everything they hold.")
     _config_arg(purge)
@@ -60,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove = models_sub.add_parser("remove", help="remove an installed model", description="Remove an installed model.")
     remove.add_argument("kind", choices=["whisper", "argos", "piper"])
     remove.add_argument("name")
+    _leaf_config_arg(fetch, install, remove, models_sub.choices["list"])
 
     easy = sub.add_parser("easy", help="rewrite Japanese into やさしい日本語", add_help=False,
                           description="Rewrite Japanese into やさしい日本語 (see `madoguchi easy --help`).")

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import WatchError
 
 from relay.queue.backend import Clock, Fanout, ModelBackend, SessionSubscription, Transition
@@ -35,6 +37,7 @@ from relay.queue.model import QueueModel
 from relay.queue.stats import ServiceStats
 
 MAX_RETRIES = 100
+logger = logging.getLogger(__name__)
 
 
 class RedisQueue(ModelBackend):
@@ -119,7 +122,12 @@ class RedisQueue(ModelBackend):
 
     async def _read(self) -> None:
         while True:
-            message = await self._pubsub.get_message(ignore_subscribe_messages=False, timeout=1.0)
+            try:
+                message = await self._pubsub.get_message(ignore_subscribe_messages=False, timeout=1.0)
+            except (RedisConnectionError, OSError) as exc:  # redis-py re-subscribes when it reconnects
+                logger.warning("queue pub/sub of node %s lost its connection: %s", self.node_id, exc)
+                await asyncio.sleep(1.0)
+                continue
             if message is not None:
                 self._dispatch(message)
 

@@ -161,3 +161,17 @@ async def test_bad_input_in_one_session_leaves_others_untouched(relay: Relay) ->
     await wb.send(type="text", speaker="clerk", text="どうぞ")
     await wb.expect("transcript", text="どうぞ")
     assert not any(m["type"] == "error" for m in wb.seen)
+
+
+async def test_client_that_stops_answering_pings_is_disconnected(make_relay: MakeRelay) -> None:
+    relay = await make_relay(relay={"heartbeat_s": 0.2})
+    session = await relay.create_session("en")
+    raw = await relay.client.ws_connect("/ws", autoping=False)
+    ws = WsClient(raw)
+    await ws.send(type="hello", protocol=1, role="counter", token=relay.tokens["clerk"],
+                  session_id=session["session_id"])
+    while True:
+        msg = await raw.receive(timeout=10)
+        if msg.type.name in ("CLOSE", "CLOSED", "CLOSING", "ERROR"):
+            break
+    assert raw.closed or msg.type.name in ("CLOSE", "CLOSED")

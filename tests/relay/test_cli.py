@@ -1,0 +1,107 @@
+"""The `madoguchi` command as an administrator uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from relay.cli import build_parser, main
+
+SUBCOMMANDS = [["serve"], ["check"], ["token"], ["token", "add"], ["token", "list"], ["token", "revoke"],
+               ["purge"], ["models"], ["models", "list"], ["models", "fetch"], ["models", "install"],
+               ["models", "remove"], ["config"]]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "madoguchi.toml"
+    path.write_text(f'[store]\npath = "{tmp_path / "db.sqlite3"}"\n[models]\ndir = "{tmp_path / "models"}"\n')
+    return path
+
+
+@pytest.mark.parametrize("words", SUBCOMMANDS, ids=" ".join)
+def test_every_subcommand_has_help(words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([*words, "--help"])
+    assert exited.value.code == 0
+    assert "usage: madoguchi" in capsys.readouterr().out
+
+
+def test_token_add_list_revoke(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "add", "--role", "operator", "--name", "通訳 田中", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    token_id = out.split()[2]
+    assert "mdg_operator_" in out
+    assert main(["token", "list", "--config", str(config)]) == 0
+    listing = capsys.readouterr().out
+    assert token_id in listing and "active" in listing and "mdg_" not in listing, "values are never listed"
+    assert main(["token", "revoke", token_id, "--config", str(config)]) == 0
+    main(["token", "list", "--config", str(config)])
+    assert "revoked" in capsys.readouterr().out
+    assert main(["token", "revoke", token_id, "--config", str(config)]) == 1
+
+
+def test_check_reports_store_and_missing_models(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--json", "--config", str(config)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["store"]["ready"] is True
+    assert set(report["engines"]) == {"asr", "mt", "tts", "easy_japanese"}
+    assert report["engines"]["asr"]["ready"] is False and report["engines"]["asr"]["detail"]
+
+
+def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[relay]\nmax_sesions = 5\n")
+    assert main(["check", "--config", str(bad)]) == 2
+    assert "max_sesions" in capsys.readouterr().err
+
+
+def test_purge_needs_a_retention(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["purge", "--days", "30", "--config", str(config)]) == 0
+    assert "removed 0 session(s)" in capsys.readouterr().out
+
+
+def test_config_docs_lists_every_section(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "--docs"]) == 0
+    out = capsys.readouterr().out
+    for section in ("[server]", "[relay]", "[store]", "[models]", "[logging]"):
+        assert section in out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_starts_answers_and_stops_cleanly(config: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "MADOGUCHI_LOGGING_FORMAT": "json"}
+    server = subprocess.Popen([sys.executable, "-m", "relay.cli", "serve", "--config", str(config),
+                               "--port", str(port)], stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        body = None
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as resp:
+                    body = json.loads(resp.read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None, "the relay answered /healthz"
+        assert body["status"] == "degraded" and body["engines"]["asr"]["state"] == "missing"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=30)
+    assert server.returncode == 0
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert any(line["event"] == "store closed" for line in lines), "the store is flushed on shutdown"
