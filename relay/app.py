@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -80,12 +81,13 @@ def _tts_rates(settings: AppSettings) -> dict[str, float]:
 
 async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS_KEY]
-    store = app[STORE_KEY] or Store(settings.store.path)
-    await store.open()  # type: ignore[union-attr]
+    given = app[STORE_KEY]
+    store = given if isinstance(given, Store) else Store(settings.store.path)
+    await store.open()
     engines = app[ENGINES_KEY]
     if engines is None:
         engines = await asyncio.to_thread(load_engines, settings.sections, Path(settings.models.dir))
-    assert isinstance(engines, Engines) and isinstance(store, Store)
+    assert isinstance(engines, Engines)
     metrics = RelayMetrics()
     bridge = Bridge(_bridge_limits(settings))
     mask = mask_personal_numbers if settings.store.mask_personal_numbers else None
@@ -143,8 +145,7 @@ async def _close_websockets(app: web.Application) -> None:
         log.info("closing websockets", extra={"count": len(connections)})
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(ctx.settings.server.shutdown_timeout_s):
-                while ctx.connections:
-                    await asyncio.sleep(0.05)
+                await ctx.drained.wait()
 
 
 def origin_allowed(request: web.Request, allowed: list[str]) -> bool:
@@ -172,7 +173,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
 
 @web.middleware
-async def security_headers(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
     response = await handler(request)
     if not response.prepared:
         response.headers.setdefault("Content-Security-Policy", CSP)

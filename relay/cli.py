@@ -132,7 +132,6 @@ def _print_listening(text: str) -> None:
 def _check(args: argparse.Namespace, settings: AppSettings) -> int:
     from pipelines.loader import load_engines
     from pipelines.models import model_managers
-
     from relay.logs import configure_logging
 
     configure_logging("ERROR", "text")  # the report below says what is missing, once

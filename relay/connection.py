@@ -101,7 +101,7 @@ class Connection:
     # ------------------------------------------------------------ lifecycle
 
     async def run(self) -> None:
-        self.ctx.connections.add(self)
+        self.ctx.add_connection(self)
         try:
             if not await self._hello():
                 return
@@ -125,7 +125,7 @@ class Connection:
             await self.ws.close(code=CloseCode.INTERNAL_ERROR, message=b"internal error")
         finally:
             await self._detach()
-            self.ctx.connections.discard(self)
+            self.ctx.remove_connection(self)
 
     async def _detach(self) -> None:
         await self._stop_audio()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,16 @@ class RelayContext:
     connections: set[Connection] = field(default_factory=set)
     escalation: Any = None  # relay.escalation.EscalationService once the queue is wired
     shutting_down: bool = False
+    drained: asyncio.Event = field(default_factory=asyncio.Event)  # set while no connection is open
+
+    def add_connection(self, connection: Connection) -> None:
+        self.connections.add(connection)
+        self.drained.clear()
+
+    def remove_connection(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+        if not self.connections:
+            self.drained.set()
 
     def supported_languages(self) -> list[str]:
         return list(self.settings.relay.languages)

@@ -9,13 +9,14 @@ from relay.context import RelayContext
 
 
 def _mt_coverage(ctx: RelayContext, codes: list[str]) -> dict[str, dict[str, Any]]:
+    coverage_of: Any = None
     try:
-        from pipelines.mt import language_coverage
+        from pipelines.mt import language_coverage as coverage_of
     except ImportError:
-        language_coverage = None
-    if language_coverage is not None and ctx.engines.translator.status().ready:
+        pass
+    if coverage_of is not None and ctx.engines.translator.status().ready:
         try:
-            return dict(language_coverage(ctx.engines.translator, codes))
+            return dict(coverage_of(ctx.engines.translator, codes))
         except Exception:  # coverage is informational: never fail the endpoint on it
             pass
     translator = ctx.engines.translator

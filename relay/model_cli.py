@@ -36,10 +36,11 @@ def run_models_command(args: argparse.Namespace, models_dir: Path) -> int:
         if not found:
             print(f"no models installed in {models_dir.resolve()}")
         return 0
-    manager = managers.get(args.kind)
-    if manager is None:
+    chosen = managers.get(args.kind)
+    if chosen is None:
         print(f"madoguchi: no {args.kind} support in this installation", file=sys.stderr)
         return 2
+    manager = chosen
     try:
         if args.models_command == "install":
             model = manager.install(models_dir, args.path)

@@ -101,7 +101,7 @@ class Conversation:
         if self.mask is None or not isinstance(original, str):
             return text
         masked = self.mask(original)
-        return text if masked == original else encode(dataclasses.replace(message, text=masked))  # type: ignore[type-var]
+        return text if masked == original else encode(dataclasses.replace(message, text=masked))  # type: ignore[call-arg]
 
     def send_transient(self, message: Message, accept: Callable[[Any], bool] | None = None) -> None:
         """Send a message that is not a session event (partials, notices, tts.*)."""

@@ -27,7 +27,7 @@ class SettingsError(ValueError):
     """A configuration mistake; the message is meant for the administrator as it is."""
 
 
-def _f(default: Any, help: str) -> Any:  # noqa: A002 - "help" reads best in the tables below
+def _f(default: Any, help: str) -> Any:
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata={"help": help})
     return field(default=default, metadata={"help": help})
@@ -38,7 +38,7 @@ class ServerConfig:
     host: str = _f("127.0.0.1", "Address to listen on (0.0.0.0 for every interface).")
     port: int = _f(8080, "TCP port.")
     public_url: str = _f("", "Base URL residents' phones use (for resident_url and the QR code); empty = taken from the request.")
-    allowed_origins: list[str] = _f([], "Origins allowed to open the websocket besides the relay's own; empty = same origin only.")
+    allowed_origins: list[str] = _f([], "Origins allowed to open the websocket besides the relay's own; empty = same origin only.")  # noqa: RUF009
     tls_cert: str = _f("", "PEM certificate file; with tls_key the relay serves HTTPS/WSS.")
     tls_key: str = _f("", "PEM private key file for tls_cert.")
     shutdown_timeout_s: float = _f(10.0, "Seconds to wait for connections and the store to finish on shutdown.")
@@ -46,7 +46,7 @@ class ServerConfig:
 
 @dataclass
 class RelayConfig:
-    languages: list[str] = _f(list(DEFAULT_RESIDENT_LANGUAGES), "Resident languages offered at the counter (ISO 639-1 codes).")
+    languages: list[str] = _f(list(DEFAULT_RESIDENT_LANGUAGES), "Resident languages offered at the counter (ISO 639-1 codes).")  # noqa: RUF009
     default_mode: str = _f("translation", "Mode of a new session: translation or easy_japanese.")
     back_translation: bool = _f(True, "Send the clerk a back-translation of every translation of their words.")
     tts_default: bool = _f(True, "Speak translations in new sessions (clients can turn it off per session).")
@@ -275,7 +275,7 @@ def settings_reference() -> str:
     for name, cls in section_types().items():
         lines += [f"## [{name}]", "", "| key | default | environment | meaning |", "|---|---|---|---|"]
         for f in dataclasses.fields(cls):
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc,operator]
             env_name = f"{ENV_PREFIX}{name.upper()}_{f.name.upper()}"
             shown = _toml_literal(default)
             lines.append(f"| `{f.name}` | `{shown}` | `{env_name}` | {f.metadata.get('help', '')} |")

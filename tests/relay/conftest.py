@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -36,10 +35,10 @@ class WsClient:
         else:
             await self.ws.send_str(data)
 
-    async def recv(self, timeout: float = 10.0) -> dict[str, Any] | None:
+    async def recv(self, wait_s: float = 10.0) -> dict[str, Any] | None:
         """The next text message (binary frames are collected in ``binary``); None when closed."""
         while True:
-            msg = await self.ws.receive(timeout=timeout)
+            msg = await self.ws.receive(timeout=wait_s)
             if msg.type == WSMsgType.BINARY:
                 self.binary.append(msg.data)
                 continue
@@ -51,10 +50,10 @@ class WsClient:
             self.seen.append(body)
             return body
 
-    async def expect(self, type_: str, timeout: float = 10.0, **fields: Any) -> dict[str, Any]:
+    async def expect(self, type_: str, wait_s: float = 10.0, **fields: Any) -> dict[str, Any]:
         """Skip to the next message of this type (and these field values)."""
         while True:
-            body = await self.recv(timeout)
+            body = await self.recv(wait_s)
             if body is None:
                 raise AssertionError(f"connection closed ({self.ws.close_code}) while waiting for {type_}")
             if body["type"] == type_ and all(body.get(k) == v for k, v in fields.items()):
@@ -147,7 +146,7 @@ def pcm_silence(seconds: float, rate: int = 16000) -> bytes:
 async def drain(ws: WsClient, seconds: float = 0.3) -> None:
     """Read what arrives within a short while (to settle before asserting the absence of something)."""
     try:
-        while await ws.recv(timeout=seconds) is not None:
+        while await ws.recv(wait_s=seconds) is not None:
             pass
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass

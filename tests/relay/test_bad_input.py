@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import aiohttp
 import pytest
 
 from relay.protocol import CloseCode
@@ -117,7 +118,7 @@ async def test_no_hello_in_time_is_closed(make_relay: MakeRelay) -> None:
 
 
 async def test_foreign_origin_is_refused(relay: Relay) -> None:
-    with pytest.raises(Exception):
+    with pytest.raises(aiohttp.WSServerHandshakeError):
         await relay.client.ws_connect("/ws", headers={"Origin": "https://evil.example"})
     ws = await relay.client.ws_connect("/ws", headers={"Origin": f"http://{relay.client.host}:{relay.client.port}"})
     await ws.close()

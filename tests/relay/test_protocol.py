@@ -15,7 +15,7 @@ def _sample(hint: Any) -> Any:
     origin = typing.get_origin(hint)
     if origin is Literal:
         return typing.get_args(hint)[-1]
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+    if origin in (typing.Union, __import__("types").UnionType):
         return _sample(next(a for a in typing.get_args(hint) if a is not type(None)))
     if origin is list:
         return [_sample(typing.get_args(hint)[0])] if typing.get_args(hint) else []
@@ -34,7 +34,7 @@ def test_every_registered_type_round_trips(kind: str) -> None:
     message = _example(MESSAGE_TYPES[kind])
     decoded = decode(encode(message), from_client=False)
     assert decoded == message
-    assert type(decoded).TYPE == kind
+    assert kind == type(decoded).TYPE
 
 
 def test_client_side_decoding_accepts_only_client_types() -> None:

@@ -32,7 +32,7 @@ async def test_resume_after_disconnect_has_no_gap_and_no_duplicate(relay: Relay)
 
     back = await relay.counter(session, resume_after=last_seen)
     await back.send(type="text", speaker="clerk", text="ありがとうございます")
-    await back.expect("translation", kind="back_translation", timeout=5)
+    await back.expect("translation", kind="back_translation", wait_s=5)
     seqs = [seq for seq, _ in _events(back.seen)]
     assert seqs == sorted(set(seqs)), "replay then live, in order, without duplicates"
     assert seqs[0] == last_seen + 1, "nothing between the last seen event and the replay is missing"
