@@ -39,20 +39,24 @@ class FakeRecognizerStream:
             lang, text = self.owner.peek()
             events.append(RecognitionEvent("partial", text[: max(1, len(text) // 2)], self._lang(lang)))
             self.partial_sent = True
-        if self.owner.utterance_bytes and self.buffered >= self.owner.utterance_bytes:
+        # the endpointer closes an utterance every ``utterance_bytes``; audio beyond it starts the next
+        while self.owner.utterance_bytes and self.buffered >= self.owner.utterance_bytes:
             events.append(self._final())
+            self.buffered -= self.owner.utterance_bytes
         return events
 
     def finish(self) -> list[RecognitionEvent]:
         self.owner.wait_or_fail()
-        return [self._final()] if self.buffered else []
+        events = [self._final()] if self.buffered else []
+        self.buffered = 0
+        return events
 
     def _lang(self, lang: str) -> str:
         return lang if lang in self.languages else self.languages[0]
 
     def _final(self) -> RecognitionEvent:
         lang, text = self.owner.take()
-        self.buffered, self.partial_sent = 0, False
+        self.partial_sent = False
         return RecognitionEvent("final", text, self._lang(lang), confidence=self.owner.confidence,
                                 details={"avg_logprob": -0.3, "no_speech_prob": 0.01}, timings={"decode_ms": 1.0})
 

@@ -65,3 +65,60 @@ async def test_easy_japanese_mode_sends_ruby_and_speaks_slower(relay: Relay) -> 
     await counter.expect("tts.end")
     synth = relay.ctx.engines.synthesizer
     assert synth.requests[-1][2] < 1.0  # type: ignore[attr-defined]
+
+
+async def test_auto_language_is_fixed_by_first_foreign_utterance_and_clerk_is_told(make_relay: MakeRelay) -> None:
+    recognizer = FakeRecognizer([("ja", "ご用件は何ですか"), ("vi", "Tôi muốn chuyển đến")])
+    relay = await make_relay(fake_engines(recognizer=recognizer))
+    session = await relay.create_session("auto")
+    counter = await relay.counter(session)
+    for _ in range(2):
+        await counter.send(type="audio.start", speaker="auto", sample_rate=16000)
+        await counter.send_raw(pcm_silence(0.5))
+        await counter.send(type="audio.stop")
+    updated = await counter.expect("session.updated")
+    assert (updated["resident_lang"], updated["reason"]) == ("vi", "detected")
+    answer = await counter.expect("transcript", speaker="resident")
+    assert answer["lang"] == "vi"
+    await counter.expect("translation", lang="ja", utterance_id=answer["utterance_id"])
+    # the Japanese question before detection could not be translated yet, and nothing pretended it was
+    assert not any(m["type"] == "translation" and m.get("lang") == "auto" for m in counter.seen)
+    assert recognizer.streams[0].languages[0] == "ja" and "vi" in recognizer.streams[0].languages
+
+
+async def test_language_without_a_voice_gets_text_and_a_notice(relay: Relay) -> None:
+    session = await relay.create_session("ko")
+    counter = await relay.counter(session)
+    resident = await relay.resident(session)
+    await counter.send(type="text", speaker="clerk", text="こちらへどうぞ")
+    await resident.expect("translation", lang="ko")
+    notice = await resident.expect("notice")
+    assert (notice["code"], notice["lang"]) == ("no_voice", "ko")
+    assert not resident.binary
+
+
+async def test_endpointer_finals_inside_one_stream_arrive_in_order(make_relay: MakeRelay) -> None:
+    recognizer = FakeRecognizer([("ja", "一つ目"), ("ja", "二つ目"), ("ja", "三つ目")], utterance_bytes=16000)
+    relay = await make_relay(fake_engines(recognizer=recognizer))
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    await counter.send(type="audio.start", sample_rate=16000)
+    for _ in range(6):
+        await counter.send_raw(pcm_silence(0.25))
+    await counter.send(type="audio.stop")
+    texts = [(await counter.expect("transcript"))["text"] for _ in range(3)]
+    assert texts == ["一つ目", "二つ目", "三つ目"]
+
+
+async def test_settings_change_reaches_everyone_and_tts_can_be_turned_off(relay: Relay) -> None:
+    session = await relay.create_session("vi")
+    counter = await relay.counter(session)
+    resident = await relay.resident(session)
+    await counter.send(type="settings", tts=False, resident_lang="en")
+    for ws in (counter, resident):
+        updated = await ws.expect("session.updated")
+        assert (updated["tts"], updated["resident_lang"]) == (False, "en")
+    await counter.send(type="text", speaker="clerk", text="はい")
+    await resident.expect("translation", lang="en")
+    await counter.expect("translation", kind="back_translation")
+    assert not resident.binary and not any(m["type"] == "tts.start" for m in resident.seen)

@@ -1,0 +1,173 @@
+"""The engine through the real faster-whisper / CTranslate2 / Silero stack, on a random-weight Whisper.
+
+Random weights decode nonsense, so these tests check structure and behaviour — event order, languages
+restricted to the session's, confidence in range, endpoint timing from the real VAD on espeak-ng speech —
+never words.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipelines.asr import AsrConfig, load_recognizer
+from pipelines.asr.decoder import Decoder, Hypothesis
+from pipelines.asr.models import WhisperModels
+from pipelines.asr.recognizer import WhisperRecognizer
+from pipelines.base import ModelMissing, RecognitionEvent
+
+from .conftest import espeak, speech_extent
+
+pytestmark = pytest.mark.engine
+SENTENCE_JA = "きょうは じゅうみんひょうの うつしを とりに きました。 よろしく おねがいします。"
+
+
+@pytest.fixture(scope="module")
+def models_dir(whisper_test_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("models")
+    WhisperModels().install(folder, whisper_test_model, name="tiny-random")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def recognizer(models_dir: Path) -> WhisperRecognizer:
+    # the guard would drop most of a random model's output: it is tested on its own below
+    return load_recognizer(AsrConfig(model="tiny-random", hallucination_guard=False), models_dir)
+
+
+def run_stream(recognizer: WhisperRecognizer, pcm: bytes, rate: int, languages: tuple[str, ...] = ("ja", "en"),
+               chunk_s: float = 0.25) -> list[tuple[float, RecognitionEvent]]:
+    stream = recognizer.new_stream(languages, rate)
+    step = int(rate * chunk_s) * 2
+    events: list[tuple[float, RecognitionEvent]] = []
+    for offset in range(0, len(pcm), step):
+        stream.insert_audio(pcm[offset:offset + step])
+        events += [(min(len(pcm), offset + step) / 2 / rate, e) for e in stream.process()]
+    return events + [(len(pcm) / 2 / rate, e) for e in stream.finish()]
+
+
+def test_load_reports_the_model_and_its_languages(recognizer: WhisperRecognizer) -> None:
+    status = recognizer.status()
+    assert status.ready and status.name == "asr"
+    assert status.detail == "whisper 'tiny-random' int8 on cpu"
+    assert {"ja", "en", "vi", "zh"} <= set(status.languages)
+
+
+def test_missing_or_broken_model_says_why(models_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ModelMissing, match=r"no Whisper model 'base' in .*whisper — install one with"):
+        load_recognizer(AsrConfig(model="base"), tmp_path)
+    broken = tmp_path / "whisper" / "broken"
+    shutil.copytree(models_dir / "whisper" / "tiny-random", broken)
+    (broken / "model.bin").write_bytes(b"not a model")
+    with pytest.raises(ModelMissing, match="could not be loaded"):
+        load_recognizer(AsrConfig(model="broken"), tmp_path)
+    (broken / "tokenizer.json").unlink()
+    with pytest.raises(ModelMissing, match=r"missing tokenizer\.json"):
+        load_recognizer(AsrConfig(model="broken"), tmp_path)
+
+
+def test_language_identification_is_restricted_to_the_session_languages(recognizer: WhisperRecognizer) -> None:
+    decoder = recognizer._decoder
+    rng = np.random.default_rng(1)
+    clips = [rng.normal(0, 0.1, 16000 * 2).astype(np.float32) for _ in range(3)]
+    pcm, _rate = espeak("hello, I would like to register my address", "en")
+    clips.append((np.frombuffer(pcm, dtype="<i2") / 32768).astype(np.float32))  # rate off, still speech
+    for allowed in (("ja", "vi"), ("ja", "pt"), ("ja", "en", "zh", "ko")):
+        for clip in clips:
+            hyp = decoder.decode(clip, allowed, "", 1, 8)
+            assert hyp.lang in allowed
+            assert 1 / len(allowed) <= hyp.language_probability <= 1.0
+
+
+def test_speech_gives_partials_then_one_final_after_the_endpoint(recognizer: WhisperRecognizer) -> None:
+    speech, rate = espeak(SENTENCE_JA, "ja")
+    quiet = b"\0\0" * rate
+    events = run_stream(recognizer, quiet + speech + quiet + quiet, rate)
+    kinds = [e.kind for _, e in events]
+    assert kinds.count("final") == 1 and kinds[-1] == "final"
+    assert kinds.count("partial") >= 3  # several seconds of speech, one partial per ~0.5 s
+    when, final = events[-1]
+    assert final.lang in ("ja", "en") and all(e.lang in ("ja", "en") for _, e in events)
+    # endpoint timing on the real Silero VAD: the utterance ends at the speech end (+0.2 s pad), and the
+    # final comes out once 0.5 s of silence has been heard, at the next 0.25 s chunk
+    first, last = speech_extent(speech)
+    speech_end = 1.0 + last / rate
+    assert abs(final.end_s - (speech_end + 0.2)) < 0.3
+    assert abs(final.start_s - (1.0 + first / rate - 0.2)) < 0.3
+    assert speech_end + 0.4 <= when <= speech_end + 1.0
+    assert 0.0 <= final.confidence <= 1.0
+    for key in ("avg_logprob", "no_speech_prob", "compression_ratio", "language_probability"):
+        assert np.isfinite(final.details[key])
+    assert 0.0 <= final.details["no_speech_prob"] <= 1.0
+    assert final.timings["last_decode_ms"] > 0
+
+
+def test_silence_and_faint_noise_are_never_decoded(recognizer: WhisperRecognizer) -> None:
+    rng = np.random.default_rng(2)
+    noise = (rng.normal(0, 0.002, 16000 * 4) * 32767).astype("<i2").tobytes()
+    assert run_stream(recognizer, b"\0\0" * 16000 * 2 + noise, 16000) == []
+
+
+class ScriptedText:
+    """Runs the real decoder, then swaps the text: a known hallucination with Whisper's real figures."""
+
+    def __init__(self, inner: Decoder, text: str) -> None:
+        self.inner, self.text = inner, text
+
+    def decode(self, audio: np.ndarray, languages, prefix: str, beam_size: int, max_new_tokens: int) -> Hypothesis:  # type: ignore[no-untyped-def]
+        hyp = self.inner.decode(audio, languages, prefix, beam_size, max_new_tokens)
+        return replace(hyp, text=self.text, lang="ja" if "ja" in languages else hyp.lang,
+                       no_speech_prob=0.0, avg_logprob=-0.3, compression_ratio=1.0)
+
+
+def test_guard_drops_a_known_hallucination_on_a_short_burst_but_not_on_real_speech(
+    recognizer: WhisperRecognizer,
+) -> None:
+    guarded = WhisperRecognizer(ScriptedText(recognizer._decoder, "ご視聴ありがとうございました"),
+                                AsrConfig(model="tiny-random"), vad_session=recognizer._vad_session)
+    burst, rate = espeak("あ", "ja")
+    quiet = b"\0\0" * rate
+    assert run_stream(guarded, quiet + burst + quiet, rate) == []
+    speech, rate = espeak(SENTENCE_JA, "ja")
+    finals = [e for _, e in run_stream(guarded, quiet + speech + quiet, rate) if e.kind == "final"]
+    assert [e.text for e in finals] == ["ご視聴ありがとうございました"]
+
+
+def test_guard_on_the_real_model_keeps_output_clean(models_dir: Path) -> None:
+    guarded = load_recognizer(AsrConfig(model="tiny-random"), models_dir)
+    speech, rate = espeak(SENTENCE_JA, "ja")
+    for _, event in run_stream(guarded, b"\0\0" * rate + speech + b"\0\0" * rate, rate):
+        # whatever the random model says, nothing looping or empty is ever shown as text
+        if event.kind == "final" and event.text == "":
+            assert event.details["dropped"] > 0
+        else:
+            assert event.text.strip() and event.details.get("compression_ratio", 0) <= 2.4
+
+
+def test_bad_audio_is_refused_clearly(recognizer: WhisperRecognizer) -> None:
+    for rate in (4000, 96000):
+        with pytest.raises(ValueError, match="unsupported sample rate"):
+            recognizer.new_stream(["ja", "en"], rate)
+    with pytest.raises(ValueError, match="cannot recognise"):
+        recognizer.new_stream(["ja", "xx"], 16000)
+
+
+def test_sessions_share_the_model_and_decode_concurrently(recognizer: WhisperRecognizer) -> None:
+    speech, rate = espeak("はい、 わかりました。", "ja")
+    audio = b"\0\0" * rate + speech + b"\0\0" * rate
+    results: dict[int, list[str]] = {}
+
+    def session(index: int) -> None:
+        results[index] = [e.kind for _, e in run_stream(recognizer, audio, rate, chunk_s=0.5)]
+
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(kinds.count("final") == 1 for kinds in results.values())

@@ -1,0 +1,78 @@
+"""Counter terms kept and glossed; furigana on hard words only; wakachigaki."""
+
+from __future__ import annotations
+
+import re
+
+from easy_japanese import RewriteOptions, rewrite
+from easy_japanese.furigana import render_html, render_paren, ruby_spans
+from easy_japanese.rules.protect import counter_terms
+
+EXPLAIN = {term: easy for term, _reading, easy in counter_terms()}
+
+
+def test_counter_term_is_kept_and_explained_once() -> None:
+    out = rewrite("住民票を2枚ください。住民票は窓口で渡します。").text
+    assert out.startswith(f"住民票（{EXPLAIN['住民票']}）を2枚")
+    assert out.count("（") == 1  # only the first occurrence is glossed
+
+
+def test_longest_term_wins_and_is_not_replaced_by_the_dictionary() -> None:
+    out = rewrite("国民健康保険に入ってください。").text
+    assert out.startswith("国民健康保険（")
+    assert "健康保険（" not in out.replace("国民健康保険（", "")
+
+
+def test_existing_explanation_is_not_doubled() -> None:
+    text = f"在留カード（{EXPLAIN['在留カード']}）を見せてください。"
+    assert rewrite(text).text.count("（") == 1
+
+
+def test_gloss_can_be_switched_off() -> None:
+    assert rewrite("住民票を取ってください。", options=RewriteOptions(gloss_counter_terms=False)).text == "住民票を取ってください。"
+
+
+def test_hard_kanji_get_furigana_and_easy_words_do_not() -> None:
+    text = "住民票と今日の天気"
+    spans = {text[s.start : s.end]: s.reading for s in ruby_spans(text)}
+    assert spans.get("住民票") == "じゅうみんひょう"
+    assert "今日" not in spans and "天気" not in spans
+
+
+def test_okurigana_stays_outside_the_ruby() -> None:
+    text = "書類を届けてください"
+    spans = {text[s.start : s.end]: s.reading for s in ruby_spans(text)}
+    assert spans["届"] == "とど"
+
+
+def test_common_misreadings_are_fixed() -> None:
+    for word, reading in (("世帯主", "せたいぬし"), ("出張所", "しゅっちょうじょ")):
+        spans = ruby_spans(f"{word}に行ってください")
+        assert spans[0].reading == reading
+
+
+def test_grade_zero_puts_furigana_on_every_kanji_word() -> None:
+    text = "今日は天気"
+    assert ruby_spans(text, RewriteOptions(furigana_kanji_grade=0))
+    assert not ruby_spans(text, RewriteOptions(furigana_kanji_grade=2))
+
+
+def test_html_and_paren_renderings() -> None:
+    text = "住民票<b>"
+    spans = ruby_spans(text)
+    assert render_html(text, spans) == "<ruby>住民票<rt>じゅうみんひょう</rt></ruby>&lt;b&gt;"
+    assert render_paren(text, spans) == "住民票(じゅうみんひょう)<b>"
+
+
+def test_ruby_offsets_point_into_the_returned_text() -> None:
+    result = rewrite("申請書を提出してください。在留カードも必要です。")
+    for span in result.ruby:
+        piece = result.text[span.start : span.end]
+        assert re.search(r"[\u4e00-\u9fff]", piece), piece
+
+
+def test_wakachigaki_spaces_phrases_but_keeps_words_whole() -> None:
+    out = rewrite("ここに名前を書いてください。", options=RewriteOptions(wakachigaki=True)).text
+    assert out == "ここに 名前を 書いて ください。"
+    out = rewrite("日本に住んでいる人", options=RewriteOptions(wakachigaki=True, gloss_counter_terms=False)).text
+    assert out == "日本に 住んでいる 人"

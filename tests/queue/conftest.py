@@ -1,0 +1,150 @@
+"""Queue test fixtures: a fake clock, a private redis-server, and a factory for either backend."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from relay.queue.backend import InProcessQueue, ModelBackend
+from relay.queue.config import QueueConfig
+from relay.queue.events import Notification
+from relay.queue.redis_backend import RedisQueue
+
+
+class FakeClock:
+    def __init__(self, start: float = 1_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        pytest.skip("redis-server is not installed (Debian: apt install redis-server)")
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.skip("redis-server did not start")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def queue_config(**overrides: object) -> QueueConfig:
+    base = dict(offer_timeout_s=20.0, max_wait_s=300.0, reconnect_grace_s=30.0, heartbeat_timeout_s=600.0,
+                wrap_up_s=15.0)
+    base.update(overrides)
+    return QueueConfig(**base)  # type: ignore[arg-type]
+
+
+MakeQueue = Callable[..., Awaitable[ModelBackend]]
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def make_queue(request: pytest.FixtureRequest, tmp_path: Path,
+                     clock: FakeClock) -> AsyncIterator[MakeQueue]:
+    """``await make_queue(node_id="node-a", **config)``: a started backend; a second call on the same test
+    is another node (Redis) or a restart on the same SQLite file (memory, after closing the first)."""
+    kind = request.param
+    url = request.getfixturevalue("redis_url") if kind == "redis" else ""
+    prefix = f"test-{uuid.uuid4().hex}"
+    made: list[ModelBackend] = []
+
+    async def make(node_id: str = "node-a", **overrides: object) -> ModelBackend:
+        config = queue_config(**overrides)
+        queue: ModelBackend
+        if kind == "memory":
+            queue = InProcessQueue(config, tmp_path / "relay.sqlite3", node_id=node_id, clock=clock)
+        else:
+            config.redis_url, config.redis_prefix = url, prefix
+            queue = RedisQueue(config, node_id=node_id, clock=clock)
+        await queue.start()
+        made.append(queue)
+        return queue
+
+    make.kind = kind  # type: ignore[attr-defined]
+    yield make
+    for queue in made:
+        await queue.close()
+
+
+class Inbox:
+    """Collects the notifications one node receives."""
+
+    def __init__(self, queue: ModelBackend) -> None:
+        self.items: list[Notification] = []
+        self._arrived = asyncio.Event()
+        self._task = asyncio.create_task(self._collect(queue))
+
+    async def _collect(self, queue: ModelBackend) -> None:
+        async for note in queue.notifications():
+            self.items.append(note)
+            self._arrived.set()
+
+    async def wait_for(self, cls: type, **fields: object) -> Notification:
+        """The first matching notification; fails the test (not a timing check) if none comes in 5 s."""
+        async def find() -> Notification:
+            while True:
+                for note in self.items:
+                    if isinstance(note, cls) and all(getattr(note, k) == v for k, v in fields.items()):
+                        return note
+                self._arrived.clear()
+                await self._arrived.wait()
+
+        return await asyncio.wait_for(find(), timeout=5)
+
+    async def close(self) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+@pytest.fixture
+async def inboxes() -> AsyncIterator[Callable[[ModelBackend], Awaitable[Inbox]]]:
+    opened: list[Inbox] = []
+
+    async def open_inbox(queue: ModelBackend) -> Inbox:
+        inbox = Inbox(queue)
+        await asyncio.sleep(0)  # let the iterator register before the first transition
+        opened.append(inbox)
+        return inbox
+
+    yield open_inbox
+    for inbox in opened:
+        await inbox.close()

@@ -1,0 +1,213 @@
+"""The same behaviour from both backends (in-process + SQLite, Redis), plus what only Redis offers:
+several nodes sharing one queue."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from prometheus_client import CollectorRegistry, generate_latest
+
+from relay.queue.events import (
+    Cancelled,
+    Connected,
+    EntryQueued,
+    InvalidTransition,
+    OfferMade,
+    OfferWithdrawn,
+    PeerDisconnected,
+    QueueChanged,
+    Returned,
+    Unavailable,
+    UnknownSession,
+)
+from relay.queue.metrics import QueueMetrics
+
+from .conftest import FakeClock, MakeQueue
+
+
+async def test_escalation_is_queued_offered_answered_and_returned(make_queue: MakeQueue, inboxes,
+                                                                  clock: FakeClock) -> None:
+    queue = await make_queue()
+    inbox = await inboxes(queue)
+    await queue.enqueue("s1", "vi", reason="low_confidence")
+    queued = await inbox.wait_for(EntryQueued, session_id="s1")
+    assert (queued.position, queued.eta_s) == (1, None)
+    await queue.sign_in("op1", ["vi"])
+    offer = await inbox.wait_for(OfferMade, session_id="s1")
+    assert offer.operator_id == "op1" and offer.expires_at == clock.now + 20
+    clock.advance(8)
+    await queue.accept("op1", "s1")
+    await inbox.wait_for(Connected, session_id="s1", operator_id="op1")
+    clock.advance(100)
+    await queue.release("op1", "s1")
+    assert (await inbox.wait_for(Returned, session_id="s1")).why == "released"
+    stats = await queue.stats()
+    assert stats.answered == 1 and stats.average_speed_of_answer_s == 8.0 and stats.service_level == 1.0
+    assert stats.escalations_by_reason == {"low_confidence": 1} and stats.average_handle_time_s == 100.0
+
+
+async def test_invalid_transition_is_an_error_and_changes_nothing(make_queue: MakeQueue) -> None:
+    queue = await make_queue()
+    await queue.sign_in("op1", ["en"])
+    await queue.sign_in("op2", ["en"])
+    await queue.enqueue("s1", "en")
+    before = await queue.snapshot()
+    with pytest.raises(InvalidTransition):
+        await queue.accept("op2", "s1")  # offered to op1
+    with pytest.raises(UnknownSession):
+        await queue.cancel("nope")
+    assert await queue.snapshot() == before
+
+
+async def test_timeouts_apply_on_tick(make_queue: MakeQueue, inboxes, clock: FakeClock) -> None:
+    queue = await make_queue(max_wait_s=60)
+    inbox = await inboxes(queue)
+    await queue.sign_in("op1", ["en"])
+    await queue.sign_in("op2", ["en"])
+    await queue.enqueue("s1", "en")
+    clock.advance(20)
+    await queue.tick()
+    assert (await inbox.wait_for(OfferWithdrawn, operator_id="op1")).why == "timeout"
+    await inbox.wait_for(OfferMade, operator_id="op2")
+    await queue.decline("op2", "s1")
+    clock.advance(40)
+    await queue.tick()
+    assert (await inbox.wait_for(Unavailable, session_id="s1")).waited_s == 60
+    assert (await queue.stats()).unavailable_rate == 1.0
+
+
+async def test_cancel_and_counter_loss_count_as_abandoned(make_queue: MakeQueue, inboxes,
+                                                          clock: FakeClock) -> None:
+    queue = await make_queue()
+    inbox = await inboxes(queue)
+    await queue.enqueue("s1", "en")
+    await queue.enqueue("s2", "en")
+    await queue.cancel("s1")
+    await queue.counter_disconnected("s2")
+    clock.advance(30)
+    await queue.tick()
+    assert (await inbox.wait_for(Cancelled, session_id="s2")).why == "counter_gone"
+    stats = await queue.stats()
+    assert stats.abandoned == 2 and stats.abandonment_rate == 1.0 and stats.waiting == 0
+
+
+async def test_dropped_operator_past_grace_requeues_at_the_head(make_queue: MakeQueue, inboxes,
+                                                                clock: FakeClock) -> None:
+    queue = await make_queue()
+    inbox = await inboxes(queue)
+    await queue.sign_in("op1", ["en"])
+    await queue.enqueue("s1", "en")
+    await queue.accept("op1", "s1")
+    await queue.enqueue("s2", "en", priority=10, reason="button")
+    await queue.operator_disconnected("op1")
+    assert (await inbox.wait_for(PeerDisconnected, session_id="s1")).who == "operator"
+    clock.advance(30)
+    await queue.tick()
+    requeued = await inbox.wait_for(EntryQueued, session_id="s1", requeued=True)
+    assert requeued.position == 1
+    snapshot = await queue.snapshot()
+    assert [e.session_id for e in snapshot.entries] == ["s1", "s2"] and snapshot.operators == ()
+
+
+async def test_restart_keeps_the_queue(make_queue: MakeQueue, clock: FakeClock) -> None:
+    first = await make_queue()
+    await first.sign_in("op1", ["pt"])
+    await first.enqueue("s1", "pt")
+    await first.accept("op1", "s1")
+    await first.enqueue("s2", "pt", priority=10, reason="button")
+    await first.enqueue("s3", "ne", reason="missing_mt")
+    before = await first.snapshot()
+    await first.close()
+    restarted = await make_queue()
+    assert await restarted.snapshot() == before
+    clock.advance(10)
+    await restarted.release("op1", "s1")
+    assert (await restarted.stats()).escalations == 3
+
+
+async def test_session_events_reach_subscribers(make_queue: MakeQueue) -> None:
+    queue = await make_queue()
+    async with queue.subscribe_session("s1") as events:
+        await queue.publish_session_event("s1", '{"type":"transcript"}')
+        await queue.publish_session_event("other", b"not for us")
+        await queue.publish_session_event("s1", b"\x00\x01")
+        got = [await asyncio.wait_for(events.get(), 5), await asyncio.wait_for(events.get(), 5)]
+    assert got == [b'{"type":"transcript"}', b"\x00\x01"]
+
+
+async def test_operators_receive_the_waiting_list(make_queue: MakeQueue, inboxes) -> None:
+    queue = await make_queue()
+    inbox = await inboxes(queue)
+    await queue.enqueue("s1", "th")
+    listing = await inbox.wait_for(QueueChanged)
+    assert [(e.session_id, e.lang, e.state) for e in listing.entries] == [("s1", "th", "waiting")]
+
+
+async def test_prometheus_shows_the_service_metrics(make_queue: MakeQueue, clock: FakeClock) -> None:
+    queue = await make_queue()
+    await queue.sign_in("op1", ["en"])
+    await queue.enqueue("s1", "en", reason="asked_in_words")
+    clock.advance(45)
+    await queue.accept("op1", "s1")
+    registry = CollectorRegistry()
+    await QueueMetrics(registry).refresh(queue)
+    text = generate_latest(registry).decode()
+    assert "madoguchi_queue_average_speed_of_answer_seconds 45.0" in text
+    assert "madoguchi_queue_service_level_ratio 0.0" in text  # 45 s > 30 s target
+    assert 'madoguchi_queue_escalations_by_reason_total{reason="asked_in_words"} 1.0' in text
+    assert 'madoguchi_queue_operators{state="busy"} 1.0' in text
+
+
+# ---- several nodes (Redis only) ----------------------------------------------------------------
+
+@pytest.fixture
+def redis_only(make_queue: MakeQueue) -> None:
+    if make_queue.kind != "redis":  # type: ignore[attr-defined]
+        pytest.skip("several nodes need the Redis backend")
+
+
+@pytest.mark.usefixtures("redis_only")
+async def test_operator_on_node_b_serves_a_counter_on_node_a(make_queue: MakeQueue, inboxes) -> None:
+    node_a, node_b = await make_queue("node-a"), await make_queue("node-b")
+    inbox_a, inbox_b = await inboxes(node_a), await inboxes(node_b)
+    await node_a.enqueue("s1", "ko")
+    await node_b.sign_in("op1", ["ko"])
+    offer_b = await inbox_b.wait_for(OfferMade, session_id="s1")
+    offer_a = await inbox_a.wait_for(OfferMade, session_id="s1")  # the counter is told "offered"
+    assert offer_a == offer_b and set(offer_b.nodes) == {"node-a", "node-b"}
+    await node_b.accept("op1", "s1")
+    await inbox_a.wait_for(Connected, session_id="s1")
+    async with node_b.subscribe_session("s1") as events:
+        await node_a.publish_session_event("s1", b'{"type":"partial"}')
+        assert await asyncio.wait_for(events.get(), 5) == b'{"type":"partial"}'
+    assert await node_a.snapshot() == await node_b.snapshot()
+    assert not [n for n in inbox_b.items if isinstance(n, EntryQueued)]  # counter news stays on node A
+
+
+@pytest.mark.usefixtures("redis_only")
+async def test_two_nodes_racing_for_one_session_give_it_to_one_operator(make_queue: MakeQueue) -> None:
+    node_a, node_b = await make_queue("node-a"), await make_queue("node-b")
+    await node_a.sign_in("op-a", ["en"])
+    await node_b.sign_in("op-b", ["en"])
+    await node_a.enqueue("s1", "en")  # offered to op-a, then op-b; both decline: it waits in the list
+    await node_a.decline("op-a", "s1")
+    await node_b.decline("op-b", "s1")
+    results = await asyncio.gather(node_a.accept("op-a", "s1"), node_b.accept("op-b", "s1"),
+                                   return_exceptions=True)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert len(errors) == 1 and isinstance(errors[0], InvalidTransition)
+    snapshot = await node_a.snapshot()
+    assert sorted(o.state for o in snapshot.operators) == ["available", "busy"]
+    assert snapshot.entries[0].state == "connected"
+
+
+@pytest.mark.usefixtures("redis_only")
+async def test_concurrent_enqueues_from_two_nodes_are_all_kept_in_order(make_queue: MakeQueue,
+                                                                        clock: FakeClock) -> None:
+    node_a, node_b = await make_queue("node-a"), await make_queue("node-b")
+    await asyncio.gather(*(q.enqueue(f"s{i}", "en") for i in range(40) for q in [(node_a, node_b)[i % 2]]))
+    snapshot = await node_b.snapshot()
+    assert sorted(e.session_id for e in snapshot.entries) == sorted(f"s{i}" for i in range(40))
+    assert [e.position for e in snapshot.entries] == list(range(1, 41))
+    assert {e.node for e in snapshot.entries} == {"node-a", "node-b"}
