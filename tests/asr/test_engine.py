@@ -84,6 +84,14 @@ def test_language_identification_is_restricted_to_the_session_languages(recogniz
             assert 1 / len(allowed) <= hyp.language_probability <= 1.0
 
 
+def test_full_30_s_encoder_window_decodes_too(recognizer: WhisperRecognizer) -> None:
+    from pipelines.asr.decoder import WhisperDecoder
+
+    full = WhisperDecoder(recognizer._decoder._model, encoder_window_s=30.0)  # type: ignore[attr-defined]
+    hyp = full.decode(np.zeros(16000, dtype=np.float32), ("ja", "ko"), "", 1, 8)
+    assert hyp.lang in ("ja", "ko") and np.isfinite(hyp.avg_logprob)
+
+
 def test_speech_gives_partials_then_one_final_after_the_endpoint(recognizer: WhisperRecognizer) -> None:
     speech, rate = espeak(SENTENCE_JA, "ja")
     quiet = b"\0\0" * rate

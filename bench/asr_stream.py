@@ -1,0 +1,138 @@
+"""Streaming ASR benchmark: N concurrent sessions fed WAV/FLAC files at real-time pace.
+
+Uses a Whisper with the real dimensions of ``base`` or ``small`` and random weights (built by
+tests/fixtures/build_whisper.py and cached in .cache/bench-models), with decoding capped at 6 tokens per
+second of audio (30 tokens per 5 s, a realistic length for speech). Each session is a thread that pushes
+0.25 s chunks on the wall clock and calls ``process()`` after each, through a semaphore of
+``max_concurrent_decodes`` like the relay's bridge. Each sessions count runs in a fresh process, so the
+peak RSS is that of serving, not of building the model.
+
+    .venv/bin/python bench/asr_stream.py --size base --sessions 1,2,4,8
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "fixtures")]
+SPEECH = ROOT.parent / "shared" / "data" / "speech"
+CHUNK_S = 0.25
+GAP_S = 1.5  # silence between clips: every clip is one or more utterances with an endpoint
+
+
+def session_audio(files: list[Path]) -> np.ndarray:
+    from faster_whisper import decode_audio
+
+    gap = np.zeros(int(GAP_S * 16000), dtype=np.float32)
+    parts = [gap]
+    for path in files:
+        parts += [decode_audio(str(path)), gap]
+    return np.concatenate(parts)
+
+
+def run_session(recognizer, audio: np.ndarray, gate: threading.Semaphore, delay: float, out: dict) -> None:  # type: ignore[no-untyped-def]
+    stream = recognizer.new_stream(["ja", "en"], 16000)
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+    step = int(CHUNK_S * 16000) * 2
+    time.sleep(delay)
+    start, busy, latencies, partial_times = time.perf_counter(), 0.0, [], []
+    for index, offset in enumerate(range(0, len(pcm), step)):
+        time.sleep(max(0.0, start + (index + 1) * CHUNK_S - time.perf_counter()))  # real-time pace
+        stream.insert_audio(pcm[offset:offset + step])
+        with gate:
+            began = time.perf_counter()
+            events = stream.process()
+            busy += time.perf_counter() - began
+        now = time.perf_counter()
+        for event in events:
+            if event.kind == "partial":
+                partial_times.append((event.start_s, now))
+            else:  # end_s is the speech end plus 0.2 s of padding (or the cut point)
+                speech_end = event.end_s - (0.0 if event.details.get("cut_at_max_length") else 0.2)
+                latencies.append(now - (start + speech_end))
+    out.update(busy=busy, audio_s=len(audio) / 16000, latencies=latencies, partials=partial_times)
+
+
+def cadence(partials: list[tuple[float, float]]) -> list[float]:
+    gaps = []
+    for (utt_a, t_a), (utt_b, t_b) in itertools.pairwise(partials):
+        if utt_a == utt_b:
+            gaps.append(t_b - t_a)
+    return gaps
+
+
+def worker(model_dir: Path, size: str, sessions: int, compute_type: str, seconds: float) -> dict:
+    from pipelines.asr import AsrConfig, load_recognizer
+
+    with tempfile.TemporaryDirectory() as models:
+        (Path(models) / "whisper").mkdir()
+        (Path(models) / "whisper" / size).symlink_to(model_dir)
+        config = AsrConfig(model=size, compute_type=compute_type, max_tokens_per_second=6.0,
+                           hallucination_guard=False, max_concurrent_decodes=2)
+        recognizer = load_recognizer(config, Path(models))
+    files = sorted(p for p in SPEECH.iterdir() if p.suffix in (".wav", ".flac"))
+    audio = session_audio(files)[: int(seconds * 16000)]
+    gate = threading.Semaphore(config.max_concurrent_decodes)
+    results: list[dict] = [{} for _ in range(sessions)]
+    cpu0, wall0 = os.times(), time.perf_counter()
+    threads = [threading.Thread(target=run_session, args=(recognizer, audio, gate, i * 0.7, results[i]))
+               for i in range(sessions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cpu1, wall = os.times(), time.perf_counter() - wall0
+    lat = [x for r in results for x in r["latencies"]]
+    gaps = [g for r in results for g in cadence(r["partials"])]
+    return {
+        "size": size, "sessions": sessions, "finals": len(lat),
+        "rtf": sum(r["busy"] for r in results) / sum(r["audio_s"] for r in results),
+        "p50": float(np.percentile(lat, 50)) if lat else float("nan"),
+        "p95": float(np.percentile(lat, 95)) if lat else float("nan"),
+        "cadence": float(np.median(gaps)) if gaps else float("nan"),
+        "cpu": ((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)) / wall * 100,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", default="base", choices=["base", "small", "test"])
+    parser.add_argument("--sessions", default="1,2,4,8")
+    parser.add_argument("--compute-type", default="int8")
+    parser.add_argument("--seconds", type=float, default=30.0, help="audio per session")
+    parser.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    from build_whisper import ensure_model
+
+    model_dir = ensure_model(args.size, ROOT / ".cache" / "bench-models")
+    if args.worker:
+        print(json.dumps(worker(model_dir, args.size, args.worker, args.compute_type, args.seconds)))
+        return
+    print("| model | sessions | finals | RTF | EoS→final p50 | p95 | partial cadence | CPU % | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for count in (int(n) for n in args.sessions.split(",")):
+        line = subprocess.run([sys.executable, __file__, "--size", args.size, "--compute-type", args.compute_type,
+                               "--seconds", str(args.seconds), "--worker", str(count)],
+                              capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        r = json.loads(line)
+        print(f"| {r['size']} {args.compute_type} | {r['sessions']} | {r['finals']} | {r['rtf']:.2f} | "
+              f"{r['p50']:.2f} s | {r['p95']:.2f} s | {r['cadence']:.2f} s | {r['cpu']:.0f} | {r['rss_mb']:.0f} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Evaluate the やさしい日本語 rewriter.
+
+1. SNOW T15 test split (rows whose ID is divisible by 50): SARI (Xu et al. 2016) for identity, our
+   system and the reference, on word n-grams (1–4) from our analyser, with empty n-gram sets scoring 0
+   as in the original code; all three sides are NFKC-normalised first (SNOW writes full-width digits).
+2. Readability figures for source, ours and reference: mean sentence length (characters), kanji per
+   sentence, share of content words in the JLPT N5–N4 lists, furigana coverage (share of kanji
+   characters under a ruby span; plain text has none).
+3. Our own counter sentences (easy_japanese/data/counter_examples.tsv): the same figures, the share of
+   outputs with no honorific left, and latency per sentence (p50/p95).
+
+Run: .venv/bin/python bench/easy_japanese_eval.py [--limit N]. Reads ../shared/data/easy_japanese/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from easy_japanese import rewrite  # noqa: E402
+from easy_japanese.analyzer import analyze, has_kanji  # noqa: E402
+from easy_japanese.rewrite import honorifics_in  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "easy_japanese"
+
+
+def ngrams(tokens: list[str], n: int) -> list[str]:
+    return [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+
+
+def sari_ngram(s: list[str], c: list[str], r: list[str]) -> tuple[float, float, float]:
+    """Keep F1, deletion precision, addition F1 for one n-gram order, one reference (Xu et al.)."""
+    sc, cc, rc = Counter(s), Counter(c), Counter(r)
+    keep, keep_good, keep_all = sc & cc, sc & cc & rc, sc & rc
+    kp = sum(keep_good[g] / keep[g] for g in keep) / len(keep) if keep else 0.0
+    kr = sum(keep_good[g] / keep_all[g] for g in keep_all) / len(keep_all) if keep_all else 0.0
+    keep_f = 2 * kp * kr / (kp + kr) if kp + kr > 0 else 0.0
+    deleted, del_good = sc - cc, (sc - cc) - rc
+    dp = sum(del_good[g] / deleted[g] for g in deleted) / len(deleted) if deleted else 0.0
+    added = set(cc) - set(sc)
+    add_good, add_all = added & set(rc), set(rc) - set(sc)
+    ap = len(add_good) / len(added) if added else 0.0
+    ar = len(add_good) / len(add_all) if add_all else 0.0
+    add_f = 2 * ap * ar / (ap + ar) if ap + ar > 0 else 0.0
+    return keep_f, dp, add_f
+
+
+def words(text: str) -> list[str]:
+    return [t.surface for t in analyze(unicodedata.normalize("NFKC", text))]
+
+
+def sari(source: str, output: str, reference: str) -> float:
+    s, c, r = words(source), words(output), words(reference)
+    parts = [sari_ngram(ngrams(s, n), ngrams(c, n), ngrams(r, n)) for n in range(1, 5)]
+    keep, dele, add = (sum(p[k] for p in parts) / 4 for k in range(3))
+    return (keep + dele + add) / 3
+
+
+def jlpt_easy_words() -> set[str]:
+    found: set[str] = set()
+    for level in ("n5", "n4"):
+        with (DATA / "jlpt" / f"{level}.csv").open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                found.add(row["expression"])
+                found.add(row["reading"])
+    return found
+
+
+def readability(texts: list[str], easy: set[str], ruby_chars: int | None = None) -> dict[str, float]:
+    sentences = kanji = content = known = kanji_chars = 0
+    for text in texts:
+        sentences += max(1, sum(text.count(p) for p in "。！？") or 1)
+        kanji += sum(1 for ch in text if has_kanji(ch))
+        for tok in analyze(text):
+            if tok.is_content and tok.pos2 not in ("固有名詞", "数詞"):
+                content += 1
+                known += tok.base in easy or tok.surface in easy or tok.lemma in easy
+        kanji_chars += sum(1 for ch in text if has_kanji(ch))
+    return {
+        "mean sentence chars": sum(len(t) for t in texts) / max(1, sentences),
+        "kanji per sentence": kanji / max(1, sentences),
+        "content words in N5-N4 %": 100 * known / max(1, content),
+        "furigana coverage %": 100 * (ruby_chars or 0) / max(1, kanji_chars),
+    }
+
+
+def ruby_kanji(result: object) -> int:
+    text = result.text  # type: ignore[attr-defined]
+    return sum(1 for span in result.ruby for ch in text[span.start : span.end] if has_kanji(ch))  # type: ignore[attr-defined]
+
+
+def print_table(title: str, columns: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}")
+    names = list(columns)
+    print(f"  {'':28}" + "".join(f"{n:>12}" for n in names))
+    for key in columns[names[0]]:
+        print(f"  {key:28}" + "".join(f"{columns[n][key]:12.1f}" for n in names))
+
+
+def snow_eval(limit: int | None, easy: set[str]) -> None:
+    with (DATA / "snow_t15.tsv").open(encoding="utf-8") as f:
+        rows = [r for r in csv.reader(f, delimiter="\t") if r and r[0].isdigit() and int(r[0]) % 50 == 0]
+    rows = rows[:limit] if limit else rows
+    sources, refs = [r[1] for r in rows], [r[2] for r in rows]
+    results = [rewrite(s) for s in sources]
+    outputs = [r.text for r in results]
+    scores = {name: 100 * statistics.mean(sari(s, o, r) for s, o, r in zip(sources, outs, refs, strict=True))
+              for name, outs in (("identity", sources), ("ours", outputs), ("reference", refs))}
+    print(f"SNOW T15 test split: {len(rows)} rows")
+    print("  SARI  " + "  ".join(f"{k}={v:.2f}" for k, v in scores.items()))
+    changed = sum(o != s for o, s in zip(outputs, sources, strict=True))
+    print(f"  outputs changed: {changed}/{len(rows)}")
+    print_table("Readability (SNOW test split)", {
+        "source": readability(sources, easy),
+        "ours": readability(outputs, easy, sum(ruby_kanji(r) for r in results)),
+        "reference": readability(refs, easy),
+    })
+
+
+def counter_eval(easy: set[str]) -> None:
+    path = ROOT / "easy_japanese" / "data" / "counter_examples.tsv"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    sources = [r[1] for r in rows]
+    latencies, results = [], []
+    for s in sources:
+        began = time.perf_counter()
+        results.append(rewrite(s))
+        latencies.append((time.perf_counter() - began) * 1000)
+    clean = sum(1 for r in results if not honorifics_in(analyze(r.text)))
+    print(f"\nCounter sentences (ours): {len(sources)}")
+    print_table("Readability (counter sentences)", {
+        "source": readability(sources, easy),
+        "ours": readability([r.text for r in results], easy, sum(ruby_kanji(r) for r in results)),
+    })
+    print(f"  outputs with no honorific left: {100 * clean / len(results):.1f}%")
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(f"  latency per sentence: p50 {statistics.median(latencies):.2f} ms, p95 {p95:.2f} ms")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N test rows")
+    args = parser.parse_args()
+    if not (DATA / "snow_t15.tsv").exists():
+        print(f"skipped: evaluation data not found at {DATA} (see ../shared/data/README.md)")
+        return 0
+    rewrite("準備")  # load the dictionary and the tagger before timing
+    easy = jlpt_easy_words()
+    snow_eval(args.limit, easy)
+    counter_eval(easy)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

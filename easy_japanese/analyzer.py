@@ -1,0 +1,109 @@
+"""Morphological analysis with fugashi + unidic-lite, shared by every rule.
+
+fugashi's Tagger is not safe to share between threads, and the relay calls us from worker threads,
+so each thread gets its own Tagger (creating one costs a few milliseconds, once per thread).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jaconv
+
+_local = threading.local()
+
+
+class AnalyzerUnavailable(RuntimeError):
+    """fugashi or its dictionary could not be loaded."""
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str
+    base: str  # dictionary form as written (orthBase), e.g. 伺う for 伺い
+    lemma: str  # unidic lemma, e.g. 下さる for ください
+    pos1: str
+    pos2: str
+    pos3: str
+    ctype: str  # conjugation type, e.g. 五段-ラ行
+    cform: str  # conjugation form, e.g. 連用形-促音便
+    reading: str  # hiragana reading of the surface ("" when unknown)
+    goshu: str  # word origin: 和 / 漢 / 外 / 混 / 固 ...
+    start: int
+    end: int
+
+    @property
+    def is_content(self) -> bool:
+        return self.pos1 in {"名詞", "動詞", "形容詞", "形状詞", "副詞"} and self.pos2 != "非自立可能"
+
+
+def _tagger():  # type: ignore[no-untyped-def]
+    tagger = getattr(_local, "tagger", None)
+    if tagger is None:
+        try:
+            import fugashi
+
+            tagger = fugashi.Tagger()
+        except Exception as exc:  # any load failure means the same thing to the caller
+            raise AnalyzerUnavailable(f"fugashi/unidic-lite cannot load: {exc}") from exc
+        _local.tagger = tagger
+    return tagger
+
+
+def _field(feature: object, name: str) -> str:
+    value = getattr(feature, name, None)
+    return "" if value in (None, "*") else str(value)
+
+
+def analyze(text: str) -> list[Token]:
+    """Tokens of ``text`` with character offsets into it (whitespace is skipped)."""
+    tokens: list[Token] = []
+    pos = 0
+    for word in _tagger()(text):
+        surface = word.surface
+        start = text.find(surface, pos)
+        if start < 0:  # the tagger normalised something; fall back to the running offset
+            start = pos
+        end = start + len(surface)
+        pos = end
+        f = word.feature
+        kana = _field(f, "kana")
+        tokens.append(
+            Token(
+                surface=surface,
+                base=_field(f, "orthBase") or surface,
+                lemma=_field(f, "lemma") or surface,
+                pos1=_field(f, "pos1"),
+                pos2=_field(f, "pos2"),
+                pos3=_field(f, "pos3"),
+                ctype=_field(f, "cType"),
+                cform=_field(f, "cForm"),
+                reading=jaconv.kata2hira(kana) if kana else "",
+                goshu=_field(f, "goshu"),
+                start=start,
+                end=end,
+            )
+        )
+    return tokens
+
+
+def analyzer_status() -> tuple[bool, str]:
+    """(ready, detail) for health reports."""
+    try:
+        analyze("確認")
+    except AnalyzerUnavailable as exc:
+        return False, str(exc)
+    return True, "fugashi + unidic-lite"
+
+
+@lru_cache(maxsize=4096)
+def verb_type(base: str) -> str:
+    """Conjugation type of a dictionary-form verb or adjective (e.g. 五段-カ行), by analysing it."""
+    tokens = analyze(base)
+    return tokens[-1].ctype if tokens else ""
+
+
+def has_kanji(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" or ch in "々〆ヶ" for ch in text)

@@ -1,0 +1,98 @@
+"""``check(text)``: a readability report for clerks writing notices (like YANSIS, as an API).
+
+Flags long sentences, difficult words (with the easy word our dictionary suggests), honorifics,
+double negatives and dense kanji, and gives a 0–100 score (100 = nothing to fix). The suggestions are
+the changes ``rewrite`` would make, so the report and the rewriter never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from easy_japanese.analyzer import analyze, has_kanji
+from easy_japanese.config import RewriteOptions
+from easy_japanese.rewrite import difficult_words, rewrite, split_sentences
+
+KANJI_RATIO_LIMIT = 0.30  # more than about one character in three in kanji is hard to read
+_PENALTY = {"long_sentence": 8, "difficult_word": 4, "honorific": 5, "double_negative": 8, "kanji_density": 6}
+_ISSUE_OF_RULE = {"honorific": "honorific", "negation.double": "double_negative", "vocabulary": "difficult_word"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    kind: str  # long_sentence | difficult_word | honorific | double_negative | kanji_density
+    text: str
+    start: int
+    end: int
+    message: str
+    suggestion: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end,
+                "message": self.message, "suggestion": self.suggestion}
+
+
+@dataclass(frozen=True)
+class ReadabilityReport:
+    score: int
+    issues: tuple[Issue, ...]
+    stats: dict[str, float] = field(default_factory=dict)
+    suggestion: str = ""  # the whole text as rewrite() would put it
+
+    def to_dict(self) -> dict[str, object]:
+        return {"score": self.score, "issues": [i.to_dict() for i in self.issues], "stats": dict(self.stats),
+                "suggestion": self.suggestion}
+
+
+def kanji_count(text: str) -> int:
+    return sum(1 for ch in text if has_kanji(ch))
+
+
+def _sentence_issues(text: str, options: RewriteOptions) -> list[Issue]:
+    issues, pos = [], 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, pos)
+        pos = start + len(sentence)
+        if len(sentence) > options.max_sentence_chars:
+            issues.append(Issue("long_sentence", sentence, start, pos,
+                                f"{len(sentence)}文字の文です。{options.max_sentence_chars}文字以内に分けてください。"))
+        letters = [ch for ch in sentence if not ch.isspace() and ch not in "、。！？「」（）"]
+        if letters and kanji_count(sentence) / len(letters) > KANJI_RATIO_LIMIT and kanji_count(sentence) > 4:
+            issues.append(Issue("kanji_density", sentence, start, pos, "漢字が多いです。ひらがなや やさしい言葉にしてください。"))
+    return issues
+
+
+def _rule_issues(text: str, options: RewriteOptions) -> tuple[list[Issue], str]:
+    result = rewrite(text, options=options)
+    issues = []
+    for hit in result.rules:
+        kind = next((k for prefix, k in _ISSUE_OF_RULE.items() if hit.rule_id.startswith(prefix)), None)
+        if kind is not None:
+            issues.append(Issue(kind, hit.source, hit.start, hit.end, f"{hit.rule_id}: 「{hit.source}」→「{hit.result}」",
+                                hit.result))
+    return issues, result.text
+
+
+def check(text: str, *, options: RewriteOptions | None = None) -> ReadabilityReport:
+    """Readability report for ``text``; never raises, empty text scores 100."""
+    options = options or RewriteOptions()
+    text = (text or "")[:20_000]
+    if not text.strip():
+        return ReadabilityReport(100, (), {"sentences": 0}, "")
+    issues, suggestion = _rule_issues(text, options)
+    flagged = {i.text for i in issues}
+    for word in difficult_words(text, analyze(text), options):
+        if word not in flagged:
+            start = text.find(word)
+            issues.append(Issue("difficult_word", word, start, start + len(word), f"「{word}」は難しい言葉です。"))
+    issues += _sentence_issues(text, options)
+    issues.sort(key=lambda i: (i.start, i.kind))
+    sentences = split_sentences(text) or [text]
+    stats = {
+        "sentences": float(len(sentences)),
+        "mean_sentence_chars": round(sum(map(len, sentences)) / len(sentences), 1),
+        "kanji_per_sentence": round(kanji_count(text) / len(sentences), 2),
+        "kanji_ratio": round(kanji_count(text) / max(1, len(text.replace(" ", ""))), 3),
+    }
+    penalty = sum(_PENALTY[i.kind] for i in issues)
+    return ReadabilityReport(max(0, 100 - penalty), tuple(issues), stats, suggestion)

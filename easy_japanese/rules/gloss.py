@@ -1,0 +1,26 @@
+"""Essential counter terms are kept and glossed: 住民票（あなたが 住んでいる ところを 証明する 紙）.
+
+Residents will see these words on forms and signs, so they are not replaced; the first time a term
+appears in a text its easy explanation is added in brackets. Terms come from the municipal glossary
+(``pipelines/data/glossary.tsv``) and our own short list (``data/counter_terms.tsv``).
+"""
+
+from __future__ import annotations
+
+from easy_japanese.analyzer import Token
+from easy_japanese.rules.base import Context, Edit
+from easy_japanese.rules.protect import counter_terms, glossary_spans
+
+
+def counter_term_gloss(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """住民票 → 住民票（explanation）, first occurrence of each term only."""
+    explanations = {term: easy for term, _reading, easy in counter_terms()}
+    seen: set[str] = set()
+    edits = []
+    for start, end, term in glossary_spans(text):
+        if term in seen or text.startswith(("（", "("), end):
+            seen.add(term)
+            continue
+        seen.add(term)
+        edits.append(Edit(start, end, f"{term}（{explanations[term]}）", "gloss.counter_term"))
+    return edits

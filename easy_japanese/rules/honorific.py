@@ -1,0 +1,308 @@
+"""Honorific (尊敬語) and humble (謙譲語) forms → plain です/ます forms.
+
+The guideline asks for です/ます without 敬語: residents learn ます forms first and rarely the special
+verbs. The politeness level is kept (ます stays ます); only the 敬語 is removed. Matching is on
+fugashi tokens (lemma, part of speech, conjugation form), never on raw strings, so 申し込む is not
+mistaken for 申す and お願いします is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from easy_japanese.analyzer import Token, analyze
+from easy_japanese.conjugation import conjugate
+from easy_japanese.lexicon import load_lexicon
+from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
+
+# お/ご + verb stems that are ordinary words, not 敬語 (お願いします is plain easy Japanese)
+_KEEP_O_VERBS = {"願う", "礼", "詫びる"}
+_PLACE_PARTICLES = {"から", "へ"}
+
+
+def _is_kudasai(token: Token | None) -> bool:
+    return (token is not None and token.lemma == "下さる" and token.surface.startswith("くださ")) or (
+        token is not None and token.surface in ("下さい", "ください")
+    )
+
+
+def _stem_after_o(tokens: list[Token], i: int) -> tuple[str, bool] | None:
+    """For お/ご at ``i``: (dictionary form of the verb, is サ変 noun) or None."""
+    word = next_token(tokens, i)
+    if word is None or word.base in _KEEP_O_VERBS:
+        return None
+    if word.pos1 == "動詞" and word.cform.startswith("連用形"):
+        return ("来る" if word.base == "越す" else word.base), False
+    if word.pos1 == "名詞" and (word.pos3 == "サ変可能" or _is_suru_noun(word.surface)) and word.surface != "覧":
+        return word.surface + "する", True
+    verb = _verb_from_stem(word.surface) if word.pos1 == "名詞" and word.goshu == "和" else None
+    return (verb, False) if verb else None
+
+
+_I_TO_U = dict(zip("いきぎしちにびみり", "うくぐすつぬぶむる", strict=True))
+
+
+@lru_cache(maxsize=1024)
+def _verb_from_stem(stem: str) -> str | None:
+    """お帰り → 帰る, お呼び → 呼ぶ: a verb stem the analyser tagged as a noun."""
+    candidates = [stem[:-1] + _I_TO_U[stem[-1]]] if stem and stem[-1] in _I_TO_U else []
+    candidates.append(stem + "る")
+    for candidate in candidates:
+        tokens = analyze(candidate)
+        if len(tokens) == 1 and tokens[0].pos1 == "動詞" and tokens[0].cform.startswith("終止形"):
+            return candidate
+    return None
+
+
+def _is_suru_noun(word: str) -> bool:
+    entry = load_lexicon().get(word)
+    return entry is not None and entry.kind == "s"
+
+
+def _te_form(base: str, request: bool = False) -> str:
+    """て-form; in a request お持ちください means "please bring", so 持つ becomes 持ってきて."""
+    if request and base == "持つ":
+        return "持ってきて"
+    stem, voiced = conjugate(base, "連用形-一般", "て")
+    return stem + (voiced or "て")
+
+
+def o_kudasai(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """お待ちください → 待ってください, ご記入ください → 記入してください, ご覧ください → 見てください."""
+    edits = []
+    for i, tok in enumerate(tokens[:-2]):
+        if tok.surface in ("ご覧", "御覧") and _is_kudasai(tokens[i + 1]):
+            edits.append(Edit(tok.start, tok.end, "見て", "honorific.o_kudasai"))
+            continue
+        if not is_prefix_o(tok) or not _is_kudasai(tokens[i + 2]):
+            continue
+        found = _stem_after_o(tokens, i)
+        if found:
+            edits.append(Edit(tok.start, tokens[i + 1].end, _te_form(found[0], True), "honorific.o_kudasai"))
+    return edits
+
+
+def _ninaru_base(tokens: list[Token], i: int) -> tuple[str, int] | None:
+    """(plain verb, index of なる) when tokens[i] starts ご覧になる or お/ご〜になる."""
+    tok = tokens[i]
+    if tok.surface in ("ご覧", "御覧"):
+        base, ni_index = "見る", i + 1
+    elif is_prefix_o(tok) and (found := _stem_after_o(tokens, i)):
+        base, ni_index = found[0], i + 2
+    else:
+        return None
+    if ni_index + 1 >= len(tokens) or tokens[ni_index].surface != "に" or tokens[ni_index + 1].lemma != "成る":
+        return None
+    return base, ni_index + 1
+
+
+def _o_desu(tokens: list[Token], i: int) -> Edit | None:
+    """お持ちです → 持っています, お待ちでした → 待っていました (honorific お〜です)."""
+    found = _stem_after_o(tokens, i) if is_prefix_o(tokens[i]) else None
+    if found is None or found[1] or i + 2 >= len(tokens) or tokens[i + 2].lemma != "です":
+        return None
+    desu = tokens[i + 2]
+    tail = "いました" if desu.surface == "でし" and i + 3 < len(tokens) and tokens[i + 3].lemma == "た" else "います"
+    end = tokens[i + 3].end if tail == "いました" else desu.end
+    return Edit(tokens[i].start, end, _te_form(found[0]) + tail, "honorific.o_ninaru")
+
+
+def o_ninaru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """お待ちになる → 待つ, ご利用になります → 利用します, ご覧になって → 見て, お持ちです → 持っています."""
+    edits = []
+    for i, tok in enumerate(tokens):
+        o_desu = _o_desu(tokens, i)
+        if o_desu is not None:
+            edits.append(o_desu)
+            continue
+        found = _ninaru_base(tokens, i)
+        if found is None:
+            continue
+        base, naru = found
+        if tokens[naru].surface.startswith("なれ"):  # ご利用になれます → 利用できます
+            if not base.endswith("する"):
+                continue
+            swapped = swap_verb(tokens, naru, base[:-2] + "できる", "honorific.o_ninaru")[0]
+            edits.append(Edit(tok.start, swapped.end, swapped.replacement, "honorific.o_ninaru"))
+            continue
+        swapped = swap_verb(tokens, naru, base, "honorific.o_ninaru")[0]
+        edits.append(Edit(tok.start, swapped.end, swapped.replacement, "honorific.o_ninaru"))
+    return edits
+
+
+def o_suru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """お送りします → 送ります, ご案内いたします → 案内します (お願いします stays)."""
+    edits = []
+    for i, tok in enumerate(tokens[:-2]):
+        suru = tokens[i + 2]
+        if not is_prefix_o(tok) or suru.lemma not in ("為る", "致す"):
+            continue
+        found = _stem_after_o(tokens, i)
+        if not found:
+            continue
+        base, is_noun = found
+        if is_noun:
+            edits.append(Edit(tok.start, tok.end, "", "honorific.o_suru"))
+            if suru.lemma == "致す":
+                edits += swap_verb(tokens, i + 2, "する", "honorific.o_suru")
+        else:
+            swapped = swap_verb(tokens, i + 2, base, "honorific.o_suru")[0]
+            edits.append(Edit(tok.start, swapped.end, swapped.replacement, "honorific.o_suru"))
+    return edits
+
+
+def _itadaku_request(tokens: list[Token], i: int) -> int | None:
+    """End offset of いただけますか/いただけませんか/いただけないでしょうか starting at tokens[i]."""
+    endings = {
+        "いただけ": ("ませんか", "ますか", "ないでしょうか", "ないですか", "ませんでしょうか"),
+        "いただき": ("ますようお願いします", "ますようにお願いします", "ますよう、お願いします"),
+    }.get(tokens[i].surface, ())
+    tail = "".join(t.surface for t in tokens[i + 1 : i + 7])
+    for ending in endings:
+        if tail.startswith(ending):
+            return tokens[i].end + len(ending)
+    return None
+
+
+def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """〜ていただけますか → 〜てください; お待ちいただく → 待ってもらう; 〜させていただく → 〜する."""
+    edits: list[Edit] = []
+    for i, tok in enumerate(tokens):
+        if tok.lemma != "頂く":
+            continue
+        prev = prev_token(tokens, i)
+        start, lead = tok.start, ""
+        if prev is not None and prev.surface in ("て", "で") and i >= 3 and tokens[i - 2].lemma in ("せる", "させる"):
+            edits += _sasete_itadaku(tokens, i)
+            continue
+        if prev is not None and i >= 2 and is_prefix_o(tokens[i - 2]) and (found := _stem_after_o(tokens, i - 2)):
+            start, lead = tokens[i - 2].start, _te_form(found[0], True)
+        elif prev is None or prev.surface not in ("て", "で"):
+            edits += swap_verb(tokens, i, "もらう", "honorific.itadaku")
+            continue
+        request_end = _itadaku_request(tokens, i)
+        if request_end is not None:
+            edits.append(Edit(start, request_end, lead + "ください", "honorific.itadaku"))
+        else:
+            swapped = swap_verb(tokens, i, "もらう", "honorific.itadaku")[0]
+            edits.append(Edit(start, swapped.end, lead + swapped.replacement, "honorific.itadaku"))
+    return edits
+
+
+def _sasete_itadaku(tokens: list[Token], i: int) -> list[Edit]:
+    """確認させていただきます → 確認します; 読ませていただきます → 読みます."""
+    verb_i = i - 3
+    if verb_i < 0 or tokens[verb_i].pos1 != "動詞":
+        return []
+    verb = tokens[verb_i]
+    base = "する" if verb.lemma == "為る" else verb.base
+    start = tokens[verb_i - 1].start if verb_i > 0 and is_prefix_o(tokens[verb_i - 1]) else verb.start
+    swapped = swap_verb(tokens, i, base, "honorific.itadaku")[0]
+    return [Edit(start, swapped.end, swapped.replacement, "honorific.itadaku")]
+
+
+def _plain_verb_for(tokens: list[Token], i: int) -> str | None:
+    """The plain verb for a special honorific/humble verb, choosing by the particle before it."""
+    tok, prev = tokens[i], prev_token(tokens, i)
+    after_te = prev is not None and prev.surface in ("て", "で")
+    moving = prev is not None and prev.surface in _PLACE_PARTICLES
+    lemma = tok.lemma
+    if lemma == "居る" and tok.base == "おる":
+        return "いる"
+    if lemma in ("いらっしゃる", "居らっしゃる"):
+        return "来る" if moving else "いる"
+    if lemma == "参る":
+        return "いく" if after_te else ("来る" if prev is not None and prev.surface == "から" else "行く")
+    if lemma == "伺う":
+        return "行く" if prev is not None and prev.surface in ("に", "へ") else "聞く"
+    if lemma in ("存じる", "存ずる"):
+        return "思う" if prev is not None and prev.surface == "と" else "知る"
+    return _SIMPLE_VERBS.get(lemma)
+
+
+_SIMPLE_VERBS = {
+    "仰る": "言う",
+    "申す": "言う",
+    "申し上げる": "言う",
+    "差し上げる": "あげる",
+    "召し上がる": "食べる",
+    "為さる": "する",
+    "致す": "する",
+    "承る": "聞く",
+    "下さる": "くれる",
+    "ござる": "ある",
+    "御座る": "ある",
+    "拝見": "見る",
+    "拝借": "借りる",
+    "頂戴": "もらう",
+}
+
+
+def special_verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """いらっしゃる, おっしゃる, 申す, 参る, おる, ござる, 伺う, 拝見する, 差し上げる … → plain verbs."""
+    edits: list[Edit] = []
+    for i, tok in enumerate(tokens):
+        if tok.pos1 == "名詞" and tok.lemma in ("拝見", "拝借", "頂戴"):
+            nxt = next_token(tokens, i)
+            if nxt is not None and nxt.lemma in ("為る", "致す"):
+                edits += swap_verb(tokens, i + 1, _SIMPLE_VERBS[tok.lemma], "honorific.verb", start=tok.start)
+            continue
+        if tok.pos1 != "動詞" or _is_set_phrase(tokens, i) or (_is_kudasai(tok) and tok.surface in ("ください", "下さい")):
+            continue
+        if tok.lemma == "為さる" and tok.cform.startswith("命令形"):
+            continue  # 書きなさい is a plain command, not 敬語
+        plain = _plain_verb_for(tokens, i)
+        if plain:
+            edits += swap_verb(tokens, i, plain, "honorific.verb")
+    return edits
+
+
+def _is_set_phrase(tokens: list[Token], i: int) -> bool:
+    """ありがとうございます, おはようございます, おめでとうございます are kept as they are."""
+    prev = prev_token(tokens, i)
+    return tokens[i].lemma in ("ござる", "御座る") and prev is not None and prev.surface.endswith("う")
+
+
+_PHRASES = [
+    (re.compile(r"でございま(す|した|せん)"), {"す": "です", "した": "でした", "せん": "ではありません"}),
+]
+_FIXED = {
+    "くださいませ": "ください",
+    "お願い申し上げます": "お願いします",
+    "お願いいたします": "お願いします",
+    "お願い致します": "お願いします",
+    "かしこまりました": "わかりました",
+    "恐れ入りますが": "すみませんが",
+    "恐れ入ります": "すみません",
+    "よろしいでしょうか": "いいですか",
+    "よろしいですか": "いいですか",
+    "いかがでしょうか": "どうですか",
+    "お手数ですが": "すみませんが",
+    "お手数をおかけしますが": "すみませんが",
+}
+
+
+def set_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """でございます → です, かしこまりました → わかりました, よろしいでしょうか → いいですか …"""
+    edits = []
+    for pattern, table in _PHRASES:
+        for m in pattern.finditer(text):
+            edits.append(Edit(m.start(), m.end(), table[m.group(1)], "honorific.phrase"))
+    for phrase, plain in _FIXED.items():
+        for m in re.finditer(re.escape(phrase), text):
+            edits.append(Edit(m.start(), m.end(), plain, "honorific.phrase"))
+    return edits
+
+
+def sama(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """田中様 → 田中さん, 皆様 → みなさん: さん is the word residents know (the name is untouched)."""
+    edits = []
+    for i, tok in enumerate(tokens):
+        if tok.surface in ("様", "さま") and tok.pos1 == "接尾辞":
+            prev = prev_token(tokens, i)
+            if prev is not None and prev.surface in ("皆", "みな"):
+                edits.append(Edit(prev.start, tok.end, "みなさん", "honorific.sama"))
+            elif prev is not None and prev.pos1 in ("名詞", "接頭辞"):
+                edits.append(Edit(tok.start, tok.end, "さん", "honorific.sama"))
+    return edits

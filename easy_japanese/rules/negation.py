@@ -1,0 +1,112 @@
+"""Double negatives and vague expressions made plain.
+
+行けないことはないです → 行けます; 〜なくてはいけません → 〜なければなりません (one form to learn);
+分かりかねます → 分かりません; ここで結構です → ここでいいです; 結構です (a refusal) → いりません.
+A single negative is never removed: only a pair of negatives that cancel out becomes positive.
+"""
+
+from __future__ import annotations
+
+import re
+
+from easy_japanese.analyzer import Token
+from easy_japanese.conjugation import conjugate
+from easy_japanese.rules.base import Context, Edit, prev_token
+
+# (pattern after the negated word, meaning) — "yes" means the two negatives cancel out
+_DOUBLE = re.compile(
+    r"ない(?:ことはない|こともない|ことはありません|こともありません|でもない|でもありません)(?:です)?"
+    r"|なく(?:はない|もない|はありません|もありません)(?:です)?"
+)
+_PARTIAL = re.compile(r"ない(?:わけではない|わけではありません|わけじゃない)(?:です)?")
+_OBLIGATION = {
+    "なくてはいけません": "なければなりません",
+    "なくてはなりません": "なければなりません",
+    "なければいけません": "なければなりません",
+    "ないといけません": "なければなりません",
+    "なくてはいけない": "なければならない",
+    "なくてはならない": "なければならない",
+    "なければいけない": "なければならない",
+    "ないといけない": "なければならない",
+    "なきゃいけない": "なければならない",
+    "なくちゃいけない": "なければならない",
+}
+_VAGUE = {
+    "ても差し支えありません": "てもいいです",
+    "でも差し支えありません": "でもいいです",
+    "差し支えありません": "大丈夫です",
+    "差し支えなければ": "よければ",
+    "差し支えない": "大丈夫",
+}
+
+
+def _positive(tokens: list[Token], start: int, polite: bool) -> tuple[int, str] | None:
+    """The negated word before offset ``start`` in positive form: (its start offset, text)."""
+    idx = next((k for k, t in enumerate(tokens) if t.end == start), None)
+    if idx is None:
+        return None
+    word = tokens[idx]
+    if word.pos1 == "動詞" and word.cform.startswith("未然形"):
+        base = "する" if word.lemma == "為る" else word.base
+        if polite:
+            stem, _ = conjugate(base, "連用形-一般", "ます")
+            return word.start, stem + "ます"
+        return word.start, base
+    if word.pos1 == "形容詞" and word.surface.endswith("く"):
+        return word.start, word.surface[:-1] + "い" + ("です" if polite else "")
+    return None
+
+
+def double_negatives(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """〜ないことはない → 〜る; 〜ないわけではない → 〜こともある."""
+    edits = []
+    for pattern, partial in ((_DOUBLE, False), (_PARTIAL, True)):
+        for m in pattern.finditer(text):
+            polite = m.group(0).endswith(("ありません", "です"))
+            found = _positive(tokens, m.start(), polite)
+            if found is None:
+                continue
+            start, positive = found
+            if partial:
+                plain = positive.removesuffix("ます").removesuffix("です")
+                base = _dictionary_form(tokens, start) or plain
+                positive = base + ("こともあります" if polite else "こともある")
+            edits.append(Edit(start, m.end(), positive, "negation.double"))
+    return edits
+
+
+def _dictionary_form(tokens: list[Token], start: int) -> str | None:
+    word = next((t for t in tokens if t.start == start), None)
+    if word is None:
+        return None
+    if word.pos1 == "形容詞":
+        return word.surface[:-1] + "い"
+    return "する" if word.lemma == "為る" else word.base
+
+
+def obligation(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """〜なくてはいけません / 〜ないといけません → 〜なければなりません."""
+    edits = []
+    for phrase, plain in _OBLIGATION.items():
+        for m in re.finditer(re.escape(phrase), text):
+            edits.append(Edit(m.start(), m.end(), plain, "negation.obligation"))
+    return edits
+
+
+def vague(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """結構です, 〜かねます, 差し支えありません → plain yes/no words."""
+    edits = []
+    for phrase, plain in _VAGUE.items():
+        for m in re.finditer(re.escape(phrase), text):
+            edits.append(Edit(m.start(), m.end(), plain, "negation.vague"))
+    for i, tok in enumerate(tokens):
+        if tok.surface == "結構" and i + 1 < len(tokens) and tokens[i + 1].surface == "です":
+            prev = prev_token(tokens, i)
+            meaning = "いいです" if prev is not None and prev.surface in ("で", "も") else "いりません"
+            edits.append(Edit(tok.start, tokens[i + 1].end, meaning, "negation.vague"))
+        elif tok.lemma == "兼ねる" and tok.pos1 in ("接尾辞", "動詞") and i + 1 < len(tokens) and tokens[i + 1].surface == "ます":
+            verb = prev_token(tokens, i)
+            if verb is not None and verb.pos1 == "動詞":
+                stem = "でき" if verb.lemma == "為る" else verb.surface
+                edits.append(Edit(verb.start, tokens[i + 1].end, stem + "ません", "negation.vague"))
+    return edits

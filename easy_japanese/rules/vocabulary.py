@@ -1,0 +1,144 @@
+"""Difficult words → easier words, from our written dictionary (``data/easy_words.tsv``).
+
+Three rules share the dictionary: abbreviations are expanded (健診 → 健康診断), verbs and サ変 nouns
+become everyday verbs conjugated like the original (提出してください → 出してください), and other words,
+adverbs and adjectives are swapped only where the grammar around them stays right (a word inside a
+compound such as 確認書類, or before する/される, is left for the other rules or kept).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from easy_japanese.analyzer import Token, analyze
+from easy_japanese.lexicon import LexEntry, load_lexicon, string_index
+from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
+from easy_japanese.rules.protect import is_protected, protected_mask
+
+_SURU = {"為る", "出来る"}
+_VOICE_AUX = {"れる", "られる", "せる", "させる"}
+_COPULA = {"です", "だ", "な", "の", "でし", "だっ", "で", "じゃ"}
+
+
+@lru_cache(maxsize=2048)
+def _ends_in_predicate(easy: str) -> bool:
+    """True when the easy side ends in a verb or adjective (まだ払っていない), not in a noun."""
+    tokens = analyze(easy)
+    if not tokens or easy.endswith("な"):
+        return bool(tokens)
+    last = tokens[-1]  # しめきり is a verb stem used as a noun: not a predicate
+    return last.pos1 in ("動詞", "形容詞", "助動詞") and last.cform.startswith(("終止形", "連体形"))
+
+
+def _in_compound(tokens: list[Token], first: int, last: int) -> bool:
+    prev, nxt = prev_token(tokens, first), next_token(tokens, last)
+    if prev is not None and (prev.pos1 == "名詞" or (prev.pos1 == "接頭辞" and not is_prefix_o(prev))):
+        return True
+    return nxt is not None and (nxt.pos1 == "接尾辞" or (nxt.pos1 == "名詞" and nxt.pos2 != "数詞"))
+
+
+def _string_matches(text: str, tokens: list[Token]) -> list[tuple[int, int, LexEntry]]:
+    """(first token, last token, entry) for dictionary words that start and end on token edges."""
+    ends = {tok.end: k for k, tok in enumerate(tokens)}
+    index = string_index()
+    found = []
+    for i, tok in enumerate(tokens):
+        for entry in index.get(text[tok.start], ()):
+            end = tok.start + len(entry.word)
+            if text.startswith(entry.word, tok.start) and end in ends:
+                found.append((i, ends[end], entry))
+                break
+    return found
+
+
+def abbreviations(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """健診 → 健康診断, 国保 → 国民健康保険: residents look up and recognise the full word."""
+    mask = protected_mask(text)
+    edits = []
+    for first, last, entry in _string_matches(text, tokens):
+        start, end = tokens[first].start, tokens[last].end
+        if entry.kind != "abbr" or is_protected(mask, start, end) or text.startswith(entry.easy, start):
+            continue
+        edits.append(Edit(start, end, entry.easy, "vocabulary.abbreviation"))
+    return edits
+
+
+def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: LexEntry) -> Edit | None:
+    head, nxt = tokens[first], next_token(tokens, last)
+    if head.pos1 == "接尾辞" or (entry.kind == "n" and head.pos1 in ("動詞", "形容詞")):
+        return None
+    if nxt is not None and nxt.lemma in _SURU:
+        return None
+    if entry.kind == "adv" and (nxt is None or nxt.surface in _COPULA or nxt.pos1 == "補助記号"):
+        return None
+    if entry.kind != "adv" and _in_compound(tokens, first, last):
+        return None
+    start, end = head.start, tokens[last].end
+    prev = prev_token(tokens, first)
+    if prev is not None and is_prefix_o(prev):
+        start = prev.start
+    if entry.kind == "n" and _ends_in_predicate(entry.easy) and nxt is not None:
+        if nxt.surface == "に" or (nxt.pos1 == "助詞" and nxt.surface not in ("の", "な", "が", "は", "を", "も", "か")):
+            return None
+        if nxt.surface in ("の", "な", "だ"):
+            end = nxt.end  # 不明な点 → 分からない点, 所定の紙 → 決められた紙
+    return Edit(start, end, entry.easy, "vocabulary.word")
+
+
+def words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """Nouns, adverbs and adjectives: 氏名 → 名前, 至急 → すぐに, 望ましい → よい."""
+    mask = protected_mask(text)
+    edits = []
+    for first, last, entry in _string_matches(text, tokens):
+        if entry.kind in ("n", "adv") and not is_protected(mask, tokens[first].start, tokens[last].end):
+            edit = _word_edit(text, tokens, first, last, entry)
+            if edit is not None:
+                edits.append(edit)
+    lexicon = load_lexicon()
+    for tok in tokens:
+        adjective = lexicon.get(tok.base)
+        if adjective is not None and adjective.kind == "a" and tok.pos1 == "形容詞" and not is_protected(mask, tok.start, tok.end):
+            stem = adjective.easy[:-1]
+            edits.append(Edit(tok.start, tok.end, stem + tok.surface[len(adjective.word) - 1 :], "vocabulary.word"))
+    return edits
+
+
+def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | None = None) -> list[Edit]:
+    tok, nxt = tokens[i], next_token(tokens, i)
+    prev = prev_token(tokens, i)
+    if start is None:
+        start = prev.start if prev is not None and is_prefix_o(prev) else tok.start
+    if nxt is not None and nxt.lemma == "為る":
+        after = next_token(tokens, i + 1)
+        if after is not None and after.lemma in _VOICE_AUX:
+            return []
+        return swap_verb(tokens, i + 1, entry.easy, "vocabulary.verb", start=start)
+    if entry.noun_easy and (nxt is None or nxt.lemma not in _SURU) and not _in_compound(tokens, i, i):
+        return [Edit(start, tok.end, entry.noun_easy, "vocabulary.verb")]
+    return []
+
+
+def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """Verbs and サ変 nouns: 記入してください → 書いてください, 赴きます → 行きます."""
+    mask = protected_mask(text)
+    lexicon = load_lexicon()
+    edits: list[Edit] = []
+    for i, tok in enumerate(tokens):
+        if is_protected(mask, tok.start, tok.end):
+            continue
+        if tok.pos1 == "動詞" and tok.pos2 != "非自立可能":
+            entry = lexicon.get(tok.base)
+            if entry is not None and entry.kind == "v" and entry.easy != entry.word:
+                edits += swap_verb(tokens, i, entry.easy, "vocabulary.verb")
+        elif tok.pos1 == "名詞":
+            entry = lexicon.get(tok.surface)
+            prev = prev_token(tokens, i)
+            if prev is not None and prev.pos1 == "接頭辞" and not is_prefix_o(prev):
+                entry = lexicon.get(prev.surface + tok.surface)  # 再+発行: only the whole word counts
+                if entry is not None and entry.kind == "s":
+                    edits += _suru_noun_edits(tokens, i, entry, start=prev.start)
+                continue
+            standalone = prev is None or prev.pos1 != "名詞"
+            if entry is not None and entry.kind == "s" and entry.easy != tok.surface + "する" and standalone:
+                edits += _suru_noun_edits(tokens, i, entry)
+    return edits

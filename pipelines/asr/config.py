@@ -1,0 +1,29 @@
+"""The ``[asr]`` section of the relay's settings (one field per key, with its help line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class AsrConfig:
+    model: str = field(default="base", metadata={"help": "name of the installed Whisper model to load (see `madoguchi models list`)"})
+    device: str = field(default="cpu", metadata={"help": "where to run Whisper: cpu or cuda"})
+    compute_type: str = field(default="int8", metadata={"help": "CTranslate2 compute type: int8, int8_float16, float16, float32"})
+    cpu_threads: int = field(default=0, metadata={"help": "threads per decode on CPU (0 = CTranslate2 default)"})
+    max_concurrent_decodes: int = field(default=2, metadata={"help": "decodes that may run at once across all sessions"})
+    beam_size: int = field(default=1, metadata={"help": "beam size for the final decode of an utterance (1 = greedy)"})
+    partial_beam_size: int = field(default=1, metadata={"help": "beam size for partial decodes while someone speaks"})
+    encoder_window_s: float = field(default=0.0, metadata={"help": "audio the encoder sees: 30 = Whisper's full window (most accurate, slowest); less = the utterance, padded to at least this"})
+    max_tokens_per_second: float = field(default=12.0, metadata={"help": "cap on decoded tokens per second of audio (stops runaway loops)"})
+    partial_interval_s: float = field(default=0.5, metadata={"help": "seconds of new speech between two partial hypotheses"})
+    endpoint_silence_s: float = field(default=0.5, metadata={"help": "silence that ends an utterance, in seconds"})
+    max_utterance_s: float = field(default=15.0, metadata={"help": "longest utterance; longer speech is cut at a pause (at most 30)"})
+    min_speech_s: float = field(default=0.25, metadata={"help": "shorter bursts of speech are treated as noise and never decoded"})
+    vad_threshold: float = field(default=0.5, metadata={"help": "Silero VAD speech probability above which a 32 ms window is speech"})
+    speech_pad_s: float = field(default=0.2, metadata={"help": "audio kept before and after the detected speech"})
+    min_confidence: float = field(default=0.0, metadata={"help": "finals below this confidence are dropped (0 keeps every final)"})
+    hallucination_guard: bool = field(default=True, metadata={"help": "drop non-speech, looping output and known silence hallucinations"})
+    no_speech_threshold: float = field(default=0.6, metadata={"help": "no-speech probability above which a low-probability decode is dropped"})
+    logprob_threshold: float = field(default=-1.0, metadata={"help": "average log-probability below which a likely non-speech decode is dropped"})
+    compression_ratio_threshold: float = field(default=2.4, metadata={"help": "gzip compression ratio above which the text is a loop and dropped"})

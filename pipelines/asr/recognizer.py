@@ -1,0 +1,65 @@
+"""The loaded Whisper model shared by every session, and ``load_recognizer`` for the relay."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pipelines.asr.audio import check_sample_rate
+from pipelines.asr.config import AsrConfig
+from pipelines.asr.decoder import Decoder, WhisperDecoder
+from pipelines.asr.endpoint import StreamingVad, load_vad_session
+from pipelines.asr.models import WhisperModels, missing_files
+from pipelines.asr.stream import WhisperStream
+from pipelines.base import EngineStatus, InstalledModel, ModelMissing
+
+
+class WhisperRecognizer:
+    """Thread-safe: ``new_stream`` may be called from any thread; streams share the model and the VAD."""
+
+    def __init__(self, decoder: Decoder, config: AsrConfig, model: InstalledModel | None = None,
+                 vad_session: Any = None, languages: Sequence[str] = ()) -> None:
+        self._decoder = decoder
+        self._config = config
+        self._model = model
+        self._vad_session = vad_session if vad_session is not None else load_vad_session()
+        self._languages = tuple(languages or (model.languages if model else ()))
+
+    def status(self) -> EngineStatus:
+        c = self._config
+        return EngineStatus(
+            name="asr", ready=True, detail=f"whisper '{c.model}' {c.compute_type} on {c.device}",
+            models=(self._model.name,) if self._model else (c.model,), languages=self._languages,
+        )
+
+    def new_stream(self, languages: Sequence[str], sample_rate: int) -> WhisperStream:
+        check_sample_rate(sample_rate)
+        unknown = [lang for lang in languages if self._languages and lang not in self._languages]
+        if unknown or not languages:
+            raise ValueError(f"whisper '{self._config.model}' cannot recognise {unknown or 'no language'}")
+        return WhisperStream(self._decoder, StreamingVad(self._vad_session), self._config, languages, sample_rate)
+
+
+def load_recognizer(config: AsrConfig, models_dir: Path) -> WhisperRecognizer:
+    """Load the configured model from disk only; ``ModelMissing`` says what is missing and how to fix it."""
+    manager = WhisperModels()
+    folder = manager.folder(models_dir) / config.model
+    if not folder.is_dir():
+        raise ModelMissing(
+            f"no Whisper model '{config.model}' in {manager.folder(models_dir)} — install one with "
+            f"`madoguchi models install PATH` (or `madoguchi models fetch {config.model}` where a network exists)"
+        )
+    missing = missing_files(folder)
+    if missing:
+        raise ModelMissing(f"Whisper model '{config.model}' in {folder} is incomplete: missing {', '.join(missing)}")
+    try:
+        from faster_whisper import WhisperModel
+
+        model = WhisperModel(str(folder), device=config.device, compute_type=config.compute_type,
+                             cpu_threads=config.cpu_threads, num_workers=max(1, config.max_concurrent_decodes),
+                             local_files_only=True)
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelMissing(f"Whisper model '{config.model}' in {folder} could not be loaded: {exc}") from exc
+    installed = manager.describe(folder)
+    return WhisperRecognizer(WhisperDecoder(model, config.encoder_window_s), config, installed)

@@ -1,0 +1,187 @@
+"""The per-session streaming state machine: audio in, partial and final recognition events out.
+
+``insert_audio`` only queues bytes (cheap, safe to call on the event loop); ``process`` resamples, runs
+the VAD and the endpointer, closes finished utterances and decodes a partial of the open one when at least
+``partial_interval_s`` of new audio arrived. When the speaker pauses, the audio up to the end of speech is
+decoded at once with the final beam, so that when the endpointer confirms the end of the utterance the
+final is usually ready without another decode — this is what keeps end-of-speech → final latency low.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from pipelines.asr.agreement import LocalAgreement
+from pipelines.asr.audio import WHISPER_RATE, PcmResampler
+from pipelines.asr.config import AsrConfig
+from pipelines.asr.decoder import Decoder, Hypothesis
+from pipelines.asr.endpoint import WINDOW, Boundary, Endpointer, StreamingVad
+from pipelines.asr.quality import GUARD_CODES, confidence, guard_reason
+from pipelines.base import RecognitionEvent
+from pipelines.languages import JAPANESE
+
+
+class WhisperStream:
+    def __init__(self, decoder: Decoder, vad: StreamingVad, config: AsrConfig,
+                 languages: Sequence[str], sample_rate: int) -> None:
+        if not languages:
+            raise ValueError("a recognition stream needs at least one language")
+        self._decoder = decoder
+        self._vad = vad
+        self._config = config
+        self.languages: list[str] = list(dict.fromkeys(languages))
+        self._resampler = PcmResampler(sample_rate)
+        self._endpointer = self._new_endpointer()
+        self._pending: list[bytes] = []
+        self._audio = np.zeros(0, dtype=np.float32)
+        self._audio_offset = 0  # absolute sample index of self._audio[0]
+        self._reset_utterance()
+
+    # ------------------------------------------------------------------ public API
+
+    def insert_audio(self, pcm: bytes) -> None:
+        if not isinstance(pcm, (bytes, bytearray, memoryview)):
+            raise TypeError(f"audio must be PCM s16le bytes, not {type(pcm).__name__}")
+        self._pending.append(bytes(pcm))
+
+    def process(self) -> list[RecognitionEvent]:
+        events = self._ingest(self._resampler.push(self._take_pending()))
+        events += self._maybe_partial()
+        self._trim_audio()
+        return events
+
+    def finish(self) -> list[RecognitionEvent]:
+        audio = np.concatenate([self._resampler.push(self._take_pending()), self._resampler.flush()])
+        events = self._ingest(audio)
+        for boundary in self._endpointer.finish():
+            events += self._on_boundary(boundary)
+        self._resampler = PcmResampler(self._resampler.sample_rate)  # ready for the next audio.start
+        return events
+
+    # ------------------------------------------------------------------ audio and endpointing
+
+    def _new_endpointer(self) -> Endpointer:
+        c = self._config
+        return Endpointer(c.vad_threshold, c.endpoint_silence_s, c.max_utterance_s, c.min_speech_s, c.speech_pad_s)
+
+    def _take_pending(self) -> bytes:
+        data, self._pending = b"".join(self._pending), []
+        return data
+
+    def _ingest(self, audio: np.ndarray) -> list[RecognitionEvent]:
+        self._audio = np.concatenate([self._audio, audio])
+        started = time.perf_counter()
+        probs = self._vad.push(audio)
+        self._vad_ms += (time.perf_counter() - started) * 1000.0
+        events: list[RecognitionEvent] = []
+        for prob in probs:
+            for boundary in self._endpointer.step(float(prob)):
+                events += self._on_boundary(boundary)
+        return events
+
+    def _slice(self, start: int, end: int) -> np.ndarray:
+        return self._audio[max(0, start - self._audio_offset):max(0, end - self._audio_offset)]
+
+    def _trim_audio(self) -> None:
+        """Forget audio nobody can need again: before the open utterance, or before the padding."""
+        current = self._endpointer.current
+        keep_from = current.start if current else self._endpointer.window_index * WINDOW - self._endpointer.pad - WINDOW
+        drop = max(0, keep_from - self._audio_offset)
+        if drop:
+            self._audio, self._audio_offset = self._audio[drop:], self._audio_offset + drop
+
+    # ------------------------------------------------------------------ decoding
+
+    def _reset_utterance(self) -> None:
+        self._agreement = LocalAgreement()
+        self._last_hyp: Hypothesis | None = None
+        self._hyp_span = (-1, -1)  # audio [start, end) the last hypothesis was decoded from
+        self._hyp_beam = 0
+        self._partials_shown = False
+        self._vad_ms = 0.0
+
+    def _decode(self, start: int, end: int, beam_size: int) -> Hypothesis:
+        audio = self._slice(start, end)
+        max_new = max(8, math.ceil(self._config.max_tokens_per_second * len(audio) / WHISPER_RATE))
+        hyp = self._decoder.decode(audio, self.languages, self._agreement.committed_text, beam_size, max_new)
+        self._last_hyp, self._hyp_span, self._hyp_beam = hyp, (start, end), beam_size
+        return hyp
+
+    def _maybe_partial(self) -> list[RecognitionEvent]:
+        ep, utt = self._endpointer, self._endpointer.current
+        if utt is None or ep.speech_s < self._config.min_speech_s:
+            return []
+        audio_end = ep.window_index * WINDOW
+        if ep.in_pause():
+            # decode exactly what the final will hold, with the final beam, so the final can reuse it
+            span_end = ep.last_speech_end + ep.pad
+            if audio_end < span_end or self._hyp_span == (utt.start, span_end):
+                return []
+            hyp = self._decode(utt.start, span_end, self._config.beam_size)
+        else:
+            last_end = self._hyp_span[1] if self._hyp_span[0] == utt.start else utt.start
+            if (audio_end - last_end) / WHISPER_RATE < self._config.partial_interval_s:
+                return []
+            hyp = self._decode(utt.start, audio_end, self._config.partial_beam_size)
+        return self._partial_event(hyp, utt.start, self._hyp_span[1])
+
+    def _partial_event(self, hyp: Hypothesis, start: int, end: int) -> list[RecognitionEvent]:
+        ep = self._endpointer
+        if guard_reason(hyp, self._config, ep.speech_s, ep.mean_speech_prob) or (
+            confidence(hyp) < self._config.min_confidence
+        ):
+            return []  # what the final would drop is not shown as a partial either
+        text = self._agreement.update(hyp.text, hyp.lang).strip()
+        self._partials_shown = True
+        return [RecognitionEvent(
+            kind="partial", text=text, lang=hyp.lang, confidence=confidence(hyp),
+            start_s=start / WHISPER_RATE, end_s=end / WHISPER_RATE, timings={"decode_ms": hyp.decode_ms},
+        )]
+
+    # ------------------------------------------------------------------ finals
+
+    def _on_boundary(self, boundary: Boundary) -> list[RecognitionEvent]:
+        try:
+            if boundary.kind == "discard":
+                return []
+            reuse = self._hyp_span == (boundary.start, boundary.end) and self._hyp_beam == self._config.beam_size
+            hyp = self._last_hyp if reuse and self._last_hyp else self._decode(
+                boundary.start, boundary.end, self._config.beam_size)
+            return self._final_events(hyp, boundary, decode_ms=0.0 if reuse else hyp.decode_ms)
+        finally:
+            self._reset_utterance()
+
+    def _final_events(self, hyp: Hypothesis, boundary: Boundary, decode_ms: float) -> list[RecognitionEvent]:
+        conf = confidence(hyp)
+        reason = guard_reason(hyp, self._config, boundary.speech_s, boundary.mean_speech_prob)
+        if reason is None and conf < self._config.min_confidence:
+            reason = "low_confidence"
+        details = {
+            "avg_logprob": hyp.avg_logprob, "no_speech_prob": hyp.no_speech_prob,
+            "compression_ratio": hyp.compression_ratio, "language_probability": hyp.language_probability,
+            "vad_speech_s": boundary.speech_s, "vad_mean_speech_prob": boundary.mean_speech_prob,
+            "tokens": float(hyp.tokens), "cut_at_max_length": float(boundary.reason == "max_length"),
+        }
+        if reason is not None:
+            if not self._partials_shown:
+                return []  # nothing was shown: silently drop
+            details["dropped"] = GUARD_CODES[reason]  # an empty final tells the UI to clear the partial
+            conf = 0.0
+        elif self._fix_resident_language(hyp.lang):
+            details["language_fixed"] = 1.0
+        return [RecognitionEvent(
+            kind="final", text="" if reason else hyp.text.strip(), lang=hyp.lang, confidence=conf,
+            start_s=boundary.start / WHISPER_RATE, end_s=boundary.end / WHISPER_RATE, details=details,
+            timings={"decode_ms": decode_ms, "last_decode_ms": hyp.decode_ms, "vad_ms": self._vad_ms},
+        )]
+
+    def _fix_resident_language(self, lang: str) -> bool:
+        """Resident language "auto": the first non-Japanese utterance decides it for the session."""
+        if len(self.languages) <= 2 or JAPANESE not in self.languages or lang == JAPANESE:
+            return False
+        self.languages = [JAPANESE, lang]
+        return True
