@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,7 +47,7 @@ def translator(models_dir: Path) -> ArgosTranslator:
 
 
 @pytest.fixture
-def empty_models_dir(tmp_path: Path) -> Path:
+def empty_models_dir(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "models"
     folder.mkdir()
     yield folder

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -53,7 +54,8 @@ def test_a_pair_with_no_route_is_refused_with_the_reason(translator: ArgosTransl
 def test_n_best_hypotheses_rank_by_confidence(make_translator: Callable[..., ArgosTranslator]) -> None:
     engine = make_translator(num_hypotheses=4, beam_size=4)
     result = engine.translate("保育園の申し込みについて聞きたいです。", "ja", "en")
-    confidences = [h["confidence"] for h in result.details["hypotheses"]]  # type: ignore[union-attr]
+    hypotheses = cast(list[dict[str, float]], result.details["hypotheses"])
+    confidences = [h["confidence"] for h in hypotheses]
     assert len(confidences) == 4
     assert all(0.0 <= c <= 1.0 for c in confidences)
     assert confidences == sorted(confidences, reverse=True)
@@ -65,7 +67,7 @@ def test_every_glossary_term_survives_translation(translator: ArgosTranslator, t
     missing = []
     for entry in load_glossary():
         result = translator.translate(f"{entry.ja}について教えてください。", "ja", target)
-        if entry.translations[target] not in result.text or entry.ja not in result.details["glossary_terms"]:
+        if entry.translations[target] not in result.text or entry.ja not in cast(list[str], result.details["glossary_terms"]):
             missing.append(entry.ja)
     assert missing == []
 
@@ -81,7 +83,7 @@ def test_back_translation_to_japanese_restores_the_municipal_term(translator: Ar
     assert "giấy chứng nhận cư trú" in forward.text
     back = translator.translate(forward.text, "vi", "ja")
     assert back.details["pivot"] == "en"
-    assert "住民票" in back.text and "住民票" in back.details["glossary_terms"]
+    assert "住民票" in back.text and "住民票" in cast(list[str], back.details["glossary_terms"])
 
 
 def test_phrasebook_bypasses_mt_with_full_confidence(translator: ArgosTranslator) -> None:
@@ -155,7 +157,7 @@ def test_argos_sentence_splitters_are_never_used(
 
     for name in ("MiniSBDSentencizer", "StanzaSentencizer", "SpacySentencizerSmall"):
         monkeypatch.setattr(getattr(sbd, name), "__init__", refuse)
-    assert translator.translate("新しい住所です。よろしくお願いします。", "ja", "en", ).text
+    assert translator.translate("新しい住所です。よろしくお願いします。", "ja", "en").text
 
 
 def test_an_edited_glossary_is_used_at_once(

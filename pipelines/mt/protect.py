@@ -1,0 +1,99 @@
+"""Glossary protection: municipal terms become placeholders before MT and their preferred translation
+is put back afterwards, so 住民票 is always "certificate of residence" and never a guess.
+
+A placeholder is a short Latin token (``ZX1Z``) that translation models copy through unchanged far more
+often than they copy a rare Japanese word. When a model drops or mangles the placeholder anyway, the
+preferred translation is appended in brackets: the resident still reads the right term, and the lost
+term is reported so the confidence can be lowered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipelines.glossary import GlossaryEntry
+from pipelines.mt.sentences import NO_SPACE_LANGUAGES
+
+_PLACEHOLDER_SEEN = re.compile(r"Z\s*X\s*(\d+)\s*Z", re.IGNORECASE)
+
+
+def placeholder(number: int) -> str:
+    return f"ZX{number}Z"
+
+
+@dataclass(frozen=True)
+class ProtectedTerm:
+    number: int
+    ja: str  # the glossary entry, for the audit trail
+    source: str  # as written in the source text
+    target: str  # preferred translation in the target language
+
+
+@dataclass(frozen=True)
+class Restored:
+    text: str
+    terms: tuple[str, ...]  # glossary entries (ja) used
+    lost: tuple[str, ...]  # entries whose placeholder the model dropped (appended instead)
+
+
+def term_in(entry: GlossaryEntry, lang: str) -> str | None:
+    return entry.ja if lang == "ja" else entry.translations.get(lang)
+
+
+def protect(
+    text: str, source: str, target: str, glossary: Sequence[GlossaryEntry]
+) -> tuple[str, list[ProtectedTerm]]:
+    """Replace every glossary term of ``text`` that has a preferred ``target`` translation."""
+    candidates = [(s, t, e) for e in glossary if (s := term_in(e, source)) and (t := term_in(e, target))]
+    candidates.sort(key=lambda c: -len(c[0]))  # 国民健康保険 before 健康保険
+    terms: list[ProtectedTerm] = []
+    for surface, preferred, entry in candidates:
+        pattern = _surface_pattern(surface, source)
+        if not pattern.search(text):
+            continue
+        term = ProtectedTerm(len(terms) + 1, entry.ja, surface, preferred)
+        text = pattern.sub(_spaced(placeholder(term.number), source), text)
+        terms.append(term)
+    # Terms lost by the model are appended in the order they appear in the source.
+    terms.sort(key=lambda t: text.find(placeholder(t.number)))
+    return re.sub(r" {2,}", " ", text).strip(), terms
+
+
+def restore(translated: str, terms: Sequence[ProtectedTerm], target: str) -> Restored:
+    by_number = {term.number: term for term in terms}
+    seen: set[int] = set()
+
+    def put_back(match: re.Match[str]) -> str:
+        term = by_number.get(int(match.group(1)))
+        if term is None:
+            return match.group(0)
+        seen.add(term.number)
+        return term.target
+
+    text = _PLACEHOLDER_SEEN.sub(put_back, translated)
+    lost = [t for t in terms if t.number not in seen]
+    for term in lost:
+        if term.target.casefold() not in text.casefold():
+            text = _append_in_brackets(text, term.target, target)
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    return Restored(text, tuple(t.ja for t in terms), tuple(t.ja for t in lost))
+
+
+def _surface_pattern(surface: str, lang: str) -> re.Pattern[str]:
+    escaped = re.escape(surface)
+    if lang in NO_SPACE_LANGUAGES:
+        return re.compile(escaped)
+    return re.compile(rf"(?<!\w){escaped}(?!\w)", re.IGNORECASE)
+
+
+def _spaced(token: str, lang: str) -> str:
+    # Spaces keep the placeholder one word for the tokenizer; Japanese needs none.
+    return token if lang in NO_SPACE_LANGUAGES else f" {token} "
+
+
+def _append_in_brackets(text: str, term: str, lang: str) -> str:
+    if lang in ("ja", "zh"):
+        return f"{text}（{term}）"
+    return f"{text} ({term})"
