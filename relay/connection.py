@@ -31,6 +31,8 @@ from relay.protocol import (
     CloseCode,
     ErrorCode,
     Hello,
+    LiveEnd,
+    LiveStart,
     Message,
     ProtocolError,
     decode,
@@ -58,7 +60,10 @@ class Connection:
         self.outbound: asyncio.Queue[Any] = asyncio.Queue(ctx.settings.relay.outbound_queue)
         self.turns: asyncio.Queue[Any] = asyncio.Queue(MAX_PENDING_TURNS)
         self.audio: RecognitionStream | None = None
+        self.audio_sink: Any = None  # where binary frames go: the recogniser, or the operator's voice
+        self.audio_rate = 0
         self.audio_speaker = "auto"
+        self._live_heard: set[str] = set()  # operators told of the current stream (live.start sent)
         self.audio_limiter: AudioRateLimiter | None = None
         self.audio_task: asyncio.Task[None] | None = None
         self._tasks: asyncio.TaskGroup | None = None
@@ -72,6 +77,10 @@ class Connection:
 
     def deliver_binary(self, data: bytes) -> None:
         self._enqueue(data)
+
+    def deliver_text(self, text: str) -> None:
+        """An already encoded message (relayed from a session's home node)."""
+        self._enqueue(text)
 
     def send(self, message: Message) -> None:
         self._enqueue(encode(message))
@@ -158,8 +167,7 @@ class Connection:
             await self._refuse(exc.close_code or CloseCode.BAD_HELLO, exc.code, exc.message)
             return False
         self.send(welcome)
-        if self.conversation is not None:
-            await self.conversation.attach(self, message.resume_after)
+        await handlers.after_welcome(self, message)
         log.info("connected", extra={"session": self.session_id, "role": self.role,
                                      "resume_after": message.resume_after})
         return True
@@ -211,24 +219,62 @@ class Connection:
             self.report(exc, message.TYPE)
 
     async def _on_binary(self, data: bytes) -> None:
-        if self.audio is None or self.audio_limiter is None:
+        if self.audio_sink is None or self.audio_limiter is None:
             raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "send audio.start before audio frames")
         check_frame(data)
         self.audio_limiter.admit(len(data))
-        self.audio.push(data)
+        self.audio_sink(data)
+        if self.role != "operator" and self.conversation is not None and self.conversation.operator_id:
+            self._live_to_operators(data)
+
+    def _live_to_operators(self, pcm: bytes) -> None:
+        """The serving interpreter hears both sides of the counter, live."""
+        assert self.conversation is not None
+        for participant in list(self.conversation.participants):
+            if participant.role != "operator":
+                continue
+            if participant.id not in self._live_heard:
+                self._live_heard.add(participant.id)
+                start = LiveStart(speaker=self.audio_speaker, sample_rate=self.audio_rate)
+                participant.deliver(start, encode(start))
+            participant.deliver_binary(pcm)
+
+    def _live_stopped(self) -> None:
+        if self._live_heard and self.conversation is not None:
+            end = LiveEnd(speaker=self.audio_speaker)
+            for participant in list(self.conversation.participants):
+                if participant.id in self._live_heard:
+                    participant.deliver(end, encode(end))
+        self._live_heard = set()
 
     # ------------------------------------------------------------ audio and turns
 
-    def start_audio(self, stream: RecognitionStream, speaker: str, limiter: AudioRateLimiter) -> None:
+    def start_audio(self, stream: RecognitionStream, speaker: str, limiter: AudioRateLimiter,
+                    sample_rate: int) -> None:
         assert self._tasks is not None
         self.audio, self.audio_speaker, self.audio_limiter = stream, speaker, limiter
+        self.audio_sink, self.audio_rate = stream.push, sample_rate
         self.audio_task = self._tasks.create_task(handlers.consume_recognition(self, stream, speaker))
+
+    def start_operator_audio(self, sample_rate: int) -> None:
+        if self.audio_sink is not None:
+            raise ProtocolError(ErrorCode.AUDIO_ALREADY_STARTED, "audio.stop the current stream first")
+        relay = self.ctx.settings.relay
+        self.audio_limiter = AudioRateLimiter(sample_rate, relay.max_audio_rate, relay.audio_rate_window_s)
+        self.audio_sink = lambda pcm: self.ctx.escalation.operator_voice(self, pcm)
+        self.audio_rate = sample_rate
+
+    def stop_operator_audio(self) -> bool:
+        was_on = self.audio_sink is not None
+        self.audio_sink = self.audio_limiter = None
+        return was_on
 
     async def _stop_audio(self) -> None:
         """audio.stop: the current utterance is finished, its final transcript still comes."""
         stream, task = self.audio, self.audio_task
-        self.audio = self.audio_limiter = None
+        self.audio = self.audio_limiter = self.audio_sink = None
         self.audio_task = None
+        self._live_stopped()
         if stream is not None:
             stream.end_input()
         if task is not None:

@@ -45,6 +45,16 @@ class RelayContext:
         if not self.connections:
             self.drained.set()
 
+    async def close_conversation(self, conversation: Any, reason: str) -> None:
+        """End a session for everyone: the queue forgets it, participants get session.closed, sockets close."""
+        if self.escalation is not None:
+            await self.escalation.session_closing(conversation)
+        await conversation.close(reason)
+        for participant in list(conversation.participants):
+            if hasattr(participant, "ws"):
+                participant.close(1000, "session closed")
+        self.hub.forget(conversation.id)
+
     def supported_languages(self) -> list[str]:
         return list(self.settings.relay.languages)
 

@@ -76,6 +76,8 @@ async def hello(conn: Connection, message: Hello) -> Welcome:
                             close_code=CloseCode.FORBIDDEN)
     conn.principal, conn.role = principal, message.role
     session_id = message.session_id
+    if message.role == "operator":
+        return await _operator_hello(conn, message)
     if message.role == "resident":
         if session_id not in (None, principal.session_id):
             raise ProtocolError(ErrorCode.FORBIDDEN, "this token belongs to another session",
@@ -84,17 +86,40 @@ async def hello(conn: Connection, message: Hello) -> Welcome:
     if message.role == "counter" and not session_id:
         raise ProtocolError(ErrorCode.MISSING_FIELD, "hello: a counter must give session_id",
                             close_code=CloseCode.BAD_HELLO)
-    if session_id:
-        conn.conversation = await _open_conversation(conn, session_id)
-    elif message.role == "operator" and ctx.escalation is None:
-        pass  # an operator console without a queue sees nothing until one is configured
+    assert session_id is not None
+    conn.conversation = await _open_conversation(conn, session_id)
     await ctx.store.audit(principal.actor, "login", role=message.role, session=session_id,
                           peer=conn.request.remote)
-    if message.role == "operator" and ctx.escalation is not None:
-        await ctx.escalation.operator_connected(conn)
+    return _welcome(conn, message.role, session_id)
+
+
+async def _operator_hello(conn: Connection, message: Hello) -> Welcome:
+    """Operators join sessions through accept; a reconnecting operator gets its session back."""
+    ctx = conn.ctx
+    assert conn.principal is not None
+    await ctx.store.audit(conn.principal.actor, "login", role="operator", peer=conn.request.remote)
+    return _welcome(conn, "operator", message.session_id)
+
+
+async def after_welcome(conn: Connection, message: Hello) -> None:
+    """Once the client has its welcome: attach to the session (replaying what it missed) and let the
+    operator queue know who came back."""
+    escalation = conn.ctx.escalation
+    if conn.conversation is not None:
+        await conn.conversation.attach(conn, message.resume_after)
+    if escalation is None:
+        return
+    if conn.role == "operator":
+        await escalation.operator_connected(conn, message.session_id, message.resume_after)
+    elif conn.role == "counter":
+        await escalation.counter_connected(conn)
+
+
+def _welcome(conn: Connection, role: str, session_id: str | None) -> Welcome:
+    ctx = conn.ctx
     conversation = conn.conversation
     return Welcome(
-        protocol=1, role=message.role, session_id=session_id,
+        protocol=1, role=role, session_id=session_id,  # type: ignore[arg-type]
         last_seq=conversation.last_seq if conversation else 0,
         session=conversation.public() if conversation else None,
         engines={name: {"ready": s.ready, "detail": s.detail, "languages": list(s.languages)}
@@ -111,11 +136,6 @@ async def _open_conversation(conn: Connection, session_id: str) -> Conversation:
         raise ProtocolError(ErrorCode.SESSION_NOT_FOUND, "no such session", close_code=CloseCode.SESSION_NOT_FOUND)
     if not conversation.is_open:
         raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed", close_code=CloseCode.SESSION_CLOSED)
-    if conn.role == "operator" and conn.ctx.escalation is not None:
-        conn.ctx.escalation.check_operator_may_join(conn, conversation)
-    elif conn.role == "operator":
-        raise ProtocolError(ErrorCode.FORBIDDEN, "operators join sessions through accept",
-                            close_code=CloseCode.FORBIDDEN)
     if len(conversation.participants) >= conn.ctx.settings.relay.max_connections_per_session:
         raise ProtocolError(ErrorCode.TOO_MANY_SESSIONS, "too many connections to this session",
                             close_code=CloseCode.TOO_MANY_SESSIONS)
@@ -155,12 +175,12 @@ async def on_text(conn: Connection, message: Text) -> None:
         raise ProtocolError(ErrorCode.EMPTY_TEXT, "text is empty")
     if len(text) > conn.ctx.settings.relay.max_text_chars:
         raise ProtocolError(ErrorCode.INVALID_FIELD, "text is too long")
-    conversation = _conversation(conn)
     if message.lang is not None:
         _check_lang(conn, message.lang)
     if conn.role == "operator":
-        await _escalation(conn).operator_text(conn, conversation, message)
+        await _escalation(conn).operator_text(conn, message)
         return
+    conversation = _conversation(conn)
     speaker = _typed_speaker(conn, message, conversation)
     if message.speaker == "operator" or (conn.role == "resident" and speaker != "resident"):
         raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {message.speaker}")
@@ -204,19 +224,21 @@ async def on_settings(conn: Connection, message: Settings) -> None:
     assert conn.principal is not None
     await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=conversation.id, **values)
     await conversation.update(reason="settings", **values)
+    if conn.ctx.escalation is not None and ("resident_lang" in values or "mode" in values):
+        await conn.ctx.escalation.check_missing_mt(conversation)
 
 
 # ------------------------------------------------------------------ audio
 
 
 async def on_audio_start(conn: Connection, message: AudioStart) -> None:
+    check_audio_start(message)
+    if conn.role == "operator":
+        await _escalation(conn).operator_audio_start(conn, message)
+        return
     conversation = _conversation(conn)
     if conn.audio is not None:
         raise ProtocolError(ErrorCode.AUDIO_ALREADY_STARTED, "audio.stop the current stream first")
-    check_audio_start(message)
-    if conn.role == "operator":
-        await _escalation(conn).operator_audio_start(conn, conversation, message)
-        return
     speaker = "resident" if conn.role == "resident" else message.speaker
     if speaker not in ("auto", "clerk", "resident"):
         raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {speaker}")
@@ -232,7 +254,7 @@ async def on_audio_start(conn: Connection, message: AudioStart) -> None:
                                bytes_per_process=int(message.sample_rate * 2 * AUDIO_SECONDS_PER_DECODE))
     limiter = AudioRateLimiter(message.sample_rate, ctx.settings.relay.max_audio_rate,
                                ctx.settings.relay.audio_rate_window_s)
-    conn.start_audio(stream, speaker, limiter)
+    conn.start_audio(stream, speaker, limiter, message.sample_rate)
 
 
 def _asr_languages(conn: Connection, conversation: Conversation, speaker: str) -> list[str]:
@@ -245,10 +267,10 @@ def _asr_languages(conn: Connection, conversation: Conversation, speaker: str) -
 
 
 async def on_audio_stop(conn: Connection, message: AudioStop) -> None:
+    if conn.role == "operator":
+        await _escalation(conn).operator_audio_stop(conn)
+        return
     if conn.audio is None:
-        if conn.role == "operator" and conn.ctx.escalation is not None:
-            await conn.ctx.escalation.operator_audio_stop(conn)
-            return
         raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
     await conn.stop_audio()
 

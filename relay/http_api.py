@@ -135,13 +135,8 @@ async def close_session(request: web.Request) -> web.Response:
     conversation = await ctx.hub.get(record.id)
     if conversation is None or not conversation.is_open:
         raise api_error(409, ErrorCode.SESSION_CLOSED, "the session is already closed")
-    if ctx.escalation is not None:
-        await ctx.escalation.session_closing(conversation)
-    await conversation.close("closed by " + principal.role)
+    await ctx.close_conversation(conversation, "closed by " + principal.role)
     await ctx.store.audit(principal.actor, "session.close", session=record.id)
-    for connection in list(conversation.participants):
-        connection.close(1000, "session closed")
-    ctx.hub.forget(record.id)
     return web.json_response(conversation.public())
 
 

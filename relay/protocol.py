@@ -267,6 +267,23 @@ class TtsEnd(Message):
 
 
 @dataclass(frozen=True)
+class LiveStart(Message):
+    """Live audio follows as binary frames: the counter's microphone to the operator, or the operator's
+    voice to the counter and resident."""
+
+    TYPE = "live.start"
+    speaker: str
+    sample_rate: int
+    encoding: str = "pcm_s16le"
+
+
+@dataclass(frozen=True)
+class LiveEnd(Message):
+    TYPE = "live.end"
+    speaker: str
+
+
+@dataclass(frozen=True)
 class Escalation(Message):
     """A session event (with ``seq``) for the counter and resident; an offer (``seq`` null, with
     ``session_id``) for one operator."""
@@ -329,7 +346,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
     for cls in (
         Hello, AudioStart, AudioStop, Text, Settings, Escalate, EscalationCancel, Accept, Decline,
         Release, Transfer, OperatorState, Bye,
-        Welcome, Partial, Transcript, TranslationMessage, TtsStart, TtsEnd, Escalation, Queue,
+        Welcome, Partial, Transcript, TranslationMessage, TtsStart, TtsEnd, LiveStart, LiveEnd, Escalation, Queue,
         SessionUpdated, SessionClosed, Notice, Error,
     )
 }

@@ -41,6 +41,7 @@ class ServerConfig:
     allowed_origins: list[str] = _f([], "Origins allowed to open the websocket besides the relay's own; empty = same origin only.")  # noqa: RUF009
     tls_cert: str = _f("", "PEM certificate file; with tls_key the relay serves HTTPS/WSS.")
     tls_key: str = _f("", "PEM private key file for tls_cert.")
+    node_id: str = _f("", "Name of this relay node, unique among nodes sharing one Redis queue; empty = the host name.")
     shutdown_timeout_s: float = _f(10.0, "Seconds to wait for connections and the store to finish on shutdown.")
 
 

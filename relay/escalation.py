@@ -1,0 +1,358 @@
+"""Escalation to human interpreters: the policy, the operator queue and the hand-off, wired to sessions.
+
+Requests (the button, asking in words, low confidence, a language without MT) go to the queue
+backend; everything the queue decides comes back as notifications (``relay.escalation_events``), so
+with several relay nodes each node only speaks to its own connections. An operator serving a session
+is connected to it through the session channel (``relay.operator_link``), whichever node either is on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relay.operator_link import HomeLink, OperatorView
+from relay.policy import Decision, EscalationPolicy, PolicyConfig
+from relay.protocol import (
+    Accept,
+    AudioStart,
+    Decline,
+    ErrorCode,
+    Escalate,
+    Escalation,
+    LiveEnd,
+    LiveStart,
+    Message,
+    OperatorState,
+    ProtocolError,
+    Queue,
+    Release,
+    Text,
+    Transfer,
+)
+from relay.queue import QueueConfig, QueueError, QueueMetrics, create_backend
+from relay.session import Conversation
+
+if TYPE_CHECKING:
+    from relay.connection import Connection
+    from relay.context import RelayContext
+    from relay.turns import Utterance
+
+log = logging.getLogger("madoguchi.escalation")
+
+
+class EscalationService:
+    def __init__(self, ctx: RelayContext, backend: Any, queue_config: QueueConfig, policy_config: PolicyConfig) -> None:
+        self.ctx = ctx
+        self.backend = backend
+        self.node_id: str = backend.node_id
+        self.backend_name = queue_config.backend
+        self.queue_config = queue_config
+        self.policy_config = policy_config
+        self.metrics = QueueMetrics(ctx.metrics.registry)
+        self.operators: dict[str, set[Connection]] = {}
+        self.views: dict[Connection, OperatorView] = {}
+        self.homes: dict[str, HomeLink] = {}
+        self._policies: dict[str, EscalationPolicy] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        from relay.escalation_events import NotificationHandler
+
+        await self.backend.start()
+        handler = NotificationHandler(self)
+        self._tasks = [
+            asyncio.create_task(handler.run(), name="queue-notifications"),
+            asyncio.create_task(self.backend.run_ticks(1.0), name="queue-ticks"),
+            asyncio.create_task(self._presence(), name="operator-presence"),
+        ]
+        await self._restore_homes()
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for view in list(self.views.values()):
+            await view.close()
+        for home in list(self.homes.values()):
+            await home.close()
+        await self.backend.close()
+
+    async def _restore_homes(self) -> None:
+        """After a restart, listen again on the channels of sessions homed here that are still queued."""
+        snapshot = await self.backend.snapshot()
+        for entry in snapshot.entries:
+            if entry.node == self.node_id:
+                conversation = await self.ctx.hub.get(entry.session_id)
+                if conversation is not None and conversation.is_open:
+                    link = await self.home(conversation)
+                    if entry.state == "connected" and entry.operator_id:
+                        conversation.operator_id = entry.operator_id
+                        await link.ask_to_rejoin()
+
+    async def _presence(self) -> None:
+        """An operator whose console is connected here is alive; heartbeats tell the other nodes."""
+        interval = max(1.0, self.queue_config.heartbeat_timeout_s / 3)
+        while True:
+            await asyncio.sleep(interval)
+            for operator_id in list(self.operators):
+                with contextlib.suppress(QueueError):
+                    await self.backend.heartbeat(operator_id)
+
+    async def home(self, conversation: Conversation) -> HomeLink:
+        link = self.homes.get(conversation.id)
+        if link is None:
+            from relay.escalation_events import on_operator_command, on_operator_voice
+
+            link = HomeLink(self.backend, conversation,
+                            lambda conv, cmd: on_operator_command(self, conv, cmd),
+                            lambda conv, pcm: on_operator_voice(conv, pcm))
+            self.homes[conversation.id] = link
+            await link.ready()
+        return link
+
+    def policy(self, conversation: Conversation) -> EscalationPolicy:
+        policy = self._policies.get(conversation.id)
+        if policy is None:
+            policy = self._policies[conversation.id] = EscalationPolicy(self.policy_config)
+        return policy
+
+    # ------------------------------------------------------------ counter side
+
+    async def request(self, conn: Connection, conversation: Conversation, message: Escalate) -> None:
+        decision = self.policy(conversation).on_button("clerk" if conn.role == "counter" else "resident",
+                                                       message.urgent)
+        if message.reason:
+            decision.figures["note"] = message.reason[:200]
+        await self.enqueue(conversation, decision, strict=True)
+
+    async def enqueue(self, conversation: Conversation, decision: Decision, strict: bool = False) -> None:
+        if conversation.operator_id is not None:
+            if strict:
+                raise ProtocolError(ErrorCode.INVALID_STATE, "an interpreter is already connected")
+            return
+        await self.home(conversation)  # listening before any operator can accept
+        try:
+            await self.backend.enqueue(conversation.id, conversation.resident_lang, priority=decision.priority,
+                                       reason=decision.reason)
+        except QueueError as exc:
+            if strict:
+                raise ProtocolError(exc.code, _queue_message(exc)) from None
+            return  # already waiting: the policy's later decisions add nothing
+        self.policy(conversation).reset()
+        await self.ctx.store.record_escalation(conversation.id, "requested", decision.reason,
+                                               {"priority": decision.priority, **decision.figures})
+        log.info("escalation requested", extra={"session": conversation.id, "reason": decision.reason,
+                                                "priority": decision.priority})
+
+    async def cancel(self, conn: Connection, conversation: Conversation) -> None:
+        try:
+            await self.backend.cancel(conversation.id)
+        except QueueError as exc:
+            raise ProtocolError(ErrorCode.NOT_ESCALATED, _queue_message(exc)) from None
+
+    async def observe(self, conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
+        """After each utterance: asked for an interpreter in words? confidence low too often?"""
+        if conversation.operator_id is not None or utterance.speaker == "operator":
+            return
+        policy = self.policy(conversation)
+        decision = policy.observe_text(utterance.text, utterance.lang) or policy.observe_utterance(confidences)
+        if decision is not None:
+            await self.enqueue(conversation, decision)
+
+    async def on_trouble(self, conversation: Conversation, reason: str, figures: dict[str, Any]) -> None:
+        if reason == "no_mt_model":
+            lang = figures.get("target") if figures.get("source") == "ja" else figures.get("source")
+            await self.enqueue(conversation, self.policy(conversation).on_missing_mt(str(lang)))
+            return
+        # an engine failed on real input: suggest an interpreter, the clerk decides
+        await conversation.publish(lambda seq: Escalation(state="offered", seq=seq, reason=reason))
+        await self.ctx.store.record_escalation(conversation.id, "offered", reason, figures)
+
+    async def check_missing_mt(self, conversation: Conversation) -> None:
+        """At once when the resident's language has no MT model (on connect and on a language change)."""
+        lang = conversation.resident_lang
+        if conversation.mode != "translation" or lang in ("ja", "auto"):
+            return
+        translator = self.ctx.engines.translator
+        if not (translator.supports("ja", lang) and translator.supports(lang, "ja")):
+            await self.enqueue(conversation, self.policy(conversation).on_missing_mt(lang))
+
+    async def counter_connected(self, conn: Connection) -> None:
+        conversation = conn.conversation
+        if conversation is None:
+            return
+        with contextlib.suppress(QueueError):
+            await self.backend.counter_reconnected(conversation.id)
+        await self.check_missing_mt(conversation)
+
+    async def session_closing(self, conversation: Conversation) -> None:
+        with contextlib.suppress(QueueError):
+            await self.backend.session_closed(conversation.id)
+        link = self.homes.pop(conversation.id, None)
+        if link is not None:
+            await link.close()
+        self._policies.pop(conversation.id, None)
+
+    # ------------------------------------------------------------ operators
+
+    async def operator_connected(self, conn: Connection, session_id: str | None, resume_after: int | None) -> None:
+        operator_id = _operator_id(conn)
+        self.operators.setdefault(operator_id, set()).add(conn)
+        with contextlib.suppress(QueueError):
+            await self.backend.operator_reconnected(operator_id)
+        snapshot = await self.backend.snapshot()
+        serving = next((e for e in snapshot.entries if e.operator_id == operator_id and e.state == "connected"), None)
+        if serving is not None:
+            await self.open_view(conn, serving.session_id, resume_after if session_id == serving.session_id else None)
+        conn.send(Queue(entries=[dataclasses.asdict(e) for e in snapshot.entries]))
+
+    async def open_view(self, conn: Connection, session_id: str, resume_after: int | None) -> None:
+        current = self.views.get(conn)
+        if current is not None and current.session_id == session_id:
+            return
+        if current is not None:
+            await current.close()
+        view = OperatorView(self.backend, conn, session_id, _operator_id(conn))
+        self.views[conn] = view
+        await view.join(0 if resume_after is None else resume_after)
+
+    async def close_view(self, conn: Connection) -> None:
+        view = self.views.pop(conn, None)
+        if view is not None:
+            await view.close()
+
+    async def disconnected(self, conn: Connection) -> None:
+        if conn.role == "operator" and conn.principal is not None:
+            await self.close_view(conn)
+            operator_id = _operator_id(conn)
+            connections = self.operators.get(operator_id, set())
+            connections.discard(conn)
+            if not connections:
+                self.operators.pop(operator_id, None)
+                with contextlib.suppress(QueueError):
+                    await self.backend.operator_disconnected(operator_id)
+        elif conn.role == "counter" and conn.conversation is not None:
+            conversation = conn.conversation
+            if not any(getattr(p, "role", None) == "counter" for p in conversation.participants):
+                with contextlib.suppress(QueueError):
+                    await self.backend.counter_disconnected(conversation.id)
+
+    async def operator_message(self, conn: Connection, message: Message) -> None:
+        operator_id = _operator_id(conn)
+        try:
+            if isinstance(message, OperatorState):
+                await self._operator_state(operator_id, message)
+            elif isinstance(message, Accept):
+                await self.backend.accept(operator_id, message.session_id)
+            elif isinstance(message, Decline):
+                await self.backend.decline(operator_id, message.session_id)
+            elif isinstance(message, Release):
+                await self.backend.release(operator_id, self._serving(conn), close=message.to == "close")
+            elif isinstance(message, Transfer):
+                if not message.operator_id:
+                    raise ProtocolError(ErrorCode.MISSING_FIELD, "transfer: give operator_id")
+                await self.backend.transfer(operator_id, self._serving(conn), message.operator_id)
+        except QueueError as exc:
+            raise ProtocolError(exc.code, _queue_message(exc)) from None
+
+    async def _operator_state(self, operator_id: str, message: OperatorState) -> None:
+        if message.languages is not None:
+            await self.backend.sign_in(operator_id, list(message.languages), available=message.state == "available")
+        else:
+            await self.backend.set_operator_state(operator_id, message.state)
+
+    def _serving(self, conn: Connection) -> str:
+        view = self.views.get(conn)
+        if view is None:
+            raise ProtocolError(ErrorCode.INVALID_STATE, "not serving a session")
+        return view.session_id
+
+    async def operator_text(self, conn: Connection, message: Text) -> None:
+        session_id = self._serving(conn)
+        if message.speaker != "operator":
+            raise ProtocolError(ErrorCode.FORBIDDEN, "an operator speaks as operator")
+        if not message.lang:
+            raise ProtocolError(ErrorCode.MISSING_FIELD, "text: an operator gives lang (the listener's language)")
+        self.views[conn].command({"op": "text", "text": message.text.strip(), "lang": message.lang,
+                                  "replaces": message.replaces, "session_id": session_id})
+
+    async def operator_audio_start(self, conn: Connection, message: AudioStart) -> None:
+        self._serving(conn)
+        conn.start_operator_audio(message.sample_rate)
+        self.views[conn].command({"op": "audio.start", "sample_rate": message.sample_rate})
+
+    def operator_voice(self, conn: Connection, pcm: bytes) -> None:
+        view = self.views.get(conn)
+        if view is not None:
+            view.voice(pcm)
+
+    async def operator_audio_stop(self, conn: Connection) -> None:
+        view = self.views.get(conn)
+        if view is None or not conn.stop_operator_audio():
+            raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
+        view.command({"op": "audio.stop"})
+
+    def check_operator_may_join(self, conn: Connection, conversation: Conversation) -> None:
+        raise ProtocolError(ErrorCode.FORBIDDEN, "operators join sessions through accept")
+
+    # ------------------------------------------------------------ views for the HTTP API and metrics
+
+    async def queue_snapshot(self) -> list[dict[str, Any]]:
+        snapshot = await self.backend.snapshot()
+        return [dataclasses.asdict(e) for e in snapshot.entries]
+
+    async def service_stats(self) -> dict[str, Any]:
+        stats = await self.backend.stats()
+        return dict(stats.as_dict())
+
+    async def refresh_metrics(self) -> None:
+        await self.metrics.refresh(self.backend)
+
+
+def _operator_id(conn: Connection) -> str:
+    assert conn.principal is not None
+    return conn.principal.id
+
+
+def _queue_message(exc: QueueError) -> str:
+    return str(exc) or exc.code.replace("_", " ")
+
+
+def live_to(conversation: Conversation, speaker: str, sample_rate: int, roles: frozenset[str]) -> None:
+    conversation.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate),
+                                lambda p: getattr(p, "role", None) in roles)
+
+
+def live_end(conversation: Conversation, speaker: str, roles: frozenset[str]) -> None:
+    conversation.send_transient(LiveEnd(speaker=speaker), lambda p: getattr(p, "role", None) in roles)
+
+
+@contextlib.asynccontextmanager
+async def escalation_service(ctx: RelayContext) -> AsyncIterator[None]:
+    """Runs the queue for the app's lifetime (``cleanup_ctx``) and plugs it into the turn pipeline."""
+    queue_config = ctx.settings.section("queue") or QueueConfig()
+    policy_config = ctx.settings.section("policy") or PolicyConfig()
+    node_id = ctx.settings.server.node_id or socket.gethostname()
+    store_path = ctx.settings.store.path
+    queue_path = None if store_path == ":memory:" else Path(store_path).with_suffix(".queue.sqlite3")
+    service = EscalationService(ctx, create_backend(queue_config, node_id, queue_path), queue_config, policy_config)
+    await service.start()
+    ctx.escalation = service
+    ctx.pipeline.observe = service.observe
+    ctx.pipeline.on_trouble = service.on_trouble
+    try:
+        yield
+    finally:
+        ctx.escalation = None
+        await service.stop()

@@ -1,0 +1,249 @@
+"""Escalation to a human interpreter through real websockets: AI → queue → operator → AI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.fakes import FakeTranslator, fake_engines
+from tests.relay.conftest import MakeRelay, Relay, WsClient, pcm_silence
+
+FAST_QUEUE = {"queue": {"offer_timeout_s": 2.0, "reconnect_grace_s": 1.0, "max_wait_s": 60.0, "wrap_up_s": 0.0}}
+
+
+async def _operator(relay: Relay, name: str = "operator", languages: tuple[str, ...] = ("en",)) -> WsClient:
+    if name not in relay.tokens:
+        _, relay.tokens[name] = await relay.ctx.auth.add_token("operator", name)
+    ws = await relay.connect("operator", relay.tokens[name])
+    await ws.send(type="operator.state", state="available", languages=list(languages))
+    return ws
+
+
+async def _escalate_and_connect(relay: Relay, session: dict[str, Any], counter: WsClient,
+                                operator: WsClient) -> dict[str, Any]:
+    await counter.send(type="escalate", reason="complicated question")
+    queued = await counter.expect("escalation", state="queued")
+    offer = await operator.expect("escalation", state="offered", session_id=session["session_id"])
+    assert offer["lang"] == "en"
+    await operator.send(type="accept", session_id=session["session_id"])
+    await counter.expect("escalation", state="connected")
+    await operator.expect("escalation", state="connected")  # the console waits for this before talking
+    return queued
+
+
+async def test_full_hand_off_and_return_to_ai(make_relay: MakeRelay) -> None:
+    relay = await make_relay(**FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter, resident = await relay.counter(session), await relay.resident(session)
+    operator = await _operator(relay)
+    await counter.send(type="text", speaker="clerk", text="国民健康保険の手続きですね")
+    before = await counter.expect("transcript")
+
+    queued = await _escalate_and_connect(relay, session, counter, operator)
+    assert queued["position"] == 1 and queued["reason"] == "button"
+    # the operator receives the whole conversation so far (before its own "connected"), then the live stream
+    history = [m for m in operator.seen if m["type"] == "transcript"]
+    assert [(m["utterance_id"], m["text"]) for m in history] == [(before["utterance_id"], "国民健康保険の手続きですね")]
+
+    await operator.send(type="text", speaker="operator", text="Please show me your residence card.", lang="en")
+    to_resident = await resident.expect("translation", kind="operator")
+    assert (to_resident["lang"], to_resident["text"]) == ("en", "Please show me your residence card.")
+    await operator.send(type="text", speaker="operator", text="在留カードを見せてください、と伝えました", lang="ja")
+    to_clerk = await counter.expect("translation", kind="operator", lang="ja")
+    assert "在留カード" in to_clerk["text"]
+
+    # while the interpreter is connected the AI keeps transcribing but does not speak over them
+    await counter.send(type="text", speaker="clerk", text="こちらです")
+    await resident.expect("translation", kind="translation")
+    assert not any(m["type"] == "tts.start" for m in resident.seen[-3:])
+    live = await operator.expect("transcript", text="こちらです")
+    assert live["speaker"] == "clerk"
+
+    await operator.send(type="release", to="ai")
+    returned = await counter.expect("escalation", state="returned")
+    assert returned["reason"] == "released"
+    await operator.expect("escalation", state="returned")
+    await counter.send(type="text", speaker="clerk", text="ありがとうございました")
+    await resident.expect("tts.start")  # the AI speaks again
+
+    transcript = await relay.client.get(f"/api/sessions/{session['session_id']}/transcript",
+                                        headers=relay.auth("clerk"))
+    rows = (await transcript.json())["utterances"]
+    assert [r["speaker"] for r in rows].count("operator") == 2
+    stats = await (await relay.client.get("/api/stats", headers=relay.auth("admin"))).json()
+    assert stats["escalations_by_reason"].get("button") == 1
+
+
+async def test_operator_correction_replaces_the_ai_translation(make_relay: MakeRelay) -> None:
+    relay = await make_relay(**FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter, resident = await relay.counter(session), await relay.resident(session)
+    operator = await _operator(relay)
+    await counter.send(type="text", speaker="clerk", text="印鑑登録をします")
+    wrong = await resident.expect("translation", kind="translation")
+    await _escalate_and_connect(relay, session, counter, operator)
+    await operator.send(type="text", speaker="operator", text="We will register your personal seal.", lang="en",
+                        replaces=wrong["utterance_id"])
+    fixed = await resident.expect("translation", kind="operator")
+    assert fixed["replaces"] == wrong["utterance_id"] == fixed["utterance_id"]
+    await counter.expect("translation", kind="operator", replaces=wrong["utterance_id"])
+    body = await (await relay.client.get(f"/api/sessions/{session['session_id']}/transcript",
+                                         headers=relay.auth("clerk"))).json()
+    translations = body["utterances"][0]["translations"]
+    assert [(t["kind"], t["replaced"]) for t in translations if t["lang"] == "en"] == [
+        ("translation", True), ("operator", False)]
+
+
+async def test_asking_in_words_and_low_confidence_escalate_by_themselves(make_relay: MakeRelay) -> None:
+    relay = await make_relay(fake_engines(translator=FakeTranslator(confidence=0.1)), **FAST_QUEUE)
+    asking = await relay.create_session("en")
+    resident = await relay.resident(asking)
+    await resident.send(type="text", speaker="resident", text="Interpreter, please!")
+    assert (await resident.expect("escalation", state="queued"))["reason"] == "asked_in_words"
+
+    unsure = await relay.create_session("vi")
+    counter = await relay.counter(unsure)
+    await counter.send(type="text", speaker="clerk", text="一つ目の説明です")
+    await counter.send(type="text", speaker="clerk", text="二つ目の説明です")
+    queued = await counter.expect("escalation", state="queued")
+    assert queued["reason"] == "low_confidence"
+    rows = await relay.ctx.store.escalations(unsure["session_id"])
+    assert rows[0]["state"] == "requested" and rows[0]["figures"], "the figures behind the decision are stored"
+
+
+async def test_language_without_mt_escalates_at_once(make_relay: MakeRelay) -> None:
+    translator = FakeTranslator(missing=[("ja", "ne"), ("ne", "ja")])
+    relay = await make_relay(fake_engines(translator=translator), **FAST_QUEUE)
+    session = await relay.create_session("ne")
+    counter = await relay.counter(session)
+    queued = await counter.expect("escalation", state="queued")
+    assert queued["reason"] == "missing_mt"
+
+
+async def test_engine_failure_offers_an_interpreter(make_relay: MakeRelay) -> None:
+    relay = await make_relay(fake_engines(translator=FakeTranslator(fail=True)), **FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    await counter.send(type="text", speaker="clerk", text="こんにちは")
+    assert (await counter.expect("error"))["code"] == "engine_failed"
+    offered = await counter.expect("escalation", state="offered")
+    assert offered["reason"] == "engine_failed"
+
+
+async def test_cancel_decline_and_next_operator(make_relay: MakeRelay) -> None:
+    relay = await make_relay(**FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    first = await _operator(relay)
+    await counter.send(type="escalate")
+    await counter.expect("escalation", state="queued")
+    await first.expect("escalation", state="offered")
+    second = await _operator(relay, "second operator")
+    await first.send(type="decline", session_id=session["session_id"])
+    await second.expect("escalation", state="offered", session_id=session["session_id"])
+    await counter.send(type="escalation.cancel")
+    await counter.expect("escalation", state="cancelled")
+    await second.expect("escalation", state="cancelled", session_id=session["session_id"])
+    await counter.send(type="escalation.cancel")
+    assert (await counter.expect("error"))["code"] == "not_escalated"
+
+
+async def test_no_interpreter_free_within_max_wait(make_relay: MakeRelay) -> None:
+    relay = await make_relay(queue={"max_wait_s": 0.5})
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    await counter.send(type="escalate")
+    await counter.expect("escalation", state="queued")
+    unavailable = await counter.expect("escalation", state="unavailable")
+    assert unavailable["reason"] == "no_interpreter_free"
+    await counter.send(type="text", speaker="clerk", text="AIで続けます")
+    await counter.expect("translation", kind="translation")
+
+
+async def test_operator_drop_requeues_at_the_head_and_nothing_is_lost(make_relay: MakeRelay) -> None:
+    relay = await make_relay(**FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    operator = await _operator(relay)
+    await counter.send(type="text", speaker="clerk", text="転出届の話です")
+    said = await counter.expect("transcript")
+    await _escalate_and_connect(relay, session, counter, operator)
+    await operator.ws.close()  # the interpreter's network drops
+    assert (await counter.expect("notice"))["code"] == "operator_disconnected"
+    requeued = await counter.expect("escalation", state="queued")
+    assert requeued["position"] == 1
+    rescuer = await _operator(relay, "rescuer")
+    await rescuer.expect("escalation", state="offered", session_id=session["session_id"])
+    await rescuer.send(type="accept", session_id=session["session_id"])
+    await rescuer.expect("escalation", state="connected")
+    again = [m for m in rescuer.seen if m["type"] == "transcript"]
+    assert [m["text"] for m in again] == ["転出届の話です"] and again[0]["utterance_id"] == said["utterance_id"]
+
+
+async def test_operator_reconnecting_within_grace_keeps_the_session(make_relay: MakeRelay) -> None:
+    relay = await make_relay(queue={"reconnect_grace_s": 30.0, "offer_timeout_s": 5.0})
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    operator = await _operator(relay)
+    await _escalate_and_connect(relay, session, counter, operator)
+    await counter.send(type="text", speaker="clerk", text="一点目")
+    seen = await operator.expect("transcript", text="一点目")
+    await operator.ws.close()
+    await counter.expect("notice", code="operator_disconnected")
+    await counter.send(type="text", speaker="clerk", text="二点目")
+    back = await relay.connect("operator", relay.tokens["operator"], session["session_id"], resume_after=seen["seq"])
+    missed = await back.expect("transcript")
+    assert missed["text"] == "二点目", "the operator gets what it missed, and nothing twice"
+    await counter.expect("notice", code="operator_reconnected")
+    await back.send(type="text", speaker="operator", text="I am back", lang="en")
+    await counter.expect("translation", kind="operator", text="I am back")
+
+
+async def test_live_audio_both_ways(make_relay: MakeRelay) -> None:
+    relay = await make_relay(**FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    operator = await _operator(relay)
+    await _escalate_and_connect(relay, session, counter, operator)
+    await counter.send(type="audio.start", speaker="auto", sample_rate=16000)
+    await counter.send_raw(pcm_silence(0.25))
+    start = await operator.expect("live.start")
+    assert start["sample_rate"] == 16000
+    await counter.send(type="audio.stop")
+    await operator.expect("live.end")
+    assert operator.binary and len(operator.binary[0]) == len(pcm_silence(0.25))
+
+    await operator.send(type="audio.start", sample_rate=24000)
+    await operator.send_raw(pcm_silence(0.1, rate=24000))
+    await operator.send(type="audio.stop")
+    voice = await counter.expect("live.start", speaker="operator")
+    assert voice["sample_rate"] == 24000
+    await counter.expect("live.end", speaker="operator")
+    assert pcm_silence(0.1, rate=24000) in counter.binary
+
+
+async def test_queue_survives_a_relay_restart(make_relay: MakeRelay) -> None:
+    relay = await make_relay(**FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    await counter.send(type="escalate", urgent=True)
+    await counter.expect("escalation", state="queued")
+    await counter.ws.close()
+    await relay.client.close()
+
+    restarted = await make_relay(**FAST_QUEUE)
+    queue = await (await restarted.client.get("/api/queue", headers=restarted.auth("operator"))).json()
+    assert [e["session_id"] for e in queue["entries"]] == [session["session_id"]]
+    back = await restarted.counter(session, resume_after=0)
+    operator = await _operator(restarted)
+    await operator.send(type="accept", session_id=session["session_id"])
+    await back.expect("escalation", state="connected")
+
+
+@pytest.mark.parametrize("role", ["counter", "resident"])
+async def test_only_operators_act_on_the_queue(relay: Relay, role: str) -> None:
+    session = await relay.create_session("en")
+    ws = await (relay.counter(session) if role == "counter" else relay.resident(session))
+    await ws.send(type="accept", session_id=session["session_id"])
+    assert (await ws.expect("error"))["code"] == "forbidden"
