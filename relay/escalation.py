@@ -258,7 +258,9 @@ class EscalationService:
             elif isinstance(message, Decline):
                 await self.backend.decline(operator_id, message.session_id)
             elif isinstance(message, Release):
-                await self.backend.release(operator_id, self._serving(conn), close=message.to == "close")
+                session_id = self._serving(conn)
+                log.info("operator release", extra={"session": session_id, "operator": operator_id, "to": message.to})
+                await self.backend.release(operator_id, session_id, close=message.to == "close")
             elif isinstance(message, Transfer):
                 if not message.operator_id:
                     raise ProtocolError(ErrorCode.MISSING_FIELD, "transfer: give operator_id")

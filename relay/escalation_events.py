@@ -106,22 +106,24 @@ class NotificationHandler:
                                               "resumed": note.resumed})
 
     async def on_Returned(self, note: Returned) -> None:
+        log.info("returned to the AI", extra={"session": note.session_id, "operator": note.operator_id,
+                                              "why": note.why, "node": self.service.node_id})
         conversation = await self._home(note.session_id)
         if conversation is not None:
             conversation.operator_id = None
-            link = self.service.homes.get(note.session_id)
-            if link is not None:
-                await link.detach()
             if note.why not in ("transferred", "operator_lost"):
                 await self._event(note.session_id, "returned", note.why, operator=note.operator_id)
                 self.service.policy(conversation).reset()
+            link = self.service.homes.get(note.session_id)
+            if link is not None:
+                await link.detach()
             if note.close_session:
                 await self.ctx.close_conversation(conversation, "closed by the interpreter")
         for conn in list(self.service.operators.get(note.operator_id, ())):
             view = self.service.views.get(conn)
             if view is not None and view.session_id == note.session_id:
-                await self.service.close_view(conn)
                 conn.send(Escalation(state="returned", session_id=note.session_id, reason=note.why))
+                await self.service.close_view(conn)
 
     async def on_PeerDisconnected(self, note: PeerDisconnected) -> None:
         grace = max(0, round(note.grace_until - time.time()))

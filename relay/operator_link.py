@@ -28,6 +28,8 @@ log = logging.getLogger("madoguchi.operator_link")
 
 EVENT, BINARY, COMMAND, VOICE, REJOIN = b"E", b"B", b"C", b"V", b"R"
 OUTBOUND_LIMIT = 4096
+STOP_TIMEOUT_S = 2.0
+_STOP = b""  # never a real payload: every payload starts with its tag
 
 
 class _Pump:
@@ -47,21 +49,23 @@ class _Pump:
                 log.error("session channel overflow: event dropped")
 
     async def _run(self) -> None:
-        while True:
-            payload = await self._queue.get()
+        while (payload := await self._queue.get()) is not _STOP:
             try:
                 await self._publish(payload)
             except Exception:
                 log.exception("session channel publish failed")
 
     async def drain_and_stop(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(2.0):
-                while not self._queue.empty():
-                    await asyncio.sleep(0.01)
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        """Publish what is queued, then stop. Not by cancelling a publish in flight: the Redis client
+        may absorb that cancellation, and a task awaited after it would never end."""
+        with contextlib.suppress(asyncio.QueueFull):
+            self._queue.put_nowait(_STOP)
+        try:
+            async with asyncio.timeout(STOP_TIMEOUT_S):
+                await asyncio.shield(self._task)
+        except TimeoutError:
+            log.warning("session channel did not drain in time; dropping the rest")
+            self._task.cancel()
 
 
 class RemoteOperator:
@@ -117,8 +121,9 @@ class ChannelListener:
 
     async def close(self) -> None:
         self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            async with asyncio.timeout(STOP_TIMEOUT_S):
+                await asyncio.shield(self._task)
 
 
 class OperatorView:

@@ -1,0 +1,187 @@
+"""Several relay nodes sharing one Redis: a counter on node A served by an operator on node B, and
+kill -9 of a node and of an operator client with nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relay.app import create_app
+from relay.auth import Authenticator
+from relay.settings import load_settings
+from relay.store import Store
+from tests.conftest import _free_port
+from tests.fakes import fake_engines
+from tests.relay.conftest import Relay, WsClient
+
+pytestmark = pytest.mark.redis
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _node_settings(node: str, store: Path, redis_url: str, prefix: str) -> Any:
+    return load_settings(env={}, overrides={
+        "store": {"path": str(store)}, "server": {"node_id": node},
+        "queue": {"backend": "redis", "redis_url": redis_url, "redis_prefix": prefix,
+                  "reconnect_grace_s": 1.0, "offer_timeout_s": 5.0, "wrap_up_s": 0.0},
+    })
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"test:{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+async def node_factory(aiohttp_client: Any, tmp_path: Path, redis_url: str, prefix: str) -> AsyncIterator[Any]:
+    async def start(name: str) -> Relay:
+        settings = _node_settings(name, tmp_path / f"{name}.sqlite3", redis_url, prefix)
+        relay = Relay(await aiohttp_client(create_app(settings, fake_engines())), {})
+        for role in ("clerk", "operator"):
+            _, relay.tokens[role] = await relay.ctx.auth.add_token(role, f"{role} on {name}")
+        return relay
+
+    yield start
+
+
+async def test_operator_on_node_b_serves_a_counter_on_node_a(node_factory: Any) -> None:
+    a, b = await node_factory("A"), await node_factory("B")
+    session = await a.create_session("en")
+    counter, resident = await a.counter(session), await a.resident(session)
+    await counter.send(type="text", speaker="clerk", text="児童手当の申請ですね")
+    said = await counter.expect("transcript")
+
+    operator = await b.connect("operator", b.tokens["operator"])
+    await operator.send(type="operator.state", state="available", languages=["en"])
+    await counter.send(type="escalate")
+    assert (await counter.expect("escalation", state="queued"))["position"] == 1
+    offer = await operator.expect("escalation", state="offered")
+    assert offer["session_id"] == session["session_id"]
+    await operator.send(type="accept", session_id=session["session_id"])
+    await counter.expect("escalation", state="connected")
+    await operator.expect("escalation", state="connected")
+    assert any(m.get("utterance_id") == said["utterance_id"] for m in operator.seen), "history crossed nodes"
+
+    await operator.send(type="text", speaker="operator", text="This is about the child allowance.", lang="en")
+    await resident.expect("translation", kind="operator", text="This is about the child allowance.")
+    await counter.send(type="text", speaker="clerk", text="書類はこちらです")
+    await operator.expect("transcript", text="書類はこちらです")
+    await operator.send(type="release", to="ai")
+    await counter.expect("escalation", state="returned")
+    queue = await (await b.client.get("/api/queue", headers=b.auth("operator"))).json()
+    assert queue["entries"] == [], "both nodes see one queue"
+
+
+async def _spawn(*args: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, "-m", "tests.relay.peers", *args], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.stdout is not None
+    # read in a thread: the peer may need this process's own relay (on this event loop) to get ready
+    assert (await asyncio.to_thread(proc.stdout.readline)).strip() == "READY"
+    return proc
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    procs: list[subprocess.Popen[str]] = []
+    yield procs
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+async def _add_token(store_path: Path, role: str) -> str:
+    store = await Store(store_path).open()
+    try:
+        return (await Authenticator(store).add_token(role, "test"))[1]
+    finally:
+        await store.close()
+
+
+async def test_kill_9_of_an_operator_client_requeues_with_nothing_lost(
+        node_factory: Any, processes: list[subprocess.Popen[str]]) -> None:
+    a, b = await node_factory("A"), await node_factory("B")
+    session = await a.create_session("en")
+    counter = await a.counter(session)
+    await counter.send(type="text", speaker="clerk", text="介護保険のご相談ですね")
+    said = await counter.expect("transcript")
+    proc = await _spawn("operator", "--url", f"ws://127.0.0.1:{b.client.port}/ws", "--token", b.tokens["operator"],
+                  "--lang", "en")
+    processes.append(proc)
+    await counter.send(type="escalate")
+    await counter.expect("escalation", state="connected")
+    proc.send_signal(signal.SIGKILL)
+
+    assert (await counter.expect("notice"))["code"] == "operator_disconnected"
+    assert (await counter.expect("escalation", state="queued"))["position"] == 1
+    rescuer = await b.connect("operator", b.tokens["operator"])
+    await rescuer.send(type="operator.state", state="available", languages=["en"])
+    await rescuer.expect("escalation", state="offered")
+    await rescuer.send(type="accept", session_id=session["session_id"])
+    await rescuer.expect("escalation", state="connected")
+    assert [m["text"] for m in rescuer.seen if m["type"] == "transcript"] == [said["text"]]
+
+
+async def test_kill_9_of_a_relay_node_loses_nothing(
+        node_factory: Any, processes: list[subprocess.Popen[str]], tmp_path: Path, redis_url: str,
+        prefix: str, aiohttp_client: Any) -> None:
+    store = tmp_path / "killed.sqlite3"
+    port = _free_port()
+    node_args = ("node", "--port", str(port), "--store", str(store), "--node-id", "K", "--redis", redis_url,
+                 "--prefix", prefix)
+    processes.append(await _spawn(*node_args))
+    clerk = await _add_token(store, "clerk")
+    b = await node_factory("B")
+    session_resp = await b.client.session.post(f"http://127.0.0.1:{port}/api/sessions",
+                                               headers={"Authorization": f"Bearer {clerk}"},
+                                               json={"counter": "2番", "resident_lang": "en"})
+    session = await session_resp.json()
+
+    async def counter_on_k(resume_after: int | None = None) -> WsClient:
+        ws = WsClient(await b.client.session.ws_connect(f"http://127.0.0.1:{port}/ws"))
+        hello: dict[str, Any] = {"type": "hello", "protocol": 1, "role": "counter", "token": clerk,
+                                 "session_id": session["session_id"]}
+        if resume_after is not None:
+            hello["resume_after"] = resume_after
+        await ws.send(**hello)
+        await ws.expect("welcome")
+        return ws
+
+    counter = await counter_on_k()
+    operator = await b.connect("operator", b.tokens["operator"])
+    await operator.send(type="operator.state", state="available", languages=["en"])
+    await counter.send(type="escalate")
+    await operator.expect("escalation", state="offered")
+    await operator.send(type="accept", session_id=session["session_id"])
+    await operator.expect("escalation", state="connected")
+    await counter.send(type="text", speaker="clerk", text="マイナンバーカードの更新です")
+    before = await counter.expect("transcript")
+    await operator.expect("transcript", text="マイナンバーカードの更新です")
+    last_seen = max(m["seq"] for m in counter.seen if "seq" in m)
+
+    processes[0].send_signal(signal.SIGKILL)  # the counter's node dies
+    processes[0].wait(timeout=10)
+    processes.append(await _spawn(*node_args))  # and is started again on the same store and Redis
+
+    back = await counter_on_k(resume_after=last_seen)
+    await operator.send(type="text", speaker="operator", text="Still here after the restart.", lang="en")
+    echoed = await back.expect("translation", kind="operator")
+    assert echoed["text"] == "Still here after the restart."
+    assert echoed["seq"] == last_seen + 1 or all(
+        m["seq"] > last_seen for m in back.seen if "seq" in m), "no event is repeated"
+    await back.send(type="text", speaker="clerk", text="再起動後の発言")
+    await operator.expect("transcript", text="再起動後の発言")
+    transcript = await b.client.session.get(
+        f"http://127.0.0.1:{port}/api/sessions/{session['session_id']}/transcript",
+        headers={"Authorization": f"Bearer {clerk}"})
+    texts = [u["text"] for u in (await transcript.json())["utterances"]]
+    assert texts[0] == before["text"] and "再起動後の発言" in texts
