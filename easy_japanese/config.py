@@ -40,9 +40,6 @@ class EasyJapaneseConfig:
         default_factory=list,
         metadata={"help": "rule ids or groups to switch off, e.g. ['split', 'vocabulary.kango']"},
     )
-    tts_rate: float = field(
-        default=0.85, metadata={"help": "speaking rate for the Japanese voice in easy-Japanese mode (< 1 is slower)"}
-    )
 
     def options(self) -> RewriteOptions:
         return RewriteOptions(

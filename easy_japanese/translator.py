@@ -63,7 +63,6 @@ class EasyJapaneseTranslator:
             details={
                 "rules": result.rule_ids,
                 "unknown_difficult_words": list(result.unknown_difficult_words),
-                "tts_rate": self.config.tts_rate,
             },
             timings={"easy_ms": round((time.perf_counter() - began) * 1000, 3)},
         )

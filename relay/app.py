@@ -70,13 +70,12 @@ def _bridge_limits(settings: AppSettings) -> dict[str, int]:
 
 
 def _tts_rates(settings: AppSettings) -> dict[str, float]:
+    """Speaking rate by translation kind: ``[tts] rate_easy_japanese`` for やさしい日本語, else
+    ``rate_translation``."""
     tts = settings.section("tts")
-    return {
-        "translation": float(getattr(tts, "rate_translation", 1.0)),
-        "phrasebook": float(getattr(tts, "rate_translation", 1.0)),
-        "operator": float(getattr(tts, "rate_translation", 1.0)),
-        "easy_japanese": float(getattr(tts, "rate_easy_japanese", 0.85)),
-    }
+    if tts is None:
+        return {}
+    return {kind: float(tts.rate_for(kind)) for kind in ("translation", "phrasebook", "operator", "easy_japanese")}
 
 
 async def _relay_context(app: web.Application) -> AsyncIterator[None]:

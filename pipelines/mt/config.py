@@ -22,9 +22,6 @@ class MtConfig:
     phrasebook_min_similarity: float = field(
         default=0.9, metadata={"help": "similarity (0-1) above which a near phrasebook match bypasses MT"}
     )
-    back_translation: bool = field(
-        default=True, metadata={"help": "translate each translation back into Japanese for the clerk"}
-    )
     max_concurrent: int = field(
         default=2, metadata={"help": "translations that may run at the same time (CTranslate2 inter_threads)"}
     )
