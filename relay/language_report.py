@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from pipelines.languages import KNOWN_LANGUAGES
@@ -10,10 +11,8 @@ from relay.context import RelayContext
 
 def _mt_coverage(ctx: RelayContext, codes: list[str]) -> dict[str, dict[str, Any]]:
     coverage_of: Any = None
-    try:
+    with contextlib.suppress(ImportError):
         from pipelines.mt import language_coverage as coverage_of
-    except ImportError:
-        pass
     if coverage_of is not None and ctx.engines.translator.status().ready:
         try:
             return dict(coverage_of(ctx.engines.translator, codes))

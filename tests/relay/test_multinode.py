@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from asyncio.subprocess import Process
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -80,23 +80,24 @@ async def test_operator_on_node_b_serves_a_counter_on_node_a(node_factory: Any) 
     assert queue["entries"] == [], "both nodes see one queue"
 
 
-async def _spawn(*args: str) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.relay.peers", *args], cwd=ROOT, text=True,
-                            stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+async def _spawn(*args: str) -> Process:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.relay.peers", *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.stdout is not None
-    # read in a thread: the peer may need this process's own relay (on this event loop) to get ready
-    assert (await asyncio.to_thread(proc.stdout.readline)).strip() == "READY"
+    # awaited, not blocking: the peer may need this process's own relay (on this loop) to get ready
+    assert (await proc.stdout.readline()).strip() == b"READY"
     return proc
 
 
 @pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen[str]]]:
-    procs: list[subprocess.Popen[str]] = []
+async def processes() -> AsyncIterator[list[Process]]:
+    procs: list[Process] = []
     yield procs
     for proc in procs:
-        if proc.poll() is None:
+        if proc.returncode is None:
             proc.kill()
-        proc.wait(timeout=10)
+        await proc.wait()
 
 
 async def _add_token(store_path: Path, role: str) -> str:
@@ -108,7 +109,7 @@ async def _add_token(store_path: Path, role: str) -> str:
 
 
 async def test_kill_9_of_an_operator_client_requeues_with_nothing_lost(
-        node_factory: Any, processes: list[subprocess.Popen[str]]) -> None:
+        node_factory: Any, processes: list[Process]) -> None:
     a, b = await node_factory("A"), await node_factory("B")
     session = await a.create_session("en")
     counter = await a.counter(session)
@@ -132,7 +133,7 @@ async def test_kill_9_of_an_operator_client_requeues_with_nothing_lost(
 
 
 async def test_kill_9_of_a_relay_node_loses_nothing(
-        node_factory: Any, processes: list[subprocess.Popen[str]], tmp_path: Path, redis_url: str,
+        node_factory: Any, processes: list[Process], tmp_path: Path, redis_url: str,
         prefix: str, aiohttp_client: Any) -> None:
     store = tmp_path / "killed.sqlite3"
     port = _free_port()
@@ -169,7 +170,7 @@ async def test_kill_9_of_a_relay_node_loses_nothing(
     last_seen = max(m["seq"] for m in counter.seen if "seq" in m)
 
     processes[0].send_signal(signal.SIGKILL)  # the counter's node dies
-    processes[0].wait(timeout=10)
+    await processes[0].wait()
     processes.append(await _spawn(*node_args))  # and is started again on the same store and Redis
 
     back = await counter_on_k(resume_after=last_seen)
