@@ -3,7 +3,8 @@
 The relay runs in its own process (as in production); this process drives N counter tablets and N
 resident phones over real websockets. Each session sends typed text in a closed loop (next message
 when the previous one's translation has arrived, after an optional think time) and we measure
-message-in → event-out latency: `text` sent → `transcript` at the tablet, and → `translation` at the
+message-in → event-out latency (with --think, each session pauses a random exponential time between
+messages, so arrivals are Poisson; --think 0 measures saturation throughput): `text` sent → `transcript` at the tablet, and → `translation` at the
 resident's phone. Prints p50/p95/p99, messages/s, and the relay's peak RSS.
 
     .venv/bin/python bench/relay_overhead.py --sessions 100 --messages 20
@@ -15,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -84,6 +86,8 @@ async def run_session(http: aiohttp.ClientSession, base: str, token: str, messag
                               "token": session["resident_token"]})
     await counter.receive_json()
     await resident.receive_json()
+    if think:  # counters do not speak in step: start at a random moment
+        await asyncio.sleep(random.uniform(0, think))
     for i in range(messages):
         sent = time.perf_counter()
         await counter.send_str(json.dumps({"type": "text", "speaker": "clerk", "text": f"番号{i}番の方どうぞ"}))
@@ -93,8 +97,8 @@ async def run_session(http: aiohttp.ClientSession, base: str, token: str, messag
         while (await resident.receive_json())["type"] != "translation":
             pass
         to_translation.append(time.perf_counter() - sent)
-        if think:
-            await asyncio.sleep(think)
+        if think:  # exponential pauses: Poisson arrivals at 1/think per session
+            await asyncio.sleep(random.expovariate(1 / think))
     await counter.close()
     await resident.close()
 
@@ -131,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--messages", type=int, default=20, help="messages per session")
-    parser.add_argument("--think", type=float, default=0.0, help="seconds between a session's messages")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds between a session's messages (exponential); 0 = closed loop, as fast as possible")
     args = parser.parse_args(argv)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
