@@ -22,8 +22,10 @@ from relay.auth import Authenticator
 from relay.bridge import Bridge
 from relay.connection import Connection
 from relay.context import CONTEXT, RelayContext
+from relay.glossary_api import add_glossary_routes
 from relay.http_api import add_routes, api_error
 from relay.metrics import RelayMetrics
+from relay.presynthesis import presynthesize_phrasebook
 from relay.privacy import mask_personal_numbers
 from relay.protocol import CloseCode, ErrorCode
 from relay.session import SessionHub
@@ -48,6 +50,7 @@ def create_app(settings: AppSettings, engines: Engines | None = None, *, store: 
     app.cleanup_ctx.append(_relay_context)
     app.on_shutdown.append(_close_websockets)
     add_routes(app)
+    add_glossary_routes(app)
     app.router.add_get("/ws", websocket)
     if WEB_CLIENT.is_dir() and any(WEB_CLIENT.glob("*.html")):
         app.router.add_static("/static", WEB_CLIENT, show_index=False)
@@ -100,13 +103,17 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         log.info("engine", extra={"engine": name, "ready": status.ready, "detail": status.detail})
     escalation_cm = _escalation_service(ctx)
     await escalation_cm.__aenter__()
-    purge = asyncio.create_task(_purge_periodically(ctx), name="purge")
+    background = [asyncio.create_task(_purge_periodically(ctx), name="purge"),
+                  asyncio.create_task(presynthesize_phrasebook(ctx), name="presynthesis")]
+    ctx.background = background
     try:
         yield
     finally:
-        purge.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await purge
+        for task in background:
+            task.cancel()
+        for task in background:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         await escalation_cm.__aexit__(None, None, None)
         await store.close()
         log.info("store closed", extra={"path": settings.store.path})

@@ -34,6 +34,7 @@ class RelayContext:
     connections: set[Connection] = field(default_factory=set)
     escalation: Any = None  # relay.escalation.EscalationService once the queue is wired
     shutting_down: bool = False
+    background: list[asyncio.Task[Any]] = field(default_factory=list)  # purge, phrasebook pre-synthesis
     drained: asyncio.Event = field(default_factory=asyncio.Event)  # set while no connection is open
 
     def add_connection(self, connection: Connection) -> None:

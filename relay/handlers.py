@@ -288,21 +288,27 @@ async def consume_recognition(conn: Connection, stream: RecognitionStream, reque
     conversation = conn.conversation
     assert conversation is not None
     utterance_id = new_utterance_id()
+    shown = False  # a partial of this utterance is on screen
     try:
         async for event in stream:
             speaker = resolve_speaker(requested, event.lang, conversation)
             if event.kind == "partial":
+                shown = True
                 conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
                                                     lang=event.lang, text=event.text))
                 continue
-            if event.text.strip():
+            if not event.text.strip() and shown:
+                # the hallucination guard dropped it: an empty partial clears the line on every screen
+                conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
+                                                    lang=event.lang, text=""))
+            elif event.text.strip():
                 utterance = Utterance(speaker=speaker, lang=event.lang, text=event.text.strip(),
                                       confidence=event.confidence, source="speech", utterance_id=utterance_id,
                                       asr_details=dict(event.details), timings=dict(event.timings))
                 for stage, ms in event.timings.items():
                     conn.ctx.metrics.observe_stage("asr_" + stage.removesuffix("_ms"), ms)
                 await conn.turns.put(functools.partial(run_turn, conn, conversation, utterance))
-            utterance_id = new_utterance_id()
+            utterance_id, shown = new_utterance_id(), False
     except EngineError as exc:
         log.warning("recognition failed", extra={"session": conversation.id, "error": str(exc)})
         conn.report(ProtocolError(ErrorCode.ENGINE_FAILED, f"speech recognition failed: {exc}"), "audio")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from pipelines.base import (
     EASY_JAPANESE,
@@ -37,7 +37,7 @@ class FakeRecognizerStream:
         events: list[RecognitionEvent] = []
         if not self.partial_sent and self.buffered >= self.sample_rate:  # 0.5 s of s16le
             lang, text = self.owner.peek()
-            events.append(RecognitionEvent("partial", text[: max(1, len(text) // 2)], self._lang(lang)))
+            events.append(RecognitionEvent("partial", text[: max(1, len(text) // 2)] or "…", self._lang(lang)))
             self.partial_sent = True
         # the endpointer closes an utterance every ``utterance_bytes``; audio beyond it starts the next
         while self.owner.utterance_bytes and self.buffered >= self.owner.utterance_bytes:
@@ -141,6 +141,7 @@ class FakeSynthesizer:
                  sentences: int = 2, fail: bool = False) -> None:
         self.voices, self.rate_hz, self.sentences, self.fail = set(voices), sample_rate, sentences, fail
         self.requests: list[tuple[str, str, float]] = []
+        self.presynthesized: list[tuple[str, str]] = []
 
     def status(self) -> EngineStatus:
         return EngineStatus("tts", True, "fake synthesizer", languages=tuple(sorted(self.voices)))
@@ -150,6 +151,10 @@ class FakeSynthesizer:
 
     def sample_rate(self, lang: str) -> int:
         return self.rate_hz
+
+    def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
+        self.presynthesized.extend((text, lang) for text in texts)
+        return len(self.presynthesized)
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         if lang not in self.voices:

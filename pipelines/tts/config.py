@@ -38,6 +38,9 @@ class TtsConfig:
     preload: bool = field(
         default=True, metadata={"help": "load every chosen voice at start-up instead of on first use"}
     )
+    presynthesize_phrasebook: bool = field(
+        default=True, metadata={"help": "synthesise the phrasebook's fixed phrases into the cache after start-up"}
+    )
 
     def rate_for(self, target: str) -> float:
         """Speaking rate for a target language or translation kind: やさしい日本語 (``EASY_JAPANESE`` or

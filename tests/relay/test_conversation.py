@@ -122,3 +122,29 @@ async def test_settings_change_reaches_everyone_and_tts_can_be_turned_off(relay:
     await resident.expect("translation", lang="en")
     await counter.expect("translation", kind="back_translation")
     assert not resident.binary and not any(m["type"] == "tts.start" for m in resident.seen)
+
+
+async def test_phrasebook_audio_is_made_ahead_for_every_language_with_a_voice(relay: Relay) -> None:
+    presynthesis = next(t for t in relay.ctx.background if t.get_name() == "presynthesis")
+    await presynthesis
+    synth = relay.ctx.engines.synthesizer
+    langs = {lang for _, lang in synth.presynthesized}  # type: ignore[attr-defined]
+    assert langs == {"en", "vi"}, "the fake has voices for ja, vi, en; only offered resident languages count"
+    english = {text for text, lang in synth.presynthesized if lang == "en"}  # type: ignore[attr-defined]
+    assert "Please wait a moment." in english
+    assert not any("{" in text for text in english), "phrases with numbers to fill in are not made ahead"
+
+
+async def test_partial_of_a_dropped_utterance_is_cleared(make_relay: MakeRelay) -> None:
+    recognizer = FakeRecognizer([("ja", "")])  # the guard dropped what was heard: an empty final
+    relay = await make_relay(fake_engines(recognizer=recognizer))
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    await counter.send(type="audio.start", sample_rate=16000)
+    await counter.send_raw(pcm_silence(0.5))
+    await counter.send(type="audio.stop")
+    await counter.send(type="text", speaker="clerk", text="次の方どうぞ")
+    await counter.expect("transcript", text="次の方どうぞ")
+    partials = [m for m in counter.seen if m["type"] == "partial"]
+    assert partials and partials[-1]["text"] == "", "the screen is told to clear the partial line"
+    assert [m["text"] for m in counter.seen if m["type"] == "transcript"] == ["次の方どうぞ"]

@@ -1,0 +1,46 @@
+"""After start-up, synthesise the phrasebook's fixed phrases into the TTS cache, in the background.
+
+Phrasebook phrases are said all day at every counter ("please wait", "please write your name here"):
+with their audio ready, the resident hears them at once. This runs at low priority through the same
+bridge as live speech, one language at a time, and never delays start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from relay.context import RelayContext
+
+log = logging.getLogger("madoguchi.presynthesis")
+
+
+def phrase_texts(phrasebook: Any, lang: str) -> list[str]:
+    return [text for entry in phrasebook if entry.presynthesizable and (text := entry.text(lang))]
+
+
+async def presynthesize_phrasebook(ctx: RelayContext) -> int:
+    """Returns how many sentences were synthesised (0 when there is nothing to do)."""
+    tts = ctx.settings.section("tts")
+    synth = ctx.engines.synthesizer
+    if tts is None or not tts.presynthesize_phrasebook or not hasattr(synth, "presynthesize"):
+        return 0
+    mt = ctx.settings.section("mt")
+    try:
+        from pipelines.phrasebook import load_phrasebook
+
+        path = getattr(mt, "phrasebook_path", "")
+        phrasebook = load_phrasebook(Path(path) if path else None)
+    except Exception as exc:  # the phrasebook is optional for speech: report and carry on
+        log.warning("phrasebook not loaded for pre-synthesis", extra={"error": str(exc)})
+        return 0
+    started, total = time.perf_counter(), 0
+    for lang in ctx.supported_languages():
+        if synth.has_voice(lang):
+            texts = phrase_texts(phrasebook, lang)
+            total += await ctx.bridge.run("tts", synth.presynthesize, texts, lang, tts.rate_for("phrasebook"))
+    log.info("phrasebook pre-synthesised", extra={"sentences": total,
+                                                   "seconds": round(time.perf_counter() - started, 1)})
+    return total
