@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipelines.base import EngineError
 from pipelines.models import model_managers
 
 
@@ -51,7 +52,7 @@ def run_models_command(args: argparse.Namespace, models_dir: Path) -> int:
             manager.remove(models_dir, args.name)
             print(f"removed {args.kind} {args.name}")
             return 0
-    except (ValueError, OSError, RuntimeError) as exc:
+    except (ValueError, OSError, RuntimeError, EngineError) as exc:  # a clear line, never a traceback
         print(f"madoguchi: {exc}", file=sys.stderr)
         return 1
     print(f"installed {model.kind} {model.name} ({', '.join(model.languages)}) in {model.path}")

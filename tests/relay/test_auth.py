@@ -21,6 +21,7 @@ ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ("GET", "/api/queue", {"operator", "admin"}),
     ("GET", "/api/stats", {"operator", "admin"}),
     ("POST", "/api/easy-japanese/check", {"clerk", "operator", "admin"}),
+    ("GET", "/api/glossary", {"clerk", "operator", "admin"}),
 ]
 ROLES = ["anonymous", "garbage", "clerk", "operator", "admin", "resident", "other_resident"]
 

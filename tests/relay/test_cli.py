@@ -105,3 +105,27 @@ def test_serve_starts_answers_and_stops_cleanly(config: Path) -> None:
     assert server.returncode == 0
     lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert any(line["event"] == "store closed" for line in lines), "the store is flushed on shutdown"
+
+
+def test_models_install_list_remove_offline(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+    from build_piper import VoiceSpec, cached_voice
+
+    cache = Path(__file__).resolve().parents[2] / ".cache" / "test-models" / "piper"
+    voice = cached_voice(cache, VoiceSpec("en_US-random-medium", "en", 22050))
+    assert main(["models", "install", "piper", str(voice), "--config", str(config)]) == 0
+    assert "installed piper en_US-random-medium (en)" in capsys.readouterr().out
+    assert main(["models", "list", "--config", str(config)]) == 0
+    assert "en_US-random-medium" in capsys.readouterr().out
+    assert main(["models", "install", "piper", str(config), "--config", str(config)]) == 1
+    assert "madoguchi:" in capsys.readouterr().err, "a file that is not a voice is refused clearly"
+    assert main(["models", "remove", "piper", "en_US-random-medium", "--config", str(config)]) == 0
+    capsys.readouterr()
+    main(["models", "list", "--config", str(config)])
+    assert "no models installed" in capsys.readouterr().out
+
+
+def test_models_fetch_without_network_says_what_to_do(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "fetch", "whisper", "tiny", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "install" in err, "offline, fetch points to the offline install"

@@ -247,3 +247,19 @@ async def test_only_operators_act_on_the_queue(relay: Relay, role: str) -> None:
     ws = await (relay.counter(session) if role == "counter" else relay.resident(session))
     await ws.send(type="accept", session_id=session["session_id"])
     assert (await ws.expect("error"))["code"] == "forbidden"
+
+
+async def test_counter_that_drops_keeps_its_place(make_relay: MakeRelay) -> None:
+    relay = await make_relay(queue={"reconnect_grace_s": 30.0})
+    first, second = await relay.create_session("en"), await relay.create_session("en")
+    c1, c2 = await relay.counter(first), await relay.counter(second)
+    await c1.send(type="escalate")
+    await c1.expect("escalation", state="queued", position=1)
+    await c2.send(type="escalate")
+    await c2.expect("escalation", state="queued", position=2)
+    await c1.ws.close()  # the tablet loses Wi-Fi
+    back = await relay.counter(first, resume_after=0)
+    replayed = await back.expect("escalation", state="queued")
+    assert replayed["position"] == 1
+    queue = await (await relay.client.get("/api/queue", headers=relay.auth("operator"))).json()
+    assert [e["session_id"] for e in queue["entries"]] == [first["session_id"], second["session_id"]]
