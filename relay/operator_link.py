@@ -6,11 +6,15 @@ backend (a local fan-out in-process, Redis pub/sub across nodes); the operator's
 ``OperatorView`` that relays them to the operator console and sends the operator's commands (text,
 voice, corrections) back. Payloads are tagged by their first byte:
 
-- ``E`` + JSON: a message for the operator (home → operator node)
-- ``B`` + PCM: live audio for the operator (home → operator node)
+- ``E`` + join nonce + JSON: a message for the operator (home → operator node)
+- ``B`` + join nonce + PCM: live audio for the operator (home → operator node)
 - ``C`` + JSON: a command from the operator (operator node → home)
 - ``V`` + PCM: the operator's voice (operator node → home)
 - ``R``: the home node restarted and asks the operator's node to join again (home → operator node)
+
+Every ``join`` carries a fresh nonce, and the home tags what it sends for that join with it: a view
+takes only what belongs to its current join, so leftovers of an earlier join (an operator reconnecting,
+a home restart) can never interleave with the replay and the live stream of the new one.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,6 +35,7 @@ EVENT, BINARY, COMMAND, VOICE, REJOIN = b"E", b"B", b"C", b"V", b"R"
 OUTBOUND_LIMIT = 4096
 STOP_TIMEOUT_S = 2.0
 _STOP = b""  # never a real payload: every payload starts with its tag
+NONCE_BYTES = 8
 
 
 class _Pump:
@@ -73,16 +79,17 @@ class RemoteOperator:
 
     role = "operator"
 
-    def __init__(self, operator_id: str, publish: Callable[[bytes], Awaitable[None]]) -> None:
+    def __init__(self, operator_id: str, nonce: bytes, publish: Callable[[bytes], Awaitable[None]]) -> None:
         self.id = f"op:{operator_id}"
         self.operator_id = operator_id
+        self._nonce = nonce
         self._pump = _Pump(publish, f"operator-out-{operator_id}")
 
     def deliver(self, message: Message, text: str) -> None:
-        self._pump.put(EVENT + text.encode("utf-8"))
+        self._pump.put(EVENT + self._nonce + text.encode("utf-8"))
 
     def deliver_binary(self, data: bytes) -> None:
-        self._pump.put(BINARY + data)
+        self._pump.put(BINARY + self._nonce + data)
 
     async def close(self) -> None:
         await self._pump.drain_and_stop()
@@ -135,28 +142,37 @@ class OperatorView:
         self.session_id = session_id
         self.operator_id = operator_id
         self.last_seq = 0  # of the events forwarded, to resume from after a home-node restart
+        self.nonce = b""
         self._listener = ChannelListener(backend, session_id, self._from_home, (EVENT, BINARY, REJOIN))
         self._out = _Pump(lambda p: backend.publish_session_event(session_id, p), f"operator-in-{operator_id}")
 
     async def join(self, resume_after: int) -> None:
         await self._listener.ready()
+        self._rejoin(resume_after)
+
+    def _rejoin(self, resume_after: int) -> None:
+        self.nonce = secrets.token_hex(NONCE_BYTES // 2).encode("ascii")
         self.last_seq = resume_after
-        self.command({"op": "join", "resume_after": resume_after})
+        self.command({"op": "join", "resume_after": resume_after, "nonce": self.nonce.decode("ascii")})
 
     async def _from_home(self, data: bytes) -> None:
         tag = data[:1]
+        if tag == REJOIN:
+            self._rejoin(self.last_seq)
+            return
+        if data[1:1 + NONCE_BYTES] != self.nonce:
+            return  # sent for an earlier join of this operator: what matters is replayed for this one
+        body = data[1 + NONCE_BYTES:]
         if tag == EVENT:
-            text = data[1:].decode("utf-8")
+            text = body.decode("utf-8")
             seq = json.loads(text).get("seq") if '"seq":' in text else None
             if isinstance(seq, int):
                 if seq <= self.last_seq:
                     return  # already forwarded (a replay after a rejoin overlaps the live stream)
                 self.last_seq = seq
             self.connection.deliver_text(text)
-        elif tag == BINARY:
-            self.connection.deliver_binary(data[1:])
         else:
-            self.command({"op": "join", "resume_after": self.last_seq})
+            self.connection.deliver_binary(body)
 
     def command(self, body: dict[str, Any]) -> None:
         body = {**body, "operator_id": self.operator_id}
@@ -195,14 +211,15 @@ class HomeLink:
             return
         command = json.loads(data[1:])
         if command.get("op") == "join":
-            await self.attach(command["operator_id"], int(command.get("resume_after", 0)))
+            nonce = str(command.get("nonce", "")).encode("ascii")[:NONCE_BYTES].ljust(NONCE_BYTES, b"-")
+            await self.attach(command["operator_id"], int(command.get("resume_after", 0)), nonce)
         else:
             await self._on_command(self.conversation, command)
 
-    async def attach(self, operator_id: str, resume_after: int) -> None:
+    async def attach(self, operator_id: str, resume_after: int, nonce: bytes) -> None:
         await self.detach()
         self.remote = RemoteOperator(
-            operator_id, lambda p: self.backend.publish_session_event(self.conversation.id, p)
+            operator_id, nonce, lambda p: self.backend.publish_session_event(self.conversation.id, p)
         )
         await self.conversation.attach(self.remote, resume_after)
 
