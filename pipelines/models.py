@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from pipelines.base import ModelManager
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks (model files run to gigabytes)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def model_managers() -> dict[str, ModelManager]:

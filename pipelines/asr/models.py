@@ -9,7 +9,6 @@ Only ``fetch`` uses the network.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tarfile
@@ -19,19 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.base import EngineUnavailable, InstalledModel, ProgressCallback
+from pipelines.models import sha256_file
 
 CHECKSUMS = "SHA256SUMS"
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 FETCHABLE_SIZES = ("tiny", "base", "small", "medium", "large-v3")
 _FETCH_PATTERNS = ["config.json", "model.bin", "tokenizer.json", "vocabulary.*", "preprocessor_config.json"]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def missing_files(folder: Path) -> list[str]:

@@ -8,7 +8,6 @@ unpacked beside its final place and moved in with one rename, so a translator ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -21,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipelines.base import EngineUnavailable, InstalledModel, ProgressCallback
+from pipelines.models import sha256_file
 from pipelines.mt.backend import ARGOS_SUBDIR, installed_package_dirs, read_metadata
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
@@ -158,11 +158,7 @@ def _check_package_folder(folder: Path) -> dict[str, Any]:
 
 def _verified_sha256(archive: Path) -> str:
     """The archive's SHA-256; checked against ``<archive>.sha256`` when that file exists."""
-    digest = hashlib.sha256()
-    with archive.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    actual = digest.hexdigest()
+    actual = sha256_file(archive)
     sidecar = archive.with_name(archive.name + ".sha256")
     if sidecar.exists():
         expected = sidecar.read_text().split()[0].lower() if sidecar.read_text().split() else ""

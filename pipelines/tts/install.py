@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tarfile
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import onnxruntime
 
+from pipelines.models import sha256_file
 from pipelines.tts.voices import VoiceFormatError, VoiceInfo, read_voice, voices_dir
 
 CHECKSUM_FILE = "SHA256SUMS"
@@ -70,14 +70,6 @@ def find_model(source: Path) -> Path:
     return models[0]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_checksums(folder: Path) -> dict[str, str]:
     """``sha256sum`` output (``<hex>  <file>``) from ``folder/SHA256SUMS``, if present."""
     listing = folder / CHECKSUM_FILE
@@ -96,7 +88,7 @@ def verify_checksums(voice: VoiceInfo) -> str:
     expected = read_checksums(voice.onnx_path.parent)
     actual = {}
     for path in (voice.onnx_path, voice.config_path):
-        actual[path.name] = sha256_of(path)
+        actual[path.name] = sha256_file(path)
         want = expected.get(path.name)
         if want is not None and want != actual[path.name]:
             raise VoiceFormatError(f"{path.name}: sha256 {actual[path.name]} does not match {CHECKSUM_FILE} ({want})")
@@ -133,7 +125,7 @@ def copy_into_place(models_dir: Path, voice: VoiceInfo, sha256: str) -> Path:
         for extra in _EXTRA_FILES:
             if (voice.onnx_path.parent / extra).is_file():
                 shutil.copyfile(voice.onnx_path.parent / extra, tmp / extra)
-        config_sum = sha256_of(tmp / f"{voice.name}.onnx.json")
+        config_sum = sha256_file(tmp / f"{voice.name}.onnx.json")
         (tmp / CHECKSUM_FILE).write_text(f"{sha256}  {voice.name}.onnx\n{config_sum}  {voice.name}.onnx.json\n")
         if final.exists():
             old = root / f".old-{voice.name}-{os.getpid()}"
