@@ -178,7 +178,7 @@ def _download(repo_id: str, destination: Path, progress: ProgressCallback | None
     except Exception as exc:  # offline, DNS failure, HF_HUB_OFFLINE=1, hub error: all end the same way
         raise EngineUnavailable(
             f"cannot download {repo_id}: {type(exc).__name__}: {exc}. Without a network, copy a "
-            "faster-whisper model folder or archive here and run `madoguchi models install PATH`."
+            "faster-whisper model folder or archive here and run `madoguchi models install whisper PATH`."
         ) from exc
     return destination
 

@@ -48,7 +48,7 @@ def load_recognizer(config: AsrConfig, models_dir: Path) -> WhisperRecognizer:
     if not folder.is_dir():
         raise ModelMissing(
             f"no Whisper model '{config.model}' in {manager.folder(models_dir)} — install one with "
-            f"`madoguchi models install PATH` (or `madoguchi models fetch {config.model}` where a network exists)"
+            f"`madoguchi models install whisper PATH` (or `madoguchi models fetch whisper {config.model}` where a network exists)"
         )
     missing = missing_files(folder)
     if missing:

@@ -53,7 +53,7 @@ def _missing_reason(models_dir: Path, problems: list[str]) -> str:
     reason = f"no Argos translation package installed under {models_dir / 'argos'}"
     if problems:
         reason += " (unusable: " + "; ".join(problems) + ")"
-    return reason + "; install one with `madoguchi models install FILE.argosmodel`"
+    return reason + "; install one with `madoguchi models install argos FILE.argosmodel`"
 
 
 def language_coverage(translator: object, languages: Iterable[str],

@@ -178,7 +178,7 @@ class ArgosTranslator:
             return self._missing_reason or "no Argos package installed"
         pivot = self.config.pivot_language
         return (f"no Argos package for {source}→{target}, and no pivot through {pivot} "
-                f"({source}→{pivot} and {pivot}→{target}); install one with `madoguchi models install`")
+                f"({source}→{pivot} and {pivot}→{target}); install one with `madoguchi models install argos FILE.argosmodel`")
 
 
 def _rank(nbest: Sequence[Hypothesis], i: int) -> Hypothesis:

@@ -181,7 +181,7 @@ def _download(url: str, progress: ProgressCallback | None) -> bytes:
     except Exception as err:  # no route, DNS failure, proxy refusal, HTTP error …
         raise EngineUnavailable(
             f"cannot download {url}: {err}. Without a network, copy a .argosmodel file here and run "
-            "`madoguchi models install FILE.argosmodel`"
+            "`madoguchi models install argos FILE.argosmodel`"
         ) from err
 
 

@@ -93,7 +93,7 @@ def test_install_twice_and_remove(small_model: Path, tmp_path: Path) -> None:
 
 
 def test_fetch_without_network_says_how_to_install_offline(tmp_path: Path) -> None:
-    with pytest.raises(EngineUnavailable, match="madoguchi models install PATH"):
+    with pytest.raises(EngineUnavailable, match="madoguchi models install whisper PATH"):
         WhisperModels().fetch(tmp_path / "models", "base", progress=lambda done, total: None)
     assert [p for p in (tmp_path / "models" / "whisper").iterdir() if not p.name.startswith(".")] == []
     with pytest.raises(ValueError, match="unknown Whisper size"):
