@@ -305,9 +305,6 @@ class EscalationService:
             raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
         view.command({"op": "audio.stop"})
 
-    def check_operator_may_join(self, conn: Connection, conversation: Conversation) -> None:
-        raise ProtocolError(ErrorCode.FORBIDDEN, "operators join sessions through accept")
-
     # ------------------------------------------------------------ views for the HTTP API and metrics
 
     async def queue_snapshot(self) -> list[dict[str, Any]]:
