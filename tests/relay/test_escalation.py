@@ -263,3 +263,28 @@ async def test_counter_that_drops_keeps_its_place(make_relay: MakeRelay) -> None
     assert replayed["position"] == 1
     queue = await (await relay.client.get("/api/queue", headers=relay.auth("operator"))).json()
     assert [e["session_id"] for e in queue["entries"]] == [first["session_id"], second["session_id"]]
+
+
+async def test_transfer_to_a_colleague(make_relay: MakeRelay) -> None:
+    relay = await make_relay(**FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    first = await _operator(relay)
+    await counter.send(type="text", speaker="clerk", text="年金の手続きです")
+    await _escalate_and_connect(relay, session, counter, first)
+    colleague = await _operator(relay, "colleague")
+    principal = await relay.ctx.auth.authenticate(relay.tokens["colleague"])
+    assert principal is not None
+    colleague_id = principal.id
+    await first.send(type="transfer", operator_id=colleague_id)
+    await first.expect("escalation", state="returned")
+    await colleague.expect("escalation", state="offered", session_id=session["session_id"])
+    await colleague.send(type="accept", session_id=session["session_id"])
+    await colleague.expect("escalation", state="connected")
+    assert [m["text"] for m in colleague.seen if m["type"] == "transcript"] == ["年金の手続きです"]
+    await colleague.send(type="text", speaker="operator", text="I will continue.", lang="en")
+    await counter.expect("translation", kind="operator", text="I will continue.")
+    assert not any(m["type"] == "escalation" and m["state"] == "returned" for m in counter.seen), (
+        "a transfer is not a return to the AI")
+    await first.send(type="transfer", operator_id=colleague_id)
+    assert (await first.expect("error"))["code"] == "invalid_state"
