@@ -75,10 +75,13 @@ def run_rules(text: str, rules: list[Rule], ctx: Context) -> tuple[str, list[Rul
     """Runs each enabled rule in table order on the output of the previous one."""
     tracked = TrackedText(text)
     hits: list[RuleHit] = []
+    analysed, tokens = None, []  # re-analyse only when a rule changed the text
     for rule in rules:
         if not tracked.text or not ctx.options.enabled(rule.id, rule.group):
             continue
-        edits = rule.apply(tracked.text, analyze(tracked.text), ctx)
+        if analysed != tracked.text:
+            analysed, tokens = tracked.text, analyze(tracked.text)
+        edits = rule.apply(tracked.text, list(tokens), ctx)
         if edits:
             hits += tracked.apply(edits)
     return tracked.text, hits

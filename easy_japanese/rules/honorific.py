@@ -94,6 +94,10 @@ def _ninaru_base(tokens: list[Token], i: int) -> tuple[str, int] | None:
         return None
     if ni_index + 1 >= len(tokens) or tokens[ni_index].surface != "に" or tokens[ni_index + 1].lemma != "成る":
         return None
+    if base in ("話す", "話する") and tokens[ni_index + 1].surface.startswith("なら"):  # お話にならない: an idiom (absurd)
+        return None
+    if base in ("世話", "世話する"):  # お世話になりました: a set phrase of thanks
+        return None
     return base, ni_index + 1
 
 
@@ -198,6 +202,9 @@ def _sasete_itadaku(tokens: list[Token], i: int) -> list[Edit]:
     verb = tokens[verb_i]
     base = "する" if verb.lemma == "為る" else verb.base
     start = tokens[verb_i - 1].start if verb_i > 0 and is_prefix_o(tokens[verb_i - 1]) else verb.start
+    request_end = _itadaku_request(tokens, i)
+    if request_end is not None and tokens[i].surface == "いただけ":  # 使わせていただけますか asks permission
+        return [Edit(start, request_end, _te_form(base) + "もいいですか", "honorific.itadaku")]
     swapped = swap_verb(tokens, i, base, "honorific.itadaku")[0]
     return [Edit(start, swapped.end, swapped.replacement, "honorific.itadaku")]
 
@@ -273,6 +280,8 @@ _FIXED = {
     "お願いいたします": "お願いします",
     "お願い致します": "お願いします",
     "かしこまりました": "わかりました",
+    "申し訳ございません": "すみません",
+    "申し訳ありません": "すみません",
     "恐れ入りますが": "すみませんが",
     "恐れ入ります": "すみません",
     "よろしいでしょうか": "いいですか",
@@ -290,7 +299,7 @@ def set_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         for m in pattern.finditer(text):
             edits.append(Edit(m.start(), m.end(), table[m.group(1)], "honorific.phrase"))
     for phrase, plain in _FIXED.items():
-        for m in re.finditer(re.escape(phrase), text):
+        for m in re.finditer(re.escape(phrase) + "(?!ん)", text):  # くださいませんか is a question: kept
             edits.append(Edit(m.start(), m.end(), plain, "honorific.phrase"))
     return edits
 

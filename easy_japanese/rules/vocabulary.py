@@ -30,11 +30,25 @@ def _ends_in_predicate(easy: str) -> bool:
     return last.pos1 in ("動詞", "形容詞", "助動詞") and last.cform.startswith(("終止形", "連体形"))
 
 
+def _joins(prev: Token) -> bool:
+    """A noun before a word makes a compound, except time and reason words (昨日 夕食, ため 辞職)."""
+    return prev.pos1 == "名詞" and prev.pos3 != "副詞可能"
+
+
 def _in_compound(tokens: list[Token], first: int, last: int) -> bool:
     prev, nxt = prev_token(tokens, first), next_token(tokens, last)
-    if prev is not None and (prev.pos1 == "名詞" or (prev.pos1 == "接頭辞" and not is_prefix_o(prev))):
+    if prev is not None and (_joins(prev) or (prev.pos1 == "接頭辞" and not is_prefix_o(prev))):
         return True
     return nxt is not None and (nxt.pos1 == "接尾辞" or (nxt.pos1 == "名詞" and nxt.pos2 != "数詞"))
+
+
+def _time_word_before_noun(tokens: list[Token], first: int, last: int, entry: LexEntry) -> bool:
+    """昨夜 手紙を書いた: a time word before a noun is not a compound; its easy side (きのうの夜) is a phrase."""
+    prev = prev_token(tokens, first)
+    if first != last or tokens[first].pos3 != "副詞可能" or (prev is not None and prev.pos1 in ("名詞", "接頭辞")):
+        return False
+    nxt = next_token(tokens, last)
+    return nxt is not None and nxt.pos1 == "名詞" and len(analyze(entry.easy)) > 1
 
 
 def _string_matches(text: str, tokens: list[Token]) -> list[tuple[int, int, LexEntry]]:
@@ -71,7 +85,7 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         return None
     if entry.kind == "adv" and (nxt is None or nxt.surface in _COPULA or nxt.pos1 == "補助記号"):
         return None
-    if entry.kind != "adv" and _in_compound(tokens, first, last):
+    if entry.kind != "adv" and _in_compound(tokens, first, last) and not _time_word_before_noun(tokens, first, last, entry):
         return None
     start, end = head.start, tokens[last].end
     prev = prev_token(tokens, first)
@@ -108,6 +122,8 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
     prev = prev_token(tokens, i)
     if start is None:
         start = prev.start if prev is not None and is_prefix_o(prev) else tok.start
+    if nxt is not None and nxt.lemma == "出来る" and nxt.surface.startswith("でき") and _ends_in_predicate(entry.easy):
+        return [Edit(start, tok.end, entry.easy + "ことが", "vocabulary.verb")]  # 出席できない → 出ることができない
     if nxt is not None and nxt.lemma == "為る":
         after = next_token(tokens, i + 1)
         if after is not None and after.lemma in _VOICE_AUX:
@@ -118,6 +134,12 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
     return []
 
 
+def _main_verb(tokens: list[Token], i: int) -> bool:
+    """仕事を終えた (a verb of its own), not 読み終えた or 書いておく (a helper after another verb)."""
+    prev = prev_token(tokens, i)
+    return prev is not None and prev.pos1 in ("助詞", "副詞", "代名詞") and prev.surface not in ("て", "で")
+
+
 def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     """Verbs and サ変 nouns: 記入してください → 書いてください, 赴きます → 行きます."""
     mask = protected_mask(text)
@@ -126,7 +148,7 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     for i, tok in enumerate(tokens):
         if is_protected(mask, tok.start, tok.end):
             continue
-        if tok.pos1 == "動詞" and tok.pos2 != "非自立可能":
+        if tok.pos1 == "動詞" and (tok.pos2 != "非自立可能" or _main_verb(tokens, i)):
             entry = lexicon.get(tok.base)
             if entry is not None and entry.kind == "v" and entry.easy != entry.word:
                 edits += swap_verb(tokens, i, entry.easy, "vocabulary.verb")
@@ -138,7 +160,25 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
                 if entry is not None and entry.kind == "s":
                     edits += _suru_noun_edits(tokens, i, entry, start=prev.start)
                 continue
-            standalone = prev is None or prev.pos1 != "名詞"
+            standalone = prev is None or not _joins(prev)
             if entry is not None and entry.kind == "s" and entry.easy != tok.surface + "する" and standalone:
                 edits += _suru_noun_edits(tokens, i, entry)
+    return edits
+
+
+def kana_words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """見せて下さい → 見せてください, 無い → ない, 私達 → 私たち: helper words and suffixes are written in kana."""
+    mask = protected_mask(text)
+    edits = []
+    for tok in tokens:
+        if is_protected(mask, tok.start, tok.end):
+            continue
+        if tok.lemma == "下さる" and tok.surface.startswith("下さ"):
+            edits.append(Edit(tok.start, tok.start + 2, "くださ", "vocabulary.kana"))
+        elif tok.surface.startswith("無") and (
+            (tok.lemma == "無い" and tok.pos1 in ("形容詞", "助動詞")) or tok.lemma in ("無くなる", "無くす")
+        ):
+            edits.append(Edit(tok.start, tok.start + 1, "な", "vocabulary.kana"))
+        elif tok.surface == "達" and tok.pos1 == "接尾辞":
+            edits.append(Edit(tok.start, tok.end, "たち", "vocabulary.kana"))
     return edits
