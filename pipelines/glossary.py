@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipelines.languages import DEFAULT_RESIDENT_LANGUAGES, is_known
+from pipelines.tsv import read_language_table
 
 DEFAULT_GLOSSARY = Path(__file__).with_name("data") / "glossary.tsv"
 
@@ -30,14 +31,8 @@ class GlossaryEntry:
 
 
 def read_glossary(path: Path = DEFAULT_GLOSSARY) -> list[GlossaryEntry]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f, delimiter="\t")
-        entries = []
-        for row in reader:
-            fixed = {k: (row.pop(k) or "").strip() for k in ("ja", "reading", "easy")}
-            translations = {lang: text.strip() for lang, text in row.items() if lang and text and text.strip()}
-            entries.append(GlossaryEntry(fixed["ja"], fixed["reading"], fixed["easy"], translations))
-    return entries
+    return [GlossaryEntry(v["ja"], v["reading"], v["easy"], translations)
+            for v, translations in read_language_table(path, ("ja", "reading", "easy"))]
 
 
 @lru_cache(maxsize=4)

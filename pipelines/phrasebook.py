@@ -9,7 +9,6 @@ phrases match only exactly (after normalisation); fixed phrases also match near 
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -17,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
+
+from pipelines.tsv import read_language_table
 
 DEFAULT_PHRASEBOOK = Path(__file__).with_name("data") / "phrasebook.tsv"
 DEFAULT_MIN_SIMILARITY = 0.9
@@ -180,14 +181,8 @@ def _same_content(a: str, b: str) -> bool:
 
 
 def read_phrasebook(path: Path = DEFAULT_PHRASEBOOK) -> list[PhrasebookEntry]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f, delimiter="\t")
-        entries = []
-        for row in reader:
-            fixed = {k: (row.pop(k) or "").strip() for k in ("phrase_id", "category", "ja")}
-            translations = {lang: text.strip() for lang, text in row.items() if lang and text and text.strip()}
-            entries.append(PhrasebookEntry(fixed["phrase_id"], fixed["category"], fixed["ja"], translations))
-    return entries
+    return [PhrasebookEntry(v["phrase_id"], v["category"], v["ja"], translations)
+            for v, translations in read_language_table(path, ("phrase_id", "category", "ja"))]
 
 
 def validate_phrase(entry: PhrasebookEntry) -> None:

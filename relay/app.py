@@ -41,6 +41,11 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 PURGE_INTERVAL_S = 24 * 3600
 
 
+SETTINGS_KEY = web.AppKey("settings", AppSettings)
+ENGINES_KEY = web.AppKey("engines", object)
+STORE_KEY = web.AppKey("store", object)
+
+
 def create_app(settings: AppSettings, engines: Engines | None = None, *, store: Store | None = None) -> web.Application:
     """The relay. ``engines`` None loads the installed models at start-up (in ``cleanup_ctx``)."""
     app = web.Application(client_max_size=1024 * 1024, middlewares=[security_headers])
@@ -57,9 +62,6 @@ def create_app(settings: AppSettings, engines: Engines | None = None, *, store: 
     return app
 
 
-SETTINGS_KEY = web.AppKey("settings", AppSettings)
-ENGINES_KEY = web.AppKey("engines", object)
-STORE_KEY = web.AppKey("store", object)
 
 
 def _bridge_limits(settings: AppSettings) -> dict[str, int]:

@@ -121,7 +121,7 @@ class Connection:
                     writer = tasks.create_task(self._writer(), name=f"writer-{self.id}")
                     worker = tasks.create_task(self._turn_worker(), name=f"turns-{self.id}")
                     await self._reader()
-                    await self._stop_audio()
+                    await self.stop_audio()
                     await self.turns.put(_CLOSE)
                     await worker
                     self.close(*(self._closing or (CloseCode.NORMAL, "bye")))
@@ -137,7 +137,7 @@ class Connection:
             self.ctx.remove_connection(self)
 
     async def _detach(self) -> None:
-        await self._stop_audio()
+        await self.stop_audio()
         if self.conversation is not None:
             self.conversation.detach(self)
         if self.ctx.escalation is not None:
@@ -269,7 +269,7 @@ class Connection:
         self.audio_sink = self.audio_limiter = None
         return was_on
 
-    async def _stop_audio(self) -> None:
+    async def stop_audio(self) -> None:
         """audio.stop: the current utterance is finished, its final transcript still comes."""
         stream, task = self.audio, self.audio_task
         self.audio = self.audio_limiter = self.audio_sink = None
@@ -279,9 +279,6 @@ class Connection:
             stream.end_input()
         if task is not None:
             await task
-
-    async def stop_audio(self) -> None:
-        await self._stop_audio()
 
     def queue_turn(self, job: Any) -> None:
         try:
