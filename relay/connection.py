@@ -57,6 +57,7 @@ class Connection:
         self.role = "unknown"
         self.principal: Principal | None = None
         self.conversation: Conversation | None = None
+        self.operator_serving: str | None = None  # an operator's session when it said hello
         self.outbound: asyncio.Queue[Any] = asyncio.Queue(ctx.settings.relay.outbound_queue)
         self.turns: asyncio.Queue[Any] = asyncio.Queue(MAX_PENDING_TURNS)
         self.audio: RecognitionStream | None = None

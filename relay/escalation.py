@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import re
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,13 +31,14 @@ from relay.protocol import (
     LiveStart,
     Message,
     OperatorState,
+    OperatorStatus,
     ProtocolError,
     Queue,
     Release,
     Text,
     Transfer,
 )
-from relay.queue import QueueConfig, QueueError, QueueMetrics, create_backend
+from relay.queue import QueueConfig, QueueError, QueueMetrics, UnknownOperator, create_backend
 from relay.session import Conversation
 
 if TYPE_CHECKING:
@@ -188,6 +190,13 @@ class EscalationService:
         if not (translator.supports("ja", lang) and translator.supports(lang, "ja")):
             await self.enqueue(conversation, self.policy(conversation).on_missing_mt(lang))
 
+    async def language_changed(self, conversation: Conversation) -> None:
+        """Detected or set by the clerk: a waiting request is routed by the session's language from now
+        on (``auto`` goes to any operator); a language without MT escalates at once."""
+        with contextlib.suppress(QueueError):  # not in the queue: nothing to relabel
+            await self.backend.set_language(conversation.id, conversation.resident_lang)
+        await self.check_missing_mt(conversation)
+
     async def counter_connected(self, conn: Connection) -> None:
         conversation = conn.conversation
         if conversation is None:
@@ -206,16 +215,18 @@ class EscalationService:
 
     # ------------------------------------------------------------ operators
 
-    async def operator_connected(self, conn: Connection, session_id: str | None, resume_after: int | None) -> None:
+    async def operator_connected(self, conn: Connection, serving: str | None, resume_after: int | None) -> None:
+        """The reconnect rule: an operator serving a session gets it back on every (re)connection, named
+        in ``welcome``; it is replayed from ``resume_after`` when the hello named that session, else
+        from the start. ``serving`` is what ``welcome`` said."""
         operator_id = _operator_id(conn)
         self.operators.setdefault(operator_id, set()).add(conn)
         with contextlib.suppress(QueueError):
             await self.backend.operator_reconnected(operator_id)
-        snapshot = await self.backend.snapshot()
-        serving = next((e for e in snapshot.entries if e.operator_id == operator_id and e.state == "connected"), None)
         if serving is not None:
-            await self.open_view(conn, serving.session_id, resume_after if session_id == serving.session_id else None)
-        conn.send(Queue(entries=[dataclasses.asdict(e) for e in snapshot.entries]))
+            await self.open_view(conn, serving, resume_after)
+        await self.send_status(operator_id, [conn])
+        conn.send(Queue(entries=await self.queue_snapshot()))
 
     async def open_view(self, conn: Connection, session_id: str, resume_after: int | None) -> None:
         current = self.views.get(conn)
@@ -252,7 +263,7 @@ class EscalationService:
         operator_id = _operator_id(conn)
         try:
             if isinstance(message, OperatorState):
-                await self._operator_state(operator_id, message)
+                await self._operator_state(conn, operator_id, message)
             elif isinstance(message, Accept):
                 await self.backend.accept(operator_id, message.session_id)
             elif isinstance(message, Decline):
@@ -268,11 +279,32 @@ class EscalationService:
         except QueueError as exc:
             raise ProtocolError(exc.code, _queue_message(exc)) from None
 
-    async def _operator_state(self, operator_id: str, message: OperatorState) -> None:
-        if message.languages is not None:
-            await self.backend.sign_in(operator_id, list(message.languages), available=message.state == "available")
-        else:
-            await self.backend.set_operator_state(operator_id, message.state)
+    async def _operator_state(self, conn: Connection, operator_id: str, message: OperatorState) -> None:
+        """Takes effect or raises: the console is then told the relay's view (``operator.status``)."""
+        languages = None if message.languages is None else checked_languages(message.languages)
+        try:
+            await self.backend.set_operator_state(operator_id, message.state, languages=languages)
+        except UnknownOperator:
+            if languages is None:
+                raise ProtocolError(ErrorCode.MISSING_FIELD,
+                                    "operator.state: give languages when signing in") from None
+            await self.backend.sign_in(operator_id, languages, available=message.state == "available")
+        await self.send_status(operator_id, [conn])
+
+    async def send_status(self, operator_id: str, connections: Any = None) -> None:
+        """The operator's own state as the queue has it, to its consoles (all of them by default)."""
+        snapshot = await self.backend.snapshot()
+        mine = next((o for o in snapshot.operators if o.operator_id == operator_id), None)
+        status = OperatorStatus(state="offline") if mine is None else OperatorStatus(
+            state=mine.state, languages=list(mine.languages), session_id=mine.session_id)
+        for conn in list(connections if connections is not None else self.operators.get(operator_id, ())):
+            conn.send(status)
+
+    async def serving(self, operator_id: str) -> str | None:
+        """The session this operator serves now, if any (whichever node it is homed on)."""
+        snapshot = await self.backend.snapshot()
+        entry = next((e for e in snapshot.entries if e.operator_id == operator_id and e.state == "connected"), None)
+        return None if entry is None else entry.session_id
 
     def _serving(self, conn: Connection) -> str:
         view = self.views.get(conn)
@@ -317,6 +349,21 @@ class EscalationService:
 
     async def refresh_metrics(self) -> None:
         await self.metrics.refresh(self.backend)
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})?")
+MAX_LANGUAGES = 32
+
+
+def checked_languages(languages: list[str]) -> list[str]:
+    """Language codes (``vi``, ``pt-BR``): an operator may cover languages that have no MT model,
+    which is why the queue exists; ``auto`` is not a language (sessions not yet detected go to anyone)."""
+    if not languages or len(languages) > MAX_LANGUAGES:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"operator.state: languages lists 1–{MAX_LANGUAGES} codes")
+    bad = [code for code in languages if code == "auto" or not LANGUAGE_CODE.fullmatch(code)]
+    if bad:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"operator.state: not language codes: {', '.join(bad)[:80]}")
+    return list(dict.fromkeys(languages))
 
 
 def _operator_id(conn: Connection) -> str:

@@ -96,8 +96,9 @@ class NotificationHandler:
         if conversation is not None:
             conversation.operator_id = note.operator_id
             await self.service.home(conversation)
-        for conn in list(self.service.operators.get(note.operator_id, ())):
-            await self.service.open_view(conn, note.session_id, None)
+        if not note.resumed:  # a reconnecting operator reopens its own view (``operator_connected``)
+            for conn in list(self.service.operators.get(note.operator_id, ())):
+                await self.service.open_view(conn, note.session_id, None)
         if conversation is not None and not note.resumed:
             # announced last: when the counter (and the operator, through the session) see it, the
             # operator's view is open and its words reach the counter
@@ -159,8 +160,8 @@ class NotificationHandler:
                                                        reason=note.why))
 
     async def on_OperatorStateChanged(self, note: OperatorStateChanged) -> None:
-        self._to_operator(note.operator_id, Notice(code="operator_state", message=note.state,
-                                                   lang=None))
+        if note.operator_id in self.service.operators:
+            await self.service.send_status(note.operator_id)
 
     async def on_QueueChanged(self, note: QueueChanged) -> None:
         message = Queue(entries=[dataclasses.asdict(e) for e in note.entries])

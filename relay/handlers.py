@@ -6,6 +6,7 @@ before any handler runs, so a handler never has to ask who is calling.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from typing import TYPE_CHECKING, Any
@@ -94,11 +95,19 @@ async def hello(conn: Connection, message: Hello) -> Welcome:
 
 
 async def _operator_hello(conn: Connection, message: Hello) -> Welcome:
-    """Operators join sessions through accept; a reconnecting operator gets its session back."""
+    """Operators join sessions through accept. The reconnect rule: the welcome names the session the
+    operator serves now, whatever the hello said (null when none); see ``EscalationService.operator_connected``."""
     ctx = conn.ctx
     assert conn.principal is not None
     await ctx.store.audit(conn.principal.actor, "login", role="operator", peer=conn.request.remote)
-    return _welcome(conn, "operator", message.session_id)
+    serving = await ctx.escalation.serving(conn.principal.id) if ctx.escalation is not None else None
+    conn.operator_serving = serving
+    welcome = _welcome(conn, "operator", serving)
+    if serving is None:
+        return welcome
+    conversation = await ctx.hub.get(serving)
+    public = conversation.public() if conversation is not None else {"session_id": serving}
+    return dataclasses.replace(welcome, session=public, last_seq=public.get("last_seq", 0))
 
 
 async def after_welcome(conn: Connection, message: Hello) -> None:
@@ -110,7 +119,9 @@ async def after_welcome(conn: Connection, message: Hello) -> None:
     if escalation is None:
         return
     if conn.role == "operator":
-        await escalation.operator_connected(conn, message.session_id, message.resume_after)
+        serving = conn.operator_serving
+        resume = message.resume_after if serving is not None and message.session_id == serving else None
+        await escalation.operator_connected(conn, serving, resume)
     elif conn.role == "counter":
         await escalation.counter_connected(conn)
 
@@ -206,6 +217,8 @@ async def run_turn(conn: Connection, conversation: Conversation, utterance: Utte
     if (utterance.speaker == "resident" and conversation.resident_lang == "auto" and utterance.lang != "ja"
             and utterance.lang in ctx.supported_languages()):
         await conversation.update(reason="detected", resident_lang=utterance.lang)
+        if ctx.escalation is not None:
+            await ctx.escalation.language_changed(conversation)
     await ctx.pipeline.run(conversation, utterance)
 
 
@@ -225,7 +238,7 @@ async def on_settings(conn: Connection, message: Settings) -> None:
     await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=conversation.id, **values)
     await conversation.update(reason="settings", **values)
     if conn.ctx.escalation is not None and ("resident_lang" in values or "mode" in values):
-        await conn.ctx.escalation.check_missing_mt(conversation)
+        await conn.ctx.escalation.language_changed(conversation)
 
 
 # ------------------------------------------------------------------ audio

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import time
 from typing import Any
 
 from aiohttp import web
 
+from relay import transcripts
 from relay.auth import Principal
 from relay.context import CONTEXT, RelayContext
 from relay.protocol import ErrorCode
@@ -141,55 +140,25 @@ async def close_session(request: web.Request) -> web.Response:
 
 
 async def transcript(request: web.Request) -> web.Response:
+    """Readable by those who took part (``relay.transcripts``); the resident gets what it was shown."""
     principal = await require(request, ANYONE)
     record = await _session_for(request, principal)
+    store = request.app[CONTEXT].store
+    if not await transcripts.took_part(store, principal, record):
+        raise api_error(403, ErrorCode.FORBIDDEN, "only those who took part in a session may read its transcript")
     fmt = request.query.get("format", "json")
-    rows = await request.app[CONTEXT].store.transcript(record.id)
+    if fmt not in ("json", "txt", "csv"):
+        raise api_error(400, ErrorCode.INVALID_FIELD, "format must be json, txt or csv")
+    rows = await store.transcript(record.id)
     if principal.role == "resident":
-        rows = [_resident_view(row, record.resident_lang) for row in rows]
+        rows = transcripts.resident_view(rows, await transcripts.resident_languages(store, record))
     if fmt == "json":
         return web.json_response({"session": record.public(), "utterances": rows},
                                  dumps=lambda o: json.dumps(o, ensure_ascii=False))
     if fmt == "txt":
-        return web.Response(text=_as_text(record, rows), content_type="text/plain", charset="utf-8")
-    if fmt == "csv":
-        return web.Response(text=_as_csv(rows), content_type="text/csv", charset="utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{record.id}.csv"'})
-    raise api_error(400, ErrorCode.INVALID_FIELD, "format must be json, txt or csv")
-
-
-def _resident_view(row: dict[str, Any], resident_lang: str) -> dict[str, Any]:
-    row = dict(row)
-    row["translations"] = [t for t in row["translations"] if t["kind"] != "back_translation"]
-    row.pop("asr", None)
-    return row
-
-
-def _as_text(record: Any, rows: list[dict[str, Any]]) -> str:
-    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(record.created_at))
-    lines = [f"Madoguchi session {record.id} — counter {record.counter} — {started}", ""]
-    for row in rows:
-        stamp = time.strftime("%H:%M:%S", time.localtime(row["created_at"]))
-        lines.append(f"[{stamp}] {row['speaker']} ({row['lang']}): {row['text']}")
-        for t in row["translations"]:
-            mark = " (replaced)" if t["replaced"] else ""
-            lines.append(f"    → {t['kind']} ({t['lang']}){mark}: {t['text']}")
-    return "\n".join(lines) + "\n"
-
-
-def _as_csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["utterance_id", "time", "speaker", "lang", "text", "confidence", "kind", "target_lang",
-                     "translation", "translation_confidence", "replaced"])
-    for row in rows:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(row["created_at"]))
-        base = [row["utterance_id"], stamp, row["speaker"], row["lang"], row["text"], row["confidence"]]
-        if not row["translations"]:
-            writer.writerow([*base, "", "", "", "", ""])
-        for t in row["translations"]:
-            writer.writerow([*base, t["kind"], t["lang"], t["text"], t["confidence"], int(t["replaced"])])
-    return out.getvalue()
+        return web.Response(text=transcripts.as_text(record, rows), content_type="text/plain", charset="utf-8")
+    return web.Response(text=transcripts.as_csv(rows), content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{record.id}.csv"'})
 
 
 # ------------------------------------------------------------------ languages, queue, stats

@@ -306,6 +306,16 @@ class Queue(Message):
 
 
 @dataclass(frozen=True)
+class OperatorStatus(Message):
+    """To an operator: its own state as the queue has it (``offline`` until it signs in)."""
+
+    TYPE = "operator.status"
+    state: str
+    languages: list[str] | None = None
+    session_id: str | None = None
+
+
+@dataclass(frozen=True)
 class SessionUpdated(Message):
     TYPE = "session.updated"
     seq: int
@@ -347,7 +357,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         Hello, AudioStart, AudioStop, Text, Settings, Escalate, EscalationCancel, Accept, Decline,
         Release, Transfer, OperatorState, Bye,
         Welcome, Partial, Transcript, TranslationMessage, TtsStart, TtsEnd, LiveStart, LiveEnd, Escalation, Queue,
-        SessionUpdated, SessionClosed, Notice, Error,
+        OperatorStatus, SessionUpdated, SessionClosed, Notice, Error,
     )
 }
 CLIENT_TYPES = frozenset(name for name, cls in MESSAGE_TYPES.items() if cls.FROM_CLIENT)

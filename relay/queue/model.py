@@ -135,19 +135,37 @@ class QueueModel:
             operator.connected, operator.disconnected_at = True, None
         return []
 
-    def set_operator_state(self, operator_id: str, state: str, now: float) -> Notes:
-        """What the console may ask for: ``available`` or ``away`` (away while offered declines)."""
+    def set_operator_state(self, operator_id: str, state: str, now: float,
+                           languages: list[str] | None = None) -> Notes:
+        """What the console may ask for: ``available`` or ``away`` (away while offered declines), and
+        the languages it covers. It all takes effect, or nothing does and ``InvalidTransition`` says why."""
         operator = self._operator(operator_id)
         if state not in (AVAILABLE, AWAY):
             raise InvalidTransition(f"an operator cannot set the state {state!r}")
-        if operator.state == state:
-            return []
-        if operator.state == BUSY or (operator.state == OFFERED and state == AVAILABLE):
+        if operator.state != state and (operator.state == BUSY or (operator.state == OFFERED and state == AVAILABLE)):
             raise InvalidTransition(f"operator {operator_id} is {operator.state}")
         notes: Notes = []
+        if languages is not None and languages != operator.languages:
+            operator.languages = list(languages)
+            offered = self.state.entries.get(operator.session_id or "") if operator.state == OFFERED else None
+            if offered is not None and not operator.covers(offered.lang):
+                notes += self._withdraw_offer(operator, "languages") + self._move(operator, AVAILABLE, now, "languages")
+        if operator.state == state:
+            return self._settle(now, notes)
         if operator.state == OFFERED:
             notes += self._withdraw_offer(operator, "declined")
         return self._settle(now, notes + self._move(operator, state, now, "requested"))
+
+    def set_language(self, session_id: str, lang: str, now: float) -> Notes:
+        """The session's language became known (or changed): the entry is routed by it from now on.
+        An offer already made stands; a waiting entry goes to someone who covers the new language."""
+        entry = self._entry(session_id)
+        if entry.lang == lang:
+            return []
+        entry.lang, entry.announced = lang, None
+        if entry.state == WAITING:
+            entry.declined_by = []
+        return self._settle(now, [])
 
     def accept(self, operator_id: str, session_id: str, now: float) -> Notes:
         operator, entry = self._operator(operator_id), self._entry(session_id)

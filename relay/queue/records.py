@@ -17,6 +17,8 @@ OPERATOR_TRANSITIONS: dict[str, frozenset[str]] = {
     AWAY: frozenset({AVAILABLE}),
 }
 
+UNKNOWN_LANG = "auto"  # the session's language is not detected yet
+
 # Entry states; an entry leaves the queue (is deleted) when answered-and-released, cancelled, abandoned
 # or unavailable.
 WAITING, ENTRY_OFFERED, CONNECTED = "waiting", "offered", "connected"
@@ -65,8 +67,12 @@ class Operator:
     disconnected_at: float | None = None
     session_id: str | None = None
 
+    def covers(self, lang: str) -> bool:
+        """A language not yet detected (``auto``) can go to anyone: the operator finds out."""
+        return lang == UNKNOWN_LANG or lang in self.languages
+
     def can_take(self, lang: str) -> bool:
-        return self.connected and self.state == AVAILABLE and lang in self.languages
+        return self.connected and self.state == AVAILABLE and self.covers(lang)
 
 
 @dataclass

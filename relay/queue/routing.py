@@ -34,7 +34,7 @@ def waiting_positions(ordered: list[Entry]) -> dict[str, int]:
 def estimated_wait(state: QueueState, config: QueueConfig, lang: str, position: int) -> float | None:
     """Seconds until an operator is likely free: (place beyond free operators) x handle time / staff,
     rounded up to 5 s so the counter is not updated for noise. None when nobody covers the language."""
-    staff = [o for o in state.operators.values() if o.connected and o.state != AWAY and lang in o.languages]
+    staff = [o for o in state.operators.values() if o.connected and o.state != AWAY and o.covers(lang)]
     if not staff:
         return None
     free = sum(o.state == AVAILABLE for o in staff)

@@ -15,7 +15,8 @@ from tests.relay.conftest import Relay
 ENDPOINTS: list[tuple[str, str, set[str]]] = [
     ("POST", "/api/sessions", {"clerk", "admin"}),
     ("GET", "/api/sessions/{sid}", {"clerk", "operator", "admin", "resident"}),
-    ("GET", "/api/sessions/{sid}/transcript", {"clerk", "operator", "admin", "resident"}),
+    # an operator reads only the transcripts of sessions it served (tests/relay/test_operator_path.py)
+    ("GET", "/api/sessions/{sid}/transcript", {"clerk", "admin", "resident"}),
     ("POST", "/api/sessions/{sid}/close", {"clerk", "admin"}),
     ("GET", "/api/languages", {"clerk", "operator", "admin", "resident"}),
     ("GET", "/api/queue", {"operator", "admin"}),
