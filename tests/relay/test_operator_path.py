@@ -151,7 +151,7 @@ async def test_transcripts_follow_who_took_part(make_relay: MakeRelay) -> None:
     rows = (await (await relay.client.get(url, headers=resident_auth)).json())["utterances"]
     shown_texts = [r["text"] for r in rows if r["text"]] + [t["text"] for r in rows for t in r["translations"]]
     assert "Thank you" in shown_texts and "Yes, one copy." in shown_texts and "[en] 住民票の写しですね" in shown_texts
-    assert not any("住民票の写しですね" == text or "本人確認" in text for text in shown_texts), \
+    assert not any(text == "住民票の写しですね" or "本人確認" in text for text in shown_texts), \
         "the clerk's Japanese and the interpreter's notes to the clerk were never shown to the resident"
     assert all(t["kind"] != "back_translation" and "details" not in t for r in rows for t in r["translations"])
     as_text = await (await relay.client.get(url + "?format=txt", headers=resident_auth)).text()
