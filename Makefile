@@ -45,8 +45,9 @@ serve: install
 	$(VENV)/bin/madoguchi serve $(if $(CONFIG),--config $(CONFIG),)
 
 ## test: install everything and run the whole test suite, then the linters
+## (with CI=true in the environment, as CI sets it, a test that cannot run fails the run: tests/ci_rules.py)
 test: install-dev system-packages
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -rfEs
 	$(MAKE) --no-print-directory lint
 
 lint: install-dev

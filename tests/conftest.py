@@ -2,67 +2,45 @@
 
 Every test runs with the network disabled: a socket guard fails any connection attempt to an address
 outside the loopback range (the relay's own test servers and redis-server on 127.0.0.1 are allowed).
-Engines must never touch the network at run time; this guard makes that a test failure.
+Engines must never touch the network at run time; this guard makes that a test failure. Subprocesses
+started by tests get the same guard (``tests/netguard``). Under ``CI=true`` a skip is a failure
+(``tests/ci_rules.py``).
 """
 
 from __future__ import annotations
 
-import ipaddress
+import os
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests import netguard
+from tests.ci_rules import (  # noqa: F401  (hooks: skips are errors under CI=true)
+    pytest_make_collect_report,
+    pytest_report_header,
+    pytest_runtest_makereport,
+)
+from tests.netguard import sitecustomize as guard
 
-class NetworkAccessBlocked(RuntimeError):
-    pass
-
-
-def _is_local(address: Any) -> bool:
-    if isinstance(address, (str, bytes)):  # AF_UNIX path
-        return True
-    host = address[0] if isinstance(address, tuple) else address
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name: resolving it would already be network access
+NetworkAccessBlocked = guard.NetworkAccessBlocked
 
 
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
-_real_getaddrinfo = socket.getaddrinfo
-
-
-def _guarded_connect(self: socket.socket, address: Any) -> Any:
-    if not _is_local(address):
-        raise NetworkAccessBlocked(f"test tried to connect to {address!r}")
-    return _real_connect(self, address)
-
-
-def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
-    if not _is_local(address):
-        raise NetworkAccessBlocked(f"test tried to connect to {address!r}")
-    return _real_connect_ex(self, address)
-
-
-def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-    if host not in (None, "localhost") and not _is_local((host,)):
-        raise NetworkAccessBlocked(f"test tried to resolve {host!r}")
-    return _real_getaddrinfo(host, *args, **kwargs)
+def pytest_configure(config: pytest.Config) -> None:
+    # every subprocess a test starts (a relay, a peer node, a CLI) runs with the same guard
+    os.environ["PYTHONPATH"] = netguard.with_guard_on_path(os.environ.get("PYTHONPATH"))
+    os.environ[netguard.ENV_FLAG] = "1"
 
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
+    monkeypatch.setattr(socket.socket, "connect", guard.guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guard.guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", guard.guarded_getaddrinfo)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     yield
 

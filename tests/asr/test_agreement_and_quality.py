@@ -89,6 +89,9 @@ def test_guard_drops_known_hallucinations_unless_the_vad_heard_real_speech() -> 
     for text, lang in (("ご視聴ありがとうございました。", "ja"), (" Thanks for watching!", "en")):
         assert guard_reason(hyp(text, lang), config, speech_s=0.4, mean_speech_prob=0.6) == "known_hallucination"
         assert guard_reason(hyp(text, lang), config, speech_s=1.6, mean_speech_prob=0.93) is None
+        # both halves of the evidence are needed: long but doubtful speech, or short but clear speech
+        assert guard_reason(hyp(text, lang), config, speech_s=1.6, mean_speech_prob=0.6) == "known_hallucination"
+        assert guard_reason(hyp(text, lang), config, speech_s=0.4, mean_speech_prob=0.97) == "known_hallucination"
 
 
 def test_guard_drops_non_speech_and_loops_and_can_be_disabled() -> None:

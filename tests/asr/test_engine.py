@@ -8,7 +8,7 @@ never words.
 from __future__ import annotations
 
 import shutil
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -168,14 +168,11 @@ def test_bad_audio_is_refused_clearly(recognizer: WhisperRecognizer) -> None:
 def test_sessions_share_the_model_and_decode_concurrently(recognizer: WhisperRecognizer) -> None:
     speech, rate = espeak("はい、 わかりました。", "ja")
     audio = b"\0\0" * rate + speech + b"\0\0" * rate
-    results: dict[int, list[str]] = {}
 
-    def session(index: int) -> None:
-        results[index] = [e.kind for _, e in run_stream(recognizer, audio, rate, chunk_s=0.5)]
+    def session(index: int) -> list[str]:
+        return [e.kind for _, e in run_stream(recognizer, audio, rate, chunk_s=0.5)]
 
-    threads = [threading.Thread(target=session, args=(i,)) for i in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(kinds.count("final") == 1 for kinds in results.values())
+    # result() re-raises in this thread whatever a session raised in its own, so a failure is never lost
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = [future.result() for future in [pool.submit(session, i) for i in range(3)]]
+    assert [kinds.count("final") for kinds in results] == [1, 1, 1]

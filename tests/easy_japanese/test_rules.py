@@ -73,3 +73,15 @@ def test_every_change_is_explained_with_its_source_span() -> None:
 def test_a_rule_can_be_switched_off() -> None:
     text = "こちらでお待ちください。"
     assert rewrite(text, options=RewriteOptions(disabled_rules=("honorific",))).text == text
+
+
+@pytest.mark.parametrize(("before", "kept"), [
+    ("お世話になりました。", "お世話になりました"),
+    ("いつもお世話になっております。", "お世話になって"),
+    ("大変お世話になりました。ありがとうございました。", "お世話になりました"),
+])
+def test_set_phrases_of_thanks_are_not_read_as_honorific_verbs(before: str, kept: str) -> None:
+    # お〜になる is usually an honorific verb (お読みになる → 読む), but お世話になる is a set phrase of
+    # thanks: 「世話しました」 would say the opposite (I took care of you)
+    out = rewrite(before).text
+    assert kept in out and "世話し" not in out, out

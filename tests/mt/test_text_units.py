@@ -91,7 +91,10 @@ def test_a_dropped_placeholder_appends_the_preferred_term() -> None:
 def test_terms_in_a_resident_language_are_matched_as_whole_words() -> None:
     text, terms = protect("My Certificate of Residence, please", "en", "ja", GLOSSARY)
     assert [t.target for t in terms] == ["住民票"] and "Residence" not in text
-    assert protect("healthy insurance", "en", "ja", GLOSSARY)[1] == []
+    with_pension = [*GLOSSARY, GlossaryEntry("年金", "ねんきん", "x", {"en": "pension"})]
+    assert [t.target for t in protect("my pension, please", "en", "ja", with_pension)[1]] == ["年金"]
+    for inside_a_word in ("I am a pensioner", "pensions office", "unhealth insurance"):
+        assert protect(inside_a_word, "en", "ja", with_pension) == (inside_a_word, [])
 
 
 def _engine(**config: object) -> tuple[ArgosTranslator, dict[str, EchoModel]]:

@@ -161,15 +161,8 @@ async def test_prometheus_shows_the_service_metrics(make_queue: MakeQueue, clock
 
 # ---- several nodes (Redis only) ----------------------------------------------------------------
 
-@pytest.fixture
-def redis_only(make_queue: MakeQueue) -> None:
-    if make_queue.kind != "redis":  # type: ignore[attr-defined]
-        pytest.skip("several nodes need the Redis backend")
-
-
-@pytest.mark.usefixtures("redis_only")
-async def test_operator_on_node_b_serves_a_counter_on_node_a(make_queue: MakeQueue, inboxes) -> None:
-    node_a, node_b = await make_queue("node-a"), await make_queue("node-b")
+async def test_operator_on_node_b_serves_a_counter_on_node_a(make_redis_queue: MakeQueue, inboxes) -> None:
+    node_a, node_b = await make_redis_queue("node-a"), await make_redis_queue("node-b")
     inbox_a, inbox_b = await inboxes(node_a), await inboxes(node_b)
     await node_a.enqueue("s1", "ko")
     await node_b.sign_in("op1", ["ko"])
@@ -185,9 +178,8 @@ async def test_operator_on_node_b_serves_a_counter_on_node_a(make_queue: MakeQue
     assert not [n for n in inbox_b.items if isinstance(n, EntryQueued)]  # counter news stays on node A
 
 
-@pytest.mark.usefixtures("redis_only")
-async def test_two_nodes_racing_for_one_session_give_it_to_one_operator(make_queue: MakeQueue) -> None:
-    node_a, node_b = await make_queue("node-a"), await make_queue("node-b")
+async def test_two_nodes_racing_for_one_session_give_it_to_one_operator(make_redis_queue: MakeQueue) -> None:
+    node_a, node_b = await make_redis_queue("node-a"), await make_redis_queue("node-b")
     await node_a.sign_in("op-a", ["en"])
     await node_b.sign_in("op-b", ["en"])
     await node_a.enqueue("s1", "en")  # offered to op-a, then op-b; both decline: it waits in the list
@@ -202,10 +194,9 @@ async def test_two_nodes_racing_for_one_session_give_it_to_one_operator(make_que
     assert snapshot.entries[0].state == "connected"
 
 
-@pytest.mark.usefixtures("redis_only")
-async def test_concurrent_enqueues_from_two_nodes_are_all_kept_in_order(make_queue: MakeQueue,
+async def test_concurrent_enqueues_from_two_nodes_are_all_kept_in_order(make_redis_queue: MakeQueue,
                                                                         clock: FakeClock) -> None:
-    node_a, node_b = await make_queue("node-a"), await make_queue("node-b")
+    node_a, node_b = await make_redis_queue("node-a"), await make_redis_queue("node-b")
     await asyncio.gather(*(q.enqueue(f"s{i}", "en") for i in range(40) for q in [(node_a, node_b)[i % 2]]))
     snapshot = await node_b.snapshot()
     assert sorted(e.session_id for e in snapshot.entries) == sorted(f"s{i}" for i in range(40))

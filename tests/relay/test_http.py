@@ -85,6 +85,26 @@ async def test_transcript_export(relay: Relay, fmt: str) -> None:
         assert "clerk (ja)" in text and "resident (en): Yes" in text
 
 
+@pytest.mark.parametrize("fmt", ["json", "txt", "csv"])
+async def test_the_residents_transcript_shows_no_back_translations(relay: Relay, fmt: str) -> None:
+    # back-translations are the clerk's check on the AI: the resident reads what they were told, once
+    session = await _conversation(relay)
+    resp = await relay.client.get(f"/api/sessions/{session['session_id']}/transcript?format={fmt}",
+                                  headers={"Authorization": f"Bearer {session['resident_token']}"})
+    assert resp.status == 200
+    text = await resp.text()
+    if fmt == "json":
+        rows = json.loads(text)["utterances"]
+        kinds = [(r["speaker"], t["kind"], t["lang"]) for r in rows for t in r["translations"]]
+        assert kinds == [("clerk", "translation", "en"), ("resident", "translation", "ja")]
+        assert all("asr" not in r for r in rows)
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert [(r["speaker"], r["kind"]) for r in rows] == [("clerk", "translation"), ("resident", "translation")]
+    else:
+        assert "back_translation" not in text and "→ translation (en)" in text
+
+
 async def test_unknown_transcript_format(relay: Relay) -> None:
     session = await relay.create_session("en")
     resp = await relay.client.get(f"/api/sessions/{session['session_id']}/transcript?format=pdf",
