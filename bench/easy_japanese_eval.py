@@ -30,7 +30,16 @@ from easy_japanese import rewrite  # noqa: E402
 from easy_japanese.analyzer import analyze, has_kanji  # noqa: E402
 from easy_japanese.rewrite import honorifics_in  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "easy_japanese"
+
+def _data_dir() -> Path:
+    """../shared/data next to the checkout (main) or next to the worktrees folder (/work/wt/<name>)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "data" / "easy_japanese").is_dir():
+            return base / "shared" / "data" / "easy_japanese"
+    return ROOT.parent / "shared" / "data" / "easy_japanese"
+
+
+DATA = _data_dir()
 
 
 def ngrams(tokens: list[str], n: int) -> list[str]:

@@ -33,6 +33,7 @@ class Token:
     goshu: str  # word origin: 和 / 漢 / 外 / 混 / 固 ...
     start: int
     end: int
+    unknown: bool = False  # not in the dictionary (the analyser guessed the word)
 
     @property
     def is_content(self) -> bool:
@@ -84,6 +85,7 @@ def analyze(text: str) -> list[Token]:
                 goshu=_field(f, "goshu"),
                 start=start,
                 end=end,
+                unknown=bool(getattr(word, "is_unk", False)),
             )
         )
     return tokens
@@ -101,8 +103,11 @@ def analyzer_status() -> tuple[bool, str]:
 @lru_cache(maxsize=4096)
 def verb_type(base: str) -> str:
     """Conjugation type of a dictionary-form verb or adjective (e.g. 五段-カ行), by analysing it."""
-    tokens = analyze(base)
-    return tokens[-1].ctype if tokens else ""
+    for text in (base, "ここで" + base):  # かける alone reads as a name; in a clause it is a verb
+        tokens = analyze(text)
+        if tokens and tokens[-1].pos1 in ("動詞", "形容詞") and tokens[-1].surface.endswith(base[-1:]):
+            return tokens[-1].ctype
+    return ""
 
 
 def has_kanji(text: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-RULE_GROUPS = ("normalize", "honorific", "negation", "voice", "vocabulary", "numbers", "split", "gloss")
+RULE_GROUPS = ("normalize", "phrase", "honorific", "negation", "voice", "vocabulary", "numbers", "split", "gloss")
 
 
 @dataclass
@@ -65,6 +65,7 @@ class RewriteOptions:
     twelve_hour_clock: bool = True
     disabled_rules: tuple[str, ...] = ()
     only_rules: tuple[str, ...] = ()  # when set, only these rule ids/groups run (tests, tuning)
+    guard: bool = True  # the meaning guard; off only to show, in tests, what it prevents
 
     def enabled(self, rule_id: str, group: str) -> bool:
         if self.only_rules and rule_id not in self.only_rules and group not in self.only_rules:

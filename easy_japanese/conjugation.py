@@ -92,3 +92,16 @@ def conjugate(base: str, cform: str, next_surface: str = "") -> tuple[str, str |
     if cform.startswith("連用形"):
         cform = "連用形-一般"
     return _stem_for(base, ctype, cform), None
+
+
+def te_form(base: str) -> str:
+    """書く → 書いて, 読む → 読んで, する → して: the て-form of a dictionary-form verb ("" if unknown)."""
+    if not verb_type(base):
+        return ""
+    stem, particle = conjugate(base, "連用形-一般", "て")
+    return stem + (particle or "て")
+
+
+def masu_form(base: str, ending: str = "ます") -> str:
+    """書く → 書きます (or 書きません, 書きました with ``ending``)."""
+    return conjugate(base, "連用形-一般", "ます")[0] + ending

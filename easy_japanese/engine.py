@@ -1,25 +1,44 @@
-"""Applies the rule table to a text and records every change with its span in the original input."""
+"""Applies the rule table to a sentence, guarded, and records every change with its span in the input.
+
+Each rule's edits go through the meaning guard (``guard.py``) before they are kept: the candidate
+text is re-analysed and compared with the input sentence. Edits that would change what the sentence
+says, or that would not parse cleanly, are refused one by one and recorded as refusals, so the
+explanation lists them ("left as is, because …") and the confidence falls.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import analyze
+from easy_japanese.guard import Guard
 from easy_japanese.rules.base import Context, Edit, Rule
+from easy_japanese.rules.phrases import kept_phrase_mask
 
 
 @dataclass(frozen=True)
 class RuleHit:
-    """One change: ``source`` (``start``:``end`` in the input text) became ``result`` by ``rule_id``."""
+    """One change: ``source`` (``start``:``end`` in the input text) became ``result`` by ``rule_id``.
+
+    A refusal has ``applied`` False: the change was not made, and ``note`` says why."""
 
     rule_id: str
     source: str
     result: str
     start: int
     end: int
+    applied: bool = True
+    note: str = ""
+
+    def shifted(self, offset: int) -> RuleHit:
+        return RuleHit(self.rule_id, self.source, self.result, self.start + offset, self.end + offset, self.applied, self.note)
 
     def to_dict(self) -> dict[str, object]:
-        return {"rule": self.rule_id, "source": self.source, "result": self.result, "start": self.start, "end": self.end}
+        data: dict[str, object] = {"rule": self.rule_id, "source": self.source, "result": self.result,
+                                   "start": self.start, "end": self.end, "applied": self.applied}
+        if self.note:
+            data["note"] = self.note
+        return data
 
 
 class TrackedText:
@@ -37,14 +56,25 @@ class TrackedText:
             return pos, pos
         return min(s for s, _ in covered), max(e for _, e in covered)
 
+    def preview(self, edits: list[Edit]) -> str:
+        """The text as it would be with ``edits`` (sorted, non-overlapping) applied."""
+        pieces, pos = [], 0
+        for edit in edits:
+            pieces += [self.text[pos : edit.start], edit.replacement]
+            pos = edit.end
+        return "".join(pieces) + self.text[pos:]
+
+    def refusal(self, edit: Edit, reasons: list[str]) -> RuleHit:
+        start, end = self.source_span(edit.start, edit.end)
+        note = "left as is, because " + "; ".join(dict.fromkeys(reasons))
+        return RuleHit(edit.rule_id, self.original[start:end], edit.replacement, start, end, False, note)
+
     def apply(self, edits: list[Edit]) -> list[RuleHit]:
         hits: list[RuleHit] = []
         pieces: list[str] = []
         origin: list[tuple[int, int]] = []
         pos = 0
-        for edit in _non_overlapping(edits):
-            if self.text[edit.start : edit.end] == edit.replacement:
-                continue
+        for edit in edits:
             pieces.append(self.text[pos : edit.start])
             origin += self.origin[pos : edit.start]
             src = self.source_span(edit.start, edit.end)
@@ -71,9 +101,34 @@ def _non_overlapping(edits: list[Edit]) -> list[Edit]:
     return kept
 
 
-def run_rules(text: str, rules: list[Rule], ctx: Context) -> tuple[str, list[RuleHit]]:
-    """Runs each enabled rule in table order on the output of the previous one."""
+def _units(edits: list[Edit]) -> list[list[Edit]]:
+    groups: dict[object, list[Edit]] = {}
+    for k, edit in enumerate(edits):
+        groups.setdefault(edit.unit if edit.unit is not None else ("single", k), []).append(edit)
+    return list(groups.values())
+
+
+def screen(tracked: TrackedText, edits: list[Edit], guard: Guard) -> tuple[list[Edit], list[RuleHit]]:
+    """(edits to keep, refusals): all of them if the result passes, else unit by unit, in order."""
+    candidate = tracked.preview(edits)
+    if not guard.reasons(candidate):
+        return edits, []
+    accepted: list[Edit] = []
+    refused: list[RuleHit] = []
+    for unit in _units(edits):
+        trial = sorted(accepted + unit, key=lambda e: e.start)
+        reasons = guard.reasons(tracked.preview(trial))
+        if reasons:
+            refused += [tracked.refusal(edit, reasons) for edit in unit]
+        else:
+            accepted = trial
+    return accepted, refused
+
+
+def run_rules(text: str, rules: list[Rule], ctx: Context, guarded: bool = True) -> tuple[str, list[RuleHit]]:
+    """Runs each enabled rule in table order on the output of the previous one; ``text`` is one sentence."""
     tracked = TrackedText(text)
+    guard: Guard | None = None
     hits: list[RuleHit] = []
     analysed, tokens = None, []  # re-analyse only when a rule changed the text
     for rule in rules:
@@ -81,7 +136,16 @@ def run_rules(text: str, rules: list[Rule], ctx: Context) -> tuple[str, list[Rul
             continue
         if analysed != tracked.text:
             analysed, tokens = tracked.text, analyze(tracked.text)
-        edits = rule.apply(tracked.text, list(tokens), ctx)
+        kept = kept_phrase_mask(tracked.text) if rule.group != "phrase" else []
+        edits = [e for e in _non_overlapping(rule.apply(tracked.text, list(tokens), ctx))
+                 if tracked.text[e.start : e.end] != e.replacement and not any(kept[e.start : e.end])]
+        if not edits:
+            continue
+        refused: list[RuleHit] = []
+        if guarded and rule.group != "normalize":  # width normalisation is the baseline the guard reads
+            guard = guard or Guard(tracked.text)
+            edits, refused = screen(tracked, edits, guard)
+        hits += refused
         if edits:
             hits += tracked.apply(edits)
-    return tracked.text, hits
+    return tracked.text, sorted(hits, key=lambda h: (h.start, h.end))

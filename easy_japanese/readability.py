@@ -1,7 +1,8 @@
 """``check(text)``: a readability report for clerks writing notices (like YANSIS, as an API).
 
 Flags long sentences, difficult words (with the easy word our dictionary suggests), honorifics,
-double negatives and dense kanji, and gives a 0–100 score (100 = nothing to fix). The suggestions are
+double negatives, dense kanji, grammar the guard would reject (``wellformed.py``) and every change the
+rewriter had to leave out (the guard's refusals), and gives a 0–100 score (100 = nothing to fix). The suggestions are
 the changes ``rewrite`` would make, so the report and the rewriter never disagree.
 """
 
@@ -12,15 +13,17 @@ from dataclasses import dataclass, field
 from easy_japanese.analyzer import analyze, has_kanji
 from easy_japanese.config import RewriteOptions
 from easy_japanese.rewrite import difficult_words, rewrite, split_sentences
+from easy_japanese.wellformed import problems
 
 KANJI_RATIO_LIMIT = 0.30  # more than about one character in three in kanji is hard to read
-_PENALTY = {"long_sentence": 8, "difficult_word": 4, "honorific": 5, "double_negative": 8, "kanji_density": 6}
+_PENALTY = {"long_sentence": 8, "difficult_word": 4, "honorific": 5, "double_negative": 8, "kanji_density": 6,
+            "grammar": 15, "left_as_is": 5}
 _ISSUE_OF_RULE = {"honorific": "honorific", "negation.double": "double_negative", "vocabulary": "difficult_word"}
 
 
 @dataclass(frozen=True)
 class Issue:
-    kind: str  # long_sentence | difficult_word | honorific | double_negative | kanji_density
+    kind: str  # long_sentence | difficult_word | honorific | double_negative | kanji_density | grammar | left_as_is
     text: str
     start: int
     end: int
@@ -65,12 +68,22 @@ def _sentence_issues(text: str, options: RewriteOptions) -> list[Issue]:
 def _rule_issues(text: str, options: RewriteOptions) -> tuple[list[Issue], str]:
     result = rewrite(text, options=options)
     issues = []
+    for hit in result.refusals:  # the rewriter could not make this easier without changing what it says
+        issues.append(Issue("left_as_is", hit.source, hit.start, hit.end, f"{hit.rule_id}: {hit.note}"))
     for hit in result.rules:
+        if not hit.applied:
+            continue
         kind = next((k for prefix, k in _ISSUE_OF_RULE.items() if hit.rule_id.startswith(prefix)), None)
         if kind is not None:
             issues.append(Issue(kind, hit.source, hit.start, hit.end, f"{hit.rule_id}: 「{hit.source}」→「{hit.result}」",
                                 hit.result))
     return issues, result.text
+
+
+def _grammar_issues(text: str) -> list[Issue]:
+    """What the guard would refuse in a rewrite, found in the clerk's own text (ます＋でしょうか, の＋verb …)."""
+    return [Issue("grammar", text[p.start : p.end], p.start, p.end, f"文法を確かめてください: {p.message}")
+            for p in problems(analyze(text))]
 
 
 def check(text: str, *, options: RewriteOptions | None = None) -> ReadabilityReport:
@@ -86,6 +99,7 @@ def check(text: str, *, options: RewriteOptions | None = None) -> ReadabilityRep
             start = text.find(word)
             issues.append(Issue("difficult_word", word, start, start + len(word), f"「{word}」は難しい言葉です。"))
     issues += _sentence_issues(text, options)
+    issues += _grammar_issues(text)
     issues.sort(key=lambda i: (i.start, i.kind))
     sentences = split_sentences(text) or [text]
     stats = {

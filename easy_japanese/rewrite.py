@@ -50,7 +50,18 @@ class Rewrite:
 
     @property
     def rule_ids(self) -> list[str]:
-        return list(dict.fromkeys(hit.rule_id for hit in self.rules))
+        """Rules that changed something (refusals are not counted)."""
+        return list(dict.fromkeys(hit.rule_id for hit in self.rules if hit.applied))
+
+    @property
+    def refusals(self) -> tuple[RuleHit, ...]:
+        """Changes the guard refused: the text there is left as is (``note`` says why)."""
+        return tuple(hit for hit in self.rules if not hit.applied)
+
+    @property
+    def confidence(self) -> float:
+        """1.0 when everything hard was made easy; lower for each refusal, hard word and honorific left."""
+        return confidence_of(self)
 
     def with_paren_ruby(self) -> str:
         return render_paren(self.text, self.ruby)
@@ -66,7 +77,55 @@ class Rewrite:
             "rules": [hit.to_dict() for hit in self.rules],
             "unknown_difficult_words": list(self.unknown_difficult_words),
             "honorifics_left": list(self.honorifics_left),
+            "confidence": self.confidence,
         }
+
+
+REFUSAL_COST = 0.15  # a change that had to be left out: the sentence is less easy than it should be
+UNKNOWN_WORD_COST = 0.12
+HONORIFIC_COST = 0.15
+CONFIDENCE_FLOOR = 0.2
+
+
+def confidence_of(result: Rewrite) -> float:
+    if not result.text.strip():
+        return 1.0
+    refused_spans = {(hit.start, hit.end) for hit in result.refusals}
+    cost = (
+        REFUSAL_COST * len(refused_spans)
+        + UNKNOWN_WORD_COST * len(result.unknown_difficult_words)
+        + HONORIFIC_COST * len(result.honorifics_left)
+    )
+    return round(max(CONFIDENCE_FLOOR, 1.0 - cost), 3)
+
+
+def sentence_chunks(text: str) -> list[tuple[int, str]]:
+    """(offset, chunk) pieces that join back to ``text``: one sentence each, with what follows it.
+
+    Sentence ends inside brackets or quotes (「…。」と書いてください) do not end the chunk."""
+    chunks, start, depth = [], 0, 0
+    for k, ch in enumerate(text):
+        depth += ch in "「（(『【"
+        depth -= ch in "」）)』】" and depth > 0
+        if depth == 0 and ch in "。！？!?\n" and (k + 1 == len(text) or text[k + 1] not in "。！？!?」）)\n \t"):
+            chunks.append((start, text[start : k + 1]))
+            start = k + 1
+    if start < len(text):
+        chunks.append((start, text[start:]))
+    return chunks
+
+
+def rewrite_sentences(source: str, ctx: Context, guarded: bool) -> tuple[str, list[RuleHit]]:
+    """Each sentence on its own (the guard compares a sentence with its rewrite), offsets into ``source``."""
+    pieces, hits = [], []
+    for offset, chunk in sentence_chunks(source):
+        if not chunk.strip():
+            pieces.append(chunk)
+            continue
+        out, chunk_hits = run_rules(chunk, RULES, ctx, guarded)
+        pieces.append(out)
+        hits += [hit.shifted(offset) for hit in chunk_hits]
+    return "".join(pieces), hits
 
 
 def split_sentences(text: str) -> list[str]:
@@ -106,7 +165,7 @@ def rewrite(text: str, *, options: RewriteOptions | None = None) -> Rewrite:
     options = options or RewriteOptions()
     source = (text or "")[:MAX_INPUT_CHARS]
     ctx = Context(options)
-    result, hits = run_rules(source, RULES, ctx) if source.strip() else (source, [])
+    result, hits = rewrite_sentences(source, ctx, options.guard) if source.strip() else (source, [])
     display = wakachigaki(result) if options.wakachigaki and result else result
     tokens = analyze(display) if display else []
     spans = tuple(ruby_spans(display, options)) if display else ()

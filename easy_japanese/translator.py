@@ -1,7 +1,7 @@
 """The easy-Japanese mode of the relay: a ``pipelines.base.Translator`` from ja to ja-x-easy.
 
-Confidence says how much is left that the rules could not simplify: every rare word our dictionary
-does not cover and every honorific still present lowers it, so the relay's policy can escalate to a
+Confidence says how much is left that the rules could not simplify: every change the meaning guard
+refused, every rare word our dictionary does not cover and every honorific still present lowers it, so the relay's policy can escalate to a
 human interpreter when the rewrite is likely to be hard for the resident.
 """
 
@@ -11,19 +11,8 @@ import time
 
 from easy_japanese.analyzer import analyzer_status
 from easy_japanese.config import EasyJapaneseConfig
-from easy_japanese.rewrite import Rewrite, rewrite
+from easy_japanese.rewrite import rewrite
 from pipelines.base import EASY_JAPANESE, EngineError, EngineStatus, EngineUnavailable, Translation
-
-_UNKNOWN_WORD_COST = 0.12
-_HONORIFIC_COST = 0.15
-_FLOOR = 0.2
-
-
-def confidence_of(result: Rewrite) -> float:
-    if not result.text.strip():
-        return 1.0
-    cost = _UNKNOWN_WORD_COST * len(result.unknown_difficult_words) + _HONORIFIC_COST * len(result.honorifics_left)
-    return round(max(_FLOOR, 1.0 - cost), 3)
 
 
 class EasyJapaneseTranslator:
@@ -58,11 +47,12 @@ class EasyJapaneseTranslator:
             source_lang="ja",
             target_lang="ja",
             kind="easy_japanese",
-            confidence=confidence_of(result),
+            confidence=result.confidence,
             ruby=result.ruby,
             details={
                 "rules": result.rule_ids,
                 "unknown_difficult_words": list(result.unknown_difficult_words),
+                "left_as_is": [f"{hit.source}: {hit.note}" for hit in result.refusals],
             },
             timings={"easy_ms": round((time.perf_counter() - began) * 1000, 3)},
         )

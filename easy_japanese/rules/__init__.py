@@ -7,12 +7,26 @@ and one before/after example that the tests check. Switch a rule off with its id
 
 from __future__ import annotations
 
-from easy_japanese.rules import gloss, honorific, negation, normalize, numbers, split, vocabulary, voice
+from easy_japanese.rules import (
+    gloss,
+    honorific,
+    negation,
+    normalize,
+    numbers,
+    phrases,
+    split,
+    vocabulary,
+    voice,
+)
 from easy_japanese.rules.base import Rule
 
 RULES: list[Rule] = [
     Rule("normalize.width", "文字の幅をそろえる", "半角カナを全角に、全角の英数字を半角にします。",
          ("ｼﾞｭｳｼｮを書いてください", "ジュウショを書いてください"), normalize.width, "normalize"),
+    Rule("phrase.set", "決まった言い方（窓口）", "少々お待ちください→少し待ってください、お掛けください→座ってください、ご本人様→本人、〜ていただけますでしょうか→〜てください など、窓口の決まった言い方を表で まとめて かえます。お世話になります などは そのままにします。",
+         ("少々お待ちください。", "少し待ってください。"), phrases.set_phrases, "phrase"),
+    Rule("phrase.sense", "言葉の意味を文から選ぶ", "お掛け（を がないとき）は 座る、お上がり は 入る のように、いくつか意味がある言葉を前後から選びます。",
+         ("こちらにお掛けいただけますか。", "こちらにお座りいただけますか。"), phrases.senses, "phrase"),
     Rule("honorific.phrase", "決まった敬語の言い方", "でございます→です、かしこまりました→わかりました、申し訳ありません→すみません など（くださいませんか はそのまま）。",
          ("受付はこちらでございます。", "受付はこちらです。"), honorific.set_phrases, "honorific"),
     Rule("honorific.o_kudasai", "お／ご〜ください", "お〜ください・ご〜ください・ご覧ください を 〜てください にします。",

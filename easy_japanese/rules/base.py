@@ -20,6 +20,7 @@ class Edit:
     end: int
     replacement: str
     rule_id: str
+    unit: int | None = None  # edits of one rule with the same unit are kept or refused together
 
 
 @dataclass

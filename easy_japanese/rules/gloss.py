@@ -15,12 +15,12 @@ from easy_japanese.rules.protect import counter_terms, glossary_spans
 def counter_term_gloss(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     """住民票 → 住民票（explanation）, first occurrence of each term only."""
     explanations = {term: easy for term, _reading, easy in counter_terms()}
-    seen: set[str] = set()
+    seen = ctx.notes.setdefault("glossed", [])  # shared by the sentences of one text
     edits = []
     for start, end, term in glossary_spans(text):
         if term in seen or text.startswith(("（", "("), end):
-            seen.add(term)
+            seen.append(term)
             continue
-        seen.add(term)
+        seen.append(term)
         edits.append(Edit(start, end, f"{term}（{explanations[term]}）", "gloss.counter_term"))
     return edits

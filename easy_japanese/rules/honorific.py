@@ -12,9 +12,10 @@ import re
 from functools import lru_cache
 
 from easy_japanese.analyzer import Token, analyze
-from easy_japanese.conjugation import conjugate
+from easy_japanese.conjugation import te_form
 from easy_japanese.lexicon import load_lexicon
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
+from easy_japanese.rules.protect import protected_mask
 
 # お/ご + verb stems that are ordinary words, not 敬語 (お願いします is plain easy Japanese)
 _KEEP_O_VERBS = {"願う", "礼", "詫びる"}
@@ -64,8 +65,7 @@ def _te_form(base: str, request: bool = False) -> str:
     """て-form; in a request お持ちください means "please bring", so 持つ becomes 持ってきて."""
     if request and base == "持つ":
         return "持ってきて"
-    stem, voiced = conjugate(base, "連用形-一般", "て")
-    return stem + (voiced or "て")
+    return te_form(base)
 
 
 def o_kudasai(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
@@ -78,8 +78,9 @@ def o_kudasai(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if not is_prefix_o(tok) or not _is_kudasai(tokens[i + 2]):
             continue
         found = _stem_after_o(tokens, i)
-        if found:
-            edits.append(Edit(tok.start, tokens[i + 1].end, _te_form(found[0], True), "honorific.o_kudasai"))
+        te = _te_form(found[0], True) if found else ""
+        if te:
+            edits.append(Edit(tok.start, tokens[i + 1].end, te, "honorific.o_kudasai"))
     return edits
 
 
@@ -107,9 +108,14 @@ def _o_desu(tokens: list[Token], i: int) -> Edit | None:
     if found is None or found[1] or i + 2 >= len(tokens) or tokens[i + 2].lemma != "です":
         return None
     desu = tokens[i + 2]
-    tail = "いました" if desu.surface == "でし" and i + 3 < len(tokens) and tokens[i + 3].lemma == "た" else "います"
-    end = tokens[i + 3].end if tail == "いました" else desu.end
-    return Edit(tokens[i].start, end, _te_form(found[0]) + tail, "honorific.o_ninaru")
+    after = tokens[i + 3] if i + 3 < len(tokens) else None
+    tail, end = "います", desu.end
+    if desu.surface == "でし" and after is not None and after.lemma == "た":  # お待ちでした / お持ちでしたら
+        tail, end = ("いたら" if after.cform.startswith("仮定形") else "いました"), after.end
+    elif desu.surface == "なら" or (desu.surface == "で" and after is not None and after.surface == "あれ"):
+        return None  # お持ちなら / お持ちであれば: a condition we do not regenerate
+    te = _te_form(found[0])
+    return Edit(tokens[i].start, end, te + tail, "honorific.o_ninaru") if te else None
 
 
 def o_ninaru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
@@ -124,10 +130,9 @@ def o_ninaru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if found is None:
             continue
         base, naru = found
-        if tokens[naru].surface.startswith("なれ"):  # ご利用になれます → 利用できます
-            if not base.endswith("する"):
-                continue
-            swapped = swap_verb(tokens, naru, base[:-2] + "できる", "honorific.o_ninaru")[0]
+        if tokens[naru].surface.startswith("なれ"):  # ご利用になれます → 利用できます; お受け取りになれます
+            easy = base[:-2] + "できる" if base.endswith("する") else base + "ことができる"
+            swapped = swap_verb(tokens, naru, easy, "honorific.o_ninaru")[0]
             edits.append(Edit(tok.start, swapped.end, swapped.replacement, "honorific.o_ninaru"))
             continue
         swapped = swap_verb(tokens, naru, base, "honorific.o_ninaru")[0]
@@ -159,7 +164,7 @@ def o_suru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
 def _itadaku_request(tokens: list[Token], i: int) -> int | None:
     """End offset of いただけますか/いただけませんか/いただけないでしょうか starting at tokens[i]."""
     endings = {
-        "いただけ": ("ませんか", "ますか", "ないでしょうか", "ないですか", "ませんでしょうか"),
+        "いただけ": ("ませんでしょうか", "ますでしょうか", "ませんか", "ますか", "ないでしょうか", "ないですか"),
         "いただき": ("ますようお願いします", "ますようにお願いします", "ますよう、お願いします"),
     }.get(tokens[i].surface, ())
     tail = "".join(t.surface for t in tokens[i + 1 : i + 7])
@@ -307,8 +312,9 @@ def set_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
 def sama(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     """田中様 → 田中さん, 皆様 → みなさん: さん is the word residents know (the name is untouched)."""
     edits = []
+    mask = protected_mask(text)
     for i, tok in enumerate(tokens):
-        if tok.surface in ("様", "さま") and tok.pos1 == "接尾辞":
+        if tok.surface in ("様", "さま") and tok.pos1 == "接尾辞" and not mask[tok.start]:
             prev = prev_token(tokens, i)
             if prev is not None and prev.surface in ("皆", "みな"):
                 edits.append(Edit(prev.start, tok.end, "みなさん", "honorific.sama"))

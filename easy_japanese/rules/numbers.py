@@ -9,7 +9,7 @@ import re
 from easy_japanese.analyzer import Token
 from easy_japanese.rules.base import Context, Edit, next_token, prev_token
 
-_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911}
+ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911}
 _ERA_YEAR = re.compile(r"(令和|平成|昭和|大正)(元|\d{1,2})年(?!（\d)")
 # 14時, 14時30分, 14:30 — not 3時間 (a duration), not already 午後2時
 _CLOCK = re.compile(r"(?<![\d:：.])(\d{1,2})(?:時(?![間代点期刻])(半|\d{1,2}分)?|[:：](\d{2})(?!\d))")
@@ -25,7 +25,7 @@ def era_years(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     edits = []
     for m in _ERA_YEAR.finditer(text):
         number = 1 if m.group(2) == "元" else int(m.group(2))
-        western = _ERAS[m.group(1)] + number
+        western = ERAS[m.group(1)] + number
         if text[max(0, m.start() - 6) : m.start()].endswith(f"{western}年（"):
             continue
         edits.append(Edit(m.start(), m.end(), f"{western}年（{m.group(0)}）", "numbers.era_year"))
@@ -63,7 +63,7 @@ def clock_times(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     return edits
 
 
-def _kanji_value(surface: str) -> int | None:
+def kanji_value(surface: str) -> int | None:
     if surface == "十":
         return 10
     if all(ch in _KANJI_DIGITS for ch in surface) and len(surface) == 1:
@@ -101,7 +101,7 @@ def kanji_numerals(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         nxt, prev = next_token(tokens, last), prev_token(tokens, first)
         if nxt is None or not _is_counter(nxt.surface) or (prev is not None and prev.pos2 == "数詞"):
             continue
-        value = _kanji_value(text[tokens[first].start : tokens[last].end])
+        value = kanji_value(text[tokens[first].start : tokens[last].end])
         if value is not None and not (value == 1 and nxt.surface == "日" and nxt.reading == "たち"):
             edits.append(Edit(tokens[first].start, tokens[last].end, str(value), "numbers.kanji_numeral"))
     for tok in tokens:  # 一人, 二人 are single words to the analyser

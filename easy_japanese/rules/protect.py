@@ -49,6 +49,9 @@ def protected_mask(text: str) -> list[bool]:
     mask = [False] * len(text)
     for start, end, _term in glossary_spans(text):
         mask[start:end] = [True] * (end - start)
+    from easy_japanese.rules.phrases import kept_phrase_mask  # phrases imports lexicon, as we do
+
+    mask = [a or b for a, b in zip(mask, kept_phrase_mask(text), strict=True)]
     for m in _BRACKETS.finditer(text):
         mask[m.start() : m.end()] = [True] * (m.end() - m.start())
     return mask

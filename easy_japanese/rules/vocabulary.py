@@ -14,6 +14,7 @@ from easy_japanese.analyzer import Token, analyze
 from easy_japanese.lexicon import LexEntry, load_lexicon, string_index
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
 from easy_japanese.rules.protect import is_protected, protected_mask
+from easy_japanese.wellformed import INTRANSITIVE, ga_before, is_person
 
 _SURU = {"為る", "出来る"}
 _VOICE_AUX = {"れる", "られる", "せる", "させる"}
@@ -123,7 +124,9 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
     if start is None:
         start = prev.start if prev is not None and is_prefix_o(prev) else tok.start
     if nxt is not None and nxt.lemma == "出来る" and nxt.surface.startswith("でき") and _ends_in_predicate(entry.easy):
-        return [Edit(start, tok.end, entry.easy + "ことが", "vocabulary.verb")]  # 出席できない → 出ることができない
+        return _can_do_edits(tokens, i, entry, start)  # 出席できない → 出ることができない
+    if nxt is not None and nxt.surface in ("に", "の") and prev is not None and _sahen_after_no(tokens, i, start):
+        return _noun_clause_edits(tokens, i, entry, start)
     if nxt is not None and nxt.lemma == "為る":
         after = next_token(tokens, i + 1)
         if after is not None and after.lemma in _VOICE_AUX:
@@ -132,6 +135,47 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
     if entry.noun_easy and (nxt is None or nxt.lemma not in _SURU) and not _in_compound(tokens, i, i):
         return [Edit(start, tok.end, entry.noun_easy, "vocabulary.verb")]
     return []
+
+
+def _can_do_edits(tokens: list[Token], i: int, entry: LexEntry, start: int) -> list[Edit]:
+    """在留カードが確認できます → 在留カードを確かめることができます: the thing done takes を."""
+    edits = [Edit(start, tokens[i].end, entry.easy + "ことが", "vocabulary.verb", unit=start)]
+    ga = ga_before(tokens, i)
+    if ga is not None and ga > 0 and not is_person(tokens[ga - 1]):
+        if tokens[ga - 1].pos1 not in ("名詞", "代名詞") or _easy_verb(entry) in INTRANSITIVE:
+            return []
+        edits.append(Edit(tokens[ga].start, tokens[ga].end, "を", "vocabulary.verb", unit=start))
+    return edits
+
+
+def _easy_verb(entry: LexEntry) -> str:
+    tokens = analyze(entry.easy)
+    verbs = [t for t in tokens if t.pos1 == "動詞"]
+    return verbs[-1].base if verbs else ""
+
+
+def _sahen_after_no(tokens: list[Token], i: int, start: int) -> bool:
+    """申請書の(ご)提出に(は): a サ変 noun after の, before に or の際."""
+    k = next((k for k, t in enumerate(tokens) if t.start == start), i)
+    before = tokens[k - 1] if k > 0 else None
+    return before is not None and before.surface == "の" and before.pos2 == "格助詞" and k >= 2 and tokens[k - 2].pos1 in ("名詞", "接尾辞", "代名詞")
+
+
+def _noun_clause_edits(tokens: list[Token], i: int, entry: LexEntry, start: int) -> list[Edit]:
+    """申請書のご提出には → 申請書を出すには (in order to); 書類の提出の際は → 書類を出すときは."""
+    nxt = tokens[i + 1]
+    verb = _easy_verb(entry)
+    if not verb or verb in INTRANSITIVE or not _ends_in_predicate(entry.easy):
+        return []
+    no = [t for t in tokens if t.end <= start and t.surface == "の"][-1]
+    if nxt.surface == "の":  # の際 / の時 / のとき
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        if after is None or after.lemma not in ("際", "時"):
+            return []
+        end, easy = after.end, entry.easy + "とき"
+    else:
+        end, easy = tokens[i].end, entry.easy
+    return [Edit(no.start, no.end, "を", "vocabulary.verb", unit=start), Edit(start, end, easy, "vocabulary.verb", unit=start)]
 
 
 def _main_verb(tokens: list[Token], i: int) -> bool:

@@ -12,6 +12,7 @@ import re
 from easy_japanese.analyzer import Token
 from easy_japanese.rules.base import Context, Edit, swap_verb
 from easy_japanese.rules.protect import is_protected, protected_mask
+from easy_japanese.wellformed import ga_before, is_person
 
 # nominalised phrase → the verb phrase it stands for (written by us for counter and health notices)
 NOMINAL_PHRASES = {
@@ -70,13 +71,14 @@ def passives(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     return edits
 
 
+_GIVING = frozenset(["頂く", "貰う"])
 _U_ROW = dict(zip("えけげせてねべめれ", "うくぐすつぬぶむる", strict=True))
 
 
 def _potential_of(tok: Token) -> str | None:
     """The plain verb (話す) when ``tok`` is the potential form of a 五段 verb (話せる, 行けない)."""
-    if tok.pos1 != "動詞" or not tok.ctype.startswith("下一段") or tok.lemma == tok.base:
-        return None
+    if tok.pos1 != "動詞" or not tok.ctype.startswith("下一段") or tok.lemma == tok.base or tok.lemma in _GIVING:
+        return None  # いただける/もらえる ask a favour: they are not "can do"
     base = tok.base
     if len(base) < 3 or base[-1] != "る" or base[-2] not in _U_ROW or tok.surface.startswith("いけ"):
         return None  # いける/いけない (must not) stays
@@ -84,28 +86,6 @@ def _potential_of(tok: Token) -> str | None:
     if len(lemma) < 2 or lemma[-2] in _U_ROW or not lemma.endswith(plain[-1]):
         return None  # くれる (lemma 呉れる) is a 一段 verb of its own, not a potential
     return plain
-
-
-_THINGS = frozenset(["これ", "それ", "あれ", "どれ", "何", "なに", "なん", "此れ", "其れ", "彼れ", "何れ"])
-_PERSON_ENDS = ("人", "たち", "達", "さん", "君", "くん", "ちゃん", "者", "様", "ら")
-
-
-def _is_person(tok: Token) -> bool:
-    """Who can do it (私が行ける), not what is done (日本語が話せる): pronouns, names, 〜人, 〜さん."""
-    if tok.pos1 == "代名詞":
-        return tok.surface not in _THINGS
-    return tok.pos3 == "人名" or tok.pos1 == "接尾辞" or tok.surface.endswith(_PERSON_ENDS)
-
-
-def _ga_before(tokens: list[Token], i: int) -> int | None:
-    """Index of the が that belongs to the verb at ``i`` (英語が少し話せる), if any, within its clause."""
-    for j in range(i - 1, max(-1, i - 5), -1):
-        tok = tokens[j]
-        if tok.surface == "が" and tok.pos1 == "助詞":
-            return j if tok.pos2 == "格助詞" else None
-        if tok.pos1 in ("動詞", "助動詞", "補助記号", "形容詞") or tok.surface in ("は", "を", "も", "に", "で", "と"):
-            return None
-    return None
 
 
 def potentials(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
@@ -116,8 +96,8 @@ def potentials(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         plain = _potential_of(tok)
         if plain is None or is_protected(mask, tok.start, tok.end):
             continue
-        ga = _ga_before(tokens, i) or 0
-        if ga > 0 and not _is_person(tokens[ga - 1]):  # 日本語が話せる → 日本語を話すことができる
+        ga = ga_before(tokens, i) or 0
+        if ga > 0 and not is_person(tokens[ga - 1]):  # 日本語が話せる → 日本語を話すことができる
             if tokens[ga - 1].pos1 not in ("名詞", "代名詞"):
                 continue
             edits.append(Edit(tokens[ga].start, tokens[ga].end, "を", "voice.potential"))

@@ -1,0 +1,120 @@
+"""Set phrases of counter speech and word senses, applied before every word rule.
+
+A clerk's fixed expressions (少々お待ちください, お掛けください, 恐れ入りますが, ご本人様) have fixed easy
+forms (``data/set_phrases.tsv``); rewriting them word by word makes them rude or wrong (お掛けになって
+is "sit", not "hang"; ご本人様 must not become ご本人さん). Phrases whose easy form is the phrase itself
+are kept as they are: the protect step masks them for every later rule.
+
+Senses: a verb with several meanings is read by its context. お掛け without an object means "sit"
+(電話をおかけください means "call"); お上がりください without an object means "come in".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from easy_japanese.analyzer import Token
+from easy_japanese.conjugation import conjugate, te_form
+from easy_japanese.lexicon import DATA_DIR, read_tsv_rows
+from easy_japanese.rules.base import Context, Edit, prev_token
+
+_CAUSATIVE_LEADS = ("させて", "せて")
+
+
+@lru_cache(maxsize=1)
+def set_phrase_table() -> tuple[tuple[str, str], ...]:
+    """(phrase, easy form), longest phrase first."""
+    rows = [(row[0], row[1]) for row in read_tsv_rows(DATA_DIR / "set_phrases.tsv") if len(row) >= 2]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+@lru_cache(maxsize=1)
+def kept_phrases() -> tuple[str, ...]:
+    """Phrases no later rule may touch: the rows whose easy form is the phrase itself."""
+    return tuple(phrase for phrase, easy in set_phrase_table() if phrase == easy)
+
+
+def kept_phrase_mask(text: str) -> list[bool]:
+    """True over every kept set phrase (お世話になります): no later rule may change it."""
+    mask = [False] * len(text)
+    for phrase in kept_phrases():
+        start = text.find(phrase)
+        while start >= 0:
+            mask[start : start + len(phrase)] = [True] * len(phrase)
+            start = text.find(phrase, start + 1)
+    return mask
+
+
+def _token_starts(tokens: list[Token]) -> dict[int, int]:
+    return {tok.start: k for k, tok in enumerate(tokens)}
+
+
+def _causative_edit(text: str, tokens: list[Token], k: int, phrase: str, easy: str) -> Edit | None:
+    """撮らせていただけますでしょうか → 撮ってもいいですか; 確認させて… → 確認して…"""
+    lead = next(lead for lead in _CAUSATIVE_LEADS if phrase.startswith(lead))
+    verb_index = k - 1
+    if verb_index < 0 or tokens[k].lemma not in ("せる", "させる"):
+        return None
+    verb = tokens[verb_index]
+    if verb.pos1 == "動詞":
+        base = "する" if verb.lemma == "為る" else verb.base
+        return Edit(verb.start, tokens[k].start + len(phrase), te_form(base) + easy[1:], "phrase.set")
+    if verb.pos1 == "名詞" and lead == "させて":  # 確認させて = 確認 + させて
+        return Edit(verb.end, verb.end + len(phrase), "して" + easy[1:], "phrase.set")
+    return None
+
+
+def _tail_phrase_edits(text: str, tokens: list[Token], phrase: str, easy: str) -> list[Edit]:
+    starts = _token_starts(tokens)
+    edits = []
+    start = text.find(phrase)
+    while start >= 0:
+        k = starts.get(start)
+        if k is not None and phrase.startswith(_CAUSATIVE_LEADS):
+            edit = _causative_edit(text, tokens, k, phrase, easy)
+            if edit is not None:
+                edits.append(edit)
+        elif k is not None and tokens[k].surface in ("て", "で") and k > 0 and tokens[k - 1].lemma not in ("せる", "させる"):
+            edits.append(Edit(start, start + len(phrase), easy, "phrase.set"))
+        start = text.find(phrase, start + 1)
+    return edits
+
+
+def set_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """少々お待ちください → 少し待ってください, ご本人様 → 本人, 〜ていただけますでしょうか → 〜てください."""
+    edits: list[Edit] = []
+    for phrase, easy in set_phrase_table():
+        if phrase.startswith("〜"):
+            edits += _tail_phrase_edits(text, tokens, phrase[1:], easy[1:])
+            continue
+        start = text.find(phrase)
+        while start >= 0:
+            if easy != phrase:
+                edits.append(Edit(start, start + len(phrase), easy, "phrase.set"))
+            start = text.find(phrase, start + len(phrase))
+    return edits
+
+
+# お + stem read by context: (stem, sense without an object, the word that shows it has one)
+_SENSES = {"掛け": "座る", "かけ": "座る", "上がり": "入る", "あがり": "入る"}
+
+
+def senses(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """お掛けになって / お掛けください: "sit" when nothing is hung or called (no を before it)."""
+    edits = []
+    for k, tok in enumerate(tokens[:-1]):
+        stem = tokens[k + 1]
+        if tok.surface != "お" or stem.surface not in _SENSES:
+            continue
+        before = prev_token(tokens, k)
+        if before is not None and before.surface == "を":
+            continue  # 電話をおかけください: call; 上着をお掛けください: hang
+        after = tokens[k + 2] if k + 2 < len(tokens) else None
+        if after is None or not (after.surface in ("に", "ください", "下さい") or after.lemma == "頂く"):
+            continue
+        edits.append(Edit(stem.start, stem.end, _stem_of(_SENSES[stem.surface]), "phrase.sense"))
+    return edits
+
+
+def _stem_of(verb: str) -> str:
+    return conjugate(verb, "連用形-一般", "ます")[0]

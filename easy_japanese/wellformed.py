@@ -1,0 +1,155 @@
+"""Does a sentence parse cleanly? Checks on the re-analysed text of every candidate rewrite.
+
+Each check finds one kind of break that word replacement causes, read from the analysis:
+unknown-word runs, a predicate without its ending (書き。), ます before でしょう (書いてもらいますでしょうか),
+の before a verb (書類の出すことには), お/ご before a verb in dictionary form, two case particles in a
+row, が left before 〜ことができる on a thing (在留カードが確かめることができる), and を before a verb that
+never takes an object (内科を病院に行く). The guard rejects a rewrite that has more of any kind than
+its input had; ``check()`` reports them in a clerk's own text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from easy_japanese.analyzer import Token
+
+MESSAGES = {
+    "unknown_word": "a word the dictionary does not know",
+    "no_ending": "a predicate without its ending",
+    "masu_deshou": "ます followed by でしょう",
+    "no_before_verb": "の directly before a verb",
+    "koto_before_verb": "こと directly before a verb",
+    "dictionary_form_before_te": "a dictionary form before て",
+    "prefix_before_verb": "お/ご before a verb in dictionary form",
+    "double_particle": "two case particles in a row",
+    "ga_with_koto_ga_dekiru": "が on the object of 〜ことができる",
+    "object_of_intransitive": "を on a verb that takes no object",
+}
+# verbs that never take an object with を in counter speech (道を行く and 家を出る are not counter speech)
+INTRANSITIVE = frozenset(
+    ["着く", "来る", "行く", "入る", "住む", "成る", "なる", "有る", "ある", "居る", "いる", "座る", "届く", "困る",
+     "始まる", "決まる", "変わる", "集まる", "起きる", "寝る", "泊まる", "並ぶ", "間に合う", "乗る", "戻る"]
+)
+_CASE = frozenset(["が", "を"])
+_ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])
+_PERSON_ENDS = ("人", "たち", "達", "さん", "君", "くん", "ちゃん", "者", "様", "ら", "私", "僕", "あなた")
+_THINGS = frozenset(["これ", "それ", "あれ", "どれ", "何", "なに", "なん", "此れ", "其れ", "彼れ", "何れ"])
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    start: int
+    end: int
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.kind]
+
+
+def is_person(tok: Token) -> bool:
+    """Who can do it (私が行ける), not what is done (日本語が話せる): pronouns, names, 〜人, 〜さん."""
+    if tok.pos1 == "代名詞":
+        return tok.surface not in _THINGS
+    return tok.pos3 == "人名" or tok.pos1 == "接尾辞" or tok.surface.endswith(_PERSON_ENDS)
+
+
+def ga_before(tokens: list[Token], i: int) -> int | None:
+    """Index of the が that belongs to the verb at ``i`` (英語が少し話せる), if any, within its clause."""
+    for j in range(i - 1, max(-1, i - 5), -1):
+        tok = tokens[j]
+        if tok.surface == "が" and tok.pos1 == "助詞":
+            return j if tok.pos2 == "格助詞" else None
+        if tok.pos1 in ("動詞", "助動詞", "補助記号", "形容詞") or tok.surface in ("は", "を", "も", "に", "で", "と"):
+            return None
+    return None
+
+
+
+def _is_end(tok: Token | None) -> bool:
+    return tok is None or (tok.pos1 == "補助記号" and tok.surface in ("。", "！", "？", "!", "?", "」", "）", ")"))
+
+
+def _unknown(tokens: list[Token], k: int) -> bool:
+    tok = tokens[k]
+    return tok.unknown and tok.pos2 != "数詞" and not tok.surface.isascii() and tok.pos1 != "補助記号"
+
+
+def _no_ending(tokens: list[Token], k: int) -> bool:
+    tok, nxt = tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None
+    if tok.pos1 not in ("動詞", "形容詞", "助動詞") or not _is_end(nxt):
+        return False
+    if tok.cform.startswith("未然形"):
+        return True
+    return tok.pos1 == "動詞" and tok.cform.startswith("連用形") and tok.lemma not in ("下さる",)
+
+
+def _pair(tokens: list[Token], k: int) -> str | None:
+    tok, nxt = tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None
+    if nxt is None:
+        return None
+    if tok.lemma == "ます" and tok.cform.startswith("終止形") and nxt.lemma == "です" and nxt.surface.startswith("でしょ"):
+        before = tokens[k - 1] if k else None  # いただけますでしょうか is an accepted (if heavy) polite form
+        return None if before is not None and before.lemma in ("頂く", "御座る", "ござる") else "masu_deshou"
+    if tok.pos1 in ("動詞", "形容詞") and tok.cform.startswith(("終止形", "連体形")) and nxt.surface in ("て", "で") and nxt.pos2 == "接続助詞":
+        return "dictionary_form_before_te"
+    if tok.lemma == "事" and nxt.pos1 == "動詞" and nxt.lemma not in ("為る", "出来る"):
+        return "koto_before_verb"
+    if tok.surface == "の" and tok.pos2 == "格助詞" and nxt.pos1 == "動詞" and nxt.cform.startswith(("終止形", "連体形")):
+        return "no_before_verb"
+    if tok.pos1 == "接頭辞" and tok.surface in ("お", "ご", "御") and nxt.pos1 == "動詞" and nxt.cform.startswith(("終止形", "連体形")):
+        return "prefix_before_verb"
+    if tok.surface in _CASE and tok.pos2 == "格助詞" and nxt.surface in _ALSO_CASE and nxt.pos2 == "格助詞":
+        return "double_particle"
+    return None
+
+
+def _ga_koto_ga_dekiru(tokens: list[Token], k: int) -> bool:
+    """Nが V こと が できる, where N is a thing (it should be を)."""
+    if tokens[k].surface != "が" or tokens[k].pos2 != "格助詞" or k == 0 or k + 4 >= len(tokens):
+        return False
+    verb, koto, ga, dekiru = tokens[k + 1 : k + 5]
+    if verb.pos1 != "動詞" or koto.lemma != "事" or ga.surface != "が" or dekiru.lemma != "出来る":
+        return False
+    return not is_person(tokens[k - 1]) and verb.base not in INTRANSITIVE
+
+
+def _object_of_intransitive(tokens: list[Token], k: int) -> bool:
+    """を and the first verb after it, within its clause: 内科を病院に行く."""
+    if tokens[k].surface != "を" or tokens[k].pos2 != "格助詞":
+        return False
+    for tok in tokens[k + 1 : k + 6]:
+        if tok.pos1 == "動詞":
+            return tok.lemma in INTRANSITIVE or tok.base in INTRANSITIVE
+        if tok.pos1 in ("補助記号", "助動詞") or tok.surface == "を":
+            return False
+    return False
+
+
+def problems(tokens: list[Token]) -> list[Problem]:
+    """Every break found in ``tokens`` (an analysed text)."""
+    found = []
+    for k, tok in enumerate(tokens):
+        kinds = []
+        if _unknown(tokens, k) and not (k and _unknown(tokens, k - 1)):
+            kinds.append("unknown_word")
+        if _no_ending(tokens, k):
+            kinds.append("no_ending")
+        pair = _pair(tokens, k)
+        if pair:
+            kinds.append(pair)
+        if _ga_koto_ga_dekiru(tokens, k):
+            kinds.append("ga_with_koto_ga_dekiru")
+        if _object_of_intransitive(tokens, k):
+            kinds.append("object_of_intransitive")
+        found += [Problem(kind, tok.start, tok.end) for kind in kinds]
+    return found
+
+
+def new_problems(before: list[Token], after: list[Token]) -> list[str]:
+    """Messages for the kinds of break that ``after`` has more of than ``before``."""
+    had = Counter(p.kind for p in problems(before))
+    has = Counter(p.kind for p in problems(after))
+    return [f"the result would not parse cleanly ({MESSAGES[kind]})" for kind in has if has[kind] > had[kind]]
