@@ -35,6 +35,7 @@ from relay.protocol import (
     LiveStart,
     Message,
     ProtocolError,
+    audio_frame,
     decode,
     encode,
     error_message,
@@ -65,6 +66,7 @@ class Connection:
         self.audio_rate = 0
         self.audio_speaker = "auto"
         self._live_heard: set[str] = set()  # operators told of the current stream (live.start sent)
+        self._live_stream: int | None = None  # the id heading this microphone's frames to operators
         self.audio_limiter: AudioRateLimiter | None = None
         self.audio_task: asyncio.Task[None] | None = None
         self._tasks: asyncio.TaskGroup | None = None
@@ -231,22 +233,26 @@ class Connection:
     def _live_to_operators(self, pcm: bytes) -> None:
         """The serving interpreter hears both sides of the counter, live."""
         assert self.conversation is not None
+        if self._live_stream is None:
+            self._live_stream = self.conversation.new_stream_id()
+        frame = audio_frame(self._live_stream, pcm)
         for participant in list(self.conversation.participants):
             if participant.role != "operator":
                 continue
             if participant.id not in self._live_heard:
                 self._live_heard.add(participant.id)
-                start = LiveStart(speaker=self.audio_speaker, sample_rate=self.audio_rate)
+                start = LiveStart(speaker=self.audio_speaker, sample_rate=self.audio_rate, stream=self._live_stream)
                 participant.deliver(start, encode(start))
-            participant.deliver_binary(pcm)
+            participant.deliver_binary(frame)
 
     def _live_stopped(self) -> None:
-        if self._live_heard and self.conversation is not None:
-            end = LiveEnd(speaker=self.audio_speaker)
+        if self._live_heard and self.conversation is not None and self._live_stream is not None:
+            end = LiveEnd(speaker=self.audio_speaker, stream=self._live_stream)
             for participant in list(self.conversation.participants):
                 if participant.id in self._live_heard:
                     participant.deliver(end, encode(end))
         self._live_heard = set()
+        self._live_stream = None
 
     # ------------------------------------------------------------ audio and turns
 

@@ -375,13 +375,16 @@ def _queue_message(exc: QueueError) -> str:
     return str(exc) or exc.code.replace("_", " ")
 
 
-def live_to(conversation: Conversation, speaker: str, sample_rate: int, roles: frozenset[str]) -> None:
-    conversation.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate),
+def live_to(conversation: Conversation, speaker: str, sample_rate: int, roles: frozenset[str]) -> int:
+    """Announce a live stream; returns the id that heads its binary frames."""
+    stream = conversation.new_stream_id()
+    conversation.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate, stream=stream),
                                 lambda p: getattr(p, "role", None) in roles)
+    return stream
 
 
-def live_end(conversation: Conversation, speaker: str, roles: frozenset[str]) -> None:
-    conversation.send_transient(LiveEnd(speaker=speaker), lambda p: getattr(p, "role", None) in roles)
+def live_end(conversation: Conversation, speaker: str, stream: int, roles: frozenset[str]) -> None:
+    conversation.send_transient(LiveEnd(speaker=speaker, stream=stream), lambda p: getattr(p, "role", None) in roles)
 
 
 @contextlib.asynccontextmanager

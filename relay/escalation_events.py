@@ -14,7 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from pipelines.base import Translation
-from relay.protocol import Escalation, Notice, Queue
+from relay.protocol import Escalation, Notice, Queue, audio_frame
 from relay.queue import (
     Cancelled,
     Connected,
@@ -187,11 +187,13 @@ async def on_operator_command(service: EscalationService, conversation: Conversa
     elif op == "audio.start":
         from relay.escalation import live_to
 
-        live_to(conversation, "operator", int(command["sample_rate"]), COUNTER_SIDE)
+        conversation.operator_stream = live_to(conversation, "operator", int(command["sample_rate"]), COUNTER_SIDE)
     elif op == "audio.stop":
         from relay.escalation import live_end
 
-        live_end(conversation, "operator", COUNTER_SIDE)
+        if conversation.operator_stream is not None:
+            live_end(conversation, "operator", conversation.operator_stream, COUNTER_SIDE)
+            conversation.operator_stream = None
 
 
 async def publish_operator_text(service: EscalationService, conversation: Conversation, command: dict[str, Any]) -> None:
@@ -211,6 +213,9 @@ async def publish_operator_text(service: EscalationService, conversation: Conver
 
 
 def on_operator_voice(conversation: Conversation, pcm: bytes) -> None:
+    if conversation.operator_stream is None:
+        return  # voice without live.start (a command lost between nodes): nobody could tell it apart
+    frame = audio_frame(conversation.operator_stream, pcm)
     for participant in list(conversation.participants):
         if getattr(participant, "role", None) in COUNTER_SIDE:
-            participant.deliver_binary(pcm)
+            participant.deliver_binary(frame)

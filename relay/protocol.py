@@ -9,6 +9,7 @@ Bad input raises ``ProtocolError(code, message)``; the connection answers with `
 from __future__ import annotations
 
 import json
+import struct
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields
@@ -253,10 +254,13 @@ class TranslationMessage(Message):
 
 @dataclass(frozen=True)
 class TtsStart(Message):
+    """Speech of one utterance follows as binary frames headed by ``stream`` (see ``audio_frame``)."""
+
     TYPE = "tts.start"
     utterance_id: str
     lang: str
     sample_rate: int
+    stream: int
     encoding: str = "pcm_s16le"
 
 
@@ -264,6 +268,7 @@ class TtsStart(Message):
 class TtsEnd(Message):
     TYPE = "tts.end"
     utterance_id: str
+    stream: int
 
 
 @dataclass(frozen=True)
@@ -274,6 +279,7 @@ class LiveStart(Message):
     TYPE = "live.start"
     speaker: str
     sample_rate: int
+    stream: int
     encoding: str = "pcm_s16le"
 
 
@@ -281,6 +287,7 @@ class LiveStart(Message):
 class LiveEnd(Message):
     TYPE = "live.end"
     speaker: str
+    stream: int
 
 
 @dataclass(frozen=True)
@@ -441,6 +448,26 @@ def _check(kind: str, name: str, hint: Any, value: Any) -> Any:
         item = (typing.get_args(hint) or (Any,))[0]
         return [_check(kind, name, item, v) for v in value]
     return value
+
+
+# ------------------------------------------------------------------ relay → client audio frames
+
+# Every relay → client binary frame starts with this header: the stream id (unsigned 32-bit,
+# little-endian) announced in ``tts.start`` / ``live.start``, then PCM s16le mono. Four bytes keep the
+# samples 2-byte aligned, so a browser can view them as an Int16Array without copying.
+AUDIO_HEADER = struct.Struct("<I")
+
+
+def audio_frame(stream: int, pcm: bytes) -> bytes:
+    return AUDIO_HEADER.pack(stream) + pcm
+
+
+def parse_audio_frame(data: bytes) -> tuple[int, bytes]:
+    """(stream id, PCM) of a relay → client binary frame."""
+    if len(data) < AUDIO_HEADER.size:
+        raise ValueError("an audio frame is at least its header")
+    (stream,) = AUDIO_HEADER.unpack_from(data)
+    return stream, data[AUDIO_HEADER.size:]
 
 
 def error_message(exc: ProtocolError, ref: str | None = None) -> Error:

@@ -59,6 +59,17 @@ class Conversation:
     # is unmasked, a replay from the store is masked
     mask: Callable[[str], str] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # speech is synthesised and sent one utterance at a time, in the order the translations were
+    # published, so two people talking at once never get their audio interleaved
+    speech_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # the id of the interpreter's live voice stream to the counter side, while it talks
+    operator_stream: int | None = None
+    _streams: int = 0
+
+    def new_stream_id(self) -> int:
+        """The id that heads the binary frames of one audio stream (tts or live) of this session."""
+        self._streams = self._streams % 0xFFFFFFFF + 1
+        return self._streams
 
     @property
     def id(self) -> str:

@@ -20,7 +20,16 @@ from pipelines.base import EASY_JAPANESE, EngineError, Engines, EngineUnavailabl
 from relay.bridge import Bridge
 from relay.metrics import RelayMetrics
 from relay.privacy import mask_personal_numbers
-from relay.protocol import Error, ErrorCode, Notice, Transcript, TranslationMessage, TtsEnd, TtsStart
+from relay.protocol import (
+    Error,
+    ErrorCode,
+    Notice,
+    Transcript,
+    TranslationMessage,
+    TtsEnd,
+    TtsStart,
+    audio_frame,
+)
 from relay.session import Conversation, Rows, visible_to
 
 log = logging.getLogger("madoguchi.turns")
@@ -197,38 +206,43 @@ class TurnPipeline:
         def listener(p: Any) -> bool:
             return p.role != "operator" and visible_to(p.role, message, conversation.record)
 
-        synth = self.engines.synthesizer
-        if not synth.has_voice(message.lang):
+        if not self.engines.synthesizer.has_voice(message.lang):
             conversation.send_transient(Notice(
                 code="no_voice", message=f"no voice installed for {message.lang}; text only", lang=message.lang,
             ), listener)
             return
-        rate = self.tts_rates.get(t.kind, 1.0)
+        async with conversation.speech_lock:
+            await self._synthesize(conversation, message, self.tts_rates.get(t.kind, 1.0), listener)
+
+    async def _synthesize(self, conversation: Conversation, message: TranslationMessage, rate: float,
+                          listener: Callable[[Any], bool]) -> None:
+        synth = self.engines.synthesizer
         started = time.perf_counter()
+        stream: int | None = None
         try:
             chunks = await self.bridge.run("tts", synth.synthesize, message.text, message.lang, rate)
-            first = True
             while (chunk := await self.bridge.next_item("tts", chunks)) is not None:
-                if first:
+                if stream is None:
                     self.metrics.observe_stage("tts_first_audio", (time.perf_counter() - started) * 1000)
+                    stream = conversation.new_stream_id()
                     conversation.send_transient(TtsStart(
                         utterance_id=message.utterance_id, lang=message.lang, sample_rate=chunk.sample_rate,
+                        stream=stream,
                     ), listener)
-                    first = False
-                self._send_audio(conversation, chunk.pcm, listener)
+                self._send_audio(conversation, stream, chunk.pcm, listener)
                 self.metrics.tts_audio_seconds.labels(message.lang).inc(len(chunk.pcm) / 2 / chunk.sample_rate)
-            if not first:
-                conversation.send_transient(TtsEnd(utterance_id=message.utterance_id), listener)
         except EngineError as exc:
             log.warning("speech synthesis failed", extra={"session": conversation.id, "error": str(exc)})
             self.metrics.errors.labels(ErrorCode.ENGINE_FAILED).inc()
             conversation.send_transient(Notice(code="tts_failed", message=str(exc), lang=message.lang), listener)
+        if stream is not None:  # also after a failure mid-way: the client plays what came and moves on
+            conversation.send_transient(TtsEnd(utterance_id=message.utterance_id, stream=stream), listener)
 
     @staticmethod
-    def _send_audio(conversation: Conversation, pcm: bytes, accept: Callable[[Any], bool]) -> None:
+    def _send_audio(conversation: Conversation, stream: int, pcm: bytes, accept: Callable[[Any], bool]) -> None:
         targets = [p for p in conversation.participants if accept(p)]
         for offset in range(0, len(pcm), TTS_FRAME_BYTES):
-            frame = pcm[offset:offset + TTS_FRAME_BYTES]
+            frame = audio_frame(stream, pcm[offset:offset + TTS_FRAME_BYTES])
             for participant in targets:
                 participant.deliver_binary(frame)
 

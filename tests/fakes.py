@@ -138,8 +138,9 @@ class FakeEasyJapanese:
 
 class FakeSynthesizer:
     def __init__(self, *, voices: Sequence[str] = ("ja", "vi", "en"), sample_rate: int = 22050,
-                 sentences: int = 2, fail: bool = False) -> None:
+                 sentences: int = 2, fail: bool = False, sentence_delay_s: float = 0.0) -> None:
         self.voices, self.rate_hz, self.sentences, self.fail = set(voices), sample_rate, sentences, fail
+        self.sentence_delay_s = sentence_delay_s  # time per sentence, so that two utterances overlap
         self.requests: list[tuple[str, str, float]] = []
         self.presynthesized: list[tuple[str, str]] = []
 
@@ -163,6 +164,7 @@ class FakeSynthesizer:
         for _ in range(self.sentences):
             if self.fail:
                 raise EngineError("fake synthesizer failure")
+            time.sleep(self.sentence_delay_s)
             yield AudioChunk(b"\x01\x00" * (self.rate_hz // 10), self.rate_hz)
 
 

@@ -19,6 +19,7 @@ from pipelines.asr.models import WhisperModels
 from pipelines.mt.models import ArgosModels
 from pipelines.tts.models import PiperModels
 from relay.app import create_app
+from relay.protocol import parse_audio_frame
 from relay.settings import load_settings
 from tests.relay.conftest import Relay
 
@@ -77,7 +78,8 @@ async def test_clerk_words_are_translated_spoken_and_back_translated(relay: Rela
     start = await counter.expect("tts.start", lang="en")
     assert start["sample_rate"] == 22050
     await counter.expect("tts.end")
-    assert counter.binary and all(len(frame) % 2 == 0 for frame in counter.binary)
+    assert counter.binary and all(len(frame) % 2 == 0 and parse_audio_frame(frame)[0] == start["stream"]
+                                  for frame in counter.binary)
     back = await counter.expect("translation", kind="back_translation")
     assert back["lang"] == "ja" and "住民票" in back["text"]
 

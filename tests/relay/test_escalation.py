@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from relay.protocol import audio_frame, parse_audio_frame
 from tests.fakes import FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay, WsClient, pcm_silence
 
@@ -211,16 +212,16 @@ async def test_live_audio_both_ways(make_relay: MakeRelay) -> None:
     start = await operator.expect("live.start")
     assert start["sample_rate"] == 16000
     await counter.send(type="audio.stop")
-    await operator.expect("live.end")
-    assert operator.binary and len(operator.binary[0]) == len(pcm_silence(0.25))
+    assert (await operator.expect("live.end"))["stream"] == start["stream"]
+    assert operator.binary and parse_audio_frame(operator.binary[0]) == (start["stream"], pcm_silence(0.25))
 
     await operator.send(type="audio.start", sample_rate=24000)
     await operator.send_raw(pcm_silence(0.1, rate=24000))
     await operator.send(type="audio.stop")
     voice = await counter.expect("live.start", speaker="operator")
-    assert voice["sample_rate"] == 24000
-    await counter.expect("live.end", speaker="operator")
-    assert pcm_silence(0.1, rate=24000) in counter.binary
+    assert voice["sample_rate"] == 24000 and voice["stream"] != start["stream"]
+    await counter.expect("live.end", speaker="operator", stream=voice["stream"])
+    assert audio_frame(voice["stream"], pcm_silence(0.1, rate=24000)) in counter.binary
 
 
 async def test_queue_survives_a_relay_restart(make_relay: MakeRelay) -> None:

@@ -58,7 +58,7 @@ def test_none_fields_are_left_out_and_unknown_fields_ignored() -> None:
 def test_integers_are_not_booleans_and_floats_accept_integers() -> None:
     with pytest.raises(ProtocolError):
         decode('{"type":"audio.start","sample_rate":true}')
-    tts = decode('{"type":"tts.start","utterance_id":"u","lang":"ja","sample_rate":22050}', from_client=False)
+    tts = decode('{"type":"tts.start","utterance_id":"u","lang":"ja","sample_rate":22050,"stream":3}', from_client=False)
     assert tts.sample_rate == 22050  # type: ignore[attr-defined]
     t = decode('{"type":"transcript","seq":1,"utterance_id":"u","speaker":"clerk","lang":"ja","text":"x",'
                '"confidence":1}', from_client=False)
