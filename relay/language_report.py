@@ -13,7 +13,8 @@ def _mt_coverage(ctx: RelayContext, codes: list[str]) -> dict[str, dict[str, Any
     coverage_of: Any = None
     with contextlib.suppress(ImportError):
         from pipelines.mt import language_coverage as coverage_of
-    if coverage_of is not None and ctx.engines.translator.status().ready:
+    # also without MT models: the phrasebook translates its phrases with no model installed
+    if coverage_of is not None:
         try:
             return dict(coverage_of(ctx.engines.translator, codes))
         except Exception:  # coverage is informational: never fail the endpoint on it

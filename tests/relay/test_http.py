@@ -20,6 +20,21 @@ async def test_healthz_reports_every_engine(relay: Relay) -> None:
     assert body["status"] == "ok" and all(e["state"] == "ready" for e in body["engines"].values())
 
 
+async def test_languages_report_the_phrasebook_also_without_mt_models(make_relay: MakeRelay, tmp_path) -> None:
+    """With no Argos package installed the phrasebook still translates, so the counter may offer it."""
+    from pipelines.mt import MtConfig, load_translator
+    from tests.fakes import fake_engines
+
+    engines = fake_engines()
+    engines.translator = load_translator(MtConfig(), tmp_path / "no-models")  # type: ignore[assignment]
+    relay = await make_relay(engines)
+    body = await (await relay.client.get("/api/languages", headers=relay.auth("clerk"))).json()
+    english = next(lang for lang in body["languages"] if lang["code"] == "en")
+    assert (english["mt_from_ja"], english["name"]) == (False, "English")
+    assert english["phrasebook"] > 0.5
+    assert engines.translator.translate("少々お待ちください", "ja", "en").kind == "phrasebook"
+
+
 async def test_missing_engines_are_reported_honestly(make_relay: MakeRelay) -> None:
     from pipelines.base import MissingEngine
     from tests.fakes import fake_engines
