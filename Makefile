@@ -1,13 +1,14 @@
 # Two commands on a fresh machine (Debian + Python 3.11): `make serve` and `make test`.
 # Each creates .venv and installs what it needs; `make test` also installs the Debian packages the
-# tests use (espeak-ng, sox, redis-server) when they are missing.
+# tests use (espeak-ng, sox, redis-server, chromium, Noto fonts) when they are missing.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := espeak-ng sox redis-server
+# chromium and the Noto fonts: the browser tests (Playwright drives Debian's chromium, never a download)
+APT_PACKAGES := espeak-ng sox redis-server chromium fonts-noto-core fonts-noto-cjk
 
 .PHONY: serve test lint check install install-dev system-packages clean
 

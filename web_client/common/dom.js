@@ -1,0 +1,66 @@
+// DOM helpers. Every piece of text goes in through textContent (never innerHTML), so a transcript
+// such as `<img src=x onerror=…>` is shown as the characters it is and runs nothing.
+
+/** Create an element: el('li', {class: 'bubble', lang: 'vi', attrs: {'aria-label': '…'}, on: {click: f}}, 'text', child) */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key === 'attrs') for (const [a, v] of Object.entries(value)) { if (v !== undefined && v !== null) node.setAttribute(a, String(v)); }
+    else if (key === 'on') for (const [type, handler] of Object.entries(value)) node.addEventListener(type, handler);
+    else if (key === 'dataset') Object.assign(node.dataset, value);
+    else node[key] = value; // lang, dir, id, type, hidden, disabled, value, title …
+  }
+  append(node, ...children);
+  return node;
+}
+
+export function append(node, ...children) {
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function clear(node) {
+  while (node.firstChild) node.firstChild.remove();
+  return node;
+}
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+
+/** Replace the text of an element (keeps screen readers' live regions working). */
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Text with furigana: `ruby` is [{start, end, reading}] offsets into `text` (from a translation of
+ * kind easy_japanese). Built from text nodes and <ruby>/<rt> elements only. */
+export function rubyText(text, ruby, {furigana = true} = {}) {
+  const frag = document.createDocumentFragment();
+  let at = 0;
+  const spans = furigana ? [...(ruby || [])].sort((a, b) => a.start - b.start) : [];
+  const plain = (s) => frag.append(document.createTextNode(s));
+  for (const span of spans) {
+    if (span.start < at || span.end > text.length) continue;
+    if (span.start > at) plain(text.slice(at, span.start));
+    frag.append(el('ruby', {}, text.slice(span.start, span.end), el('rt', {text: span.reading})));
+    at = span.end;
+  }
+  if (at < text.length) plain(text.slice(at));
+  return frag;
+}
+
+/** Download text as a file (the transcript exports). */
+export function download(filename, blob) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', {href: url, download: filename, hidden: true});
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
