@@ -18,6 +18,7 @@ from aiohttp import web
 
 from pipelines.base import Engines
 from pipelines.loader import load_engines
+from relay.admin_api import add_admin_routes
 from relay.auth import Authenticator
 from relay.bridge import Bridge
 from relay.connection import Connection
@@ -59,6 +60,7 @@ def create_app(settings: AppSettings, engines: Engines | None = None, *, store: 
     app.on_shutdown.append(_close_websockets)
     add_routes(app)
     add_glossary_routes(app)
+    add_admin_routes(app)
     app.router.add_get("/ws", websocket)
     add_page_routes(app)
     return app

@@ -46,14 +46,14 @@ class Authenticator:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def add_token(self, role: str, name: str) -> tuple[str, str]:
+    async def add_token(self, role: str, name: str, actor: str = "cli") -> tuple[str, str]:
         """Create a staff token; returns ``(token_id, plaintext)`` — the plaintext is shown once."""
         if role not in STAFF_ROLES:
             raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
         token = new_staff_token(role)
         token_id = secrets.token_hex(4)
         await self.store.add_token(token_id, role, name, hash_token(token))
-        await self.store.audit("cli", "token.add", token_id=token_id, role=role, name=name)
+        await self.store.audit(actor, "token.add", token_id=token_id, role=role, name=name)
         return token_id, token
 
     async def authenticate(self, token: str | None) -> Principal | None:

@@ -36,6 +36,7 @@ class RelayContext:
     shutting_down: bool = False
     background: list[asyncio.Task[Any]] = field(default_factory=list)  # purge, phrasebook pre-synthesis
     drained: asyncio.Event = field(default_factory=asyncio.Event)  # set while no connection is open
+    video_allowed: set[str] = field(default_factory=set)  # sessions whose clerk lets the resident's phone join video
 
     def add_connection(self, connection: Connection) -> None:
         self.connections.add(connection)
@@ -55,6 +56,7 @@ class RelayContext:
             if hasattr(participant, "ws"):
                 participant.close(1000, "session closed")
         self.hub.forget(conversation.id)
+        self.video_allowed.discard(conversation.id)
 
     def supported_languages(self) -> list[str]:
         return list(self.settings.relay.languages)

@@ -188,6 +188,10 @@ async def on_operator_command(service: EscalationService, conversation: Conversa
         from relay.escalation import live_to
 
         conversation.operator_stream = live_to(conversation, "operator", int(command["sample_rate"]), COUNTER_SIDE)
+    elif op == "video":
+        from relay.video import from_operator
+
+        from_operator(service.ctx, conversation, command)
     elif op == "audio.stop":
         from relay.escalation import live_end
 

@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from pipelines.base import EngineError, EngineUnavailable
+from relay import video
 from relay.audio_input import AudioRateLimiter, check_audio_start
 from relay.protocol import (
     Accept,
@@ -32,6 +33,8 @@ from relay.protocol import (
     Settings,
     Text,
     Transfer,
+    VideoAllow,
+    VideoSignal,
     Welcome,
 )
 from relay.session import Conversation
@@ -57,6 +60,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "release": frozenset({"operator"}),
     "transfer": frozenset({"operator"}),
     "operator.state": frozenset({"operator"}),
+    "video.signal": ALL_ROLES,  # relay.video checks that both ends are in the session and allowed
+    "video.allow": frozenset({"counter"}),
     "bye": ALL_ROLES,
 }
 # which staff roles may open a websocket in which role
@@ -116,6 +121,7 @@ async def after_welcome(conn: Connection, message: Hello) -> None:
     escalation = conn.ctx.escalation
     if conn.conversation is not None:
         await conn.conversation.attach(conn, message.resume_after)
+        video.on_connected(conn)
     if escalation is None:
         return
     if conn.role == "operator":
@@ -138,6 +144,7 @@ def _welcome(conn: Connection, role: str, session_id: str | None) -> Welcome:
         limits={"max_message_bytes": ctx.settings.relay.max_message_bytes,
                 "sample_rates": [8000, 48000], "max_audio_rate": ctx.settings.relay.max_audio_rate,
                 "max_text_chars": ctx.settings.relay.max_text_chars},
+        video=video.welcome_video(ctx),
     )
 
 
@@ -368,5 +375,7 @@ _HANDLERS: dict[type[Message], Any] = {
     Release: on_operator_message,
     Transfer: on_operator_message,
     OperatorState: on_operator_message,
+    VideoSignal: video.on_signal,
+    VideoAllow: video.on_allow,
     Bye: on_bye,
 }

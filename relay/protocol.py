@@ -198,6 +198,31 @@ class OperatorState(Message):
 
 @_client
 @dataclass(frozen=True)
+class VideoSignal(Message):
+    """WebRTC signalling between two browsers of one session (``docs/protocol.md``, *Video*). The relay
+    forwards it to the ``to`` role, adding ``sender``; media never pass through the relay."""
+
+    TYPE = "video.signal"
+    to: Role
+    kind: Literal["invite", "offer", "answer", "candidate", "end"]
+    call_id: str
+    sdp: str | None = None
+    candidate: dict[str, Any] | None = None
+    reason: str | None = None
+    sender: Role | None = None  # set by the relay
+
+
+@_client
+@dataclass(frozen=True)
+class VideoAllow(Message):
+    """The clerk lets the resident's phone join the video (or not)."""
+
+    TYPE = "video.allow"
+    resident: bool
+
+
+@_client
+@dataclass(frozen=True)
 class Bye(Message):
     TYPE = "bye"
 
@@ -215,6 +240,7 @@ class Welcome(Message):
     session: dict[str, Any] | None = None
     engines: dict[str, Any] = field(default_factory=dict)
     limits: dict[str, Any] = field(default_factory=dict)
+    video: dict[str, Any] | None = None  # {enabled, ice_servers} for RTCPeerConnection
 
 
 @dataclass(frozen=True)
@@ -313,6 +339,14 @@ class Queue(Message):
 
 
 @dataclass(frozen=True)
+class VideoState(Message):
+    """To the session: whether the resident's phone may join the video."""
+
+    TYPE = "video.state"
+    resident_allowed: bool
+
+
+@dataclass(frozen=True)
 class OperatorStatus(Message):
     """To an operator: its own state as the queue has it (``offline`` until it signs in)."""
 
@@ -362,9 +396,9 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
     cls.TYPE: cls
     for cls in (
         Hello, AudioStart, AudioStop, Text, Settings, Escalate, EscalationCancel, Accept, Decline,
-        Release, Transfer, OperatorState, Bye,
+        Release, Transfer, OperatorState, VideoSignal, VideoAllow, Bye,
         Welcome, Partial, Transcript, TranslationMessage, TtsStart, TtsEnd, LiveStart, LiveEnd, Escalation, Queue,
-        OperatorStatus, SessionUpdated, SessionClosed, Notice, Error,
+        OperatorStatus, VideoState, SessionUpdated, SessionClosed, Notice, Error,
     )
 }
 CLIENT_TYPES = frozenset(name for name, cls in MESSAGE_TYPES.items() if cls.FROM_CLIENT)

@@ -90,6 +90,7 @@ ENGINE_SECTIONS: dict[str, tuple[str, str]] = {
     "easy_japanese": ("easy_japanese", "EasyJapaneseConfig"),
     "queue": ("relay.queue", "QueueConfig"),
     "policy": ("relay.policy", "PolicyConfig"),
+    "video": ("relay.video", "VideoConfig"),
 }
 
 CORE_SECTIONS: dict[str, type] = {

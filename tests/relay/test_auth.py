@@ -112,6 +112,8 @@ MINIMAL = {
     "audio.start": {"sample_rate": 16000}, "audio.stop": {}, "text": {"speaker": "auto", "text": "はい"},
     "settings": {"tts": False}, "escalate": {}, "escalation.cancel": {}, "accept": {"session_id": "x"},
     "decline": {"session_id": "x"}, "release": {}, "transfer": {}, "operator.state": {"state": "away"},
+    "video.allow": {"resident": True},
+    "video.signal": {"to": "counter", "kind": "invite", "call_id": "x"},
 }
 
 

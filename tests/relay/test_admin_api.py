@@ -1,0 +1,119 @@
+"""The administrator's API: staff tokens, the audit log, retention and purge, live overview, history."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.relay.conftest import Relay
+from tests.relay.seed import DAY, seed_history
+
+ADMIN_ENDPOINTS = [("GET", "/api/admin/live"), ("GET", "/api/admin/history"), ("GET", "/api/admin/tokens"),
+                   ("POST", "/api/admin/tokens"), ("DELETE", "/api/admin/tokens/abc"), ("GET", "/api/admin/audit"),
+                   ("GET", "/api/admin/retention"), ("POST", "/api/admin/purge")]
+
+
+@pytest.mark.parametrize(("method", "path"), ADMIN_ENDPOINTS)
+async def test_only_admins(relay: Relay, method: str, path: str) -> None:
+    session = await relay.create_session("en")
+    for role, status in (("clerk", 403), ("operator", 403)):
+        resp = await relay.client.request(method, path, headers=relay.auth(role), json={})
+        assert resp.status == status, (role, path)
+    resident = {"Authorization": f"Bearer {session['resident_token']}"}
+    assert (await relay.client.request(method, path, headers=resident, json={})).status == 403
+    assert (await relay.client.request(method, path, json={})).status == 401
+
+
+async def test_create_use_and_revoke_a_token_all_audited(relay: Relay) -> None:
+    resp = await relay.client.post("/api/admin/tokens", headers=relay.auth("admin"),
+                                   json={"role": "operator", "name": "ベトナム語 通訳 田中"})
+    assert resp.status == 201
+    created = await resp.json()
+    assert created["token"].startswith("mdg_operator_")
+    listed = (await (await relay.client.get("/api/admin/tokens", headers=relay.auth("admin"))).json())["tokens"]
+    mine = next(t for t in listed if t["id"] == created["id"])
+    assert (mine["name"], mine["role"], mine["revoked_at"]) == ("ベトナム語 通訳 田中", "operator", None)
+    assert all("token" not in t and "hash" not in t for t in listed), "a plaintext is shown once, never listed"
+
+    console = await relay.connect("operator", created["token"])  # the new token works
+    resp = await relay.client.delete(f"/api/admin/tokens/{created['id']}", headers=relay.auth("admin"))
+    assert resp.status == 200
+    while await console.recv() is not None:
+        pass
+    assert console.close_code == 4401, "its open console is disconnected"
+    refused = await relay.connect("operator", created["token"], expect_welcome=False)
+    assert (await refused.expect("error"))["code"] == "unauthorized"
+    again = await relay.client.delete(f"/api/admin/tokens/{created['id']}", headers=relay.auth("admin"))
+    assert again.status == 404
+
+    audit = (await (await relay.client.get("/api/admin/audit?limit=10", headers=relay.auth("admin"))).json())
+    actions = [(e["action"], e["actor"].split(":")[0]) for e in audit["entries"]]
+    assert ("token.revoke", "admin") in actions and ("token.add", "admin") in actions
+    only = await (await relay.client.get("/api/admin/audit?action=token.revoke", headers=relay.auth("admin"))).json()
+    assert [e["detail"]["token_id"] for e in only["entries"]] == [created["id"]]
+
+
+async def test_bad_token_requests(relay: Relay) -> None:
+    for body in ({"role": "resident", "name": "x"}, {"role": "clerk", "name": ""}, {"role": "clerk"}):
+        resp = await relay.client.post("/api/admin/tokens", headers=relay.auth("admin"), json=body)
+        assert resp.status == 400, body
+    own = next(t for t in (await (await relay.client.get("/api/admin/tokens", headers=relay.auth("admin"))).json())[
+        "tokens"] if t["role"] == "admin")
+    resp = await relay.client.delete(f"/api/admin/tokens/{own['id']}", headers=relay.auth("admin"))
+    assert resp.status == 409, "an administrator cannot lock itself out"
+
+
+async def test_history_from_a_seeded_store(relay: Relay) -> None:
+    now = time.time()
+    seeded = await seed_history(relay.ctx.store, now)
+    body = await (await relay.client.get(f"/api/admin/history?from={now - 7 * DAY}&to={now}",
+                                         headers=relay.auth("admin"))).json()
+    assert body["sessions"] == seeded.sessions and body["sessions_by_language"] == seeded.by_language
+    assert [d["sessions"] for d in body["days"]] == [3, 3, 1]
+    assert body["escalated_sessions"] == seeded.escalated
+    assert body["escalation_rate"] == pytest.approx(seeded.escalated / seeded.sessions)
+    assert body["average_speed_of_answer_s"] == pytest.approx(sum(seeded.answered_waits) / 2)
+    assert body["service_level"] == pytest.approx(1 / 4), "one of four ended waits answered within 30 s"
+    assert body["abandonment_rate"] == pytest.approx(1 / 4)
+    assert body["escalations_by_reason"] == {"button": 2, "low_confidence": 1, "missing_mt": 1}
+    assert body["confidence_by_language"]["zh"]["mean"] == pytest.approx(0.75)
+    assert body["confidence_by_language"]["vi"]["mean"] == pytest.approx(0.85)
+    narrow = await (await relay.client.get(f"/api/admin/history?from={seeded.noon - 1.2 * DAY}&to={now}",
+                                           headers=relay.auth("admin"))).json()
+    assert narrow["sessions_by_language"] == {"pt": 1}
+    bad = await relay.client.get("/api/admin/history?from=10&to=5", headers=relay.auth("admin"))
+    assert bad.status == 400
+
+
+async def test_retention_and_purge(relay: Relay) -> None:
+    now = time.time()
+    seeded = await seed_history(relay.ctx.store, now)
+    fresh = await relay.create_session("en")
+    retention = await (await relay.client.get("/api/admin/retention", headers=relay.auth("admin"))).json()
+    assert retention["retention_days"] == 90 and retention["sessions"] == 8 and retention["due_for_purge"] == 0
+    resp = await relay.client.post("/api/admin/purge", headers=relay.auth("admin"), json={"older_than_days": 0})
+    assert resp.status == 400
+    days = (now - (seeded.noon - 2.5 * DAY)) / DAY  # between three and two days ago
+    resp = await relay.client.post("/api/admin/purge", headers=relay.auth("admin"), json={"older_than_days": days})
+    assert (await resp.json())["sessions_removed"] == 3
+    left = await (await relay.client.get(f"/api/admin/history?from={now - 7 * DAY}&to={now + 60}",
+                                         headers=relay.auth("admin"))).json()
+    assert left["sessions"] == 5
+    assert (await relay.client.get(f"/api/sessions/{fresh['session_id']}", headers=relay.auth("admin"))).status == 200
+    audit = await (await relay.client.get("/api/admin/audit?action=purge", headers=relay.auth("admin"))).json()
+    assert audit["entries"][0]["detail"] == {"older_than_days": days, "sessions_removed": 3}
+
+
+async def test_live_overview(relay: Relay) -> None:
+    session = await relay.create_session("vi")
+    await relay.counter(session)
+    await relay.resident(session)
+    operator = await relay.connect("operator", relay.tokens["operator"])
+    await operator.send(type="operator.state", state="available", languages=["vi"])
+    await operator.expect("operator.status", state="available")
+    live = await (await relay.client.get("/api/admin/live", headers=relay.auth("admin"))).json()
+    counter = next(c for c in live["counters"] if c["session_id"] == session["session_id"])
+    assert counter["connected"] == ["counter", "resident"] and counter["resident_lang"] == "vi"
+    assert live["connections"] == {"counter": 1, "resident": 1, "operator": 1}
+    assert [(o["state"], o["languages"]) for o in live["operators"]] == [("available", ["vi"])]
