@@ -11,13 +11,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from pipelines.base import Engines
 from pipelines.loader import load_engines
+from relay import web_security
 from relay.admin_api import add_admin_routes
 from relay.auth import Authenticator
 from relay.bridge import Bridge
@@ -37,11 +37,6 @@ from relay.turns import TurnPipeline
 
 log = logging.getLogger("madoguchi.app")
 
-# No 'unsafe-inline' anywhere: every script and style is a file under web_client/; 'self' also covers
-# the websocket to the same host; blob: images are the QR code the counter fetched with its token.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:; media-src 'self' blob:; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
-       "form-action 'self'")
 PURGE_INTERVAL_S = 24 * 3600
 
 
@@ -52,7 +47,8 @@ STORE_KEY = web.AppKey("store", object)
 
 def create_app(settings: AppSettings, engines: Engines | None = None, *, store: Store | None = None) -> web.Application:
     """The relay. ``engines`` None loads the installed models at start-up (in ``cleanup_ctx``)."""
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[security_headers])
+    app = web.Application(client_max_size=1024 * 1024)
+    web_security.install(app)
     app[SETTINGS_KEY] = settings
     app[ENGINES_KEY] = engines
     app[STORE_KEY] = store
@@ -64,8 +60,6 @@ def create_app(settings: AppSettings, engines: Engines | None = None, *, store: 
     app.router.add_get("/ws", websocket)
     add_page_routes(app)
     return app
-
-
 
 
 def _bridge_limits(settings: AppSettings) -> dict[str, int]:
@@ -182,13 +176,3 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     await Connection(ws, ctx, request).run()
     return ws
-
-
-@web.middleware
-async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    response = await handler(request)
-    if not response.prepared:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-    return response

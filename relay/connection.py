@@ -5,9 +5,12 @@ stable code and the connection stays (unless the mistake is fatal: authenticatio
 abuse). An engine failure is reported by the turn pipeline with an offer to escalate. Anything else is a
 bug: it is logged with its traceback and the socket is closed with 1011.
 
-Overflow policy of the outbound queue: a client that falls ``relay.outbound_queue`` messages behind is
-closed with 4431; nothing is lost because it reconnects with ``resume_after`` and is replayed from the
-store. Typed turns wait in a queue of ``MAX_PENDING_TURNS``; beyond that a ``text`` gets ``rate_limited``.
+Overflow policy of the outbound queue: a client that falls ``relay.outbound_queue`` live messages behind
+is closed with 4431 (after its ``welcome``, never before); nothing is lost because it reconnects with
+``resume_after`` and is replayed from the store. A replay is paced by the client's reading, so a backlog
+of any size fits. A client that does not even read its close frame is cut off after
+``CLOSE_TIMEOUT_S``, so a stuck socket never keeps its slot. Typed turns wait in a queue of
+``MAX_PENDING_TURNS``; beyond that a ``text`` gets ``rate_limited``.
 """
 
 from __future__ import annotations
@@ -39,13 +42,16 @@ from relay.protocol import (
     decode,
     encode,
     error_message,
+    store_unavailable,
 )
 from relay.session import Conversation
+from relay.store import StoreUnavailable
 from relay.streams import RecognitionStream
 
 log = logging.getLogger("madoguchi.connection")
 
 MAX_PENDING_TURNS = 16
+CLOSE_TIMEOUT_S = 3.0  # a client that does not take its close frame within this is cut off
 _CLOSE = object()
 
 
@@ -71,6 +77,11 @@ class Connection:
         self.audio_task: asyncio.Task[None] | None = None
         self._tasks: asyncio.TaskGroup | None = None
         self._closing: tuple[int, str] | None = None
+        self._closer: asyncio.Task[None] | None = None
+        self.welcome_seq = 0  # last_seq told in welcome: the client sees every event after it
+        # turns wait until the replay is done, so what they send only to attached clients (speech,
+        # engine errors) reaches this one too
+        self._attached = asyncio.Event()
         self._errors: list[float] = []
 
     # ------------------------------------------------------------ delivery (called by conversations)
@@ -88,6 +99,13 @@ class Connection:
     def send(self, message: Message) -> None:
         self._enqueue(encode(message))
 
+    async def deliver_paced(self, text: str) -> None:
+        if self._closing is None:
+            await self.outbound.put(text)
+
+    def room(self) -> int:
+        return self.outbound.maxsize - self.outbound.qsize()
+
     def _enqueue(self, item: str | bytes) -> None:
         if self._closing is not None:
             return
@@ -104,7 +122,18 @@ class Connection:
             with contextlib.suppress(asyncio.QueueFull):
                 self.outbound.put_nowait(_CLOSE)
             if self.outbound.full():  # the writer is stuck behind a full queue: close now
-                asyncio.get_running_loop().create_task(self.ws.close(code=code, message=reason.encode()))
+                self._closer = asyncio.get_running_loop().create_task(self._close_or_abort(code, reason))
+
+    async def _close_or_abort(self, code: int, reason: str) -> None:
+        """Send the close frame; a peer that does not read it (its buffers full) is cut off."""
+        try:
+            async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                await self.ws.close(code=code, message=reason.encode()[:120])
+        except (TimeoutError, ConnectionError, RuntimeError):
+            log.warning("connection cut off", extra={"session": self.session_id, "role": self.role})
+            transport = self.request.transport
+            if transport is not None:
+                transport.abort()
 
     @property
     def session_id(self) -> str | None:
@@ -115,7 +144,8 @@ class Connection:
     async def run(self) -> None:
         self.ctx.add_connection(self)
         try:
-            if not await self._hello():
+            hello = await self._hello()
+            if hello is None:
                 return
             self.ctx.metrics.connections.labels(self.role).inc()
             try:
@@ -123,7 +153,11 @@ class Connection:
                     self._tasks = tasks
                     writer = tasks.create_task(self._writer(), name=f"writer-{self.id}")
                     worker = tasks.create_task(self._turn_worker(), name=f"turns-{self.id}")
+                    # the writer runs, so the replay is paced by the client's reading
+                    attach = tasks.create_task(self._attach(hello), name=f"attach-{self.id}")
                     await self._reader()
+                    attach.cancel()
+                    self._attached.set()
                     await self.stop_audio()
                     await self.turns.put(_CLOSE)
                     await worker
@@ -146,16 +180,16 @@ class Connection:
         if self.ctx.escalation is not None:
             await self.ctx.escalation.disconnected(self)
 
-    async def _hello(self) -> bool:
+    async def _hello(self) -> Hello | None:
         try:
             async with asyncio.timeout(self.ctx.settings.relay.hello_timeout_s):
                 raw = await self.ws.receive()
         except TimeoutError:
             await self._refuse(CloseCode.HELLO_TIMEOUT, ErrorCode.HELLO_REQUIRED, "no hello in time")
-            return False
+            return None
         if raw.type != WSMsgType.TEXT:
             await self._refuse(CloseCode.BAD_HELLO, ErrorCode.HELLO_REQUIRED, "the first message must be hello")
-            return False
+            return None
         try:
             message = decode(raw.data)
             if not isinstance(message, Hello):
@@ -168,12 +202,19 @@ class Connection:
             welcome = await handlers.hello(self, message)
         except ProtocolError as exc:
             await self._refuse(exc.close_code or CloseCode.BAD_HELLO, exc.code, exc.message)
-            return False
+            return None
+        except StoreUnavailable:
+            await self._refuse(CloseCode.TRY_AGAIN_LATER, ErrorCode.STORE_UNAVAILABLE, "the relay cannot store data; retry")
+            return None
+        self.welcome_seq = welcome.last_seq
         self.send(welcome)
-        await handlers.after_welcome(self, message)
         log.info("connected", extra={"session": self.session_id, "role": self.role,
                                      "resume_after": message.resume_after})
-        return True
+        return message
+
+    async def _attach(self, hello: Hello) -> None:
+        await handlers.after_welcome(self, hello)
+        self._attached.set()
 
     async def _refuse(self, close_code: int, code: str, text: str) -> None:
         self.ctx.metrics.errors.labels(code).inc()
@@ -201,6 +242,8 @@ class Connection:
             await handler(data)
         except ProtocolError as exc:
             self.report(exc)
+        except StoreUnavailable:
+            self.report(store_unavailable())
 
     def report(self, exc: ProtocolError, ref: str | None = None) -> None:
         self.ctx.metrics.errors.labels(exc.code).inc()
@@ -208,6 +251,8 @@ class Connection:
         if exc.close_code is not None:
             self.close(exc.close_code, exc.message)
             return
+        if exc.code == ErrorCode.STORE_UNAVAILABLE:
+            return  # the relay's fault, not the client's: never counted as abuse
         now = time.monotonic()
         self._errors = [t for t in self._errors if now - t < 60] + [now]
         if len(self._errors) > self.ctx.settings.relay.error_limit:
@@ -291,11 +336,16 @@ class Connection:
         try:
             self.turns.put_nowait(job)
         except asyncio.QueueFull:
-            raise ProtocolError("rate_limited", "too many turns waiting; slow down") from None
+            raise ProtocolError(ErrorCode.RATE_LIMITED, "too many turns waiting; slow down") from None
 
     async def _turn_worker(self) -> None:
+        await self._attached.wait()
         while (job := await self.turns.get()) is not _CLOSE:
-            await job()
+            try:
+                await job()
+            except StoreUnavailable:
+                # nothing of the turn was stored or sent: the client still has it and resends it
+                self.report(store_unavailable(), "text")
 
     # ------------------------------------------------------------ writing
 
@@ -309,4 +359,4 @@ class Connection:
         except (ConnectionError, RuntimeError):
             pass  # the peer went away; the reader ends on its own
         code, reason = self._closing or (CloseCode.NORMAL, "")
-        await self.ws.close(code=code, message=reason.encode()[:120])
+        await self._close_or_abort(code, reason)

@@ -318,6 +318,8 @@ class EscalationService:
             raise ProtocolError(ErrorCode.FORBIDDEN, "an operator speaks as operator")
         if not message.lang:
             raise ProtocolError(ErrorCode.MISSING_FIELD, "text: an operator gives lang (the listener's language)")
+        if message.replaces and await self.ctx.store.utterance_session(message.replaces) != session_id:
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "text: replaces names no utterance of the session you serve")
         self.views[conn].command({"op": "text", "text": message.text.strip(), "lang": message.lang,
                                   "replaces": message.replaces, "session_id": session_id})
 

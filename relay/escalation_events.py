@@ -208,6 +208,9 @@ async def publish_operator_text(service: EscalationService, conversation: Conver
     translation = Translation(text=text, source_lang=lang, target_lang=lang, kind="operator", confidence=1.0,
                               details={"operator": command["operator_id"]})
     replaces = command.get("replaces")
+    if replaces and await service.ctx.store.utterance_session(str(replaces)) != conversation.id:
+        log.warning("correction of an utterance of another session refused", extra={"session": conversation.id})
+        return  # the operator's node checks first; the home node, which owns the session, checks again
     if replaces:
         await pipeline.publish_translation(conversation, replaces, translation, replaces=replaces)
         return

@@ -120,7 +120,9 @@ async def after_welcome(conn: Connection, message: Hello) -> None:
     operator queue know who came back."""
     escalation = conn.ctx.escalation
     if conn.conversation is not None:
-        await conn.conversation.attach(conn, message.resume_after)
+        # without resume_after: every event after the one welcome named, even those published meanwhile
+        resume = message.resume_after if message.resume_after is not None else conn.welcome_seq
+        await conn.conversation.attach(conn, resume)
         video.on_connected(conn)
     if escalation is None:
         return
@@ -154,10 +156,22 @@ async def _open_conversation(conn: Connection, session_id: str) -> Conversation:
         raise ProtocolError(ErrorCode.SESSION_NOT_FOUND, "no such session", close_code=CloseCode.SESSION_NOT_FOUND)
     if not conversation.is_open:
         raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed", close_code=CloseCode.SESSION_CLOSED)
-    if len(conversation.participants) >= conn.ctx.settings.relay.max_connections_per_session:
-        raise ProtocolError(ErrorCode.TOO_MANY_SESSIONS, "too many connections to this session",
-                            close_code=CloseCode.TOO_MANY_SESSIONS)
+    _check_slots(conn, conversation)
     return conversation
+
+
+def _check_slots(conn: Connection, conversation: Conversation) -> None:
+    """Residents have a small cap of their own, so that a resident token can never lock the counter out;
+    the counter's connections count only against each other."""
+    relay = conn.ctx.settings.relay
+    residents = conn.role == "resident"
+    same_side = sum(1 for c in conn.ctx.connections
+                    if c is not conn and c.session_id == conversation.id and (c.role == "resident") == residents)
+    limit = relay.max_resident_connections if residents else relay.max_connections_per_session
+    if same_side >= limit:
+        who = "resident connections" if residents else "connections"
+        raise ProtocolError(ErrorCode.TOO_MANY_SESSIONS, f"too many {who} to this session",
+                            close_code=CloseCode.TOO_MANY_SESSIONS)
 
 
 # ------------------------------------------------------------------ dispatch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from typing import Any
 
@@ -38,11 +39,27 @@ async def require(request: web.Request, roles: frozenset[str]) -> Principal:
 async def _json_body(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
-    except (ValueError, UnicodeDecodeError):
+        # a lone surrogate (JSON allows "\\ud800") cannot be stored: refuse it here, not in the store
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise api_error(400, ErrorCode.INVALID_JSON, "the body must be a JSON object") from None
+    except UnicodeEncodeError:
+        raise api_error(400, ErrorCode.INVALID_FIELD, "the body holds text that is not valid Unicode") from None
     if not isinstance(body, dict):
         raise api_error(400, ErrorCode.NOT_AN_OBJECT, "the body must be a JSON object")
     return body
+
+
+def _number(raw: str | None, default: float, name: str) -> float:
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise api_error(400, ErrorCode.INVALID_FIELD, f"{name} must be a number") from None
+    if not math.isfinite(value):
+        raise api_error(400, ErrorCode.INVALID_FIELD, f"{name} must be a finite number")
+    return value
 
 
 # ------------------------------------------------------------------ health and metrics
@@ -182,7 +199,7 @@ async def queue(request: web.Request) -> web.Response:
 async def stats(request: web.Request) -> web.Response:
     await require(request, frozenset({"operator", "admin"}))
     ctx = request.app[CONTEXT]
-    since = float(request.query.get("since", time.time() - 86400))
+    since = _number(request.query.get("since"), time.time() - 86400, "since")
     body = await ctx.store.stats(since)
     body["sessions_open"] = len(ctx.hub)
     if ctx.escalation is not None:

@@ -47,6 +47,12 @@ class _Pump:
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(OUTBOUND_LIMIT)
         self._task = asyncio.create_task(self._run(), name=name)
 
+    async def put_paced(self, payload: bytes) -> None:
+        await self._queue.put(payload)
+
+    def room(self) -> int:
+        return self._queue.maxsize - self._queue.qsize()
+
     def put(self, payload: bytes) -> None:
         try:
             self._queue.put_nowait(payload)
@@ -90,6 +96,12 @@ class RemoteOperator:
 
     def deliver_binary(self, data: bytes) -> None:
         self._pump.put(BINARY + self._nonce + data)
+
+    async def deliver_paced(self, text: str) -> None:
+        await self._pump.put_paced(EVENT + self._nonce + text.encode("utf-8"))
+
+    def room(self) -> int:
+        return self._pump.room()
 
     async def close(self) -> None:
         await self._pump.drain_and_stop()
@@ -170,6 +182,9 @@ class OperatorView:
                 if seq <= self.last_seq:
                     return  # already forwarded (a replay after a rejoin overlaps the live stream)
                 self.last_seq = seq
+                # an event waits for room in the console's queue: a long replay is paced, not cut off
+                await self.connection.deliver_paced(text)
+                return
             self.connection.deliver_text(text)
         else:
             self.connection.deliver_binary(body)

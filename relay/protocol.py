@@ -16,6 +16,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
 PROTOCOL_VERSION = 1
+MAX_INT = 2**53 - 1  # larger integers lose precision in JavaScript and overflow SQLite; no field needs them
 
 
 class ErrorCode:
@@ -48,6 +49,9 @@ class ErrorCode:
     NOT_ESCALATED = "not_escalated"
     INVALID_STATE = "invalid_state"
     SLOW_CONSUMER = "slow_consumer"
+    RATE_LIMITED = "rate_limited"
+    STORE_UNAVAILABLE = "store_unavailable"
+    TOKEN_REVOKED = "token_revoked"
     INTERNAL = "internal_error"
 
 
@@ -58,6 +62,7 @@ class CloseCode:
     GOING_AWAY = 1001  # server shutdown
     TOO_BIG = 1009  # frame over the hard limit (aiohttp closes before we see it)
     INTERNAL_ERROR = 1011  # a bug: logged with a traceback
+    TRY_AGAIN_LATER = 1013  # the relay cannot serve now (its store cannot write): reconnect later
     BAD_HELLO = 4400
     UNAUTHORIZED = 4401
     FORBIDDEN = 4403
@@ -428,6 +433,8 @@ def decode(raw: str | bytes, *, from_client: bool = True) -> Message:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError(ErrorCode.INVALID_JSON, f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError(ErrorCode.INVALID_JSON, "not valid JSON: nested too deeply") from None
     if not isinstance(body, dict):
         raise ProtocolError(ErrorCode.NOT_AN_OBJECT, "a message must be a JSON object")
     kind = body.get("type")
@@ -478,6 +485,10 @@ def _check(kind: str, name: str, hint: Any, value: Any) -> Any:
         ok, value = True, float(value)
     if not ok:
         raise ProtocolError(ErrorCode.INVALID_FIELD, f"{kind}: {name!r} must be {expected.__name__}")
+    if expected is int and not -MAX_INT <= value <= MAX_INT:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"{kind}: {name!r} is out of range")
+    if expected is str and not is_encodable(value):
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"{kind}: {name!r} is not valid Unicode text")
     if expected is list:
         item = (typing.get_args(hint) or (Any,))[0]
         return [_check(kind, name, item, v) for v in value]
@@ -502,6 +513,21 @@ def parse_audio_frame(data: bytes) -> tuple[int, bytes]:
         raise ValueError("an audio frame is at least its header")
     (stream,) = AUDIO_HEADER.unpack_from(data)
     return stream, data[AUDIO_HEADER.size:]
+
+
+def is_encodable(text: str) -> bool:
+    """False for a string with a lone surrogate (JSON allows ``"\\ud800"``; UTF-8, the store, cannot)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def store_unavailable() -> ProtocolError:
+    """Not the client's mistake and not fatal: nothing was stored; the client keeps what it sent and
+    resends it (with the same ``client_id``) when the relay's ``/healthz`` is ok again."""
+    return ProtocolError(ErrorCode.STORE_UNAVAILABLE, "the relay cannot store data right now; keep it and resend")
 
 
 def error_message(exc: ProtocolError, ref: str | None = None) -> Error:

@@ -34,6 +34,7 @@ from relay.store import SessionRecord, Store
 log = logging.getLogger("madoguchi.session")
 
 Rows = list[tuple[str, tuple[Any, ...]]]
+REPLAY_PAGE = 128  # stored events read at a time while a client catches up
 
 
 class Participant(Protocol):
@@ -46,6 +47,12 @@ class Participant(Protocol):
         """Queue one message without waiting (a client that stops reading is disconnected)."""
 
     def deliver_binary(self, data: bytes) -> None: ...
+
+    async def deliver_paced(self, text: str) -> None:
+        """Queue one encoded event, waiting while the client's queue is full (replay)."""
+
+    def room(self) -> int:
+        """How many more messages can be queued without waiting."""
 
 
 @dataclass
@@ -124,17 +131,37 @@ class Conversation:
     async def attach(self, participant: Any, resume_after: int | None) -> int:
         """Add a connection; with ``resume_after`` first replay every later stored event.
 
+        The replay is paced by the client's reading (``deliver_paced`` waits for room), page by page and
+        without the lock, so a backlog of any size neither overflows the client's queue nor holds up the
+        session. Only the last few events, those published while the client caught up, are sent under the
+        lock, and only when they fit, so the hand-over to the live stream has no gap and no duplicate.
         Returns how many events were replayed."""
-        async with self.lock:
-            replayed = 0
-            if resume_after is not None:
-                for event in await self.store.events_after(self.id, resume_after):
-                    message = decode(event.body, from_client=False)
-                    if visible_to(participant.role, message, self.record):
-                        participant.deliver(message, event.body)
-                        replayed += 1
-            self.participants.add(participant)
-            return replayed
+        after, replayed = resume_after, 0
+        while True:
+            if after is not None and after < self.last_seq:
+                page = await self.store.events_page(self.id, after, REPLAY_PAGE)
+                for event in page:
+                    replayed += await self._replay(participant, event, paced=True)
+                    after = event.seq
+                if len(page) == REPLAY_PAGE:
+                    continue
+            async with self.lock:  # nothing to read when caught up: a fresh client joins at once
+                rest = [] if after is None or after >= self.last_seq else await self.store.events_after(self.id, after)
+                if len(rest) <= participant.room():
+                    for event in rest:
+                        replayed += await self._replay(participant, event, paced=False)
+                    self.participants.add(participant)
+                    return replayed
+
+    async def _replay(self, participant: Any, event: Any, *, paced: bool) -> int:
+        message = decode(event.body, from_client=False)
+        if not visible_to(participant.role, message, self.record):
+            return 0
+        if paced:
+            await participant.deliver_paced(event.body)
+        else:
+            participant.deliver(message, event.body)
+        return 1
 
     def detach(self, participant: Any) -> None:
         self.participants.discard(participant)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from relay.store_recovery import RECOVERY_SCHEMA, RecoveryRecords
+
 T = TypeVar("T")
 
 SCHEMA = """
@@ -96,6 +98,11 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 
+class StoreUnavailable(RuntimeError):
+    """The database cannot be written (disk full, read-only, I/O error). Nothing was stored; the caller
+    tells its client, which keeps what it sent and resends it. The store recovers by itself."""
+
+
 @dataclass(frozen=True)
 class SessionRecord:
     id: str
@@ -139,12 +146,13 @@ class TokenRecord:
     revoked_at: float | None
 
 
-class Store:
+class Store(RecoveryRecords):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._db: sqlite3.Connection | None = None
         self.writes = 0
+        self.fault: str | None = None  # the last write error while the store cannot write; None when healthy
 
     # ------------------------------------------------------------ lifecycle
 
@@ -161,6 +169,7 @@ class Store:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.executescript(SCHEMA)
+        db.executescript(RECOVERY_SCHEMA)
         self._db = db
 
     async def close(self) -> None:
@@ -179,15 +188,27 @@ class Store:
 
     def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
         db = self._conn()
-        db.execute("BEGIN")
         try:
-            for sql, params in statements:
-                db.execute(sql, params)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+            db.execute("BEGIN")
+            try:
+                for sql, params in statements:
+                    db.execute(sql, params)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.IntegrityError:
+            raise  # the data broke a rule (a duplicate): not a fault of the disk
+        except sqlite3.DatabaseError as exc:  # disk full, read-only file, I/O error, size limit
+            self.fault = str(exc)
+            raise StoreUnavailable(str(exc)) from exc
+        self.fault = None
         self.writes += 1
+
+    @property
+    def healthy(self) -> bool:
+        return self.fault is None
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:

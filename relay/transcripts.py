@@ -88,10 +88,19 @@ def as_csv(rows: list[dict[str, Any]]) -> str:
                      "translation", "translation_confidence", "replaced"])
     for row in rows:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(row["created_at"]))
-        base = [row["utterance_id"], stamp, row["speaker"], row["lang"] or "", row["text"] or "",
+        base = [row["utterance_id"], stamp, row["speaker"], row["lang"] or "", csv_cell(row["text"] or ""),
                 "" if row["confidence"] is None else row["confidence"]]
         if not row["translations"]:
             writer.writerow([*base, "", "", "", "", ""])
         for t in row["translations"]:
-            writer.writerow([*base, t["kind"], t["lang"], t["text"], t["confidence"], int(t["replaced"])])
+            writer.writerow([*base, t["kind"], t["lang"], csv_cell(t["text"]), t["confidence"], int(t["replaced"])])
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+cmd|…``, ``@SUM(…)``) is
+    prefixed with ``'``, so Excel and LibreOffice show it as the text the resident typed."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
