@@ -121,8 +121,8 @@ async def after_welcome(conn: Connection, message: Hello) -> None:
     escalation = conn.ctx.escalation
     if conn.conversation is not None:
         # without resume_after: every event after the one welcome named, even those published meanwhile
-        resume = message.resume_after if message.resume_after is not None else conn.welcome_seq
-        await conn.conversation.attach(conn, resume)
+        after = message.resume_after if message.resume_after is not None else conn.welcome_seq
+        await conn.conversation.attach(conn, after)
         video.on_connected(conn)
     if escalation is None:
         return
