@@ -2,13 +2,16 @@
 
 The VAD turns audio into one speech probability per 32 ms window; the endpointer is a pure state machine
 over those probabilities, so its timing rules are unit-tested without any model:
-an utterance opens on speech, closes after ``endpoint_silence_s`` of silence, and is cut when it reaches
-``max_utterance_s`` — at the latest pause in its second half, so words are not split when avoidable.
+an utterance opens on speech, closes after ``endpoint_silence_s`` of silence when what was said sounds
+finished (the stream asks its ``sounds_finished`` callback, which looks at the decoded text), otherwise
+after ``unfinished_silence_s`` — so a breath after 「手続きは、」 does not cut the sentence in two — and is
+cut when it reaches ``max_utterance_s`` — at the latest pause in its second half, so words are not split when avoidable.
 Bursts with less than ``min_speech_s`` of speech are discarded as noise, never decoded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -74,10 +77,14 @@ class _Utterance:
 
 class Endpointer:
     def __init__(self, threshold: float, endpoint_silence_s: float, max_utterance_s: float,
-                 min_speech_s: float, pad_s: float, rate: int = 16000) -> None:
+                 min_speech_s: float, pad_s: float, rate: int = 16000, unfinished_silence_s: float = 0.0,
+                 sounds_finished: Callable[[], bool] | None = None) -> None:
         self.threshold = threshold
         self.neg_threshold = max(threshold - 0.15, 0.01)
         self.silence_windows = max(1, round(endpoint_silence_s * rate / WINDOW))
+        self.unfinished_windows = max(self.silence_windows, round(unfinished_silence_s * rate / WINDOW))
+        self.sounds_finished = sounds_finished or (lambda: True)
+        self.silent_run = 0  # windows of silence at the end of the open utterance
         self.max_windows = max(8, int(min(max_utterance_s, 30.0) * rate / WINDOW))
         self.min_speech_windows = max(1, round(min_speech_s * rate / WINDOW))
         self.pad = int(pad_s * rate)
@@ -113,15 +120,23 @@ class Endpointer:
         if utt is None:
             if prob >= self.threshold:
                 self.current = _Utterance(max(0, window * WINDOW - self.pad), window, [True], [prob])
+                self.silent_run = 0
             return []
         was_speech = utt.speech[-1] if utt.speech else True  # an utterance cut mid-speech goes on
         utt.speech.append(prob >= self.threshold or (was_speech and prob >= self.neg_threshold))
         utt.probs.append(prob)
-        if len(utt.speech) >= self.silence_windows and not any(utt.speech[-self.silence_windows:]):
-            return [self._close(len(utt.speech) - self.silence_windows, "silence")]
+        self.silent_run = 0 if utt.speech[-1] else self.silent_run + 1
+        if self._silence_ends_utterance():
+            return [self._close(len(utt.speech) - self.silent_run, "silence")]
         if len(utt.speech) >= self.max_windows:
             return self._cut_long()
         return []
+
+    def _silence_ends_utterance(self) -> bool:
+        if self.silent_run >= self.unfinished_windows:
+            return True
+        # asked once per pause, as soon as the pause is long enough to end a finished sentence
+        return self.silent_run == self.silence_windows and self.sounds_finished()
 
     def finish(self) -> list[Boundary]:
         if self.current is None or True not in self.current.speech:
@@ -155,7 +170,12 @@ class Endpointer:
         if any(tail_speech) or utt.speech[-1]:  # the speaker goes on: the next utterance opens at the cut
             self.current = _Utterance((utt.first_window + cut) * WINDOW, utt.first_window + cut,
                                       tail_speech, tail_probs)
+            self.silent_run = _trailing_silence(tail_speech)
         return [boundary]
+
+
+def _trailing_silence(speech: list[bool]) -> int:
+    return speech[::-1].index(True) if True in speech else len(speech)
 
 
 def _latest_pause_middle(speech: list[bool], not_before: int) -> int | None:

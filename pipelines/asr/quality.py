@@ -25,6 +25,9 @@ KNOWN_HALLUCINATIONS = frozenset({
     "subtitlesbytheamaraorgcommunity", "字幕由amaraorg社区提供", "请不吝点赞订阅转发打赏支持明镜与点点栏目",
     "感谢观看", "谢谢观看", "시청해주셔서감사합니다", "cảmơncácbạnđãxemvideo",
 })
+# Real Whisper base on noise bursts that get past the VAD: no_speech_prob 0.5–0.6 with avg_logprob
+# below -2 ("I'm not a real man."); on real speech no_speech_prob stays under 0.3
+WEAK_NO_SPEECH = 0.4
 # VAD evidence strong enough to believe a known phrase was really said
 REAL_SPEECH_MIN_S = 1.0
 REAL_SPEECH_MIN_MEAN_PROB = 0.8
@@ -65,6 +68,8 @@ def guard_reason(hyp: Hypothesis, config: AsrConfig, speech_s: float, mean_speec
         return None
     if hyp.no_speech_prob > config.no_speech_threshold and hyp.avg_logprob < config.logprob_threshold:
         return "no_speech"
+    if hyp.no_speech_prob > WEAK_NO_SPEECH and hyp.avg_logprob < 2 * config.logprob_threshold:
+        return "no_speech"  # noise bursts: Whisper half-believes there is no speech and guesses wildly
     if hyp.compression_ratio > config.compression_ratio_threshold or has_ngram_loop(text, hyp.lang):
         return "loop"
     if normalise(text) in KNOWN_HALLUCINATIONS and not (

@@ -2,9 +2,18 @@
 
 ``insert_audio`` only queues bytes (cheap, safe to call on the event loop); ``process`` resamples, runs
 the VAD and the endpointer, closes finished utterances and decodes a partial of the open one when at least
-``partial_interval_s`` of new audio arrived. When the speaker pauses, the audio up to the end of speech is
-decoded at once with the final beam, so that when the endpointer confirms the end of the utterance the
-final is usually ready without another decode — this is what keeps end-of-speech → final latency low.
+``partial_interval_s`` of new audio arrived.
+
+Partials are decoded with the committed text (what two successive partials agreed on) forced as the
+decoder's prefix: cheap, and the visible text stops flickering. The final is decoded afresh over the
+whole utterance, without a prefix, so that a word misheard while the audio was still cut off mid-word is
+never carried into what the relay translates: a final is as good as decoding the utterance offline.
+
+When the speaker pauses, the audio up to the end of speech is decoded at once that way, so that when the
+endpointer confirms the end of the utterance the final is usually ready without another decode — this is
+what keeps end-of-speech → final latency low. The same decode tells the endpointer whether the sentence
+sounds finished (「…ください」) or goes on after a breath (「手続きは、」), which decides how much
+silence ends the utterance.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from pipelines.asr.config import AsrConfig
 from pipelines.asr.decoder import Decoder, Hypothesis
 from pipelines.asr.endpoint import WINDOW, Boundary, Endpointer, StreamingVad
 from pipelines.asr.quality import GUARD_CODES, confidence, guard_reason
+from pipelines.asr.sentence import sounds_unfinished, without_restart
 from pipelines.base import RecognitionEvent
 from pipelines.languages import JAPANESE
 
@@ -66,7 +76,8 @@ class WhisperStream:
 
     def _new_endpointer(self) -> Endpointer:
         c = self._config
-        return Endpointer(c.vad_threshold, c.endpoint_silence_s, c.max_utterance_s, c.min_speech_s, c.speech_pad_s)
+        return Endpointer(c.vad_threshold, c.endpoint_silence_s, c.max_utterance_s, c.min_speech_s, c.speech_pad_s,
+                          unfinished_silence_s=c.unfinished_silence_s, sounds_finished=self._sounds_finished)
 
     def _take_pending(self) -> bytes:
         data, self._pending = b"".join(self._pending), []
@@ -101,32 +112,55 @@ class WhisperStream:
         self._last_hyp: Hypothesis | None = None
         self._hyp_span = (-1, -1)  # audio [start, end) the last hypothesis was decoded from
         self._hyp_beam = 0
+        self._hyp_prefixed = False
         self._partials_shown = False
         self._vad_ms = 0.0
 
-    def _decode(self, start: int, end: int, beam_size: int) -> Hypothesis:
+    def _decode(self, start: int, end: int, beam_size: int, prefix: str) -> Hypothesis:
         audio = self._slice(start, end)
         max_new = max(8, math.ceil(self._config.max_tokens_per_second * len(audio) / WHISPER_RATE))
-        hyp = self._decoder.decode(audio, self.languages, self._agreement.committed_text, beam_size, max_new)
+        hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new)
         self._last_hyp, self._hyp_span, self._hyp_beam = hyp, (start, end), beam_size
+        self._hyp_prefixed = bool(prefix)
         return hyp
+
+    def _decode_final(self, start: int, end: int) -> tuple[Hypothesis, bool]:
+        """The whole utterance decoded without a prefix (reusing the pause decode when it is that)."""
+        if self._hyp_span == (start, end) and self._hyp_beam == self._config.beam_size and not self._hyp_prefixed:
+            assert self._last_hyp is not None
+            return self._last_hyp, True
+        return self._decode(start, end, self._config.beam_size, prefix=""), False
+
+    def _pause_span(self) -> tuple[int, int] | None:
+        ep, utt = self._endpointer, self._endpointer.current
+        if utt is None or not ep.in_pause():
+            return None
+        return utt.start, ep.last_speech_end + ep.pad
+
+    def _sounds_finished(self) -> bool:
+        """Asked by the endpointer once a pause is long enough to end a finished sentence."""
+        span = self._pause_span()
+        if span is None or self._endpointer.speech_s < self._config.min_speech_s:
+            return True  # noise: nothing to wait for
+        hyp, _ = self._decode_final(*span)
+        return not sounds_unfinished(hyp.text, hyp.lang)
 
     def _maybe_partial(self) -> list[RecognitionEvent]:
         ep, utt = self._endpointer, self._endpointer.current
         if utt is None or ep.speech_s < self._config.min_speech_s:
             return []
         audio_end = ep.window_index * WINDOW
-        if ep.in_pause():
-            # decode exactly what the final will hold, with the final beam, so the final can reuse it
-            span_end = ep.last_speech_end + ep.pad
-            if audio_end < span_end or self._hyp_span == (utt.start, span_end):
+        span = self._pause_span()
+        if span is not None:
+            # decode exactly what the final will hold, as the final would, so the final can reuse it
+            if audio_end < span[1] or self._hyp_span == span:
                 return []
-            hyp = self._decode(utt.start, span_end, self._config.beam_size)
+            hyp, _ = self._decode_final(*span)
         else:
             last_end = self._hyp_span[1] if self._hyp_span[0] == utt.start else utt.start
             if (audio_end - last_end) / WHISPER_RATE < self._config.partial_interval_s:
                 return []
-            hyp = self._decode(utt.start, audio_end, self._config.partial_beam_size)
+            hyp = self._decode(utt.start, audio_end, self._config.partial_beam_size, self._agreement.committed_text)
         return self._partial_event(hyp, utt.start, self._hyp_span[1])
 
     def _partial_event(self, hyp: Hypothesis, start: int, end: int) -> list[RecognitionEvent]:
@@ -135,7 +169,10 @@ class WhisperStream:
             confidence(hyp) < self._config.min_confidence
         ):
             return []  # what the final would drop is not shown as a partial either
-        text = self._agreement.update(hyp.text, hyp.lang).strip()
+        shown = self._agreement.update(hyp.text, hyp.lang)
+        text = without_restart(shown, hyp.lang, keep=len(self._agreement.committed_text)).strip()
+        if not text:
+            return []
         self._partials_shown = True
         return [RecognitionEvent(
             kind="partial", text=text, lang=hyp.lang, confidence=confidence(hyp),
@@ -148,9 +185,7 @@ class WhisperStream:
         try:
             if boundary.kind == "discard":
                 return []
-            reuse = self._hyp_span == (boundary.start, boundary.end) and self._hyp_beam == self._config.beam_size
-            hyp = self._last_hyp if reuse and self._last_hyp else self._decode(
-                boundary.start, boundary.end, self._config.beam_size)
+            hyp, reuse = self._decode_final(boundary.start, boundary.end)
             return self._final_events(hyp, boundary, decode_ms=0.0 if reuse else hyp.decode_ms)
         finally:
             self._reset_utterance()

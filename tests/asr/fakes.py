@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from pipelines.asr.agreement import common_prefix_length
 from pipelines.asr.decoder import Hypothesis, compression_ratio
 
 RATE = 16000
@@ -47,6 +48,8 @@ class FakeDecoder:
         self.calls.append(DecodeCall(seconds, tuple(languages), prefix, beam_size, max_new_tokens))
         lang, text = self.script(audio, len(self.calls) - 1)
         assert lang in languages, f"scripted language {lang} outside {languages}"
+        if not text.startswith(prefix):  # like Whisper, the decoder continues a forced prefix
+            text = prefix + text[common_prefix_length(prefix, text):]
         values = {"language_probability": 0.9, "avg_logprob": -0.2, "no_speech_prob": 0.05,
                   "compression_ratio": compression_ratio(text)} | self.figures
         return Hypothesis(text=text, lang=lang, decode_ms=1.0, tokens=len(text),
