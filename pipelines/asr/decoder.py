@@ -17,7 +17,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-
 # 2 s of padding after the utterance (100 mel frames per second): measured on jfk.flac and Kokoro
 # speech, 0.5 s made a fifth of short decodes loop, 1.5 s and more none
 TRAILING_SILENCE_FRAMES = 200

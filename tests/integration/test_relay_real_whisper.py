@@ -70,6 +70,8 @@ async def heard(counter: WsClient, audio: np.ndarray) -> tuple[list[dict[str, An
 def check_partials(partials: list[dict[str, Any]], transcripts: list[dict[str, Any]]) -> None:
     assert partials, "partials are shown while someone speaks"
     assert all("\ufffd" not in p["text"] for p in partials), "a partial ended in half a character"
+    repeats = [p["text"] for p in partials if repeated_run(p["text"], p["lang"])]
+    assert not repeats, f"partials that say something twice: {repeats}"
     finalised = {t["utterance_id"] for t in transcripts}
     assert {p["utterance_id"] for p in partials} <= finalised, "an utterance shown as partials got no final"
 
