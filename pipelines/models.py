@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.base import ModelManager
+
+if TYPE_CHECKING:
+    from pipelines.download import ModelSources
 
 
 def sha256_file(path: Path) -> str:
@@ -17,8 +21,9 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def model_managers() -> dict[str, ModelManager]:
-    """Every kind of model the relay can list, install, fetch and remove, by kind name."""
+def model_managers(sources: ModelSources | None = None) -> dict[str, ModelManager]:
+    """Every kind of model the relay can list, install, fetch and remove, by kind name; ``fetch``
+    downloads from ``sources`` (default: the public hub and Argos index)."""
     managers: dict[str, ModelManager] = {}
     for module_name, attr in (
         ("pipelines.asr.models", "WhisperModels"),
@@ -29,6 +34,6 @@ def model_managers() -> dict[str, ModelManager]:
             module = __import__(module_name, fromlist=[attr])
         except ImportError:
             continue  # an engine area that is not part of this build
-        manager = getattr(module, attr)()
+        manager = getattr(module, attr)(sources=sources)
         managers[manager.kind] = manager
     return managers

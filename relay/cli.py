@@ -248,9 +248,12 @@ def _purge(args: argparse.Namespace, settings: AppSettings) -> int:
 
 
 def _models(args: argparse.Namespace, settings: AppSettings) -> int:
+    from pipelines.download import ModelSources
     from relay.model_cli import run_models_command
 
-    return run_models_command(args, Path(settings.models.dir))
+    sources = ModelSources(hub_url=settings.models.hub_url, argos_index_url=settings.models.argos_index_url,
+                           retries=settings.models.download_retries)
+    return run_models_command(args, Path(settings.models.dir), sources)
 
 
 def _config(args: argparse.Namespace, settings: AppSettings) -> int:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from pipelines.base import EngineError
+from pipelines.download import ModelSources
 from pipelines.models import model_managers
 
 
@@ -26,8 +27,8 @@ class _Progress:
         sys.stderr.flush()
 
 
-def run_models_command(args: argparse.Namespace, models_dir: Path) -> int:
-    managers = model_managers()
+def run_models_command(args: argparse.Namespace, models_dir: Path, sources: ModelSources | None = None) -> int:
+    managers = model_managers(sources)
     if args.models_command == "list":
         found = False
         for kind, manager in managers.items():

@@ -15,9 +15,18 @@ import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from pipelines.base import EngineUnavailable, InstalledModel, ProgressCallback
+from pipelines.download import (
+    DownloadFailed,
+    ModelSources,
+    discard_download,
+    discard_if_empty,
+    download_dir,
+    fetch_hub_model,
+    matching,
+    offline_reason,
+)
 from pipelines.models import sha256_file
 
 CHECKSUMS = "SHA256SUMS"
@@ -105,6 +114,9 @@ def default_name(source: Path) -> str:
 class WhisperModels:
     kind = "whisper"
 
+    def __init__(self, sources: ModelSources | None = None) -> None:
+        self.sources = sources or ModelSources()
+
     def folder(self, models_dir: Path) -> Path:
         return Path(models_dir) / self.kind
 
@@ -159,41 +171,23 @@ class WhisperModels:
         shutil.rmtree(target)
 
     def fetch(self, models_dir: Path, name: str, progress: ProgressCallback | None = None) -> InstalledModel:
-        """Download ``Systran/faster-whisper-<size>`` from the Hugging Face hub, then install it."""
+        """Download ``Systran/faster-whisper-<size>`` from the hub (or the mirror in ``sources``),
+        then install it. An interrupted fetch resumes where it stopped when run again."""
         if name not in FETCHABLE_SIZES:
             raise ValueError(f"unknown Whisper size '{name}': choose one of {', '.join(FETCHABLE_SIZES)}")
-        root = self.folder(models_dir)
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=f".fetch-{name}-", dir=root) as scratch:
-            downloaded = _download(f"Systran/faster-whisper-{name}", Path(scratch) / name, progress)
-            return self.install(models_dir, downloaded, name=name)
-
-
-def _download(repo_id: str, destination: Path, progress: ProgressCallback | None) -> Path:
-    try:
-        from huggingface_hub import snapshot_download
-
-        snapshot_download(repo_id, local_dir=destination, allow_patterns=_FETCH_PATTERNS,
-                          tqdm_class=_progress_bar(progress))
-    except Exception as exc:  # offline, DNS failure, HF_HUB_OFFLINE=1, hub error: all end the same way
-        raise EngineUnavailable(
-            f"cannot download {repo_id}: {type(exc).__name__}: {exc}. Without a network, copy a "
-            "faster-whisper model folder or archive here and run `madoguchi models install whisper PATH`."
-        ) from exc
-    return destination
-
-
-def _progress_bar(progress: ProgressCallback | None) -> Any:
-    from tqdm.auto import tqdm
-
-    if progress is None:
-        return tqdm
-    report: ProgressCallback = progress  # narrowed for the closure below
-
-    class CallbackBar(tqdm):  # type: ignore[misc,valid-type]
-        def update(self, n: float | None = 1) -> bool | None:
-            result = super().update(n)
-            report(int(self.n), int(self.total or 0))
-            return result
-
-    return CallbackBar
+        repo = f"Systran/faster-whisper-{name}"
+        self.folder(models_dir).mkdir(parents=True, exist_ok=True)
+        partial = download_dir(self.folder(models_dir), name)
+        try:
+            if (why := offline_reason(self.sources)) is not None:
+                raise DownloadFailed(f"cannot download {repo}: {why}")
+            fetch_hub_model(self.sources, repo, matching(_FETCH_PATTERNS), partial, progress)
+        except DownloadFailed as exc:
+            discard_if_empty(partial)
+            raise EngineUnavailable(
+                f"{exc}. Without a network, copy a faster-whisper model folder or archive here and run "
+                "`madoguchi models install whisper PATH` (or set [models] hub_url to a mirror)."
+            ) from exc
+        installed = self.install(models_dir, partial, name=name)
+        discard_download(partial)
+        return installed

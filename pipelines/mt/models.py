@@ -14,16 +14,25 @@ import re
 import shutil
 import stat
 import tempfile
-import urllib.request
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipelines.base import EngineUnavailable, InstalledModel, ProgressCallback
+from pipelines.download import (
+    DownloadFailed,
+    ModelSources,
+    RemoteFile,
+    discard_download,
+    discard_if_empty,
+    download_dir,
+    fetch_file,
+    fetch_json,
+    tally,
+)
 from pipelines.models import sha256_file
 from pipelines.mt.backend import ARGOS_SUBDIR, installed_package_dirs, read_metadata
 
-DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 MAX_UNPACKED_BYTES = 4 * 1024**3
 _LANG_CODE = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
 _TOKENIZERS = ("sentencepiece.model", "bpe.model")
@@ -36,6 +45,9 @@ def package_name(source: str, target: str) -> str:
 
 class ArgosModels:
     kind = "argos"
+
+    def __init__(self, sources: ModelSources | None = None) -> None:
+        self.sources = sources or ModelSources()
 
     def list_installed(self, models_dir: Path) -> list[InstalledModel]:
         models = []
@@ -70,17 +82,30 @@ class ArgosModels:
             return self._install_folder(models_dir, Path(tmp) / top, sha256)
 
     def fetch(self, models_dir: Path, name: str, progress: ProgressCallback | None = None) -> InstalledModel:
-        """``name`` is ``ja-en``, ``ja_en`` or ``translate-ja_en``; downloads from the Argos index."""
+        """``name`` is ``ja-en``, ``ja_en`` or ``translate-ja_en``; downloads from the Argos index (or
+        the mirror's copy of it in ``sources``). An entry's optional ``sha256`` is checked."""
         source, target = _parse_pair(name)
-        index_url = os.environ.get("ARGOS_PACKAGE_INDEX_URL", DEFAULT_INDEX_URL)
-        index = json.loads(_download(index_url, progress=None))
-        entry = next((p for p in index if p.get("from_code") == source and p.get("to_code") == target), None)
-        if entry is None or not entry.get("links"):
-            raise ValueError(f"the Argos index has no package {source}→{target}")
-        with tempfile.TemporaryDirectory() as tmp:
-            archive = Path(tmp) / f"{package_name(source, target)}.argosmodel"
-            archive.write_bytes(_download(entry["links"][0], progress))
-            return self.install(models_dir, archive)
+        index_url = os.environ.get("ARGOS_PACKAGE_INDEX_URL") or self.sources.argos_index_url
+        package = package_name(source, target)
+        partial = download_dir(models_dir / ARGOS_SUBDIR, package)
+        try:
+            index = fetch_json(index_url, self.sources)
+            entry = next((p for p in index if p.get("from_code") == source and p.get("to_code") == target), None)
+            if entry is None or not entry.get("links"):
+                raise ValueError(f"the Argos index {index_url} has no package {source}→{target}")
+            partial.mkdir(parents=True, exist_ok=True)
+            archive = fetch_file(entry["links"][0], partial / f"{package}.argosmodel", self.sources,
+                                 RemoteFile(path=f"{package}.argosmodel", sha256=entry.get("sha256")),
+                                 tally(progress))
+        except DownloadFailed as err:
+            discard_if_empty(partial)
+            raise EngineUnavailable(
+                f"{err}. Without a network, copy a .argosmodel file here and run "
+                "`madoguchi models install argos FILE.argosmodel` (or set [models] argos_index_url to a mirror)"
+            ) from err
+        installed = self.install(models_dir, archive)
+        discard_download(partial)
+        return installed
 
     def remove(self, models_dir: Path, name: str) -> None:
         folder = self._find(models_dir, name)
@@ -165,24 +190,6 @@ def _verified_sha256(archive: Path) -> str:
         if expected != actual:
             raise ValueError(f"{archive}: SHA-256 {actual} does not match {sidecar.name} ({expected})")
     return actual
-
-
-def _download(url: str, progress: ProgressCallback | None) -> bytes:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            total = int(response.headers.get("Content-Length") or 0)
-            chunks, done = [], 0
-            while block := response.read(1 << 16):
-                chunks.append(block)
-                done += len(block)
-                if progress:
-                    progress(done, total)
-            return b"".join(chunks)
-    except Exception as err:  # no route, DNS failure, proxy refusal, HTTP error …
-        raise EngineUnavailable(
-            f"cannot download {url}: {err}. Without a network, copy a .argosmodel file here and run "
-            "`madoguchi models install argos FILE.argosmodel`"
-        ) from err
 
 
 def _pair_like(name: str) -> bool:

@@ -7,17 +7,26 @@ Hugging Face; everything else works offline.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from pipelines.base import EngineUnavailable, InstalledModel, ProgressCallback
+from pipelines.download import (
+    HUB_URL,
+    DownloadFailed,
+    ModelSources,
+    RemoteFile,
+    discard_download,
+    discard_if_empty,
+    download_dir,
+    fetch_file,
+    tally,
+)
 from pipelines.tts.install import install_voice, read_checksums
 from pipelines.tts.voices import VoiceFormatError, VoiceInfo, discover_voices, voices_dir
 
@@ -35,8 +44,11 @@ class PiperModels:
 
     kind = "piper"
 
-    def __init__(self, base_url: str = PIPER_VOICES_URL, timeout_s: float = 30.0) -> None:
-        self.base_url = base_url.rstrip("/")
+    def __init__(self, base_url: str | None = None, timeout_s: float = 30.0,
+                 sources: ModelSources | None = None) -> None:
+        self.sources = sources or ModelSources(timeout_s=timeout_s)
+        hub = f"{self.sources.hub_url.rstrip('/')}/rhasspy/piper-voices/resolve/main"
+        self.base_url = (base_url or hub).rstrip("/")
         self.timeout_s = timeout_s
 
     def list_installed(self, models_dir: Path) -> list[InstalledModel]:
@@ -60,13 +72,18 @@ class PiperModels:
         match = _VOICE_NAME.match(name)
         if not match:
             raise ValueError(f"{name!r} is not a Piper voice name like 'en_US-lessac-medium'")
-        if os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0"):
+        if self.base_url.startswith(HUB_URL) and os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0"):
             raise VoiceDownloadFailed(_offline_hint(name, "HF_HUB_OFFLINE is set"))
-        with tempfile.TemporaryDirectory(prefix="madoguchi-fetch-") as tmp:
-            folder = Path(tmp) / name
-            folder.mkdir()
+        folder = download_dir(voices_dir(models_dir), name)  # kept on failure: a new fetch resumes
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
             self._download_pair(name, match, folder, progress)
-            return self.install(models_dir, folder / f"{name}.onnx")
+        except VoiceDownloadFailed:
+            discard_if_empty(folder)
+            raise
+        installed = self.install(models_dir, folder / f"{name}.onnx")
+        discard_download(folder)
+        return installed
 
     def remove(self, models_dir: Path, name: str) -> None:
         folder = voices_dir(models_dir) / name
@@ -93,10 +110,8 @@ class PiperModels:
         expected = self._published_digests(name)
         for suffix in (".onnx.json", ".onnx"):
             target = folder / f"{name}{suffix}"
-            self._download(self._url(match, name, suffix), target, name, progress if suffix == ".onnx" else None)
-            want = expected.get(suffix)
-            if want and hashlib.md5(target.read_bytes()).hexdigest() != want:
-                raise VoiceFormatError(f"{target.name}: downloaded file does not match the published md5 {want}")
+            self._download(self._url(match, name, suffix), target, name, progress if suffix == ".onnx" else None,
+                           md5=expected.get(suffix) or None)
 
     def _published_digests(self, name: str) -> dict[str, str]:
         """md5 digests from the repository's voices.json, keyed by suffix ({} if the listing is unreadable)."""
@@ -117,17 +132,12 @@ class PiperModels:
                 digests[suffix] = str(meta.get("md5_digest", ""))
         return digests
 
-    def _download(self, url: str, target: Path, name: str, progress: ProgressCallback | None) -> None:
+    def _download(self, url: str, target: Path, name: str, progress: ProgressCallback | None,
+                  md5: str | None = None) -> None:
+        """Resumable, retried, md5-checked when the listing publishes one (``pipelines.download``)."""
         try:
-            with urllib.request.urlopen(url, timeout=self.timeout_s) as response, target.open("wb") as out:
-                total = int(response.headers.get("Content-Length") or 0)
-                done = 0
-                while block := response.read(_CHUNK):
-                    out.write(block)
-                    done += len(block)
-                    if progress:
-                        progress(done, total)
-        except OSError as err:  # URLError, HTTPError, timeouts, refused connections
+            fetch_file(url, target, self.sources, RemoteFile(path=target.name, md5=md5), tally(progress))
+        except DownloadFailed as err:  # refused, unreachable, HTTP errors, broken transfers
             raise VoiceDownloadFailed(_offline_hint(name, str(err))) from err
 
 

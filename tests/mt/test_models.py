@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.base import EngineUnavailable
+from pipelines.download import ModelSources
 from pipelines.models import model_managers
 from pipelines.mt.models import ArgosModels
 
@@ -113,7 +114,8 @@ def test_install_rejects_a_non_zip_and_a_wrong_checksum(tmp_path: Path,
 
 def test_fetch_without_network_says_how_to_install_offline(tmp_path: Path) -> None:
     os.environ.pop("ARGOS_PACKAGE_INDEX_URL", None)
+    unreachable = ModelSources(argos_index_url="http://127.0.0.1:9/index.json", retries=0)  # discard port
     with pytest.raises(EngineUnavailable, match="madoguchi models install"):
-        ArgosModels().fetch(tmp_path, "ja-en")
+        ArgosModels(unreachable).fetch(tmp_path, "ja-en")
     with pytest.raises(ValueError, match="language pair"):
         ArgosModels().fetch(tmp_path, "japanese")
