@@ -18,6 +18,7 @@ import os
 import shutil
 import struct
 import threading
+import time
 import urllib.request
 import wave
 from collections.abc import Callable, Iterator
@@ -146,10 +147,10 @@ class LiveRelay:
         return dict(self.api("POST", "/api/sessions", {"counter": counter, "resident_lang": resident_lang,
                                                        "mode": mode}))
 
-    def drop_connections(self) -> int:
-        """A Wi-Fi drop: every websocket's transport is cut without a close frame."""
+    def drop_connections(self, role: str | None = None) -> int:
+        """A Wi-Fi drop: the websockets (of one role) are cut without a close frame."""
         async def cut() -> int:
-            connections = list(self.ctx.connections)
+            connections = [c for c in self.ctx.connections if role is None or c.role == role]
             for connection in connections:
                 transport = connection.request.transport
                 if transport is not None:
@@ -163,8 +164,13 @@ MakeLiveRelay = Callable[..., LiveRelay]
 
 
 @pytest.fixture
-def make_live_relay(tmp_path: Path) -> Iterator[MakeLiveRelay]:
-    started: list[LiveRelay] = []
+def started_relays() -> list[LiveRelay]:
+    return []
+
+
+@pytest.fixture
+def make_live_relay(tmp_path: Path, started_relays: list[LiveRelay]) -> Iterator[MakeLiveRelay]:
+    started = started_relays
 
     def make(engines: Engines | None = None, **overrides: Any) -> LiveRelay:
         sections: dict[str, Any] = {"store": {"path": str(tmp_path / f"relay{len(started)}.sqlite3")},
@@ -206,14 +212,17 @@ def requests_seen() -> Requests:
 
 
 @pytest.fixture
-def new_context(browser: Any, requests_seen: Requests, live_relay: LiveRelay) -> Iterator[Callable[..., Any]]:
-    """``new_context(viewport=(w, h), locale=…)``: a fresh context whose requests are all recorded;
-    at the end of the test none may have left the relay's origin."""
+def new_context(browser: Any, requests_seen: Requests, make_live_relay: MakeLiveRelay,
+                started_relays: list[LiveRelay]) -> Iterator[Callable[..., Any]]:
+    """``new_context(viewport=(w, h), locale=…)``: a fresh context on the test's relay (the last one
+    started, or a default one) whose requests are all recorded; at the end of the test none may have
+    left the relay's origin."""
     contexts: list[Any] = []
 
     def make(viewport: tuple[int, int] = (1024, 768), **options: Any) -> Any:
+        relay = started_relays[-1] if started_relays else make_live_relay()
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                      base_url=live_relay.url, **options)
+                                      base_url=relay.url, **options)
         context.on("request", lambda request: requests_seen.urls.append(request.url))
         context.on("page", lambda page: page.on("websocket", lambda ws: requests_seen.urls.append(ws.url)))
         context.set_default_timeout(10_000)
@@ -223,8 +232,10 @@ def new_context(browser: Any, requests_seen: Requests, live_relay: LiveRelay) ->
     yield make
     for context in contexts:
         context.close()
-    assert requests_seen.urls, "the pages made requests"
-    assert not requests_seen.foreign(live_relay.url), f"requests left the relay's origin: {requests_seen.foreign(live_relay.url)}"
+    if started_relays:
+        origin = started_relays[-1].url
+        assert requests_seen.urls, "the pages made requests"
+        assert not requests_seen.foreign(origin), f"requests left the relay's origin: {requests_seen.foreign(origin)}"
 
 
 def shot(page: Any, name: str) -> Path:
@@ -233,6 +244,19 @@ def shot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), animations="disabled", caret="hide")
     return path
+
+
+def wait_until(page: Any, expression: str, timeout_s: float = 15.0) -> Any:
+    """Poll a JavaScript expression until it is truthy (``page.wait_for_function`` needs eval, which
+    the pages' Content-Security-Policy rightly forbids)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(100)
 
 
 def console_errors(page: Any) -> list[str]:

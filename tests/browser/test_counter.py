@@ -1,0 +1,201 @@
+"""The counter tablet (/counter) in real Chromium, as a clerk uses it, against a relay with fake engines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot, wait_until
+from tests.fakes import FakeRecognizer, FakeSynthesizer, fake_engines
+
+CLERK_INPUT = "職員の入力（日本語）"
+
+
+def open_counter(relay: LiveRelay, context: Any, lang: str = "Tiếng Việt", mode: str | None = None) -> Any:
+    """Provision the tablet by URL, start a session for ``lang``; returns the page."""
+    page = context.new_page()
+    page.goto(f"/counter#token={relay.tokens['clerk']}")
+    page.get_by_label("窓口名").fill("市民課 1番")
+    page.get_by_role("button", name=lang).click()
+    if mode:
+        page.get_by_role("button", name=mode, exact=True).click()
+    page.get_by_role("button", name="受付開始").click()
+    page.get_by_text("接続済み").wait_for()
+    return page
+
+
+def say(page: Any, text: str, who: str = CLERK_INPUT) -> None:
+    page.get_by_label(who).fill(text)
+    page.get_by_label(who).press("Enter")
+
+
+def bubbles(page: Any) -> Any:
+    return page.get_by_role("log").get_by_role("listitem")
+
+
+def test_wrong_token_is_refused_in_plain_words(live_relay: LiveRelay, new_context: Any) -> None:
+    page = new_context().new_page()
+    page.goto("/counter#token=mdg_clerk_not-a-real-token")
+    page.get_by_role("alert").filter(has_text="このトークンは使えません").wait_for()
+    assert "token" not in page.url, "the token left the address bar"
+    shot(page, "counter-signin-refused")
+    page.get_by_label("職員用トークン").fill(live_relay.tokens["clerk"])
+    page.get_by_role("button", name="登録する").click()
+    page.get_by_role("heading", name="新しい受付を始める").wait_for()
+    assert page.get_by_role("button", name="受付開始").is_visible()
+
+
+def test_start_screen_names_languages_in_their_own_script(live_relay: LiveRelay, new_context: Any) -> None:
+    page = new_context().new_page()
+    errors = console_errors(page)
+    page.goto(f"/counter#token={live_relay.tokens['clerk']}")
+    for name in ("Tiếng Việt", "ไทย", "မြန်မာ", "नेपाली", "한국어"):
+        button = page.get_by_role("button", name=name)
+        assert button.is_visible(), name
+    # the fake synthesizer has voices for ja, vi, en only: Thai is text only
+    assert "文字のみ" in page.get_by_role("button", name="ไทย").inner_text()
+    assert "音声・翻訳" in page.get_by_role("button", name="Tiếng Việt").inner_text()
+    shot(page, "counter-start")
+    assert not errors
+
+
+def test_microphone_audio_becomes_bubbles(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    recognizer = FakeRecognizer([("ja", "住民票をお持ちですか")], utterance_bytes=32000)
+    relay = make_live_relay(fake_engines(recognizer=recognizer))
+    page = open_counter(relay, new_context())
+    errors = console_errors(page)
+    page.get_by_role("button", name="🎤 マイク").click()
+    page.get_by_role("status").filter(has_text="聞いています").or_(
+        page.get_by_role("status").filter(has_text="認識中")).first.wait_for()
+    first = bubbles(page).filter(has_text="住民票をお持ちですか").first
+    first.wait_for()
+    first.get_by_text("[vi] 住民票をお持ちですか", exact=True).wait_for()
+    shot(page, "counter-listening")
+    page.get_by_role("button", name="🎤 マイク").click()
+    assert recognizer.audio_bytes >= 32000, "the fake microphone's audio reached the recogniser"
+    assert recognizer.streams and recognizer.streams[0].sample_rate == 16000
+    assert not errors
+
+
+def test_resident_phone_follows_and_its_typed_text_reaches_the_counter(live_relay: LiveRelay,
+                                                                       new_context: Any) -> None:
+    counter = open_counter(live_relay, new_context())
+    say(counter, "こちらにお名前を書いてください")
+    url = counter.get_by_role("link", name="resident").get_attribute("href")
+    assert url and "/resident#session=" in url
+
+    phone = new_context(viewport=(390, 844), is_mobile=True, has_touch=True).new_page()
+    phone.goto(url)
+    log = phone.get_by_role("log")
+    log.get_by_text("[vi] こちらにお名前を書いてください").wait_for()
+    assert "token" not in phone.url, "the token left the address bar"
+    assert phone.locator("html").get_attribute("lang") == "vi"
+    phone.get_by_placeholder("Nhập tin nhắn").fill("Tôi muốn đăng ký địa chỉ")
+    phone.get_by_role("button", name="Gửi").click()
+    log.get_by_text("Tôi muốn đăng ký địa chỉ").wait_for()
+
+    resident_bubble = bubbles(counter).filter(has_text="Tôi muốn đăng ký địa chỉ")
+    resident_bubble.get_by_text("[ja] Tôi muốn đăng ký địa chỉ").wait_for()
+    assert resident_bubble.get_attribute("data-speaker") == "resident"
+    assert "back" not in log.inner_text() and "[ja]" not in log.inner_text(), "the phone shows no Japanese check"
+    shot(phone, "resident-phone-vi")
+    shot(counter, "counter-conversation")
+
+
+def test_overlapping_speech_plays_one_utterance_after_the_other(make_live_relay: MakeLiveRelay,
+                                                                new_context: Any) -> None:
+    synth = FakeSynthesizer(voices=("ja", "vi"), sentences=3, sentence_delay_s=0.1)
+    relay = make_live_relay(fake_engines(synthesizer=synth))
+    page = open_counter(relay, new_context())
+    # the clerk and the resident type at the same moment: Vietnamese and Japanese speech overlap
+    page.get_by_label(CLERK_INPUT).fill("少々お待ちください")
+    page.get_by_label("住民の入力（ベトナム語）").fill("Cảm ơn")
+    page.evaluate("""() => {
+        document.getElementById('clerk-form').requestSubmit();
+        document.getElementById('resident-form').requestSubmit();
+    }""")
+    wait_until(page, "window.madoguchi.talk.player.history.length >= 2")
+    history = page.evaluate("window.madoguchi.talk.player.history")
+    assert sorted(h["lang"] for h in history) == ["ja", "vi"]
+    one_utterance = 3 * (synth.rate_hz // 10)
+    assert [h["samples"] for h in history] == [one_utterance, one_utterance], "each utterance complete"
+    assert not any(h["interrupted"] or h["muted"] for h in history)
+    first, second = history
+    assert second["started_at"] >= first["ended_at"] - 1e-3, "the second began after the first ended"
+    assert first["ended_at"] - first["started_at"] >= 0.9 * one_utterance / synth.rate_hz, "really played"
+
+
+def test_markup_in_a_transcript_is_shown_as_text_and_runs_nothing(make_live_relay: MakeLiveRelay,
+                                                                   new_context: Any) -> None:
+    attack = '<img src=x onerror="window.pwned=1">'
+    recognizer = FakeRecognizer([("ja", attack)], utterance_bytes=16000)
+    relay = make_live_relay(fake_engines(recognizer=recognizer))
+    page = open_counter(relay, new_context())
+    errors = console_errors(page)
+    say(page, attack)
+    page.get_by_role("button", name="🎤 マイク").click()
+    bubbles(page).filter(has_text=attack).nth(1).wait_for()
+    page.get_by_role("button", name="🎤 マイク").click()
+    page.get_by_text(f"[vi] {attack}").first.wait_for()
+    assert page.locator("#bubbles img, #panel-face img").count() == 0
+    assert page.evaluate("window.pwned") is None
+    assert page.get_by_role("region", name="住民向け表示").inner_text().count("onerror") == 1
+    assert not errors
+
+
+def test_reload_and_dropped_connection_lose_and_double_nothing(live_relay: LiveRelay, new_context: Any) -> None:
+    context = new_context()
+    page = open_counter(live_relay, context)
+    for text in ("一つ目です", "二つ目です"):
+        say(page, text)
+        bubbles(page).filter(has_text=f"[vi] {text}").wait_for()
+
+    page.reload()
+    page.get_by_text("接続済み").wait_for()
+    bubbles(page).filter(has_text="[vi] 二つ目です").wait_for()
+    assert bubbles(page).count() == 2
+
+    url = page.get_by_role("link", name="resident").get_attribute("href")
+    phone = new_context(viewport=(390, 844)).new_page()
+    phone.goto(url)
+    phone.get_by_role("log").get_by_text("[vi] 二つ目です").wait_for()
+
+    context.set_offline(True)
+    assert live_relay.drop_connections(role="counter") == 1
+    page.get_by_role("alert").filter(has_text="再接続しています").wait_for()
+    phone.get_by_placeholder("Nhập tin nhắn").fill("Xin chờ một chút")
+    phone.get_by_role("button", name="Gửi").click()
+    phone.get_by_role("log").get_by_text("Xin chờ một chút").wait_for()
+    shot(page, "counter-reconnecting")
+    context.set_offline(False)
+    bubbles(page).filter(has_text="[ja] Xin chờ một chút").wait_for(timeout=20_000)
+    assert page.get_by_role("alert").is_hidden()
+    say(page, "三つ目です")
+    bubbles(page).filter(has_text="[vi] 三つ目です").wait_for()
+    ids = page.eval_on_selector_all("#bubbles li", "items => items.map(li => li.dataset.utterance)")
+    assert len(ids) == 4 == len(set(ids)), "every utterance once"
+
+
+def test_qr_code_opens_the_resident_view(live_relay: LiveRelay, new_context: Any) -> None:
+    import zxingcpp
+
+    page = open_counter(live_relay, new_context())
+    url = page.get_by_role("link", name="resident").get_attribute("href")
+    qr = page.get_by_role("img", name="住民用ページのQRコード")
+    qr.wait_for()
+    wait_until(page, "document.getElementById('qr-image').naturalWidth > 0")
+    rgba = page.evaluate("""() => {
+        const img = document.getElementById('qr-image');
+        const canvas = document.createElement('canvas');
+        canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+        const g = canvas.getContext('2d');
+        g.fillStyle = '#fff'; g.fillRect(0, 0, canvas.width, canvas.height);
+        g.drawImage(img, 0, 0);
+        return {w: canvas.width, h: canvas.height, data: Array.from(g.getImageData(0, 0, canvas.width, canvas.height).data)};
+    }""")
+    pixels = np.array(rgba["data"], dtype=np.uint8).reshape(rgba["h"], rgba["w"], 4)[:, :, 0]
+    decoded = zxingcpp.read_barcodes(np.ascontiguousarray(pixels))
+    assert [code.text for code in decoded] == [url]
+    assert url.startswith(live_relay.url + "/resident#session=")
+    assert qr.get_attribute("src").startswith("blob:"), "made on the relay, shown from memory"

@@ -1,0 +1,175 @@
+// The counter tablet: sign in once per device, start a session, talk, end with a summary.
+// The clerk token is kept in this device's localStorage; IT can provision a kiosk tablet by opening
+// /counter#token=… once (the fragment never reaches the server and is removed from the address bar).
+
+import {ApiError, api} from '/static/common/connection.js';
+import {$, $$} from '/static/common/dom.js';
+import {renderLanguageButtons} from '/static/counter/setup.js';
+import {downloadTranscript, loadSummary, renderSummary} from '/static/counter/summary.js';
+import {Talk} from '/static/counter/talk.js';
+
+const KEYS = {token: 'madoguchi.clerkToken', counter: 'madoguchi.counterName', session: 'madoguchi.counterSession'};
+const state = {token: localStorage.getItem(KEYS.token), lang: 'auto', mode: 'translation', talk: null, ended: null};
+
+function show(name) {
+  for (const view of $$('.view')) view.hidden = view.id !== `view-${name}`;
+  document.body.dataset.view = name;
+  const heading = $(`#view-${name} h2`);
+  if (heading) { heading.tabIndex = -1; heading.focus({preventScroll: true}); }
+}
+
+function provisionFromFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const token = params.get('token');
+  if (token) {
+    localStorage.setItem(KEYS.token, token);
+    state.token = token;
+  }
+  if (location.hash) history.replaceState(null, '', location.pathname);
+}
+
+function signIn(message = '') {
+  $('#signin-error').textContent = message;
+  show('signin');
+}
+
+async function startView() {
+  $('#counter-name').value = localStorage.getItem(KEYS.counter) || '';
+  let languages;
+  try {
+    languages = (await api('/api/languages', {token: state.token})).languages;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      localStorage.removeItem(KEYS.token);
+      signIn('このトークンは使えません（誤りか、取り消されています）。情報システム担当に確認してください。');
+      return;
+    }
+    $('#start-error').textContent = 'リレーに接続できません。ネットワークを確認して、ページを再読み込みしてください。';
+    show('start');
+    return;
+  }
+  state.lang = 'auto';
+  renderLanguageButtons($('#language-buttons'), languages, (code) => { state.lang = code; });
+  show('start');
+}
+
+async function startSession() {
+  const counter = $('#counter-name').value.trim();
+  if (!counter) {
+    $('#start-error').textContent = '窓口名を入力してください。';
+    $('#counter-name').focus();
+    return;
+  }
+  localStorage.setItem(KEYS.counter, counter);
+  $('#start-error').textContent = '';
+  try {
+    const created = await api('/api/sessions', {token: state.token, method: 'POST',
+      body: {counter, resident_lang: state.lang, mode: state.mode}});
+    const session = {session_id: created.session_id, resident_url: created.resident_url, counter,
+      resident_lang: state.lang, mode: state.mode};
+    localStorage.setItem(KEYS.session, JSON.stringify(session));
+    enterTalk(session);
+  } catch (err) {
+    $('#start-error').textContent = err.status === 429
+      ? '同時に開ける受付の数を超えています。終わった受付を閉じてください。'
+      : `受付を開始できませんでした（${err.code || err.message}）。`;
+  }
+}
+
+function enterTalk(session) {
+  $('#counter-label').textContent = session.counter || '';
+  const talk = new Talk({token: state.token, session});
+  state.talk = talk;
+  talk.player.unlock();
+  talk.addEventListener('closed', () => endView(talk));
+  talk.addEventListener('fatal', (e) => {
+    const {code} = e.detail;
+    if (code === 4401) { leaveTalk(); signIn('トークンが取り消されたか、期限切れです。情報システム担当に確認してください。'); }
+    else if (code === 4410 || code === 4404) endView(talk);
+    else if (code !== 1000) $('#banner').textContent = `接続できません（${code}）。ページを再読み込みしてください。`;
+  });
+  show('talk');
+}
+
+function leaveTalk() {
+  if (state.talk) state.talk.dispose();
+  state.talk = null;
+  localStorage.removeItem(KEYS.session);
+}
+
+async function endView(talk) {
+  if (state.ended === talk.session.session_id) return;
+  state.ended = talk.session.session_id;
+  const escalations = talk.escalations;
+  leaveTalk();
+  $('#banner').hidden = true;
+  show('summary');
+  try {
+    renderSummary($('#summary'), await loadSummary(state.token, state.ended, escalations));
+  } catch {
+    renderSummary($('#summary'), [['記録', '読み込めませんでした']]);
+  }
+}
+
+async function resume() {
+  const saved = JSON.parse(localStorage.getItem(KEYS.session) || 'null');
+  if (!saved) return false;
+  try {
+    const session = await api(`/api/sessions/${encodeURIComponent(saved.session_id)}`, {token: state.token});
+    if (session.status !== 'open') throw new Error('closed');
+    enterTalk({...saved, ...session, resident_url: saved.resident_url});
+    return true;
+  } catch {
+    localStorage.removeItem(KEYS.session);
+    return false;
+  }
+}
+
+function wire() {
+  $('#signin-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const token = $('#token-input').value.trim();
+    if (!token) return;
+    localStorage.setItem(KEYS.token, token);
+    state.token = token;
+    $('#token-input').value = '';
+    startView();
+  });
+  $('#signout-button').addEventListener('click', () => {
+    localStorage.removeItem(KEYS.token);
+    state.token = null;
+    signIn();
+  });
+  for (const button of $$('.mode')) {
+    button.addEventListener('click', () => {
+      state.mode = button.dataset.mode;
+      for (const b of $$('.mode')) b.setAttribute('aria-pressed', String(b === button));
+    });
+  }
+  $('#start-button').addEventListener('click', startSession);
+  $('#end-button').addEventListener('click', () => $('#end-dialog').showModal());
+  $('#end-confirm').addEventListener('click', async () => {
+    $('#end-dialog').close();
+    const talk = state.talk;
+    if (!talk) return;
+    try { await talk.close(); } catch (err) { if (err.status !== 409) { $('#banner').hidden = false; $('#banner').textContent = '終了できませんでした。もう一度押してください。'; return; } }
+    endView(talk);
+  });
+  $('#end-cancel').addEventListener('click', () => $('#end-dialog').close());
+  for (const button of $$('.download')) {
+    button.addEventListener('click', () => downloadTranscript(state.token, state.ended, button.dataset.format)
+      .catch(() => { $('#banner').hidden = false; $('#banner').textContent = '記録をダウンロードできませんでした。'; }));
+  }
+  $('#next-button').addEventListener('click', () => { state.ended = null; startView(); });
+}
+
+async function main() {
+  wire();
+  provisionFromFragment();
+  if (!state.token) { signIn(); return; }
+  if (!(await resume())) await startView();
+}
+
+// a handle for the browser tests and for IT looking at a tablet in the developer tools
+window.madoguchi = state;
+main();

@@ -1,0 +1,58 @@
+// What the clerk is told, in plain Japanese: escalation states, engine trouble (what does not work
+// and what to do), and what is missing at start (from `welcome`). Never the engine's own message.
+
+export function escalationText(m) {
+  switch (m.state) {
+    case 'offered': return '翻訳の確かさが低いようです。通訳者を呼ぶことができます。';
+    case 'queued': {
+      const where = m.position ? `${m.position}番目` : '順番待ち';
+      const eta = typeof m.eta_s === 'number' ? `、あと約${Math.max(1, Math.round(m.eta_s / 60))}分` : '';
+      return `通訳者を呼んでいます（${where}${eta}）。そのままお待ちください。`;
+    }
+    case 'connected': return '通訳者と接続しました。通訳者が会話に入ります。';
+    case 'returned': return '通訳者が退出しました。AI翻訳に戻ります。';
+    case 'unavailable': return '今は対応できる通訳者がいません。AI翻訳を続けます。文字入力（筆談）も使えます。';
+    case 'cancelled': return '通訳者の呼び出しを取り消しました。';
+    default: return '';
+  }
+}
+
+const LANG_JA = {en: '英語', zh: '中国語', ko: '韓国語', vi: 'ベトナム語', tl: 'タガログ語', pt: 'ポルトガル語', es: 'スペイン語',
+  ne: 'ネパール語', id: 'インドネシア語', th: 'タイ語', my: 'ミャンマー語', ja: '日本語'};
+
+export const japaneseName = (code) => LANG_JA[code] || code;
+
+/** A relay `error` or `notice` as {text, level} for the clerk, or null when it needs no words. */
+export function troubleText(m) {
+  if (m.type === 'notice') {
+    switch (m.code) {
+      case 'no_voice': return {text: `${japaneseName(m.lang)}の音声はありません。画面の文字を見せてください。`, level: 'info', key: `no_voice:${m.lang}`};
+      case 'tts_failed': return {text: '音声を作れませんでした。画面の文字を見せてください。', level: 'warn', key: 'tts_failed'};
+      case 'operator_disconnected': return {text: '通訳者の接続が切れました。戻るまでお待ちください。', level: 'warn', key: 'operator'};
+      case 'operator_reconnected': return {text: '通訳者の接続が戻りました。', level: 'info', key: 'operator'};
+      default: return null;
+    }
+  }
+  switch (m.code) {
+    case 'engine_unavailable':
+      return {text: 'この言語の翻訳が入っていません。定型文と文字入力は使えます。必要なら「通訳者を呼ぶ」を押してください。', level: 'bad', key: 'mt'};
+    case 'engine_failed':
+      return {text: '翻訳または音声認識がうまく動きませんでした。もう一度話すか、文字で入力するか、通訳者を呼んでください。', level: 'bad', key: 'engine'};
+    case 'rate_limited': return {text: '入力が多すぎます。少し待ってから送ってください。', level: 'warn', key: 'rate'};
+    case 'empty_text': return {text: '入力が空です。', level: 'info', key: 'empty'};
+    case 'invalid_state': return {text: '今はその操作はできません。', level: 'info', key: 'state'};
+    case 'not_escalated': return {text: '通訳者は呼ばれていません。', level: 'info', key: 'state'};
+    case 'unsupported_language': return {text: 'その言語は使えません。', level: 'warn', key: 'lang'};
+    default: return {text: `うまくいきませんでした（${m.code}）。もう一度お試しください。`, level: 'warn', key: m.code};
+  }
+}
+
+/** What is missing at start, from welcome.engines. */
+export function missingEngines(engines = {}) {
+  const out = [];
+  if (engines.asr && !engines.asr.ready) out.push({text: '音声認識が使えません（モデル未導入）。文字入力（筆談）を使ってください。', level: 'bad', key: 'asr'});
+  if (engines.mt && !engines.mt.ready) out.push({text: '翻訳エンジンが入っていません。定型文だけ翻訳できます。必要なら通訳者を呼んでください。', level: 'bad', key: 'mt'});
+  if (engines.tts && !engines.tts.ready) out.push({text: '音声合成が使えません。画面の文字を見せてください。', level: 'warn', key: 'tts'});
+  if (engines.easy_japanese && !engines.easy_japanese.ready) out.push({text: 'やさしい日本語の書き換えが使えません。', level: 'warn', key: 'easy'});
+  return out;
+}

@@ -1,0 +1,237 @@
+// One counter session on the tablet: the connection, the conversation, the resident panel, speech,
+// the microphone, typed input for both sides, escalation and trouble messages, the QR code.
+
+import {RelayConnection, api} from '/static/common/connection.js';
+import {$, el} from '/static/common/dom.js';
+import {translator, setLang, sourceLang} from '/static/common/i18n.js';
+import {SpeechPlayer} from '/static/common/playback.js';
+import {ConversationView} from '/static/counter/conversation.js';
+import {MicController} from '/static/counter/mic.js';
+import {escalationText, japaneseName, missingEngines, troubleText} from '/static/counter/notices.js';
+import {ResidentPanel} from '/static/counter/panel.js';
+import {RESIDENT_STRINGS} from '/static/resident/strings.js';
+
+export class Talk extends EventTarget {
+  constructor({token, session}) {
+    super();
+    this.token = token;
+    this.session = session; // {session_id, resident_url, resident_lang, mode, tts, counter}
+    this.escalations = 0;
+    this.player = new SpeechPlayer();
+    this.connection = new RelayConnection({role: 'counter', token, sessionId: session.session_id});
+    this.view = new ConversationView($('#bubbles'), {languageName: japaneseName});
+    this.view.clear();
+    $('#trouble').replaceChildren();
+    this.panel = new ResidentPanel($('#panel-face'), {sessionId: session.session_id});
+    this.mic = new MicController({connection: this.connection, player: this.player, stateEl: $('#mic-state'), meterBar: $('#meter-bar')});
+    this._abort = new AbortController();
+    this._wire();
+    this._residentLang(session.resident_lang);
+    this._qr();
+    this.connection.connect();
+  }
+
+  _on(selector, type, handler) {
+    $(selector).addEventListener(type, handler, {signal: this._abort.signal});
+  }
+
+  _wire() {
+    const c = this.connection;
+    c.addEventListener('welcome', (e) => this._welcome(e.detail));
+    c.addEventListener('message', (e) => this._message(e.detail));
+    c.addEventListener('audio', (e) => this.player.audio(e.detail));
+    c.addEventListener('state', (e) => this._linkState(e.detail.state));
+    c.addEventListener('fatal', (e) => this.dispatchEvent(new CustomEvent('fatal', {detail: e.detail})));
+    this.player.addEventListener('speaking', (e) => { $('#stop-speech').disabled = !e.detail.speaking; });
+    this.mic.addEventListener('lost', () => this.trouble({key: 'gap', level: 'warn',
+      text: '接続が切れている間の音声は送信できませんでした。もう一度話してください。'}));
+    this._on('#mic-button', 'click', () => this._toggleMic());
+    const ptt = (down) => (e) => { e.preventDefault(); this._ptt(down); };
+    this._on('#ptt-button', 'pointerdown', ptt(true));
+    this._on('#ptt-button', 'pointerup', ptt(false));
+    this._on('#ptt-button', 'pointerleave', ptt(false));
+    this._on('#ptt-button', 'keydown', (e) => { if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) ptt(true)(e); });
+    this._on('#ptt-button', 'keyup', (e) => { if (e.key === ' ' || e.key === 'Enter') ptt(false)(e); });
+    this._on('#stop-speech', 'click', () => this.player.stop());
+    this._on('#escalate-button', 'click', () => this._send({type: 'escalate'}));
+    this._on('#escalation-accept', 'click', () => this._send({type: 'escalate'}));
+    this._on('#escalation-cancel', 'click', () => this._send({type: 'escalation.cancel'}));
+    this._on('#clerk-form', 'submit', (e) => this._typed(e, '#clerk-text', 'clerk'));
+    this._on('#resident-form', 'submit', (e) => this._typed(e, '#resident-text', 'resident'));
+    this._on('#opt-furigana', 'change', (e) => { this.view.setFurigana(e.target.checked); this.panel.setFurigana(e.target.checked); });
+    this._on('#opt-tts', 'change', (e) => this._send({type: 'settings', tts: e.target.checked}));
+    this._on('#panel-rotate', 'click', (e) => this._panelToggle(e.currentTarget, 'rotated'));
+    this._on('#panel-mirror', 'click', (e) => this._panelToggle(e.currentTarget, 'mirrored'));
+    this._on('#panel-window', 'click', () => window.open(`/counter/panel#session=${encodeURIComponent(this.session.session_id)}`,
+      'madoguchi-panel', 'popup,width=800,height=600'));
+  }
+
+  _send(message) {
+    if (this.connection.send(message)) return true;
+    this.trouble({key: 'offline', level: 'warn', text: '接続が切れているため送信できませんでした。再接続後にもう一度お試しください。'});
+    return false;
+  }
+
+  _typed(event, selector, speaker) {
+    event.preventDefault();
+    const input = $(selector);
+    const text = input.value.trim();
+    if (!text) return;
+    const message = {type: 'text', speaker, text};
+    if (speaker === 'resident' && this.session.resident_lang !== 'auto') message.lang = this.session.resident_lang;
+    if (this._send(message)) input.value = '';
+  }
+
+  async _toggleMic() {
+    this.player.unlock();
+    const on = !this.mic.handsFree;
+    try {
+      await this.mic.setHandsFree(on);
+      $('#mic-button').setAttribute('aria-pressed', String(on));
+    } catch (err) {
+      this.trouble({key: 'mic', level: 'bad', text: 'マイクが使えません。ブラウザーでマイクを許可するか、文字入力を使ってください。'});
+    }
+  }
+
+  async _ptt(down) {
+    this.player.unlock();
+    try { await this.mic.pushToTalk(down); } catch {
+      this.trouble({key: 'mic', level: 'bad', text: 'マイクが使えません。ブラウザーでマイクを許可するか、文字入力を使ってください。'});
+    }
+  }
+
+  _panelToggle(button, key) {
+    const on = button.getAttribute('aria-pressed') !== 'true';
+    button.setAttribute('aria-pressed', String(on));
+    this.panel.update({[key]: on});
+  }
+
+  _welcome({message, reconnected}) {
+    const s = message.session || {};
+    Object.assign(this.session, {resident_lang: s.resident_lang, mode: s.mode, tts: s.tts, counter: s.counter});
+    this._residentLang(s.resident_lang);
+    $('#opt-tts').checked = s.tts !== false;
+    for (const item of missingEngines(message.engines)) this.trouble(item);
+    if (reconnected) this.trouble({key: 'link', level: 'ok', text: '再接続しました。'});
+    if (this.mic.handsFree) this.mic.render();
+  }
+
+  _message(m) {
+    switch (m.type) {
+      case 'partial':
+        this.view.apply(m);
+        this.mic.setRecognising(Boolean(m.text));
+        return;
+      case 'transcript':
+      case 'translation':
+        this.view.apply(m);
+        this.panel.apply(m, this.session.resident_lang);
+        if (m.type === 'transcript') this.mic.setRecognising(false);
+        return;
+      case 'tts.start': case 'tts.end': case 'live.start': case 'live.end':
+        this.player.handle(m);
+        return;
+      case 'escalation': this._escalation(m); return;
+      case 'session.updated':
+        this.session.resident_lang = m.resident_lang;
+        this.session.mode = m.mode;
+        this._residentLang(m.resident_lang);
+        return;
+      case 'session.closed':
+        this.dispatchEvent(new CustomEvent('closed'));
+        return;
+      case 'error': case 'notice': {
+        const item = troubleText(m);
+        if (item) this.trouble(item);
+        return;
+      }
+      default:
+    }
+  }
+
+  _escalation(m) {
+    if (m.state === 'queued' && !this._queued) this.escalations += 1;
+    this._queued = m.state === 'queued';
+    const box = $('#escalation');
+    box.hidden = false;
+    box.dataset.state = m.state;
+    $('#escalation-text').textContent = escalationText(m);
+    $('#escalation-accept').hidden = m.state !== 'offered';
+    $('#escalation-cancel').hidden = m.state !== 'queued';
+    $('#escalate-button').disabled = m.state === 'queued' || m.state === 'connected';
+    this.mic.setOperator(m.state === 'connected');
+    const residentKey = {queued: m.position ? 'queued' : 'queued_short', connected: 'connected', returned: 'returned',
+      unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
+    this.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
+  }
+
+  _residentLang(lang) {
+    const shown = lang === 'auto' || !lang ? 'en' : lang;
+    this.panel.update({lang: shown});
+    $('#resident-head').textContent = lang === 'auto' ? '住民（言語：自動）' : `住民（${japaneseName(lang)}）`;
+    const t = translator(RESIDENT_STRINGS, shown);
+    const input = $('#resident-text');
+    setLang(input, sourceLang(RESIDENT_STRINGS, shown, 'type_here'));
+    input.placeholder = t('type_here');
+    $('#resident-text-label').textContent = `住民の入力（${lang === 'auto' ? '住民の言語' : japaneseName(lang)}）`;
+    const send = $('#resident-send');
+    send.textContent = t('send');
+    setLang(send, sourceLang(RESIDENT_STRINGS, shown, 'send'));
+  }
+
+  _linkState(state) {
+    const label = {connecting: '接続中…', open: '接続済み', down: '再接続中…', closed: '切断'}[state] || state;
+    $('#link-state').textContent = label;
+    $('#link-state').dataset.state = state;
+    const banner = $('#banner');
+    if (state === 'down') {
+      banner.textContent = '接続が切れました。再接続しています…（この間の音声は送信されません）';
+      banner.hidden = false;
+    } else if (state === 'open') {
+      banner.hidden = true;
+    }
+  }
+
+  async _qr() {
+    const url = this.session.resident_url;
+    const link = $('#qr-link');
+    link.textContent = url || '（このタブレットでは表示できません）';
+    if (!url) { link.removeAttribute('href'); return; }
+    link.href = url;
+    try {
+      const blob = await api('/api/qr', {token: this.token, method: 'POST', body: {text: url}, accept: 'blob'});
+      const img = $('#qr-image');
+      if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+      img.src = URL.createObjectURL(blob);
+    } catch {
+      this.trouble({key: 'qr', level: 'warn', text: 'QRコードを作れませんでした。下のURLを住民に伝えてください。'});
+    }
+  }
+
+  /** A message for the clerk in the notice list (one per key: a newer one replaces it). */
+  trouble({key, level, text}) {
+    const list = $('#trouble');
+    const old = list.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    const item = el('li', {class: `notice ${level}`, dataset: {key}}, el('span', {text}),
+      el('button', {type: 'button', class: 'dismiss', text: '×', attrs: {'aria-label': 'お知らせを閉じる'},
+        on: {click: () => item.remove()}}));
+    item.firstChild.textContent = text;
+    if (old) old.replaceWith(item); else list.append(item);
+    if (level === 'ok' || level === 'info') setTimeout(() => item.remove(), 8000);
+  }
+
+  async close() {
+    await api(`/api/sessions/${encodeURIComponent(this.session.session_id)}/close`, {token: this.token, method: 'POST'});
+  }
+
+  dispose() {
+    this._abort.abort();
+    this.player.stop();
+    this.mic.setHandsFree(false).catch(() => {});
+    this.connection.close();
+    this.panel.close();
+    const img = $('#qr-image');
+    if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+    img.removeAttribute('src');
+  }
+}

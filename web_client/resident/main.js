@@ -1,0 +1,207 @@
+// The resident's phone: opened from the QR code (the token is in the URL fragment, never in the query
+// string, so it is not sent to the server with the page request nor kept in server logs). The page
+// speaks the resident's language: every text carries its lang attribute.
+
+import {MicCapture, CAPTURE_RATE} from '/static/common/capture.js';
+import {RelayConnection} from '/static/common/connection.js';
+import {$, el, rubyText} from '/static/common/dom.js';
+import {applyStrings, setLang, sourceLang, translator} from '/static/common/i18n.js';
+import {SpeechPlayer} from '/static/common/playback.js';
+import {RESIDENT_STRINGS} from '/static/resident/strings.js';
+
+const KEY = 'madoguchi.resident';
+let lang = pickLang(navigator.language);
+let t = translator(RESIDENT_STRINGS, lang);
+const bubbles = new Map();
+const player = new SpeechPlayer();
+player.muted = true;
+const mic = new MicCapture();
+let connection = null, residentLang = null, speaking = false, started = false, closed = false;
+
+function pickLang(tag) {
+  const code = (tag || 'en').toLowerCase().split('-')[0];
+  return code in RESIDENT_STRINGS ? code : 'en';
+}
+
+function credentials() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.get('token')) {
+    const saved = {session: params.get('session'), token: params.get('token')};
+    sessionStorage.setItem(KEY, JSON.stringify(saved));
+    history.replaceState(null, '', location.pathname); // the token leaves the address bar
+    return saved;
+  }
+  return JSON.parse(sessionStorage.getItem(KEY) || 'null');
+}
+
+function setUiLang(code) {
+  lang = pickLang(code);
+  t = applyStrings(document.body, RESIDENT_STRINGS, lang);
+  setLang(document.documentElement, lang);
+  document.title = t('title');
+  $('#speak-label').textContent = t(speaking ? 'stop' : 'speak');
+  setLang($('#speak-label'), sourceLang(RESIDENT_STRINGS, lang, speaking ? 'stop' : 'speak'));
+}
+
+function status(key, vars = {}, level = 'info') {
+  const node = $('#status');
+  node.hidden = !key;
+  if (!key) return;
+  node.textContent = t(key, vars);
+  node.dataset.level = level;
+  setLang(node, sourceLang(RESIDENT_STRINGS, lang, key));
+}
+
+function bubble(id, kind) {
+  let b = bubbles.get(id);
+  if (!b) {
+    const who = el('p', {class: 'who'});
+    const text = el('p', {class: 'text'});
+    b = {li: el('li', {class: `bubble ${kind}`}, who, text), who, text};
+    bubbles.set(id, b);
+    $('#bubbles').append(b.li);
+  }
+  b.li.className = `bubble ${kind}`;
+  const key = {resident: 'you', operator: 'interpreter'}[kind] || 'staff';
+  b.who.textContent = t(key);
+  setLang(b.who, sourceLang(RESIDENT_STRINGS, lang, key));
+  const log = $('#bubbles').parentElement;
+  log.scrollTop = log.scrollHeight;
+  return b;
+}
+
+function show(b, text, textLang, ruby) {
+  setLang(b.text, textLang);
+  b.text.replaceChildren(ruby ? rubyText(text, ruby) : text);
+}
+
+function onMessage(m) {
+  switch (m.type) {
+    case 'partial': {
+      if (!m.text) { bubbles.get(m.utterance_id)?.li.remove(); bubbles.delete(m.utterance_id); return; }
+      const b = bubble(m.utterance_id, 'resident');
+      b.li.classList.add('partial');
+      show(b, m.text + ' …', m.lang);
+      return;
+    }
+    case 'transcript':
+      if (m.speaker === 'resident') show(bubble(m.utterance_id, 'resident'), m.text, m.lang);
+      return;
+    case 'translation': {
+      if (m.kind === 'back_translation') return;
+      const b = bubble(m.utterance_id, m.kind === 'operator' ? 'operator' : 'clerk');
+      if (m.replaces && b.text.textContent) b.li.insertBefore(el('p', {class: 'old', text: b.text.textContent, lang: b.text.lang}), b.text);
+      show(b, m.text, m.lang, m.ruby);
+      return;
+    }
+    case 'tts.start': case 'tts.end': case 'live.start': case 'live.end':
+      player.handle(m);
+      return;
+    case 'escalation': {
+      const key = {queued: m.position ? 'queued' : 'queued_short', connected: 'connected', returned: 'returned',
+        unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
+      status(key, {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
+      $('#call-button').disabled = m.state === 'queued' || m.state === 'connected';
+      return;
+    }
+    case 'session.updated':
+      residentLang = m.resident_lang;
+      if (m.resident_lang !== 'auto') setUiLang(m.resident_lang);
+      return;
+    case 'session.closed': finish(); return;
+    default:
+  }
+}
+
+function finish() {
+  closed = true;
+  sessionStorage.removeItem(KEY); // the token dies with the session: forget it
+  stopSpeaking();
+  if (connection) connection.close();
+  status('closed', {}, 'closed');
+  for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
+}
+
+async function toggleSpeaking() {
+  if (speaking) { stopSpeaking(); return; }
+  try {
+    await mic.start();
+  } catch {
+    status('mic_denied');
+    return;
+  }
+  speaking = true;
+  started = false;
+  $('#speak-button').setAttribute('aria-pressed', 'true');
+  setUiLang(lang);
+}
+
+function stopSpeaking() {
+  if (speaking && started && connection) connection.send({type: 'audio.stop'});
+  speaking = started = false;
+  mic.stop();
+  $('#speak-button').setAttribute('aria-pressed', 'false');
+  setUiLang(lang);
+}
+
+function wire() {
+  mic.addEventListener('frame', (e) => {
+    if (!speaking || !connection || !connection.isOpen) return;
+    if (!started) {
+      started = connection.send({type: 'audio.start', speaker: 'resident', sample_rate: CAPTURE_RATE, encoding: 'pcm_s16le'});
+    }
+    connection.sendBinary(e.detail.pcm);
+  });
+  player.addEventListener('speaking', (e) => mic.mute(e.detail.speaking && !player.muted));
+  $('#type-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $('#type-text');
+    const text = input.value.trim();
+    if (!text) return;
+    const message = {type: 'text', speaker: 'resident', text};
+    if (residentLang && residentLang !== 'auto') message.lang = residentLang;
+    if (connection && connection.send(message)) input.value = '';
+    else status('not_sent');
+  });
+  $('#speak-button').addEventListener('click', toggleSpeaking);
+  $('#call-button').addEventListener('click', () => { if (!connection || !connection.send({type: 'escalate'})) status('not_sent'); });
+  $('#opt-large').addEventListener('change', (e) => document.body.classList.toggle('large', e.target.checked));
+  $('#opt-hear').addEventListener('change', (e) => { player.muted = !e.target.checked; if (e.target.checked) player.unlock(); });
+}
+
+function connect({session, token}) {
+  connection = new RelayConnection({role: 'resident', token, sessionId: session});
+  connection.addEventListener('welcome', (e) => {
+    residentLang = e.detail.message.session?.resident_lang;
+    if (residentLang && residentLang !== 'auto') setUiLang(residentLang);
+    $('#banner').hidden = true;
+    started = false;
+  });
+  connection.addEventListener('message', (e) => onMessage(e.detail));
+  connection.addEventListener('audio', (e) => player.audio(e.detail));
+  connection.addEventListener('state', (e) => {
+    if (e.detail.state === 'down' && !closed) {
+      started = false;
+      const banner = $('#banner');
+      banner.textContent = t('reconnecting');
+      setLang(banner, sourceLang(RESIDENT_STRINGS, lang, 'reconnecting'));
+      banner.hidden = false;
+    }
+  });
+  connection.addEventListener('fatal', (e) => {
+    if (e.detail.code === 4410 || e.detail.code === 4401 || e.detail.code === 4404) {
+      if (!closed) { sessionStorage.removeItem(KEY); finish(); if (e.detail.code !== 4410) status('no_link', {}, 'closed'); }
+    }
+  });
+  connection.connect();
+}
+
+wire();
+setUiLang(lang);
+const creds = credentials();
+if (!creds || !creds.token) {
+  status('no_link', {}, 'closed');
+  for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
+} else {
+  connect(creds);
+}
