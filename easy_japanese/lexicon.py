@@ -24,6 +24,7 @@ class LexEntry:
     easy: str
     kind: str  # see KINDS and the header of easy_words.tsv
     noun_easy: str = ""  # for kind "s": replacement when the word is used as a noun
+    source: str = "ours"  # ours | moj | snow (built_words.tsv)
 
 
 def read_tsv_rows(path: Path) -> list[list[str]]:
@@ -34,9 +35,17 @@ def read_tsv_rows(path: Path) -> list[list[str]]:
     return rows
 
 
-@lru_cache(maxsize=2)
-def load_lexicon(path: Path = DATA_DIR / "easy_words.tsv") -> dict[str, LexEntry]:
+BUILT = DATA_DIR / "built_words.tsv"
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = DATA_DIR / "easy_words.tsv", built: Path | None = BUILT) -> dict[str, LexEntry]:
+    """Our written dictionary, over the pairs built from public sources (``build/build_lexicon.py``)."""
     entries: dict[str, LexEntry] = {}
+    if built is not None and built.exists():
+        for row in read_tsv_rows(built):
+            if len(row) >= 3 and row[2] in KINDS:
+                entries[row[0]] = LexEntry(row[0], row[1], row[2], "", row[3] if len(row) > 3 else "built")
     for row in read_tsv_rows(path):
         if len(row) < 3 or row[2] not in KINDS:
             raise ValueError(f"{path.name}: bad row {row!r} (need word, easy, kind)")
