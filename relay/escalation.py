@@ -272,6 +272,9 @@ class EscalationService:
                 session_id = self._serving(conn)
                 log.info("operator release", extra={"session": session_id, "operator": operator_id, "to": message.to})
                 await self.backend.release(operator_id, session_id, close=message.to == "close")
+                if message.notes and message.notes.strip():
+                    await self.ctx.store.audit(f"operator:{operator_id}", "operator.notes", session=session_id,
+                                               notes=message.notes.strip()[:MAX_NOTES])
             elif isinstance(message, Transfer):
                 if not message.operator_id:
                     raise ProtocolError(ErrorCode.MISSING_FIELD, "transfer: give operator_id")
@@ -355,6 +358,7 @@ class EscalationService:
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})?")
 MAX_LANGUAGES = 32
+MAX_NOTES = 4000
 
 
 def checked_languages(languages: list[str]) -> list[str]:

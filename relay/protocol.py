@@ -184,6 +184,7 @@ class Decline(Message):
 class Release(Message):
     TYPE = "release"
     to: Literal["ai", "close"] = "ai"
+    notes: str | None = None  # the interpreter's wrap-up notes, kept in the audit log
 
 
 @_client

@@ -1,0 +1,153 @@
+// The interpreter console: sign in with an operator token, declare languages and availability, take
+// offers from the queue, serve the session, hand it back. Reconnects by itself (common/connection.js);
+// the relay's welcome says which session this operator serves, and the console follows it.
+
+import {RelayConnection, api} from '/static/common/connection.js';
+import {$, clear, el, setText} from '/static/common/dom.js';
+import {describe} from './languages.js';
+import {LiveAudio} from './live-audio.js';
+import {QueuePanel} from './queue-panel.js';
+import {SessionPanel} from './session-panel.js';
+import {VideoPanel} from './video-panel.js';
+import {pushToTalk} from './voice.js';
+
+const TOKEN_KEY = 'madoguchi.operator.token';
+const LANGS_KEY = 'madoguchi.operator.languages';
+const STATE_NAMES = {offline: '未サインイン', available: '受付可', offered: '依頼を提示中', busy: '対応中',
+  wrap_up: '後処理中', away: '離席'};
+const LINK = {connecting: '接続中…', open: '接続済み', down: '接続が切れました。再接続しています…', closed: '切断'};
+
+let conn = null;
+let status = {state: 'offline'};
+const live = new LiveAudio();
+
+function banner(text) {
+  const node = $('#banner');
+  setText(node, text || '');
+  node.hidden = !text;
+}
+
+function selectedLanguages() {
+  return [...document.querySelectorAll('#language-list input:checked')].map((input) => input.value);
+}
+
+function setAvailability(state) {
+  const languages = selectedLanguages();
+  if (!languages.length) { banner('対応言語を一つ以上選んでください'); showStatus(status); return; }
+  localStorage.setItem(LANGS_KEY, JSON.stringify(languages));
+  if (!conn.send({type: 'operator.state', state, languages})) banner('接続が切れています');
+}
+
+function showStatus(next) {
+  status = next;
+  const node = $('#state-now');
+  setText(node, STATE_NAMES[next.state] || next.state);
+  node.dataset.state = next.state;
+  for (const radio of document.querySelectorAll('input[name="availability"]')) {
+    radio.checked = radio.value === next.state;
+    radio.disabled = ['busy', 'offered'].includes(next.state);
+  }
+  if (next.languages) {
+    for (const input of document.querySelectorAll('#language-list input')) input.checked = next.languages.includes(input.value);
+  }
+}
+
+async function renderLanguages(token) {
+  const {languages} = await api('/api/languages', {token});
+  const saved = JSON.parse(localStorage.getItem(LANGS_KEY) || '[]');
+  const list = clear($('#language-list'));
+  for (const {code} of languages.filter((l) => l.code !== 'ja')) {
+    const {native, japanese} = describe(code);
+    list.append(el('label', {}, el('input', {type: 'checkbox', value: code, checked: saved.includes(code)}),
+      el('span', {lang: code, text: native}), el('span', {class: 'muted', text: japanese})));
+  }
+}
+
+function start(token) {
+  $('#view-signin').hidden = true;
+  $('#view-console').hidden = false;
+  $('#status-box').hidden = false;
+  conn = new RelayConnection({role: 'operator', token});
+  const session = new SessionPanel({send: (m) => conn.send(m), onError: banner});
+  const video = new VideoPanel($('#video-section'), conn);
+  const queue = new QueuePanel({
+    onTake: (sessionId) => {
+      conn.lastSeq = 0; // the session's events are numbered from 1: replayed from the start
+      conn.sessionId = sessionId;
+      session.open(sessionId);
+      queue.hideOffer();
+      conn.send({type: 'accept', session_id: sessionId});
+      api(`/api/sessions/${sessionId}`, {token}).then((info) => session.update(sessionId, info)).catch(() => {});
+    },
+    onDecline: (sessionId) => { queue.hideOffer(); conn.send({type: 'decline', session_id: sessionId}); },
+  });
+  live.onchange = (speakers) => setText($('#live-now'), speakers.length ? `聞こえている: ${speakers.map((s) => ({clerk: '職員', resident: '住民'}[s] || '窓口')).join('、')}` : '');
+  pushToTalk($('#ptt'), conn, banner);
+  conn.addEventListener('welcome', ({detail: {message}}) => {
+    banner('');
+    video.configure(message.video);
+    if (message.session_id) {
+      if (message.session_id !== session.sessionId) conn.lastSeq = 0;
+      conn.sessionId = message.session_id;
+      session.open(message.session_id, message.session);
+    } else {
+      conn.sessionId = null;
+      conn.lastSeq = 0;
+      session.close();
+    }
+  });
+  conn.addEventListener('state', ({detail: {state}}) => setText($('#link-state'), LINK[state] || state));
+  conn.addEventListener('fatal', ({detail}) => signOut(detail.error ? detail.error.message : `切断されました (${detail.code})`));
+  conn.addEventListener('audio', ({detail}) => live.audio(detail));
+  conn.addEventListener('message', ({detail: m}) => {
+    if (m.type === 'operator.status') showStatus(m);
+    else if (m.type === 'queue') queue.render(m.entries);
+    else if (m.type === 'escalation' && m.seq === undefined) {
+      if (m.state === 'offered') queue.showOffer(m);
+      else if (m.state === 'cancelled') queue.hideOffer(m.session_id);
+      else if (m.state === 'returned') { session.close(); video.reset(); conn.sessionId = null; conn.lastSeq = 0; }
+    } else if (m.type === 'notice' && m.code.startsWith('counter_')) session.counterState(m.code);
+    else if (m.type === 'video.signal') video.handle(m);
+    else if (m.type === 'error') banner(`エラー: ${m.message}`);
+    else if (!live.handle(m)) session.apply(m);
+  });
+  conn.connect();
+}
+
+function signOut(reason = '') {
+  sessionStorage.removeItem(TOKEN_KEY);
+  if (conn) conn.close();
+  conn = null;
+  $('#view-console').hidden = true;
+  $('#status-box').hidden = true;
+  $('#view-signin').hidden = false;
+  setText($('#signin-error'), reason);
+}
+
+async function signIn(token) {
+  try {
+    await renderLanguages(token);
+  } catch (err) {
+    setText($('#signin-error'), err.status === 401 ? 'トークンが正しくありません' : `サインインできません: ${err.message}`);
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  start(token);
+}
+
+$('#signin-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  live.unlock();
+  signIn($('#token-input').value.trim());
+});
+$('#signout').addEventListener('click', () => signOut());
+document.addEventListener('click', () => live.unlock(), {once: true});
+for (const radio of document.querySelectorAll('input[name="availability"]')) {
+  radio.addEventListener('change', () => setAvailability(radio.value));
+}
+$('#apply-languages').addEventListener('click', () => setAvailability(status.state === 'away' ? 'away' : 'available'));
+$('#volume-counter').addEventListener('input', (event) => live.setVolume('counter', Number(event.target.value)));
+$('#volume-resident').addEventListener('input', (event) => live.setVolume('resident', Number(event.target.value)));
+
+const saved = sessionStorage.getItem(TOKEN_KEY);
+if (saved) signIn(saved); else $('#view-signin').hidden = false;

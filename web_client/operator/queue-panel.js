@@ -1,0 +1,104 @@
+// The queue and the offer: who waits (language in its own script and in Japanese, reason, waiting
+// time, position), and the offer that rings with its countdown until accepted, declined or withdrawn.
+
+import {$, clear, el, setText} from '/static/common/dom.js';
+import {REASONS, describe} from './languages.js';
+
+export function languageLabel(code) {
+  const {native, japanese} = describe(code);
+  return el('span', {class: 'lang'}, el('span', {class: 'lang-native', lang: code === 'auto' ? 'ja' : code, text: native}),
+    el('span', {lang: 'ja', text: `（${japanese}）`}));
+}
+
+function waited(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 60 ? `${s}秒` : `${Math.floor(s / 60)}分${s % 60}秒`;
+}
+
+export class QueuePanel {
+  constructor({onTake, onDecline}) {
+    Object.assign(this, {onTake, onDecline});
+    this.entries = [];
+    this.offer = null;
+    this._ring = null;
+    this._tick = setInterval(() => { this._renderWaits(); this._renderCountdown(); }, 1000);
+    $('#offer-accept').addEventListener('click', () => this.offer && this.onTake(this.offer.session_id));
+    $('#offer-decline').addEventListener('click', () => this.offer && this.onDecline(this.offer.session_id));
+  }
+
+  render(entries) {
+    this.entries = entries.filter((e) => e.state !== 'connected');
+    const body = clear($('#queue-rows'));
+    for (const entry of this.entries) {
+      const pick = entry.state === 'waiting'
+        ? el('button', {type: 'button', text: '取る', attrs: {'aria-label': `${describe(entry.lang).japanese}の窓口を取る`},
+          on: {click: () => this.onTake(entry.session_id)}})
+        : el('span', {class: 'muted', text: '提示中'});
+      body.append(el('tr', {dataset: {session: entry.session_id}},
+        el('td', {text: String(entry.position ?? '')}), el('td', {}, languageLabel(entry.lang)),
+        el('td', {text: REASONS[entry.reason] || entry.reason}),
+        el('td', {class: 'waited', dataset: {since: String(entry.waiting_since)}}), el('td', {}, pick)));
+    }
+    $('#queue-empty').hidden = this.entries.length > 0;
+    this._renderWaits();
+  }
+
+  _renderWaits() {
+    for (const cell of document.querySelectorAll('#queue-rows .waited')) {
+      setText(cell, waited(Date.now() / 1000 - Number(cell.dataset.since)));
+    }
+  }
+
+  showOffer(message) {
+    this.offer = {...message, expires: Date.now() + (message.eta_s || 0) * 1000};
+    const {native, japanese} = describe(message.lang);
+    setText($('#offer-detail'), `${native}（${japanese}） — ${REASONS[message.reason] || message.reason}`);
+    $('#offer-detail').lang = 'ja';
+    const box = $('#offer');
+    box.hidden = false;
+    box.classList.add('ringing');
+    this._renderCountdown();
+    this._startRinging();
+    $('#offer-accept').focus();
+  }
+
+  hideOffer(sessionId = null) {
+    if (sessionId && this.offer && this.offer.session_id !== sessionId) return;
+    this.offer = null;
+    $('#offer').hidden = true;
+    $('#offer').classList.remove('ringing');
+    this._stopRinging();
+  }
+
+  _renderCountdown() {
+    if (!this.offer) return;
+    const left = Math.max(0, Math.ceil((this.offer.expires - Date.now()) / 1000));
+    setText($('#offer-countdown'), `残り ${left} 秒`);
+  }
+
+  // A two-tone chime every 2 s while an offer is open (Web Audio: no sound file to load).
+  _startRinging() {
+    this._stopRinging();
+    const ring = () => {
+      try {
+        this.audio = this.audio || new AudioContext();
+        for (const [freq, at] of [[880, 0], [660, 0.25]]) {
+          const osc = this.audio.createOscillator();
+          const gain = this.audio.createGain();
+          osc.frequency.value = freq;
+          gain.gain.value = 0.15;
+          osc.connect(gain).connect(this.audio.destination);
+          osc.start(this.audio.currentTime + at);
+          osc.stop(this.audio.currentTime + at + 0.2);
+        }
+      } catch { /* no audio device: the visible alert remains */ }
+    };
+    ring();
+    this._ring = setInterval(ring, 2000);
+  }
+
+  _stopRinging() {
+    clearInterval(this._ring);
+    this._ring = null;
+  }
+}
