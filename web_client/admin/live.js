@@ -1,0 +1,44 @@
+// 現在の状況: open counters and who is connected, operators and their states, the queue, and the
+// engines as /healthz reports them. Refreshed every few seconds.
+
+import {api} from '/static/common/connection.js';
+import {$, clear, el} from '/static/common/dom.js';
+import {REASONS, ROLES, STATES, languageName, percent, seconds} from './format.js';
+
+const REFRESH_MS = 5000;
+
+function kpi(label, value) {
+  return el('div', {class: 'kpi'}, el('span', {class: 'n', text: value}), el('span', {class: 'k', text: label}));
+}
+
+function rows(tbody, items, cells, empty) {
+  clear(tbody).append(...(items.length ? items.map((item) => el('tr', {}, cells(item).map((c) => el('td', {}, c))))
+    : [el('tr', {}, el('td', {attrs: {colspan: '4'}, class: 'muted', text: empty}))]));
+}
+
+export async function refreshLive(token) {
+  const [live, health] = await Promise.all([api('/api/admin/live', {token}), api('/healthz')]);
+  const connections = Object.values(live.connections).reduce((a, b) => a + b, 0);
+  const service = live.service || {};
+  clear($('#kpis-live')).append(
+    kpi('開いている窓口', String(live.counters.length)), kpi('接続', String(connections)),
+    kpi('待っている窓口', String(live.queue.filter((e) => e.state !== 'connected').length)),
+    kpi('受付可の通訳者', String(live.operators.filter((o) => o.state === 'available').length)),
+    kpi('応答率（目標時間内）', percent(service.service_level)), kpi('平均応答時間', seconds(service.average_speed_of_answer_s)),
+  );
+  rows($('#counters'), live.counters, (c) => [c.counter, languageName(c.resident_lang),
+    c.connected.map((r) => ROLES[r] || r).join('・') || '—', c.operator || '—'], '開いている窓口はありません');
+  rows($('#operators'), live.operators, (o) => [o.operator_id, o.languages.map(languageName).join('・'),
+    STATES[o.state] || o.state], 'サインインしている通訳者はいません');
+  rows($('#queue'), live.queue, (e) => [String(e.position ?? '—'), languageName(e.lang), REASONS[e.reason] || e.reason,
+    STATES[e.state] || e.state], '待っている窓口はありません');
+  rows($('#engines'), Object.entries(health.engines), ([name, e]) => [name, e.state === 'ready' ? '準備完了' : '未インストール',
+    e.detail], '—');
+  $('#live-updated').textContent = `（${new Date().toLocaleTimeString('ja-JP')} 更新）`;
+}
+
+export function startLive(token, onError) {
+  const tick = () => refreshLive(token).catch((err) => onError(`現在の状況を取得できません: ${err.message}`));
+  tick();
+  return setInterval(tick, REFRESH_MS);
+}
