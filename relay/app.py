@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from aiohttp import web
 
 from pipelines.base import Engines
 from pipelines.loader import load_engines
-from relay import web_security
+from relay import housekeeping, web_security
 from relay.admin_api import add_admin_routes
 from relay.auth import Authenticator
 from relay.bridge import Bridge
@@ -30,9 +31,11 @@ from relay.pages import add_page_routes
 from relay.presynthesis import presynthesize_phrasebook
 from relay.privacy import mask_personal_numbers
 from relay.protocol import CloseCode, ErrorCode
+from relay.rate_limits import RelayLimits
 from relay.session import SessionHub
 from relay.settings import AppSettings
 from relay.store import Store
+from relay.supervision import supervised
 from relay.turns import TurnPipeline
 
 log = logging.getLogger("madoguchi.app")
@@ -91,7 +94,7 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         engines = await asyncio.to_thread(load_engines, settings.sections, Path(settings.models.dir))
     assert isinstance(engines, Engines)
     metrics = RelayMetrics()
-    bridge = Bridge(_bridge_limits(settings))
+    bridge = Bridge(_bridge_limits(settings), timeout_s=settings.relay.engine_timeout_s)
     mask = mask_personal_numbers if settings.store.mask_personal_numbers else None
     pipeline = TurnPipeline(engines, bridge, metrics, back_translation=settings.relay.back_translation,
                             mask_numbers=mask is not None, tts_rates=_tts_rates(settings))
@@ -103,8 +106,8 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         log.info("engine", extra={"engine": name, "ready": status.ready, "detail": status.detail})
     escalation_cm = _escalation_service(ctx)
     await escalation_cm.__aenter__()
-    background = [asyncio.create_task(_purge_periodically(ctx), name="purge"),
-                  asyncio.create_task(presynthesize_phrasebook(ctx), name="presynthesis")]
+    ctx.limits = RelayLimits.from_settings(settings.relay)
+    background = _background_tasks(ctx)
     ctx.background = background
     try:
         yield
@@ -117,6 +120,16 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         await escalation_cm.__aexit__(None, None, None)
         await store.close()
         log.info("store closed", extra={"path": settings.store.path})
+
+
+def _background_tasks(ctx: RelayContext) -> list[asyncio.Task[None]]:
+    failures = ctx.metrics.background_failures
+    loops = {"purge": _purge_periodically, "token-recheck": housekeeping.recheck_tokens,
+             "idle-sessions": housekeeping.expire_idle_sessions, "store-probe": housekeeping.probe_store}
+    tasks = [supervised(name, functools.partial(run, ctx), failures=failures) for name, run in loops.items()]
+    for name, once in (("presynthesis", presynthesize_phrasebook), ("finish-turns", housekeeping.finish_unfinished_turns)):
+        tasks.append(supervised(name, functools.partial(once, ctx), restart=False, failures=failures))
+    return tasks
 
 
 def _escalation_service(ctx: RelayContext) -> contextlib.AbstractAsyncContextManager[None]:

@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
+from pipelines.base import EngineError
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -20,8 +22,10 @@ _DONE = object()
 
 
 class Bridge:
-    def __init__(self, limits: dict[str, int] | None = None, default_limit: int = 2) -> None:
+    def __init__(self, limits: dict[str, int] | None = None, default_limit: int = 2,
+                 timeout_s: float = 0.0) -> None:
         self._limits = dict(limits or {})
+        self._timeout_s = timeout_s  # 0: wait as long as the engine takes
         self._default_limit = default_limit
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self.busy_seconds: dict[str, float] = {}
@@ -38,7 +42,12 @@ class Bridge:
         async with self._semaphore(key):
             started = time.perf_counter()
             try:
-                return await asyncio.to_thread(fn, *args, **kwargs)
+                async with asyncio.timeout(self._timeout_s or None):
+                    return await asyncio.to_thread(fn, *args, **kwargs)
+            except TimeoutError:
+                # the thread cannot be stopped and finishes on its own; the utterance is reported as
+                # failed (with an offer of an interpreter) and the session goes on
+                raise EngineError(f"{key} did not answer within {self._timeout_s:g} s") from None
             finally:
                 self.busy_seconds[key] = self.busy_seconds.get(key, 0.0) + time.perf_counter() - started
 

@@ -12,6 +12,7 @@ from pipelines.base import Engines
 from relay.auth import Authenticator
 from relay.bridge import Bridge
 from relay.metrics import RelayMetrics
+from relay.rate_limits import RelayLimits
 from relay.session import SessionHub
 from relay.settings import AppSettings
 from relay.store import Store
@@ -36,6 +37,7 @@ class RelayContext:
     shutting_down: bool = False
     background: list[asyncio.Task[Any]] = field(default_factory=list)  # purge, phrasebook pre-synthesis
     drained: asyncio.Event = field(default_factory=asyncio.Event)  # set while no connection is open
+    limits: RelayLimits = field(default_factory=RelayLimits)  # rate limits that survive reconnects
     video_allowed: set[str] = field(default_factory=set)  # sessions whose clerk lets the resident's phone join video
 
     def add_connection(self, connection: Connection) -> None:

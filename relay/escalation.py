@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import re
 import socket
@@ -40,6 +41,7 @@ from relay.protocol import (
 )
 from relay.queue import QueueConfig, QueueError, QueueMetrics, UnknownOperator, create_backend
 from relay.session import Conversation
+from relay.supervision import supervised
 
 if TYPE_CHECKING:
     from relay.connection import Connection
@@ -71,10 +73,11 @@ class EscalationService:
 
         await self.backend.start()
         handler = NotificationHandler(self)
+        failures = self.ctx.metrics.background_failures  # a failure is logged and the loop restarted
         self._tasks = [
-            asyncio.create_task(handler.run(), name="queue-notifications"),
-            asyncio.create_task(self.backend.run_ticks(1.0), name="queue-ticks"),
-            asyncio.create_task(self._presence(), name="operator-presence"),
+            supervised("queue-notifications", handler.run, failures=failures),
+            supervised("queue-ticks", functools.partial(self.backend.run_ticks, 1.0), failures=failures),
+            supervised("operator-presence", self._presence, failures=failures),
         ]
         await self._restore_homes()
 

@@ -36,8 +36,11 @@ from relay.protocol import (
     VideoAllow,
     VideoSignal,
     Welcome,
+    store_unavailable,
 )
+from relay.rate_limits import check_slots
 from relay.session import Conversation
+from relay.store import StoreUnavailable
 from relay.streams import RecognitionStream
 from relay.turns import Utterance, new_utterance_id
 
@@ -67,6 +70,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # which staff roles may open a websocket in which role
 HELLO_ROLES = {"counter": {"clerk", "admin"}, "operator": {"operator"}, "resident": {"resident"}}
 AUDIO_SECONDS_PER_DECODE = 0.25
+MAX_CLIENT_ID = 64
 
 
 # ------------------------------------------------------------------ hello
@@ -74,8 +78,10 @@ AUDIO_SECONDS_PER_DECODE = 0.25
 
 async def hello(conn: Connection, message: Hello) -> Welcome:
     ctx = conn.ctx
+    ctx.limits.check_login(str(conn.request.remote))  # brute force: the token is not even looked at
     principal = await ctx.auth.authenticate(message.token)
     if principal is None:
+        ctx.limits.login_failed(str(conn.request.remote))
         raise ProtocolError(ErrorCode.UNAUTHORIZED, "invalid or expired token", close_code=CloseCode.UNAUTHORIZED)
     if principal.role not in HELLO_ROLES[message.role]:
         raise ProtocolError(ErrorCode.FORBIDDEN, f"a {principal.role} token cannot connect as {message.role}",
@@ -156,22 +162,8 @@ async def _open_conversation(conn: Connection, session_id: str) -> Conversation:
         raise ProtocolError(ErrorCode.SESSION_NOT_FOUND, "no such session", close_code=CloseCode.SESSION_NOT_FOUND)
     if not conversation.is_open:
         raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed", close_code=CloseCode.SESSION_CLOSED)
-    _check_slots(conn, conversation)
+    check_slots(conn, conversation)
     return conversation
-
-
-def _check_slots(conn: Connection, conversation: Conversation) -> None:
-    """Residents have a small cap of their own, so that a resident token can never lock the counter out;
-    the counter's connections count only against each other."""
-    relay = conn.ctx.settings.relay
-    residents = conn.role == "resident"
-    same_side = sum(1 for c in conn.ctx.connections
-                    if c is not conn and c.session_id == conversation.id and (c.role == "resident") == residents)
-    limit = relay.max_resident_connections if residents else relay.max_connections_per_session
-    if same_side >= limit:
-        who = "resident connections" if residents else "connections"
-        raise ProtocolError(ErrorCode.TOO_MANY_SESSIONS, f"too many {who} to this session",
-                            close_code=CloseCode.TOO_MANY_SESSIONS)
 
 
 # ------------------------------------------------------------------ dispatch
@@ -209,6 +201,8 @@ async def on_text(conn: Connection, message: Text) -> None:
         raise ProtocolError(ErrorCode.INVALID_FIELD, "text is too long")
     if message.lang is not None:
         _check_lang(conn, message.lang)
+    if message.client_id is not None and not 0 < len(message.client_id) <= MAX_CLIENT_ID:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"client_id is 1–{MAX_CLIENT_ID} characters")
     if conn.role == "operator":
         await _escalation(conn).operator_text(conn, message)
         return
@@ -219,7 +213,9 @@ async def on_text(conn: Connection, message: Text) -> None:
     lang = message.lang or ("ja" if speaker == "clerk" else conversation.resident_lang)
     if lang == "auto":
         raise ProtocolError(ErrorCode.MISSING_FIELD, "text: give lang while the resident language is auto")
-    utterance = Utterance(speaker=speaker, lang=lang, text=text, confidence=1.0, source="text")
+    conn.ctx.limits.check("turns", conn.principal, conversation.id)
+    utterance = Utterance(speaker=speaker, lang=lang, text=text, confidence=1.0, source="text",
+                          client_id=message.client_id)
     conn.queue_turn(functools.partial(run_turn, conn, conversation, utterance))
 
 
@@ -233,14 +229,18 @@ def _typed_speaker(conn: Connection, message: Text, conversation: Conversation) 
 
 async def run_turn(conn: Connection, conversation: Conversation, utterance: Utterance) -> None:
     ctx = conn.ctx
-    if not conversation.is_open:
+    if not conversation.is_open or await ctx.pipeline.already_stored(conversation, utterance, conn):
         return
     if (utterance.speaker == "resident" and conversation.resident_lang == "auto" and utterance.lang != "ja"
             and utterance.lang in ctx.supported_languages()):
         await conversation.update(reason="detected", resident_lang=utterance.lang)
         if ctx.escalation is not None:
             await ctx.escalation.language_changed(conversation)
-    await ctx.pipeline.run(conversation, utterance)
+    try:
+        await ctx.pipeline.run(conversation, utterance)
+    except StoreUnavailable:
+        # not stored, not sent: the client still has the text and resends it with the same client_id
+        conn.report(store_unavailable(utterance.client_id), "text")
 
 
 async def on_settings(conn: Connection, message: Settings) -> None:
@@ -255,6 +255,7 @@ async def on_settings(conn: Connection, message: Settings) -> None:
         values["tts"] = message.tts
     if not values:
         raise ProtocolError(ErrorCode.MISSING_FIELD, "settings: give resident_lang, mode or tts")
+    conn.ctx.limits.check("settings", conn.principal, conversation.id)
     assert conn.principal is not None
     await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=conversation.id, **values)
     await conversation.update(reason="settings", **values)
@@ -362,7 +363,9 @@ def _escalation(conn: Connection) -> Any:
 
 
 async def on_escalate(conn: Connection, message: Escalate) -> None:
-    await _escalation(conn).request(conn, _conversation(conn), message)
+    conversation = _conversation(conn)
+    conn.ctx.limits.check("escalations", conn.principal, conversation.id)
+    await _escalation(conn).request(conn, conversation, message)
 
 
 async def on_escalation_cancel(conn: Connection, message: EscalationCancel) -> None:

@@ -28,8 +28,13 @@ def api_error(status: int, code: str, message: str) -> web.HTTPException:
 async def require(request: web.Request, roles: frozenset[str]) -> Principal:
     header = request.headers.get("Authorization", "")
     token = header[7:] if header.lower().startswith("bearer ") else None
-    principal = await request.app[CONTEXT].auth.authenticate(token)
+    ctx = request.app[CONTEXT]
+    peer = str(request.remote)
+    if ctx.limits.auth_failures.blocked(peer):  # brute force: the token is not even looked at
+        raise api_error(429, ErrorCode.RATE_LIMITED, "too many failed logins; wait a minute")
+    principal = await ctx.auth.authenticate(token)
     if principal is None:
+        ctx.limits.login_failed(peer)
         raise api_error(401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required")
     if principal.role not in roles:
         raise api_error(403, ErrorCode.FORBIDDEN, f"a {principal.role} may not do this")
@@ -70,16 +75,19 @@ async def healthz(request: web.Request) -> web.Response:
     statuses = ctx.engines.statuses()
     engines = {name: {"state": "ready" if s.ready else "missing", "detail": s.detail, "models": list(s.models),
                       "languages": list(s.languages)} for name, s in statuses.items()}
-    ok = all(s.ready for s in statuses.values())
-    body = {"status": "ok" if ok else "degraded", "engines": engines, "store": "ok",
-            "sessions_open": len(ctx.hub), "connections": len(ctx.connections),
+    if not ctx.store.healthy:
+        await ctx.store.probe()  # the disk may be back: say so as soon as it is
+    ok = all(s.ready for s in statuses.values()) and ctx.store.healthy
+    store = "ok" if ctx.store.healthy else f"unavailable: {ctx.store.fault}"
+    body = {"status": "ok" if ok else "degraded", "engines": engines, "store": store,
+            "sessions_open": await ctx.store.count_open_sessions(), "connections": len(ctx.connections),
             "queue": ctx.escalation.backend_name if ctx.escalation is not None else "none"}
     return web.json_response(body)
 
 
 async def metrics(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
-    ctx.metrics.sessions_open.set(len(ctx.hub))
+    ctx.metrics.sessions_open.set(await ctx.store.count_open_sessions())
     for name, status in ctx.engines.statuses().items():
         ctx.metrics.engine_ready.labels(name).set(1 if status.ready else 0)
     if ctx.escalation is not None:
@@ -107,7 +115,7 @@ async def create_session(request: web.Request) -> web.Response:
     tts = body.get("tts", ctx.settings.relay.tts_default)
     if not isinstance(tts, bool):
         raise api_error(400, ErrorCode.INVALID_FIELD, "tts must be true or false")
-    if len(ctx.hub) >= ctx.settings.relay.max_sessions:
+    if await ctx.store.count_open_sessions() >= ctx.settings.relay.max_sessions:  # all nodes, across restarts
         raise api_error(429, ErrorCode.TOO_MANY_SESSIONS, "the relay has as many open sessions as it allows")
     conversation, token = await ctx.hub.create(counter.strip(), resident_lang, mode, tts, principal.actor)
     ctx.metrics.sessions_created.labels(mode).inc()
@@ -201,7 +209,7 @@ async def stats(request: web.Request) -> web.Response:
     ctx = request.app[CONTEXT]
     since = _number(request.query.get("since"), time.time() - 86400, "since")
     body = await ctx.store.stats(since)
-    body["sessions_open"] = len(ctx.hub)
+    body["sessions_open"] = await ctx.store.count_open_sessions()
     if ctx.escalation is not None:
         body["service"] = await ctx.escalation.service_stats()
     return web.json_response(body)

@@ -28,6 +28,8 @@ class RelayMetrics:
             buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), registry=r,
         )
         self.engine_ready = Gauge("madoguchi_engine_ready", "1 when the engine is loaded", ["engine"], registry=r)
+        self.background_failures = Counter("madoguchi_background_failures_total",
+                                           "Background task failures (logged with a traceback)", ["task"], registry=r)
         self.tts_audio_seconds = Counter("madoguchi_tts_audio_seconds_total", "Speech synthesised", ["lang"], registry=r)
 
     def observe_stage(self, stage: str, milliseconds: float) -> None:

@@ -51,7 +51,6 @@ class ErrorCode:
     SLOW_CONSUMER = "slow_consumer"
     RATE_LIMITED = "rate_limited"
     STORE_UNAVAILABLE = "store_unavailable"
-    TOKEN_REVOKED = "token_revoked"
     INTERNAL = "internal_error"
 
 
@@ -83,6 +82,7 @@ class ProtocolError(Exception):
         self.code = code
         self.message = message
         self.close_code = close_code
+        self.client_id: str | None = None  # the client's id of the text it is about, when there is one
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,7 @@ class Text(Message):
     text: str
     lang: str | None = None
     replaces: str | None = None  # operator correction of an AI translation: its utterance_id
+    client_id: str | None = None  # chosen by the client, echoed in the transcript; a resend is not stored twice
 
 
 @_client
@@ -269,6 +270,7 @@ class Transcript(Message):
     lang: str
     text: str
     confidence: float
+    client_id: str | None = None  # the id the client gave its typed text
 
 
 @dataclass(frozen=True)
@@ -387,6 +389,7 @@ class Notice(Message):
     code: str
     message: str
     lang: str | None = None
+    client_id: str | None = None  # ``already_stored``: the resent text that was not stored again
 
 
 @dataclass(frozen=True)
@@ -396,6 +399,7 @@ class Error(Message):
     message: str
     fatal: bool = False
     ref: str | None = None  # the type of the message that caused it, when known
+    client_id: str | None = None  # the client_id of the text this error is about (store_unavailable)
 
 
 MESSAGE_TYPES: dict[str, type[Message]] = {
@@ -525,11 +529,14 @@ def is_encodable(text: str) -> bool:
     return True
 
 
-def store_unavailable() -> ProtocolError:
+def store_unavailable(client_id: str | None = None) -> ProtocolError:
     """Not the client's mistake and not fatal: nothing was stored; the client keeps what it sent and
     resends it (with the same ``client_id``) when the relay's ``/healthz`` is ok again."""
-    return ProtocolError(ErrorCode.STORE_UNAVAILABLE, "the relay cannot store data right now; keep it and resend")
+    error = ProtocolError(ErrorCode.STORE_UNAVAILABLE, "the relay cannot store data right now; keep it and resend")
+    error.client_id = client_id
+    return error
 
 
 def error_message(exc: ProtocolError, ref: str | None = None) -> Error:
-    return Error(code=exc.code, message=exc.message, fatal=exc.close_code is not None, ref=ref)
+    return Error(code=exc.code, message=exc.message, fatal=exc.close_code is not None, ref=ref,
+                 client_id=exc.client_id)

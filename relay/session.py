@@ -66,6 +66,7 @@ class Conversation:
     # is unmasked, a replay from the store is masked
     mask: Callable[[str], str] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    left_at: float = 0.0
     # speech is synthesised and sent one utterance at a time, in the order the translations were
     # published, so two people talking at once never get their audio interleaved
     speech_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -165,6 +166,7 @@ class Conversation:
 
     def detach(self, participant: Any) -> None:
         self.participants.discard(participant)
+        self.left_at = time.time()  # an idle session expires counting from its last leaver
 
     async def update(self, reason: str | None = None, **values: Any) -> None:
         await self.store.update_session(self.id, **values)

@@ -63,6 +63,13 @@ class RelayConfig:
     outbound_queue: int = _f(512, "Messages buffered per client; a client that falls this far behind is closed with 4431 and may resume.")
     resident_token_hours: float = _f(12.0, "A resident token expires this long after the session starts, or when it closes.")
     error_limit: int = _f(50, "Client errors within a minute before the connection is closed as abuse (4430).")
+    turns_per_minute: float = _f(40.0, "Typed turns one token may send into one session per minute (bursts of half that); more get rate_limited. Survives reconnects. 0 = no limit.")
+    settings_per_minute: float = _f(12.0, "settings messages one token may send to one session per minute; more get rate_limited. 0 = no limit.")
+    escalations_per_minute: float = _f(6.0, "escalate messages one token may send in one session per minute; more get rate_limited. 0 = no limit.")
+    auth_failures_per_minute: float = _f(10.0, "Failed logins (websocket hello or HTTP) one address may make per minute; beyond that it is refused with rate_limited (429 / 4429) without its token being checked. 0 = no limit.")
+    token_recheck_s: float = _f(5.0, "How often open websockets are checked against revoked staff tokens and expired resident tokens (a revocation from the CLI, another process, takes effect within this).")
+    engine_timeout_s: float = _f(30.0, "An engine call (one decode, translation or sentence of speech) that takes longer fails that utterance with engine_failed and an offer of an interpreter; the session goes on. 0 = wait forever.")
+    idle_session_minutes: float = _f(60.0, "An open session with nobody connected and no event for this long is closed (reason expired). 0 = never.")
 
 
 @dataclass

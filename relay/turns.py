@@ -51,6 +51,7 @@ class Utterance:
     utterance_id: str = field(default_factory=new_utterance_id)
     asr_details: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    client_id: str | None = None  # chosen by the client for a typed text (deduplicates a resend)
 
 
 # called after every utterance with the per-stage confidences, and on engine trouble; the operator
@@ -78,16 +79,42 @@ class TurnPipeline:
     async def run(self, conversation: Conversation, utterance: Utterance) -> None:
         started = time.perf_counter()
         await self.publish_transcript(conversation, utterance)
+        await self.complete(conversation, utterance)
+        self.metrics.observe_stage("turn", (time.perf_counter() - started) * 1000)
+
+    async def complete(self, conversation: Conversation, utterance: Utterance, *, done: frozenset[str] = frozenset()) -> None:
+        """Everything after the transcript. ``done``: translation kinds already stored (a turn that a
+        crash interrupted is completed after the restart without repeating them)."""
         confidences = {"asr": utterance.confidence} if utterance.source == "speech" else {}
-        translation = await self._translate_for_listener(conversation, utterance)
+        translation = None if done else await self._translate_for_listener(conversation, utterance)
         if translation is not None:
             confidences[translation.kind if translation.kind == "easy_japanese" else "mt"] = translation.confidence
             message = await self.publish_translation(conversation, utterance.utterance_id, translation)
             await self.speak(conversation, message, translation)
-            if utterance.speaker == "clerk" and translation.kind == "translation" and self.back_translation:
-                await self._back_translate(conversation, utterance, translation)
-        self.metrics.observe_stage("turn", (time.perf_counter() - started) * 1000)
+        kind = translation.kind if translation is not None else next(iter(done - {"back_translation"}), None)
+        if (utterance.speaker == "clerk" and kind == "translation" and self.back_translation
+                and "back_translation" not in done):
+            forward = translation or await self._stored_translation(conversation, utterance)
+            if forward is not None:
+                await self._back_translate(conversation, utterance, forward)
+        await conversation.store.finish_turn(utterance.utterance_id)
         await self.observe(conversation, utterance, confidences)
+
+    async def _stored_translation(self, conversation: Conversation, u: Utterance) -> Translation | None:
+        rows = await conversation.store.query(
+            "SELECT text, lang FROM translations WHERE utterance_id = ? AND kind = 'translation'", (u.utterance_id,))
+        if not rows:
+            return None
+        return Translation(text=rows[0]["text"], source_lang=u.lang, target_lang=rows[0]["lang"], kind="translation",
+                           confidence=1.0)
+
+    async def already_stored(self, conversation: Conversation, u: Utterance, conn: Any) -> bool:
+        """A resent text whose ``client_id`` is stored already: tell the client, store nothing."""
+        if u.client_id is None or await conversation.store.utterance_for_client_id(conversation.id, u.client_id) is None:
+            return False
+        conn.send(Notice(code="already_stored", message="this text was stored before; not stored again",
+                         client_id=u.client_id))
+        return True
 
     # ------------------------------------------------------------ stages
 
@@ -95,15 +122,21 @@ class TurnPipeline:
         u = utterance
 
         def rows(seq: int) -> Rows:
-            return [(
+            statements: Rows = [(
                 "INSERT INTO utterances VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (u.utterance_id, conversation.id, seq, time.time(), u.speaker, u.lang, self._stored(u.text),
                  u.confidence, u.source, json.dumps(u.asr_details), json.dumps(u.timings)),
             )]
+            if u.speaker != "operator":  # until its translations are stored; finished after a crash
+                statements.append(("INSERT INTO unfinished_turns VALUES (?,?,?)",
+                                   (u.utterance_id, conversation.id, time.time())))
+            if u.client_id is not None:
+                statements.append(("INSERT INTO client_ids VALUES (?,?,?)", (conversation.id, u.client_id, u.utterance_id)))
+            return statements
 
         await conversation.publish(lambda seq: Transcript(
             seq=seq, utterance_id=u.utterance_id, speaker=u.speaker, lang=u.lang, text=u.text,
-            confidence=round(u.confidence, 3),
+            confidence=round(u.confidence, 3), client_id=u.client_id,
         ), rows)
         self.metrics.utterances.labels(u.speaker, u.source).inc()
         if u.source == "speech":

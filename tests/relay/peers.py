@@ -1,6 +1,6 @@
 """Separate processes for the fault tests: a relay node with fake engines, and an operator client.
 
-    python -m tests.relay.peers node --port P --store DB --node-id A --redis URL --prefix X
+    python -m tests.relay.peers node --port P --store DB --node-id A --redis URL|none --prefix X [--mt-delay S]
     python -m tests.relay.peers operator --url ws://127.0.0.1:P/ws --token T --lang en
 Both print READY (and the operator ACCEPTED <session>) on stdout, then run until killed.
 """
@@ -18,15 +18,17 @@ from aiohttp import web
 async def run_node(args: argparse.Namespace) -> None:
     from relay.app import create_app
     from relay.settings import load_settings
-    from tests.fakes import fake_engines
+    from tests.fakes import FakeTranslator, fake_engines
 
+    queue = ({"backend": "redis", "redis_url": args.redis, "redis_prefix": args.prefix} if args.redis != "none"
+             else {"backend": "memory"})
     settings = load_settings(env={}, overrides={
         "store": {"path": args.store}, "server": {"node_id": args.node_id},
-        "queue": {"backend": "redis", "redis_url": args.redis, "redis_prefix": args.prefix,
-                  "reconnect_grace_s": 1.0, "offer_timeout_s": 5.0, "wrap_up_s": 0.0},
+        "queue": {**queue, "reconnect_grace_s": 1.0, "offer_timeout_s": 5.0, "wrap_up_s": 0.0},
         "logging": {"level": "WARNING"},
     })
-    runner = web.AppRunner(create_app(settings, fake_engines()), access_log=None)
+    engines = fake_engines(translator=FakeTranslator(delay=args.mt_delay))
+    runner = web.AppRunner(create_app(settings, engines), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", args.port).start()
     print("READY", flush=True)
@@ -53,6 +55,7 @@ def main() -> None:
     for flag in ("--store", "--node-id", "--redis", "--prefix"):
         node.add_argument(flag, required=True)
     node.add_argument("--port", type=int, required=True)
+    node.add_argument("--mt-delay", type=float, default=0.0)  # seconds per translation (turns in flight)
     operator = sub.add_parser("operator")
     for flag in ("--url", "--token", "--lang"):
         operator.add_argument(flag, required=True)
