@@ -1,4 +1,5 @@
-"""The interpreter console in real Chromium against a real relay with fake engines."""
+"""The interpreter console (/operator) in real Chromium against a real relay with fake engines, with the
+counter tablet and the resident's phone as the other browser contexts."""
 
 from __future__ import annotations
 
@@ -7,69 +8,94 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveRelay, console_errors, shot
-from tests.browser.ws_peer import WsPeer
+from tests.browser.conftest import LiveRelay, console_errors, shot, wait_until
+from tests.browser.test_counter import bubbles, open_counter, say
 
 
 def sign_in(page: Any, relay: LiveRelay, languages: list[str]) -> None:
     page.goto("/operator")
     page.get_by_label("通訳者トークン").fill(relay.tokens["operator"])
     page.get_by_role("button", name="サインイン").click()
-    expect(page.get_by_role("status").filter(has_text="未サインイン")).to_be_visible()
+    expect(page.locator("#state-now")).to_have_text("未サインイン")
     for code in languages:
         page.locator(f'#language-list input[value="{code}"]').check()
     page.get_by_role("radio", name="受付可").check()
     expect(page.locator("#state-now")).to_have_text("受付可")
 
 
-def test_operator_takes_an_offer_replies_corrects_and_releases(live_relay: LiveRelay, new_context: Any) -> None:
-    relay = live_relay
-    session = relay.create_session("vi")
-    counter = WsPeer(relay).connect("counter", relay.tokens["clerk"], session["session_id"])
-    resident = WsPeer(relay).connect("resident", session["resident_token"], session["session_id"])
-    page = new_context(viewport=(1280, 860)).new_page()
-    errors = console_errors(page)
-    sign_in(page, relay, ["vi", "en"])
-
-    counter.send(type="text", speaker="clerk", text="住民票の写しが必要ですか")
-    ai = resident.wait_for("translation", kind="translation")
-    counter.send(type="escalate", reason="複雑な手続き")
-    offer = page.get_by_role("alertdialog", name="通訳の依頼")
+def take_the_call(counter: Any, console: Any) -> None:
+    counter.get_by_role("button", name="通訳者を呼ぶ").first.click()
+    offer = console.get_by_role("alertdialog", name="通訳の依頼")
     expect(offer).to_be_visible()
     expect(offer).to_contain_text("ベトナム語")
     expect(offer).to_contain_text(re.compile(r"残り \d+ 秒"))
-    shot(page, "operator-offer")
+    return offer
+
+
+def test_operator_takes_an_offer_replies_corrects_and_releases(live_relay: LiveRelay, new_context: Any) -> None:
+    relay = live_relay
+    console = new_context(viewport=(1280, 860)).new_page()
+    errors = console_errors(console)
+    sign_in(console, relay, ["vi", "en"])
+    counter = open_counter(relay, new_context())
+    say(counter, "住民票の写しが必要ですか")
+    phone = new_context(viewport=(390, 844), is_mobile=True, has_touch=True).new_page()
+    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.get_by_role("log").get_by_text("[vi] 住民票の写しが必要ですか").wait_for()
+
+    offer = take_the_call(counter, console)
+    shot(console, "operator-offer")
     offer.get_by_role("button", name="受ける").click()
-
-    log = page.get_by_role("log", name="会話")
+    log = console.get_by_role("log", name="会話")
     expect(log).to_contain_text("住民票の写しが必要ですか")  # the conversation so far
-    expect(page.locator("#state-now")).to_have_text("対応中")
-    counter.wait_for("escalation", state="connected")
+    expect(console.locator("#state-now")).to_have_text("対応中")
 
-    page.get_by_label("返答").fill("Vâng, bạn cần một bản sao.")
-    page.get_by_role("button", name="送信").click()
-    to_resident = resident.wait_for("translation", kind="operator")
-    assert (to_resident["lang"], to_resident["text"]) == ("vi", "Vâng, bạn cần một bản sao.")
-    page.get_by_role("radio", name="職員へ（日本語）").check()
-    page.get_by_label("返答").fill("身分証明書も必要と伝えました")
-    page.get_by_role("button", name="送信").click()
-    to_clerk = counter.wait_for("translation", kind="operator", lang="ja")
-    assert to_clerk["text"] == "身分証明書も必要と伝えました"
-    assert not any(m.get("text") == "身分証明書も必要と伝えました" for m in resident.seen)
+    console.get_by_label("返答").fill("Vâng, bạn cần một bản sao.")
+    console.get_by_role("button", name="送信").click()
+    phone.get_by_role("log").get_by_text("Vâng, bạn cần một bản sao.").wait_for()  # to the resident, in Vietnamese
+    bubbles(counter).filter(has_text="Vâng, bạn cần một bản sao.").wait_for()
+    console.get_by_role("radio", name="職員へ（日本語）").check()
+    console.get_by_label("返答").fill("身分証明書も必要と伝えました")
+    console.get_by_role("button", name="送信").click()
+    bubbles(counter).filter(has_text="身分証明書も必要と伝えました").wait_for()  # to the clerk, in Japanese
 
-    page.get_by_role("button", name="このベトナム語の翻訳を訂正").first.click()
-    page.get_by_label("訂正した訳").fill("Bạn có cần bản sao giấy cư trú không?")
-    page.get_by_role("button", name="訂正を送る").click()
-    fixed = resident.wait_for("translation", kind="operator", replaces=ai["utterance_id"])
-    assert fixed["text"] == "Bạn có cần bản sao giấy cư trú không?"
-    expect(page.locator(".line.replaced .text")).to_have_text(ai["text"])
-    shot(page, "operator-console")
+    console.get_by_role("button", name="このベトナム語の翻訳を訂正").first.click()
+    console.get_by_label("訂正した訳").fill("Bạn có cần bản sao giấy cư trú không?")
+    console.get_by_role("button", name="訂正を送る").click()
+    phone.get_by_role("log").get_by_text("Bạn có cần bản sao giấy cư trú không?").wait_for()
+    expect(console.locator(".line.replaced .text")).to_have_text("[vi] 住民票の写しが必要ですか")
+    assert "身分証明書" not in phone.get_by_role("log").inner_text(), "the note to the clerk is not the resident's"
+    shot(console, "operator-console")
 
-    page.get_by_label("メモ（記録に残ります）").fill("住民票の写し 1通")
-    page.get_by_role("button", name="AIに戻す").click()
-    counter.wait_for("escalation", state="returned")
-    expect(page.locator("#session")).to_be_hidden()
-    expect(page.locator("#state-now")).not_to_have_text("対応中")
-    for peer in (counter, resident):
-        peer.close()
+    console.get_by_label("メモ（記録に残ります）").fill("住民票の写し 1通")
+    console.get_by_role("button", name="AIに戻す").click()
+    expect(console.locator("#session")).to_be_hidden()
+    expect(console.locator("#state-now")).not_to_have_text("対応中")
+    expect(counter.locator("#escalation")).to_contain_text("AI")
+    assert not errors, errors
+
+
+def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_context: Any) -> None:
+    console = new_context(viewport=(1280, 860)).new_page()
+    errors = console_errors(console)
+    sign_in(console, live_relay, ["vi"])
+    counter = open_counter(live_relay, new_context(viewport=(1280, 900)))
+    take_the_call(counter, console).get_by_role("button", name="受ける").click()
+    expect(console.locator("#state-now")).to_have_text("対応中")
+
+    console.get_by_role("button", name="ビデオを依頼").click()
+    expect(counter.get_by_role("status").filter(has_text="通訳者がビデオ通話を求めています")).to_be_visible()
+    counter.get_by_role("button", name="📹 ビデオ通話（手話）を開始").click()
+    # both remote <video> elements really play the other side's (fake) camera
+    assert wait_until(console, "document.querySelector('#video-section video.remote').videoWidth") > 0
+    assert wait_until(counter, "document.querySelector('#video-panel video.video-remote').videoWidth") > 0
+    expect(counter.locator("#video-panel").get_by_role("status")).to_have_text("通話中")
+    say(counter, "ビデオでも話せます")  # the conversation goes on beside the video
+    expect(console.get_by_role("log", name="会話")).to_contain_text("ビデオでも話せます")
+    shot(counter, "counter-video-call")
+    shot(console, "operator-video-call")
+
+    console.get_by_role("button", name="ビデオを終了").click()
+    expect(counter.locator("#video-panel").get_by_role("status")).to_have_text("ビデオ通話を終了しました")
+    assert counter.evaluate("document.querySelector('#video-panel video.video-remote').srcObject") is None
     assert not errors, errors

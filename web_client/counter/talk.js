@@ -9,6 +9,7 @@ import {ConversationView} from '/static/counter/conversation.js';
 import {MicController} from '/static/counter/mic.js';
 import {escalationText, japaneseName, missingEngines, troubleText} from '/static/counter/notices.js';
 import {ResidentPanel} from '/static/counter/panel.js';
+import {CounterVideo} from '/static/counter/video-panel.js';
 import {RESIDENT_STRINGS} from '/static/resident/strings.js';
 
 export class Talk extends EventTarget {
@@ -24,6 +25,7 @@ export class Talk extends EventTarget {
     $('#trouble').replaceChildren();
     this.panel = new ResidentPanel($('#panel-face'), {sessionId: session.session_id});
     this.mic = new MicController({connection: this.connection, player: this.player, stateEl: $('#mic-state'), meterBar: $('#meter-bar')});
+    this.video = new CounterVideo($('#video-panel'), this.connection);
     this._abort = new AbortController();
     this._wire();
     this._residentLang(session.resident_lang);
@@ -226,6 +228,7 @@ export class Talk extends EventTarget {
 
   dispose() {
     this._abort.abort();
+    this.video.dispose();
     this.player.stop();
     this.mic.setHandsFree(false).catch(() => {});
     this.connection.close();
