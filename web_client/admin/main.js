@@ -3,6 +3,7 @@
 
 import {api} from '/static/common/connection.js';
 import {$, setText} from '/static/common/dom.js';
+import {setupGlossary} from './glossary.js';
 import {setupHistory} from './history.js';
 import {startLive} from './live.js';
 import {setupManagement} from './manage.js';
@@ -31,6 +32,7 @@ async function signIn(token) {
   timer = startLive(token, banner);
   setupHistory(token, banner);
   setupManagement(token, banner).catch((err) => banner(err.message));
+  setupGlossary(token, banner).catch((err) => banner(`用語集を読み込めません: ${err.message}`));
 }
 
 $('#signin-form').addEventListener('submit', (event) => {
