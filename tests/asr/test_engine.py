@@ -146,15 +146,8 @@ def test_guard_drops_a_known_hallucination_on_a_short_burst_but_not_on_real_spee
     assert [e.text for e in finals] == ["ご視聴ありがとうございました"]
 
 
-def test_guard_on_the_real_model_keeps_output_clean(models_dir: Path) -> None:
-    guarded = load_recognizer(AsrConfig(model="tiny-random"), models_dir)
-    speech, rate = espeak(SENTENCE_JA, "ja")
-    for _, event in run_stream(guarded, b"\0\0" * rate + speech + b"\0\0" * rate, rate):
-        # whatever the random model says, nothing looping or empty is ever shown as text
-        if event.kind == "final" and event.text == "":
-            assert event.details["dropped"] > 0
-        else:
-            assert event.text.strip() and event.details.get("compression_ratio", 0) <= 2.4
+# the guard on real output (real speech through, a loop caught by its compression ratio) is tested on
+# the real Whisper base in test_guard_real_whisper.py: a random model gives it nothing real to judge
 
 
 def test_bad_audio_is_refused_clearly(recognizer: WhisperRecognizer) -> None:
