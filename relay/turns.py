@@ -255,6 +255,8 @@ class TurnPipeline:
         try:
             chunks = await self.bridge.run("tts", synth.synthesize, message.text, message.lang, rate)
             while (chunk := await self.bridge.next_item("tts", chunks)) is not None:
+                if conversation.operator_id is not None:
+                    break  # an interpreter connected while the AI was speaking: it stops mid-speech
                 if stream is None:
                     self.metrics.observe_stage("tts_first_audio", (time.perf_counter() - started) * 1000)
                     stream = conversation.new_stream_id()

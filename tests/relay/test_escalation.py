@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import pytest
 
 from relay.protocol import audio_frame, parse_audio_frame
-from tests.fakes import FakeTranslator, fake_engines
+from relay.turns import TTS_FRAME_BYTES
+from tests.fakes import FakeSynthesizer, FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay, WsClient, pcm_silence
 
 FAST_QUEUE = {"queue": {"offer_timeout_s": 2.0, "reconnect_grace_s": 1.0, "max_wait_s": 60.0, "wrap_up_s": 0.0}}
@@ -289,3 +292,38 @@ async def test_transfer_to_a_colleague(make_relay: MakeRelay) -> None:
         "a transfer is not a return to the AI")
     await first.send(type="transfer", operator_id=colleague_id)
     assert (await first.expect("error"))["code"] == "invalid_state"
+
+
+async def test_the_ai_stops_speaking_when_an_interpreter_connects(make_relay: MakeRelay) -> None:
+    # the AI is half-way through speaking a translation (4 sentences, 0.5 s each) when the interpreter
+    # connects: from "connected" on, the resident hears the interpreter only — no new tts.start, no
+    # more AI audio, and a stream already started is closed with tts.end
+    relay = await make_relay(fake_engines(synthesizer=FakeSynthesizer(sentences=4, sentence_delay_s=0.5)),
+                             **FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter, resident = await relay.counter(session), await relay.resident(session)
+    operator = await _operator(relay)
+    await counter.send(type="text", speaker="clerk", text="住民票の写しは二階の窓口です")
+    await resident.expect("translation", kind="translation")
+    await _escalate_and_connect(relay, session, counter, operator)
+    await resident.expect("escalation", state="connected")
+    frames_at_connect = len(resident.binary)
+    started = [m for m in resident.seen if m["type"] == "tts.start"]
+    await operator.send(type="text", speaker="operator", text="I am the interpreter.", lang="en")
+    await resident.expect("translation", kind="operator")
+    await _drain(resident, 2.5)  # longer than the rest of the AI's speech would take
+    after = resident.seen[resident.seen.index(next(m for m in resident.seen if m.get("state") == "connected")):]
+    assert not [m for m in after if m["type"] == "tts.start"], "no new AI speech while the interpreter is on"
+    if started:
+        assert [m["type"] for m in resident.seen if m["type"] in ("tts.start", "tts.end")] == ["tts.start", "tts.end"]
+    assert len(resident.binary) <= frames_at_connect + 2, "the AI's audio stops"
+    chunk_frames = -(-2 * (22050 // 10) // TTS_FRAME_BYTES)  # FakeSynthesizer: 0.1 s per sentence
+    assert len(resident.binary) < 4 * chunk_frames, "the interpreter connected before the AI had finished"
+
+
+async def _drain(ws: WsClient, seconds: float) -> None:
+    """Collect whatever arrives within ``seconds``."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            while await ws.recv(wait_s=seconds) is not None:
+                pass
