@@ -60,6 +60,18 @@ def _field(feature: object, name: str) -> str:
 
 def analyze(text: str) -> list[Token]:
     """Tokens of ``text`` with character offsets into it (whitespace is skipped)."""
+    if len(text) > 400:  # long texts are analysed once; sentences and the guard's candidates repeat
+        return _analyze(text)
+    return list(_analyze_cached(text))
+
+
+@lru_cache(maxsize=8192)
+def _analyze_cached(text: str) -> tuple[Token, ...]:
+    """Tokens are immutable, so a cached analysis is safe to share between threads."""
+    return tuple(_analyze(text))
+
+
+def _analyze(text: str) -> list[Token]:
     tokens: list[Token] = []
     pos = 0
     for word in _tagger()(text):

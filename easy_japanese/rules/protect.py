@@ -29,7 +29,17 @@ def counter_terms() -> tuple[tuple[str, str, str], ...]:
     return tuple(sorted(terms.values(), key=lambda t: -len(t[0])))
 
 
+@lru_cache(maxsize=4096)
+def _glossary_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(_find_terms(text))
+
+
 def glossary_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every counter term in ``text``, longest match first, no overlaps."""
+    return list(_glossary_spans(text))
+
+
+def _find_terms(text: str) -> list[tuple[int, int, str]]:
     """(start, end, term) of every counter term in ``text``, longest match first, no overlaps."""
     spans: list[tuple[int, int, str]] = []
     taken = [False] * len(text)
@@ -46,6 +56,11 @@ def glossary_spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def protected_mask(text: str) -> list[bool]:
+    return list(_protected_mask(text))
+
+
+@lru_cache(maxsize=4096)
+def _protected_mask(text: str) -> tuple[bool, ...]:
     mask = [False] * len(text)
     for start, end, _term in glossary_spans(text):
         mask[start:end] = [True] * (end - start)
@@ -54,7 +69,7 @@ def protected_mask(text: str) -> list[bool]:
     mask = [a or b for a, b in zip(mask, kept_phrase_mask(text), strict=True)]
     for m in _BRACKETS.finditer(text):
         mask[m.start() : m.end()] = [True] * (m.end() - m.start())
-    return mask
+    return tuple(mask)
 
 
 def is_protected(mask: list[bool], start: int, end: int) -> bool:
