@@ -17,7 +17,11 @@ def counter_term_gloss(text: str, tokens: list[Token], ctx: Context) -> list[Edi
     explanations = {term: easy for term, _reading, easy in counter_terms()}
     seen = ctx.notes.setdefault("glossed", [])  # shared by the sentences of one text
     edits = []
+    ends = {tok.end: k for k, tok in enumerate(tokens)}
     for start, end, term in glossary_spans(text):
+        after = tokens[ends[end] + 1] if end in ends and ends[end] + 1 < len(tokens) else None
+        if after is not None and after.pos1 in ("名詞", "接尾辞") and after.pos2 != "数詞":
+            continue  # 年金事務所, 防災マップ: the term is part of a longer name; a bracket would split it
         if term in seen or text.startswith(("（", "("), end):
             seen.append(term)
             continue

@@ -185,6 +185,10 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if prev is not None and prev.surface in ("て", "で") and i >= 3 and tokens[i - 2].lemma in ("せる", "させる"):
             edits += _sasete_itadaku(tokens, i)
             continue
+        honorific_can = _honorific_potential(tokens, i)
+        if honorific_can is not None:
+            edits.append(honorific_can)
+            continue
         if prev is not None and i >= 2 and is_prefix_o(tokens[i - 2]) and (found := _stem_after_o(tokens, i - 2)):
             start, lead = tokens[i - 2].start, _te_form(found[0], True)
         elif prev is None or prev.surface not in ("て", "で"):
@@ -197,6 +201,21 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             swapped = swap_verb(tokens, i, "もらう", "honorific.itadaku")[0]
             edits.append(Edit(start, swapped.end, lead + swapped.replacement, "honorific.itadaku"))
     return edits
+
+
+def _honorific_potential(tokens: list[Token], i: int) -> Edit | None:
+    """ご利用いただけます → 使うことができます, ご覧いただけます → 見ることができます (you can …, not a favour)."""
+    tok = tokens[i]
+    if not tok.surface.startswith("いただけ") or _itadaku_request(tokens, i) is not None:
+        return None
+    if i >= 1 and tokens[i - 1].surface in ("ご覧", "御覧"):
+        base, start = "見る", tokens[i - 1].start
+    elif i >= 2 and is_prefix_o(tokens[i - 2]) and (found := _stem_after_o(tokens, i - 2)):
+        base, start = found[0], tokens[i - 2].start
+    else:
+        return None
+    swapped = swap_verb(tokens, i, "できる", "honorific.itadaku")[0]
+    return Edit(start, swapped.end, base + "ことが" + swapped.replacement, "honorific.itadaku")
 
 
 def _sasete_itadaku(tokens: list[Token], i: int) -> list[Edit]:

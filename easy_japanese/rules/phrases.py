@@ -6,7 +6,8 @@ is "sit", not "hang"; ご本人様 must not become ご本人さん). Phrases who
 are kept as they are: the protect step masks them for every later rule.
 
 Senses: a verb with several meanings is read by its context. お掛け without an object means "sit"
-(電話をおかけください means "call"); お上がりください without an object means "come in".
+(電話をおかけください means "call"); お上がりください without an object means "come in"; お求めください at a
+counter means "buy" (郵便局でお求めください), not "ask for".
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def set_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
 
 
 # お + stem read by context: (stem, sense without an object, the word that shows it has one)
-_SENSES = {"掛け": "座る", "かけ": "座る", "上がり": "入る", "あがり": "入る"}
+_SENSES = {"掛け": "座る", "かけ": "座る", "上がり": "入る", "あがり": "入る", "求め": "買う", "もとめ": "買う"}
 
 
 def senses(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
@@ -107,7 +108,7 @@ def senses(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if tok.surface != "お" or stem.surface not in _SENSES:
             continue
         before = prev_token(tokens, k)
-        if before is not None and before.surface == "を":
+        if before is not None and before.surface == "を" and stem.surface not in ("求め", "もとめ"):
             continue  # 電話をおかけください: call; 上着をお掛けください: hang
         after = tokens[k + 2] if k + 2 < len(tokens) else None
         if after is None or not (after.surface in ("に", "ください", "下さい") or after.lemma == "頂く"):

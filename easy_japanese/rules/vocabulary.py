@@ -33,14 +33,14 @@ def _ends_in_predicate(easy: str) -> bool:
 
 def _joins(prev: Token) -> bool:
     """A noun before a word makes a compound, except time and reason words (昨日 夕食, ため 辞職)."""
-    return prev.pos1 == "名詞" and prev.pos3 != "副詞可能"
+    return (prev.pos1 == "名詞" and prev.pos3 != "副詞可能") or prev.pos1 == "形状詞"  # 有効期限
 
 
 def _in_compound(tokens: list[Token], first: int, last: int) -> bool:
     prev, nxt = prev_token(tokens, first), next_token(tokens, last)
     if prev is not None and (_joins(prev) or (prev.pos1 == "接頭辞" and not is_prefix_o(prev))):
         return True
-    return nxt is not None and (nxt.pos1 == "接尾辞" or (nxt.pos1 == "名詞" and nxt.pos2 != "数詞"))
+    return nxt is not None and (nxt.pos1 in ("接尾辞", "接頭辞") or (nxt.pos1 == "名詞" and nxt.pos2 != "数詞"))
 
 
 def _time_word_before_noun(tokens: list[Token], first: int, last: int, entry: LexEntry) -> bool:
@@ -48,7 +48,9 @@ def _time_word_before_noun(tokens: list[Token], first: int, last: int, entry: Le
     prev = prev_token(tokens, first)
     if first != last or tokens[first].pos3 != "副詞可能" or (prev is not None and prev.pos1 in ("名詞", "接頭辞")):
         return False
-    nxt = next_token(tokens, last)
+    nxt, after = next_token(tokens, last), next_token(tokens, last + 1)
+    if after is not None and after.pos1 in ("名詞", "接尾辞", "接頭辞"):
+        return False  # 休日夜間急患センター: a name made of nouns, not a time word before a noun
     return nxt is not None and nxt.pos1 == "名詞" and len(analyze(entry.easy)) > 1
 
 
@@ -74,6 +76,8 @@ def abbreviations(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         start, end = tokens[first].start, tokens[last].end
         if entry.kind != "abbr" or is_protected(mask, start, end) or text.startswith(entry.easy, start):
             continue
+        if _in_compound(tokens, first, last):  # 妊婦健診 is the name of a programme: left as it is written
+            continue
         edits.append(Edit(start, end, entry.easy, "vocabulary.abbreviation"))
     return edits
 
@@ -84,6 +88,9 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         return None
     if nxt is not None and nxt.lemma in _SURU:
         return None
+    after = next_token(tokens, last + 1)
+    if nxt is not None and nxt.surface == "を" and after is not None and after.lemma in _SURU:
+        return None  # 食事をする is an action: ご飯をする would not be Japanese
     if entry.kind == "adv" and (nxt is None or nxt.surface in _COPULA or nxt.pos1 == "補助記号"):
         return None
     if entry.kind != "adv" and _in_compound(tokens, first, last) and not _time_word_before_noun(tokens, first, last, entry):
@@ -93,8 +100,8 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
     if prev is not None and is_prefix_o(prev):
         start = prev.start
     if entry.kind == "n" and _ends_in_predicate(entry.easy) and nxt is not None:
-        if nxt.surface == "に" or (nxt.pos1 == "助詞" and nxt.surface not in ("の", "な", "が", "は", "を", "も", "か")):
-            return None
+        if nxt.surface == "に" or (nxt.pos1 == "助詞" and nxt.surface not in ("の", "な", "か")):
+            return None  # a predicate cannot take a case particle: 妊娠が → おなかに赤ちゃんがいるが
         if nxt.surface in ("の", "な", "だ"):
             end = nxt.end  # 不明な点 → 分からない点, 所定の紙 → 決められた紙
     return Edit(start, end, entry.easy, "vocabulary.word")

@@ -41,6 +41,8 @@ def nominal_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     edits: list[Edit] = []
     for phrase, verb in NOMINAL_PHRASES.items():
         for m in re.finditer(re.escape(phrase), text):
+            if text[: m.start()].endswith(("お", "ご")):
+                continue  # お手洗い is a place (a toilet), not washing hands
             suru = _following_suru(tokens, m.end())
             if suru is not None:
                 edits += swap_verb(tokens, suru, verb, "voice.nominal", start=m.start())
