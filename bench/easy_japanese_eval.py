@@ -6,8 +6,10 @@
 2. Readability figures for source, ours and reference: mean sentence length (characters), kanji per
    sentence, share of content words in the JLPT N5–N4 lists, furigana coverage (share of kanji
    characters under a ruby span; plain text has none).
-3. Our own counter sentences (easy_japanese/data/counter_examples.tsv): the same figures, the share of
-   outputs with no honorific left, and latency per sentence (p50/p95).
+3. The gold set (tests/easy_japanese/gold, 507 counter and notice sentences, test half first) and our
+   before/after pairs (easy_japanese/data/counter_examples.tsv): outputs rejected by the meaning guard
+   or the re-analysis, facts lost, share changed, SARI against the references, share of content words
+   in JLPT N5–N4 before and after, outputs with no honorific left, latency per sentence (p50/p95).
 
 Run: .venv/bin/python bench/easy_japanese_eval.py [--limit N]. Reads ../shared/data/easy_japanese/.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import sys
 import time
@@ -28,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from easy_japanese import rewrite  # noqa: E402
 from easy_japanese.analyzer import analyze, has_kanji  # noqa: E402
-from easy_japanese.rewrite import honorifics_in  # noqa: E402
+from easy_japanese.gold_metrics import evaluate, stated_facts  # noqa: E402
+from easy_japanese.rewrite import Rewrite, honorifics_in  # noqa: E402
 
 
 def _data_dir() -> Path:
@@ -115,19 +119,43 @@ def print_table(title: str, columns: dict[str, dict[str, float]]) -> None:
         print(f"  {key:28}" + "".join(f"{columns[n][key]:12.1f}" for n in names))
 
 
+def timed_rewrites(sources: list[str]) -> tuple[list[Rewrite], list[float]]:
+    results, latencies = [], []
+    for source in sources:
+        began = time.perf_counter()
+        results.append(rewrite(source))
+        latencies.append((time.perf_counter() - began) * 1000)
+    return results, latencies
+
+
+def latency_line(latencies: list[float]) -> str:
+    ordered = sorted(latencies)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    return f"p50 {statistics.median(ordered):.2f} ms, p95 {p95:.2f} ms (load {os.getloadavg()[0]:.1f})"
+
+
+def honorific_free(results: list[Rewrite]) -> float:
+    return 100 * sum(1 for r in results if not honorifics_in(analyze(r.text))) / max(1, len(results))
+
+
+def mean_sari(sources: list[str], outputs: list[str], refs: list[str]) -> float:
+    return 100 * statistics.mean(sari(s, o, r) for s, o, r in zip(sources, outputs, refs, strict=True))
+
+
 def snow_eval(limit: int | None, easy: set[str]) -> None:
     with (DATA / "snow_t15.tsv").open(encoding="utf-8") as f:
         rows = [r for r in csv.reader(f, delimiter="\t") if r and r[0].isdigit() and int(r[0]) % 50 == 0]
     rows = rows[:limit] if limit else rows
     sources, refs = [r[1] for r in rows], [r[2] for r in rows]
-    results = [rewrite(s) for s in sources]
+    results, latencies = timed_rewrites(sources)
     outputs = [r.text for r in results]
-    scores = {name: 100 * statistics.mean(sari(s, o, r) for s, o, r in zip(sources, outs, refs, strict=True))
-              for name, outs in (("identity", sources), ("ours", outputs), ("reference", refs))}
-    print(f"SNOW T15 test split: {len(rows)} rows")
+    scores = {name: mean_sari(sources, outs, refs) for name, outs in (("identity", sources), ("ours", outputs), ("reference", refs))}
+    print(f"SNOW T15 test split: {len(rows)} rows (guard on)")
     print("  SARI  " + "  ".join(f"{k}={v:.2f}" for k, v in scores.items()))
     changed = sum(o != s for o, s in zip(outputs, sources, strict=True))
-    print(f"  outputs changed: {changed}/{len(rows)}")
+    print(f"  outputs changed: {changed}/{len(rows)}; refusals: {sum(len(r.refusals) for r in results)}")
+    print(f"  outputs with no honorific left: {honorific_free(results):.1f}%")
+    print(f"  latency per sentence: {latency_line(latencies)}")
     print_table("Readability (SNOW test split)", {
         "source": readability(sources, easy),
         "ours": readability(outputs, easy, sum(ruby_kanji(r) for r in results)),
@@ -135,25 +163,44 @@ def snow_eval(limit: int | None, easy: set[str]) -> None:
     })
 
 
+def meaning_eval(title: str, sources: list[str], refs: list[str], facts: list[tuple[str, ...]], easy: set[str]) -> None:
+    """Guard and re-analysis rejects, lost facts, share changed, SARI, JLPT share: one sentence set."""
+    report = evaluate(list(zip(sources, facts, strict=True)))
+    results = report.outputs
+    _, latencies = timed_rewrites(sources)
+    outputs = [r.text for r in results]
+    print(f"\n{title}: {len(sources)} sentences")
+    print(f"  rejected by the guard or the re-analysis: {len(report.rejected)}; facts lost: {len(report.lost)} "
+          f"of {sum(len(f) for f in facts)}")
+    for source, output, reasons in report.rejected[:5]:
+        print(f"    rejected: {source} → {output} ({'; '.join(reasons)})")
+    for source, output, fact in report.lost[:5]:
+        print(f"    lost {fact}: {source} → {output}")
+    print(f"  changed: {100 * report.changed / len(sources):.1f}%; refusals: {sum(len(r.refusals) for r in results)}; "
+          f"no honorific left: {honorific_free(results):.1f}%")
+    print(f"  SARI  identity={mean_sari(sources, sources, refs):.2f}  ours={mean_sari(sources, outputs, refs):.2f}")
+    print(f"  content words in N5-N4 %: source {readability(sources, easy)['content words in N5-N4 %']:.1f}, "
+          f"ours {readability(outputs, easy)['content words in N5-N4 %']:.1f}, "
+          f"reference {readability(refs, easy)['content words in N5-N4 %']:.1f}")
+    print(f"  latency per sentence: {latency_line(latencies)}")
+
+
+def gold_eval(easy: set[str]) -> None:
+    from tests.easy_japanese.gold import gold_sentences
+
+    for split in ("test", "dev"):
+        rows = gold_sentences(split)
+        meaning_eval(f"Gold set, {split} half", [r.source for r in rows], [r.reference for r in rows],
+                     [r.facts for r in rows], easy)
+
+
 def counter_eval(easy: set[str]) -> None:
+    """Our before/after pairs (each 'after' is one rule's output, so SARI here is only indicative)."""
     path = ROOT / "easy_japanese" / "data" / "counter_examples.tsv"
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    sources = [r[1] for r in rows]
-    latencies, results = [], []
-    for s in sources:
-        began = time.perf_counter()
-        results.append(rewrite(s))
-        latencies.append((time.perf_counter() - began) * 1000)
-    clean = sum(1 for r in results if not honorifics_in(analyze(r.text)))
-    print(f"\nCounter sentences (ours): {len(sources)}")
-    print_table("Readability (counter sentences)", {
-        "source": readability(sources, easy),
-        "ours": readability([r.text for r in results], easy, sum(ruby_kanji(r) for r in results)),
-    })
-    print(f"  outputs with no honorific left: {100 * clean / len(results):.1f}%")
-    latencies.sort()
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    print(f"  latency per sentence: p50 {statistics.median(latencies):.2f} ms, p95 {p95:.2f} ms")
+    sources, refs = [r[1] for r in rows], [r[2] for r in rows]
+    meaning_eval("Counter pairs (counter_examples.tsv; facts: numbers, names, terms of the source)", sources, refs,
+                 [stated_facts(s) for s in sources], easy)
 
 
 def main() -> int:
@@ -166,6 +213,7 @@ def main() -> int:
     rewrite("準備")  # load the dictionary and the tagger before timing
     easy = jlpt_easy_words()
     snow_eval(args.limit, easy)
+    gold_eval(easy)
     counter_eval(easy)
     return 0
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from easy_japanese.analyzer import analyze
 from easy_japanese.guard import compare
-from easy_japanese.meaning import facts
+from easy_japanese.meaning import facts, meaning_of
 from easy_japanese.rewrite import Rewrite, rewrite
 
 _GLOSS = re.compile(r"（[^（）]*）")
@@ -22,10 +22,16 @@ def _plain(text: str) -> str:
 
 def fact_kept(fact: str, output: str) -> bool:
     """A fact survives if it is still written, or if the number, date or time it states is (17時 = 午後5時)."""
-    if _plain(fact) in _plain(output):
+    if _plain(fact) in _plain(output) or _plain(fact) in unicodedata.normalize("NFKC", output).replace(",", ""):
         return True
     stated = facts(analyze(_plain(fact)))
     return bool(stated) and stated <= facts(analyze(_plain(output)))
+
+
+def stated_facts(source: str) -> tuple[str, ...]:
+    """The facts a sentence states on its own: numbers with units, names and glossary terms."""
+    meaning = meaning_of(source, analyze(source))
+    return tuple(sorted(meaning.facts)) + tuple(sorted(meaning.names)) + tuple(sorted(meaning.terms))
 
 
 @dataclass

@@ -22,7 +22,7 @@ from easy_japanese.rules.protect import glossary_spans
 _ENDS = "。！？!?"
 _QUESTION_MARKS = "？?"
 _ASPECT_OF = {"居る": "ている", "いる": "ている", "おる": "ている", "有る": "てある", "ある": "てある",
-              "置く": "ておく", "おく": "ておく", "仕舞う": "てしまう", "しまう": "てしまう"}
+              "いらっしゃる": "ている", "居らっしゃる": "ている", "置く": "ておく", "おく": "ておく", "仕舞う": "てしまう", "しまう": "てしまう"}
 # (〜てくる/〜ていく are direction more than aspect: お持ちください is 持ってきてください)
 _GIVING = {"頂く", "貰う", "呉れる", "下さる"}
 _CAUSATIVE = {"せる", "させる"}
@@ -138,8 +138,8 @@ def _asks_a_favour(words: list[Token], head: int, chain: list[Token]) -> bool:
 def _prohibits(words: list[Token], chain: list[Token]) -> bool:
     """〜ないでください, 〜てはいけません, 〜ないこと。, 〜禁止: the resident is told not to do something."""
     for k in range(len(chain) - 1):
-        if chain[k].lemma == "ない" and chain[k + 1].surface == "で" and any(t.lemma == "下さる" for t in chain[k:]):
-            return True
+        if chain[k].lemma == "ない" and chain[k + 1].surface == "で" and any(t.lemma in _GIVING for t in chain[k:]):
+            return True  # 〜ないでください, 〜ないでいただけませんか: please do not
     for k, tok in enumerate(words[:-1]):
         if tok.surface in ("て", "で") and words[k + 1].surface == "は" and k + 2 < len(words) and k > 0:
             negated = words[k - 1].lemma in ("ない", "無い")  # 〜なくてはならない is an obligation
@@ -238,8 +238,8 @@ def _double_negative_at(words: list[Token], k: int) -> int | None:
     particles = 0
     while j < len(words) and words[j].surface in ("は", "も", "で") and particles < 2:
         j, particles = j + 1, particles + 1
-    if not particles:
-        return None
+    if not particles or words[j - 1].surface not in ("は", "も"):
+        return None  # 〜ないでいただけませんか is not a double negative; 〜ないではない is
     for m in range(j, min(j + 3, len(words))):
         if words[m].lemma in ("ない", "無い", "ず"):
             return m

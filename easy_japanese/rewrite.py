@@ -138,6 +138,8 @@ def honorifics_in(tokens: list[Token]) -> list[str]:
     for i, tok in enumerate(tokens):
         if tok.lemma not in _HONORIFIC_LEMMAS and not (tok.lemma == "居る" and tok.base == "おる"):
             continue
+        if tok.lemma == "為さる" and tok.cform.startswith("命令形"):
+            continue  # 書きなさい is a plain command (what teachers say), not 敬語
         prev = tokens[i - 1] if i else None
         if tok.lemma in ("御座る", "ござる") and prev is not None and prev.surface.endswith("う"):
             continue

@@ -242,6 +242,8 @@ def _plain_verb_for(tokens: list[Token], i: int) -> str | None:
     if lemma == "居る" and tok.base == "おる":
         return "いる"
     if lemma in ("いらっしゃる", "居らっしゃる"):
+        if after_te and tok.cform.startswith("命令形"):
+            return None  # 帰っていらっしゃい means "come back": neither 帰っていろ nor 帰ってこい is right
         return "来る" if moving else "いる"
     if lemma == "参る":
         return "いく" if after_te else ("来る" if prev is not None and prev.surface == "から" else "行く")
@@ -284,7 +286,10 @@ def special_verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if tok.lemma == "為さる" and tok.cform.startswith("命令形"):
             continue  # 書きなさい is a plain command, not 敬語
         plain = _plain_verb_for(tokens, i)
-        if plain:
+        after = next_token(tokens, i)
+        if plain == "いる" and after is not None and after.lemma in ("れる", "られる"):  # おられます → います
+            edits += swap_verb(tokens, i + 1, "いる", "honorific.verb", start=tok.start)
+        elif plain:
             edits += swap_verb(tokens, i, plain, "honorific.verb")
     return edits
 
