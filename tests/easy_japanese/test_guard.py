@@ -95,7 +95,7 @@ def test_only_the_harmful_edit_of_a_rule_is_refused() -> None:
     [
         "彼の成功には疑問がある。",  # 成功 → うまくいく would leave を on an intransitive verb
         "それが彼の失敗の原因だ。",  # 失敗 → うまくいかない would add a negation
-        "土砂災害の危険がある地域の方は避難してください。",  # 危険 → 危ない would leave 危ないがある
+        "あなたの援助に大変感謝しています。",  # 援助 → 手伝う would leave あなたを手伝うに感謝
     ],
 )
 def test_real_rules_that_would_break_a_sentence_are_refused(text: str) -> None:
