@@ -1,0 +1,1 @@
+"""Build scripts for the rewriter's data tables (run by hand; their outputs are committed)."""
