@@ -13,13 +13,13 @@ import contextlib
 import dataclasses
 import functools
 import logging
-import re
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relay.operator_link import HomeLink, OperatorView
+from relay.operator_status import apply_operator_state, send_status
 from relay.policy import Decision, EscalationPolicy, PolicyConfig
 from relay.protocol import (
     Accept,
@@ -32,14 +32,13 @@ from relay.protocol import (
     LiveStart,
     Message,
     OperatorState,
-    OperatorStatus,
     ProtocolError,
     Queue,
     Release,
     Text,
     Transfer,
 )
-from relay.queue import QueueConfig, QueueError, QueueMetrics, UnknownOperator, create_backend
+from relay.queue import QueueConfig, QueueError, QueueMetrics, create_backend
 from relay.session import Conversation
 from relay.supervision import supervised
 
@@ -228,7 +227,7 @@ class EscalationService:
             await self.backend.operator_reconnected(operator_id)
         if serving is not None:
             await self.open_view(conn, serving, resume_after)
-        await self.send_status(operator_id, [conn])
+        await send_status(self, operator_id, [conn])
         conn.send(Queue(entries=await self.queue_snapshot()))
 
     async def open_view(self, conn: Connection, session_id: str, resume_after: int | None) -> None:
@@ -266,7 +265,7 @@ class EscalationService:
         operator_id = _operator_id(conn)
         try:
             if isinstance(message, OperatorState):
-                await self._operator_state(conn, operator_id, message)
+                await apply_operator_state(self, conn, operator_id, message)
             elif isinstance(message, Accept):
                 await self.backend.accept(operator_id, message.session_id)
             elif isinstance(message, Decline):
@@ -284,27 +283,6 @@ class EscalationService:
                 await self.backend.transfer(operator_id, self._serving(conn), message.operator_id)
         except QueueError as exc:
             raise ProtocolError(exc.code, _queue_message(exc)) from None
-
-    async def _operator_state(self, conn: Connection, operator_id: str, message: OperatorState) -> None:
-        """Takes effect or raises: the console is then told the relay's view (``operator.status``)."""
-        languages = None if message.languages is None else checked_languages(message.languages)
-        try:
-            await self.backend.set_operator_state(operator_id, message.state, languages=languages)
-        except UnknownOperator:
-            if languages is None:
-                raise ProtocolError(ErrorCode.MISSING_FIELD,
-                                    "operator.state: give languages when signing in") from None
-            await self.backend.sign_in(operator_id, languages, available=message.state == "available")
-        await self.send_status(operator_id, [conn])
-
-    async def send_status(self, operator_id: str, connections: Any = None) -> None:
-        """The operator's own state as the queue has it, to its consoles (all of them by default)."""
-        snapshot = await self.backend.snapshot()
-        mine = next((o for o in snapshot.operators if o.operator_id == operator_id), None)
-        status = OperatorStatus(state="offline") if mine is None else OperatorStatus(
-            state=mine.state, languages=list(mine.languages), session_id=mine.session_id)
-        for conn in list(connections if connections is not None else self.operators.get(operator_id, ())):
-            conn.send(status)
 
     async def serving(self, operator_id: str) -> str | None:
         """The session this operator serves now, if any (whichever node it is homed on)."""
@@ -359,20 +337,7 @@ class EscalationService:
         await self.metrics.refresh(self.backend)
 
 
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})?")
-MAX_LANGUAGES = 32
 MAX_NOTES = 4000
-
-
-def checked_languages(languages: list[str]) -> list[str]:
-    """Language codes (``vi``, ``pt-BR``): an operator may cover languages that have no MT model,
-    which is why the queue exists; ``auto`` is not a language (sessions not yet detected go to anyone)."""
-    if not languages or len(languages) > MAX_LANGUAGES:
-        raise ProtocolError(ErrorCode.INVALID_FIELD, f"operator.state: languages lists 1–{MAX_LANGUAGES} codes")
-    bad = [code for code in languages if code == "auto" or not LANGUAGE_CODE.fullmatch(code)]
-    if bad:
-        raise ProtocolError(ErrorCode.INVALID_FIELD, f"operator.state: not language codes: {', '.join(bad)[:80]}")
-    return list(dict.fromkeys(languages))
 
 
 def _operator_id(conn: Connection) -> str:

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from pipelines.base import Translation
+from relay.operator_status import send_status
 from relay.protocol import Escalation, Notice, Queue, audio_frame
 from relay.queue import (
     Cancelled,
@@ -161,7 +162,7 @@ class NotificationHandler:
 
     async def on_OperatorStateChanged(self, note: OperatorStateChanged) -> None:
         if note.operator_id in self.service.operators:
-            await self.service.send_status(note.operator_id)
+            await send_status(self.service, note.operator_id)
 
     async def on_QueueChanged(self, note: QueueChanged) -> None:
         message = Queue(entries=[dataclasses.asdict(e) for e in note.entries])

@@ -16,6 +16,7 @@ def sign_in(page: Any, relay: LiveRelay, languages: list[str]) -> None:
     page.goto("/operator")
     page.get_by_label("通訳者トークン").fill(relay.tokens["operator"])
     page.get_by_role("button", name="サインイン").click()
+    expect(page.locator("#link-state")).to_have_text("接続済み")
     expect(page.locator("#state-now")).to_have_text("未サインイン")
     for code in languages:
         page.locator(f'#language-list input[value="{code}"]').check()
@@ -98,4 +99,30 @@ def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_conte
     console.get_by_role("button", name="ビデオを終了").click()
     expect(counter.locator("#video-panel").get_by_role("status")).to_have_text("ビデオ通話を終了しました")
     assert counter.evaluate("document.querySelector('#video-panel video.video-remote').srcObject") is None
+    assert not errors, errors
+
+
+def test_console_rides_out_dropped_connections(live_relay: LiveRelay, new_context: Any) -> None:
+    console = new_context(viewport=(1280, 860)).new_page()
+    errors = console_errors(console)
+    sign_in(console, live_relay, ["vi"])
+    counter_context = new_context()
+    counter = open_counter(live_relay, counter_context)
+    say(counter, "一点目の確認です")
+    take_the_call(counter, console).get_by_role("button", name="受ける").click()
+    log = console.get_by_role("log", name="会話")
+    expect(log).to_contain_text("一点目の確認です")
+
+    assert live_relay.drop_connections() >= 2  # a Wi-Fi drop: both ends lose their sockets
+    expect(console.locator("#link-state")).to_contain_text("再接続しました")
+    expect(console.locator("#state-now")).to_have_text("対応中")  # still serving the same session
+    say(counter, "二点目です")
+    expect(log).to_contain_text("二点目です")
+    expect(log.locator(".said").filter(has_text="一点目の確認です")).to_have_count(1)  # nothing shown twice
+    console.get_by_label("返答").fill("Tôi vẫn ở đây.")
+    console.get_by_role("button", name="送信").click()
+    bubbles(counter).filter(has_text="Tôi vẫn ở đây.").wait_for()
+
+    counter_context.close()  # the counter tablet goes away
+    expect(console.get_by_role("status").filter(has_text="窓口の接続が切れました")).to_be_visible()
     assert not errors, errors

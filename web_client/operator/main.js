@@ -83,8 +83,9 @@ function start(token) {
   });
   live.onchange = (speakers) => setText($('#live-now'), speakers.length ? `聞こえている: ${speakers.map((s) => ({clerk: '職員', resident: '住民'}[s] || '窓口')).join('、')}` : '');
   pushToTalk($('#ptt'), conn, banner);
-  conn.addEventListener('welcome', ({detail: {message}}) => {
+  conn.addEventListener('welcome', ({detail: {message, reconnected}}) => {
     banner('');
+    setText($('#link-state'), reconnected ? `再接続しました（${new Date().toLocaleTimeString('ja-JP')}）` : LINK.open);
     video.configure(message.video);
     if (message.session_id) {
       if (message.session_id !== session.sessionId) conn.lastSeq = 0;
@@ -96,7 +97,9 @@ function start(token) {
       session.close();
     }
   });
-  conn.addEventListener('state', ({detail: {state}}) => setText($('#link-state'), LINK[state] || state));
+  conn.addEventListener('state', ({detail: {state}}) => {
+    if (state !== 'open') setText($('#link-state'), LINK[state] || state); // 'open' is told by the welcome
+  });
   conn.addEventListener('fatal', ({detail}) => signOut(detail.error ? detail.error.message : `切断されました (${detail.code})`));
   conn.addEventListener('audio', ({detail}) => live.audio(detail));
   conn.addEventListener('message', ({detail: m}) => {
