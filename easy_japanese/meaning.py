@@ -159,9 +159,10 @@ def tense_and_aspect(words: list[Token]) -> tuple[str, str]:
     aspect = ""
     for k, tok in enumerate(chain):
         before = chain[k - 1] if k else words[head]
-        if before.surface in ("て", "で") and tok.lemma in _ASPECT_OF:
+        te = before.surface in ("て", "で") and before.pos1 == "助詞"  # not the copula で of 本人でいらっしゃる
+        if te and tok.lemma in _ASPECT_OF:
             aspect = _ASPECT_OF[tok.lemma]
-        elif before.surface in ("て", "で") and tok.base in _ASPECT_OF:
+        elif te and tok.base in _ASPECT_OF:
             aspect = _ASPECT_OF[tok.base]
     if not aspect and _is_honorific_state(words, head):
         aspect = "ている"

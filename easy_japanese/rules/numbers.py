@@ -101,6 +101,8 @@ def kanji_numerals(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         nxt, prev = next_token(tokens, last), prev_token(tokens, first)
         if nxt is None or not _is_counter(nxt.surface) or (prev is not None and prev.pos2 == "数詞"):
             continue
+        if prev is not None and prev.surface == "もう":
+            continue  # もう一度, もう一人: "again", "one more", written in words
         value = kanji_value(text[tokens[first].start : tokens[last].end])
         if value is not None and not (value == 1 and nxt.surface == "日" and nxt.reading == "たち"):
             edits.append(Edit(tokens[first].start, tokens[last].end, str(value), "numbers.kanji_numeral"))
