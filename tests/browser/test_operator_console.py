@@ -88,7 +88,7 @@ def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_conte
     expect(counter.get_by_role("status").filter(has_text="通訳者がビデオ通話を求めています")).to_be_visible()
     counter.get_by_role("button", name="📹 ビデオ通話（手話）を開始").click()
     # both remote <video> elements really play the other side's (fake) camera
-    assert wait_until(console, "document.querySelector('#video-section video.remote').videoWidth") > 0
+    assert wait_until(console, "document.querySelector('#video-section [data-peer=counter] video.remote').videoWidth") > 0
     assert wait_until(counter, "document.querySelector('#video-panel video.video-remote').videoWidth") > 0
     expect(counter.locator("#video-panel").get_by_role("status")).to_have_text("通話中")
     say(counter, "ビデオでも話せます")  # the conversation goes on beside the video
@@ -125,4 +125,27 @@ def test_console_rides_out_dropped_connections(live_relay: LiveRelay, new_contex
 
     counter_context.close()  # the counter tablet goes away
     expect(console.get_by_role("status").filter(has_text="窓口の接続が切れました")).to_be_visible()
+    assert not errors, errors
+
+
+def test_resident_phone_joins_the_video_where_the_clerk_allows_it(live_relay: LiveRelay, new_context: Any) -> None:
+    console = new_context(viewport=(1280, 860)).new_page()
+    sign_in(console, live_relay, ["vi"])
+    counter = open_counter(live_relay, new_context(viewport=(1280, 900)))
+    phone = new_context(viewport=(390, 844), is_mobile=True, has_touch=True).new_page()
+    errors = console_errors(phone)
+    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    take_the_call(counter, console).get_by_role("button", name="受ける").click()
+    expect(console.locator("#state-now")).to_have_text("対応中")
+    join = phone.get_by_role("button", name="Tham gia video")
+    expect(join).to_be_hidden()  # not before the clerk allows it
+
+    counter.get_by_label("住民のスマートフォンも参加できる").check()
+    join.click()
+    assert wait_until(console, "document.querySelector('#video-section [data-peer=resident] video.remote')?.videoWidth") > 0
+    assert wait_until(phone, "document.querySelector('.resident-video video.video-remote').videoWidth") > 0
+    shot(phone, "resident-video")
+
+    counter.get_by_label("住民のスマートフォンも参加できる").uncheck()  # the clerk takes it back
+    expect(phone.get_by_role("button", name="Tham gia video")).to_be_hidden()
     assert not errors, errors

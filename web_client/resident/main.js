@@ -8,6 +8,7 @@ import {$, el, rubyText} from '/static/common/dom.js';
 import {applyStrings, setLang, sourceLang, translator} from '/static/common/i18n.js';
 import {SpeechPlayer} from '/static/common/playback.js';
 import {RESIDENT_STRINGS} from '/static/resident/strings.js';
+import {ResidentVideo} from '/static/resident/video.js';
 
 const KEY = 'madoguchi.resident';
 let lang = pickLang(navigator.language);
@@ -178,6 +179,7 @@ function connect({session, token}) {
     started = false;
   });
   connection.addEventListener('message', (e) => onMessage(e.detail));
+  new ResidentVideo($('main'), connection, () => lang); // shown while the clerk allows video on the phone
   connection.addEventListener('audio', (e) => player.audio(e.detail));
   connection.addEventListener('state', (e) => {
     if (e.detail.state === 'down' && !closed) {
