@@ -1,0 +1,226 @@
+"""The counter's other duties: calling an interpreter, engine trouble, やさしい日本語, the resident panel,
+the end of a session; and the resident's phone in several scripts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from pipelines.base import MissingEngine
+from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot, wait_until
+from tests.browser.phrases import ANSWERS, PhraseTranslator
+from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
+from tests.fakes import FakeTranslator, fake_engines
+
+QUEUE = {"queue": {"offer_timeout_s": 5.0, "max_wait_s": 60.0, "wrap_up_s": 0.0}}
+SENTENCE = "住民票の写しを発行します。本人確認書類をお持ちですか。"
+
+
+class Operator:
+    """An interpreter's console, as a websocket client on the relay's own loop."""
+
+    def __init__(self, relay: LiveRelay, lang: str) -> None:
+        self.relay, self.lang = relay, lang
+        self.seen: list[dict[str, Any]] = []
+
+    def run(self, coro: Any) -> Any:
+        return self.relay.call(coro)
+
+    async def connect(self) -> None:
+        self.http = aiohttp.ClientSession()
+        self.ws = await self.http.ws_connect(self.relay.url + "/ws")
+        await self.send(type="hello", protocol=1, role="operator", token=self.relay.tokens["operator"])
+        await self.expect("welcome")
+        await self.send(type="operator.state", state="available", languages=[self.lang])
+
+    async def send(self, **message: Any) -> None:
+        await self.ws.send_str(json.dumps(message, ensure_ascii=False))
+
+    async def expect(self, type_: str, **fields: Any) -> dict[str, Any]:
+        async with asyncio.timeout(15):
+            while True:
+                msg = await self.ws.receive()
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    if msg.type == aiohttp.WSMsgType.BINARY:
+                        continue
+                    raise AssertionError(f"operator socket closed: {msg}")
+                body = json.loads(msg.data)
+                self.seen.append(body)
+                if body["type"] == type_ and all(body.get(k) == v for k, v in fields.items()):
+                    return body
+
+    async def close(self) -> None:
+        await self.ws.close()
+        await self.http.close()
+
+
+def test_calling_an_interpreter_shows_each_state(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    relay = make_live_relay(fake_engines(translator=PhraseTranslator()), **QUEUE)
+    counter = open_counter(relay, new_context())
+    say(counter, SENTENCE)
+    phone = new_context(viewport=(390, 844)).new_page()
+    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.get_by_role("log").get_by_text("Chúng tôi sẽ cấp").wait_for()
+
+    counter.get_by_role("button", name="通訳者を呼ぶ").first.click()
+    counter.get_by_role("status").filter(has_text="通訳者を呼んでいます（1番目").wait_for()
+    phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên (thứ 1").wait_for()
+    assert phone.get_by_role("status").filter(has_text="Đang chờ").get_attribute("lang") == "vi"
+    shot(counter, "counter-escalation-queued")
+    shot(phone, "resident-phone-queued")
+    counter.get_by_role("button", name="呼び出しを取り消す").click()
+    counter.get_by_role("status").filter(has_text="取り消しました").wait_for()
+
+    operator = Operator(relay, "vi")
+    operator.run(operator.connect())
+    counter.get_by_role("button", name="通訳者を呼ぶ").first.click()
+    session_id = relay.call(_only_session(relay))
+    operator.run(operator.expect("escalation", state="offered", session_id=session_id))
+    operator.run(operator.send(type="accept", session_id=session_id))
+    history = operator.run(operator.expect("transcript"))
+    counter.get_by_role("status").filter(has_text="通訳者と接続中").wait_for()
+    # the interpreter corrects the AI's translation: every screen shows the correction
+    operator.run(operator.send(type="text", speaker="operator", lang="vi", replaces=history["utterance_id"],
+                               text="Chúng tôi sẽ cấp bản sao phiếu cư trú. Xin cho xem thẻ cư trú hoặc bằng lái xe."))
+    corrected = bubbles(counter).filter(has_text="通訳者の訂正")
+    corrected.get_by_text("bằng lái xe").wait_for()
+    assert "line-through" in corrected.locator(".replaced .text").evaluate("e => getComputedStyle(e).textDecorationLine")
+    phone.get_by_role("log").get_by_text("bằng lái xe").wait_for()
+    shot(counter, "counter-operator-correction")
+    operator.run(operator.send(type="release", to="ai"))
+    counter.get_by_role("status").filter(has_text="AI翻訳に戻ります").wait_for()
+    operator.run(operator.close())
+
+
+async def _only_session(relay: LiveRelay) -> str:
+    (conversation,) = relay.ctx.hub.open_conversations()
+    return conversation.id
+
+
+def test_engine_trouble_is_told_in_plain_japanese(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    engines = fake_engines(translator=FakeTranslator(fail=True))
+    engines.recognizer = MissingEngine("asr", "no Whisper model installed under /var/lib/madoguchi")  # type: ignore[assignment]
+    relay = make_live_relay(engines)
+    page = open_counter(relay, new_context())
+    notices = page.get_by_role("list", name="お知らせ")
+    notices.get_by_text("音声認識が使えません（モデル未導入）。文字入力（筆談）を使ってください。").wait_for()
+    say(page, "住民票ですね")
+    notices.get_by_text("翻訳または音声認識がうまく動きませんでした").wait_for()
+    text = page.inner_text("body")
+    assert "fake translator failure" not in text and "Whisper" not in text, "no raw engine message"
+    shot(page, "counter-engine-trouble")
+
+
+def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: Any) -> None:
+    from easy_japanese.translator import EasyJapaneseTranslator
+
+    live_relay.ctx.engines.easy_japanese = EasyJapaneseTranslator(None)
+    live_relay.ctx.pipeline.engines.easy_japanese = live_relay.ctx.engines.easy_japanese
+    page = open_counter(live_relay, new_context(), lang="自動", mode="やさしい日本語")
+    say(page, "転入届をご提出ください。")
+    easy = bubbles(page).locator(".kind-easy_japanese")
+    easy.locator("ruby rt").first.wait_for()
+    assert "ご提出" not in easy.inner_text()
+    panel = page.get_by_role("region", name="住民向け表示")
+    assert panel.locator("ruby rt").count() >= 1
+    shot(page, "counter-easy-japanese")
+    page.get_by_label("ふりがな").uncheck()
+    assert easy.locator("rt").count() == 0 and panel.locator("rt").count() == 0
+    page.get_by_label("ふりがな").check()
+    assert easy.locator("rt").count() >= 1
+
+
+def test_resident_panel_turns_and_opens_on_a_second_screen(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    relay = make_live_relay(fake_engines(translator=PhraseTranslator()))
+    context = new_context()
+    page = open_counter(relay, context)
+    say(page, SENTENCE)
+    panel = page.get_by_role("region", name="住民向け表示")
+    panel.get_by_text("Chúng tôi sẽ cấp").wait_for()
+    page.get_by_role("button", name="↻ 180°回転").click()
+    face = page.locator("#panel-face")
+    wait_until(page, "getComputedStyle(document.getElementById('panel-face')).transform.startsWith('matrix(-1')")
+    assert page.get_by_role("button", name="↻ 180°回転").get_attribute("aria-pressed") == "true"
+    shot(page, "counter-panel-rotated")
+    page.get_by_role("button", name="↻ 180°回転").click()
+    page.get_by_role("button", name="⇋ 鏡像").click()
+    assert "mirrored" in (face.get_attribute("class") or "")
+    with context.expect_page() as popup_info:
+        page.get_by_role("button", name="別画面に表示").click()
+    popup = popup_info.value
+    popup.set_viewport_size({"width": 1024, "height": 600})
+    popup.get_by_text("Chúng tôi sẽ cấp").wait_for()
+    say(page, "在留カードを見せてください。")
+    popup.get_by_text("Vui lòng cho tôi xem thẻ cư trú.").wait_for()
+    assert popup.locator(".panel-main").get_attribute("lang") == "vi"
+    shot(popup, "counter-panel-second-screen")
+
+
+def test_end_of_session_summary_downloads_and_next(make_live_relay: MakeLiveRelay, new_context: Any,
+                                                   tmp_path: Path) -> None:
+    relay = make_live_relay(fake_engines(translator=PhraseTranslator()))
+    context = new_context(accept_downloads=True)
+    page = open_counter(relay, context)
+    say(page, SENTENCE)
+    phone = new_context(viewport=(390, 844)).new_page()
+    phone.goto(page.get_by_role("link", name="resident").get_attribute("href"))
+    phone.get_by_placeholder("Nhập tin nhắn").fill(ANSWERS["vi"])
+    phone.get_by_role("button", name="Gửi").click()
+    bubbles(page).filter(has_text="はい、これが私の在留カードです。").wait_for()
+    phone.get_by_role("log").get_by_text(ANSWERS["vi"]).wait_for()
+    shot(page, "counter-conversation")
+    shot(phone, "resident-phone-vi")
+
+    page.get_by_role("button", name="受付終了").click()
+    page.get_by_role("dialog").get_by_role("button", name="終了する").click()
+    page.get_by_role("heading", name="受付の記録").wait_for()
+    summary = page.locator("#summary")
+    summary.get_by_text("2件（職員 1・住民 1・通訳者 0）").wait_for()
+    assert "ベトナム語" in summary.inner_text()
+    shot(page, "counter-summary")
+
+    phone.get_by_role("status").filter(has_text="Cuộc hội thoại đã kết thúc").wait_for()
+    assert phone.evaluate("sessionStorage.length") == 0, "the phone forgot the token"
+    assert phone.get_by_role("button", name="Gửi").is_disabled()
+    shot(phone, "resident-phone-closed")
+
+    for fmt in ("csv", "txt", "json"):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=f"記録をダウンロード（{ {'csv': 'CSV・Excel用', 'txt': 'テキスト', 'json': 'JSON'}[fmt]}）").click()
+        path = tmp_path / f"t.{fmt}"
+        info.value.save_as(path)
+        raw = path.read_bytes()
+        if fmt == "csv":
+            assert raw.startswith(b"\xef\xbb\xbf"), "Excel in Japanese needs the UTF-8 BOM"
+        assert SENTENCE in raw.decode("utf-8-sig")
+    page.get_by_role("button", name="次の方へ").click()
+    page.get_by_role("heading", name="新しい受付を始める").wait_for()
+    assert page.get_by_label("窓口名").input_value() == "市民課 1番", "the counter name is remembered"
+
+
+@pytest.mark.parametrize(("lang", "button"), [("th", "ไทย"), ("my", "မြန်မာဘာသာ"), ("ne", "नेपाली"), ("ko", "한국어")])
+def test_resident_phone_in_its_own_script(make_live_relay: MakeLiveRelay, new_context: Any, lang: str,
+                                          button: str) -> None:
+    relay = make_live_relay(fake_engines(translator=PhraseTranslator()))
+    counter = open_counter(relay, new_context(), lang=button)
+    say(counter, SENTENCE)
+    phone = new_context(viewport=(390, 844)).new_page()
+    errors = console_errors(phone)
+    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.get_by_role("log").get_by_role("listitem").first.wait_for()
+    assert phone.locator("html").get_attribute("lang") == lang
+    assert phone.locator(".bubble .text").first.get_attribute("lang") == lang
+    phone.locator("#type-text").fill(ANSWERS[lang])
+    phone.locator("#type-form button").click()
+    bubbles(counter).filter(has_text="はい、これが私の在留カードです。").wait_for()
+    phone.get_by_role("log").get_by_text(ANSWERS[lang]).wait_for()
+    shot(phone, f"resident-phone-{lang}")
+    if lang == "my":
+        shot(counter, "counter-conversation-my")
+    assert not errors
+    assert counter.get_by_label(CLERK_INPUT).is_visible()
