@@ -10,7 +10,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # chromium and the Noto fonts: the browser tests (Playwright drives Debian's chromium, never a download)
 APT_PACKAGES := espeak-ng sox redis-server chromium fonts-noto-core fonts-noto-cjk
 
-.PHONY: serve test lint check install install-dev system-packages clean
+.PHONY: serve test screenshots lint check install install-dev system-packages clean
 
 $(VENV)/.base:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ serve: install
 test: install-dev system-packages
 	$(PY) -m pytest -q -rfEs
 	$(MAKE) --no-print-directory lint
+
+## screenshots: run the browser tests and replace the screenshots in docs/screenshots/
+screenshots: install-dev system-packages
+	MADOGUCHI_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser
 
 lint: install-dev
 	$(VENV)/bin/ruff check relay pipelines easy_japanese tests bench
