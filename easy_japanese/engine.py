@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import analyze
+from easy_japanese.edges import edge_reasons
 from easy_japanese.guard import Guard
 from easy_japanese.rules.base import Context, Edit, Rule
 from easy_japanese.rules.phrases import kept_phrase_mask
@@ -110,16 +111,19 @@ def _units(edits: list[Edit]) -> list[list[Edit]]:
 
 def screen(tracked: TrackedText, edits: list[Edit], guard: Guard) -> tuple[list[Edit], list[RuleHit]]:
     """(edits to keep, refusals): all of them if the result passes, else unit by unit, in order."""
-    candidate = tracked.preview(edits)
-    if not guard.reasons(candidate):
+    def reasons(trial: list[Edit]) -> list[str]:
+        candidate = tracked.preview(trial)
+        return guard.reasons(candidate) + edge_reasons(trial, candidate)
+
+    if not reasons(edits):
         return edits, []
     accepted: list[Edit] = []
     refused: list[RuleHit] = []
     for unit in _units(edits):
         trial = sorted(accepted + unit, key=lambda e: e.start)
-        reasons = guard.reasons(tracked.preview(trial))
-        if reasons:
-            refused += [tracked.refusal(edit, reasons) for edit in unit]
+        reasons_now = reasons(trial)
+        if reasons_now:
+            refused += [tracked.refusal(edit, reasons_now) for edit in unit]
         else:
             accepted = trial
     return accepted, refused

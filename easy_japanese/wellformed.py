@@ -23,6 +23,7 @@ MESSAGES = {
     "koto_before_verb": "こと directly before a verb",
     "dictionary_form_before_te": "a dictionary form before て",
     "predicate_before_case": "a verb or adjective used as a noun before a case particle",
+    "predicate_before_copula": "a verb or adjective before だ/である, where a noun is needed",
     "prefix_before_verb": "お/ご before a verb in dictionary form",
     "double_particle": "two case particles in a row",
     "ga_with_koto_ga_dekiru": "が on the object of 〜ことができる",
@@ -100,6 +101,8 @@ def _pair(tokens: list[Token], k: int) -> str | None:
     purpose = nxt.surface == "に" and after is not None and after.surface == "は"  # 出すには: in order to hand in
     if tok.pos1 in ("動詞", "形容詞") and tok.cform.startswith(("終止形", "連体形")) and nxt.pos2 == "格助詞" and nxt.surface in ("が", "を", "に", "で") and not purpose:
         return "predicate_before_case"  # 危ないがある, 赤ちゃんがいるが分かったら: a predicate used as a noun
+    if tok.pos1 in ("動詞", "形容詞") and tok.cform.startswith(("終止形", "連体形")) and nxt.lemma == "だ" and not nxt.surface.startswith(("な", "だろ", "でしょ")):
+        return "predicate_before_copula"  # 正しいである, できないだった: the copula needs a noun
     if tok.lemma == "事" and nxt.pos1 == "動詞" and nxt.lemma not in ("為る", "出来る"):
         return "koto_before_verb"
     if tok.surface == "の" and tok.pos2 == "格助詞" and nxt.pos1 == "動詞" and nxt.cform.startswith(("終止形", "連体形")):

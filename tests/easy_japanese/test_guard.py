@@ -96,6 +96,7 @@ def test_only_the_harmful_edit_of_a_rule_is_refused() -> None:
         "彼の成功には疑問がある。",  # 成功 → うまくいく would leave を on an intransitive verb
         "それが彼の失敗の原因だ。",  # 失敗 → うまくいかない would add a negation
         "あなたの援助に大変感謝しています。",  # 援助 → 手伝う would leave あなたを手伝うに感謝
+        "君の答えは適切である。",  # 適切 → 正しい would leave 正しいである (a noun's edge turned into an adjective)
     ],
 )
 def test_real_rules_that_would_break_a_sentence_are_refused(text: str) -> None:
@@ -135,3 +136,15 @@ def test_check_flags_a_broken_sentence() -> None:
 def test_check_flags_what_the_guard_refuses() -> None:
     report = check("それが彼の失敗の原因だ。")
     assert any(issue.kind == "left_as_is" for issue in report.issues)
+
+
+def test_a_word_that_runs_into_the_next_one_is_refused() -> None:
+    # 今日 → 日 before 中 reads as 日中 (daytime): the replacement no longer ends on a word boundary
+    def swap(text, tokens, ctx):  # type: ignore[no-untyped-def]
+        """A dictionary entry 今日 → 日, applied as a word rule."""
+        return [Edit(0, 2, "日", "vocabulary.word")] if text.startswith("今日") else []
+
+    rules = [Rule("vocabulary.word", "w", "w", ("", ""), swap, "vocabulary")]
+    out, hits = run_rules("今日中に出してください。", rules, Context(RewriteOptions()))
+    assert out == "今日中に出してください。"
+    assert hits and "run into" in hits[0].note
