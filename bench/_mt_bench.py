@@ -31,6 +31,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--num-hypotheses", type=int, default=4)
     parser.add_argument("--data", type=Path, default=NTREX_JA)
+    parser.add_argument("--hits", action="store_true",
+                        help="also time phrasebook hits and translation-cache hits (no model runs for either)")
     return parser.parse_args(argv)
 
 
@@ -75,7 +77,30 @@ def run_mt_benchmark(argv: list[str] | None = None) -> str:
             latencies.append(result.timings["mt_ms"])
             chars += len(sentence)
         elapsed = time.perf_counter() - started
-    return _report(args, sentences, latencies, elapsed, chars, build_s)
+        hits = _hit_latencies(models_dir, sentences[0]) if args.hits else []
+    return _report(args, sentences, latencies, elapsed, chars, build_s) + "".join(f"\n{h}" for h in hits)
+
+
+def _hit_latencies(models_dir: Path, sentence: str, repeats: int = 200) -> list[str]:
+    """p50 / max of a phrasebook hit and of a translation-cache hit, in ms."""
+    from pipelines.mt import MtConfig, load_translator
+    from pipelines.phrasebook import DEFAULT_PHRASEBOOK, read_phrasebook
+
+    cached = load_translator(MtConfig(cache_size=1024), models_dir)
+    phrase = read_phrasebook(DEFAULT_PHRASEBOOK)[0].ja
+    cached.translate(sentence, "ja", "en")  # the one model run; every repeat below is a cache hit
+    lines = []
+    for label, text in (("phrasebook hit", phrase), ("cache hit", sentence)):
+        kind = cached.translate(text, "ja", "en").details.get("cache") if label == "cache hit" else None
+        times = []
+        for _ in range(repeats):
+            began = time.perf_counter()
+            cached.translate(text, "ja", "en")
+            times.append((time.perf_counter() - began) * 1000)
+        check = f" (cache: {kind})" if kind else ""
+        lines.append(f"{label:<16}p50 {statistics.median(times):.3f} ms, max {max(times):.3f} ms over "
+                     f"{repeats} calls{check}")
+    return lines
 
 
 def _report(args: argparse.Namespace, sentences: list[str], latencies: list[float], elapsed: float,

@@ -8,6 +8,7 @@ second of audio (30 tokens per 5 s, a realistic length for speech). Each session
 peak RSS is that of serving, not of building the model.
 
     .venv/bin/python bench/asr_stream.py --size base --sessions 1,2,4,8
+    .venv/bin/python bench/asr_stream.py --size base --sessions 1 --seconds 20 --encoder-window-s 30
 """
 
 from __future__ import annotations
@@ -74,14 +75,15 @@ def cadence(partials: list[tuple[float, float]]) -> list[float]:
     return gaps
 
 
-def worker(model_dir: Path, size: str, sessions: int, compute_type: str, seconds: float) -> dict:
+def worker(model_dir: Path, size: str, sessions: int, compute_type: str, seconds: float,
+           encoder_window_s: float = 0.0) -> dict:
     from pipelines.asr import AsrConfig, load_recognizer
 
     with tempfile.TemporaryDirectory() as models:
         (Path(models) / "whisper").mkdir()
         (Path(models) / "whisper" / size).symlink_to(model_dir)
         config = AsrConfig(model=size, compute_type=compute_type, max_tokens_per_second=6.0,
-                           hallucination_guard=False, max_concurrent_decodes=2)
+                           hallucination_guard=False, max_concurrent_decodes=2, encoder_window_s=encoder_window_s)
         recognizer = load_recognizer(config, Path(models))
     files = sorted(p for p in SPEECH.iterdir() if p.suffix in (".wav", ".flac"))
     audio = session_audio(files)[: int(seconds * 16000)]
@@ -114,19 +116,23 @@ def main() -> None:
     parser.add_argument("--sessions", default="1,2,4,8")
     parser.add_argument("--compute-type", default="int8")
     parser.add_argument("--seconds", type=float, default=30.0, help="audio per session")
+    parser.add_argument("--encoder-window-s", type=float, default=0.0,
+                        help="AsrConfig.encoder_window_s: 0 = encode the utterance only (default), 30 = Whisper's full window")
     parser.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     from build_whisper import ensure_model
 
     model_dir = ensure_model(args.size, ROOT / ".cache" / "bench-models")
     if args.worker:
-        print(json.dumps(worker(model_dir, args.size, args.worker, args.compute_type, args.seconds)))
+        print(json.dumps(worker(model_dir, args.size, args.worker, args.compute_type, args.seconds,
+                                args.encoder_window_s)))
         return
     print("| model | sessions | finals | RTF | EoS→final p50 | p95 | partial cadence | CPU % | peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|")
     for count in (int(n) for n in args.sessions.split(",")):
         line = subprocess.run([sys.executable, __file__, "--size", args.size, "--compute-type", args.compute_type,
-                               "--seconds", str(args.seconds), "--worker", str(count)],
+                               "--seconds", str(args.seconds), "--encoder-window-s", str(args.encoder_window_s),
+                               "--worker", str(count)],
                               capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
         r = json.loads(line)
         print(f"| {r['size']} {args.compute_type} | {r['sessions']} | {r['finals']} | {r['rtf']:.2f} | "

@@ -210,6 +210,18 @@ def report(kind: str, scenario: Scenario, run: Run, stats: ServiceStats, wall_s:
                                                    sorted(stats.escalations_by_lang.items(), key=lambda kv: -kv[1])))
 
 
+def compare_backends(scenario: Scenario, by_backend: dict[str, ServiceStats]) -> None:
+    """With one seed every backend must compute the same service metrics: one state machine behind all."""
+    if len(by_backend) < 2:
+        return
+    (first, reference), *others = by_backend.items()
+    differences = [f"{kind}.{name}: {getattr(stats, name)!r} vs {first}: {getattr(reference, name)!r}"
+                   for kind, stats in others for name in vars(reference)
+                   if getattr(stats, name) != getattr(reference, name)]
+    verdict = "identical" if not differences else "DIFFERENT: " + "; ".join(differences)
+    print(f"\n{scenario.name}: service metrics of {' and '.join(by_backend)} {verdict}")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--hours", type=float, default=8.0, help="simulated service hours per run")
@@ -224,15 +236,18 @@ async def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for scenario in scenarios():
+                by_backend: dict[str, ServiceStats] = {}
                 for kind in args.backends.split(","):
                     clock = [0.0]
                     nodes = await make_nodes(kind, scenario, clock, redis_url, Path(tmp))
                     started = time.perf_counter()
                     run = await Simulation(scenario, nodes, clock, args.seed).go(args.hours)
                     run.retries = sum(getattr(n, "retries", 0) for n in nodes)
-                    report(kind, scenario, run, await nodes[0].stats(), time.perf_counter() - started)
+                    by_backend[kind] = await nodes[0].stats()
+                    report(kind, scenario, run, by_backend[kind], time.perf_counter() - started)
                     for node in nodes:
                         await node.close()
+                compare_backends(scenario, by_backend)
     finally:
         if proc is not None:
             proc.terminate()
