@@ -32,7 +32,7 @@ MESSAGES = {
 # verbs that never take an object with を in counter speech (道を行く and 家を出る are not counter speech)
 INTRANSITIVE = frozenset(
     ["着く", "来る", "行く", "入る", "住む", "成る", "なる", "有る", "ある", "居る", "いる", "座る", "届く", "困る",
-     "始まる", "決まる", "変わる", "集まる", "起きる", "寝る", "泊まる", "並ぶ", "間に合う", "乗る", "戻る"]
+     "始まる", "決まる", "変わる", "集まる", "起きる", "寝る", "泊まる", "並ぶ", "間に合う", "乗る", "戻る", "出来る", "できる"]
 )
 _CASE = frozenset(["が", "を"])
 _ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])

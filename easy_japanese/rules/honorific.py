@@ -31,8 +31,8 @@ def _is_kudasai(token: Token | None) -> bool:
 def _stem_after_o(tokens: list[Token], i: int) -> tuple[str, bool] | None:
     """For お/ご at ``i``: (dictionary form of the verb, is サ変 noun) or None."""
     word = next_token(tokens, i)
-    if word is None or word.base in _KEEP_O_VERBS:
-        return None
+    if word is None or word.base in _KEEP_O_VERBS or word.surface == "いで":
+        return None  # おいでです is いらっしゃる (come, be), not 出る
     if word.pos1 == "動詞" and word.cform.startswith("連用形"):
         return ("来る" if word.base == "越す" else word.base), False
     if word.pos1 == "名詞" and (word.pos3 == "サ変可能" or _is_suru_noun(word.surface)) and word.surface != "覧":

@@ -82,6 +82,14 @@ def abbreviations(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     return edits
 
 
+def _needs_ni(head: Token, nxt: Token | None, entry: LexEntry) -> bool:
+    """A time word used as an adverb (来月 結婚する) replaced by a noun phrase (次の月) needs に."""
+    if head.pos3 != "副詞可能" or nxt is None or nxt.pos1 in ("助詞", "助動詞", "補助記号", "接尾辞"):
+        return False
+    easy = analyze(entry.easy)
+    return any(t.surface == "の" for t in easy) and easy[-1].pos1 == "名詞" and easy[-1].pos3 != "副詞可能"
+
+
 def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: LexEntry) -> Edit | None:
     head, nxt = tokens[first], next_token(tokens, last)
     if head.pos1 == "接尾辞" or (entry.kind == "n" and head.pos1 in ("動詞", "形容詞")):
@@ -99,6 +107,8 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
     prev = prev_token(tokens, first)
     if prev is not None and is_prefix_o(prev):
         start = prev.start
+    if _needs_ni(head, nxt, entry):
+        return Edit(start, end, entry.easy + "に", "vocabulary.word")  # 来月結婚する → 次の月に結婚する
     if entry.kind == "n" and _ends_in_predicate(entry.easy) and nxt is not None:
         if nxt.surface == "に" or (nxt.pos1 == "助詞" and nxt.surface not in ("の", "な", "か")):
             return None  # a predicate cannot take a case particle: 妊娠が → おなかに赤ちゃんがいるが
