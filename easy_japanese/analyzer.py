@@ -119,6 +119,8 @@ def verb_type(base: str) -> str:
         tokens = analyze(text)
         if tokens and tokens[-1].pos1 in ("動詞", "形容詞") and tokens[-1].surface.endswith(base[-1:]):
             return tokens[-1].ctype
+        if len(tokens) > 1 and tokens[-1].lemma in ("せる", "させる", "れる", "られる") and tokens[-1].surface == base[-len(tokens[-1].surface):]:
+            return "下一段-サ行"  # 終わらせる, 知らせる: a causative or passive verb conjugates like 一段
     return ""
 
 

@@ -28,6 +28,7 @@ _GIVING = {"頂く", "貰う", "呉れる", "下さる"}
 _CAUSATIVE = {"せる", "させる"}
 # negatives that are part of a fixed, positive phrase: すみません, 差し支えない, 構わない, 申し訳ない
 _IDIOM_NEGATIVE_HEADS = {"済む", "差し支える", "構う", "申し訳", "仕方", "しょう", "違い", "間", "程", "ほど"}
+_QUESTION_WORDS = {"どこ", "何処", "いつ", "何時", "何", "なに", "なん", "誰", "だれ", "どう", "なぜ", "何故", "いくら", "どれ", "どの", "どちら", "どっち", "いくつ", "どんな"}
 _REASON_CONJUNCTIONS = {"ですから", "だから", "なので", "それで", "そのため"}
 
 
@@ -96,6 +97,8 @@ def sentence_kind(words: list[Token], question_mark: bool) -> str:
     question = question_mark or (bool(chain) and chain[-1].surface in ("か", "かな", "の") and chain[-1].pos1 == "助詞")
     if _prohibits(words, chain):
         return "prohibition"
+    if question and any(t.lemma in _QUESTION_WORDS or t.surface in _QUESTION_WORDS for t in words):
+        return "question"  # どこで会っていただけますか asks where: it is a question, not a plain request
     if question and _asks_permission(words, head, chain):
         return "permission"
     if question and _asks_a_favour(words, head, chain):

@@ -21,7 +21,7 @@ MESSAGES = {
     "masu_deshou": "ます followed by でしょう",
     "no_before_verb": "の directly before a verb",
     "koto_before_verb": "こと directly before a verb",
-    "dictionary_form_before_te": "a dictionary form before て",
+    "dictionary_form_before_te": "a dictionary form before て or た",
     "predicate_before_case": "a verb or adjective used as a noun before a case particle",
     "predicate_before_copula": "a verb or adjective before だ/である, where a noun is needed",
     "prefix_before_verb": "お/ご before a verb in dictionary form",
@@ -95,8 +95,9 @@ def _pair(tokens: list[Token], k: int) -> str | None:
     if tok.lemma == "ます" and tok.cform.startswith("終止形") and nxt.lemma == "です" and nxt.surface.startswith("でしょ"):
         before = tokens[k - 1] if k else None  # いただけますでしょうか is an accepted (if heavy) polite form
         return None if before is not None and before.lemma in ("頂く", "御座る", "ござる") else "masu_deshou"
-    if tok.pos1 in ("動詞", "形容詞") and tok.cform.startswith(("終止形", "連体形")) and nxt.surface in ("て", "で") and nxt.pos2 == "接続助詞":
-        return "dictionary_form_before_te"
+    ending = (nxt.surface in ("て", "で") and nxt.pos2 == "接続助詞") or nxt.lemma == "た"
+    if tok.pos1 in ("動詞", "形容詞", "助動詞") and tok.cform.startswith(("終止形", "連体形")) and ending:
+        return "dictionary_form_before_te"  # かけるて, 終わらせるた
     after = tokens[k + 2] if k + 2 < len(tokens) else None
     purpose = nxt.surface == "に" and after is not None and after.surface == "は"  # 出すには: in order to hand in
     if tok.pos1 in ("動詞", "形容詞") and tok.cform.startswith(("終止形", "連体形")) and nxt.pos2 == "格助詞" and nxt.surface in ("が", "を", "に", "で") and not purpose:
