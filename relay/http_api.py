@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import time
@@ -200,8 +201,14 @@ async def languages(request: web.Request) -> web.Response:
 async def queue(request: web.Request) -> web.Response:
     await require(request, frozenset({"operator", "admin"}))
     ctx = request.app[CONTEXT]
-    entries = await ctx.escalation.queue_snapshot() if ctx.escalation is not None else []
-    return web.json_response({"entries": entries})
+    if ctx.escalation is None:
+        return web.json_response({"entries": [], "operators": []})
+    snapshot = await ctx.escalation.backend.snapshot()
+    names = {t.id: t.name for t in await ctx.store.list_tokens()}  # colleagues by name, for a transfer
+    operators = [{"operator_id": o.operator_id, "name": names.get(o.operator_id, o.operator_id),
+                  "languages": list(o.languages), "state": o.state} for o in snapshot.operators]
+    return web.json_response({"entries": [dataclasses.asdict(e) for e in snapshot.entries], "operators": operators},
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
 async def stats(request: web.Request) -> web.Response:

@@ -12,9 +12,9 @@ from tests.browser.conftest import LiveRelay, console_errors, shot, wait_until
 from tests.browser.test_counter import bubbles, open_counter, say
 
 
-def sign_in(page: Any, relay: LiveRelay, languages: list[str]) -> None:
+def sign_in(page: Any, relay: LiveRelay, languages: list[str], token: str | None = None) -> None:
     page.goto("/operator")
-    page.get_by_label("通訳者トークン").fill(relay.tokens["operator"])
+    page.get_by_label("通訳者トークン").fill(token or relay.tokens["operator"])
     page.get_by_role("button", name="サインイン").click()
     expect(page.locator("#link-state")).to_have_text("接続済み")
     expect(page.locator("#state-now")).to_have_text("未サインイン")
@@ -149,3 +149,28 @@ def test_resident_phone_joins_the_video_where_the_clerk_allows_it(live_relay: Li
     counter.get_by_label("住民のスマートフォンも参加できる").uncheck()  # the clerk takes it back
     expect(phone.get_by_role("button", name="Tham gia video")).to_be_hidden()
     assert not errors, errors
+
+
+def test_transfer_to_a_colleague_chosen_by_name(live_relay: LiveRelay, new_context: Any) -> None:
+    first = new_context(viewport=(1280, 860)).new_page()
+    sign_in(first, live_relay, ["vi"])
+    counter = open_counter(live_relay, new_context())
+    say(counter, "転入の手続きです")
+    take_the_call(counter, first).get_by_role("button", name="受ける").click()
+    expect(first.locator("#state-now")).to_have_text("対応中")
+
+    _, token = live_relay.call(live_relay.ctx.auth.add_token("operator", "通訳 鈴木"))
+    second = new_context(viewport=(1280, 860)).new_page()
+    sign_in(second, live_relay, ["vi", "en"], token)
+    first.get_by_role("button", name="一覧を更新").click()
+    colleagues = first.get_by_label("引き継ぐ通訳者（受付可で、この言語に対応している人）")
+    suzuki = colleagues.locator("option", has_text="通訳 鈴木")
+    expect(suzuki).to_have_count(1)
+    colleagues.select_option(suzuki.get_attribute("value"))
+    first.get_by_role("button", name="引き継ぐ").click()
+    second.get_by_role("alertdialog", name="通訳の依頼").get_by_role("button", name="受ける").click()
+    expect(second.get_by_role("log", name="会話")).to_contain_text("転入の手続きです")  # the whole conversation
+    expect(first.locator("#session")).to_be_hidden()
+    second.get_by_label("返答").fill("Xin chào, tôi là phiên dịch viên mới.")
+    second.get_by_role("button", name="送信").click()
+    bubbles(counter).filter(has_text="Xin chào, tôi là phiên dịch viên mới.").wait_for()

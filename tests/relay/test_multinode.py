@@ -74,6 +74,11 @@ async def test_operator_on_node_b_serves_a_counter_on_node_a(node_factory: Any) 
     await resident.expect("translation", kind="operator", text="This is about the child allowance.")
     await counter.send(type="text", speaker="clerk", text="書類はこちらです")
     await operator.expect("transcript", text="書類はこちらです")
+    # video signalling crosses the nodes too, both ways, over the session channel
+    await operator.send(type="video.signal", to="counter", kind="invite", call_id="v1")
+    assert (await counter.expect("video.signal", kind="invite"))["sender"] == "operator"
+    await counter.send(type="video.signal", to="operator", kind="offer", call_id="v1", sdp="v=0\r\n")
+    assert (await operator.expect("video.signal", kind="offer"))["sdp"] == "v=0\r\n"
     await operator.send(type="release", to="ai")
     await counter.expect("escalation", state="returned")
     queue = await (await b.client.get("/api/queue", headers=b.auth("operator"))).json()

@@ -68,7 +68,8 @@ function start(token) {
   $('#view-console').hidden = false;
   $('#status-box').hidden = false;
   conn = new RelayConnection({role: 'operator', token});
-  const session = new SessionPanel({send: (m) => conn.send(m), onError: banner});
+  const session = new SessionPanel({send: (m) => conn.send(m), onError: banner,
+    colleagues: async () => (await api('/api/queue', {token})).operators});
   const video = new VideoPanel($('#video-section'), conn);
   const queue = new QueuePanel({
     onTake: (sessionId) => {

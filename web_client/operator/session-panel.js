@@ -12,17 +12,18 @@ const AI_KINDS = new Set(['translation', 'phrasebook', 'easy_japanese']);
 const EVENTS = {connected: '通訳者（あなた）が接続しました', returned: 'AIに戻りました', queued: '通訳者を待っています'};
 
 export class SessionPanel {
-  constructor({send, onError}) {
-    Object.assign(this, {send, onError});
+  constructor({send, onError, colleagues}) {
+    Object.assign(this, {send, onError, colleagues});
     this.sessionId = null;
     this.session = null;
     this.utterances = new Map(); // utterance_id → {li, lines: [{lang, kind, node}]}
     $('#reply-form').addEventListener('submit', (event) => { event.preventDefault(); this._reply(); });
     $('#release-ai').addEventListener('click', () => this._release('ai'));
     $('#release-close').addEventListener('click', () => this._release('close'));
+    $('#transfer-refresh').addEventListener('click', () => this.refreshColleagues());
     $('#transfer').addEventListener('click', () => {
-      const to = $('#transfer-to').value.trim();
-      if (!to) { this.onError('引き継ぐ通訳者のIDを入力してください'); return; }
+      const to = $('#transfer-to').value;
+      if (!to) { this.onError('引き継げる通訳者がいません（受付可で、この言語に対応している人）'); return; }
       this.send({type: 'transfer', operator_id: to});
     });
   }
@@ -42,6 +43,17 @@ export class SessionPanel {
     $('#session').hidden = false;
     $('#idle').hidden = true;
     this._renderInfo();
+    if (session) this.refreshColleagues();
+  }
+
+  /** Colleagues a transfer may go to: available, covering the session's language (GET /api/queue). */
+  async refreshColleagues() {
+    const lang = this.residentLang;
+    let list = [];
+    try { list = await this.colleagues(); } catch (err) { this.onError(`一覧を取得できません: ${err.message}`); }
+    const fit = list.filter((o) => o.state === 'available' && (lang === 'auto' || o.languages.includes(lang)));
+    clear($('#transfer-to')).append(...(fit.length ? fit.map((o) => el('option', {value: o.operator_id, text: `${o.name}（${o.languages.join('・')}）`}))
+      : [el('option', {value: '', text: '（いません）'})]));
   }
 
   /** The session's state (counter name, language) once fetched; ignored if another session is open now. */
@@ -49,6 +61,7 @@ export class SessionPanel {
     if (sessionId !== this.sessionId) return;
     this.session = {...info, ...(this.session || {})};
     this._renderInfo();
+    this.refreshColleagues();
   }
 
   close() {
