@@ -154,6 +154,10 @@ def fetch_hub_model(sources: ModelSources, repo: str, wanted: Callable[[str], bo
     for remote in files:
         target = destination / remote.path
         target.parent.mkdir(parents=True, exist_ok=True)
+        if _already_there(target, remote):  # finished by an earlier, interrupted fetch
+            tally.at(target.stat().st_size)
+            tally.file_done()
+            continue
         fetch_file(sources.hub_file_url(repo, remote.path), target, sources, remote, tally)
     return destination
 
@@ -225,6 +229,12 @@ def _transfer(url: str, part: Path, timeout_s: float, size: int | None, tally: T
                 tally.at(written)
         if expected is not None and written < expected:
             raise http.client.IncompleteRead(b"", expected - written)
+
+
+def _already_there(target: Path, remote: RemoteFile) -> bool:
+    if not target.is_file() or remote.size is None or target.stat().st_size != remote.size:
+        return False
+    return remote.sha256 is None or _digest(target, "sha256") == remote.sha256.lower()
 
 
 def _verify(part: Path, remote: RemoteFile, url: str) -> None:

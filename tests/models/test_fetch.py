@@ -86,6 +86,7 @@ def test_an_interrupted_fetch_resumes_on_the_next_run(mirror: Mirror, whisper_fi
     assert WhisperModels().list_installed(tmp_path) == []
     model = WhisperModels(sources(mirror, retries=0)).fetch(tmp_path, "base")
     assert mirror.gets(MODEL_BIN) == [None, "bytes=2000000-"]
+    assert len(mirror.gets("/config.json")) == 1, "files finished before the break are not fetched again"
     assert model.sha256 == sha256(whisper_files / "model.bin")
 
 
