@@ -60,7 +60,6 @@ async def test_full_hand_off_and_return_to_ai(make_relay: MakeRelay) -> None:
     # while the interpreter is connected the AI keeps transcribing but does not speak over them
     await counter.send(type="text", speaker="clerk", text="こちらです")
     await resident.expect("translation", kind="translation")
-    assert not any(m["type"] == "tts.start" for m in resident.seen[-3:])
     live = await operator.expect("transcript", text="こちらです")
     assert live["speaker"] == "clerk"
 
@@ -70,6 +69,10 @@ async def test_full_hand_off_and_return_to_ai(make_relay: MakeRelay) -> None:
     await operator.expect("escalation", state="returned")
     await counter.send(type="text", speaker="clerk", text="ありがとうございました")
     await resident.expect("tts.start")  # the AI speaks again
+    states = [m.get("state") for m in resident.seen]
+    while_connected = resident.seen[states.index("connected"):states.index("returned")]
+    assert [m for m in while_connected if m["type"] == "translation" and m["kind"] == "translation"]
+    assert not [m for m in while_connected if m["type"] == "tts.start"], "the AI kept quiet meanwhile"
 
     transcript = await relay.client.get(f"/api/sessions/{session['session_id']}/transcript",
                                         headers=relay.auth("clerk"))
