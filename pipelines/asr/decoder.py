@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -20,6 +20,9 @@ import numpy as np
 # 2 s of padding after the utterance (100 mel frames per second): measured on jfk.flac and Kokoro
 # speech, 0.5 s made a fifth of short decodes loop, 1.5 s and more none
 TRAILING_SILENCE_FRAMES = 200
+
+
+MAX_CONTEXT_TOKENS = 223 // 2  # Whisper allows 223 tokens of previous text; half keeps decodes cheap
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,17 @@ class Hypothesis:
     tokens: int = 0
 
 
+Context = Callable[[str], str]  # language → text Whisper is told came before (its prompt)
+
+
 class Decoder(Protocol):
     def decode(
-        self, audio: np.ndarray, languages: Sequence[str], prefix: str, beam_size: int, max_new_tokens: int
+        self, audio: np.ndarray, languages: Sequence[str], prefix: str, beam_size: int, max_new_tokens: int,
+        context: Context | None = None,
     ) -> Hypothesis:
         """Decode 16 kHz float32 ``audio`` (≤ 30 s); ``prefix`` is text already committed, which the
-        decoder continues rather than re-decides. The language is chosen among ``languages`` only."""
+        decoder continues rather than re-decides. The language is chosen among ``languages`` only;
+        ``context(lang)``, when given, is the text to prompt Whisper with in that language."""
         ...
 
 
@@ -73,7 +81,8 @@ class WhisperDecoder:
         self.supported_languages: tuple[str, ...] = tuple(model.supported_languages)
 
     def decode(
-        self, audio: np.ndarray, languages: Sequence[str], prefix: str, beam_size: int, max_new_tokens: int
+        self, audio: np.ndarray, languages: Sequence[str], prefix: str, beam_size: int, max_new_tokens: int,
+        context: Context | None = None,
     ) -> Hypothesis:
         from faster_whisper.audio import pad_or_trim
 
@@ -83,7 +92,7 @@ class WhisperDecoder:
         encoded = self._model.encode(features)
         detected = self._model.model.detect_language(encoded)[0]
         lang, lang_prob = restrict_languages([(token[2:-2], prob) for token, prob in detected], languages)
-        prompt, forced = self._prompt(lang, prefix)
+        prompt, forced = self._prompt(lang, prefix, context(lang) if context else "")
         result = self._model.model.generate(
             encoded, [prompt], beam_size=beam_size, max_length=min(448, len(prompt) + max_new_tokens),
             return_scores=True, return_no_speech_prob=True, suppress_blank=not prefix,
@@ -108,10 +117,11 @@ class WhisperDecoder:
         fitted = -(-(frames + TRAILING_SILENCE_FRAMES) // 100) * 100
         return min(3000, max(fitted, self._min_frames))
 
-    def _prompt(self, lang: str, prefix: str) -> tuple[list[int], int]:
+    def _prompt(self, lang: str, prefix: str, previous: str) -> tuple[list[int], int]:
         """The decoder prompt and how many of its tokens are the forced ``prefix``."""
         tok = self._tokenizer
-        prompt = [tok.sot, tok.tokenizer.token_to_id(f"<|{lang}|>"), tok.transcribe, tok.no_timestamps]
+        before = [tok.sot_prev, *tok.encode(" " + previous.strip())[-MAX_CONTEXT_TOKENS:]] if previous.strip() else []
+        prompt = [*before, tok.sot, tok.tokenizer.token_to_id(f"<|{lang}|>"), tok.transcribe, tok.no_timestamps]
         forced = tok.encode(prefix)[: 448 // 2 - 1] if prefix else []
         return prompt + forced, len(forced)
 

@@ -10,6 +10,7 @@ from pipelines.asr.audio import check_sample_rate
 from pipelines.asr.config import AsrConfig
 from pipelines.asr.decoder import Decoder, WhisperDecoder
 from pipelines.asr.endpoint import StreamingVad, load_vad_session
+from pipelines.asr.hints import GlossaryHints
 from pipelines.asr.models import WhisperModels, missing_files
 from pipelines.asr.stream import WhisperStream
 from pipelines.base import EngineStatus, InstalledModel, ModelMissing
@@ -19,9 +20,10 @@ class WhisperRecognizer:
     """Thread-safe: ``new_stream`` may be called from any thread; streams share the model and the VAD."""
 
     def __init__(self, decoder: Decoder, config: AsrConfig, model: InstalledModel | None = None,
-                 vad_session: Any = None, languages: Sequence[str] = ()) -> None:
+                 vad_session: Any = None, languages: Sequence[str] = (), hints: GlossaryHints | None = None) -> None:
         self._decoder = decoder
         self._config = config
+        self._hints = hints if hints is not None else glossary_hints(config)
         self._model = model
         self._vad_session = vad_session if vad_session is not None else load_vad_session()
         self._languages = tuple(languages or (model.languages if model else ()))
@@ -38,7 +40,18 @@ class WhisperRecognizer:
         unknown = [lang for lang in languages if self._languages and lang not in self._languages]
         if unknown or not languages:
             raise ValueError(f"whisper '{self._config.model}' cannot recognise {unknown or 'no language'}")
-        return WhisperStream(self._decoder, StreamingVad(self._vad_session), self._config, languages, sample_rate)
+        return WhisperStream(self._decoder, StreamingVad(self._vad_session), self._config, languages, sample_rate,
+                             self._hints)
+
+
+def glossary_hints(config: AsrConfig) -> GlossaryHints | None:
+    """The glossary the recogniser leans on, when the hint or the correction is on."""
+    if not (config.glossary_hint or config.glossary_correction):
+        return None
+    from pipelines.glossary import DEFAULT_GLOSSARY
+
+    return GlossaryHints(Path(config.glossary_path) if config.glossary_path else DEFAULT_GLOSSARY,
+                         config.glossary_hint_chars)
 
 
 def load_recognizer(config: AsrConfig, models_dir: Path) -> WhisperRecognizer:

@@ -29,6 +29,7 @@ from pipelines.asr.audio import WHISPER_RATE, PcmResampler
 from pipelines.asr.config import AsrConfig
 from pipelines.asr.decoder import Decoder, Hypothesis
 from pipelines.asr.endpoint import WINDOW, Boundary, Endpointer, StreamingVad
+from pipelines.asr.hints import GlossaryHints, merge_used
 from pipelines.asr.quality import GUARD_CODES, confidence, guard_reason
 from pipelines.asr.sentence import sounds_unfinished, without_restart
 from pipelines.base import RecognitionEvent
@@ -37,7 +38,7 @@ from pipelines.languages import JAPANESE
 
 class WhisperStream:
     def __init__(self, decoder: Decoder, vad: StreamingVad, config: AsrConfig,
-                 languages: Sequence[str], sample_rate: int) -> None:
+                 languages: Sequence[str], sample_rate: int, hints: GlossaryHints | None = None) -> None:
         if not languages:
             raise ValueError("a recognition stream needs at least one language")
         self._decoder = decoder
@@ -49,6 +50,8 @@ class WhisperStream:
         self._pending: list[bytes] = []
         self._audio = np.zeros(0, dtype=np.float32)
         self._audio_offset = 0  # absolute sample index of self._audio[0]
+        self._hints = hints
+        self._terms_used: list[str] = []  # glossary terms of this session's finals, most recent last
         self._reset_utterance()
 
     # ------------------------------------------------------------------ public API
@@ -119,10 +122,15 @@ class WhisperStream:
     def _decode(self, start: int, end: int, beam_size: int, prefix: str) -> Hypothesis:
         audio = self._slice(start, end)
         max_new = max(8, math.ceil(self._config.max_tokens_per_second * len(audio) / WHISPER_RATE))
-        hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new)
+        context = self._glossary_prompt if self._hints and self._config.glossary_hint else None
+        hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new, context)
         self._last_hyp, self._hyp_span, self._hyp_beam = hyp, (start, end), beam_size
         self._hyp_prefixed = bool(prefix)
         return hyp
+
+    def _glossary_prompt(self, lang: str) -> str:
+        assert self._hints is not None
+        return self._hints.prompt(lang, self._terms_used)
 
     def _decode_final(self, start: int, end: int) -> tuple[Hypothesis, bool]:
         """The whole utterance decoded without a prefix (reusing the pause decode when it is that)."""
@@ -165,7 +173,7 @@ class WhisperStream:
 
     def _partial_event(self, hyp: Hypothesis, start: int, end: int) -> list[RecognitionEvent]:
         ep = self._endpointer
-        if guard_reason(hyp, self._config, ep.speech_s, ep.mean_speech_prob) or (
+        if guard_reason(hyp, self._config, ep.speech_s, ep.mean_speech_prob) or self._echoes_prompt(hyp) or (
             confidence(hyp) < self._config.min_confidence
         ):
             return []  # what the final would drop is not shown as a partial either
@@ -193,6 +201,8 @@ class WhisperStream:
     def _final_events(self, hyp: Hypothesis, boundary: Boundary, decode_ms: float) -> list[RecognitionEvent]:
         conf = confidence(hyp)
         reason = guard_reason(hyp, self._config, boundary.speech_s, boundary.mean_speech_prob)
+        if reason is None and self._echoes_prompt(hyp):
+            reason = "known_hallucination"
         if reason is None and conf < self._config.min_confidence:
             reason = "low_confidence"
         details = {
@@ -208,11 +218,25 @@ class WhisperStream:
             conf = 0.0
         elif self._fix_resident_language(hyp.lang):
             details["language_fixed"] = 1.0
+        text = "" if reason else self._with_glossary_terms(hyp.text.strip(), hyp.lang, details)
         return [RecognitionEvent(
-            kind="final", text="" if reason else hyp.text.strip(), lang=hyp.lang, confidence=conf,
+            kind="final", text=text, lang=hyp.lang, confidence=conf,
             start_s=boundary.start / WHISPER_RATE, end_s=boundary.end / WHISPER_RATE, details=details,
             timings={"decode_ms": decode_ms, "last_decode_ms": hyp.decode_ms, "vad_ms": self._vad_ms},
         )]
+
+    def _echoes_prompt(self, hyp: Hypothesis) -> bool:
+        return bool(self._hints and self._config.glossary_hint and self._hints.echoes_prompt(hyp.text, hyp.lang))
+
+    def _with_glossary_terms(self, text: str, lang: str, details: dict[str, float]) -> str:
+        """Near-miss glossary terms corrected (Japanese), and the terms remembered for the next prompt."""
+        if self._hints is None:
+            return text
+        if self._config.glossary_correction and lang == JAPANESE:
+            text, made = self._hints.correct(text)
+            details["glossary_corrections"] = float(len(made))
+        self._terms_used = merge_used(self._terms_used, self._hints.used_in(text, lang))
+        return text
 
     def _fix_resident_language(self, lang: str) -> bool:
         """Resident language "auto": the first non-Japanese utterance decides it for the session."""

@@ -31,6 +31,7 @@ class DecodeCall:
     prefix: str
     beam_size: int
     max_new_tokens: int
+    context: str = ""  # the prompt Whisper would have been given in the decoded language
 
 
 Script = Callable[[np.ndarray, int], tuple[str, str]]  # (16 kHz audio, call index) -> (lang, text)
@@ -43,10 +44,11 @@ class FakeDecoder:
     calls: list[DecodeCall] = field(default_factory=list)
 
     def decode(self, audio: np.ndarray, languages: Sequence[str], prefix: str, beam_size: int,
-               max_new_tokens: int) -> Hypothesis:
+               max_new_tokens: int, context: Callable[[str], str] | None = None) -> Hypothesis:
         seconds = len(audio) / RATE
-        self.calls.append(DecodeCall(seconds, tuple(languages), prefix, beam_size, max_new_tokens))
-        lang, text = self.script(audio, len(self.calls) - 1)
+        lang, text = self.script(audio, len(self.calls))
+        self.calls.append(DecodeCall(seconds, tuple(languages), prefix, beam_size, max_new_tokens,
+                                     context(lang) if context else ""))
         assert lang in languages, f"scripted language {lang} outside {languages}"
         if not text.startswith(prefix):  # like Whisper, the decoder continues a forced prefix
             text = prefix + text[common_prefix_length(prefix, text):]

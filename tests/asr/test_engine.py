@@ -127,8 +127,9 @@ class ScriptedText:
     def __init__(self, inner: Decoder, text: str) -> None:
         self.inner, self.text = inner, text
 
-    def decode(self, audio: np.ndarray, languages, prefix: str, beam_size: int, max_new_tokens: int) -> Hypothesis:  # type: ignore[no-untyped-def]
-        hyp = self.inner.decode(audio, languages, prefix, beam_size, max_new_tokens)
+    def decode(self, audio: np.ndarray, languages, prefix: str, beam_size: int, max_new_tokens: int,  # type: ignore[no-untyped-def]
+               context=None) -> Hypothesis:
+        hyp = self.inner.decode(audio, languages, prefix, beam_size, max_new_tokens, context)
         return replace(hyp, text=self.text, lang="ja" if "ja" in languages else hyp.lang,
                        no_speech_prob=0.0, avg_logprob=-0.3, compression_ratio=1.0)
 
