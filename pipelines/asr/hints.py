@@ -94,14 +94,15 @@ class GlossaryHints:
         return [w for w in self.words(lang) if w and w in text]
 
     def echoes_prompt(self, text: str, lang: str) -> bool:
-        """Whisper sometimes writes out its prompt instead of the audio: three glossary terms in a row."""
+        """Whisper sometimes writes out its prompt instead of the audio: three glossary terms in a row,
+        or one term twice (「転入届、転入届、」)."""
         separator = "、" if lang == "ja" else ","
         parts = [p.strip(" 。.") for p in text.split(separator)]
         words = set(self.words(lang))
         run = 0
-        for part in parts:
+        for index, part in enumerate(parts):
             run = run + 1 if part in words else 0
-            if run >= 3:
+            if run >= 3 or (run >= 2 and part == parts[index - 1]):
                 return True
         return False
 

@@ -31,6 +31,7 @@ from pipelines.asr.decoder import Decoder, Hypothesis
 from pipelines.asr.endpoint import WINDOW, Boundary, Endpointer, StreamingVad
 from pipelines.asr.hints import GlossaryHints, merge_used
 from pipelines.asr.quality import GUARD_CODES, confidence, guard_reason
+from pipelines.asr.scoring import repeated_run
 from pipelines.asr.sentence import sounds_unfinished, without_restart
 from pipelines.base import RecognitionEvent
 from pipelines.languages import JAPANESE
@@ -179,8 +180,8 @@ class WhisperStream:
             return []  # what the final would drop is not shown as a partial either
         shown = self._agreement.update(hyp.text, hyp.lang)
         text = without_restart(shown, hyp.lang, keep=len(self._agreement.committed_text)).strip()
-        if not text:
-            return []
+        if not text or (self._config.hallucination_guard and repeated_run(text, hyp.lang)):
+            return []  # a decode looping on audio cut mid-word: the next one will do
         self._partials_shown = True
         return [RecognitionEvent(
             kind="partial", text=text, lang=hyp.lang, confidence=confidence(hyp),

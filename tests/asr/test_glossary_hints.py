@@ -89,3 +89,11 @@ def test_hint_and_correction_can_be_turned_off(make_stream: MakeStream) -> None:
 def test_whisper_writing_out_its_prompt_is_not_shown(make_stream: MakeStream) -> None:
     stream, _ = make_stream(lambda audio, i: ("ja", "住民票、転入届、転出届、転居届。"))
     assert stream_in_chunks(stream, np.concatenate([tone(1.5), silence(1.0)])) == []
+
+
+@pytest.mark.parametrize("text,echo", [
+    ("住民票、転入届、転出届、転居届。", True), ("転入届、転入届、届", True),
+    ("住民票、在留カードをお持ちください。", False), ("保険証と在留カード", False),
+])
+def test_prompt_echoes(hints: GlossaryHints, text: str, echo: bool) -> None:
+    assert hints.echoes_prompt(text, "ja") is echo
