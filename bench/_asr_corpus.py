@@ -107,12 +107,17 @@ class Utterance:
 
 
 def japanese_set(limit: int | None = None) -> list[Utterance]:
-    """Every sentence in every voice; the speed cycles so each voice speaks each rate about as often."""
-    items = [
-        Utterance(f"ja-{s:02d}-{voice}", "ja", text, voice, SPEEDS[(s + v) % len(SPEEDS)])
-        for s, text in enumerate(JAPANESE) for v, voice in enumerate(KOKORO_VOICES)
-    ]
-    return _spread(items, limit)
+    """Every sentence in every voice; the speed cycles so each voice speaks each rate about as often.
+
+    Ordered in rounds (each round: every sentence once, the voice rotating from sentence to sentence), so
+    that ``limit`` = 40 is every sentence in all five voices evenly, 80 every sentence twice, and so on."""
+    items = []
+    for round_ in range(len(KOKORO_VOICES)):
+        for s, text in enumerate(JAPANESE):
+            v = (s + round_) % len(KOKORO_VOICES)
+            items.append(Utterance(f"ja-{s:02d}-{KOKORO_VOICES[v]}", "ja", text, KOKORO_VOICES[v],
+                                   SPEEDS[(s + v) % len(SPEEDS)]))
+    return items[:limit]
 
 
 def english_set(limit: int | None = None, data: Path | None = None) -> list[Utterance]:

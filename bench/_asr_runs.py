@@ -186,7 +186,7 @@ def finals_from_noise(recognizer: WhisperRecognizer, seconds: float = 60.0) -> d
 
 
 def latency_run(recognizer: WhisperRecognizer, sessions: list[list[Utterance]], concurrency: int,
-                max_decodes: int, gap_s: float) -> list[float]:
+                max_decodes: int, gap_s: float, rounds: int = 1) -> list[float]:
     """End-of-speech → final latencies (s) with ``concurrency`` sessions fed at real-time pace.
 
     Each session is a thread that pushes what its microphone has recorded so far every 0.25 s of wall
@@ -219,7 +219,11 @@ def latency_run(recognizer: WhisperRecognizer, sessions: list[list[Utterance]], 
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=session, args=(sessions[i % len(sessions)], i)) for i in range(concurrency)]
+    def counter(number: int) -> None:  # one counter: ``rounds`` conversations one after the other
+        for round_ in range(rounds):
+            session(sessions[(number + round_) % len(sessions)], number)
+
+    threads = [threading.Thread(target=counter, args=(i,)) for i in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:

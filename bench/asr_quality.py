@@ -6,9 +6,9 @@ resident speech (Piper joe, LibriSpeech, jfk.flac), clean and with pink noise at
 silence, Japanese and English mixed as at a counter, with the languages restricted to ja + en.
 
 Reported: character error rate (ja) and word error rate (en) of the finals through the streaming
-recogniser with today's settings (``stream``: glossary prompt and correction on), without the glossary
-(``plain``), with only the glossary prompt (``hint``) or only the correction by reading
-(``correction``), with Whisper's full 30 s encoder window (``stream-30s``, glossary on), and with offline
+recogniser with today's settings (``stream``: the glossary correction by reading on, the glossary
+prompt off), without either (``plain``), with only the glossary prompt (``hint``) or with both
+(``hint+correction``), with Whisper's full 30 s encoder window (``stream-30s``), and with offline
 whole-utterance decoding (``offline``: faster-whisper ``transcribe``, greedy, 30 s window, the language
 given, no glossary); language routing (ja vs en), endpointing errors (an utterance cut in two, two merged,
 one with no final), finals that silence and noise produce, and end-of-speech → final latency at real-time
@@ -42,10 +42,10 @@ import _asr_corpus as corpus  # noqa: E402
 import _asr_runs as runs  # noqa: E402
 
 CONDITIONS = {"clean": None, "20dB": 20.0, "10dB": 10.0}
-NO_GLOSSARY = {"glossary_hint": False, "glossary_correction": False}
 SETTINGS: dict[str, dict[str, Any]] = {
-    "plain": NO_GLOSSARY, "hint": {"glossary_correction": False}, "correction": {"glossary_hint": False},
-    "stream": {}, "stream-30s": {"encoder_window_s": 30.0}, "offline": {},
+    "plain": {"glossary_correction": False}, "hint": {"glossary_hint": True, "glossary_correction": False},
+    "stream": {}, "hint+correction": {"glossary_hint": True}, "stream-30s": {"encoder_window_s": 30.0},
+    "offline": {},
 }
 
 
@@ -54,7 +54,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--limit-ja", type=int, default=None, help="Japanese utterances (of 200), spread evenly")
     parser.add_argument("--limit-en", type=int, default=None, help="English utterances (of 22)")
     parser.add_argument("--conditions", default="clean,20dB,10dB", help="of: " + ",".join(CONDITIONS))
-    parser.add_argument("--settings", default="plain,hint,correction,stream,stream-30s,offline", help="of: " + ",".join(SETTINGS))
+    parser.add_argument("--settings", default=",".join(SETTINGS), help="of: " + ",".join(SETTINGS))
     parser.add_argument("--full-window-conditions", default="clean",
                         help="conditions for stream-30s (five times slower on a CPU)")
     parser.add_argument("--latency", default="1,4,8,16", help="concurrent sessions for the latency run")
@@ -129,7 +129,9 @@ def latency(model: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
     recognizer = runs.make_recognizer(model)
     rows = []
     for count in (int(c) for c in args.latency.split(",")):
-        values = runs.latency_run(recognizer, sessions, count, recognizer._config.max_concurrent_decodes, args.gap)
+        rounds = args.latency_sessions if count == 1 else 1  # one session alone: every conversation in turn
+        values = runs.latency_run(recognizer, sessions, count, recognizer._config.max_concurrent_decodes, args.gap,
+                                  rounds)
         load = os.getloadavg()[0]
         rows.append({"sessions": count, "finals": len(values), "p50": float(np.percentile(values, 50)) if values else None,
                      "p95": float(np.percentile(values, 95)) if values else None, "load": load})

@@ -27,7 +27,7 @@ class AsrConfig:
     hallucination_guard: bool = field(default=True, metadata={"help": "drop non-speech, looping output and known silence hallucinations"})
     no_speech_threshold: float = field(default=0.6, metadata={"help": "no-speech probability above which a low-probability decode is dropped"})
     logprob_threshold: float = field(default=-1.0, metadata={"help": "average log-probability below which a likely non-speech decode is dropped"})
-    glossary_hint: bool = field(default=True, metadata={"help": "give Whisper the glossary's terms as its prompt, so municipal terms are heard as written there"})
+    glossary_hint: bool = field(default=False, metadata={"help": "give Whisper the glossary's terms as its prompt (measured: no better than the correction alone, and it sometimes loses an utterance; see docs/asr.md)"})
     glossary_hint_chars: int = field(default=80, metadata={"help": "longest glossary prompt, in characters (terms the session used come last, where Whisper weighs them most)"})
     glossary_correction: bool = field(default=True, metadata={"help": "in Japanese finals, replace a near-miss of a glossary term (same reading, or one kanji read alike) by the term"})
     glossary_path: str = field(default="", metadata={"help": "glossary file for the hint and the correction (empty: the built-in one; set it to [mt] glossary_path when you edit the glossary)"})

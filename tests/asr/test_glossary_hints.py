@@ -68,7 +68,7 @@ def test_prompt_follows_an_edited_glossary(tmp_path: Path) -> None:
 
 
 def test_the_decoder_is_prompted_with_the_glossary_and_the_final_is_corrected(make_stream: MakeStream) -> None:
-    stream, decoder = make_stream(lambda audio, i: ("ja", "財流カードを持ってきてください。"))
+    stream, decoder = make_stream(lambda audio, i: ("ja", "財流カードを持ってきてください。"), glossary_hint=True)
     [final] = [e for _, e in stream_in_chunks(stream, np.concatenate([tone(1.5), silence(1.0)])) if e.kind == "final"]
     assert final.text == "在留カードを持ってきてください。"
     assert final.details["glossary_corrections"] == 1.0
@@ -78,16 +78,18 @@ def test_the_decoder_is_prompted_with_the_glossary_and_the_final_is_corrected(ma
     assert decoder.calls[-1].context.endswith("在留カード。")
 
 
-def test_hint_and_correction_can_be_turned_off(make_stream: MakeStream) -> None:
-    stream, decoder = make_stream(lambda audio, i: ("ja", "財流カードを持ってきてください。"),
-                                  glossary_hint=False, glossary_correction=False)
+def test_by_default_finals_are_corrected_without_a_prompt_and_both_can_be_off(make_stream: MakeStream) -> None:
+    stream, decoder = make_stream(lambda audio, i: ("ja", "財流カードを持ってきてください。"))
+    [final] = [e for _, e in stream_in_chunks(stream, np.concatenate([tone(1.5), silence(1.0)])) if e.kind == "final"]
+    assert final.text == "在留カードを持ってきてください。" and all(call.context == "" for call in decoder.calls)
+    stream, decoder = make_stream(lambda audio, i: ("ja", "財流カードを持ってきてください。"), glossary_correction=False)
     [final] = [e for _, e in stream_in_chunks(stream, np.concatenate([tone(1.5), silence(1.0)])) if e.kind == "final"]
     assert final.text == "財流カードを持ってきてください。"
     assert all(call.context == "" for call in decoder.calls)
 
 
 def test_whisper_writing_out_its_prompt_is_not_shown(make_stream: MakeStream) -> None:
-    stream, _ = make_stream(lambda audio, i: ("ja", "住民票、転入届、転出届、転居届。"))
+    stream, _ = make_stream(lambda audio, i: ("ja", "住民票、転入届、転出届、転居届。"), glossary_hint=True)
     assert stream_in_chunks(stream, np.concatenate([tone(1.5), silence(1.0)])) == []
 
 
