@@ -123,8 +123,10 @@ class WhisperStream:
     def _decode(self, start: int, end: int, beam_size: int, prefix: str) -> Hypothesis:
         audio = self._slice(start, end)
         max_new = max(8, math.ceil(self._config.max_tokens_per_second * len(audio) / WHISPER_RATE))
-        context = self._glossary_prompt if self._hints and self._config.glossary_hint else None
-        hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new, context)
+        if self._hints and self._config.glossary_hint:
+            hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new, context=self._glossary_prompt)
+        else:  # decoders written before the glossary prompt existed take no ``context``
+            hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new)
         self._last_hyp, self._hyp_span, self._hyp_beam = hyp, (start, end), beam_size
         self._hyp_prefixed = bool(prefix)
         return hyp
