@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from pipelines.base import AudioChunk
 from relay.protocol import audio_frame, parse_audio_frame
-from relay.turns import TTS_FRAME_BYTES
 from tests.fakes import FakeSynthesizer, FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay, WsClient, pcm_silence
 
@@ -297,31 +299,48 @@ async def test_transfer_to_a_colleague(make_relay: MakeRelay) -> None:
     assert (await first.expect("error"))["code"] == "invalid_state"
 
 
-async def test_the_ai_stops_speaking_when_an_interpreter_connects(make_relay: MakeRelay) -> None:
-    # the AI is half-way through speaking a translation (4 sentences, 0.5 s each) when the interpreter
-    # connects: from "connected" on, the resident hears the interpreter only — no new tts.start, no
-    # more AI audio, and a stream already started is closed with tts.end
-    relay = await make_relay(fake_engines(synthesizer=FakeSynthesizer(sentences=4, sentence_delay_s=0.5)),
-                             **FAST_QUEUE)
+class GatedSynthesizer(FakeSynthesizer):
+    """Speaks 4 sentences, but waits before sentence ``gate_at`` until the test opens the gate: the
+    interpreter connects while the AI is still synthesising, deterministically."""
+
+    def __init__(self, gate_at: int) -> None:
+        super().__init__(sentences=4)
+        self.gate_at, self.gate = gate_at, threading.Event()
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        for index, chunk in enumerate(super().synthesize(text, lang, rate)):
+            if index == self.gate_at:
+                self.gate.wait(10)
+            yield chunk
+
+
+@pytest.mark.parametrize("gate_at", [0, 1], ids=["before-the-first-sentence", "mid-speech"])
+async def test_the_ai_stops_speaking_when_an_interpreter_connects(make_relay: MakeRelay, gate_at: int) -> None:
+    # the AI is synthesising a translation when the interpreter connects: from "connected" on, the
+    # resident hears the interpreter only — no tts.start, no more AI audio, and a stream already
+    # started is closed with tts.end
+    synth = GatedSynthesizer(gate_at)
+    relay = await make_relay(fake_engines(synthesizer=synth), **FAST_QUEUE)
     session = await relay.create_session("en")
     counter, resident = await relay.counter(session), await relay.resident(session)
     operator = await _operator(relay)
     await counter.send(type="text", speaker="clerk", text="住民票の写しは二階の窓口です")
     await resident.expect("translation", kind="translation")
+    if gate_at:
+        await resident.expect("tts.start")
     await _escalate_and_connect(relay, session, counter, operator)
     await resident.expect("escalation", state="connected")
     frames_at_connect = len(resident.binary)
-    started = [m for m in resident.seen if m["type"] == "tts.start"]
+    synth.gate.set()
     await operator.send(type="text", speaker="operator", text="I am the interpreter.", lang="en")
     await resident.expect("translation", kind="operator")
-    await _drain(resident, 2.5)  # longer than the rest of the AI's speech would take
-    after = resident.seen[resident.seen.index(next(m for m in resident.seen if m.get("state") == "connected")):]
-    assert not [m for m in after if m["type"] == "tts.start"], "no new AI speech while the interpreter is on"
-    if started:
-        assert [m["type"] for m in resident.seen if m["type"] in ("tts.start", "tts.end")] == ["tts.start", "tts.end"]
-    assert len(resident.binary) <= frames_at_connect + 2, "the AI's audio stops"
-    chunk_frames = -(-2 * (22050 // 10) // TTS_FRAME_BYTES)  # FakeSynthesizer: 0.1 s per sentence
-    assert len(resident.binary) < 4 * chunk_frames, "the interpreter connected before the AI had finished"
+    await _drain(resident, 1.0)
+    states = [m.get("state") for m in resident.seen]
+    after = resident.seen[states.index("connected"):]
+    assert not [m for m in after if m["type"] == "tts.start"], "no AI speech starts while the interpreter is on"
+    assert len(resident.binary) == frames_at_connect, "the AI's audio stops"
+    speech = [m["type"] for m in resident.seen if m["type"] in ("tts.start", "tts.end")]
+    assert speech == (["tts.start", "tts.end"] if gate_at else []), "a started stream is closed"
 
 
 async def _drain(ws: WsClient, seconds: float) -> None:
