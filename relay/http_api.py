@@ -207,7 +207,8 @@ async def queue(request: web.Request) -> web.Response:
     names = {t.id: t.name for t in await ctx.store.list_tokens()}  # colleagues by name, for a transfer
     operators = [{"operator_id": o.operator_id, "name": names.get(o.operator_id, o.operator_id),
                   "languages": list(o.languages), "state": o.state} for o in snapshot.operators]
-    return web.json_response({"entries": [dataclasses.asdict(e) for e in snapshot.entries], "operators": operators},
+    return web.json_response({"entries": [dataclasses.asdict(e) for e in snapshot.entries], "operators": operators,
+                              "allow_pick": ctx.escalation.queue_config.allow_pick},
                              dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 

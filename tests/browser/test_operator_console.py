@@ -91,6 +91,8 @@ def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_conte
     assert wait_until(console, "document.querySelector('#video-section [data-peer=counter] video.remote').videoWidth") > 0
     assert wait_until(counter, "document.querySelector('#video-panel video.video-remote').videoWidth") > 0
     expect(counter.locator("#video-panel").get_by_role("status")).to_have_text("通話中")
+    counter.get_by_role("button", name="🎤 マイク").click()  # the counter's microphone, live to the interpreter
+    expect(console.locator("#live-now")).to_contain_text("聞こえている")
     say(counter, "ビデオでも話せます")  # the conversation goes on beside the video
     expect(console.get_by_role("log", name="会話")).to_contain_text("ビデオでも話せます")
     shot(counter, "counter-video-call")

@@ -115,6 +115,7 @@ function start(token) {
     else if (m.type === 'error') banner(`エラー: ${m.message}`);
     else if (!live.handle(m)) session.apply(m);
   });
+  api('/api/queue', {token}).then((q) => { queue.allowPick = q.allow_pick !== false; queue.render(q.entries); }).catch(() => {});
   conn.connect();
 }
 

@@ -19,6 +19,7 @@ export class QueuePanel {
   constructor({onTake, onDecline}) {
     Object.assign(this, {onTake, onDecline});
     this.entries = [];
+    this.allowPick = true; // queue.allow_pick, from GET /api/queue
     this.offer = null;
     this._ring = null;
     this._tick = setInterval(() => { this._renderWaits(); this._renderCountdown(); }, 1000);
@@ -30,10 +31,10 @@ export class QueuePanel {
     this.entries = entries.filter((e) => e.state !== 'connected');
     const body = clear($('#queue-rows'));
     for (const entry of this.entries) {
-      const pick = entry.state === 'waiting'
+      const pick = entry.state === 'waiting' && this.allowPick
         ? el('button', {type: 'button', text: '取る', attrs: {'aria-label': `${describe(entry.lang).japanese}の窓口を取る`},
           on: {click: () => this.onTake(entry.session_id)}})
-        : el('span', {class: 'muted', text: '提示中'});
+        : el('span', {class: 'muted', text: entry.state === 'waiting' ? '待ち' : '提示中'});
       body.append(el('tr', {dataset: {session: entry.session_id}},
         el('td', {text: String(entry.position ?? '')}), el('td', {}, languageLabel(entry.lang)),
         el('td', {text: REASONS[entry.reason] || entry.reason}),
