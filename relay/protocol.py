@@ -284,6 +284,8 @@ class TranslationMessage(Message):
     confidence: float
     ruby: list[dict[str, Any]] | None = None
     replaces: str | None = None
+    # やさしい日本語: offsets in ``text`` where 分かち書き puts a space between phrases (a display option)
+    phrases: list[int] | None = None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,19 @@ log = logging.getLogger("madoguchi.turns")
 TTS_FRAME_BYTES = 16384
 
 
+def phrase_starts(text: str) -> list[int]:
+    """Offsets in ``text`` before which 分かち書き (``easy_japanese.wakachigaki``) inserts a space."""
+    from easy_japanese.wakachi import wakachigaki
+
+    offsets, at = [], 0
+    for ch in wakachigaki(text):
+        if at < len(text) and ch == text[at]:
+            at += 1
+        elif 0 < at < len(text):
+            offsets.append(at)
+    return offsets
+
+
 def new_utterance_id() -> str:
     return "u_" + secrets.token_hex(6)
 
@@ -150,6 +163,7 @@ class TurnPipeline:
                                   replaces: str | None = None) -> TranslationMessage:
         wire_lang = "ja" if t.target_lang == EASY_JAPANESE else t.target_lang
         ruby = [{"start": r.start, "end": r.end, "reading": r.reading} for r in t.ruby] or None
+        phrases = await self._phrases(t)
 
         def rows(seq: int) -> Rows:
             statements: Rows = []
@@ -165,13 +179,23 @@ class TurnPipeline:
 
         message = await conversation.publish(lambda seq: TranslationMessage(
             seq=seq, utterance_id=replaces or utterance_id, lang=wire_lang, text=t.text, kind=t.kind,
-            confidence=round(t.confidence, 3), ruby=ruby, replaces=replaces,
+            confidence=round(t.confidence, 3), ruby=ruby, replaces=replaces, phrases=phrases,
         ), rows)
         for stage, ms in t.timings.items():
             self.metrics.observe_stage(stage.removesuffix("_ms"), ms)
         self.metrics.confidence.labels(t.kind).observe(t.confidence)
         assert isinstance(message, TranslationMessage)
         return message
+
+    async def _phrases(self, t: Translation) -> list[int] | None:
+        """Where 分かち書き would space a やさしい日本語 text, so each screen can choose to show it."""
+        if t.kind != "easy_japanese" or not t.text:
+            return None
+        try:
+            return await self.bridge.run("easy_japanese", phrase_starts, t.text) or None
+        except Exception:  # a display nicety: never lose the translation over it
+            log.warning("phrase boundaries failed", exc_info=True)
+            return None
 
     async def _translate_for_listener(self, conversation: Conversation, u: Utterance) -> Translation | None:
         source, target = u.lang, self._target(conversation, u)

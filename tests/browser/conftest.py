@@ -226,7 +226,7 @@ def new_context(browser: Any, requests_seen: Requests, make_live_relay: MakeLive
                                       base_url=relay.url, **options)
         context.on("request", lambda request: requests_seen.urls.append(request.url))
         context.on("page", lambda page: page.on("websocket", lambda ws: requests_seen.urls.append(ws.url)))
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(20_000)  # generous: CI machines are shared
         contexts.append(context)
         return context
 

@@ -203,3 +203,27 @@ def test_qr_code_opens_the_resident_view(live_relay: LiveRelay, new_context: Any
     assert [code.text for code in decoded] == [url]
     assert url.startswith(live_relay.url + "/resident#session=")
     assert qr.get_attribute("src").startswith("blob:"), "made on the relay, shown from memory"
+
+
+def test_microphone_resumes_after_a_drop_and_the_gap_is_reported(make_live_relay: MakeLiveRelay,
+                                                                 new_context: Any) -> None:
+    recognizer = FakeRecognizer([("ja", "一つ目"), ("ja", "二つ目"), ("ja", "三つ目")], utterance_bytes=32000)
+    relay = make_live_relay(fake_engines(recognizer=recognizer))
+    context = new_context()
+    page = open_counter(relay, context)
+    page.get_by_role("button", name="🎤 マイク").click()
+    bubbles(page).filter(has_text="一つ目").first.wait_for()
+
+    context.set_offline(True)
+    relay.drop_connections(role="counter")
+    page.get_by_role("alert").filter(has_text="再接続しています").wait_for()
+    page.wait_for_timeout(1500)  # the fake microphone keeps talking while the tablet is offline
+    context.set_offline(False)
+    page.get_by_role("list", name="お知らせ").get_by_text("接続が切れている間の音声は送信できませんでした").wait_for()
+    streams_before = len(recognizer.streams)
+    bubbles(page).filter(has_text="三つ目").first.wait_for()
+    assert len(recognizer.streams) >= streams_before and len(recognizer.streams) >= 2, "a new audio stream"
+    assert page.get_by_role("button", name="🎤 マイク").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="🎤 マイク").click()
+    ids = page.eval_on_selector_all("#bubbles li", "items => items.map(li => li.dataset.utterance)")
+    assert len(ids) == len(set(ids))

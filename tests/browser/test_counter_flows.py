@@ -133,6 +133,13 @@ def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: 
     assert easy.locator("rt").count() == 0 and panel.locator("rt").count() == 0
     page.get_by_label("ふりがな").check()
     assert easy.locator("rt").count() >= 1
+    # 分かち書き: a space between phrases, on request
+    without = easy.locator(".text").evaluate("e => [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('')")
+    page.get_by_label("分かち書き").check()
+    spaced = easy.locator(".text").evaluate("e => [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('')")
+    assert spaced.count(" ") > without.count(" ")
+    assert panel.locator(".panel-main").inner_text().count(" ") >= spaced.count(" ") - without.count(" ")
+    shot(page, "counter-easy-japanese-wakachi")
 
 
 def test_resident_panel_turns_and_opens_on_a_second_screen(make_live_relay: MakeLiveRelay, new_context: Any) -> None:

@@ -148,3 +148,14 @@ async def test_partial_of_a_dropped_utterance_is_cleared(make_relay: MakeRelay) 
     partials = [m for m in counter.seen if m["type"] == "partial"]
     assert partials and partials[-1]["text"] == "", "the screen is told to clear the partial line"
     assert [m["text"] for m in counter.seen if m["type"] == "transcript"] == ["次の方どうぞ"]
+
+
+async def test_easy_japanese_carries_where_wakachigaki_spaces_it(relay: Relay) -> None:
+    session = await relay.create_session("ja", mode="easy_japanese")
+    counter = await relay.counter(session)
+    await counter.send(type="text", speaker="clerk", text="転入届を出してください")
+    easy = await counter.expect("translation", kind="easy_japanese")
+    text, phrases = easy["text"], easy["phrases"]
+    assert phrases and all(0 < at < len(text) for at in phrases)
+    spaced = "".join((" " if i in phrases else "") + ch for i, ch in enumerate(text))
+    assert spaced.endswith(" ください"), spaced

@@ -39,19 +39,29 @@ export function setText(node, text) {
 }
 
 /** Text with furigana: `ruby` is [{start, end, reading}] offsets into `text` (from a translation of
- * kind easy_japanese). Built from text nodes and <ruby>/<rt> elements only. */
-export function rubyText(text, ruby, {furigana = true} = {}) {
+ * kind easy_japanese). With `phrases` (offsets from the same message) a space is put before each
+ * phrase: 分かち書き. Built from text nodes and <ruby>/<rt> elements only. */
+export function rubyText(text, ruby, {furigana = true, phrases = null} = {}) {
   const frag = document.createDocumentFragment();
+  const spans = [...(ruby || [])].filter((r) => r.start >= 0 && r.end <= text.length && r.start < r.end)
+    .sort((a, b) => a.start - b.start);
+  const breaks = new Set((phrases || []).filter((at) => !spans.some((r) => at > r.start && at < r.end)));
+  let run = '';
+  const flush = () => { if (run) frag.append(document.createTextNode(run)); run = ''; };
   let at = 0;
-  const spans = furigana ? [...(ruby || [])].sort((a, b) => a.start - b.start) : [];
-  const plain = (s) => frag.append(document.createTextNode(s));
-  for (const span of spans) {
-    if (span.start < at || span.end > text.length) continue;
-    if (span.start > at) plain(text.slice(at, span.start));
-    frag.append(el('ruby', {}, text.slice(span.start, span.end), el('rt', {text: span.reading})));
-    at = span.end;
+  while (at < text.length) {
+    if (breaks.has(at)) run += ' ';
+    const span = spans.find((r) => r.start === at);
+    if (span && furigana) {
+      flush();
+      frag.append(el('ruby', {}, text.slice(span.start, span.end), el('rt', {text: span.reading})));
+      at = span.end;
+      continue;
+    }
+    run += text[at];
+    at += 1;
   }
-  if (at < text.length) plain(text.slice(at));
+  flush();
   return frag;
 }
 

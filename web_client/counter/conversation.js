@@ -10,9 +10,9 @@ const WHO = {clerk: '職員', resident: '住民', operator: '通訳者'};
 const KIND = {translation: '翻訳', phrasebook: '定型文', easy_japanese: 'やさしい日本語', operator: '通訳者', back_translation: '逆翻訳'};
 
 export class ConversationView {
-  constructor(list, {furigana = true, languageName = (code) => code} = {}) {
+  constructor(list, {furigana = true, wakachi = false, languageName = (code) => code} = {}) {
     this.list = list;
-    this.furigana = furigana;
+    this.display = {furigana, wakachi};
     this.languageName = languageName;
     this.bubbles = new Map(); // utterance_id → {li, said, lines: Map(kind → element), speaker}
   }
@@ -32,10 +32,11 @@ export class ConversationView {
     }
   }
 
-  setFurigana(on) {
-    this.furigana = on;
+  /** Furigana and 分かち書き (spaces between phrases) for やさしい日本語, on or off. */
+  setDisplay(changes) {
+    Object.assign(this.display, changes);
     for (const bubble of this.bubbles.values()) {
-      for (const line of bubble.lines.values()) if (line.ruby) this._fillText(line.text, line.message);
+      for (const line of bubble.lines.values()) if (line.rich) this._fillText(line.text, line.message);
     }
   }
 
@@ -116,7 +117,7 @@ export class ConversationView {
       else bubble.li.insertBefore(element, bubble.lines.get('back')?.element || null);
     }
     line.message = message;
-    line.ruby = Boolean(message.ruby && message.ruby.length);
+    line.rich = Boolean((message.ruby && message.ruby.length) || (message.phrases && message.phrases.length));
     this._fillText(line.text, message);
     this._scroll();
     return line;
@@ -124,7 +125,9 @@ export class ConversationView {
 
   _fillText(node, message) {
     node.lang = message.lang;
-    node.replaceChildren(message.ruby ? rubyText(message.text, message.ruby, {furigana: this.furigana}) : message.text);
+    const {furigana, wakachi} = this.display;
+    node.replaceChildren(message.ruby || message.phrases
+      ? rubyText(message.text, message.ruby, {furigana, phrases: wakachi ? message.phrases : null}) : message.text);
   }
 
   _scroll() {

@@ -8,6 +8,6 @@ const face = document.getElementById('panel-face');
 renderPanel(face, {lang: 'en'});
 const channel = new BroadcastChannel(`${PANEL_CHANNEL}-${session}`);
 channel.onmessage = (event) => {
-  if (event.data && event.data.state) renderPanel(face, event.data.state, {furigana: event.data.furigana});
+  if (event.data && event.data.state) renderPanel(face, event.data.state, event.data.display);
 };
 channel.postMessage('hello');

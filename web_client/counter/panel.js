@@ -9,7 +9,7 @@ import {RESIDENT_STRINGS} from '/static/resident/strings.js';
 export const PANEL_CHANNEL = 'madoguchi-panel';
 
 /** Render a panel state into `face` (also used by the second-screen window). */
-export function renderPanel(face, state, {furigana = true} = {}) {
+export function renderPanel(face, state, {furigana = true, wakachi = false} = {}) {
   const lang = state.lang || 'en';
   const t = translator(RESIDENT_STRINGS, lang);
   const status = state.status ? el('p', {class: 'panel-status', text: t(state.status, state.vars || {})}) : null;
@@ -17,7 +17,8 @@ export function renderPanel(face, state, {furigana = true} = {}) {
   const main = el('p', {class: 'panel-main'});
   if (state.main) {
     setLang(main, state.main.lang);
-    main.append(state.main.ruby ? rubyText(state.main.text, state.main.ruby, {furigana}) : state.main.text);
+    const {text, ruby, phrases} = state.main;
+    main.append(ruby || phrases ? rubyText(text, ruby, {furigana, phrases: wakachi ? phrases : null}) : text);
   } else {
     setLang(main, sourceLang(RESIDENT_STRINGS, lang, 'welcome'));
     main.append(t('welcome'));
@@ -38,7 +39,7 @@ export class ResidentPanel {
   constructor(face, {sessionId}) {
     this.face = face;
     this.state = {lang: 'en', main: null, you: null, status: null, rotated: false, mirrored: false};
-    this.furigana = true;
+    this.display = {furigana: true, wakachi: false};
     this.channel = 'BroadcastChannel' in window ? new BroadcastChannel(`${PANEL_CHANNEL}-${sessionId}`) : null;
     if (this.channel) this.channel.onmessage = (e) => { if (e.data === 'hello') this._post(); };
     this.render();
@@ -53,7 +54,7 @@ export class ResidentPanel {
   apply(message, residentLang) {
     if (message.type === 'translation' && message.kind !== 'back_translation'
         && (message.lang === residentLang || message.kind === 'easy_japanese')) {
-      this.update({main: {text: message.text, ruby: message.ruby, lang: message.lang}, you: null});
+      this.update({main: {text: message.text, ruby: message.ruby, phrases: message.phrases, lang: message.lang}, you: null});
     } else if (message.type === 'transcript' && message.speaker === 'resident') {
       this.update({you: {text: message.text, lang: message.lang}});
     } else if (message.type === 'transcript' && message.speaker === 'clerk' && residentLang === 'ja') {
@@ -61,18 +62,18 @@ export class ResidentPanel {
     }
   }
 
-  setFurigana(on) {
-    this.furigana = on;
+  setDisplay(changes) {
+    Object.assign(this.display, changes);
     this.render();
   }
 
   render() {
-    renderPanel(this.face, this.state, {furigana: this.furigana});
+    renderPanel(this.face, this.state, this.display);
     this._post();
   }
 
   _post() {
-    if (this.channel) this.channel.postMessage({state: this.state, furigana: this.furigana});
+    if (this.channel) this.channel.postMessage({state: this.state, display: this.display});
   }
 
   close() {

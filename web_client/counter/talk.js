@@ -60,7 +60,12 @@ export class Talk extends EventTarget {
     this._on('#escalation-cancel', 'click', () => this._send({type: 'escalation.cancel'}));
     this._on('#clerk-form', 'submit', (e) => this._typed(e, '#clerk-text', 'clerk'));
     this._on('#resident-form', 'submit', (e) => this._typed(e, '#resident-text', 'resident'));
-    this._on('#opt-furigana', 'change', (e) => { this.view.setFurigana(e.target.checked); this.panel.setFurigana(e.target.checked); });
+    const display = (key) => (e) => {
+      this.view.setDisplay({[key]: e.target.checked});
+      this.panel.setDisplay({[key]: e.target.checked});
+    };
+    this._on('#opt-furigana', 'change', display('furigana'));
+    this._on('#opt-wakachi', 'change', display('wakachi'));
     this._on('#opt-tts', 'change', (e) => this._send({type: 'settings', tts: e.target.checked}));
     this._on('#panel-rotate', 'click', (e) => this._panelToggle(e.currentTarget, 'rotated'));
     this._on('#panel-mirror', 'click', (e) => this._panelToggle(e.currentTarget, 'mirrored'));

@@ -71,9 +71,10 @@ function bubble(id, kind) {
   return b;
 }
 
-function show(b, text, textLang, ruby) {
+function show(b, text, textLang, ruby, phrases) {
   setLang(b.text, textLang);
-  b.text.replaceChildren(ruby ? rubyText(text, ruby) : text);
+  // やさしい日本語 on the phone: furigana and 分かち書き, as printed easy-Japanese texts are
+  b.text.replaceChildren(ruby || phrases ? rubyText(text, ruby, {phrases}) : text);
 }
 
 function onMessage(m) {
@@ -92,7 +93,7 @@ function onMessage(m) {
       if (m.kind === 'back_translation') return;
       const b = bubble(m.utterance_id, m.kind === 'operator' ? 'operator' : 'clerk');
       if (m.replaces && b.text.textContent) b.li.insertBefore(el('p', {class: 'old', text: b.text.textContent, lang: b.text.lang}), b.text);
-      show(b, m.text, m.lang, m.ruby);
+      show(b, m.text, m.lang, m.ruby, m.phrases);
       return;
     }
     case 'tts.start': case 'tts.end': case 'live.start': case 'live.end':
