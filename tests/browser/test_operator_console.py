@@ -73,6 +73,8 @@ def test_operator_takes_an_offer_replies_corrects_and_releases(live_relay: LiveR
     expect(console.locator("#session")).to_be_hidden()
     expect(console.locator("#state-now")).not_to_have_text("対応中")
     expect(counter.locator("#escalation")).to_contain_text("AI")
+    notes = relay.api("GET", "/api/admin/audit?action=operator.notes", role="admin")["entries"]
+    assert [n["detail"]["notes"] for n in notes] == ["住民票の写し 1通"], "the wrap-up notes are kept"
     assert not errors, errors
 
 
