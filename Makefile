@@ -38,9 +38,11 @@ system-packages:
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-## serve: install and start the relay on the embedded defaults (SQLite, in-process queue)
+## serve: install, put the default models in place (once; skipped with MADOGUCHI_MODELS_INSTALL_DEFAULTS=false)
+## and start the relay on the embedded defaults (SQLite, in-process queue)
 serve: install
 	@mkdir -p data models
+	$(VENV)/bin/madoguchi models install-defaults $(if $(CONFIG),--config $(CONFIG),)
 	@$(VENV)/bin/madoguchi check || true
 	@echo "Create a clerk token with: $(VENV)/bin/madoguchi token add --role clerk --name counter-1"
 	$(VENV)/bin/madoguchi serve $(if $(CONFIG),--config $(CONFIG),)

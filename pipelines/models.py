@@ -29,6 +29,7 @@ def model_managers(sources: ModelSources | None = None) -> dict[str, ModelManage
         ("pipelines.asr.models", "WhisperModels"),
         ("pipelines.mt.models", "ArgosModels"),
         ("pipelines.tts.models", "PiperModels"),
+        ("pipelines.tts.kokoro_models", "KokoroModels"),
     ):
         try:
             module = __import__(module_name, fromlist=[attr])

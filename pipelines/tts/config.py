@@ -6,12 +6,26 @@ from dataclasses import dataclass, field
 
 from pipelines.base import EASY_JAPANESE
 
+ENGINES = ("piper", "kokoro")
+
 
 @dataclass
 class TtsConfig:
     voices: list[str] = field(
         default_factory=list,
         metadata={"help": 'voice per language as "lang=voice-name"; empty = best installed voice per language'},
+    )
+    engines: list[str] = field(
+        default_factory=lambda: ["ja=kokoro"],
+        metadata={"help": 'speech engine per language as "lang=engine" (kokoro: Japanese only; piper); '
+                          "languages not listed use piper; a missing Kokoro model falls back to a Piper voice"},
+    )
+    kokoro_model: str = field(
+        default="", metadata={"help": "installed Kokoro model to load (see `madoguchi models list`); empty = the first"}
+    )
+    kokoro_voice: str = field(
+        default="jf_alpha",
+        metadata={"help": "Kokoro voice for Japanese: jf_alpha, jf_gongitsune, jf_nezumi, jf_tebukuro or jm_kumo"},
     )
     rate_translation: float = field(
         default=1.0, metadata={"help": "speaking rate for translations and back-translations (1.0 = voice default)"}
@@ -46,6 +60,19 @@ class TtsConfig:
         """Speaking rate for a target language or translation kind: やさしい日本語 (``EASY_JAPANESE`` or
         kind ``easy_japanese``) gets the slow rate, everything else the translation rate."""
         return self.rate_easy_japanese if target in (EASY_JAPANESE, "easy_japanese") else self.rate_translation
+
+    def engine_choices(self) -> dict[str, str]:
+        """``engines`` as {lang: engine}; raises ``ValueError`` for a malformed entry, an unknown engine,
+        or Kokoro for a language other than Japanese."""
+        choices: dict[str, str] = {}
+        for entry in self.engines:
+            lang, sep, engine = (part.strip() for part in entry.partition("="))
+            if not sep or not lang or engine not in ENGINES:
+                raise ValueError(f'[tts] engines entry {entry!r} must look like "ja=kokoro" (engines: {", ".join(ENGINES)})')
+            if engine == "kokoro" and lang != "ja":
+                raise ValueError(f"[tts] engines entry {entry!r}: the Kokoro voices speak Japanese only")
+            choices[lang] = engine
+        return choices
 
     def voice_overrides(self) -> dict[str, str]:
         """``voices`` as {lang: voice-name}; raises ``ValueError`` for an entry that is not "lang=name"."""

@@ -96,7 +96,7 @@ class PiperSynthesizer:
         """One chunk per sentence, synthesised only when pulled. Raises ``EngineUnavailable`` at once
         (not on the first ``next()``) when ``lang`` has no voice, ``ValueError`` for a rate outside 0.25–4."""
         voice = self._voice(lang)
-        _check_rate(rate)
+        check_rate(rate)
         return self._stream(voice, split_sentences(text, self._config.max_sentence_chars), rate)
 
     # ------------------------------------------------------------ extras
@@ -105,7 +105,7 @@ class PiperSynthesizer:
         """Warm the cache with ``texts`` (e.g. the phrasebook); returns how many sentences were
         synthesised (those already cached are not counted). Stops early when the cache is full."""
         voice = self._voice(lang)
-        _check_rate(rate)
+        check_rate(rate)
         synthesised = 0
         for text in texts:
             for sentence in split_sentences(text, self._config.max_sentence_chars):
@@ -122,6 +122,10 @@ class PiperSynthesizer:
         """The phonemes each sentence is spoken with, for ``madoguchi check`` and debugging."""
         _, phonemize = self._voice(lang).load()
         return [phonemize(sentence) for sentence in split_sentences(text, self._config.max_sentence_chars)]
+
+    def add_warnings(self, warnings: Iterable[str]) -> None:
+        """Problems found while loading the other engines, shown in ``status().detail``."""
+        self._warnings.extend(warnings)
 
     def has_any_voice(self) -> bool:
         return bool(self._voices)
@@ -191,7 +195,7 @@ def _cache_key(voice: LoadedVoice, sentence: str, rate: float) -> CacheKey:
     return (voice.info.name, sentence, round(rate, 3))
 
 
-def _check_rate(rate: float) -> None:
+def check_rate(rate: float) -> None:
     # Outside this range speech is unintelligible, and a tiny rate would make piper render minutes of audio.
     if not MIN_RATE <= rate <= MAX_RATE:
         raise ValueError(f"speaking rate must be between {MIN_RATE} and {MAX_RATE}, got {rate}")

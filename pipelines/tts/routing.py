@@ -1,0 +1,53 @@
+"""One ``Synthesizer`` over several engines: each language goes to the engine configured for it.
+
+Japanese goes to Kokoro by default (Piper has no good Japanese voice), every other language to Piper;
+``[tts] engines`` changes that per language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pipelines.base import AudioChunk, EngineStatus, EngineUnavailable
+
+
+class LanguageRoutedSynthesizer:
+    """``pipelines.base.Synthesizer`` that forwards each call to the engine chosen for its language."""
+
+    def __init__(self, routes: dict[str, Any], warnings: Iterable[str] = ()) -> None:
+        self._routes = dict(routes)
+        self._warnings = list(warnings)
+
+    def engine_for(self, lang: str) -> Any:
+        engine = self._routes.get(lang)
+        if engine is None:
+            raise EngineUnavailable(f"no voice installed for {lang!r}; the text is still shown")
+        return engine
+
+    def status(self) -> EngineStatus:
+        engines = list({id(e): e for e in self._routes.values()}.values())
+        statuses = [e.status() for e in engines]
+        detail = "; ".join(s.detail for s in statuses)
+        if self._warnings:
+            detail += "; " + "; ".join(self._warnings)
+        models = tuple(sorted({m for s in statuses for m in s.models}))
+        return EngineStatus(name="tts", ready=bool(self._routes), detail=detail, models=models,
+                            languages=tuple(sorted(self._routes)))
+
+    def has_voice(self, lang: str) -> bool:
+        engine = self._routes.get(lang)
+        return engine is not None and bool(engine.has_voice(lang))
+
+    def sample_rate(self, lang: str) -> int:
+        return int(self.engine_for(lang).sample_rate(lang))
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        result: Iterator[AudioChunk] = self.engine_for(lang).synthesize(text, lang, rate)
+        return result
+
+    def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
+        return int(self.engine_for(lang).presynthesize(texts, lang, rate))
+
+    def phonemize(self, text: str, lang: str) -> Any:
+        return self.engine_for(lang).phonemize(text, lang)
