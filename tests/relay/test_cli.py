@@ -18,7 +18,7 @@ from relay.cli import build_parser, main
 
 SUBCOMMANDS = [["serve"], ["check"], ["token"], ["token", "add"], ["token", "list"], ["token", "revoke"],
                ["purge"], ["models"], ["models", "list"], ["models", "fetch"], ["models", "install"],
-               ["models", "remove"], ["config"]]
+               ["models", "remove"], ["models", "install-defaults"], ["models", "registry"], ["config"]]
 
 
 @pytest.fixture
