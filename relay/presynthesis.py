@@ -37,7 +37,10 @@ async def presynthesize_phrasebook(ctx: RelayContext) -> int:
         log.warning("phrasebook not loaded for pre-synthesis", extra={"error": str(exc)})
         return 0
     started, total = time.perf_counter(), 0
-    for lang in ctx.supported_languages():
+    # Japanese too (a resident's phrase is spoken to the clerk in Japanese), last: the Kokoro voice is the
+    # slowest, and the residents' languages should be warm first.
+    languages = [lang for lang in ctx.supported_languages() if lang != "ja"] + ["ja"]
+    for lang in languages:
         if synth.has_voice(lang):
             texts = phrase_texts(phrasebook, lang)
             total += await ctx.bridge.run("tts", synth.presynthesize, texts, lang, tts.rate_for("phrasebook"))

@@ -128,8 +128,9 @@ async def test_phrasebook_audio_is_made_ahead_for_every_language_with_a_voice(re
     presynthesis = next(t for t in relay.ctx.background if t.get_name() == "presynthesis")
     await presynthesis
     synth = relay.ctx.engines.synthesizer
-    langs = {lang for _, lang in synth.presynthesized}  # type: ignore[attr-defined]
-    assert langs == {"en", "vi"}, "the fake has voices for ja, vi, en; only offered resident languages count"
+    langs = [lang for _, lang in synth.presynthesized]  # type: ignore[attr-defined]
+    assert set(langs) == {"en", "vi", "ja"}, "offered resident languages with a voice, and the clerk's Japanese"
+    assert langs[-1] == "ja" and langs.index("ja") > max(langs.index("en"), langs.index("vi")), "Japanese last"
     english = {text for text, lang in synth.presynthesized if lang == "en"}  # type: ignore[attr-defined]
     assert "Please wait a moment." in english
     assert not any("{" in text for text in english), "phrases with numbers to fill in are not made ahead"
