@@ -227,3 +227,19 @@ def test_microphone_resumes_after_a_drop_and_the_gap_is_reported(make_live_relay
     page.get_by_role("button", name="🎤 マイク").click()
     ids = page.eval_on_selector_all("#bubbles li", "items => items.map(li => li.dataset.utterance)")
     assert len(ids) == len(set(ids))
+
+
+def test_resident_speaks_on_the_phone(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    recognizer = FakeRecognizer([("vi", "Tôi cần giấy chứng nhận cư trú")], utterance_bytes=32000)
+    relay = make_live_relay(fake_engines(recognizer=recognizer))
+    counter = open_counter(relay, new_context())
+    phone = new_context(viewport=(390, 844)).new_page()
+    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.get_by_role("button", name="Nói").click()
+    assert phone.get_by_role("button", name="Nói xong").get_attribute("aria-pressed") == "true"
+    phone.get_by_role("log").get_by_text("Tôi cần giấy chứng nhận cư trú").first.wait_for()
+    phone.get_by_role("button", name="Nói xong").click()
+    said = bubbles(counter).filter(has_text="[ja] Tôi cần giấy chứng nhận cư trú").first
+    said.wait_for()
+    assert said.get_attribute("data-speaker") == "resident"
+    assert recognizer.streams and recognizer.streams[0].languages == ["vi"], "a resident's stream is theirs"

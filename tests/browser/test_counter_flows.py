@@ -92,6 +92,11 @@ def test_calling_an_interpreter_shows_each_state(make_live_relay: MakeLiveRelay,
     assert "line-through" in corrected.locator(".replaced .text").evaluate("e => getComputedStyle(e).textDecorationLine")
     phone.get_by_role("log").get_by_text("bằng lái xe").wait_for()
     shot(counter, "counter-operator-correction")
+    # the interpreter's voice plays on the tablet as it comes
+    operator.run(operator.send(type="audio.start", sample_rate=24000))
+    operator.run(operator.ws.send_bytes(b"\x10\x00" * 2400))
+    operator.run(operator.send(type="audio.stop"))
+    assert wait_until(counter, "window.madoguchi.talk.player.liveSamples") == 2400
     operator.run(operator.send(type="release", to="ai"))
     counter.get_by_role("status").filter(has_text="AI翻訳に戻ります").wait_for()
     operator.run(operator.close())

@@ -21,6 +21,7 @@ export class SpeechPlayer extends EventTarget {
     this._nextTime = 0;
     this._pending = 0; // scheduled sources of the current stream not yet ended
     this._liveNext = new Map();
+    this.liveSamples = 0; // live audio received (an interpreter's voice), for the page and for tests
   }
 
   /** Create or resume the AudioContext (call from a click: browsers need a gesture to play sound). */
@@ -63,7 +64,7 @@ export class SpeechPlayer extends EventTarget {
   audio({stream, pcm}) {
     const s = this.streams.get(stream);
     if (!s) return;
-    if (s.kind === 'live') { this._playLive(stream, s, pcm); return; }
+    if (s.kind === 'live') { this.liveSamples += pcm.length; this._playLive(stream, s, pcm); return; }
     s.chunks.push(pcm);
     s.samples += pcm.length;
     if (this.current === stream) this._schedule(s);
