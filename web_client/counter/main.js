@@ -103,6 +103,7 @@ async function endView(talk) {
   const escalations = talk.escalations;
   leaveTalk();
   $('#banner').hidden = true;
+  $('#link-state').textContent = '';
   show('summary');
   try {
     renderSummary($('#summary'), await loadSummary(state.token, state.ended, escalations));

@@ -10,7 +10,7 @@ import {MicController} from '/static/counter/mic.js';
 import {escalationText, japaneseName, missingEngines, troubleText} from '/static/counter/notices.js';
 import {ResidentPanel} from '/static/counter/panel.js';
 import {CounterVideo} from '/static/counter/video-panel.js';
-import {RESIDENT_STRINGS} from '/static/resident/strings.js';
+import {RESIDENT_STRINGS, queuedKey} from '/static/resident/strings.js';
 
 export class Talk extends EventTarget {
   constructor({token, session}) {
@@ -167,7 +167,7 @@ export class Talk extends EventTarget {
     $('#escalation-cancel').hidden = m.state !== 'queued';
     $('#escalate-button').disabled = m.state === 'queued' || m.state === 'connected';
     this.mic.setOperator(m.state === 'connected');
-    const residentKey = {queued: m.position ? 'queued' : 'queued_short', connected: 'connected', returned: 'returned',
+    const residentKey = {queued: queuedKey(m), connected: 'connected', returned: 'returned',
       unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
     this.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
   }

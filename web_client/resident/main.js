@@ -7,7 +7,7 @@ import {RelayConnection} from '/static/common/connection.js';
 import {$, el, rubyText} from '/static/common/dom.js';
 import {applyStrings, setLang, sourceLang, translator} from '/static/common/i18n.js';
 import {SpeechPlayer} from '/static/common/playback.js';
-import {RESIDENT_STRINGS} from '/static/resident/strings.js';
+import {RESIDENT_STRINGS, queuedKey} from '/static/resident/strings.js';
 import {ResidentVideo} from '/static/resident/video.js';
 
 const KEY = 'madoguchi.resident';
@@ -100,7 +100,7 @@ function onMessage(m) {
       player.handle(m);
       return;
     case 'escalation': {
-      const key = {queued: m.position ? 'queued' : 'queued_short', connected: 'connected', returned: 'returned',
+      const key = {queued: queuedKey(m), connected: 'connected', returned: 'returned',
         unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
       status(key, {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
       $('#call-button').disabled = m.state === 'queued' || m.state === 'connected';

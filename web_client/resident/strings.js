@@ -3,6 +3,7 @@
 
 export const RESIDENT_STRINGS = {
   en: {
+    queued_position: 'Waiting for an interpreter (number {position} in line)',
     title: 'Interpretation at the counter', conversation: 'Conversation', staff: 'Staff', you: 'You',
     interpreter: 'Interpreter', speak: 'Speak', stop: 'Stop speaking', listening: 'Listening…',
     type_here: 'Type your message', send: 'Send', call_interpreter: 'Call an interpreter',
@@ -18,6 +19,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'The microphone is not available. Please type instead.', said: 'You said',
   },
   ja: {
+    queued_position: '通訳者を待っています（{position}番目）',
     title: '窓口通訳', conversation: '会話', staff: '職員', you: 'あなた', interpreter: '通訳者',
     speak: '話す', stop: '話し終わる', listening: '聞いています…', type_here: 'ここに入力してください', send: '送信',
     call_interpreter: '通訳者を呼ぶ', hear: 'この電話で音声を聞く', large: '大きな文字',
@@ -31,6 +33,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'マイクが使えません。文字で入力してください。', said: 'あなたの発言',
   },
   zh: {
+    queued_position: '正在等待口译员（第{position}位）',
     title: '窗口翻译', conversation: '对话', staff: '工作人员', you: '您', interpreter: '口译员',
     speak: '说话', stop: '说完了', listening: '正在听…', type_here: '请输入您的留言', send: '发送',
     call_interpreter: '呼叫口译员', hear: '在此手机上播放语音', large: '大字体',
@@ -42,6 +45,7 @@ export const RESIDENT_STRINGS = {
     no_link: '此链接无效。请重新扫描窗口的二维码。', mic_denied: '无法使用麦克风，请输入文字。', said: '您说的话',
   },
   ko: {
+    queued_position: '통역사를 기다리는 중 ({position}번째)',
     title: '창구 통역', conversation: '대화', staff: '직원', you: '나', interpreter: '통역사',
     speak: '말하기', stop: '말하기 끝', listening: '듣고 있습니다…', type_here: '메시지를 입력하세요', send: '보내기',
     call_interpreter: '통역사 부르기', hear: '이 휴대폰에서 음성 듣기', large: '큰 글씨',
@@ -54,6 +58,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: '마이크를 사용할 수 없습니다. 글자로 입력해 주세요.', said: '내가 한 말',
   },
   vi: {
+    queued_position: 'Đang chờ phiên dịch viên (thứ {position})',
     title: 'Phiên dịch tại quầy', conversation: 'Hội thoại', staff: 'Nhân viên', you: 'Bạn', interpreter: 'Phiên dịch viên',
     speak: 'Nói', stop: 'Nói xong', listening: 'Đang nghe…', type_here: 'Nhập tin nhắn', send: 'Gửi',
     call_interpreter: 'Gọi phiên dịch viên', hear: 'Phát giọng nói trên điện thoại này', large: 'Chữ lớn',
@@ -66,6 +71,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'Không dùng được micrô. Vui lòng nhập chữ.', said: 'Bạn đã nói',
   },
   tl: {
+    queued_position: 'Naghihintay ng interpreter (ika-{position})',
     title: 'Interpretasyon sa counter', conversation: 'Usapan', staff: 'Kawani', you: 'Ikaw', interpreter: 'Interpreter',
     speak: 'Magsalita', stop: 'Tapos na', listening: 'Nakikinig…', type_here: 'I-type ang mensahe', send: 'Ipadala',
     call_interpreter: 'Tumawag ng interpreter', hear: 'Pakinggan sa teleponong ito', large: 'Malaking titik',
@@ -78,6 +84,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'Hindi magamit ang mikropono. Paki-type na lang.', said: 'Sinabi mo',
   },
   pt: {
+    queued_position: 'Aguardando um intérprete ({position}º na fila)',
     title: 'Interpretação no balcão', conversation: 'Conversa', staff: 'Funcionário', you: 'Você', interpreter: 'Intérprete',
     speak: 'Falar', stop: 'Terminei', listening: 'Ouvindo…', type_here: 'Digite sua mensagem', send: 'Enviar',
     call_interpreter: 'Chamar um intérprete', hear: 'Ouvir a voz neste celular', large: 'Letra grande',
@@ -90,6 +97,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'O microfone não está disponível. Digite, por favor.', said: 'Você disse',
   },
   es: {
+    queued_position: 'Esperando a un intérprete (n.º {position})',
     title: 'Interpretación en la ventanilla', conversation: 'Conversación', staff: 'Personal', you: 'Usted', interpreter: 'Intérprete',
     speak: 'Hablar', stop: 'Terminé', listening: 'Escuchando…', type_here: 'Escriba su mensaje', send: 'Enviar',
     call_interpreter: 'Llamar a un intérprete', hear: 'Escuchar la voz en este teléfono', large: 'Letra grande',
@@ -102,6 +110,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'El micrófono no está disponible. Escriba, por favor.', said: 'Usted dijo',
   },
   ne: {
+    queued_position: 'दोभाषेको प्रतीक्षा (लाइनमा {position} औं)',
     title: 'काउन्टरमा दोभाषे सेवा', conversation: 'कुराकानी', staff: 'कर्मचारी', you: 'तपाईं', interpreter: 'दोभाषे',
     speak: 'बोल्नुहोस्', stop: 'बोलिसकें', listening: 'सुनिरहेको छ…', type_here: 'सन्देश लेख्नुहोस्', send: 'पठाउनुहोस्',
     call_interpreter: 'दोभाषे बोलाउनुहोस्', hear: 'यो फोनमा आवाज सुन्नुहोस्', large: 'ठूलो अक्षर',
@@ -114,6 +123,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'माइक्रोफोन चल्दैन। कृपया लेख्नुहोस्।', said: 'तपाईंले भन्नुभयो',
   },
   id: {
+    queued_position: 'Menunggu juru bahasa (urutan ke-{position})',
     title: 'Penerjemahan di loket', conversation: 'Percakapan', staff: 'Petugas', you: 'Anda', interpreter: 'Juru bahasa',
     speak: 'Bicara', stop: 'Selesai bicara', listening: 'Mendengarkan…', type_here: 'Ketik pesan Anda', send: 'Kirim',
     call_interpreter: 'Panggil juru bahasa', hear: 'Putar suara di ponsel ini', large: 'Huruf besar',
@@ -126,6 +136,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'Mikrofon tidak tersedia. Silakan mengetik.', said: 'Anda berkata',
   },
   th: {
+    queued_position: 'กำลังรอล่าม (ลำดับที่ {position})',
     title: 'ล่ามที่เคาน์เตอร์', conversation: 'บทสนทนา', staff: 'เจ้าหน้าที่', you: 'คุณ', interpreter: 'ล่าม',
     speak: 'พูด', stop: 'พูดเสร็จแล้ว', listening: 'กำลังฟัง…', type_here: 'พิมพ์ข้อความของคุณ', send: 'ส่ง',
     call_interpreter: 'เรียกล่าม', hear: 'เปิดเสียงบนโทรศัพท์เครื่องนี้', large: 'ตัวอักษรใหญ่',
@@ -138,6 +149,7 @@ export const RESIDENT_STRINGS = {
     mic_denied: 'ใช้ไมโครโฟนไม่ได้ กรุณาพิมพ์แทน', said: 'คุณพูดว่า',
   },
   my: {
+    queued_position: 'စကားပြန်ကို စောင့်နေသည် (အမှတ်စဉ် {position})',
     title: 'ကောင်တာ စကားပြန်', conversation: 'စကားပြောဆိုမှု', staff: 'ဝန်ထမ်း', you: 'သင်', interpreter: 'စကားပြန်',
     speak: 'ပြောရန်', stop: 'ပြောပြီးပါပြီ', listening: 'နားထောင်နေသည်…', type_here: 'စာရိုက်ထည့်ပါ', send: 'ပို့ရန်',
     call_interpreter: 'စကားပြန် ခေါ်ရန်', hear: 'ဤဖုန်းတွင် အသံဖွင့်ရန်', large: 'စာလုံးကြီး',
@@ -153,3 +165,9 @@ export const RESIDENT_STRINGS = {
 
 /** The languages the table covers (a resident language outside it falls back to English). */
 export const RESIDENT_LANGS = Object.keys(RESIDENT_STRINGS);
+
+/** Which words say where the resident stands in the interpreter queue (the wait only when known). */
+export function queuedKey(m) {
+  if (!m.position) return 'queued_short';
+  return typeof m.eta_s === 'number' ? 'queued' : 'queued_position';
+}
