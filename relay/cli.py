@@ -145,6 +145,7 @@ def _print_listening(text: str) -> None:
 def _check(args: argparse.Namespace, settings: AppSettings) -> int:
     from pipelines.loader import load_engines
     from pipelines.models import model_managers
+    from pipelines.registry import read_provenance
     from relay.logs import configure_logging
 
     configure_logging("ERROR", "text")  # the report below says what is missing, once
@@ -154,7 +155,8 @@ def _check(args: argparse.Namespace, settings: AppSettings) -> int:
     report["engines"] = {name: {"ready": s.ready, "detail": s.detail, "languages": list(s.languages)}
                          for name, s in engines.statuses().items()}
     report["models"] = [
-        {"kind": m.kind, "name": m.name, "languages": list(m.languages), "size_mb": round(m.size_bytes / 1e6, 1)}
+        {"kind": m.kind, "name": m.name, "languages": list(m.languages), "size_mb": round(m.size_bytes / 1e6, 1),
+         "source": str(read_provenance(m.path).get("source", "local"))}
         for manager in model_managers().values() for m in manager.list_installed(models_dir)
     ]
     report["store"] = asyncio.run(_check_store(settings))
@@ -175,7 +177,7 @@ def _print_check(report: dict[str, Any]) -> None:
         print(f"  {name:14} {mark} {status['detail']}")
     print("models:" if report["models"] else "models:     none installed (see `madoguchi models --help`)")
     for m in report["models"]:
-        print(f"  {m['kind']:8} {m['name']:32} {','.join(m['languages']):20} {m['size_mb']} MB")
+        print(f"  {m['kind']:8} {m['name']:32} {','.join(m['languages'])[:20]:20} {m['size_mb']:7} MB  {m['source']}")
     store = report["store"]
     print(f"store:      {'ready  ' if store['ready'] else 'FAILED '} {store['detail']}")
     queue = report["queue"]
