@@ -1,6 +1,6 @@
 """Separate processes for the fault tests: a relay node with fake engines, and an operator client.
 
-    python -m tests.relay.peers node --port P --store DB --node-id A --redis URL|none --prefix X [--mt-delay S]
+    python -m tests.relay.peers node --port P --store DB --node-id A --redis URL|none --prefix X [--mt-delay S] [--relay-json '{...}']
     python -m tests.relay.peers operator --url ws://127.0.0.1:P/ws --token T --lang en
 Both print READY (and the operator ACCEPTED <session>) on stdout, then run until killed.
 """
@@ -25,7 +25,7 @@ async def run_node(args: argparse.Namespace) -> None:
     settings = load_settings(env={}, overrides={
         "store": {"path": args.store}, "server": {"node_id": args.node_id},
         "queue": {**queue, "reconnect_grace_s": 1.0, "offer_timeout_s": 5.0, "wrap_up_s": 0.0},
-        "logging": {"level": "WARNING"},
+        "logging": {"level": "WARNING"}, "relay": json.loads(args.relay_json),
     })
     engines = fake_engines(translator=FakeTranslator(delay=args.mt_delay))
     runner = web.AppRunner(create_app(settings, engines), access_log=None)
@@ -56,6 +56,7 @@ def main() -> None:
         node.add_argument(flag, required=True)
     node.add_argument("--port", type=int, required=True)
     node.add_argument("--mt-delay", type=float, default=0.0)  # seconds per translation (turns in flight)
+    node.add_argument("--relay-json", default="{}")  # [relay] settings, e.g. limits for the fuzz test
     operator = sub.add_parser("operator")
     for flag in ("--url", "--token", "--lang"):
         operator.add_argument(flag, required=True)
