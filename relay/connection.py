@@ -44,6 +44,7 @@ from relay.protocol import (
     error_message,
     store_unavailable,
 )
+from relay.queue.events import QueueError
 from relay.session import Conversation
 from relay.store import StoreUnavailable
 from relay.streams import RecognitionStream
@@ -244,6 +245,8 @@ class Connection:
             self.report(exc)
         except StoreUnavailable:
             self.report(store_unavailable())
+        except QueueError as exc:  # e.g. queue_unavailable while Redis restarts: the AI goes on
+            self.report(ProtocolError(exc.code, str(exc)))
 
     def report(self, exc: ProtocolError, ref: str | None = None) -> None:
         self.ctx.metrics.errors.labels(exc.code).inc()

@@ -39,6 +39,7 @@ from relay.protocol import (
     Transfer,
 )
 from relay.queue import QueueConfig, QueueError, QueueMetrics, create_backend
+from relay.queue.events import QueueUnavailable
 from relay.session import Conversation
 from relay.supervision import supervised
 
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from relay.turns import Utterance
 
 log = logging.getLogger("madoguchi.escalation")
+HOME_READY_TIMEOUT_S = 5.0
 
 
 class EscalationService:
@@ -122,7 +124,14 @@ class EscalationService:
                             lambda conv, cmd: on_operator_command(self, conv, cmd),
                             lambda conv, pcm: on_operator_voice(conv, pcm))
             self.homes[conversation.id] = link
-            await link.ready()
+            try:
+                async with asyncio.timeout(HOME_READY_TIMEOUT_S):
+                    await link.ready()
+            except TimeoutError:  # the shared queue (Redis) is away: nothing is half-made
+                self.homes.pop(conversation.id, None)
+                with contextlib.suppress(Exception):  # its subscription failed with the connection
+                    await link.close()
+                raise QueueUnavailable("the queue (Redis) cannot be reached") from None
         return link
 
     def policy(self, conversation: Conversation) -> EscalationPolicy:

@@ -51,6 +51,7 @@ class ErrorCode:
     SLOW_CONSUMER = "slow_consumer"
     RATE_LIMITED = "rate_limited"
     STORE_UNAVAILABLE = "store_unavailable"
+    QUEUE_UNAVAILABLE = "queue_unavailable"  # raised as relay.queue.QueueUnavailable
     INTERNAL = "internal_error"
 
 

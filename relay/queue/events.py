@@ -39,6 +39,12 @@ class QueueFull(QueueError):
     code = "queue_full"
 
 
+class QueueUnavailable(QueueError):
+    """The shared queue (Redis) cannot be reached; nothing changed. The AI goes on; retry later."""
+
+    code = "queue_unavailable"
+
+
 @dataclass(frozen=True)
 class Notification:
     nodes: tuple[str, ...]

@@ -16,12 +16,13 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
-from contextlib import suppress
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
 from relay.queue.backend import Clock, Fanout, ModelBackend, SessionSubscription, Transition
@@ -30,6 +31,7 @@ from relay.queue.events import (
     ALL_NODES,
     Notification,
     QueueSnapshot,
+    QueueUnavailable,
     notification_from_dict,
     notification_to_dict,
 )
@@ -82,6 +84,10 @@ class RedisQueue(ModelBackend):
         return QueueModel.from_dict(self.config, json.loads(raw)) if raw else QueueModel(self.config)
 
     async def _apply(self, transition: Transition, always_write: bool = False) -> list[Notification]:
+        with _reachable():
+            return await self._apply_once(transition, always_write)
+
+    async def _apply_once(self, transition: Transition, always_write: bool) -> list[Notification]:
         async with self._redis.pipeline(transaction=True) as pipe:
             for _ in range(MAX_RETRIES):
                 try:
@@ -107,10 +113,12 @@ class RedisQueue(ModelBackend):
             pipe.publish(self._node_channel + node, payload)
 
     async def snapshot(self) -> QueueSnapshot:
-        return (await self._load(self._redis)).snapshot(self._clock())
+        with _reachable():
+            return (await self._load(self._redis)).snapshot(self._clock())
 
     async def stats(self) -> ServiceStats:
-        return (await self._load(self._redis)).stats(self._clock())
+        with _reachable():
+            return (await self._load(self._redis)).stats(self._clock())
 
     async def clear(self) -> None:
         """Forget the whole queue (tests, benchmark)."""
@@ -156,7 +164,12 @@ class RedisQueue(ModelBackend):
             self._sessions.setdefault(channel, set()).add(queue)
             if first:
                 self._subscribed[channel] = asyncio.Event()
-                await self._pubsub.subscribe(channel)
+                try:
+                    await self._pubsub.subscribe(channel)
+                except BaseException:  # Redis is away: forget it all, so the next try subscribes afresh
+                    self._sessions.pop(channel, None)
+                    self._subscribed.pop(channel, None)
+                    raise
             await self._subscribed[channel].wait()
 
         async def remove(queue: asyncio.Queue[bytes]) -> None:
@@ -165,6 +178,16 @@ class RedisQueue(ModelBackend):
             if not queues and channel in self._sessions:
                 del self._sessions[channel]
                 self._subscribed.pop(channel, None)
-                await self._pubsub.unsubscribe(channel)
+                with suppress(RedisConnectionError, RedisTimeoutError, OSError):  # gone with the connection
+                    await self._pubsub.unsubscribe(channel)
 
         return SessionSubscription(add, remove)
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    """Redis being away is ``QueueUnavailable`` (a ``QueueError`` with a stable code), not a crash."""
+    try:
+        yield
+    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+        raise QueueUnavailable(f"the queue (Redis) cannot be reached: {exc}") from exc
