@@ -32,13 +32,16 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 SERVER_NAME = "Madoguchi"
+HSTS = "max-age=31536000"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def add_security_headers(response: web.StreamResponse) -> None:
+def add_security_headers(response: web.StreamResponse, secure: bool = False) -> None:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if secure:  # served over TLS: browsers must never fall back to plain HTTP for this host
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers["Server"] = SERVER_NAME
 
 
@@ -52,7 +55,7 @@ async def security_middleware(request: web.Request, handler: Handler) -> web.Str
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        add_security_headers(exc)
+        add_security_headers(exc, request.secure)
         raise
     except StoreUnavailable as exc:
         log.warning("store unavailable", extra={"path": request.path, "error": str(exc)})
@@ -61,12 +64,12 @@ async def security_middleware(request: web.Request, handler: Handler) -> web.Str
         log.exception("request failed", extra={"path": request.path, "method": request.method})
         response = _json_error(500, ErrorCode.INTERNAL, "internal error (logged)")
     if not response.prepared:
-        add_security_headers(response)
+        add_security_headers(response, request.secure)
     return response
 
 
 async def on_prepare(request: web.Request, response: web.StreamResponse) -> None:
-    add_security_headers(response)
+    add_security_headers(response, request.secure)
 
 
 def install(app: web.Application) -> None:
