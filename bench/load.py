@@ -208,7 +208,11 @@ async def run_counter(tablet: Counter_, until: float, think: float, rng: random.
             dropped = True
             await tablet.drop_and_resume()
         await asyncio.sleep(rng.expovariate(1 / think))
-    await asyncio.sleep(3.0)  # let the last turns finish
+    for _ in range(200):  # let the last turns finish before leaving: what comes later is not "lost"
+        if not any(not key.startswith("tts:") for key in tablet.waiting):
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)
     await tablet.close()
 
 
