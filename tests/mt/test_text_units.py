@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -88,11 +89,26 @@ def test_a_dropped_placeholder_appends_the_preferred_term() -> None:
     assert restored.text == "It is. (certificate of residence)" and restored.lost == ("住民票",)
 
 
+def test_a_dropped_term_is_bracketed_the_way_the_target_language_writes_it() -> None:
+    _, terms = protect("住民票です", "ja", "en", GLOSSARY)
+    to_japanese = [replace(t, target="住民票") for t in terms]
+    assert restore("それです。", to_japanese, "ja").text == "それです。（住民票）"
+    assert restore("是的。", [replace(t, target="居住证明") for t in terms], "zh").text == "是的。（居住证明）"
+    assert restore("It is.", terms, "en").text == "It is. (certificate of residence)"
+
+
+def test_spaces_around_a_restored_term_are_tidied() -> None:
+    _, terms = protect("住民票です", "ja", "en", GLOSSARY)
+    assert restore("  The  ZX1Z  office ", terms, "en").text == "The certificate of residence office"
+
+
 def test_terms_in_a_resident_language_are_matched_as_whole_words() -> None:
     text, terms = protect("My Certificate of Residence, please", "en", "ja", GLOSSARY)
     assert [t.target for t in terms] == ["住民票"] and "Residence" not in text
     with_pension = [*GLOSSARY, GlossaryEntry("年金", "ねんきん", "x", {"en": "pension"})]
-    assert [t.target for t in protect("my pension, please", "en", "ja", with_pension)[1]] == ["年金"]
+    protected, terms = protect("my pension, please", "en", "ja", with_pension)
+    assert [t.target for t in terms] == ["年金"]
+    assert "  " not in protected and protected.replace(" ", "") == "myZX1Z,please"
     for inside_a_word in ("I am a pensioner", "pensions office", "unhealth insurance"):
         assert protect(inside_a_word, "en", "ja", with_pension) == (inside_a_word, [])
 
