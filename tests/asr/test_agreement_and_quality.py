@@ -101,3 +101,19 @@ def test_guard_drops_non_speech_and_loops_and_can_be_disabled() -> None:
     assert guard_reason(hyp("go go go go go go go go"), config, 2.0, 0.9) == "loop"
     assert guard_reason(silent, AsrConfig(hallucination_guard=False), 1.0, 0.9) is None
     assert guard_reason(hyp("   "), config, 2.0, 0.9) == "empty"
+
+
+def test_no_speech_needs_both_figures_and_noise_bursts_need_both_too() -> None:
+    config = AsrConfig()
+    # Whisper doubts there is speech, but is sure of the words (or the reverse): kept
+    assert guard_reason(hyp("some words", no_speech_prob=0.9, avg_logprob=-0.3), config, 1.0, 0.9) is None
+    assert guard_reason(hyp("some words", no_speech_prob=0.05, avg_logprob=-2.5), config, 1.0, 0.9) is None
+    # a noise burst: half-believed silence and a wild guess (below twice the log-probability floor)
+    assert guard_reason(hyp("some words", no_speech_prob=0.45, avg_logprob=-2.5), config, 1.0, 0.9) == "no_speech"
+    assert guard_reason(hyp("some words", no_speech_prob=0.45, avg_logprob=-1.5), config, 1.0, 0.9) is None
+    assert guard_reason(hyp("some words", no_speech_prob=0.3, avg_logprob=-2.5), config, 1.0, 0.9) is None
+
+
+def test_a_loop_is_found_in_the_hypothesis_language_even_when_it_compresses_badly() -> None:
+    looping = hyp("はいはいはいはいはいはい", "ja", compression_ratio=1.5)  # only the n-gram check can see it
+    assert guard_reason(looping, AsrConfig(), 2.0, 0.9) == "loop"
