@@ -60,6 +60,7 @@ screenshots: install-dev system-packages
 lint: install-dev
 	$(VENV)/bin/ruff check relay pipelines easy_japanese tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 check: install
 	$(VENV)/bin/madoguchi check

@@ -33,6 +33,11 @@ from easy_japanese import rewrite  # noqa: E402
 from easy_japanese.analyzer import analyze, has_kanji  # noqa: E402
 from easy_japanese.gold_metrics import evaluate, stated_facts  # noqa: E402
 from easy_japanese.rewrite import Rewrite, honorifics_in  # noqa: E402
+from easy_japanese.rules.protect import use_glossary  # noqa: E402
+from pipelines.glossary import DEFAULT_GLOSSARY  # noqa: E402
+from relay.easy_japanese_engine import glossary_terms  # noqa: E402
+
+use_glossary(glossary_terms(DEFAULT_GLOSSARY))  # as the relay runs the rewriter
 
 
 def _data_dir() -> Path:

@@ -9,15 +9,25 @@ come from the analyser, corrected by our list of counter words it splits or misr
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from functools import lru_cache
 
 from easy_japanese.analyzer import analyze, has_kanji
 from easy_japanese.config import RewriteOptions
 from easy_japanese.lexicon import DATA_DIR, is_everyday, max_kanji_grade, read_tsv_rows
-from easy_japanese.rules.protect import counter_terms
-from pipelines.base import RubySpan
+from easy_japanese.rules.protect import counter_terms, depends_on_glossary
 
 
+@dataclass(frozen=True)
+class RubySpan:
+    """Furigana: ``text[start:end]`` is read as ``reading`` (the relay copies it onto the wire)."""
+
+    start: int
+    end: int
+    reading: str
+
+
+@depends_on_glossary
 @lru_cache(maxsize=1)
 def fixed_readings() -> tuple[tuple[str, str], ...]:
     readings = {row[0]: row[1] for row in read_tsv_rows(DATA_DIR / "readings.tsv") if len(row) >= 2}

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from easy_japanese.analyzer import Token, analyze, has_kanji
 from easy_japanese.config import RewriteOptions
 from easy_japanese.engine import RuleHit, run_rules
-from easy_japanese.furigana import needs_ruby, render_html, render_paren, ruby_spans
+from easy_japanese.furigana import RubySpan, needs_ruby, render_html, render_paren, ruby_spans
 from easy_japanese.lexicon import is_everyday, load_lexicon
 from easy_japanese.rules import RULES
 from easy_japanese.rules.base import Context
 from easy_japanese.rules.protect import protected_mask
 from easy_japanese.wakachi import wakachigaki
-from pipelines.base import RubySpan
 
 MAX_INPUT_CHARS = 20_000  # longer input is cut (the relay never sends this much in one utterance)
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]*|\n+")

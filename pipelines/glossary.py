@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,18 @@ class GlossaryEntry:
 def read_glossary(path: Path = DEFAULT_GLOSSARY) -> list[GlossaryEntry]:
     return [GlossaryEntry(v["ja"], v["reading"], v["easy"], translations)
             for v, translations in read_language_table(path, ("ja", "reading", "easy"))]
+
+
+def ensure_glossary_file(path: Path) -> Path:
+    """An editable glossary at ``path``: where none exists yet it starts as a copy of the built-in one
+    (setting ``[mt] glossary_path`` to a new file is how a city makes its glossary editable)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".glossary-", suffix=".tsv", dir=path.parent)
+        os.close(fd)
+        shutil.copyfile(DEFAULT_GLOSSARY, tmp_name)
+        os.replace(tmp_name, path)  # atomic: two relays starting together both see a whole file
+    return path
 
 
 @lru_cache(maxsize=4)

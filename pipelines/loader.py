@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pipelines.base import Engines, MissingEngine
+from pipelines.base import Engines, MissingEngine, Translator
 
 log = logging.getLogger("madoguchi.engines")
 
@@ -39,19 +39,12 @@ def load_engine(slot: str, configs: Mapping[str, Any], models_dir: Path) -> Any:
         return MissingEngine(section, reason)
 
 
-def load_easy_japanese(configs: Mapping[str, Any]) -> Any:
-    try:
-        from easy_japanese.translator import EasyJapaneseTranslator
-
-        return EasyJapaneseTranslator(configs.get("easy_japanese"))
-    except Exception as exc:
-        return MissingEngine("easy_japanese", f"{type(exc).__name__}: {exc}")
-
-
-def load_engines(configs: Mapping[str, Any], models_dir: Path) -> Engines:
+def load_engines(configs: Mapping[str, Any], models_dir: Path, easy_japanese: Translator | None = None) -> Engines:
+    """Every engine of this package; the やさしい日本語 rewriter is passed in by the relay, which owns
+    the glossary it needs (``pipelines`` and ``easy_japanese`` do not import each other)."""
     return Engines(
         recognizer=load_engine("recognizer", configs, models_dir),
         translator=load_engine("translator", configs, models_dir),
         synthesizer=load_engine("synthesizer", configs, models_dir),
-        easy_japanese=load_easy_japanese(configs),
+        easy_japanese=easy_japanese or MissingEngine("easy_japanese", "not loaded by this program"),
     )

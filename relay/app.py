@@ -11,19 +11,18 @@ import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from pipelines.base import Engines
-from pipelines.loader import load_engines
 from relay import housekeeping, web_security
 from relay.admin_api import add_admin_routes
 from relay.auth import Authenticator
 from relay.bridge import Bridge
 from relay.connection import Connection
 from relay.context import CONTEXT, RelayContext
+from relay.engines import editable_glossary_path, load_relay_engines
 from relay.glossary_api import add_glossary_routes
 from relay.http_api import add_routes, api_error
 from relay.metrics import RelayMetrics
@@ -91,7 +90,9 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     await store.open()
     engines = app[ENGINES_KEY]
     if engines is None:
-        engines = await asyncio.to_thread(load_engines, settings.sections, Path(settings.models.dir))
+        engines = await asyncio.to_thread(load_relay_engines, settings)
+    else:
+        await asyncio.to_thread(editable_glossary_path, settings)  # the admin API edits it
     assert isinstance(engines, Engines)
     metrics = RelayMetrics()
     bridge = Bridge(_bridge_limits(settings), timeout_s=settings.relay.engine_timeout_s)

@@ -115,6 +115,15 @@ def _easy(argv: list[str]) -> int:
     except ImportError as exc:
         print(f"madoguchi: easy_japanese is not installed: {exc}", file=sys.stderr)
         return 2
+    if "--glossary" not in argv:  # the relay's glossary, as at the counter
+        from pipelines.glossary import DEFAULT_GLOSSARY
+        from relay.engines import editable_glossary_path
+
+        try:
+            glossary = editable_glossary_path(load_settings(None)) or DEFAULT_GLOSSARY
+        except SettingsError:
+            glossary = DEFAULT_GLOSSARY
+        argv = [*argv, "--glossary", str(glossary)]
     return int(easy_main(argv))
 
 
@@ -143,15 +152,15 @@ def _print_listening(text: str) -> None:
 
 
 def _check(args: argparse.Namespace, settings: AppSettings) -> int:
-    from pipelines.loader import load_engines
     from pipelines.models import model_managers
     from pipelines.registry import read_provenance
+    from relay.engines import load_relay_engines
     from relay.logs import configure_logging
 
     configure_logging("ERROR", "text")  # the report below says what is missing, once
     models_dir = Path(settings.models.dir)
     report: dict[str, Any] = {"config": settings.source, "models_dir": str(models_dir.resolve())}
-    engines = load_engines(settings.sections, models_dir)
+    engines = load_relay_engines(settings)
     report["engines"] = {name: {"ready": s.ready, "detail": s.detail, "languages": list(s.languages)}
                          for name, s in engines.statuses().items()}
     report["models"] = [

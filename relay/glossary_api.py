@@ -1,7 +1,7 @@
 """Admin API for the municipal glossary: read it, add or change a term, remove a term.
 
 Edits go to the file named by ``[mt] glossary_path`` (the built-in glossary inside the installed package
-is read-only: copy it, point ``glossary_path`` at the copy, and edit that). The MT engine and the
+is read-only; a ``glossary_path`` that does not exist yet starts as a copy of it). The MT engine and the
 やさしい日本語 rewriter re-read the file when it changes, so an edit applies from the next utterance.
 Every edit is validated first and written atomically, and it goes into the audit log.
 """
@@ -13,7 +13,14 @@ from pathlib import Path
 
 from aiohttp import web
 
-from pipelines.glossary import DEFAULT_GLOSSARY, GlossaryEntry, read_glossary, save_glossary, validate_entry
+from pipelines.glossary import (
+    DEFAULT_GLOSSARY,
+    GlossaryEntry,
+    ensure_glossary_file,
+    read_glossary,
+    save_glossary,
+    validate_entry,
+)
 from relay.context import CONTEXT
 from relay.http_api import STAFF, _json_body, api_error, require
 from relay.protocol import ErrorCode
@@ -26,7 +33,7 @@ def _glossary_path(request: web.Request, for_writing: bool) -> Path:
     mt = request.app[CONTEXT].settings.section("mt")
     configured = getattr(mt, "glossary_path", "") if mt is not None else ""
     if configured:
-        return Path(configured)
+        return ensure_glossary_file(Path(configured))
     if for_writing:
         raise api_error(409, "glossary_read_only", "the built-in glossary is read-only: copy it, set "
                         "[mt] glossary_path to the copy, and edit that")

@@ -1,31 +1,79 @@
 """Spans no word rule may touch: glossary terms (they are kept and glossed), text already in brackets
-(our own explanations), and anything with digits (amounts, phone numbers, dates are never changed)."""
+(our own explanations), and anything with digits (amounts, phone numbers, dates are never changed).
+
+The municipal glossary is passed in (``use_glossary``): this package imports nothing of the relay or
+the engines, and whoever owns the glossary (the relay, whose admin API edits it) hands over every
+version of it, so an admin's new term reaches the rewriter from the next sentence.
+"""
 
 from __future__ import annotations
 
+import csv
 import re
+import threading
+from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
 
 from easy_japanese.lexicon import DATA_DIR, read_tsv_rows
 
 _BRACKETS = re.compile(r"（[^（）]*）|\([^()]*\)|「[^「」]*」")
 
+F = TypeVar("F")
+GlossaryTerm = tuple[str, str, str]
+"""(term, reading in hiragana, easy explanation)."""
+
+_glossary: tuple[GlossaryTerm, ...] = ()
+_glossary_lock = threading.Lock()
+
+
+def read_glossary_terms(path: Path) -> tuple[GlossaryTerm, ...]:
+    """Terms of a glossary TSV with a header row naming at least ``ja``, ``reading`` and ``easy``."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return tuple((r["ja"], r.get("reading") or "", r["easy"]) for r in rows if r.get("ja") and r.get("easy"))
+
+
+def current_glossary() -> tuple[GlossaryTerm, ...]:
+    """The glossary last given to ``use_glossary`` (the very object, so a caller can tell cheaply)."""
+    return _glossary
+
+
+def use_glossary(terms: Iterable[GlossaryTerm]) -> bool:
+    """Make ``terms`` the municipal glossary (they win over our own list); True when it changed.
+
+    Every cache that depends on the terms is cleared, so the next sentence sees the new glossary."""
+    global _glossary
+    new = terms if isinstance(terms, tuple) else tuple(terms)
+    with _glossary_lock:
+        if new == _glossary:
+            _glossary = new  # same terms: keep the caches, remember the caller's object
+            return False
+        _glossary = new
+        for cached in (counter_terms, _glossary_spans, _protected_mask, *_dependent_caches):
+            cached.cache_clear()
+    return True
+
+
+_dependent_caches: list[Any] = []
+
+
+def depends_on_glossary(function: F) -> F:
+    """Register an ``lru_cache``d function whose result depends on the glossary terms."""
+    _dependent_caches.append(function)
+    return function
+
 
 @lru_cache(maxsize=1)
-def counter_terms() -> tuple[tuple[str, str, str], ...]:
-    """(term, reading, easy explanation): the municipal glossary plus our own short list, longest first."""
-    terms: dict[str, tuple[str, str, str]] = {}
+def counter_terms() -> tuple[GlossaryTerm, ...]:
+    """(term, reading, easy explanation): our own short list plus the glossary given, longest first."""
+    terms: dict[str, GlossaryTerm] = {}
     for row in read_tsv_rows(DATA_DIR / "counter_terms.tsv"):
         if len(row) >= 3:
             terms[row[0]] = (row[0], row[1], row[2])
-    try:
-        from pipelines.glossary import load_glossary
-
-        for entry in load_glossary():
-            if entry.ja and entry.easy:
-                terms[entry.ja] = (entry.ja, entry.reading, entry.easy)
-    except (ImportError, OSError, ValueError):  # the rewriter also works without the relay package
-        pass
+    for term in _glossary:
+        terms[term[0]] = term
     return tuple(sorted(terms.values(), key=lambda t: -len(t[0])))
 
 

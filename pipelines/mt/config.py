@@ -15,7 +15,7 @@ class MtConfig:
     )
     beam_size: int = field(default=4, metadata={"help": "beam width of the decoder (at least num_hypotheses)"})
     cache_size: int = field(default=1024, metadata={"help": "translations kept in the LRU cache (0 disables it)"})
-    glossary_path: str = field(default="", metadata={"help": "glossary TSV file; empty = the built-in glossary"})
+    glossary_path: str = field(default="", metadata={"help": "glossary TSV file (created as a copy of the built-in glossary when missing); empty = the built-in glossary, read-only"})
     phrasebook_path: str = field(
         default="", metadata={"help": "phrasebook TSV file; empty = the built-in phrasebook"}
     )

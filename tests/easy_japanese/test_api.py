@@ -10,8 +10,8 @@ import pytest
 
 from easy_japanese import EasyJapaneseConfig, check, rewrite
 from easy_japanese.cli import main
-from easy_japanese.translator import EasyJapaneseTranslator
 from pipelines.base import EASY_JAPANESE, EngineUnavailable, Translator
+from relay.easy_japanese_engine import EasyJapaneseTranslator
 
 
 def test_check_flags_the_problems_a_clerk_should_fix() -> None:
