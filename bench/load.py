@@ -91,6 +91,7 @@ class Results:
     duplicated: int = 0
     lost: int = 0
     unconfirmed_texts: int = 0
+    lost_detail: list[str] = field(default_factory=list)  # type:state@seq/last seen, to tell why
 
     def add(self, stage: str, seconds: float) -> None:
         self.latency.setdefault(stage, []).append(seconds)
@@ -148,6 +149,9 @@ class Counter_:
                 self.results.add(f"{prefix} → translation", now - started)
                 self.results.turns += 1
                 self.waiting["tts:" + body["utterance_id"]] = ("translation", now)
+                self.waiting["back:" + body["utterance_id"]] = ("translation", now)  # the clerk's check follows
+        elif kind == "translation" and body.get("kind") == "back_translation":
+            self.waiting.pop("back:" + body["utterance_id"], None)
         elif kind == "tts.start" and "tts:" + body["utterance_id"] in self.waiting:
             _, started = self.waiting.pop("tts:" + body["utterance_id"])
             self.results.add("translation → first speech audio", now - started)
@@ -228,7 +232,10 @@ async def audit(base: str, token: str, tablet: Counter_, results: Results) -> No
             raw = await asyncio.wait_for(ws.recv(), 10)
             if isinstance(raw, str) and "seq" in (body := json.loads(raw)):
                 stored[body["seq"]] = body
-    results.lost += len(set(stored) - set(tablet.seen))
+    missing = sorted(set(stored) - set(tablet.seen))
+    results.lost += len(missing)
+    results.lost_detail.extend(f"{stored[seq]['type']}:{stored[seq].get('state') or stored[seq].get('kind') or ''}"
+                               f"@{seq}/{max(tablet.seen, default=0)}" for seq in missing)
     stored_ids = [b.get("client_id") for b in stored.values() if b["type"] == "transcript" and b.get("client_id")]
     results.duplicated += len(stored_ids) - len(set(stored_ids))
     results.unconfirmed_texts += len(tablet.sent_ids - set(stored_ids))
@@ -294,7 +301,8 @@ async def _load(args: argparse.Namespace, sessions: int, base: str, token: str, 
         "turns_per_s": round(results.turns / elapsed, 2),
         "latency_s": {stage: {"n": len(v), "p50": round(percentile(v, 0.5), 3), "p95": round(percentile(v, 0.95), 3),
                               "p99": round(percentile(v, 0.99), 3)} for stage, v in sorted(results.latency.items())},
-        "errors": dict(results.errors), "lost_events": results.lost, "duplicated_events": results.duplicated,
+        "errors": dict(results.errors), "lost_events": results.lost, "lost_detail": results.lost_detail[:20],
+        "duplicated_events": results.duplicated,
         "texts_never_stored": results.unconfirmed_texts,
         "relay_cpu_s": round(cpu, 1), "relay_cpu_share": round(cpu / elapsed, 2),
         "relay_peak_rss_mb": round(peak_rss / 2**20), "load_average": [round(x, 2) for x in psutil.getloadavg()],
