@@ -52,8 +52,7 @@ def test_start_screen_names_languages_in_their_own_script(live_relay: LiveRelay,
     errors = console_errors(page)
     page.goto(f"/counter#token={live_relay.tokens['clerk']}")
     for name in ("Tiếng Việt", "ไทย", "မြန်မာ", "नेपाली", "한국어"):
-        button = page.get_by_role("button", name=name)
-        assert button.is_visible(), name
+        page.get_by_role("button", name=name).wait_for()  # the buttons come from /api/languages
     # the fake synthesizer has voices for ja, vi, en only: Thai is text only
     assert "文字のみ" in page.get_by_role("button", name="ไทย").inner_text()
     assert "音声・翻訳" in page.get_by_role("button", name="Tiếng Việt").inner_text()
@@ -243,3 +242,16 @@ def test_resident_speaks_on_the_phone(make_live_relay: MakeLiveRelay, new_contex
     said.wait_for()
     assert said.get_attribute("data-speaker") == "resident"
     assert recognizer.streams and recognizer.streams[0].languages == ["vi"], "a resident's stream is theirs"
+
+
+def test_clerk_interrupts_the_speech(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    synth = FakeSynthesizer(voices=("vi",), sentences=30)  # three seconds of speech
+    relay = make_live_relay(fake_engines(synthesizer=synth))
+    page = open_counter(relay, new_context())
+    say(page, "本日の手続きについてご説明します")
+    page.get_by_role("status").filter(has_text="話しています").wait_for()
+    page.get_by_role("button", name="🔇 音声を止める").click()
+    page.get_by_role("status").filter(has_text="待機中").wait_for()
+    history = wait_until(page, "window.madoguchi.talk.player.history")
+    assert history[0]["interrupted"] is True
+    assert page.get_by_role("button", name="🔇 音声を止める").is_disabled()
