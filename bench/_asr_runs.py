@@ -47,6 +47,7 @@ class Tally:
     missing: int = 0
     repeats: int = 0
     examples: list[tuple[str, str, str]] = field(default_factory=list)  # (key, said, heard) of the worst
+    endpoint_examples: list[tuple[str, str, str]] = field(default_factory=list)  # cut: finals joined by " | "
 
     def add(self, utt: Utterance, heard: str) -> None:
         edits, units = error_counts(utt.text, heard, utt.lang)
@@ -125,6 +126,8 @@ def score_session(tally: Tally, placed: list[Placed], events: list[RecognitionEv
         tally.utterances += 1
         tally.finals += len(got)
         tally.cut += len(got) > 1
+        if len(got) > 1:
+            tally.endpoint_examples.append((p.utt.key, p.utt.text, " | ".join(e.text for e in got)))
         tally.missing += not got
         tally.routed_right += bool(got) and all(e.lang == p.utt.lang for e in got)
         joiner = "" if p.utt.lang == "ja" else " "

@@ -110,7 +110,7 @@ def row(setting: str, condition: str, tally: runs.Tally, seconds: float) -> dict
         "wer_en": tally.rate("en"),
         "utterances": tally.utterances, "routing": tally.routed_right / max(1, tally.utterances),
         "cut": tally.cut, "merged": tally.merged, "missing": tally.missing, "repeats": tally.repeats,
-        "seconds": round(seconds, 1), "worst": tally.examples[:5],
+        "seconds": round(seconds, 1), "worst": tally.examples[:5], "cut_examples": tally.endpoint_examples,
     }
 
 
@@ -157,7 +157,7 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|---|---|---|")
         report["accuracy"] = accuracy(model, args, sessions)
         for r in report["accuracy"]:
-            for key, said, heard in r["worst"]:
+            for key, said, heard in r["worst"] + r["cut_examples"]:
                 print(f"  {r['setting']}/{r['condition']} {key}: {said} → {heard}")
     if "noise" in only:
         print(f"\nfinals from {args.noise_seconds:.0f} s of each (today's settings):")

@@ -18,7 +18,7 @@ class AsrConfig:
     max_tokens_per_second: float = field(default=15.0, metadata={"help": "cap on decoded tokens per second of audio (stops runaway loops)"})
     partial_interval_s: float = field(default=0.5, metadata={"help": "seconds of new speech between two partial hypotheses"})
     endpoint_silence_s: float = field(default=0.5, metadata={"help": "silence that ends an utterance that sounds finished, in seconds"})
-    unfinished_silence_s: float = field(default=1.0, metadata={"help": "silence that ends an utterance that sounds unfinished (a comma, a particle, a conjunction: the speaker only took a breath)"})
+    unfinished_silence_s: float = field(default=1.2, metadata={"help": "silence that ends an utterance that sounds unfinished (a comma, a particle, a conjunction: the speaker only took a breath)"})
     max_utterance_s: float = field(default=15.0, metadata={"help": "longest utterance; longer speech is cut at a pause (at most 30)"})
     min_speech_s: float = field(default=0.25, metadata={"help": "shorter bursts of speech are treated as noise and never decoded"})
     vad_threshold: float = field(default=0.5, metadata={"help": "Silero VAD speech probability above which a 32 ms window is speech"})

@@ -12,7 +12,8 @@ from pipelines.asr.agreement import UNSPACED_LANGUAGES
 _PAUSE_MARKS = ("、", ",", "，", "…", "...", "-", ":", ";")
 # particles and conjunctive endings after which a Japanese sentence goes on (「手続きは」, 「出す時は、」,
 # 「持ってきて」, 「ですので」); a sentence ends in a predicate (です, ください, ますか …)
-_JA_GOES_ON = ("は", "が", "を", "に", "へ", "と", "で", "も", "や", "て", "から", "けど", "ので", "ば", "たら")
+_JA_GOES_ON = ("は", "わ", "が", "を", "に", "へ", "と", "で", "も", "や", "て", "から", "けど", "ので", "ば", "たら",
+               "として")  # わ: は as Whisper often writes it after a misheard word
 _EN_GOES_ON = frozenset({
     "a", "an", "the", "and", "or", "but", "so", "because", "if", "that", "to", "of", "in", "on", "at",
     "for", "with", "from", "by", "my", "your", "our", "their", "his", "her", "is", "are", "was", "were",
@@ -27,12 +28,14 @@ def sounds_unfinished(text: str, lang: str) -> bool:
         return False
     if text.endswith(_PAUSE_MARKS):
         return True
-    if text[-1] in "。.!?！？":
+    if text[-1] in "!?！？":
         return False
+    # Whisper ends fragments with a full stop too (「年金の手続きは。」): the word before it decides
+    text = text.rstrip("。.．")
     if lang == "ja":
         return text.endswith(_JA_GOES_ON)
     if lang == "en":
-        return text.split()[-1].lower() in _EN_GOES_ON
+        return bool(text.split()) and text.split()[-1].lower() in _EN_GOES_ON
     return False
 
 
