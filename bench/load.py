@@ -5,8 +5,8 @@ at real-time pace, 0.1 s frames), a typed turn now and then (筆談, with a ``cl
 now and then (cancelled again), one forced disconnect and resume with ``resume_after``, and a think
 time between turns (exponential, mean ``--think`` s). The relay runs in its own process with fake
 engines at realistic delays (``--asr-delay`` per 0.25 s decode, ``--mt-delay`` per translation,
-``--tts-delay`` per sentence) — or, with ``--real``, the small real-format test models
-(``tests/fixtures``, random weights: timing only).
+``--tts-delay`` per sentence) — or, with ``--real MODELS_DIR``, the small real-format test models
+(``tests/fixtures``, random weights: timing only) installed in a models folder.
 
 Reported: latency per stage (speech end → transcript, → translation; text → transcript, →
 translation; translation → first speech audio) p50/p95/p99; turns/s; errors by code; lost and
@@ -61,10 +61,10 @@ class SlowSynthesizer(FakeSynthesizer):
 
 async def main():
     settings = load_settings(env={{}}, overrides={{
-        "store": {{"path": {db!r}}}, "relay": {{"max_sessions": 100000}},
+        "store": {{"path": {db!r}}}, "relay": {{"max_sessions": 100000}}, **({{"models": {{"dir": {real!r}}}}} if {real!r} else {{}}),
         "queue": {{"max_wait_s": 3600}}, "logging": {{"level": "WARNING"}}}})
-    if {real}:
-        engines = None
+    if {real!r}:
+        engines = None  # the models installed in that folder, loaded as `madoguchi serve` does
     else:
         said = [("ja", "住民票の写しを一通お願いします"), ("ja", "こちらの用紙にご記入ください"),
                 ("ja", "本人確認書類はお持ちですか")]
@@ -113,8 +113,8 @@ class Counter_:
         self.ws = await connect(self.base.replace("http", "ws") + "/ws", max_size=None)
         hello: dict[str, Any] = {"type": "hello", "protocol": 1, "role": "counter", "token": self.token,
                                  "session_id": self.session_id}
-        if self.seen:
-            hello["resume_after"] = max(self.seen)
+        if self.reader is not None:  # a reconnect: everything after the last event seen, even if none was
+            hello["resume_after"] = max(self.seen, default=0)
         await self.ws.send(json.dumps(hello))
         self.reader = asyncio.create_task(self._read(self.ws))
 
@@ -338,7 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--asr-delay", type=float, default=0.08, help="seconds per 0.25 s decode (fake ASR)")
     parser.add_argument("--mt-delay", type=float, default=0.25, help="seconds per translation (fake MT)")
     parser.add_argument("--tts-delay", type=float, default=0.15, help="seconds per sentence (fake TTS)")
-    parser.add_argument("--real", action="store_true", help="the installed models instead of fakes")
+    parser.add_argument("--real", default="", metavar="MODELS_DIR",
+                        help="load the models installed in this folder (e.g. the small real-format test models "
+                             "installed with `madoguchi models install`) instead of fakes")
     parser.add_argument("--wav", default=str(DEFAULT_WAV))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true")
