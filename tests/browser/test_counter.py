@@ -255,3 +255,19 @@ def test_clerk_interrupts_the_speech(make_live_relay: MakeLiveRelay, new_context
     history = wait_until(page, "window.madoguchi.talk.player.history")
     assert history[0]["interrupted"] is True
     assert page.get_by_role("button", name="🔇 音声を止める").is_disabled()
+
+
+def test_push_to_talk_with_the_keyboard(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    recognizer = FakeRecognizer([("ja", "押して話しました")])  # one utterance per audio.start … audio.stop
+    relay = make_live_relay(fake_engines(recognizer=recognizer))
+    page = open_counter(relay, new_context())
+    page.get_by_role("button", name="押して話す").focus()
+    page.keyboard.down(" ")
+    page.get_by_role("status").filter(has_text="聞いています").or_(
+        page.get_by_role("status").filter(has_text="認識中")).first.wait_for()
+    wait_until(page, "document.getElementById('meter-bar').style.width !== '0%'")
+    page.wait_for_timeout(800)
+    page.keyboard.up(" ")
+    bubbles(page).filter(has_text="押して話しました").get_by_text("[vi] 押して話しました", exact=True).wait_for()
+    page.get_by_role("status").filter(has_text="待機中").wait_for()
+    assert len(recognizer.streams) == 1 and recognizer.audio_bytes > 0
