@@ -59,6 +59,12 @@ def has_ngram_loop(text: str, lang: str, min_repeats: int = 4) -> bool:
     return False
 
 
+def is_loop(hyp: Hypothesis, config: AsrConfig) -> bool:
+    """The decode repeats itself (whatever the guard setting: a loop is never what was said)."""
+    text = hyp.text.strip()
+    return hyp.compression_ratio > config.compression_ratio_threshold or has_ngram_loop(text, hyp.lang)
+
+
 def guard_reason(hyp: Hypothesis, config: AsrConfig, speech_s: float, mean_speech_prob: float) -> str | None:
     """Why this decode must not be shown (``None`` when it may): no_speech, loop or known_hallucination."""
     text = hyp.text.strip()
@@ -70,7 +76,7 @@ def guard_reason(hyp: Hypothesis, config: AsrConfig, speech_s: float, mean_speec
         return "no_speech"
     if hyp.no_speech_prob > WEAK_NO_SPEECH and hyp.avg_logprob < 2 * config.logprob_threshold:
         return "no_speech"  # noise bursts: Whisper half-believes there is no speech and guesses wildly
-    if hyp.compression_ratio > config.compression_ratio_threshold or has_ngram_loop(text, hyp.lang):
+    if is_loop(hyp, config):
         return "loop"
     if normalise(text) in KNOWN_HALLUCINATIONS and not (
         speech_s >= REAL_SPEECH_MIN_S and mean_speech_prob >= REAL_SPEECH_MIN_MEAN_PROB

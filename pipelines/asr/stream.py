@@ -30,11 +30,13 @@ from pipelines.asr.config import AsrConfig
 from pipelines.asr.decoder import Decoder, Hypothesis
 from pipelines.asr.endpoint import WINDOW, Boundary, Endpointer, StreamingVad
 from pipelines.asr.hints import GlossaryHints, merge_used
-from pipelines.asr.quality import GUARD_CODES, confidence, guard_reason
+from pipelines.asr.quality import GUARD_CODES, confidence, guard_reason, is_loop
 from pipelines.asr.scoring import repeated_run
 from pipelines.asr.sentence import sounds_unfinished, without_restart
 from pipelines.base import RecognitionEvent
 from pipelines.languages import JAPANESE
+
+LOOP_RETRY_PAD_S = 1.0  # more silence after the speech for the one retry of a looping final
 
 
 class WhisperStream:
@@ -120,8 +122,10 @@ class WhisperStream:
         self._partials_shown = False
         self._vad_ms = 0.0
 
-    def _decode(self, start: int, end: int, beam_size: int, prefix: str) -> Hypothesis:
+    def _decode(self, start: int, end: int, beam_size: int, prefix: str, pad_s: float = 0.0) -> Hypothesis:
         audio = self._slice(start, end)
+        if pad_s:
+            audio = np.concatenate([audio, np.zeros(int(pad_s * WHISPER_RATE), dtype=audio.dtype)])
         max_new = max(8, math.ceil(self._config.max_tokens_per_second * len(audio) / WHISPER_RATE))
         if self._hints and self._config.glossary_hint:
             hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new, context=self._glossary_prompt)
@@ -140,7 +144,15 @@ class WhisperStream:
         if self._hyp_span == (start, end) and self._hyp_beam == self._config.beam_size and not self._hyp_prefixed:
             assert self._last_hyp is not None
             return self._last_hyp, True
-        return self._decode(start, end, self._config.beam_size, prefix=""), False
+        hyp = self._decode(start, end, self._config.beam_size, prefix="")
+        if is_loop(hyp, self._config):
+            # Whisper sometimes loops on a clip that ends close after the speech ("Hello Hello Hello …")
+            # although it transcribes the same clip with a little more silence after it: one retry
+            # with LOOP_RETRY_PAD_S more silence, before the guard would drop the whole utterance.
+            retry = self._decode(start, end, self._config.beam_size, prefix="", pad_s=LOOP_RETRY_PAD_S)
+            hyp = retry if not is_loop(retry, self._config) else hyp
+            self._last_hyp = hyp  # what the final of this span reuses
+        return hyp, False
 
     def _pause_span(self) -> tuple[int, int] | None:
         ep, utt = self._endpointer, self._endpointer.current

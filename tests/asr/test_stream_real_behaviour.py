@@ -134,3 +134,18 @@ def test_a_character_split_across_tokens_is_never_shown_in_half() -> None:
         assert "\ufffd" not in text and "二階の窓口".startswith(text)
     assert whole_characters(tokenizer, tokens) == "二階の窓口"
 
+
+
+def test_a_final_that_loops_is_decoded_again_with_more_silence(make_stream: MakeStream) -> None:
+    # Whisper base looped ("Hello Hello Hello …") on a real clip that ended close after the speech and
+    # transcribed the same clip with one more second of silence: the final must not be lost to the guard
+    said = " Hello, I would like to register my new address."
+
+    def script(audio: np.ndarray, _index: int) -> tuple[str, str]:
+        quiet_tail = len(audio) - int(np.flatnonzero(np.abs(audio) > 1e-4)[-1]) if np.abs(audio).max() > 1e-4 else 0
+        return ("en", said) if quiet_tail >= 1.0 * RATE else ("en", " Hello" * 25)
+
+    stream, decoder = make_stream(script)
+    events = stream_in_chunks(stream, np.concatenate([silence(0.3), tone(2.5), silence(1.5)]))
+    assert [e.text for e in finals(events)] == [said.strip()]
+    assert any(call.seconds > decoder.calls[0].seconds + 1.0 for call in decoder.calls[1:])
