@@ -32,11 +32,21 @@ def load_engine(slot: str, configs: Mapping[str, Any], models_dir: Path) -> Any:
     except (ImportError, AttributeError) as exc:
         return MissingEngine(section, f"engine not available in this installation ({exc})")
     try:
-        return loader(configs[section], models_dir)
+        remote = _remote_engine(section, configs, models_dir)
+        return remote if remote is not None else loader(configs[section], models_dir)
     except Exception as exc:  # a missing or broken model: report it, keep serving the rest
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
         log.warning("engine missing", extra={"engine": section, "reason": reason})
         return MissingEngine(section, reason)
+
+
+def _remote_engine(section: str, configs: Mapping[str, Any], models_dir: Path) -> Any:
+    """The engine on remote servers when ``[remote]`` lists some for this section (pipelines.remote)."""
+    try:
+        from pipelines.remote import load_remote_engine
+    except ImportError:  # the wyoming package is not installed: in-process engines only
+        return None
+    return load_remote_engine(section, configs, models_dir)
 
 
 def load_engines(configs: Mapping[str, Any], models_dir: Path, easy_japanese: Translator | None = None) -> Engines:

@@ -99,6 +99,7 @@ ENGINE_SECTIONS: dict[str, tuple[str, str]] = {
     "asr": ("pipelines.asr", "AsrConfig"),
     "mt": ("pipelines.mt", "MtConfig"),
     "tts": ("pipelines.tts", "TtsConfig"),
+    "remote": ("pipelines.remote", "RemoteConfig"),
     "easy_japanese": ("easy_japanese", "EasyJapaneseConfig"),
     "queue": ("relay.queue", "QueueConfig"),
     "policy": ("relay.policy", "PolicyConfig"),

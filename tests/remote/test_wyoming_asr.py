@@ -1,0 +1,124 @@
+"""Speech recognition through real wyoming-faster-whisper servers (Whisper base) on loopback.
+
+The relay keeps endpointing and partials: the stream shows partials while the speaker talks and closes
+the utterance at the pause, with each decode sent to a server. A server killed mid-utterance or one that
+answers too slowly is left for the next; with no server left the utterance fails as an engine failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soxr
+
+from pipelines.asr.config import AsrConfig
+from pipelines.base import EngineError, RecognitionEvent, RecognizerStream
+from pipelines.remote.config import RemoteConfig
+from pipelines.remote.wyoming_asr import WyomingRecognizer, load_wyoming_recognizer
+from tests.remote.servers import SlowProxy, WyomingServer, free_port
+
+pytestmark = pytest.mark.engine
+WORDS = {"residence", "card", "counter"}
+
+
+def recognizer(servers: list[str], **remote: object) -> WyomingRecognizer:
+    # generous: two cores shared with other tests; the slow-server test sets its own
+    settings: dict[str, object] = {"request_timeout_s": 60.0, "retry_backoff_s": 0.05, **remote}
+    config = RemoteConfig(asr_servers=servers, **settings)  # type: ignore[arg-type]
+    return load_wyoming_recognizer(AsrConfig(partial_interval_s=1.0), config, Path("models"))
+
+
+def feed(stream: RecognizerStream, pcm: bytes, rate: int, upto: float = 1.0,
+         on_chunk: object = None) -> list[RecognitionEvent]:
+    """Push ``pcm`` in 0.25 s chunks as a microphone would, up to the ``upto`` fraction of it."""
+    step = rate // 4 * 2
+    end = int(len(pcm) * upto) // 2 * 2
+    events: list[RecognitionEvent] = []
+    for offset in range(0, end, step):
+        stream.insert_audio(pcm[offset:min(end, offset + step)])
+        events += stream.process()
+    return events
+
+
+def resample(pcm: bytes, rate: int) -> bytes:
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+    return soxr.resample(samples, rate, 16000).astype("<i2").tobytes()
+
+
+def words(text: str) -> set[str]:
+    return {w.strip(".,!?").lower() for w in text.split()}
+
+
+def test_partials_then_a_final_with_the_words_spoken(live_asr_servers: list[WyomingServer],
+                                                     spoken_english: tuple[bytes, int]) -> None:
+    pcm, rate = spoken_english
+    asr = recognizer([live_asr_servers[0].uri])
+    events = feed(asr.new_stream(["ja", "en"], rate), pcm, rate)
+    partials = [e for e in events if e.kind == "partial"]
+    finals = [e for e in events if e.kind == "final"]
+    assert partials, "partials are shown while the clerk speaks (the utterance so far, re-sent)"
+    assert finals, "the relay's endpointer closed the utterance at the pause"
+    heard = words(" ".join(f.text for f in finals))
+    assert heard >= WORDS, heard
+    assert {f.lang for f in finals} == {"en"}, "English speech is not taken for Japanese"
+    assert asr.status().ready and "up" in asr.status().detail
+
+
+def test_a_server_killed_mid_utterance_fails_over_to_the_other(live_asr_servers: list[WyomingServer],
+                                                              spoken_english: tuple[bytes, int]) -> None:
+    pcm, rate = spoken_english
+    first, second = live_asr_servers
+    asr = recognizer([first.uri, second.uri])
+    stream = asr.new_stream(["en"], rate)
+    before = feed(stream, pcm[: len(pcm) // 2 // 2 * 2], rate)
+    assert any(e.kind == "partial" for e in before)
+    first.kill()  # mid-utterance
+    after = feed(stream, pcm[len(pcm) // 2 // 2 * 2:], rate) + stream.finish()
+    heard = words(" ".join(e.text for e in after if e.kind == "final"))
+    assert heard >= WORDS, heard
+    status = asr.status()
+    assert status.ready, "one server is still up"
+    assert f"{first.uri} down" in status.detail
+
+
+def test_with_every_server_gone_the_utterance_fails_as_an_engine_error(
+        live_asr_servers: list[WyomingServer], spoken_english: tuple[bytes, int]) -> None:
+    pcm, rate = spoken_english
+    server = live_asr_servers[0]
+    asr = recognizer([server.uri], retries=1)
+    stream = asr.new_stream(["en"], rate)
+    feed(stream, pcm, rate, upto=0.3)
+    server.kill()
+    with pytest.raises(EngineError, match="asr servers failed"):
+        feed(stream, pcm[len(pcm) * 3 // 10 // 2 * 2:], rate)
+        stream.finish()
+    assert not asr.status().ready
+
+
+def test_a_slow_server_is_given_up_for_a_fast_one(live_asr_servers: list[WyomingServer],
+                                                 spoken_english: tuple[bytes, int]) -> None:
+    pcm, rate = spoken_english
+    slow = SlowProxy(live_asr_servers[0].port, delay_s=0.0)
+    try:
+        asr = recognizer([slow.uri, live_asr_servers[1].uri], request_timeout_s=10.0)
+        assert "down" not in asr.status().detail
+        slow.delay_s = 3600.0  # from now on it holds every answer: overloaded
+        decoder = asr.pool_decoder
+        audio = np.frombuffer(resample(pcm, rate), dtype="<i2").astype(np.float32) / 32768.0
+        hyp = decoder.decode(audio, ["en"], "", 1, 100)  # round-robin starts with the slow one
+        assert words(hyp.text) >= WORDS
+        assert f"{slow.uri} down (no answer within 10 s)" in asr.status().detail
+    finally:
+        slow.close()
+
+
+def test_a_server_down_at_start_up_is_reported_not_fatal() -> None:
+    asr = recognizer([f"tcp://127.0.0.1:{free_port()}"])
+    status = asr.status()
+    assert not status.ready and "cannot connect" in status.detail
+
+
+def test_an_address_that_is_not_tcp_is_a_configuration_error() -> None:
+    with pytest.raises(ValueError, match="tcp://host:port"):
+        recognizer(["http://127.0.0.1:10300"])
