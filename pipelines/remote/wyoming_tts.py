@@ -26,7 +26,7 @@ from pipelines.remote.servers import RemoteFailure, ServerPool
 from pipelines.remote.wyoming_asr import describe
 from pipelines.remote.wyoming_link import connect, exchange, parse_tcp
 from pipelines.tts.config import TtsConfig
-from pipelines.tts.engine import _check_rate
+from pipelines.tts.engine import check_rate
 from pipelines.tts.sentences import split_sentences
 
 DEFAULT_RATE = 22050  # what piper voices speak at; the real rate comes with every answer
@@ -79,7 +79,7 @@ class WyomingSynthesizer:
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         voice = self._voice(lang)
-        _check_rate(rate)
+        check_rate(rate)
         return self._stream(lang, voice, split_sentences(text, self._max_chars))
 
     def _stream(self, lang: str, voice: str, sentences: list[str]) -> Iterator[AudioChunk]:
