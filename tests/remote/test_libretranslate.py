@@ -95,3 +95,20 @@ def test_unreachable_at_start_up_is_reported() -> None:
     assert not status.ready and "no language pair known" in status.detail
     with pytest.raises(EngineUnavailable):
         mt.translate("窓口はどこですか。", "ja", "en")
+
+
+def test_madoguchi_check_names_each_remote_server(stub: LibreTranslateStub, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from relay.cli import main
+
+    dead = f"tcp://127.0.0.1:{free_port()}"
+    config = tmp_path / "madoguchi.toml"
+    config.write_text(f'[store]\npath = "{tmp_path / "db.sqlite3"}"\n[models]\ndir = "{tmp_path / "models"}"\n'
+                      f'[remote]\nmt_servers = ["{stub.url}"]\nasr_servers = ["{dead}"]\n'
+                      'connect_timeout_s = 1.0\n', encoding="utf-8")
+    assert main(["check", "--json", "--config", str(config)]) == 0
+    engines = json.loads(capsys.readouterr().out)["engines"]
+    assert engines["mt"]["ready"] and f"{stub.url} up" in engines["mt"]["detail"]
+    assert not engines["asr"]["ready"] and f"{dead} down (cannot connect" in engines["asr"]["detail"]
