@@ -102,7 +102,13 @@ class Conversation:
         return state
 
     async def publish(self, build: Callable[[int], Message], rows: Callable[[int], Rows] | None = None) -> Message:
-        """Number, store (with ``rows`` in the same transaction), then send one session event."""
+        """Number, store (with ``rows`` in the same transaction), then send one session event.
+
+        Shielded: a caller cancelled while the store writes (a turn whose speaker hung up) must not
+        leave a committed event unnumbered here and unsent — the next event would reuse its ``seq``."""
+        return await asyncio.shield(self._publish(build, rows))
+
+    async def _publish(self, build: Callable[[int], Message], rows: Callable[[int], Rows] | None) -> Message:
         async with self.lock:
             seq = self.last_seq + 1
             message = build(seq)

@@ -70,3 +70,36 @@ async def test_resident_replay_only_holds_what_the_resident_may_see(relay: Relay
     assert ("translation", "translation", None) in kinds
     assert not any(k == "back_translation" for _, k, _ in kinds)
     assert ("transcript", None, "clerk") not in kinds
+
+
+async def test_a_turn_cancelled_while_its_event_is_stored_leaves_no_gap_and_no_reused_number(relay: Relay) -> None:
+    """A speaker hangs up while the relay stores the answer to their last turn: the event is committed
+    by then, so it must keep its number and reach everyone still there (it once made the next event
+    fail with 'UNIQUE constraint failed: events.session_id, events.seq' and close the socket 1011)."""
+    import asyncio
+
+    from relay.protocol import SessionUpdated
+
+    def update(reason: str) -> Any:
+        return lambda seq: SessionUpdated(seq=seq, resident_lang="en", mode="translation", tts=True, reason=reason)
+
+    session = await relay.create_session("en")
+    resident = await relay.resident(session)
+    conversation = await relay.ctx.hub.get(session["session_id"])
+    assert conversation is not None
+    store, real_append = conversation.store, conversation.store.append_event
+    writing = asyncio.Event()
+
+    async def slow_append(*args: Any, **kwargs: Any) -> None:
+        writing.set()
+        await asyncio.sleep(0.2)  # the write is under way when its caller is cancelled
+        await real_append(*args, **kwargs)
+
+    store.append_event = slow_append  # type: ignore[method-assign]
+    publishing = asyncio.create_task(conversation.publish(update("first")))
+    await writing.wait()
+    publishing.cancel()
+    store.append_event = real_append  # type: ignore[method-assign]
+    await conversation.publish(update("second"))
+    seen = [await resident.expect("session.updated"), await resident.expect("session.updated")]
+    assert [(m["reason"], m["seq"]) for m in seen] == [("first", seen[0]["seq"]), ("second", seen[0]["seq"] + 1)]
