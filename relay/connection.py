@@ -8,7 +8,8 @@ bug: it is logged with its traceback and the socket is closed with 1011.
 Overflow policy of the outbound queue: a client that falls ``relay.outbound_queue`` live messages behind
 is closed with 4431 (after its ``welcome``, never before); nothing is lost because it reconnects with
 ``resume_after`` and is replayed from the store. A replay is paced by the client's reading, so a backlog
-of any size fits. A client that does not even read its close frame is cut off after
+of any size fits, and it leaves a quarter of the queue free for live messages (which never wait), so a
+client catching up is not closed by the hand-off or a queue update that arrives meanwhile. A client that does not even read its close frame is cut off after
 ``CLOSE_TIMEOUT_S``, so a stuck socket never keeps its slot. Typed turns wait in a queue of
 ``MAX_PENDING_TURNS``; beyond that a ``text`` gets ``rate_limited``.
 """
@@ -67,6 +68,9 @@ class Connection:
         self.conversation: Conversation | None = None
         self.operator_serving: str | None = None  # an operator's session when it said hello
         self.outbound: asyncio.Queue[Any] = asyncio.Queue(ctx.settings.relay.outbound_queue)
+        # paced deliveries (a replay) leave this much of the queue to live messages, which never wait
+        self._paced_reserve = max(1, self.outbound.maxsize // 4)
+        self._space = asyncio.Event()  # set by the writer whenever it takes a message off the queue
         self.turns: asyncio.Queue[Any] = asyncio.Queue(MAX_PENDING_TURNS)
         self.audio: RecognitionStream | None = None
         self.audio_sink: Any = None  # where binary frames go: the recogniser, or the operator's voice
@@ -101,8 +105,14 @@ class Connection:
         self._enqueue(encode(message))
 
     async def deliver_paced(self, text: str) -> None:
+        """Wait until the queue has more room than the reserve: a long replay must never fill the queue
+        to the brim, or the next live message (a queue update, the hand-off itself) would find it full
+        and close a client that is reading as fast as it can."""
+        while self._closing is None and self.room() <= self._paced_reserve:
+            self._space.clear()
+            await self._space.wait()
         if self._closing is None:
-            await self.outbound.put(text)
+            self.outbound.put_nowait(text)
 
     def room(self) -> int:
         return self.outbound.maxsize - self.outbound.qsize()
@@ -120,6 +130,7 @@ class Connection:
         """Close after what is already queued has been written."""
         if self._closing is None:
             self._closing = (code, reason)
+            self._space.set()  # paced deliveries waiting for room give up
             with contextlib.suppress(asyncio.QueueFull):
                 self.outbound.put_nowait(_CLOSE)
             if self.outbound.full():  # the writer is stuck behind a full queue: close now
@@ -355,6 +366,7 @@ class Connection:
     async def _writer(self) -> None:
         try:
             while (item := await self.outbound.get()) is not _CLOSE:
+                self._space.set()
                 if isinstance(item, bytes):
                     await self.ws.send_bytes(item)
                 else:
