@@ -35,7 +35,7 @@ from easy_japanese.gold_metrics import evaluate, stated_facts  # noqa: E402
 from easy_japanese.rewrite import Rewrite, honorifics_in  # noqa: E402
 from easy_japanese.rules.protect import use_glossary  # noqa: E402
 from pipelines.glossary import DEFAULT_GLOSSARY  # noqa: E402
-from relay.easy_japanese_engine import glossary_terms  # noqa: E402
+from relay.engines.easy_japanese import glossary_terms  # noqa: E402
 
 use_glossary(glossary_terms(DEFAULT_GLOSSARY))  # as the relay runs the rewriter
 

@@ -33,11 +33,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from relay.queue.backend import InProcessQueue, ModelBackend
-from relay.queue.config import QueueConfig
-from relay.queue.events import Connected, Notification, OfferMade
-from relay.queue.redis_backend import RedisQueue
-from relay.queue.stats import ServiceStats
+from relay.escalation.queue.backend import InProcessQueue, ModelBackend
+from relay.escalation.queue.config import QueueConfig
+from relay.escalation.queue.events import Connected, Notification, OfferMade
+from relay.escalation.queue.redis_backend import RedisQueue
+from relay.escalation.queue.stats import ServiceStats
 
 # Share of escalations by resident language, shaped on foreign-resident figures of a Japanese city.
 CITY_MIX = {"zh": 0.28, "vi": 0.18, "ko": 0.11, "tl": 0.09, "pt": 0.08, "ne": 0.07, "id": 0.05, "en": 0.05,

@@ -1,8 +1,8 @@
 """The contracts between the relay and its engines.
 
 Engines are synchronous and hold no event loop: the relay calls every blocking method through one
-bridge (``relay.bridge``) that runs it in a thread behind a per-model semaphore. Domain events here
-know nothing of JSON or websockets; only ``relay.protocol`` turns them into wire messages.
+bridge (``relay.turns.bridge``) that runs it in a thread behind a per-model semaphore. Domain events here
+know nothing of JSON or websockets; only ``relay.wire.protocol`` turns them into wire messages.
 
 Each engine area (``pipelines.asr``, ``pipelines.mt``, ``pipelines.tts``, ``easy_japanese``) exposes a
 config dataclass whose fields carry ``metadata={"help": ...}``; the relay's settings loader turns those

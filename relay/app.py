@@ -16,26 +16,27 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from pipelines.base import Engines
-from relay import housekeeping, web_security
-from relay.admin_api import add_admin_routes
-from relay.auth import Authenticator
-from relay.bridge import Bridge
-from relay.connection import Connection
+from relay.background import housekeeping
+from relay.background.presynthesis import presynthesize_phrasebook
 from relay.context import CONTEXT, RelayContext
-from relay.engines import editable_glossary_path, load_relay_engines
-from relay.glossary_api import add_glossary_routes
-from relay.http_api import add_routes, api_error
-from relay.metrics import RelayMetrics
-from relay.pages import add_page_routes
-from relay.presynthesis import presynthesize_phrasebook
-from relay.privacy import mask_personal_numbers
-from relay.protocol import CloseCode, ErrorCode
-from relay.rate_limits import RelayLimits
-from relay.session import SessionHub
+from relay.engines.loading import editable_glossary_path, load_relay_engines
+from relay.http import security as web_security
+from relay.http.admin import add_admin_routes
+from relay.http.api import add_routes, api_error
+from relay.http.glossary import add_glossary_routes
+from relay.http.pages import add_page_routes
+from relay.runtime.metrics import RelayMetrics
+from relay.runtime.rate_limits import RelayLimits
+from relay.runtime.supervision import supervised
 from relay.settings import AppSettings
-from relay.store import Store
-from relay.supervision import supervised
-from relay.turns import TurnPipeline
+from relay.storage.auth import Authenticator
+from relay.storage.privacy import mask_personal_numbers
+from relay.storage.store import Store
+from relay.turns.bridge import Bridge
+from relay.turns.conversation import SessionHub
+from relay.turns.pipeline import TurnPipeline
+from relay.wire.protocol import CloseCode, ErrorCode
+from relay.ws.connection import Connection
 
 log = logging.getLogger("madoguchi.app")
 
@@ -134,9 +135,9 @@ def _background_tasks(ctx: RelayContext) -> list[asyncio.Task[None]]:
 
 
 def _escalation_service(ctx: RelayContext) -> contextlib.AbstractAsyncContextManager[None]:
-    """The operator queue, when this build has it (relay.escalation)."""
+    """The operator queue, when this build has it (relay.escalation.service)."""
     try:
-        from relay.escalation import escalation_service
+        from relay.escalation.service import escalation_service
     except ImportError:
         return contextlib.nullcontext()
     return escalation_service(ctx)

@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from pipelines.base import Engines
-from relay.auth import Authenticator
-from relay.bridge import Bridge
-from relay.metrics import RelayMetrics
-from relay.rate_limits import RelayLimits
-from relay.session import SessionHub
+from relay.runtime.metrics import RelayMetrics
+from relay.runtime.rate_limits import RelayLimits
 from relay.settings import AppSettings
-from relay.store import Store
-from relay.turns import TurnPipeline
+from relay.storage.auth import Authenticator
+from relay.storage.store import Store
+from relay.turns.bridge import Bridge
+from relay.turns.conversation import SessionHub
+from relay.turns.pipeline import TurnPipeline
 
 if TYPE_CHECKING:
-    from relay.connection import Connection
+    from relay.ws.connection import Connection
 
 
 @dataclass

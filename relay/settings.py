@@ -101,9 +101,9 @@ ENGINE_SECTIONS: dict[str, tuple[str, str]] = {
     "tts": ("pipelines.tts", "TtsConfig"),
     "remote": ("pipelines.remote", "RemoteConfig"),
     "easy_japanese": ("easy_japanese", "EasyJapaneseConfig"),
-    "queue": ("relay.queue", "QueueConfig"),
-    "policy": ("relay.policy", "PolicyConfig"),
-    "video": ("relay.video", "VideoConfig"),
+    "queue": ("relay.escalation.queue", "QueueConfig"),
+    "policy": ("relay.escalation.policy", "PolicyConfig"),
+    "video": ("relay.ws.video", "VideoConfig"),
 }
 
 CORE_SECTIONS: dict[str, type] = {

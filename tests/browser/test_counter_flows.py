@@ -122,7 +122,7 @@ def test_engine_trouble_is_told_in_plain_japanese(make_live_relay: MakeLiveRelay
 
 
 def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: Any) -> None:
-    from relay.easy_japanese_engine import EasyJapaneseTranslator
+    from relay.engines.easy_japanese import EasyJapaneseTranslator
 
     live_relay.ctx.engines.easy_japanese = EasyJapaneseTranslator(None)
     live_relay.ctx.pipeline.engines.easy_japanese = live_relay.ctx.engines.easy_japanese

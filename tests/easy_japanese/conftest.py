@@ -6,7 +6,7 @@ import pytest
 
 from easy_japanese.rules.protect import use_glossary
 from pipelines.glossary import DEFAULT_GLOSSARY
-from relay.easy_japanese_engine import glossary_terms
+from relay.engines.easy_japanese import glossary_terms
 
 _TERMS = glossary_terms(DEFAULT_GLOSSARY)
 

@@ -11,7 +11,7 @@ import pytest
 from easy_japanese import EasyJapaneseConfig, check, rewrite
 from easy_japanese.cli import main
 from pipelines.base import EASY_JAPANESE, EngineUnavailable, Translator
-from relay.easy_japanese_engine import EasyJapaneseTranslator
+from relay.engines.easy_japanese import EasyJapaneseTranslator
 
 
 def test_check_flags_the_problems_a_clerk_should_fix() -> None:

@@ -19,8 +19,8 @@ from pipelines.asr.models import WhisperModels
 from pipelines.mt.models import ArgosModels
 from pipelines.tts.models import PiperModels
 from relay.app import create_app
-from relay.protocol import parse_audio_frame
 from relay.settings import load_settings
+from relay.wire.protocol import parse_audio_frame
 from tests.relay.conftest import Relay
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from relay.queue.backend import InProcessQueue, ModelBackend
-from relay.queue.config import QueueConfig
-from relay.queue.events import Notification
-from relay.queue.redis_backend import RedisQueue
+from relay.escalation.queue.backend import InProcessQueue, ModelBackend
+from relay.escalation.queue.config import QueueConfig
+from relay.escalation.queue.events import Notification
+from relay.escalation.queue.redis_backend import RedisQueue
 
 
 class FakeClock:

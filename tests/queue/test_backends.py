@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
-from relay.queue.events import (
+from relay.escalation.queue.events import (
     Cancelled,
     Connected,
     EntryQueued,
@@ -21,7 +21,7 @@ from relay.queue.events import (
     Unavailable,
     UnknownSession,
 )
-from relay.queue.metrics import QueueMetrics
+from relay.escalation.queue.metrics import QueueMetrics
 
 from .conftest import FakeClock, MakeQueue
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from relay.queue.config import QueueConfig
-from relay.queue.events import (
+from relay.escalation.queue.config import QueueConfig
+from relay.escalation.queue.events import (
     Cancelled,
     Connected,
     EntryQueued,
@@ -24,7 +24,7 @@ from relay.queue.events import (
     UnknownOperator,
     UnknownSession,
 )
-from relay.queue.model import QueueModel
+from relay.escalation.queue.model import QueueModel
 
 N = "node-a"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from relay.policy import EscalationPolicy, PolicyConfig
+from relay.escalation.policy import EscalationPolicy, PolicyConfig
 
 ASKS = {
     "ja": ["通訳をお願いします", "すみません、つうやくさんを呼んでください", "通訳！"],

@@ -7,7 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from relay.store import SessionRecord, Store
+from relay.storage.store import SessionRecord, Store
 
 DAY = 86400.0
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import WSMsgType
 
-from relay.protocol import AUDIO_HEADER, audio_frame, parse_audio_frame
+from relay.wire.protocol import AUDIO_HEADER, audio_frame, parse_audio_frame
 from tests.fakes import FakeSynthesizer, fake_engines
 from tests.relay.conftest import MakeRelay, WsClient
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from relay.handlers import PERMISSIONS
-from relay.protocol import CLIENT_TYPES, CloseCode
+from relay.wire.protocol import CLIENT_TYPES, CloseCode
+from relay.ws.handlers import PERMISSIONS
 from tests.relay.conftest import Relay
 
 # endpoint → roles that may call it (resident: only for its own session)

@@ -11,7 +11,7 @@ import socket
 import struct
 from typing import Any
 
-from relay.protocol import CloseCode, SessionUpdated
+from relay.wire.protocol import CloseCode, SessionUpdated
 from tests.fakes import FakeSynthesizer, fake_engines
 from tests.relay.conftest import MakeRelay, Relay
 from tests.relay.test_escalation import FAST_QUEUE, _escalate_and_connect, _operator

@@ -8,7 +8,7 @@ import json
 import aiohttp
 import pytest
 
-from relay.protocol import CloseCode
+from relay.wire.protocol import CloseCode
 from tests.fakes import FakeRecognizer, FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay, WsClient, pcm_silence
 

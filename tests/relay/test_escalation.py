@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pipelines.base import AudioChunk
-from relay.protocol import audio_frame, parse_audio_frame
+from relay.wire.protocol import audio_frame, parse_audio_frame
 from tests.fakes import FakeSynthesizer, FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay, WsClient, pcm_silence
 

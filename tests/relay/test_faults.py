@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pipelines.base import EngineError, Translation
-from relay.store import Store
+from relay.storage.store import Store
 from tests.fakes import FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from relay.protocol import CLIENT_TYPES
+from relay.wire.protocol import CLIENT_TYPES
 from tests.conftest import _free_port
 from tests.netguard import guarded_env
 

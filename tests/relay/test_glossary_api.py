@@ -57,7 +57,7 @@ async def test_a_new_glossary_path_starts_as_a_copy_of_the_built_in_one(make_rel
 
 
 def test_engines_load_with_a_glossary_path_that_does_not_exist_yet(tmp_path: Path) -> None:
-    from relay.engines import load_relay_engines
+    from relay.engines.loading import load_relay_engines
     from relay.settings import load_settings
 
     fresh = tmp_path / "glossary.tsv"
@@ -71,7 +71,7 @@ def test_engines_load_with_a_glossary_path_that_does_not_exist_yet(tmp_path: Pat
 
 
 async def test_an_admins_new_term_reaches_the_easy_japanese_rewriter(make_relay: MakeRelay, tmp_path: Path) -> None:
-    from relay.easy_japanese_engine import EasyJapaneseTranslator
+    from relay.engines.easy_japanese import EasyJapaneseTranslator
     from tests.fakes import fake_engines
 
     copy = tmp_path / "glossary.tsv"

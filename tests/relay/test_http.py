@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from relay.protocol import CloseCode
+from relay.wire.protocol import CloseCode
 from tests.relay.conftest import MakeRelay, Relay
 
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from relay.app import create_app
-from relay.auth import Authenticator
 from relay.settings import load_settings
-from relay.store import Store
+from relay.storage.auth import Authenticator
+from relay.storage.store import Store
 from tests.conftest import _free_port
 from tests.fakes import fake_engines
 from tests.netguard import guarded_env

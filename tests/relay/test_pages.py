@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from relay.pages import page_routes
+from relay.http.pages import page_routes
 from tests.relay.conftest import Relay
 
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import pytest
 
-from relay.protocol import CLIENT_TYPES, MESSAGE_TYPES, ErrorCode, ProtocolError, decode, encode
+from relay.wire.protocol import CLIENT_TYPES, MESSAGE_TYPES, ErrorCode, ProtocolError, decode, encode
 
 
 def _sample(hint: Any) -> Any:

@@ -78,7 +78,7 @@ async def test_a_turn_cancelled_while_its_event_is_stored_leaves_no_gap_and_no_r
     fail with 'UNIQUE constraint failed: events.session_id, events.seq' and close the socket 1011)."""
     import asyncio
 
-    from relay.protocol import SessionUpdated
+    from relay.wire.protocol import SessionUpdated
 
     def update(reason: str) -> Any:
         return lambda seq: SessionUpdated(seq=seq, resident_lang="en", mode="translation", tts=True, reason=reason)

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from relay.turns import Utterance
+from relay.turns.pipeline import Utterance
 from tests.conftest import _free_port
 from tests.relay.conftest import MakeRelay, Relay, WsClient
 from tests.relay.test_multinode import _add_token, _spawn

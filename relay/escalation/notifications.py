@@ -1,0 +1,229 @@
+"""What each queue notification means for the people connected to this node.
+
+The counter's side (queued, position, connected, returned, unavailable, cancelled) becomes session
+events — stored, numbered, replayed on resume — on the session's home node. The operator's side (offers,
+withdrawn offers, the queue list) goes to the operator's connections on the node they are connected
+to. A notification for a session or operator this node does not hold is simply not ours.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from pipelines.base import Translation
+from relay.escalation.operator_status import send_status
+from relay.escalation.queue import (
+    Cancelled,
+    Connected,
+    EntryQueued,
+    Notification,
+    OfferMade,
+    OfferWithdrawn,
+    OperatorStateChanged,
+    PeerDisconnected,
+    PeerReconnected,
+    PositionChanged,
+    QueueChanged,
+    Returned,
+    Unavailable,
+)
+from relay.turns.conversation import Conversation
+from relay.turns.pipeline import Utterance
+from relay.wire.protocol import Escalation, Notice, Queue, audio_frame
+
+if TYPE_CHECKING:
+    from relay.escalation.service import EscalationService
+
+log = logging.getLogger("madoguchi.escalation")
+
+COUNTER_SIDE = frozenset({"counter", "resident"})
+OPERATORS = frozenset({"operator"})
+
+
+class NotificationHandler:
+    def __init__(self, service: EscalationService) -> None:
+        self.service = service
+        self.ctx = service.ctx
+
+    async def run(self) -> None:
+        async for note in self.service.backend.notifications():
+            try:
+                await self.handle(note)
+            except Exception:  # one bad notification must not stop the queue for everyone
+                log.exception("notification failed", extra={"notification": type(note).__name__})
+
+    async def handle(self, note: Notification) -> None:
+        handler = getattr(self, "on_" + type(note).__name__, None)
+        if handler is not None:
+            await handler(note)
+
+    async def _home(self, session_id: str) -> Conversation | None:
+        conversation = await self.ctx.hub.get(session_id)
+        return conversation if conversation is not None and conversation.is_open else None
+
+    async def _event(self, session_id: str, state: str, reason: str | None = None, **fields: Any) -> None:
+        conversation = await self._home(session_id)
+        if conversation is None:
+            return
+        await conversation.publish(lambda seq: Escalation(state=state, seq=seq, reason=reason, **fields))  # type: ignore[arg-type]
+        await self.ctx.store.record_escalation(session_id, state, reason, dict(fields))
+
+    def _to_operator(self, operator_id: str, message: Any) -> None:
+        for conn in self.service.operators.get(operator_id, ()):
+            conn.send(message)
+
+    # ------------------------------------------------------------ the counter's side
+
+    async def on_EntryQueued(self, note: EntryQueued) -> None:
+        await self._event(note.session_id, "queued", note.reason, position=note.position,
+                          eta_s=_round(note.eta_s), lang=note.lang)
+
+    async def on_PositionChanged(self, note: PositionChanged) -> None:
+        await self._event(note.session_id, "queued", None, position=note.position, eta_s=_round(note.eta_s))
+
+    async def on_Unavailable(self, note: Unavailable) -> None:
+        await self._event(note.session_id, "unavailable", "no_interpreter_free")
+
+    async def on_Cancelled(self, note: Cancelled) -> None:
+        await self._event(note.session_id, "cancelled", note.why)
+
+    # ------------------------------------------------------------ both sides
+
+    async def on_Connected(self, note: Connected) -> None:
+        conversation = await self._home(note.session_id)
+        if conversation is not None:
+            conversation.operator_id = note.operator_id
+            await self.service.home(conversation)
+        if not note.resumed:  # a reconnecting operator reopens its own view (``operator_connected``)
+            for conn in list(self.service.operators.get(note.operator_id, ())):
+                await self.service.open_view(conn, note.session_id, None)
+        if conversation is not None and not note.resumed:
+            # announced last: when the counter (and the operator, through the session) see it, the
+            # operator's view is open and its words reach the counter
+            await self._event(note.session_id, "connected", None, operator=note.operator_id)
+        log.info("operator connected", extra={"session": note.session_id, "operator": note.operator_id,
+                                              "resumed": note.resumed})
+
+    async def on_Returned(self, note: Returned) -> None:
+        log.info("returned to the AI", extra={"session": note.session_id, "operator": note.operator_id,
+                                              "why": note.why, "node": self.service.node_id})
+        conversation = await self._home(note.session_id)
+        if conversation is not None:
+            conversation.operator_id = None
+            if note.why not in ("transferred", "operator_lost"):
+                await self._event(note.session_id, "returned", note.why, operator=note.operator_id)
+                self.service.policy(conversation).reset()
+            link = self.service.homes.get(note.session_id)
+            if link is not None:
+                await link.detach()
+            if note.close_session:
+                await self.ctx.close_conversation(conversation, "closed by the interpreter")
+        for conn in list(self.service.operators.get(note.operator_id, ())):
+            view = self.service.views.get(conn)
+            if view is not None and view.session_id == note.session_id:
+                conn.send(Escalation(state="returned", session_id=note.session_id, reason=note.why))
+                await self.service.close_view(conn)
+
+    async def on_PeerDisconnected(self, note: PeerDisconnected) -> None:
+        grace = max(0, round(note.grace_until - time.time()))
+        if note.who == "operator":
+            conversation = await self._home(note.session_id)
+            if conversation is not None:
+                conversation.send_transient(Notice(code="operator_disconnected",
+                                                   message=f"the interpreter's connection dropped; waiting {grace} s"),
+                                            lambda p: p.role in COUNTER_SIDE)
+        else:
+            self._to_operator(note.operator_id, Notice(code="counter_disconnected",
+                                                       message=f"the counter's connection dropped; waiting {grace} s"))
+
+    async def on_PeerReconnected(self, note: PeerReconnected) -> None:
+        if note.who == "operator":
+            conversation = await self._home(note.session_id)
+            if conversation is not None:
+                conversation.send_transient(Notice(code="operator_reconnected", message="the interpreter is back"),
+                                            lambda p: p.role in COUNTER_SIDE)
+        else:
+            self._to_operator(note.operator_id, Notice(code="counter_reconnected", message="the counter is back"))
+
+    # ------------------------------------------------------------ the operators' side
+
+    async def on_OfferMade(self, note: OfferMade) -> None:
+        self._to_operator(note.operator_id, Escalation(
+            state="offered", session_id=note.session_id, lang=note.lang, reason=note.reason,
+            eta_s=_round(max(0.0, note.expires_at - time.time())),
+        ))
+
+    async def on_OfferWithdrawn(self, note: OfferWithdrawn) -> None:
+        self._to_operator(note.operator_id, Escalation(state="cancelled", session_id=note.session_id,
+                                                       reason=note.why))
+
+    async def on_OperatorStateChanged(self, note: OperatorStateChanged) -> None:
+        if note.operator_id in self.service.operators:
+            await send_status(self.service, note.operator_id)
+
+    async def on_QueueChanged(self, note: QueueChanged) -> None:
+        message = Queue(entries=[dataclasses.asdict(e) for e in note.entries])
+        for connections in self.service.operators.values():
+            for conn in connections:
+                conn.send(message)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+# ---------------------------------------------------------------- commands arriving at the home node
+
+
+async def on_operator_command(service: EscalationService, conversation: Conversation, command: dict[str, Any]) -> None:
+    if conversation.operator_id != command.get("operator_id") or not conversation.is_open:
+        log.warning("command from an operator not serving the session", extra={"session": conversation.id})
+        return
+    op = command.get("op")
+    if op == "text":
+        await publish_operator_text(service, conversation, command)
+    elif op == "audio.start":
+        from relay.escalation.service import live_to
+
+        conversation.operator_stream = live_to(conversation, "operator", int(command["sample_rate"]), COUNTER_SIDE)
+    elif op == "video":
+        from relay.ws.video import from_operator
+
+        from_operator(service.ctx, conversation, command)
+    elif op == "audio.stop":
+        from relay.escalation.service import live_end
+
+        if conversation.operator_stream is not None:
+            live_end(conversation, "operator", conversation.operator_stream, COUNTER_SIDE)
+            conversation.operator_stream = None
+
+
+async def publish_operator_text(service: EscalationService, conversation: Conversation, command: dict[str, Any]) -> None:
+    """The interpreter's words, in the listener's language; with ``replaces`` a correction of an AI
+    translation that supersedes it on every screen and in the store."""
+    pipeline = service.ctx.pipeline
+    text, lang = str(command["text"]), str(command["lang"])
+    translation = Translation(text=text, source_lang=lang, target_lang=lang, kind="operator", confidence=1.0,
+                              details={"operator": command["operator_id"]})
+    replaces = command.get("replaces")
+    if replaces and await service.ctx.store.utterance_session(str(replaces)) != conversation.id:
+        log.warning("correction of an utterance of another session refused", extra={"session": conversation.id})
+        return  # the operator's node checks first; the home node, which owns the session, checks again
+    if replaces:
+        await pipeline.publish_translation(conversation, replaces, translation, replaces=replaces)
+        return
+    utterance = Utterance(speaker="operator", lang=lang, text=text, confidence=1.0, source="text")
+    await pipeline.publish_transcript(conversation, utterance)
+    await pipeline.publish_translation(conversation, utterance.utterance_id, translation)
+
+
+def on_operator_voice(conversation: Conversation, pcm: bytes) -> None:
+    if conversation.operator_stream is None:
+        return  # voice without live.start (a command lost between nodes): nobody could tell it apart
+    frame = audio_frame(conversation.operator_stream, pcm)
+    for participant in list(conversation.participants):
+        if getattr(participant, "role", None) in COUNTER_SIDE:
+            participant.deliver_binary(frame)

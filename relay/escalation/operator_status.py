@@ -1,0 +1,54 @@
+"""An operator's presence as its console sets it (``operator.state``) and sees it (``operator.status``).
+
+Every ``operator.state`` takes effect completely or raises (nothing applied), and the console is then
+told the queue's view of the operator, so its availability switch never shows a state the relay does
+not hold. The same ``operator.status`` follows every change of state and every ``welcome``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from relay.escalation.queue import UnknownOperator
+from relay.wire.protocol import ErrorCode, OperatorState, OperatorStatus, ProtocolError
+
+if TYPE_CHECKING:
+    from relay.escalation.service import EscalationService
+    from relay.ws.connection import Connection
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})?")
+MAX_LANGUAGES = 32
+
+
+def checked_languages(languages: list[str]) -> list[str]:
+    """Language codes (``vi``, ``pt-BR``): an operator may cover languages that have no MT model,
+    which is why the queue exists; ``auto`` is not a language (sessions not yet detected go to anyone)."""
+    if not languages or len(languages) > MAX_LANGUAGES:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"operator.state: languages lists 1–{MAX_LANGUAGES} codes")
+    bad = [code for code in languages if code == "auto" or not LANGUAGE_CODE.fullmatch(code)]
+    if bad:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"operator.state: not language codes: {', '.join(bad)[:80]}")
+    return list(dict.fromkeys(languages))
+
+
+async def apply_operator_state(service: EscalationService, conn: Connection, operator_id: str,
+                               message: OperatorState) -> None:
+    languages = None if message.languages is None else checked_languages(message.languages)
+    try:
+        await service.backend.set_operator_state(operator_id, message.state, languages=languages)
+    except UnknownOperator:
+        if languages is None:
+            raise ProtocolError(ErrorCode.MISSING_FIELD, "operator.state: give languages when signing in") from None
+        await service.backend.sign_in(operator_id, languages, available=message.state == "available")
+    await send_status(service, operator_id, [conn])
+
+
+async def send_status(service: EscalationService, operator_id: str, connections: Any = None) -> None:
+    """The operator's own state as the queue has it, to its consoles (all of them by default)."""
+    snapshot = await service.backend.snapshot()
+    mine = next((o for o in snapshot.operators if o.operator_id == operator_id), None)
+    status = OperatorStatus(state="offline") if mine is None else OperatorStatus(
+        state=mine.state, languages=list(mine.languages), session_id=mine.session_id)
+    for conn in list(connections if connections is not None else service.operators.get(operator_id, ())):
+        conn.send(status)

@@ -1,0 +1,390 @@
+"""Escalation to human interpreters: the policy, the operator queue and the hand-off, wired to sessions.
+
+Requests (the button, asking in words, low confidence, a language without MT) go to the queue
+backend; everything the queue decides comes back as notifications (``relay.escalation.notifications``), so
+with several relay nodes each node only speaks to its own connections. An operator serving a session
+is connected to it through the session channel (``relay.escalation.operator_link``), whichever node either is on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import functools
+import logging
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relay.escalation.operator_link import HomeLink, OperatorView
+from relay.escalation.operator_status import apply_operator_state, send_status
+from relay.escalation.policy import Decision, EscalationPolicy, PolicyConfig
+from relay.escalation.queue import QueueConfig, QueueError, QueueMetrics, create_backend
+from relay.escalation.queue.events import QueueUnavailable
+from relay.runtime.supervision import supervised
+from relay.turns.conversation import Conversation
+from relay.wire.protocol import (
+    Accept,
+    AudioStart,
+    Decline,
+    ErrorCode,
+    Escalate,
+    Escalation,
+    LiveEnd,
+    LiveStart,
+    Message,
+    OperatorState,
+    ProtocolError,
+    Queue,
+    Release,
+    Text,
+    Transfer,
+)
+
+if TYPE_CHECKING:
+    from relay.context import RelayContext
+    from relay.turns.pipeline import Utterance
+    from relay.ws.connection import Connection
+
+log = logging.getLogger("madoguchi.escalation")
+HOME_READY_TIMEOUT_S = 5.0
+
+
+class EscalationService:
+    def __init__(self, ctx: RelayContext, backend: Any, queue_config: QueueConfig, policy_config: PolicyConfig) -> None:
+        self.ctx = ctx
+        self.backend = backend
+        self.node_id: str = backend.node_id
+        self.backend_name = queue_config.backend
+        self.queue_config = queue_config
+        self.policy_config = policy_config
+        self.metrics = QueueMetrics(ctx.metrics.registry)
+        self.operators: dict[str, set[Connection]] = {}
+        self.views: dict[Connection, OperatorView] = {}
+        self.homes: dict[str, HomeLink] = {}
+        self._policies: dict[str, EscalationPolicy] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        from relay.escalation.notifications import NotificationHandler
+
+        await self.backend.start()
+        handler = NotificationHandler(self)
+        failures = self.ctx.metrics.background_failures  # a failure is logged and the loop restarted
+        self._tasks = [
+            supervised("queue-notifications", handler.run, failures=failures),
+            supervised("queue-ticks", functools.partial(self.backend.run_ticks, 1.0), failures=failures),
+            supervised("operator-presence", self._presence, failures=failures),
+        ]
+        await self._restore_homes()
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for view in list(self.views.values()):
+            await view.close()
+        for home in list(self.homes.values()):
+            await home.close()
+        await self.backend.close()
+
+    async def _restore_homes(self) -> None:
+        """After a restart, listen again on the channels of sessions homed here that are still queued."""
+        snapshot = await self.backend.snapshot()
+        for entry in snapshot.entries:
+            if entry.node == self.node_id:
+                conversation = await self.ctx.hub.get(entry.session_id)
+                if conversation is not None and conversation.is_open:
+                    link = await self.home(conversation)
+                    if entry.state == "connected" and entry.operator_id:
+                        conversation.operator_id = entry.operator_id
+                        await link.ask_to_rejoin()
+
+    async def _presence(self) -> None:
+        """An operator whose console is connected here is alive; heartbeats tell the other nodes."""
+        interval = max(1.0, self.queue_config.heartbeat_timeout_s / 3)
+        while True:
+            await asyncio.sleep(interval)
+            for operator_id in list(self.operators):
+                with contextlib.suppress(QueueError):
+                    await self.backend.heartbeat(operator_id)
+
+    async def home(self, conversation: Conversation) -> HomeLink:
+        link = self.homes.get(conversation.id)
+        if link is None:
+            from relay.escalation.notifications import on_operator_command, on_operator_voice
+
+            link = HomeLink(self.backend, conversation,
+                            lambda conv, cmd: on_operator_command(self, conv, cmd),
+                            lambda conv, pcm: on_operator_voice(conv, pcm))
+            self.homes[conversation.id] = link
+            try:
+                async with asyncio.timeout(HOME_READY_TIMEOUT_S):
+                    await link.ready()
+            except TimeoutError:  # the shared queue (Redis) is away: nothing is half-made
+                self.homes.pop(conversation.id, None)
+                with contextlib.suppress(Exception):  # its subscription failed with the connection
+                    await link.close()
+                raise QueueUnavailable("the queue (Redis) cannot be reached") from None
+        return link
+
+    def policy(self, conversation: Conversation) -> EscalationPolicy:
+        policy = self._policies.get(conversation.id)
+        if policy is None:
+            policy = self._policies[conversation.id] = EscalationPolicy(self.policy_config)
+        return policy
+
+    # ------------------------------------------------------------ counter side
+
+    async def request(self, conn: Connection, conversation: Conversation, message: Escalate) -> None:
+        decision = self.policy(conversation).on_button("clerk" if conn.role == "counter" else "resident",
+                                                       message.urgent)
+        if message.reason:
+            decision.figures["note"] = message.reason[:200]
+        await self.enqueue(conversation, decision, strict=True)
+
+    async def enqueue(self, conversation: Conversation, decision: Decision, strict: bool = False) -> None:
+        if conversation.operator_id is not None:
+            if strict:
+                raise ProtocolError(ErrorCode.INVALID_STATE, "an interpreter is already connected")
+            return
+        await self.home(conversation)  # listening before any operator can accept
+        try:
+            await self.backend.enqueue(conversation.id, conversation.resident_lang, priority=decision.priority,
+                                       reason=decision.reason)
+        except QueueError as exc:
+            if strict:
+                raise ProtocolError(exc.code, _queue_message(exc)) from None
+            return  # already waiting: the policy's later decisions add nothing
+        self.policy(conversation).reset()
+        await self.ctx.store.record_escalation(conversation.id, "requested", decision.reason,
+                                               {"priority": decision.priority, **decision.figures})
+        log.info("escalation requested", extra={"session": conversation.id, "reason": decision.reason,
+                                                "priority": decision.priority})
+
+    async def cancel(self, conn: Connection, conversation: Conversation) -> None:
+        try:
+            await self.backend.cancel(conversation.id)
+        except QueueError as exc:
+            raise ProtocolError(ErrorCode.NOT_ESCALATED, _queue_message(exc)) from None
+
+    async def observe(self, conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
+        """After each utterance: asked for an interpreter in words? confidence low too often?"""
+        if conversation.operator_id is not None or utterance.speaker == "operator":
+            return
+        policy = self.policy(conversation)
+        decision = policy.observe_text(utterance.text, utterance.lang) or policy.observe_utterance(confidences)
+        if decision is not None:
+            await self.enqueue(conversation, decision)
+
+    async def on_trouble(self, conversation: Conversation, reason: str, figures: dict[str, Any]) -> None:
+        if reason == "no_mt_model":
+            lang = figures.get("target") if figures.get("source") == "ja" else figures.get("source")
+            await self.enqueue(conversation, self.policy(conversation).on_missing_mt(str(lang)))
+            return
+        # an engine failed on real input: suggest an interpreter, the clerk decides
+        await conversation.publish(lambda seq: Escalation(state="offered", seq=seq, reason=reason))
+        await self.ctx.store.record_escalation(conversation.id, "offered", reason, figures)
+
+    async def check_missing_mt(self, conversation: Conversation) -> None:
+        """At once when the resident's language has no MT model (on connect and on a language change)."""
+        lang = conversation.resident_lang
+        if conversation.mode != "translation" or lang in ("ja", "auto"):
+            return
+        translator = self.ctx.engines.translator
+        if not (translator.supports("ja", lang) and translator.supports(lang, "ja")):
+            await self.enqueue(conversation, self.policy(conversation).on_missing_mt(lang))
+
+    async def language_changed(self, conversation: Conversation) -> None:
+        """Detected or set by the clerk: a waiting request is routed by the session's language from now
+        on (``auto`` goes to any operator); a language without MT escalates at once."""
+        with contextlib.suppress(QueueError):  # not in the queue: nothing to relabel
+            await self.backend.set_language(conversation.id, conversation.resident_lang)
+        await self.check_missing_mt(conversation)
+
+    async def counter_connected(self, conn: Connection) -> None:
+        conversation = conn.conversation
+        if conversation is None:
+            return
+        with contextlib.suppress(QueueError):
+            await self.backend.counter_reconnected(conversation.id)
+        await self.check_missing_mt(conversation)
+
+    async def session_closing(self, conversation: Conversation) -> None:
+        with contextlib.suppress(QueueError):
+            await self.backend.session_closed(conversation.id)
+        link = self.homes.pop(conversation.id, None)
+        if link is not None:
+            await link.close()
+        self._policies.pop(conversation.id, None)
+
+    # ------------------------------------------------------------ operators
+
+    async def operator_connected(self, conn: Connection, serving: str | None, resume_after: int | None) -> None:
+        """The reconnect rule: an operator serving a session gets it back on every (re)connection, named
+        in ``welcome``; it is replayed from ``resume_after`` when the hello named that session, else
+        from the start. ``serving`` is what ``welcome`` said."""
+        operator_id = _operator_id(conn)
+        self.operators.setdefault(operator_id, set()).add(conn)
+        with contextlib.suppress(QueueError):
+            await self.backend.operator_reconnected(operator_id)
+        if serving is not None:
+            await self.open_view(conn, serving, resume_after)
+        await send_status(self, operator_id, [conn])
+        conn.send(Queue(entries=await self.queue_snapshot()))
+
+    async def open_view(self, conn: Connection, session_id: str, resume_after: int | None) -> None:
+        current = self.views.get(conn)
+        if current is not None and current.session_id == session_id:
+            return
+        if current is not None:
+            await current.close()
+        view = OperatorView(self.backend, conn, session_id, _operator_id(conn))
+        self.views[conn] = view
+        await view.join(0 if resume_after is None else resume_after)
+
+    async def close_view(self, conn: Connection) -> None:
+        view = self.views.pop(conn, None)
+        if view is not None:
+            await view.close()
+
+    async def disconnected(self, conn: Connection) -> None:
+        if conn.role == "operator" and conn.principal is not None:
+            await self.close_view(conn)
+            operator_id = _operator_id(conn)
+            connections = self.operators.get(operator_id, set())
+            connections.discard(conn)
+            if not connections:
+                self.operators.pop(operator_id, None)
+                with contextlib.suppress(QueueError):
+                    await self.backend.operator_disconnected(operator_id)
+        elif conn.role == "counter" and conn.conversation is not None:
+            conversation = conn.conversation
+            if not any(getattr(p, "role", None) == "counter" for p in conversation.participants):
+                with contextlib.suppress(QueueError):
+                    await self.backend.counter_disconnected(conversation.id)
+
+    async def operator_message(self, conn: Connection, message: Message) -> None:
+        operator_id = _operator_id(conn)
+        try:
+            if isinstance(message, OperatorState):
+                await apply_operator_state(self, conn, operator_id, message)
+            elif isinstance(message, Accept):
+                await self.backend.accept(operator_id, message.session_id)
+            elif isinstance(message, Decline):
+                await self.backend.decline(operator_id, message.session_id)
+            elif isinstance(message, Release):
+                session_id = self._serving(conn)
+                log.info("operator release", extra={"session": session_id, "operator": operator_id, "to": message.to})
+                await self.backend.release(operator_id, session_id, close=message.to == "close")
+                if message.notes and message.notes.strip():
+                    await self.ctx.store.audit(f"operator:{operator_id}", "operator.notes", session=session_id,
+                                               notes=message.notes.strip()[:MAX_NOTES])
+            elif isinstance(message, Transfer):
+                if not message.operator_id:
+                    raise ProtocolError(ErrorCode.MISSING_FIELD, "transfer: give operator_id")
+                await self.backend.transfer(operator_id, self._serving(conn), message.operator_id)
+        except QueueError as exc:
+            raise ProtocolError(exc.code, _queue_message(exc)) from None
+
+    async def serving(self, operator_id: str) -> str | None:
+        """The session this operator serves now, if any (whichever node it is homed on)."""
+        snapshot = await self.backend.snapshot()
+        entry = next((e for e in snapshot.entries if e.operator_id == operator_id and e.state == "connected"), None)
+        return None if entry is None else entry.session_id
+
+    def _serving(self, conn: Connection) -> str:
+        view = self.views.get(conn)
+        if view is None:
+            raise ProtocolError(ErrorCode.INVALID_STATE, "not serving a session")
+        return view.session_id
+
+    async def operator_text(self, conn: Connection, message: Text) -> None:
+        session_id = self._serving(conn)
+        if message.speaker != "operator":
+            raise ProtocolError(ErrorCode.FORBIDDEN, "an operator speaks as operator")
+        if not message.lang:
+            raise ProtocolError(ErrorCode.MISSING_FIELD, "text: an operator gives lang (the listener's language)")
+        if message.replaces and await self.ctx.store.utterance_session(message.replaces) != session_id:
+            raise ProtocolError(ErrorCode.INVALID_FIELD, "text: replaces names no utterance of the session you serve")
+        self.views[conn].command({"op": "text", "text": message.text.strip(), "lang": message.lang,
+                                  "replaces": message.replaces, "session_id": session_id})
+
+    async def operator_audio_start(self, conn: Connection, message: AudioStart) -> None:
+        self._serving(conn)
+        conn.start_operator_audio(message.sample_rate)
+        self.views[conn].command({"op": "audio.start", "sample_rate": message.sample_rate})
+
+    def operator_voice(self, conn: Connection, pcm: bytes) -> None:
+        view = self.views.get(conn)
+        if view is not None:
+            view.voice(pcm)
+
+    async def operator_audio_stop(self, conn: Connection) -> None:
+        view = self.views.get(conn)
+        if view is None or not conn.stop_operator_audio():
+            raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
+        view.command({"op": "audio.stop"})
+
+    # ------------------------------------------------------------ views for the HTTP API and metrics
+
+    async def queue_snapshot(self) -> list[dict[str, Any]]:
+        snapshot = await self.backend.snapshot()
+        return [dataclasses.asdict(e) for e in snapshot.entries]
+
+    async def service_stats(self) -> dict[str, Any]:
+        stats = await self.backend.stats()
+        return dict(stats.as_dict())
+
+    async def refresh_metrics(self) -> None:
+        await self.metrics.refresh(self.backend)
+
+
+MAX_NOTES = 4000
+
+
+def _operator_id(conn: Connection) -> str:
+    assert conn.principal is not None
+    return conn.principal.id
+
+
+def _queue_message(exc: QueueError) -> str:
+    return str(exc) or exc.code.replace("_", " ")
+
+
+def live_to(conversation: Conversation, speaker: str, sample_rate: int, roles: frozenset[str]) -> int:
+    """Announce a live stream; returns the id that heads its binary frames."""
+    stream = conversation.new_stream_id()
+    conversation.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate, stream=stream),
+                                lambda p: getattr(p, "role", None) in roles)
+    return stream
+
+
+def live_end(conversation: Conversation, speaker: str, stream: int, roles: frozenset[str]) -> None:
+    conversation.send_transient(LiveEnd(speaker=speaker, stream=stream), lambda p: getattr(p, "role", None) in roles)
+
+
+@contextlib.asynccontextmanager
+async def escalation_service(ctx: RelayContext) -> AsyncIterator[None]:
+    """Runs the queue for the app's lifetime (``cleanup_ctx``) and plugs it into the turn pipeline."""
+    queue_config = ctx.settings.section("queue") or QueueConfig()
+    policy_config = ctx.settings.section("policy") or PolicyConfig()
+    node_id = ctx.settings.server.node_id or socket.gethostname()
+    store_path = ctx.settings.store.path
+    queue_path = None if store_path == ":memory:" else Path(store_path).with_suffix(".queue.sqlite3")
+    service = EscalationService(ctx, create_backend(queue_config, node_id, queue_path), queue_config, policy_config)
+    await service.start()
+    ctx.escalation = service
+    ctx.pipeline.observe = service.observe
+    ctx.pipeline.on_trouble = service.on_trouble
+    try:
+        yield
+    finally:
+        ctx.escalation = None
+        await service.stop()

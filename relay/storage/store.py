@@ -1,0 +1,393 @@
+"""The embedded store: one SQLite file, owned by one worker thread.
+
+Every call is an ``async`` method that runs its SQL on the store's own thread, so the event loop never
+waits on the disk and writes are serialised without locks. WAL mode with ``synchronous=NORMAL`` keeps a
+commit cheap while surviving a process crash (a power cut may lose the last commits, not corrupt the
+file). Session events are stored — and committed — before anyone is sent them; a reconnecting client is
+served from here, also after a restart. No audio is ever stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
+
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    counter TEXT NOT NULL,
+    resident_lang TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    tts INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    closed_at REAL,
+    resident_token_hash TEXT,
+    resident_token_expires REAL,
+    created_by TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);
+CREATE TABLE IF NOT EXISTS events (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
+CREATE TABLE IF NOT EXISTS utterances (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    speaker TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    source TEXT NOT NULL,
+    asr_details TEXT NOT NULL DEFAULT '{}',
+    timings TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS utterances_session ON utterances(session_id, seq);
+CREATE TABLE IF NOT EXISTS translations (
+    utterance_id TEXT NOT NULL REFERENCES utterances(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    details TEXT NOT NULL DEFAULT '{}',
+    timings TEXT NOT NULL DEFAULT '{}',
+    replaced INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS translations_utterance ON translations(utterance_id);
+CREATE TABLE IF NOT EXISTS escalations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    created_at REAL NOT NULL,
+    state TEXT NOT NULL,
+    reason TEXT,
+    figures TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL,
+    revoked_at REAL
+);
+"""
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be written (disk full, read-only, I/O error). Nothing was stored; the caller
+    tells its client, which keeps what it sent and resends it. The store recovers by itself."""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: str
+    counter: str
+    resident_lang: str
+    mode: str
+    tts: bool
+    status: str
+    created_at: float
+    closed_at: float | None = None
+    resident_token_hash: str | None = None
+    resident_token_expires: float | None = None
+    created_by: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "session_id": self.id,
+            "counter": self.counter,
+            "resident_lang": self.resident_lang,
+            "mode": self.mode,
+            "tts": self.tts,
+            "status": self.status,
+            "created_at": self.created_at,
+            "closed_at": self.closed_at,
+        }
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    seq: int
+    type: str
+    body: str
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    id: str
+    role: str
+    name: str
+    created_at: float
+    revoked_at: float | None
+
+
+class Store(RecoveryRecords):
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._db: sqlite3.Connection | None = None
+        self.writes = 0
+        self.fault: str | None = None  # the last write error while the store cannot write; None when healthy
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def open(self) -> Store:
+        await self._run(self._open_sync)
+        return self
+
+    def _open_sync(self) -> None:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.executescript(SCHEMA)
+        db.executescript(RECOVERY_SCHEMA)
+        self._db = db
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._run(self._close_sync)
+        self._executor.shutdown(wait=True)
+
+    def _close_sync(self) -> None:
+        assert self._db is not None
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.close()
+        self._db = None
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        db = self._conn()
+        try:
+            db.execute("BEGIN")
+            try:
+                for sql, params in statements:
+                    db.execute(sql, params)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+        except sqlite3.IntegrityError:
+            raise  # the data broke a rule (a duplicate): not a fault of the disk
+        except sqlite3.DatabaseError as exc:  # disk full, read-only file, I/O error, size limit
+            self.fault = str(exc)
+            raise StoreUnavailable(str(exc)) from exc
+        self.fault = None
+        self.writes += 1
+
+    @property
+    def healthy(self) -> bool:
+        return self.fault is None
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("store is not open")
+        return self._db
+
+    def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        return self._conn().execute(sql, params).fetchall()
+
+    async def write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Run statements in one transaction (committed when this returns)."""
+        await self._run(self._write, statements)
+
+    async def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        return await self._run(self._query, sql, params)
+
+    # ------------------------------------------------------------ sessions
+
+    async def create_session(self, record: SessionRecord) -> None:
+        await self.write([(
+            "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (record.id, record.counter, record.resident_lang, record.mode, int(record.tts), record.status,
+             record.created_at, record.closed_at, record.resident_token_hash,
+             record.resident_token_expires, record.created_by),
+        )])
+
+    async def get_session(self, session_id: str) -> SessionRecord | None:
+        rows = await self.query("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        return _session(rows[0]) if rows else None
+
+    async def session_by_resident_token(self, token_hash: str) -> SessionRecord | None:
+        rows = await self.query("SELECT * FROM sessions WHERE resident_token_hash = ?", (token_hash,))
+        return _session(rows[0]) if rows else None
+
+    async def count_open_sessions(self) -> int:
+        rows = await self.query("SELECT COUNT(*) FROM sessions WHERE status = 'open'")
+        return int(rows[0][0])
+
+    async def update_session(self, session_id: str, **values: Any) -> None:
+        allowed = {"resident_lang", "mode", "tts", "status", "closed_at", "resident_token_hash"}
+        if not values or set(values) - allowed:
+            raise ValueError(f"cannot update {sorted(set(values) - allowed)}")
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        params = tuple(int(v) if isinstance(v, bool) else v for v in values.values())
+        await self.write([(f"UPDATE sessions SET {assignments} WHERE id = ?", (*params, session_id))])
+
+    # ------------------------------------------------------------ events (resume)
+
+    async def append_event(self, session_id: str, seq: int, kind: str, body: str,
+                           extra: list[tuple[str, tuple[Any, ...]]] | None = None) -> None:
+        """Store one session event, with any rows that describe it, in one transaction."""
+        statements = [(
+            "INSERT INTO events VALUES (?,?,?,?,?)", (session_id, seq, kind, body, time.time()),
+        )]
+        await self.write(statements + list(extra or []))
+
+    async def events_after(self, session_id: str, after_seq: int) -> list[StoredEvent]:
+        rows = await self.query(
+            "SELECT seq, type, body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq",
+            (session_id, after_seq),
+        )
+        return [StoredEvent(r["seq"], r["type"], r["body"]) for r in rows]
+
+    async def last_seq(self, session_id: str) -> int:
+        rows = await self.query("SELECT MAX(seq) FROM events WHERE session_id = ?", (session_id,))
+        return int(rows[0][0] or 0)
+
+    # ------------------------------------------------------------ transcript
+
+    async def transcript(self, session_id: str) -> list[dict[str, Any]]:
+        utterances = await self.query(
+            "SELECT * FROM utterances WHERE session_id = ? ORDER BY seq", (session_id,)
+        )
+        translations = await self.query(
+            "SELECT t.* FROM translations t JOIN utterances u ON u.id = t.utterance_id "
+            "WHERE u.session_id = ? ORDER BY t.seq", (session_id,),
+        )
+        by_utterance: dict[str, list[dict[str, Any]]] = {}
+        for t in translations:
+            by_utterance.setdefault(t["utterance_id"], []).append({
+                "seq": t["seq"], "kind": t["kind"], "lang": t["lang"], "text": t["text"],
+                "confidence": t["confidence"], "replaced": bool(t["replaced"]),
+                "details": json.loads(t["details"]), "timings": json.loads(t["timings"]),
+            })
+        return [{
+            "utterance_id": u["id"], "seq": u["seq"], "created_at": u["created_at"],
+            "speaker": u["speaker"], "lang": u["lang"], "text": u["text"],
+            "confidence": u["confidence"], "source": u["source"],
+            "asr": json.loads(u["asr_details"]), "timings": json.loads(u["timings"]),
+            "translations": by_utterance.get(u["id"], []),
+        } for u in utterances]
+
+    # ------------------------------------------------------------ escalations, audit
+
+    async def record_escalation(self, session_id: str, state: str, reason: str | None,
+                                figures: dict[str, Any]) -> None:
+        await self.write([(
+            "INSERT INTO escalations (session_id, created_at, state, reason, figures) VALUES (?,?,?,?,?)",
+            (session_id, time.time(), state, reason, json.dumps(figures, ensure_ascii=False)),
+        )])
+
+    async def escalations(self, session_id: str) -> list[dict[str, Any]]:
+        rows = await self.query(
+            "SELECT created_at, state, reason, figures FROM escalations WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        )
+        return [{"at": r["created_at"], "state": r["state"], "reason": r["reason"],
+                 "figures": json.loads(r["figures"])} for r in rows]
+
+    async def audit(self, actor: str, action: str, **detail: Any) -> None:
+        await self.write([(
+            "INSERT INTO audit (at, actor, action, detail) VALUES (?,?,?,?)",
+            (time.time(), actor, action, json.dumps(detail, ensure_ascii=False)),
+        )])
+
+    async def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
+        rows = await self.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+        return [{"at": r["at"], "actor": r["actor"], "action": r["action"],
+                 "detail": json.loads(r["detail"])} for r in rows]
+
+    # ------------------------------------------------------------ tokens
+
+    async def add_token(self, token_id: str, role: str, name: str, token_hash: str) -> None:
+        await self.write([(
+            "INSERT INTO tokens VALUES (?,?,?,?,?,NULL)", (token_id, role, name, token_hash, time.time()),
+        )])
+
+    async def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        rows = await self.query(
+            "SELECT id, role, name, created_at, revoked_at FROM tokens WHERE hash = ?", (token_hash,)
+        )
+        return TokenRecord(*rows[0]) if rows else None
+
+    async def list_tokens(self) -> list[TokenRecord]:
+        rows = await self.query("SELECT id, role, name, created_at, revoked_at FROM tokens ORDER BY created_at")
+        return [TokenRecord(*r) for r in rows]
+
+    async def revoke_token(self, token_id: str) -> bool:
+        rows = await self.query("SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL", (token_id,))
+        if not rows:
+            return False
+        await self.write([("UPDATE tokens SET revoked_at = ? WHERE id = ?", (time.time(), token_id))])
+        return True
+
+    # ------------------------------------------------------------ retention and statistics
+
+    async def purge_older_than(self, days: float, now: float | None = None) -> int:
+        """Delete sessions (and everything they hold) created more than ``days`` ago."""
+        cutoff = (now or time.time()) - days * 86400
+        rows = await self.query("SELECT COUNT(*) FROM sessions WHERE created_at < ?", (cutoff,))
+        await self.write([("DELETE FROM sessions WHERE created_at < ?", (cutoff,))])
+        return int(rows[0][0])
+
+    async def stats(self, since: float) -> dict[str, Any]:
+        by_lang = await self.query(
+            "SELECT resident_lang, COUNT(*) AS n FROM sessions WHERE created_at >= ? GROUP BY resident_lang",
+            (since,),
+        )
+        durations = await self.query(
+            "SELECT AVG(closed_at - created_at) FROM sessions WHERE created_at >= ? AND closed_at IS NOT NULL",
+            (since,),
+        )
+        utterances = await self.query(
+            "SELECT COUNT(*), AVG(confidence) FROM utterances WHERE created_at >= ?", (since,)
+        )
+        escalations = await self.query(
+            "SELECT reason, COUNT(*) AS n FROM escalations WHERE created_at >= ? AND state = 'queued' "
+            "GROUP BY reason", (since,),
+        )
+        return {
+            "sessions_by_language": {r["resident_lang"]: r["n"] for r in by_lang},
+            "mean_session_s": durations[0][0],
+            "utterances": utterances[0][0],
+            "mean_confidence": utterances[0][1],
+            "escalations_by_reason": {r["reason"] or "": r["n"] for r in escalations},
+        }
+
+
+def _session(row: sqlite3.Row) -> SessionRecord:
+    values = dict(row)
+    values["tts"] = bool(values["tts"])
+    return SessionRecord(**values)

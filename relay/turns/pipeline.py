@@ -1,0 +1,309 @@
+"""The turn pipeline: one final utterance → transcript, translations, back-translation, speech.
+
+Order matters to the people at the counter: the transcript is stored and sent first (the speaker sees
+they were heard), then the translation for the listener, then speech, then the back-translation for the
+clerk. Every stage reports a confidence and its timing; an engine failure is reported to the counter with
+an offer to call an interpreter, and the conversation goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.base import EASY_JAPANESE, EngineError, Engines, EngineUnavailable, Translation
+from relay.runtime.metrics import RelayMetrics
+from relay.storage.privacy import mask_personal_numbers
+from relay.turns.bridge import Bridge
+from relay.turns.conversation import Conversation, Rows, visible_to
+from relay.wire.protocol import (
+    Error,
+    ErrorCode,
+    Notice,
+    Transcript,
+    TranslationMessage,
+    TtsEnd,
+    TtsStart,
+    audio_frame,
+)
+
+log = logging.getLogger("madoguchi.turns")
+
+TTS_FRAME_BYTES = 16384
+
+
+def phrase_starts(text: str) -> list[int]:
+    """Offsets in ``text`` before which 分かち書き (``easy_japanese.wakachigaki``) inserts a space."""
+    from easy_japanese.wakachi import wakachigaki
+
+    offsets, at = [], 0
+    for ch in wakachigaki(text):
+        if at < len(text) and ch == text[at]:
+            at += 1
+        elif 0 < at < len(text):
+            offsets.append(at)
+    return offsets
+
+
+def new_utterance_id() -> str:
+    return "u_" + secrets.token_hex(6)
+
+
+@dataclass
+class Utterance:
+    speaker: str  # clerk | resident | operator
+    lang: str
+    text: str
+    confidence: float
+    source: str  # speech | text
+    utterance_id: str = field(default_factory=new_utterance_id)
+    asr_details: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    client_id: str | None = None  # chosen by the client for a typed text (deduplicates a resend)
+
+
+# called after every utterance with the per-stage confidences, and on engine trouble; the operator
+# queue (relay.escalation.service) plugs in here
+UtteranceObserver = Callable[[Conversation, Utterance, dict[str, float]], Awaitable[None]]
+TroubleHandler = Callable[[Conversation, str, dict[str, Any]], Awaitable[None]]
+
+
+async def _no_observer(conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
+    return None
+
+
+class TurnPipeline:
+    def __init__(self, engines: Engines, bridge: Bridge, metrics: RelayMetrics, *, back_translation: bool,
+                 mask_numbers: bool, tts_rates: dict[str, float]) -> None:
+        self.engines = engines
+        self.bridge = bridge
+        self.metrics = metrics
+        self.back_translation = back_translation
+        self.mask_numbers = mask_numbers
+        self.tts_rates = tts_rates
+        self.observe: UtteranceObserver = _no_observer
+        self.on_trouble: TroubleHandler | None = None
+
+    async def run(self, conversation: Conversation, utterance: Utterance) -> None:
+        started = time.perf_counter()
+        await self.publish_transcript(conversation, utterance)
+        await self.complete(conversation, utterance)
+        self.metrics.observe_stage("turn", (time.perf_counter() - started) * 1000)
+
+    async def complete(self, conversation: Conversation, utterance: Utterance, *, done: frozenset[str] = frozenset()) -> None:
+        """Everything after the transcript. ``done``: translation kinds already stored (a turn that a
+        crash interrupted is completed after the restart without repeating them)."""
+        confidences = {"asr": utterance.confidence} if utterance.source == "speech" else {}
+        translation = None if done else await self._translate_for_listener(conversation, utterance)
+        if translation is not None:
+            confidences[translation.kind if translation.kind == "easy_japanese" else "mt"] = translation.confidence
+            message = await self.publish_translation(conversation, utterance.utterance_id, translation)
+            await self.speak(conversation, message, translation)
+        kind = translation.kind if translation is not None else next(iter(done - {"back_translation"}), None)
+        if (utterance.speaker == "clerk" and kind == "translation" and self.back_translation
+                and "back_translation" not in done):
+            forward = translation or await self._stored_translation(conversation, utterance)
+            if forward is not None:
+                await self._back_translate(conversation, utterance, forward)
+        await conversation.store.finish_turn(utterance.utterance_id)
+        await self.observe(conversation, utterance, confidences)
+
+    async def _stored_translation(self, conversation: Conversation, u: Utterance) -> Translation | None:
+        rows = await conversation.store.query(
+            "SELECT text, lang FROM translations WHERE utterance_id = ? AND kind = 'translation'", (u.utterance_id,))
+        if not rows:
+            return None
+        return Translation(text=rows[0]["text"], source_lang=u.lang, target_lang=rows[0]["lang"], kind="translation",
+                           confidence=1.0)
+
+    async def already_stored(self, conversation: Conversation, u: Utterance, conn: Any) -> bool:
+        """A resent text whose ``client_id`` is stored already: tell the client, store nothing."""
+        if u.client_id is None or await conversation.store.utterance_for_client_id(conversation.id, u.client_id) is None:
+            return False
+        conn.send(Notice(code="already_stored", message="this text was stored before; not stored again",
+                         client_id=u.client_id))
+        return True
+
+    # ------------------------------------------------------------ stages
+
+    async def publish_transcript(self, conversation: Conversation, utterance: Utterance) -> None:
+        u = utterance
+
+        def rows(seq: int) -> Rows:
+            statements: Rows = [(
+                "INSERT INTO utterances VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (u.utterance_id, conversation.id, seq, time.time(), u.speaker, u.lang, self._stored(u.text),
+                 u.confidence, u.source, json.dumps(u.asr_details), json.dumps(u.timings)),
+            )]
+            if u.speaker != "operator":  # until its translations are stored; finished after a crash
+                statements.append(("INSERT INTO unfinished_turns VALUES (?,?,?)",
+                                   (u.utterance_id, conversation.id, time.time())))
+            if u.client_id is not None:
+                statements.append(("INSERT INTO client_ids VALUES (?,?,?)", (conversation.id, u.client_id, u.utterance_id)))
+            return statements
+
+        await conversation.publish(lambda seq: Transcript(
+            seq=seq, utterance_id=u.utterance_id, speaker=u.speaker, lang=u.lang, text=u.text,
+            confidence=round(u.confidence, 3), client_id=u.client_id,
+        ), rows)
+        self.metrics.utterances.labels(u.speaker, u.source).inc()
+        if u.source == "speech":
+            self.metrics.confidence.labels("asr").observe(u.confidence)
+        log.info("utterance", extra={"session": conversation.id, "utterance": u.utterance_id,
+                                     "speaker": u.speaker, "lang": u.lang, "chars": len(u.text),
+                                     "confidence": round(u.confidence, 3), "source": u.source})
+        log.debug("utterance text", extra={"session": conversation.id, "text": u.text})
+
+    async def publish_translation(self, conversation: Conversation, utterance_id: str, t: Translation,
+                                  replaces: str | None = None) -> TranslationMessage:
+        wire_lang = "ja" if t.target_lang == EASY_JAPANESE else t.target_lang
+        ruby = [{"start": r.start, "end": r.end, "reading": r.reading} for r in t.ruby] or None
+        phrases = await self._phrases(t)
+
+        def rows(seq: int) -> Rows:
+            statements: Rows = []
+            if replaces:
+                statements.append(("UPDATE translations SET replaced = 1 WHERE utterance_id = ? AND kind != "
+                                   "'back_translation'", (replaces,)))
+            statements.append((
+                "INSERT INTO translations VALUES (?,?,?,?,?,?,?,?,0)",
+                (replaces or utterance_id, seq, t.kind, wire_lang, self._stored(t.text), t.confidence,
+                 json.dumps(t.details, ensure_ascii=False, default=str), json.dumps(t.timings)),
+            ))
+            return statements
+
+        message = await conversation.publish(lambda seq: TranslationMessage(
+            seq=seq, utterance_id=replaces or utterance_id, lang=wire_lang, text=t.text, kind=t.kind,
+            confidence=round(t.confidence, 3), ruby=ruby, replaces=replaces, phrases=phrases,
+        ), rows)
+        for stage, ms in t.timings.items():
+            self.metrics.observe_stage(stage.removesuffix("_ms"), ms)
+        self.metrics.confidence.labels(t.kind).observe(t.confidence)
+        assert isinstance(message, TranslationMessage)
+        return message
+
+    async def _phrases(self, t: Translation) -> list[int] | None:
+        """Where 分かち書き would space a やさしい日本語 text, so each screen can choose to show it."""
+        if t.kind != "easy_japanese" or not t.text:
+            return None
+        try:
+            return await self.bridge.run("easy_japanese", phrase_starts, t.text) or None
+        except Exception:  # a display nicety: never lose the translation over it
+            log.warning("phrase boundaries failed", exc_info=True)
+            return None
+
+    async def _translate_for_listener(self, conversation: Conversation, u: Utterance) -> Translation | None:
+        source, target = u.lang, self._target(conversation, u)
+        if target is None:
+            return None
+        engine = self.engines.easy_japanese if target == EASY_JAPANESE else self.engines.translator
+        return await self._call_translator(conversation, engine, u.text, source, target)
+
+    def _target(self, conversation: Conversation, u: Utterance) -> str | None:
+        if u.speaker == "clerk":
+            if conversation.mode == "easy_japanese":
+                return EASY_JAPANESE
+            lang = conversation.resident_lang
+            return None if lang in ("ja", "auto") or u.lang == lang else lang
+        if u.speaker == "resident" and u.lang != "ja":
+            return "ja"
+        return None
+
+    async def _back_translate(self, conversation: Conversation, u: Utterance, forward: Translation) -> None:
+        back = await self._call_translator(
+            conversation, self.engines.translator, forward.text, forward.target_lang, "ja", quiet=True
+        )
+        if back is not None:
+            back = Translation(text=back.text, source_lang=back.source_lang, target_lang="ja",
+                               kind="back_translation", confidence=back.confidence, details=back.details,
+                               timings={"back_translation_ms": sum(back.timings.values())})
+            await self.publish_translation(conversation, u.utterance_id, back)
+
+    async def _call_translator(self, conversation: Conversation, engine: Any, text: str, source: str,
+                               target: str, quiet: bool = False) -> Translation | None:
+        key = "easy_japanese" if target == EASY_JAPANESE else "mt"
+        started = time.perf_counter()
+        try:
+            result: Translation = await self.bridge.run(key, engine.translate, text, source, target)
+        except EngineUnavailable as exc:
+            if not quiet:
+                await self._report(conversation, ErrorCode.ENGINE_UNAVAILABLE, exc.reason, "no_mt_model",
+                                   {"source": source, "target": target})
+            return None
+        except EngineError as exc:
+            log.warning("translation failed", extra={"session": conversation.id, "error": str(exc)})
+            if not quiet:
+                await self._report(conversation, ErrorCode.ENGINE_FAILED, f"translation failed: {exc}",
+                                   "engine_failed", {"source": source, "target": target})
+            return None
+        if "mt_ms" not in result.timings and "easy_ms" not in result.timings:
+            result.timings[f"{key}_ms"] = (time.perf_counter() - started) * 1000
+        return result
+
+    async def _report(self, conversation: Conversation, code: str, message: str, reason: str,
+                      figures: dict[str, Any]) -> None:
+        """Engine trouble: tell the counter, then let the escalation policy decide what to offer."""
+        self.metrics.errors.labels(code).inc()
+        conversation.send_transient(Error(code=code, message=message), lambda p: p.role == "counter")
+        if self.on_trouble is not None:
+            await self.on_trouble(conversation, reason, figures)
+
+    # ------------------------------------------------------------ speech
+
+    async def speak(self, conversation: Conversation, message: TranslationMessage, t: Translation) -> None:
+        """Stream speech sentence by sentence to the participants who read this translation."""
+        if not conversation.record.tts or conversation.operator_id is not None:
+            return  # while a human interpreter is connected, the AI does not speak over them
+
+        def listener(p: Any) -> bool:
+            return p.role != "operator" and visible_to(p.role, message, conversation.record)
+
+        if not self.engines.synthesizer.has_voice(message.lang):
+            conversation.send_transient(Notice(
+                code="no_voice", message=f"no voice installed for {message.lang}; text only", lang=message.lang,
+            ), listener)
+            return
+        async with conversation.speech_lock:
+            await self._synthesize(conversation, message, self.tts_rates.get(t.kind, 1.0), listener)
+
+    async def _synthesize(self, conversation: Conversation, message: TranslationMessage, rate: float,
+                          listener: Callable[[Any], bool]) -> None:
+        synth = self.engines.synthesizer
+        started = time.perf_counter()
+        stream: int | None = None
+        try:
+            chunks = await self.bridge.run("tts", synth.synthesize, message.text, message.lang, rate)
+            while (chunk := await self.bridge.next_item("tts", chunks)) is not None:
+                if conversation.operator_id is not None:
+                    break  # an interpreter connected while the AI was speaking: it stops mid-speech
+                if stream is None:
+                    self.metrics.observe_stage("tts_first_audio", (time.perf_counter() - started) * 1000)
+                    stream = conversation.new_stream_id()
+                    conversation.send_transient(TtsStart(
+                        utterance_id=message.utterance_id, lang=message.lang, sample_rate=chunk.sample_rate,
+                        stream=stream,
+                    ), listener)
+                self._send_audio(conversation, stream, chunk.pcm, listener)
+                self.metrics.tts_audio_seconds.labels(message.lang).inc(len(chunk.pcm) / 2 / chunk.sample_rate)
+        except EngineError as exc:
+            log.warning("speech synthesis failed", extra={"session": conversation.id, "error": str(exc)})
+            self.metrics.errors.labels(ErrorCode.ENGINE_FAILED).inc()
+            conversation.send_transient(Notice(code="tts_failed", message=str(exc), lang=message.lang), listener)
+        if stream is not None:  # also after a failure mid-way: the client plays what came and moves on
+            conversation.send_transient(TtsEnd(utterance_id=message.utterance_id, stream=stream), listener)
+
+    @staticmethod
+    def _send_audio(conversation: Conversation, stream: int, pcm: bytes, accept: Callable[[Any], bool]) -> None:
+        targets = [p for p in conversation.participants if accept(p)]
+        for offset in range(0, len(pcm), TTS_FRAME_BYTES):
+            frame = audio_frame(stream, pcm[offset:offset + TTS_FRAME_BYTES])
+            for participant in targets:
+                participant.deliver_binary(frame)
+
+    def _stored(self, text: str) -> str:
+        return mask_personal_numbers(text) if self.mask_numbers else text

@@ -1,0 +1,398 @@
+"""What the relay does with each client message, and who may send it.
+
+``PERMISSIONS`` is the single table of which role may send which message type; ``dispatch`` checks it
+before any handler runs, so a handler never has to ask who is calling.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+from typing import TYPE_CHECKING, Any
+
+from pipelines.base import EngineError, EngineUnavailable
+from relay.runtime.rate_limits import check_slots
+from relay.storage.store import StoreUnavailable
+from relay.turns.conversation import Conversation
+from relay.turns.pipeline import Utterance, new_utterance_id
+from relay.turns.streams import RecognitionStream
+from relay.wire.protocol import (
+    Accept,
+    AudioStart,
+    AudioStop,
+    Bye,
+    CloseCode,
+    Decline,
+    ErrorCode,
+    Escalate,
+    EscalationCancel,
+    Hello,
+    Message,
+    OperatorState,
+    Partial,
+    ProtocolError,
+    Release,
+    Settings,
+    Text,
+    Transfer,
+    VideoAllow,
+    VideoSignal,
+    Welcome,
+    store_unavailable,
+)
+from relay.ws import video
+from relay.ws.audio_input import AudioRateLimiter, check_audio_start
+
+if TYPE_CHECKING:
+    from relay.ws.connection import Connection
+
+log = logging.getLogger("madoguchi.handlers")
+
+ALL_ROLES = frozenset({"counter", "resident", "operator"})
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "hello": ALL_ROLES,
+    "audio.start": ALL_ROLES,
+    "audio.stop": ALL_ROLES,
+    "text": ALL_ROLES,
+    "settings": frozenset({"counter"}),
+    "escalate": frozenset({"counter", "resident"}),
+    "escalation.cancel": frozenset({"counter"}),
+    "accept": frozenset({"operator"}),
+    "decline": frozenset({"operator"}),
+    "release": frozenset({"operator"}),
+    "transfer": frozenset({"operator"}),
+    "operator.state": frozenset({"operator"}),
+    "video.signal": ALL_ROLES,  # relay.ws.video checks that both ends are in the session and allowed
+    "video.allow": frozenset({"counter"}),
+    "bye": ALL_ROLES,
+}
+# which staff roles may open a websocket in which role
+HELLO_ROLES = {"counter": {"clerk", "admin"}, "operator": {"operator"}, "resident": {"resident"}}
+AUDIO_SECONDS_PER_DECODE = 0.25
+MAX_CLIENT_ID = 64
+
+
+# ------------------------------------------------------------------ hello
+
+
+async def hello(conn: Connection, message: Hello) -> Welcome:
+    ctx = conn.ctx
+    ctx.limits.check_login(str(conn.request.remote))  # brute force: the token is not even looked at
+    principal = await ctx.auth.authenticate(message.token)
+    if principal is None:
+        ctx.limits.login_failed(str(conn.request.remote))
+        raise ProtocolError(ErrorCode.UNAUTHORIZED, "invalid or expired token", close_code=CloseCode.UNAUTHORIZED)
+    if principal.role not in HELLO_ROLES[message.role]:
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"a {principal.role} token cannot connect as {message.role}",
+                            close_code=CloseCode.FORBIDDEN)
+    conn.principal, conn.role = principal, message.role
+    session_id = message.session_id
+    if message.role == "operator":
+        return await _operator_hello(conn, message)
+    if message.role == "resident":
+        if session_id not in (None, principal.session_id):
+            raise ProtocolError(ErrorCode.FORBIDDEN, "this token belongs to another session",
+                                close_code=CloseCode.FORBIDDEN)
+        session_id = principal.session_id
+    if message.role == "counter" and not session_id:
+        raise ProtocolError(ErrorCode.MISSING_FIELD, "hello: a counter must give session_id",
+                            close_code=CloseCode.BAD_HELLO)
+    assert session_id is not None
+    conn.conversation = await _open_conversation(conn, session_id)
+    await ctx.store.audit(principal.actor, "login", role=message.role, session=session_id,
+                          peer=conn.request.remote)
+    return _welcome(conn, message.role, session_id)
+
+
+async def _operator_hello(conn: Connection, message: Hello) -> Welcome:
+    """Operators join sessions through accept. The reconnect rule: the welcome names the session the
+    operator serves now, whatever the hello said (null when none); see ``EscalationService.operator_connected``."""
+    ctx = conn.ctx
+    assert conn.principal is not None
+    await ctx.store.audit(conn.principal.actor, "login", role="operator", peer=conn.request.remote)
+    serving = await ctx.escalation.serving(conn.principal.id) if ctx.escalation is not None else None
+    conn.operator_serving = serving
+    welcome = _welcome(conn, "operator", serving)
+    if serving is None:
+        return welcome
+    conversation = await ctx.hub.get(serving)
+    public = conversation.public() if conversation is not None else {"session_id": serving}
+    return dataclasses.replace(welcome, session=public, last_seq=public.get("last_seq", 0))
+
+
+async def after_welcome(conn: Connection, message: Hello) -> None:
+    """Once the client has its welcome: attach to the session (replaying what it missed) and let the
+    operator queue know who came back."""
+    escalation = conn.ctx.escalation
+    if conn.conversation is not None:
+        # without resume_after: every event after the one welcome named, even those published meanwhile
+        after = message.resume_after if message.resume_after is not None else conn.welcome_seq
+        await conn.conversation.attach(conn, after)
+        video.on_connected(conn)
+    if escalation is None:
+        return
+    if conn.role == "operator":
+        serving = conn.operator_serving
+        resume = message.resume_after if serving is not None and message.session_id == serving else None
+        await escalation.operator_connected(conn, serving, resume)
+    elif conn.role == "counter":
+        await escalation.counter_connected(conn)
+
+
+def _welcome(conn: Connection, role: str, session_id: str | None) -> Welcome:
+    ctx = conn.ctx
+    conversation = conn.conversation
+    return Welcome(
+        protocol=1, role=role, session_id=session_id,  # type: ignore[arg-type]
+        last_seq=conversation.last_seq if conversation else 0,
+        session=conversation.public() if conversation else None,
+        engines={name: {"ready": s.ready, "detail": s.detail, "languages": list(s.languages)}
+                 for name, s in ctx.engines.statuses().items()},
+        limits={"max_message_bytes": ctx.settings.relay.max_message_bytes,
+                "sample_rates": [8000, 48000], "max_audio_rate": ctx.settings.relay.max_audio_rate,
+                "max_text_chars": ctx.settings.relay.max_text_chars},
+        video=video.welcome_video(ctx),
+    )
+
+
+async def _open_conversation(conn: Connection, session_id: str) -> Conversation:
+    conversation = await conn.ctx.hub.get(session_id)
+    if conversation is None:
+        raise ProtocolError(ErrorCode.SESSION_NOT_FOUND, "no such session", close_code=CloseCode.SESSION_NOT_FOUND)
+    if not conversation.is_open:
+        raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed", close_code=CloseCode.SESSION_CLOSED)
+    check_slots(conn, conversation)
+    return conversation
+
+
+# ------------------------------------------------------------------ dispatch
+
+
+async def dispatch(conn: Connection, message: Message) -> None:
+    if message.TYPE == "hello":
+        raise ProtocolError(ErrorCode.ALREADY_HELLO, "hello was already received")
+    if conn.role not in PERMISSIONS.get(message.TYPE, frozenset()):
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not send {message.TYPE}")
+    handler = _HANDLERS[type(message)]
+    await handler(conn, message)
+
+
+def _conversation(conn: Connection) -> Conversation:
+    conversation = conn.conversation
+    if conversation is None:
+        raise ProtocolError(ErrorCode.INVALID_STATE, "not in a session")
+    if not conversation.is_open:
+        raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed")
+    return conversation
+
+
+def _check_lang(conn: Connection, lang: str, allow_auto: bool = False) -> None:
+    if lang == "ja" or lang in conn.ctx.supported_languages() or (allow_auto and lang == "auto"):
+        return
+    raise ProtocolError(ErrorCode.UNSUPPORTED_LANGUAGE, f"language {lang!r} is not offered here")
+
+
+async def on_text(conn: Connection, message: Text) -> None:
+    text = message.text.strip()
+    if not text:
+        raise ProtocolError(ErrorCode.EMPTY_TEXT, "text is empty")
+    if len(text) > conn.ctx.settings.relay.max_text_chars:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, "text is too long")
+    if message.lang is not None:
+        _check_lang(conn, message.lang)
+    if message.client_id is not None and not 0 < len(message.client_id) <= MAX_CLIENT_ID:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"client_id is 1–{MAX_CLIENT_ID} characters")
+    if conn.role == "operator":
+        await _escalation(conn).operator_text(conn, message)
+        return
+    conversation = _conversation(conn)
+    speaker = _typed_speaker(conn, message, conversation)
+    if message.speaker == "operator" or (conn.role == "resident" and speaker != "resident"):
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {message.speaker}")
+    lang = message.lang or ("ja" if speaker == "clerk" else conversation.resident_lang)
+    if lang == "auto":
+        raise ProtocolError(ErrorCode.MISSING_FIELD, "text: give lang while the resident language is auto")
+    conn.ctx.limits.check("turns", conn.principal, conversation.id)
+    utterance = Utterance(speaker=speaker, lang=lang, text=text, confidence=1.0, source="text",
+                          client_id=message.client_id)
+    conn.queue_turn(functools.partial(run_turn, conn, conversation, utterance))
+
+
+def _typed_speaker(conn: Connection, message: Text, conversation: Conversation) -> str:
+    if conn.role == "resident":
+        return "resident" if message.speaker in ("auto", "resident") else message.speaker
+    if message.speaker != "auto":
+        return message.speaker
+    return "clerk" if (message.lang or "ja") == "ja" else "resident"
+
+
+async def run_turn(conn: Connection, conversation: Conversation, utterance: Utterance) -> None:
+    ctx = conn.ctx
+    if not conversation.is_open or await ctx.pipeline.already_stored(conversation, utterance, conn):
+        return
+    if (utterance.speaker == "resident" and conversation.resident_lang == "auto" and utterance.lang != "ja"
+            and utterance.lang in ctx.supported_languages()):
+        await conversation.update(reason="detected", resident_lang=utterance.lang)
+        if ctx.escalation is not None:
+            await ctx.escalation.language_changed(conversation)
+    try:
+        await ctx.pipeline.run(conversation, utterance)
+    except StoreUnavailable:
+        # not stored, not sent: the client still has the text and resends it with the same client_id
+        conn.report(store_unavailable(utterance.client_id), "text")
+
+
+async def on_settings(conn: Connection, message: Settings) -> None:
+    conversation = _conversation(conn)
+    values: dict[str, Any] = {}
+    if message.resident_lang is not None:
+        _check_lang(conn, message.resident_lang, allow_auto=True)
+        values["resident_lang"] = message.resident_lang
+    if message.mode is not None:
+        values["mode"] = message.mode
+    if message.tts is not None:
+        values["tts"] = message.tts
+    if not values:
+        raise ProtocolError(ErrorCode.MISSING_FIELD, "settings: give resident_lang, mode or tts")
+    conn.ctx.limits.check("settings", conn.principal, conversation.id)
+    assert conn.principal is not None
+    await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=conversation.id, **values)
+    await conversation.update(reason="settings", **values)
+    if conn.ctx.escalation is not None and ("resident_lang" in values or "mode" in values):
+        await conn.ctx.escalation.language_changed(conversation)
+
+
+# ------------------------------------------------------------------ audio
+
+
+async def on_audio_start(conn: Connection, message: AudioStart) -> None:
+    check_audio_start(message)
+    if conn.role == "operator":
+        await _escalation(conn).operator_audio_start(conn, message)
+        return
+    conversation = _conversation(conn)
+    if conn.audio is not None:
+        raise ProtocolError(ErrorCode.AUDIO_ALREADY_STARTED, "audio.stop the current stream first")
+    speaker = "resident" if conn.role == "resident" else message.speaker
+    if speaker not in ("auto", "clerk", "resident"):
+        raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {speaker}")
+    ctx = conn.ctx
+    try:
+        sync_stream = ctx.engines.recognizer.new_stream(_asr_languages(conn, conversation, speaker),
+                                                        message.sample_rate)
+    except EngineUnavailable as exc:
+        raise ProtocolError(ErrorCode.ENGINE_UNAVAILABLE, f"speech recognition unavailable: {exc.reason}") from None
+    except ValueError as exc:
+        raise ProtocolError(ErrorCode.UNSUPPORTED_SAMPLE_RATE, str(exc)) from None
+    stream = RecognitionStream(ctx.bridge, sync_stream,
+                               bytes_per_process=int(message.sample_rate * 2 * AUDIO_SECONDS_PER_DECODE))
+    limiter = AudioRateLimiter(message.sample_rate, ctx.settings.relay.max_audio_rate,
+                               ctx.settings.relay.audio_rate_window_s)
+    conn.start_audio(stream, speaker, limiter, message.sample_rate)
+
+
+def _asr_languages(conn: Connection, conversation: Conversation, speaker: str) -> list[str]:
+    lang = conversation.resident_lang
+    if speaker == "clerk" or lang == "ja":
+        return ["ja"]
+    if lang == "auto":
+        return ["ja", *conn.ctx.supported_languages()]
+    return [lang] if speaker == "resident" else ["ja", lang]
+
+
+async def on_audio_stop(conn: Connection, message: AudioStop) -> None:
+    if conn.role == "operator":
+        await _escalation(conn).operator_audio_stop(conn)
+        return
+    if conn.audio is None:
+        raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
+    await conn.stop_audio()
+
+
+def resolve_speaker(requested: str, lang: str, conversation: Conversation) -> str:
+    if requested != "auto":
+        return requested
+    if conversation.resident_lang == "ja":
+        return "clerk"  # both sides speak Japanese: the counter tablet's mic is the clerk's
+    return "clerk" if lang == "ja" else "resident"
+
+
+async def consume_recognition(conn: Connection, stream: RecognitionStream, requested: str) -> None:
+    """Partials go out as they come; each final becomes a turn, in order."""
+    conversation = conn.conversation
+    assert conversation is not None
+    utterance_id = new_utterance_id()
+    shown = False  # a partial of this utterance is on screen
+    try:
+        async for event in stream:
+            speaker = resolve_speaker(requested, event.lang, conversation)
+            if event.kind == "partial":
+                shown = True
+                conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
+                                                    lang=event.lang, text=event.text))
+                continue
+            if not event.text.strip() and shown:
+                # the hallucination guard dropped it: an empty partial clears the line on every screen
+                conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
+                                                    lang=event.lang, text=""))
+            elif event.text.strip():
+                utterance = Utterance(speaker=speaker, lang=event.lang, text=event.text.strip(),
+                                      confidence=event.confidence, source="speech", utterance_id=utterance_id,
+                                      asr_details=dict(event.details), timings=dict(event.timings))
+                for stage, ms in event.timings.items():
+                    conn.ctx.metrics.observe_stage("asr_" + stage.removesuffix("_ms"), ms)
+                await conn.turns.put(functools.partial(run_turn, conn, conversation, utterance))
+            utterance_id, shown = new_utterance_id(), False
+    except EngineError as exc:
+        log.warning("recognition failed", extra={"session": conversation.id, "error": str(exc)})
+        conn.report(ProtocolError(ErrorCode.ENGINE_FAILED, f"speech recognition failed: {exc}"), "audio")
+        if conn.ctx.pipeline.on_trouble is not None:
+            await conn.ctx.pipeline.on_trouble(conversation, "engine_failed", {"stage": "asr"})
+    finally:
+        await stream.aclose()
+
+
+# ------------------------------------------------------------------ escalation and operators
+
+
+def _escalation(conn: Connection) -> Any:
+    if conn.ctx.escalation is None:
+        raise ProtocolError(ErrorCode.INVALID_STATE, "no operator queue is configured on this relay")
+    return conn.ctx.escalation
+
+
+async def on_escalate(conn: Connection, message: Escalate) -> None:
+    conversation = _conversation(conn)
+    conn.ctx.limits.check("escalations", conn.principal, conversation.id)
+    await _escalation(conn).request(conn, conversation, message)
+
+
+async def on_escalation_cancel(conn: Connection, message: EscalationCancel) -> None:
+    await _escalation(conn).cancel(conn, _conversation(conn))
+
+
+async def on_operator_message(conn: Connection, message: Message) -> None:
+    await _escalation(conn).operator_message(conn, message)
+
+
+async def on_bye(conn: Connection, message: Bye) -> None:
+    conn.close(CloseCode.NORMAL, "bye")
+
+
+_HANDLERS: dict[type[Message], Any] = {
+    Text: on_text,
+    Settings: on_settings,
+    AudioStart: on_audio_start,
+    AudioStop: on_audio_stop,
+    Escalate: on_escalate,
+    EscalationCancel: on_escalation_cancel,
+    Accept: on_operator_message,
+    Decline: on_operator_message,
+    Release: on_operator_message,
+    Transfer: on_operator_message,
+    OperatorState: on_operator_message,
+    VideoSignal: video.on_signal,
+    VideoAllow: video.on_allow,
+    Bye: on_bye,
+}
