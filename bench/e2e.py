@@ -223,7 +223,9 @@ def measure(stack: Stack, speech: dict[str, list[Speech]], counters: int, args: 
         latency[direction] = {stage: summary(stages.get(stage, []), turns[speaker])
                               for stage in STAGES if stage != "first_audio" or spoken}
     every = {stage: [s for stages in by_direction.values() for s in stages.get(stage, [])] for stage in STAGES}
-    latency["all"] = {stage: summary(every[stage], sum(turns.values())) for stage in STAGES}
+    spoken_turns = sum(n for speaker, n in turns.items() if target_lang(speaker) in stack.tts_langs)
+    latency["all"] = {stage: summary(every[stage], spoken_turns if stage == "first_audio" else sum(turns.values()))
+                      for stage in STAGES}
     errors = [code for talk in talks for code in talk.timeline.errors]
     return {"label": args.label or args.engines, "engines": args.engines, "settings": args.set, "counters": counters,
             "duration_s": round(elapsed, 1), "turns": sum(turns.values()), "split_turns": split,
