@@ -9,6 +9,12 @@ peak RSS is that of serving, not of building the model.
 
     .venv/bin/python bench/asr_stream.py --size base --sessions 1,2,4,8
     .venv/bin/python bench/asr_stream.py --size base --sessions 1 --seconds 20 --encoder-window-s 30
+    .venv/bin/python bench/asr_stream.py --size base --sessions 4,8,16 --batch 8   # decodes batched across sessions
+    .venv/bin/python bench/asr_stream.py --real --sessions 1,4,8 --batch 8         # the real Whisper base, no token cap
+
+``--batch N`` sets ``[asr] batch_size = N`` (``--batch-window-ms`` its window): the sessions' decodes
+gather into CTranslate2 batches, and the semaphore lets ``max_concurrent_decodes × N`` decodes in, as
+the relay's bridge does. The report adds the mean batch size.
 """
 
 from __future__ import annotations
@@ -29,7 +35,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "fixtures")]
-SPEECH = ROOT.parent / "shared" / "data" / "speech"
+# ../shared/data next to the checkout (a git worktree under /work/wt/NAME looks two levels up)
+SPEECH = next((p / "shared" / "data" / "speech" for p in ROOT.parents[:2] if (p / "shared" / "data").is_dir()),
+              ROOT.parent / "shared" / "data" / "speech")
 CHUNK_S = 0.25
 GAP_S = 1.5  # silence between clips: every clip is one or more utterances with an endpoint
 
@@ -76,18 +84,20 @@ def cadence(partials: list[tuple[float, float]]) -> list[float]:
 
 
 def worker(model_dir: Path, size: str, sessions: int, compute_type: str, seconds: float,
-           encoder_window_s: float = 0.0) -> dict:
+           encoder_window_s: float = 0.0, batch: int = 1, batch_window_ms: float = 20.0, real: bool = False) -> dict:
     from pipelines.asr import AsrConfig, load_recognizer
 
     with tempfile.TemporaryDirectory() as models:
         (Path(models) / "whisper").mkdir()
         (Path(models) / "whisper" / size).symlink_to(model_dir)
-        config = AsrConfig(model=size, compute_type=compute_type, max_tokens_per_second=6.0,
-                           hallucination_guard=False, max_concurrent_decodes=2, encoder_window_s=encoder_window_s)
+        # random weights never stop on their own: cap them at a realistic length; real ones as served
+        config = AsrConfig(model=size, compute_type=compute_type, max_concurrent_decodes=2,
+                           encoder_window_s=encoder_window_s, batch_size=batch, batch_window_ms=batch_window_ms,
+                           **({} if real else {"max_tokens_per_second": 6.0, "hallucination_guard": False}))
         recognizer = load_recognizer(config, Path(models))
     files = sorted(p for p in SPEECH.iterdir() if p.suffix in (".wav", ".flac"))
     audio = session_audio(files)[: int(seconds * 16000)]
-    gate = threading.Semaphore(config.max_concurrent_decodes)
+    gate = threading.Semaphore(config.max_concurrent_decodes * max(1, batch))
     results: list[dict] = [{} for _ in range(sessions)]
     cpu0, wall0 = os.times(), time.perf_counter()
     threads = [threading.Thread(target=run_session, args=(recognizer, audio, gate, i * 0.7, results[i]))
@@ -99,8 +109,9 @@ def worker(model_dir: Path, size: str, sessions: int, compute_type: str, seconds
     cpu1, wall = os.times(), time.perf_counter() - wall0
     lat = [x for r in results for x in r["latencies"]]
     gaps = [g for r in results for g in cadence(r["partials"])]
+    sizes = getattr(getattr(recognizer._decoder, "gatherer", None), "batch_sizes", None) or [1]
     return {
-        "size": size, "sessions": sessions, "finals": len(lat),
+        "size": size, "sessions": sessions, "finals": len(lat), "batch": batch, "mean_batch": float(np.mean(sizes)),
         "rtf": sum(r["busy"] for r in results) / sum(r["audio_s"] for r in results),
         "p50": float(np.percentile(lat, 50)) if lat else float("nan"),
         "p95": float(np.percentile(lat, 95)) if lat else float("nan"),
@@ -118,26 +129,36 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="audio per session")
     parser.add_argument("--encoder-window-s", type=float, default=0.0,
                         help="AsrConfig.encoder_window_s: 0 = encode the utterance only (default), 30 = Whisper's full window")
+    parser.add_argument("--batch", type=int, default=1, help="[asr] batch_size: decodes batched across sessions")
+    parser.add_argument("--batch-window-ms", type=float, default=20.0, help="[asr] batch_window_ms")
+    parser.add_argument("--real", action="store_true",
+                        help="the real Whisper base from .cache/registry-models (make test installs it), no token cap")
     parser.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     from build_whisper import ensure_model
 
-    model_dir = ensure_model(args.size, ROOT / ".cache" / "bench-models")
+    if args.real:
+        model_dir, args.size = ROOT / ".cache" / "registry-models" / "whisper" / "base", "base"
+    else:
+        model_dir = ensure_model(args.size, ROOT / ".cache" / "bench-models")
     if args.worker:
         print(json.dumps(worker(model_dir, args.size, args.worker, args.compute_type, args.seconds,
-                                args.encoder_window_s)))
+                                args.encoder_window_s, args.batch, args.batch_window_ms, args.real)))
         return
-    print("| model | sessions | finals | RTF | EoS→final p50 | p95 | partial cadence | CPU % | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"load before: {os.getloadavg()[0]:.1f}")
+    print("| model | sessions | batch | mean batch | finals | RTF | EoS→final p50 | p95 | partial cadence | CPU % | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for count in (int(n) for n in args.sessions.split(",")):
         line = subprocess.run([sys.executable, __file__, "--size", args.size, "--compute-type", args.compute_type,
                                "--seconds", str(args.seconds), "--encoder-window-s", str(args.encoder_window_s),
-                               "--worker", str(count)],
+                               "--batch", str(args.batch), "--batch-window-ms", str(args.batch_window_ms),
+                               *(["--real"] if args.real else []), "--worker", str(count)],
                               capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
         r = json.loads(line)
-        print(f"| {r['size']} {args.compute_type} | {r['sessions']} | {r['finals']} | {r['rtf']:.2f} | "
-              f"{r['p50']:.2f} s | {r['p95']:.2f} s | {r['cadence']:.2f} s | {r['cpu']:.0f} | {r['rss_mb']:.0f} |",
-              flush=True)
+        weights = "real" if args.real else "random"
+        print(f"| {r['size']} {args.compute_type} {weights} | {r['sessions']} | {r['batch']} | {r['mean_batch']:.1f} | "
+              f"{r['finals']} | {r['rtf']:.2f} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['cadence']:.2f} s | "
+              f"{r['cpu']:.0f} | {r['rss_mb']:.0f} | load {os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -72,7 +74,23 @@ def _bridge_limits(settings: AppSettings) -> dict[str, int]:
         value = getattr(config, key, None)
         if isinstance(value, int) and value > 0:
             limits[section] = value
+    # the decodes that gather into each batch wait in their own threads
+    limits["asr"] *= _asr_batch_size(settings)
     return limits
+
+
+def _asr_batch_size(settings: AppSettings) -> int:
+    batch = getattr(settings.section("asr"), "batch_size", 1)
+    return batch if isinstance(batch, int) and batch > 1 else 1
+
+
+def _enough_threads(limits: dict[str, int]) -> None:
+    """Batched decodes wait for each other in bridge threads: give the loop's default executor (which
+    ``asyncio.to_thread`` uses; cores + 4 threads by default) a thread for every call the bridge allows."""
+    needed = sum(limits.values())
+    if needed > (os.cpu_count() or 1) + 4:
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=needed, thread_name_prefix="engine"))
 
 
 def _tts_rates(settings: AppSettings) -> dict[str, float]:
@@ -96,7 +114,10 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(editable_glossary_path, settings)  # the admin API edits it
     assert isinstance(engines, Engines)
     metrics = RelayMetrics()
-    bridge = Bridge(_bridge_limits(settings), timeout_s=settings.relay.engine_timeout_s)
+    limits = _bridge_limits(settings)
+    if _asr_batch_size(settings) > 1:
+        _enough_threads(limits)
+    bridge = Bridge(limits, timeout_s=settings.relay.engine_timeout_s)
     mask = mask_personal_numbers if settings.store.mask_personal_numbers else None
     pipeline = TurnPipeline(engines, bridge, metrics, back_translation=settings.relay.back_translation,
                             mask_numbers=mask is not None, tts_rates=_tts_rates(settings))

@@ -12,6 +12,8 @@ class AsrConfig:
     compute_type: str = field(default="int8", metadata={"help": "CTranslate2 compute type: int8, int8_float16, float16, float32"})
     cpu_threads: int = field(default=0, metadata={"help": "threads per decode on CPU (0 = CTranslate2 default)"})
     max_concurrent_decodes: int = field(default=2, metadata={"help": "decodes that may run at once across all sessions"})
+    batch_size: int = field(default=1, metadata={"help": "decodes of different sessions run together in one batch, up to this many (1 = each decode alone); max_concurrent_decodes batches may run at once"})
+    batch_window_ms: float = field(default=20.0, metadata={"help": "with batch_size > 1: how long a decode waits for others to join its batch when the model is idle (while it is busy, decodes gather anyway)"})
     beam_size: int = field(default=1, metadata={"help": "beam size for the final decode of an utterance (1 = greedy)"})
     partial_beam_size: int = field(default=1, metadata={"help": "beam size for partial decodes while someone speaks"})
     encoder_window_s: float = field(default=0.0, metadata={"help": "audio the encoder sees: 30 = Whisper's full window (most accurate, slowest); less = the utterance, padded to at least this"})

@@ -42,6 +42,18 @@ class Hypothesis:
 Context = Callable[[str], str]  # language → text Whisper is told came before (its prompt)
 
 
+@dataclass(frozen=True)
+class DecodeRequest:
+    """The arguments of one ``Decoder.decode``, so that several can travel in one batch."""
+
+    audio: np.ndarray
+    languages: tuple[str, ...]
+    prefix: str
+    beam_size: int
+    max_new_tokens: int
+    context: Context | None = None
+
+
 class Decoder(Protocol):
     def decode(
         self, audio: np.ndarray, languages: Sequence[str], prefix: str, beam_size: int, max_new_tokens: int,
@@ -84,28 +96,53 @@ class WhisperDecoder:
         self, audio: np.ndarray, languages: Sequence[str], prefix: str, beam_size: int, max_new_tokens: int,
         context: Context | None = None,
     ) -> Hypothesis:
+        return self.decode_batch([DecodeRequest(audio, tuple(languages), prefix, beam_size, max_new_tokens, context)])[0]
+
+    def decode_batch(self, requests: Sequence[DecodeRequest]) -> list[Hypothesis]:
+        """Decode several utterances in one encoder pass and one generation (CTranslate2 batches).
+
+        Every request's features are padded with silence to the longest in the batch, which Whisper
+        (trained on 30 s windows padded the same way) reads as the silence it is. The batch shares one
+        beam size and one ``suppress_blank`` (``BatchingDecoder`` only batches requests that agree);
+        each request keeps its own prompt, forced prefix, languages and token cap.
+        """
         from faster_whisper.audio import pad_or_trim
 
+        if len({(r.beam_size, not r.prefix) for r in requests}) > 1:
+            raise ValueError("a batch must share its beam size and whether it has a prefix")
         started = time.perf_counter()
-        features = self._model.feature_extractor(audio)
-        features = pad_or_trim(features, self._encoder_frames(features.shape[-1]))
-        encoded = self._model.encode(features)
-        detected = self._model.model.detect_language(encoded)[0]
-        lang, lang_prob = restrict_languages([(token[2:-2], prob) for token, prob in detected], languages)
-        prompt, forced = self._prompt(lang, prefix, context(lang) if context else "")
-        result = self._model.model.generate(
-            encoded, [prompt], beam_size=beam_size, max_length=min(448, len(prompt) + max_new_tokens),
-            return_scores=True, return_no_speech_prob=True, suppress_blank=not prefix,
-        )[0]
-        # CTranslate2 returns the forced prefix tokens in front of the generated ones
-        generated = result.sequences_ids[0][forced:]
+        features = [self._model.feature_extractor(r.audio) for r in requests]
+        frames = self._encoder_frames(max(f.shape[-1] for f in features))
+        encoded = self._model.encode(np.stack([pad_or_trim(f, frames) for f in features]))
+        detected = self._model.model.detect_language(encoded)
+        langs = [restrict_languages([(token[2:-2], prob) for token, prob in d], r.languages)
+                 for d, r in zip(detected, requests, strict=True)]
+        prompts = [self._prompt(lang, r.prefix, r.context(lang) if r.context else "")
+                   for (lang, _), r in zip(langs, requests, strict=True)]
+        caps = [min(448, len(prompt) + r.max_new_tokens) for (prompt, _), r in zip(prompts, requests, strict=True)]
+        results = self._model.model.generate(
+            encoded, [prompt for prompt, _ in prompts], beam_size=requests[0].beam_size, max_length=max(caps),
+            return_scores=True, return_no_speech_prob=True, suppress_blank=not requests[0].prefix,
+        )
+        decode_ms = (time.perf_counter() - started) * 1000.0
+        # alone, a request stops at max_length - len(prompt) - 1 new tokens (forced ones included)
+        return [self._hypothesis(result, r.prefix, forced, cap - len(prompt) - 1, lang, lang_prob, decode_ms)
+                for result, r, (prompt, forced), cap, (lang, lang_prob)
+                in zip(results, requests, prompts, caps, langs, strict=True)]
+
+    def _hypothesis(self, result: Any, prefix: str, forced: int, limit: int, lang: str, lang_prob: float,
+                    decode_ms: float) -> Hypothesis:
+        # CTranslate2 returns the forced prefix tokens in front of the generated ones. A request in a
+        # batch whose cap is higher than its own is cut where it would have stopped alone (its
+        # average log-probability then also counts the tokens past the cut: only loops reach a cap)
+        generated = result.sequences_ids[0][:limit][forced:]
         tokens = [t for t in generated if t < self._tokenizer.eot]
         text = prefix + whole_characters(self._tokenizer, tokens)
         return Hypothesis(
             text=text, lang=lang, language_probability=lang_prob,
             avg_logprob=_average_logprob(result.scores[0], len(result.sequences_ids[0])),
             no_speech_prob=float(result.no_speech_prob), compression_ratio=compression_ratio(text.strip()),
-            decode_ms=(time.perf_counter() - started) * 1000.0, tokens=len(tokens),
+            decode_ms=decode_ms, tokens=len(tokens),
         )
 
     def _encoder_frames(self, frames: int) -> int:

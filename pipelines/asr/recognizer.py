@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.asr.audio import check_sample_rate
+from pipelines.asr.batching import BatchingDecoder
 from pipelines.asr.config import AsrConfig
 from pipelines.asr.decoder import Decoder, WhisperDecoder
 from pipelines.asr.endpoint import StreamingVad, load_vad_session
@@ -75,4 +76,12 @@ def load_recognizer(config: AsrConfig, models_dir: Path) -> WhisperRecognizer:
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelMissing(f"Whisper model '{config.model}' in {folder} could not be loaded: {exc}") from exc
     installed = manager.describe(folder)
-    return WhisperRecognizer(WhisperDecoder(model, config.encoder_window_s), config, installed)
+    return WhisperRecognizer(batched(WhisperDecoder(model, config.encoder_window_s), config), config, installed)
+
+
+def batched(decoder: WhisperDecoder, config: AsrConfig) -> Decoder:
+    """The decoder the sessions share: batches across sessions when ``batch_size`` > 1."""
+    if config.batch_size <= 1:
+        return decoder
+    return BatchingDecoder(decoder, batch_size=config.batch_size, window_s=config.batch_window_ms / 1000.0,
+                           max_running=max(1, config.max_concurrent_decodes))
