@@ -71,6 +71,9 @@ class RecognitionEvent:
     details: dict[str, float] = field(default_factory=dict)
     # milliseconds spent per step, e.g. {"decode_ms": 180.0, "vad_ms": 3.1}
     timings: dict[str, float] = field(default_factory=dict)
+    # on the partial decoded when the speaker pauses: the text the final will have if this pause turns
+    # out to end the utterance (the relay may translate it already); None on every other event
+    final_text: str | None = None
 
 
 class RecognizerStream(Protocol):

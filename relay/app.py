@@ -120,7 +120,8 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     bridge = Bridge(limits, timeout_s=settings.relay.engine_timeout_s)
     mask = mask_personal_numbers if settings.store.mask_personal_numbers else None
     pipeline = TurnPipeline(engines, bridge, metrics, back_translation=settings.relay.back_translation,
-                            mask_numbers=mask is not None, tts_rates=_tts_rates(settings))
+                            mask_numbers=mask is not None, tts_rates=_tts_rates(settings),
+                            translate_at_pause=settings.relay.translate_at_pause)
     ctx = RelayContext(settings=settings, engines=engines, store=store,
                        hub=SessionHub(store, settings.relay.resident_token_hours, mask=mask),
                        auth=Authenticator(store), bridge=bridge, metrics=metrics, pipeline=pipeline)

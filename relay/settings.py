@@ -50,6 +50,7 @@ class RelayConfig:
     languages: list[str] = _f(list(DEFAULT_RESIDENT_LANGUAGES), "Resident languages offered at the counter (ISO 639-1 codes).")  # noqa: RUF009
     default_mode: str = _f("translation", "Mode of a new session: translation or easy_japanese.")
     back_translation: bool = _f(True, "Send the clerk a back-translation of every translation of their words.")
+    translate_at_pause: bool = _f(True, "Start translating (and synthesising the first sentence) when the speaker pauses, with the decode that becomes the final if the pause ends the utterance; discarded unseen if they go on. Costs some wasted translations; saves the resident most of the endpointing wait.")
     tts_default: bool = _f(True, "Speak translations in new sessions (clients can turn it off per session).")
     max_sessions: int = _f(200, "Open sessions at most; more are refused with too_many_sessions.")
     max_connections_per_session: int = _f(8, "Websocket connections of staff (counter tablet, operators) one session may have at once.")

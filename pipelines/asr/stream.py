@@ -120,6 +120,7 @@ class WhisperStream:
         self._hyp_beam = 0
         self._hyp_prefixed = False
         self._partials_shown = False
+        self._announced = (-1, -1)  # the pause span whose decode went out with its final_text
         self._vad_ms = 0.0
 
     def _decode(self, start: int, end: int, beam_size: int, prefix: str, pad_s: float = 0.0) -> Hypothesis:
@@ -175,18 +176,29 @@ class WhisperStream:
         audio_end = ep.window_index * WINDOW
         span = self._pause_span()
         if span is not None:
-            # decode exactly what the final will hold, as the final would, so the final can reuse it
-            if audio_end < span[1] or self._hyp_span == span:
+            # decode exactly what the final will hold, as the final would, so the final can reuse it (the
+            # endpointer may have asked for that decode already: announced once all the same)
+            if audio_end < span[1] or self._announced == span:
                 return []
             hyp, _ = self._decode_final(*span)
-        else:
-            last_end = self._hyp_span[1] if self._hyp_span[0] == utt.start else utt.start
-            if (audio_end - last_end) / WHISPER_RATE < self._config.partial_interval_s:
-                return []
-            hyp = self._decode(utt.start, audio_end, self._config.partial_beam_size, self._agreement.committed_text)
+            self._announced = span
+            return self._partial_event(hyp, utt.start, span[1], final_text=self._final_text(hyp))
+        last_end = self._hyp_span[1] if self._hyp_span[0] == utt.start else utt.start
+        if (audio_end - last_end) / WHISPER_RATE < self._config.partial_interval_s:
+            return []
+        hyp = self._decode(utt.start, audio_end, self._config.partial_beam_size, self._agreement.committed_text)
         return self._partial_event(hyp, utt.start, self._hyp_span[1])
 
-    def _partial_event(self, hyp: Hypothesis, start: int, end: int) -> list[RecognitionEvent]:
+    def _final_text(self, hyp: Hypothesis) -> str | None:
+        """What ``_final_events`` would make of ``hyp`` (None: it would be dropped), without its side effects."""
+        ep = self._endpointer
+        if (guard_reason(hyp, self._config, ep.speech_s, ep.mean_speech_prob) or self._echoes_prompt(hyp)
+                or confidence(hyp) < self._config.min_confidence):
+            return None
+        return self._corrected(hyp.text.strip(), hyp.lang)[0]
+
+    def _partial_event(self, hyp: Hypothesis, start: int, end: int,
+                       final_text: str | None = None) -> list[RecognitionEvent]:
         ep = self._endpointer
         if guard_reason(hyp, self._config, ep.speech_s, ep.mean_speech_prob) or self._echoes_prompt(hyp) or (
             confidence(hyp) < self._config.min_confidence
@@ -200,6 +212,7 @@ class WhisperStream:
         return [RecognitionEvent(
             kind="partial", text=text, lang=hyp.lang, confidence=confidence(hyp),
             start_s=start / WHISPER_RATE, end_s=end / WHISPER_RATE, timings={"decode_ms": hyp.decode_ms},
+            final_text=final_text,
         )]
 
     # ------------------------------------------------------------------ finals
@@ -247,11 +260,18 @@ class WhisperStream:
         """Near-miss glossary terms corrected (Japanese), and the terms remembered for the next prompt."""
         if self._hints is None:
             return text
-        if self._config.glossary_correction and lang == JAPANESE:
-            text, made = self._hints.correct(text)
-            details["glossary_corrections"] = float(len(made))
+        text, made = self._corrected(text, lang)
+        if made is not None:
+            details["glossary_corrections"] = float(made)
         self._terms_used = merge_used(self._terms_used, self._hints.used_in(text, lang))
         return text
+
+    def _corrected(self, text: str, lang: str) -> tuple[str, int | None]:
+        """``text`` with near-miss glossary terms corrected, and how many (None: no correction applies)."""
+        if self._hints is None or not (self._config.glossary_correction and lang == JAPANESE):
+            return text, None
+        corrected, made = self._hints.correct(text)
+        return corrected, len(made)
 
     def _fix_resident_language(self, lang: str) -> bool:
         """Resident language "auto": the first non-Japanese utterance decides it for the session."""

@@ -16,11 +16,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.base import EASY_JAPANESE, EngineError, Engines, EngineUnavailable, Translation
+from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, Engines, EngineUnavailable, Translation
 from relay.runtime.metrics import RelayMetrics
 from relay.storage.privacy import mask_personal_numbers
 from relay.turns.bridge import Bridge
 from relay.turns.conversation import Conversation, Rows, visible_to
+from relay.turns.early import EarlyTurn, PreparedSpeech
 from relay.wire.protocol import (
     Error,
     ErrorCode,
@@ -65,6 +66,7 @@ class Utterance:
     asr_details: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     client_id: str | None = None  # chosen by the client for a typed text (deduplicates a resend)
+    early: EarlyTurn | None = None  # the translation started at the speaker's pause, for this very text
 
 
 # called after every utterance with the per-stage confidences, and on engine trouble; the operator
@@ -79,13 +81,14 @@ async def _no_observer(conversation: Conversation, utterance: Utterance, confide
 
 class TurnPipeline:
     def __init__(self, engines: Engines, bridge: Bridge, metrics: RelayMetrics, *, back_translation: bool,
-                 mask_numbers: bool, tts_rates: dict[str, float]) -> None:
+                 mask_numbers: bool, tts_rates: dict[str, float], translate_at_pause: bool = True) -> None:
         self.engines = engines
         self.bridge = bridge
         self.metrics = metrics
         self.back_translation = back_translation
         self.mask_numbers = mask_numbers
         self.tts_rates = tts_rates
+        self.translate_at_pause = translate_at_pause  # see relay.turns.early
         self.observe: UtteranceObserver = _no_observer
         self.on_trouble: TroubleHandler | None = None
 
@@ -103,7 +106,7 @@ class TurnPipeline:
         if translation is not None:
             confidences[translation.kind if translation.kind == "easy_japanese" else "mt"] = translation.confidence
             message = await self.publish_translation(conversation, utterance.utterance_id, translation)
-            await self.speak(conversation, message, translation)
+            await self.speak(conversation, message, translation, utterance.early.speech if utterance.early else None)
         kind = translation.kind if translation is not None else next(iter(done - {"back_translation"}), None)
         if (utterance.speaker == "clerk" and kind == "translation" and self.back_translation
                 and "back_translation" not in done):
@@ -198,38 +201,50 @@ class TurnPipeline:
             return None
 
     async def _translate_for_listener(self, conversation: Conversation, u: Utterance) -> Translation | None:
-        source, target = u.lang, self._target(conversation, u)
+        source, target = u.lang, self.target_of(conversation, u.speaker, u.lang)
         if target is None:
             return None
-        engine = self.engines.easy_japanese if target == EASY_JAPANESE else self.engines.translator
-        return await self._call_translator(conversation, engine, u.text, source, target)
+        early = await u.early.translation() if u.early is not None else None
+        if early is not None:  # started at the speaker's pause, for exactly this text
+            return Translation(early.text, early.source_lang, early.target_lang, early.kind, early.confidence,
+                               early.ruby, {**early.details, "started_at_pause": True}, early.timings)
+        return await self._call_translator(conversation, u.text, source, target)
 
-    def _target(self, conversation: Conversation, u: Utterance) -> str | None:
-        if u.speaker == "clerk":
+    def _translator_for(self, target: str) -> Any:
+        return self.engines.easy_japanese if target == EASY_JAPANESE else self.engines.translator
+
+    def target_of(self, conversation: Conversation, speaker: str, lang: str) -> str | None:
+        """The language the listener reads what ``speaker`` said in ``lang`` in (None: nothing to translate)."""
+        if speaker == "clerk":
             if conversation.mode == "easy_japanese":
                 return EASY_JAPANESE
-            lang = conversation.resident_lang
-            return None if lang in ("ja", "auto") or u.lang == lang else lang
-        if u.speaker == "resident" and u.lang != "ja":
+            resident = conversation.resident_lang
+            return None if resident in ("ja", "auto") or lang == resident else resident
+        if speaker == "resident" and lang != "ja":
             return "ja"
         return None
 
+    async def translate_quietly(self, text: str, source: str, target: str) -> Translation:
+        """A translation for nobody yet (started at a pause); raises ``EngineError`` and reports nothing."""
+        key = "easy_japanese" if target == EASY_JAPANESE else "mt"
+        started = time.perf_counter()
+        result: Translation = await self.bridge.run(key, self._translator_for(target).translate, text, source, target)
+        if "mt_ms" not in result.timings and "easy_ms" not in result.timings:
+            result.timings[f"{key}_ms"] = (time.perf_counter() - started) * 1000
+        return result
+
     async def _back_translate(self, conversation: Conversation, u: Utterance, forward: Translation) -> None:
-        back = await self._call_translator(
-            conversation, self.engines.translator, forward.text, forward.target_lang, "ja", quiet=True
-        )
+        back = await self._call_translator(conversation, forward.text, forward.target_lang, "ja", quiet=True)
         if back is not None:
             back = Translation(text=back.text, source_lang=back.source_lang, target_lang="ja",
                                kind="back_translation", confidence=back.confidence, details=back.details,
                                timings={"back_translation_ms": sum(back.timings.values())})
             await self.publish_translation(conversation, u.utterance_id, back)
 
-    async def _call_translator(self, conversation: Conversation, engine: Any, text: str, source: str,
-                               target: str, quiet: bool = False) -> Translation | None:
-        key = "easy_japanese" if target == EASY_JAPANESE else "mt"
-        started = time.perf_counter()
+    async def _call_translator(self, conversation: Conversation, text: str, source: str, target: str,
+                               quiet: bool = False) -> Translation | None:
         try:
-            result: Translation = await self.bridge.run(key, engine.translate, text, source, target)
+            return await self.translate_quietly(text, source, target)
         except EngineUnavailable as exc:
             if not quiet:
                 await self._report(conversation, ErrorCode.ENGINE_UNAVAILABLE, exc.reason, "no_mt_model",
@@ -241,9 +256,6 @@ class TurnPipeline:
                 await self._report(conversation, ErrorCode.ENGINE_FAILED, f"translation failed: {exc}",
                                    "engine_failed", {"source": source, "target": target})
             return None
-        if "mt_ms" not in result.timings and "easy_ms" not in result.timings:
-            result.timings[f"{key}_ms"] = (time.perf_counter() - started) * 1000
-        return result
 
     async def _report(self, conversation: Conversation, code: str, message: str, reason: str,
                       figures: dict[str, Any]) -> None:
@@ -255,8 +267,10 @@ class TurnPipeline:
 
     # ------------------------------------------------------------ speech
 
-    async def speak(self, conversation: Conversation, message: TranslationMessage, t: Translation) -> None:
-        """Stream speech sentence by sentence to the participants who read this translation."""
+    async def speak(self, conversation: Conversation, message: TranslationMessage, t: Translation,
+                    prepared: PreparedSpeech | None = None) -> None:
+        """Stream speech sentence by sentence to the participants who read this translation (starting
+        with ``prepared``, its first sentence synthesised at the speaker's pause, when it is for it)."""
         if not conversation.record.tts or conversation.operator_id is not None:
             return  # while a human interpreter is connected, the AI does not speak over them
 
@@ -268,17 +282,25 @@ class TurnPipeline:
                 code="no_voice", message=f"no voice installed for {message.lang}; text only", lang=message.lang,
             ), listener)
             return
+        rate = self.tts_rates.get(t.kind, 1.0)
+        if prepared is not None and not prepared.matches(message.text, message.lang, rate):
+            prepared = None
         async with conversation.speech_lock:
-            await self._synthesize(conversation, message, self.tts_rates.get(t.kind, 1.0), listener)
+            await self._synthesize(conversation, message, rate, listener, prepared)
 
     async def _synthesize(self, conversation: Conversation, message: TranslationMessage, rate: float,
-                          listener: Callable[[Any], bool]) -> None:
+                          listener: Callable[[Any], bool], prepared: PreparedSpeech | None) -> None:
         synth = self.engines.synthesizer
         started = time.perf_counter()
         stream: int | None = None
         try:
-            chunks = await self.bridge.run("tts", synth.synthesize, message.text, message.lang, rate)
-            while (chunk := await self.bridge.next_item("tts", chunks)) is not None:
+            chunk: AudioChunk | None
+            if prepared is not None:
+                chunks, chunk = prepared.rest, prepared.first
+            else:
+                chunks = await self.bridge.run("tts", synth.synthesize, message.text, message.lang, rate)
+                chunk = await self.bridge.next_item("tts", chunks)
+            while chunk is not None:
                 if conversation.operator_id is not None:
                     break  # an interpreter connected while the AI was speaking: it stops mid-speech
                 if stream is None:
@@ -290,6 +312,7 @@ class TurnPipeline:
                     ), listener)
                 self._send_audio(conversation, stream, chunk.pcm, listener)
                 self.metrics.tts_audio_seconds.labels(message.lang).inc(len(chunk.pcm) / 2 / chunk.sample_rate)
+                chunk = await self.bridge.next_item("tts", chunks)
         except EngineError as exc:
             log.warning("speech synthesis failed", extra={"session": conversation.id, "error": str(exc)})
             self.metrics.errors.labels(ErrorCode.ENGINE_FAILED).inc()

@@ -15,6 +15,7 @@ from pipelines.base import EngineError, EngineUnavailable
 from relay.runtime.rate_limits import check_slots
 from relay.storage.store import StoreUnavailable
 from relay.turns.conversation import Conversation
+from relay.turns.early import PauseTranslations
 from relay.turns.pipeline import Utterance, new_utterance_id
 from relay.turns.streams import RecognitionStream
 from relay.wire.protocol import (
@@ -322,8 +323,8 @@ async def consume_recognition(conn: Connection, stream: RecognitionStream, reque
     """Partials go out as they come; each final becomes a turn, in order."""
     conversation = conn.conversation
     assert conversation is not None
-    utterance_id = new_utterance_id()
-    shown = False  # a partial of this utterance is on screen
+    utterance_id, shown = new_utterance_id(), False  # shown: a partial of this utterance is on screen
+    early = PauseTranslations(conn.ctx.pipeline, conversation)  # translations started at a pause
     try:
         async for event in stream:
             speaker = resolve_speaker(requested, event.lang, conversation)
@@ -331,7 +332,9 @@ async def consume_recognition(conn: Connection, stream: RecognitionStream, reque
                 shown = True
                 conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
                                                     lang=event.lang, text=event.text))
+                early.on_partial(speaker, event.lang, event.final_text)
                 continue
+            claimed = early.claim(speaker, event.lang, event.text.strip())  # else discarded: not what was said
             if not event.text.strip() and shown:
                 # the hallucination guard dropped it: an empty partial clears the line on every screen
                 conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
@@ -339,7 +342,7 @@ async def consume_recognition(conn: Connection, stream: RecognitionStream, reque
             elif event.text.strip():
                 utterance = Utterance(speaker=speaker, lang=event.lang, text=event.text.strip(),
                                       confidence=event.confidence, source="speech", utterance_id=utterance_id,
-                                      asr_details=dict(event.details), timings=dict(event.timings))
+                                      asr_details=dict(event.details), timings=dict(event.timings), early=claimed)
                 for stage, ms in event.timings.items():
                     conn.ctx.metrics.observe_stage("asr_" + stage.removesuffix("_ms"), ms)
                 await conn.turns.put(functools.partial(run_turn, conn, conversation, utterance))
@@ -347,9 +350,10 @@ async def consume_recognition(conn: Connection, stream: RecognitionStream, reque
     except EngineError as exc:
         log.warning("recognition failed", extra={"session": conversation.id, "error": str(exc)})
         conn.report(ProtocolError(ErrorCode.ENGINE_FAILED, f"speech recognition failed: {exc}"), "audio")
-        if conn.ctx.pipeline.on_trouble is not None:
-            await conn.ctx.pipeline.on_trouble(conversation, "engine_failed", {"stage": "asr"})
+        if (on_trouble := conn.ctx.pipeline.on_trouble) is not None:
+            await on_trouble(conversation, "engine_failed", {"stage": "asr"})
     finally:
+        early.discard()
         await stream.aclose()
 
 

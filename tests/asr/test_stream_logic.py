@@ -187,3 +187,26 @@ def test_audio_that_is_not_bytes_is_refused(make_stream: MakeStream) -> None:
     stream, _ = make_stream(words_heard("x"))
     with pytest.raises(TypeError, match="PCM s16le bytes"):
         stream.insert_audio(np.zeros(10))  # type: ignore[arg-type]  # the mistake under test
+
+
+def test_the_pause_decode_says_what_the_final_will_be_before_the_endpoint(make_stream: MakeStream) -> None:
+    stream, _ = make_stream(words_heard("please sign here"), endpoint_silence_s=0.5)
+    events = stream_in_chunks(stream, np.concatenate([tone(2.0), silence(2.0)]))
+    early = [(t, e) for t, e in events if e.kind == "partial" and e.final_text is not None]
+    [(final_at, final)] = [(t, e) for t, e in events if e.kind == "final"]
+    assert len(early) == 1, "announced once per pause"
+    when, pause = early[0]
+    assert pause.final_text == final.text == "please sign here"
+    assert when < final_at  # there is time to translate before the endpoint
+    assert all(e.final_text is None for _, e in events if e is not pause)
+
+
+def test_speech_after_a_pause_announces_the_next_pause_anew(make_stream: MakeStream) -> None:
+    stream, _ = make_stream(words_heard("please sign here and here"), endpoint_silence_s=1.0,
+                            unfinished_silence_s=1.0)
+    events = stream_in_chunks(stream, np.concatenate([tone(1.5), silence(0.5), tone(1.5), silence(2.0)]))
+    announced = [e.final_text for _, e in events if e.kind == "partial" and e.final_text is not None]
+    [final] = finals(events)
+    assert len(announced) == 2 and announced[-1] == final.text
+    partial_between = [e for _, e in events if e.kind == "partial" and e.final_text is None]
+    assert partial_between, "the speaker went on: a plain partial tells the relay to drop the early one"
