@@ -74,13 +74,13 @@ def _bridge_limits(settings: AppSettings) -> dict[str, int]:
         value = getattr(config, key, None)
         if isinstance(value, int) and value > 0:
             limits[section] = value
-    # the decodes that gather into each batch wait in their own threads
-    limits["asr"] *= _asr_batch_size(settings)
+    for section in ("asr", "mt"):  # the calls that gather into each batch wait in their own threads
+        limits[section] *= _batch_size(settings, section)
     return limits
 
 
-def _asr_batch_size(settings: AppSettings) -> int:
-    batch = getattr(settings.section("asr"), "batch_size", 1)
+def _batch_size(settings: AppSettings, section: str) -> int:
+    batch = getattr(settings.section(section), "batch_size", 1)
     return batch if isinstance(batch, int) and batch > 1 else 1
 
 
@@ -115,7 +115,7 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     assert isinstance(engines, Engines)
     metrics = RelayMetrics()
     limits = _bridge_limits(settings)
-    if _asr_batch_size(settings) > 1:
+    if _batch_size(settings, "asr") > 1 or _batch_size(settings, "mt") > 1:
         _enough_threads(limits)
     bridge = Bridge(limits, timeout_s=settings.relay.engine_timeout_s)
     mask = mask_personal_numbers if settings.store.mask_personal_numbers else None

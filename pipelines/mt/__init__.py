@@ -18,6 +18,7 @@ from pipelines.mt.backend import (
     installed_package_dirs,
     point_argos_at,
 )
+from pipelines.mt.batching import BatchingSentenceTranslator
 from pipelines.mt.config import MtConfig
 from pipelines.mt.engine import ArgosTranslator
 from pipelines.phrasebook import Phrasebook, load_phrasebook
@@ -42,11 +43,19 @@ def load_translator(config: MtConfig, models_dir: Path) -> ArgosTranslator:
             log.warning("skipping Argos package %s: %s", package_dir, err)
             continue
         if package.source and package.target and hasattr(package.package, "tokenizer"):
-            pairs[package.source, package.target] = package
+            pairs[package.source, package.target] = batched(package, config)
         else:
             problems.append(f"{package_dir.name}: not a translation package with a tokenizer")
     reason = "" if pairs else _missing_reason(models_dir, problems)
     return ArgosTranslator(config, pairs, missing_reason=reason)
+
+
+def batched(package: SentenceTranslator, config: MtConfig) -> SentenceTranslator:
+    """The package as the turns share it: batching the utterances of concurrent turns when ``batch_size`` > 1."""
+    if config.batch_size <= 1:
+        return package
+    return BatchingSentenceTranslator(package, batch_size=config.batch_size, window_s=config.batch_window_ms / 1000.0,
+                                      max_running=max(1, config.max_concurrent))
 
 
 def _missing_reason(models_dir: Path, problems: list[str]) -> str:

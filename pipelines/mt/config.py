@@ -14,6 +14,12 @@ class MtConfig:
         default=4, metadata={"help": "n-best hypotheses per sentence used to estimate confidence"}
     )
     beam_size: int = field(default=4, metadata={"help": "beam width of the decoder (at least num_hypotheses)"})
+    batch_size: int = field(
+        default=1, metadata={"help": "utterances of concurrent turns translated in one batch, up to this many (1 = each alone)"}
+    )
+    batch_window_ms: float = field(
+        default=20.0, metadata={"help": "with batch_size > 1: how long a translation waits for others to join its batch"}
+    )
     cache_size: int = field(default=1024, metadata={"help": "translations kept in the LRU cache (0 disables it)"})
     glossary_path: str = field(default="", metadata={"help": "glossary TSV file (created as a copy of the built-in glossary when missing); empty = the built-in glossary, read-only"})
     phrasebook_path: str = field(
