@@ -11,6 +11,7 @@ peak RSS is that of serving, not of building the model.
     .venv/bin/python bench/asr_stream.py --size base --sessions 1 --seconds 20 --encoder-window-s 30
     .venv/bin/python bench/asr_stream.py --size base --sessions 4,8,16 --batch 8   # decodes batched across sessions
     .venv/bin/python bench/asr_stream.py --real --sessions 1,4,8 --batch 8         # the real Whisper base, no token cap
+    .venv/bin/python bench/asr_stream.py --real --decode-cost 1,2,4,8              # CPU per decode by batch size
 
 ``--batch N`` sets ``[asr] batch_size = N`` (``--batch-window-ms`` its window): the sessions' decodes
 gather into CTranslate2 batches, and the semaphore lets ``max_concurrent_decodes × N`` decodes in, as
@@ -121,6 +122,40 @@ def worker(model_dir: Path, size: str, sessions: int, compute_type: str, seconds
     }
 
 
+def decode_cost(model_dir: Path, compute_type: str, sizes: list[int], clip_s: float = 4.0, rounds: int = 3) -> None:
+    """CPU seconds per decode, encoder and generation apart, of 8 clips decoded in batches of each size:
+    what batching saves, independent of the machine's load (CPU time, not wall time)."""
+    from faster_whisper import WhisperModel
+    from faster_whisper.audio import pad_or_trim
+
+    from pipelines.asr.decoder import WhisperDecoder
+
+    model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type, cpu_threads=1, local_files_only=True)
+    decoder = WhisperDecoder(model, 0.0)
+    audio = session_audio(sorted(p for p in SPEECH.iterdir() if p.suffix in (".wav", ".flac")))
+    step = int(clip_s * 16000)
+    clips = [audio[i * step // 2:i * step // 2 + step] for i in range(8)]
+    prompt = decoder._prompt("en", "", "")[0]
+    frames = decoder._encoder_frames(int(clip_s * 100))
+    cpu = lambda: sum(os.times()[:2])  # noqa: E731
+    print("| batch | encoder CPU s/decode | generation CPU s/decode | total | load |\n|---|---|---|---|---|")
+    for size in sizes:
+        encoder = generation = 0.0
+        for _ in range(rounds):
+            for start in range(0, 8, size):
+                features = np.stack([pad_or_trim(model.feature_extractor(c), frames) for c in clips[start:start + size]])
+                began = cpu()
+                encoded = model.encode(features)
+                model.model.detect_language(encoded)
+                middle = cpu()
+                model.model.generate(encoded, [prompt] * len(features), beam_size=1, max_length=len(prompt) + 40,
+                                     return_scores=True, return_no_speech_prob=True)
+                encoder, generation = encoder + middle - began, generation + cpu() - middle
+        n = 8 * rounds
+        print(f"| {size} | {encoder / n:.3f} | {generation / n:.3f} | {(encoder + generation) / n:.3f} | "
+              f"{os.getloadavg()[0]:.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", default="base", choices=["base", "small", "test"])
@@ -133,6 +168,7 @@ def main() -> None:
     parser.add_argument("--batch-window-ms", type=float, default=20.0, help="[asr] batch_window_ms")
     parser.add_argument("--real", action="store_true",
                         help="the real Whisper base from .cache/registry-models (make test installs it), no token cap")
+    parser.add_argument("--decode-cost", default="", help="batch sizes, e.g. 1,2,4,8: CPU per decode, no streaming")
     parser.add_argument("--worker", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     from build_whisper import ensure_model
@@ -141,6 +177,9 @@ def main() -> None:
         model_dir, args.size = ROOT / ".cache" / "registry-models" / "whisper" / "base", "base"
     else:
         model_dir = ensure_model(args.size, ROOT / ".cache" / "bench-models")
+    if args.decode_cost:
+        decode_cost(model_dir, args.compute_type, [int(n) for n in args.decode_cost.split(",")])
+        return
     if args.worker:
         print(json.dumps(worker(model_dir, args.size, args.worker, args.compute_type, args.seconds,
                                 args.encoder_window_s, args.batch, args.batch_window_ms, args.real)))
