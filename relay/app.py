@@ -29,7 +29,7 @@ from relay.http.glossary import add_glossary_routes
 from relay.http.pages import add_page_routes
 from relay.runtime.metrics import RelayMetrics
 from relay.runtime.rate_limits import RelayLimits
-from relay.runtime.supervision import supervised
+from relay.runtime.supervision import stop_all, supervised
 from relay.settings import AppSettings
 from relay.storage.auth import Authenticator
 from relay.storage.privacy import mask_personal_numbers
@@ -136,11 +136,7 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        for task in background:
-            task.cancel()
-        for task in background:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop_all(background)
         await escalation_cm.__aexit__(None, None, None)
         await store.close()
         log.info("store closed", extra={"path": settings.store.path})
@@ -206,7 +202,7 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     if not origin_allowed(request, ctx.settings.server.allowed_origins):
         raise api_error(403, ErrorCode.FORBIDDEN, "websocket origin not allowed")
     if ctx.shutting_down:
-        raise api_error(503, "shutting_down", "the relay is shutting down")
+        raise api_error(503, ErrorCode.SHUTTING_DOWN, "the relay is shutting down")
     limit = ctx.settings.relay.max_message_bytes
     # aiohttp's own limit is a hard stop (close 1009); ours, below it, answers with an error instead
     ws = web.WebSocketResponse(heartbeat=ctx.settings.relay.heartbeat_s, max_msg_size=limit * 4)

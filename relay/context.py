@@ -17,6 +17,7 @@ from relay.storage.store import Store
 from relay.turns.bridge import Bridge
 from relay.turns.conversation import SessionHub
 from relay.turns.pipeline import TurnPipeline
+from relay.wire.protocol import CloseCode
 
 if TYPE_CHECKING:
     from relay.ws.connection import Connection
@@ -56,7 +57,7 @@ class RelayContext:
         await conversation.close(reason)
         for participant in list(conversation.participants):
             if hasattr(participant, "ws"):
-                participant.close(1000, "session closed")
+                participant.close(CloseCode.NORMAL, "session closed")
         self.hub.forget(conversation.id)
         self.video_allowed.discard(conversation.id)
 

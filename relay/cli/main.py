@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     config = sub.add_parser("config", help="check a configuration or print the reference", description="Validate a configuration file, or print every key with its default.")
     _config_arg(config)
     config.add_argument("--docs", action="store_true", help="print the configuration reference (Markdown)")
+
+    protocol = sub.add_parser("protocol", help="print the protocol's code tables",
+                              description="Print every error, close and notice code (Markdown), or rewrite the "
+                                          "code tables of docs/protocol.md from the registry.")
+    _config_arg(protocol)
+    protocol.add_argument("--update-docs", type=Path, metavar="FILE",
+                          help="rewrite the generated code tables in FILE (docs/protocol.md) in place")
     return parser
 
 
@@ -105,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     commands: dict[str, Callable[[argparse.Namespace, AppSettings], int]] = {
         "serve": _serve, "check": _check, "token": _token, "purge": _purge, "models": _models, "config": _config,
+        "protocol": _protocol,
     }
     return commands[args.command](args, settings)
 
@@ -286,6 +294,18 @@ def _config(args: argparse.Namespace, settings: AppSettings) -> int:
         print(settings_reference())
     else:
         print(f"configuration OK ({settings.source})")
+    return 0
+
+
+def _protocol(args: argparse.Namespace, settings: AppSettings) -> int:
+    from relay.wire.codes import code_tables, with_code_tables
+
+    if args.update_docs is None:
+        print(code_tables(), end="")
+        return 0
+    doc = args.update_docs.read_text(encoding="utf-8")
+    args.update_docs.write_text(with_code_tables(doc), encoding="utf-8")
+    print(f"updated the code tables in {args.update_docs}")
     return 0
 
 

@@ -32,7 +32,7 @@ from relay.escalation.queue import (
 )
 from relay.turns.conversation import Conversation
 from relay.turns.pipeline import Utterance
-from relay.wire.protocol import Escalation, Notice, Queue, audio_frame
+from relay.wire.protocol import Escalation, Notice, NoticeCode, Queue, audio_frame
 
 if TYPE_CHECKING:
     from relay.escalation.service import EscalationService
@@ -132,21 +132,21 @@ class NotificationHandler:
         if note.who == "operator":
             conversation = await self._home(note.session_id)
             if conversation is not None:
-                conversation.send_transient(Notice(code="operator_disconnected",
+                conversation.send_transient(Notice(code=NoticeCode.OPERATOR_DISCONNECTED,
                                                    message=f"the interpreter's connection dropped; waiting {grace} s"),
                                             lambda p: p.role in COUNTER_SIDE)
         else:
-            self._to_operator(note.operator_id, Notice(code="counter_disconnected",
+            self._to_operator(note.operator_id, Notice(code=NoticeCode.COUNTER_DISCONNECTED,
                                                        message=f"the counter's connection dropped; waiting {grace} s"))
 
     async def on_PeerReconnected(self, note: PeerReconnected) -> None:
         if note.who == "operator":
             conversation = await self._home(note.session_id)
             if conversation is not None:
-                conversation.send_transient(Notice(code="operator_reconnected", message="the interpreter is back"),
+                conversation.send_transient(Notice(code=NoticeCode.OPERATOR_RECONNECTED, message="the interpreter is back"),
                                             lambda p: p.role in COUNTER_SIDE)
         else:
-            self._to_operator(note.operator_id, Notice(code="counter_reconnected", message="the counter is back"))
+            self._to_operator(note.operator_id, Notice(code=NoticeCode.COUNTER_RECONNECTED, message="the counter is back"))
 
     # ------------------------------------------------------------ the operators' side
 

@@ -23,7 +23,7 @@ from relay.escalation.operator_status import apply_operator_state, send_status
 from relay.escalation.policy import Decision, EscalationPolicy, PolicyConfig
 from relay.escalation.queue import QueueConfig, QueueError, QueueMetrics, create_backend
 from relay.escalation.queue.events import QueueUnavailable
-from relay.runtime.supervision import supervised
+from relay.runtime.supervision import stop_all, supervised
 from relay.turns.conversation import Conversation
 from relay.wire.protocol import (
     Accept,
@@ -83,11 +83,7 @@ class EscalationService:
         await self._restore_homes()
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop_all(self._tasks)
         for view in list(self.views.values()):
             await view.close()
         for home in list(self.homes.values()):
@@ -129,8 +125,11 @@ class EscalationService:
                     await link.ready()
             except TimeoutError:  # the shared queue (Redis) is away: nothing is half-made
                 self.homes.pop(conversation.id, None)
-                with contextlib.suppress(Exception):  # its subscription failed with the connection
+                try:
                     await link.close()
+                except Exception:  # its subscription failed with the connection: say so, then answer "unavailable"
+                    log.warning("session channel closed with an error", exc_info=True,
+                                extra={"session": conversation.id})
                 raise QueueUnavailable("the queue (Redis) cannot be reached") from None
         return link
 

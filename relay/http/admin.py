@@ -108,7 +108,7 @@ async def revoke_token(request: web.Request) -> web.Response:
     if token_id == principal.id:
         raise api_error(409, ErrorCode.INVALID_STATE, "an administrator cannot revoke the token it is using")
     if not await ctx.store.revoke_token(token_id):
-        raise api_error(404, "token_not_found", "no such token, or it is already revoked")
+        raise api_error(404, ErrorCode.TOKEN_NOT_FOUND, "no such token, or it is already revoked")
     await ctx.store.audit(principal.actor, "token.revoke", token_id=token_id)
     for conn in list(ctx.connections):
         if conn.principal is not None and conn.principal.id == token_id and conn.principal.role != "resident":

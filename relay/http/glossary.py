@@ -35,7 +35,7 @@ def _glossary_path(request: web.Request, for_writing: bool) -> Path:
     if configured:
         return ensure_glossary_file(Path(configured))
     if for_writing:
-        raise api_error(409, "glossary_read_only", "the built-in glossary is read-only: copy it, set "
+        raise api_error(409, ErrorCode.GLOSSARY_READ_ONLY, "the built-in glossary is read-only: copy it, set "
                         "[mt] glossary_path to the copy, and edit that")
     return DEFAULT_GLOSSARY
 
@@ -80,7 +80,7 @@ async def delete_term(request: web.Request) -> web.Response:
         entries = await asyncio.to_thread(read_glossary, path)
         kept = [e for e in entries if e.ja != term]
         if len(kept) == len(entries):
-            raise api_error(404, "term_not_found", f"no glossary term {term!r}")
+            raise api_error(404, ErrorCode.TERM_NOT_FOUND, f"no glossary term {term!r}")
         await asyncio.to_thread(save_glossary, kept, path)
     await request.app[CONTEXT].store.audit(principal.actor, "glossary.delete", term=term)
     return web.json_response({"deleted": term})

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 from pipelines.languages import KNOWN_LANGUAGES
 from relay.context import RelayContext
+
+log = logging.getLogger("madoguchi.http")
 
 
 def _mt_coverage(ctx: RelayContext, codes: list[str]) -> dict[str, dict[str, Any]]:
@@ -17,8 +20,8 @@ def _mt_coverage(ctx: RelayContext, codes: list[str]) -> dict[str, dict[str, Any
     if coverage_of is not None:
         try:
             return dict(coverage_of(ctx.engines.translator, codes))
-        except Exception:  # coverage is informational: never fail the endpoint on it
-            pass
+        except Exception:  # coverage is informational: never fail the endpoint on it, but say why it is missing
+            log.warning("MT coverage report failed", exc_info=True)
     translator = ctx.engines.translator
     return {c: {"mt_from_ja": translator.supports("ja", c), "mt_to_ja": translator.supports(c, "ja"),
                 "phrasebook": 0.0} for c in codes}

@@ -16,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 from relay.http.api import _json_body, api_error, require
+from relay.wire.protocol import ErrorCode
 
 WEB_CLIENT = Path(__file__).resolve().parents[2] / "web_client"
 STATIC_TYPES = {
@@ -74,9 +75,9 @@ async def qr_svg(request: web.Request) -> web.Response:
     body = await _json_body(request)
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise api_error(400, "missing_field", "give text: the link to encode")
+        raise api_error(400, ErrorCode.MISSING_FIELD, "give text: the link to encode")
     if len(text) > MAX_QR_TEXT:
-        raise api_error(400, "invalid_field", f"text is limited to {MAX_QR_TEXT} characters")
+        raise api_error(400, ErrorCode.INVALID_FIELD, f"text is limited to {MAX_QR_TEXT} characters")
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="svg", scale=8, border=4, xmldecl=False,
                                       title="QR", dark="#000", light="#fff")

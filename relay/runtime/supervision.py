@@ -4,7 +4,8 @@
 ``madoguchi_background_failures_total{task}`` counts it, and the task starts again after a back-off
 (doubling up to ``max_backoff_s``, reset once a run has lasted a minute). With ``restart=False`` a
 failure is logged at CRITICAL instead and the task stays down — for one-shot work whose retry would do
-harm. Cancelling the returned task stops it for good (shutdown).
+harm. Cancelling the returned task stops it for good (shutdown); ``stop_all`` does that for a list of
+tasks and logs any that had ended with an error instead of swallowing it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 log = logging.getLogger("madoguchi.supervision")
@@ -49,3 +50,15 @@ async def _supervise(name: str, run: Callable[[], Awaitable[Any]], restart: bool
             delay = backoff_s
         await asyncio.sleep(delay)
         delay = min(max_backoff_s, delay * 2)
+
+
+async def stop_all(tasks: Iterable[asyncio.Task[Any]]) -> None:
+    """Cancel the tasks and wait for them all. A task that had ended with an error (not a cancellation) is
+    logged with its traceback: shutdown hides nothing."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for task, result in zip(tasks, results, strict=True):
+        if isinstance(result, Exception):
+            log.error("task had failed", exc_info=result, extra={"task": task.get_name()})

@@ -26,6 +26,7 @@ from relay.wire.protocol import (
     Error,
     ErrorCode,
     Notice,
+    NoticeCode,
     Transcript,
     TranslationMessage,
     TtsEnd,
@@ -128,7 +129,7 @@ class TurnPipeline:
         """A resent text whose ``client_id`` is stored already: tell the client, store nothing."""
         if u.client_id is None or await conversation.store.utterance_for_client_id(conversation.id, u.client_id) is None:
             return False
-        conn.send(Notice(code="already_stored", message="this text was stored before; not stored again",
+        conn.send(Notice(code=NoticeCode.ALREADY_STORED, message="this text was stored before; not stored again",
                          client_id=u.client_id))
         return True
 
@@ -279,7 +280,7 @@ class TurnPipeline:
 
         if not self.engines.synthesizer.has_voice(message.lang):
             conversation.send_transient(Notice(
-                code="no_voice", message=f"no voice installed for {message.lang}; text only", lang=message.lang,
+                code=NoticeCode.NO_VOICE, message=f"no voice installed for {message.lang}; text only", lang=message.lang,
             ), listener)
             return
         rate = self.tts_rates.get(t.kind, 1.0)
@@ -316,7 +317,7 @@ class TurnPipeline:
         except EngineError as exc:
             log.warning("speech synthesis failed", extra={"session": conversation.id, "error": str(exc)})
             self.metrics.errors.labels(ErrorCode.ENGINE_FAILED).inc()
-            conversation.send_transient(Notice(code="tts_failed", message=str(exc), lang=message.lang), listener)
+            conversation.send_transient(Notice(code=NoticeCode.TTS_FAILED, message=str(exc), lang=message.lang), listener)
         if stream is not None:  # also after a failure mid-way: the client plays what came and moves on
             conversation.send_transient(TtsEnd(utterance_id=message.utterance_id, stream=stream), listener)
 

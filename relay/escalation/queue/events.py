@@ -12,37 +12,39 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from relay.wire.codes import ErrorCode
+
 ALL_NODES = "*"
 
 
 class QueueError(Exception):
     """Base of every error the queue raises; ``code`` is stable (used in websocket ``error`` messages)."""
 
-    code: ClassVar[str] = "queue_error"
+    code: ClassVar[str] = ErrorCode.INTERNAL  # never raised itself: every subclass names its own code
 
 
 class InvalidTransition(QueueError):
     """The request is not allowed in the current state (e.g. accepting a session offered to someone else)."""
 
-    code = "invalid_transition"
+    code = ErrorCode.INVALID_TRANSITION
 
 
 class UnknownSession(InvalidTransition):
-    code = "unknown_session"
+    code = ErrorCode.UNKNOWN_SESSION
 
 
 class UnknownOperator(InvalidTransition):
-    code = "unknown_operator"
+    code = ErrorCode.UNKNOWN_OPERATOR
 
 
 class QueueFull(QueueError):
-    code = "queue_full"
+    code = ErrorCode.QUEUE_FULL
 
 
 class QueueUnavailable(QueueError):
     """The shared queue (Redis) cannot be reached; nothing changed. The AI goes on; retry later."""
 
-    code = "queue_unavailable"
+    code = ErrorCode.QUEUE_UNAVAILABLE
 
 
 @dataclass(frozen=True)
