@@ -1,15 +1,17 @@
 """The relay: the aiohttp server between the counter tablets, the residents' phones, the operators and the engines.
 
-Package map (each sub-package's docstring says what lives there and what it may import; the arrows are
-checked by import-linter, see pyproject.toml and docs/architecture.md):
+Package map, top to bottom (each sub-package's docstring says what lives there and what it may import;
+a layer imports only those below it and nothing imports in a cycle: import-linter checks both, see
+pyproject.toml and docs/architecture.md):
 
 - ``relay.cli``        the ``madoguchi`` command (serve, check, token, purge, models, easy, config)
 - ``relay.app``        ``create_app(settings, engines)``: wires everything below together
 - ``relay.http``       HTTP endpoints: the API, the admin API, the glossary API, the pages, security headers
 - ``relay.ws``         one websocket connection: hello, handlers per message type, audio input, video signalling
 - ``relay.background`` the relay's own periodic work: housekeeping, phrasebook pre-synthesis
-- ``relay.context``    ``RelayContext``: the shared state that HTTP and websocket handlers reach
 - ``relay.escalation`` human interpreters: the policy, the operator queue, its notifications, the hand-off
+- ``relay.context``    ``RelayContext``: the shared state that HTTP and websocket handlers reach, and
+                       ``LiveConnection``, what the layers below ``relay.ws`` know of a connection
 - ``relay.turns``      conversations (sessions in memory) and the turn pipeline: ASR → MT → TTS, the engine bridge
 - ``relay.engines``    loading the engines of ``pipelines`` plus the やさしい日本語 adapter
 - ``relay.storage``    the SQLite store, its schema and recovery queries, tokens, masking of personal numbers

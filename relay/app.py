@@ -38,6 +38,7 @@ from relay.turns.bridge import Bridge
 from relay.turns.conversation import SessionHub
 from relay.turns.pipeline import TurnPipeline
 from relay.wire.protocol import CloseCode, ErrorCode
+from relay.ws import video
 from relay.ws.connection import Connection
 
 log = logging.getLogger("madoguchi.app")
@@ -155,10 +156,10 @@ def _background_tasks(ctx: RelayContext) -> list[asyncio.Task[None]]:
 def _escalation_service(ctx: RelayContext) -> contextlib.AbstractAsyncContextManager[None]:
     """The operator queue, when this build has it (relay.escalation.service)."""
     try:
-        from relay.escalation.service import escalation_service
+        from relay.escalation.factory import escalation_service
     except ImportError:
         return contextlib.nullcontext()
-    return escalation_service(ctx)
+    return escalation_service(ctx, functools.partial(video.from_operator, ctx))
 
 
 async def _purge_periodically(ctx: RelayContext) -> None:

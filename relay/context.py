@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -12,15 +12,35 @@ from pipelines.base import Engines
 from relay.runtime.metrics import RelayMetrics
 from relay.runtime.rate_limits import RelayLimits
 from relay.settings import AppSettings
-from relay.storage.auth import Authenticator
+from relay.storage.auth import Authenticator, Principal
 from relay.storage.store import Store
 from relay.turns.bridge import Bridge
-from relay.turns.conversation import SessionHub
+from relay.turns.conversation import Conversation, Participant, SessionHub
 from relay.turns.pipeline import TurnPipeline
-from relay.wire.protocol import CloseCode
+from relay.wire.protocol import CloseCode, Message
 
-if TYPE_CHECKING:
-    from relay.ws.connection import Connection
+
+class LiveConnection(Participant, Protocol):
+    """What the relay outside ``relay.ws`` needs of one open websocket (``relay.ws.connection.Connection``):
+    who it is, its session, and how to send to it or close it. Typed here, below the websocket layer,
+    so that nothing below ``relay.ws`` imports it."""
+
+    principal: Principal | None
+    conversation: Conversation | None
+
+    @property
+    def session_id(self) -> str | None: ...
+
+    def send(self, message: Message) -> None: ...
+
+    def deliver_text(self, text: str) -> None:
+        """An already encoded message (relayed from a session's home node)."""
+
+    def close(self, code: int, reason: str) -> None: ...
+
+    def start_operator_audio(self, sample_rate: int) -> None: ...
+
+    def stop_operator_audio(self) -> bool: ...
 
 
 @dataclass
@@ -33,7 +53,7 @@ class RelayContext:
     bridge: Bridge
     metrics: RelayMetrics
     pipeline: TurnPipeline
-    connections: set[Connection] = field(default_factory=set)
+    connections: set[LiveConnection] = field(default_factory=set)
     escalation: Any = None  # relay.escalation.EscalationService once the queue is wired
     shutting_down: bool = False
     background: list[asyncio.Task[Any]] = field(default_factory=list)  # purge, phrasebook pre-synthesis
@@ -41,11 +61,11 @@ class RelayContext:
     limits: RelayLimits = field(default_factory=RelayLimits)  # rate limits that survive reconnects
     video_allowed: set[str] = field(default_factory=set)  # sessions whose clerk lets the resident's phone join video
 
-    def add_connection(self, connection: Connection) -> None:
+    def add_connection(self, connection: LiveConnection) -> None:
         self.connections.add(connection)
         self.drained.clear()
 
-    def remove_connection(self, connection: Connection) -> None:
+    def remove_connection(self, connection: LiveConnection) -> None:
         self.connections.discard(connection)
         if not self.connections:
             self.drained.set()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from pipelines.base import Translation
 from relay.escalation.operator_status import send_status
@@ -30,12 +31,12 @@ from relay.escalation.queue import (
     Returned,
     Unavailable,
 )
+from relay.escalation.service import EscalationService
 from relay.turns.conversation import Conversation
 from relay.turns.pipeline import Utterance
-from relay.wire.protocol import Escalation, Notice, NoticeCode, Queue, audio_frame
+from relay.wire.protocol import Escalation, LiveEnd, LiveStart, Notice, NoticeCode, Queue, audio_frame
 
-if TYPE_CHECKING:
-    from relay.escalation.service import EscalationService
+VideoForwarder = Callable[[Conversation, dict[str, Any]], None]
 
 log = logging.getLogger("madoguchi.escalation")
 
@@ -44,9 +45,19 @@ OPERATORS = frozenset({"operator"})
 
 
 class NotificationHandler:
-    def __init__(self, service: EscalationService) -> None:
+    """The service's ``OperatorEvents``. ``on_operator_video`` forwards an operator's video signal to the
+    session (``relay.ws.video.from_operator``, passed in by the app: the websocket layer sits above this one)."""
+
+    def __init__(self, service: EscalationService, on_operator_video: VideoForwarder) -> None:
         self.service = service
         self.ctx = service.ctx
+        self.on_operator_video = on_operator_video
+
+    async def on_operator_command(self, conversation: Conversation, command: dict[str, Any]) -> None:
+        await on_operator_command(self.service, conversation, command, self.on_operator_video)
+
+    def on_operator_voice(self, conversation: Conversation, pcm: bytes) -> None:
+        on_operator_voice(conversation, pcm)
 
     async def run(self) -> None:
         async for note in self.service.backend.notifications():
@@ -162,7 +173,7 @@ class NotificationHandler:
 
     async def on_OperatorStateChanged(self, note: OperatorStateChanged) -> None:
         if note.operator_id in self.service.operators:
-            await send_status(self.service, note.operator_id)
+            await send_status(self.service.backend, note.operator_id, self.service.operators[note.operator_id])
 
     async def on_QueueChanged(self, note: QueueChanged) -> None:
         message = Queue(entries=[dataclasses.asdict(e) for e in note.entries])
@@ -178,7 +189,8 @@ def _round(value: float | None) -> float | None:
 # ---------------------------------------------------------------- commands arriving at the home node
 
 
-async def on_operator_command(service: EscalationService, conversation: Conversation, command: dict[str, Any]) -> None:
+async def on_operator_command(service: EscalationService, conversation: Conversation, command: dict[str, Any],
+                              on_video: VideoForwarder) -> None:
     if conversation.operator_id != command.get("operator_id") or not conversation.is_open:
         log.warning("command from an operator not serving the session", extra={"session": conversation.id})
         return
@@ -186,19 +198,12 @@ async def on_operator_command(service: EscalationService, conversation: Conversa
     if op == "text":
         await publish_operator_text(service, conversation, command)
     elif op == "audio.start":
-        from relay.escalation.service import live_to
-
         conversation.operator_stream = live_to(conversation, "operator", int(command["sample_rate"]), COUNTER_SIDE)
     elif op == "video":
-        from relay.ws.video import from_operator
-
-        from_operator(service.ctx, conversation, command)
-    elif op == "audio.stop":
-        from relay.escalation.service import live_end
-
-        if conversation.operator_stream is not None:
-            live_end(conversation, "operator", conversation.operator_stream, COUNTER_SIDE)
-            conversation.operator_stream = None
+        on_video(conversation, command)
+    elif op == "audio.stop" and conversation.operator_stream is not None:
+        live_end(conversation, "operator", conversation.operator_stream, COUNTER_SIDE)
+        conversation.operator_stream = None
 
 
 async def publish_operator_text(service: EscalationService, conversation: Conversation, command: dict[str, Any]) -> None:
@@ -227,3 +232,15 @@ def on_operator_voice(conversation: Conversation, pcm: bytes) -> None:
     for participant in list(conversation.participants):
         if getattr(participant, "role", None) in COUNTER_SIDE:
             participant.deliver_binary(frame)
+
+
+def live_to(conversation: Conversation, speaker: str, sample_rate: int, roles: frozenset[str]) -> int:
+    """Announce a live stream; returns the id that heads its binary frames."""
+    stream = conversation.new_stream_id()
+    conversation.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate, stream=stream),
+                                lambda p: getattr(p, "role", None) in roles)
+    return stream
+
+
+def live_end(conversation: Conversation, speaker: str, stream: int, roles: frozenset[str]) -> None:
+    conversation.send_transient(LiveEnd(speaker=speaker, stream=stream), lambda p: getattr(p, "role", None) in roles)

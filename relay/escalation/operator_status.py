@@ -8,14 +8,11 @@ not hold. The same ``operator.status`` follows every change of state and every `
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
 
-from relay.escalation.queue import UnknownOperator
+from relay.context import LiveConnection
+from relay.escalation.queue import QueueBackend, UnknownOperator
 from relay.wire.protocol import ErrorCode, OperatorState, OperatorStatus, ProtocolError
-
-if TYPE_CHECKING:
-    from relay.escalation.service import EscalationService
-    from relay.ws.connection import Connection
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})?")
 MAX_LANGUAGES = 32
@@ -32,23 +29,23 @@ def checked_languages(languages: list[str]) -> list[str]:
     return list(dict.fromkeys(languages))
 
 
-async def apply_operator_state(service: EscalationService, conn: Connection, operator_id: str,
+async def apply_operator_state(backend: QueueBackend, conn: LiveConnection, operator_id: str,
                                message: OperatorState) -> None:
     languages = None if message.languages is None else checked_languages(message.languages)
     try:
-        await service.backend.set_operator_state(operator_id, message.state, languages=languages)
+        await backend.set_operator_state(operator_id, message.state, languages=languages)
     except UnknownOperator:
         if languages is None:
             raise ProtocolError(ErrorCode.MISSING_FIELD, "operator.state: give languages when signing in") from None
-        await service.backend.sign_in(operator_id, languages, available=message.state == "available")
-    await send_status(service, operator_id, [conn])
+        await backend.sign_in(operator_id, languages, available=message.state == "available")
+    await send_status(backend, operator_id, [conn])
 
 
-async def send_status(service: EscalationService, operator_id: str, connections: Any = None) -> None:
-    """The operator's own state as the queue has it, to its consoles (all of them by default)."""
-    snapshot = await service.backend.snapshot()
+async def send_status(backend: QueueBackend, operator_id: str, connections: Iterable[LiveConnection]) -> None:
+    """The operator's own state as the queue has it, to the given consoles."""
+    snapshot = await backend.snapshot()
     mine = next((o for o in snapshot.operators if o.operator_id == operator_id), None)
     status = OperatorStatus(state="offline") if mine is None else OperatorStatus(
         state=mine.state, languages=list(mine.languages), session_id=mine.session_id)
-    for conn in list(connections if connections is not None else service.operators.get(operator_id, ())):
+    for conn in list(connections):
         conn.send(status)

@@ -13,18 +13,18 @@ import contextlib
 import dataclasses
 import functools
 import logging
-import socket
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
+from relay.context import LiveConnection, RelayContext
 from relay.escalation.operator_link import HomeLink, OperatorView
 from relay.escalation.operator_status import apply_operator_state, send_status
 from relay.escalation.policy import Decision, EscalationPolicy, PolicyConfig
-from relay.escalation.queue import QueueConfig, QueueError, QueueMetrics, create_backend
+from relay.escalation.queue import QueueConfig, QueueError, QueueMetrics
 from relay.escalation.queue.events import QueueUnavailable
 from relay.runtime.supervision import stop_all, supervised
 from relay.turns.conversation import Conversation
+from relay.turns.pipeline import Utterance
 from relay.wire.protocol import (
     Accept,
     AudioStart,
@@ -32,8 +32,6 @@ from relay.wire.protocol import (
     ErrorCode,
     Escalate,
     Escalation,
-    LiveEnd,
-    LiveStart,
     Message,
     OperatorState,
     ProtocolError,
@@ -43,17 +41,25 @@ from relay.wire.protocol import (
     Transfer,
 )
 
-if TYPE_CHECKING:
-    from relay.context import RelayContext
-    from relay.turns.pipeline import Utterance
-    from relay.ws.connection import Connection
-
 log = logging.getLogger("madoguchi.escalation")
 HOME_READY_TIMEOUT_S = 5.0
 
 
+class OperatorEvents(Protocol):
+    """What the queue's notifications and an operator's commands mean on this node
+    (``relay.escalation.notifications.NotificationHandler``)."""
+
+    async def run(self) -> None:
+        """Handle the queue's notifications until cancelled."""
+
+    async def on_operator_command(self, conversation: Conversation, command: dict[str, Any]) -> None: ...
+
+    def on_operator_voice(self, conversation: Conversation, pcm: bytes) -> None: ...
+
+
 class EscalationService:
-    def __init__(self, ctx: RelayContext, backend: Any, queue_config: QueueConfig, policy_config: PolicyConfig) -> None:
+    def __init__(self, ctx: RelayContext, backend: Any, queue_config: QueueConfig, policy_config: PolicyConfig,
+                 events: Callable[[EscalationService], OperatorEvents]) -> None:
         self.ctx = ctx
         self.backend = backend
         self.node_id: str = backend.node_id
@@ -61,22 +67,20 @@ class EscalationService:
         self.queue_config = queue_config
         self.policy_config = policy_config
         self.metrics = QueueMetrics(ctx.metrics.registry)
-        self.operators: dict[str, set[Connection]] = {}
-        self.views: dict[Connection, OperatorView] = {}
+        self.operators: dict[str, set[LiveConnection]] = {}
+        self.views: dict[LiveConnection, OperatorView] = {}
         self.homes: dict[str, HomeLink] = {}
         self._policies: dict[str, EscalationPolicy] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self.events = events(self)
 
     # ------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        from relay.escalation.notifications import NotificationHandler
-
         await self.backend.start()
-        handler = NotificationHandler(self)
         failures = self.ctx.metrics.background_failures  # a failure is logged and the loop restarted
         self._tasks = [
-            supervised("queue-notifications", handler.run, failures=failures),
+            supervised("queue-notifications", self.events.run, failures=failures),
             supervised("queue-ticks", functools.partial(self.backend.run_ticks, 1.0), failures=failures),
             supervised("operator-presence", self._presence, failures=failures),
         ]
@@ -114,11 +118,8 @@ class EscalationService:
     async def home(self, conversation: Conversation) -> HomeLink:
         link = self.homes.get(conversation.id)
         if link is None:
-            from relay.escalation.notifications import on_operator_command, on_operator_voice
-
-            link = HomeLink(self.backend, conversation,
-                            lambda conv, cmd: on_operator_command(self, conv, cmd),
-                            lambda conv, pcm: on_operator_voice(conv, pcm))
+            link = HomeLink(self.backend, conversation, self.events.on_operator_command,
+                            self.events.on_operator_voice)
             self.homes[conversation.id] = link
             try:
                 async with asyncio.timeout(HOME_READY_TIMEOUT_S):
@@ -141,7 +142,7 @@ class EscalationService:
 
     # ------------------------------------------------------------ counter side
 
-    async def request(self, conn: Connection, conversation: Conversation, message: Escalate) -> None:
+    async def request(self, conn: LiveConnection, conversation: Conversation, message: Escalate) -> None:
         decision = self.policy(conversation).on_button("clerk" if conn.role == "counter" else "resident",
                                                        message.urgent)
         if message.reason:
@@ -167,7 +168,7 @@ class EscalationService:
         log.info("escalation requested", extra={"session": conversation.id, "reason": decision.reason,
                                                 "priority": decision.priority})
 
-    async def cancel(self, conn: Connection, conversation: Conversation) -> None:
+    async def cancel(self, conn: LiveConnection, conversation: Conversation) -> None:
         try:
             await self.backend.cancel(conversation.id)
         except QueueError as exc:
@@ -207,7 +208,7 @@ class EscalationService:
             await self.backend.set_language(conversation.id, conversation.resident_lang)
         await self.check_missing_mt(conversation)
 
-    async def counter_connected(self, conn: Connection) -> None:
+    async def counter_connected(self, conn: LiveConnection) -> None:
         conversation = conn.conversation
         if conversation is None:
             return
@@ -225,7 +226,7 @@ class EscalationService:
 
     # ------------------------------------------------------------ operators
 
-    async def operator_connected(self, conn: Connection, serving: str | None, resume_after: int | None) -> None:
+    async def operator_connected(self, conn: LiveConnection, serving: str | None, resume_after: int | None) -> None:
         """The reconnect rule: an operator serving a session gets it back on every (re)connection, named
         in ``welcome``; it is replayed from ``resume_after`` when the hello named that session, else
         from the start. ``serving`` is what ``welcome`` said."""
@@ -235,10 +236,10 @@ class EscalationService:
             await self.backend.operator_reconnected(operator_id)
         if serving is not None:
             await self.open_view(conn, serving, resume_after)
-        await send_status(self, operator_id, [conn])
+        await send_status(self.backend, operator_id, [conn])
         conn.send(Queue(entries=await self.queue_snapshot()))
 
-    async def open_view(self, conn: Connection, session_id: str, resume_after: int | None) -> None:
+    async def open_view(self, conn: LiveConnection, session_id: str, resume_after: int | None) -> None:
         current = self.views.get(conn)
         if current is not None and current.session_id == session_id:
             return
@@ -248,12 +249,12 @@ class EscalationService:
         self.views[conn] = view
         await view.join(0 if resume_after is None else resume_after)
 
-    async def close_view(self, conn: Connection) -> None:
+    async def close_view(self, conn: LiveConnection) -> None:
         view = self.views.pop(conn, None)
         if view is not None:
             await view.close()
 
-    async def disconnected(self, conn: Connection) -> None:
+    async def disconnected(self, conn: LiveConnection) -> None:
         if conn.role == "operator" and conn.principal is not None:
             await self.close_view(conn)
             operator_id = _operator_id(conn)
@@ -269,11 +270,11 @@ class EscalationService:
                 with contextlib.suppress(QueueError):
                     await self.backend.counter_disconnected(conversation.id)
 
-    async def operator_message(self, conn: Connection, message: Message) -> None:
+    async def operator_message(self, conn: LiveConnection, message: Message) -> None:
         operator_id = _operator_id(conn)
         try:
             if isinstance(message, OperatorState):
-                await apply_operator_state(self, conn, operator_id, message)
+                await apply_operator_state(self.backend, conn, operator_id, message)
             elif isinstance(message, Accept):
                 await self.backend.accept(operator_id, message.session_id)
             elif isinstance(message, Decline):
@@ -298,13 +299,13 @@ class EscalationService:
         entry = next((e for e in snapshot.entries if e.operator_id == operator_id and e.state == "connected"), None)
         return None if entry is None else entry.session_id
 
-    def _serving(self, conn: Connection) -> str:
+    def _serving(self, conn: LiveConnection) -> str:
         view = self.views.get(conn)
         if view is None:
             raise ProtocolError(ErrorCode.INVALID_STATE, "not serving a session")
         return view.session_id
 
-    async def operator_text(self, conn: Connection, message: Text) -> None:
+    async def operator_text(self, conn: LiveConnection, message: Text) -> None:
         session_id = self._serving(conn)
         if message.speaker != "operator":
             raise ProtocolError(ErrorCode.FORBIDDEN, "an operator speaks as operator")
@@ -315,17 +316,17 @@ class EscalationService:
         self.views[conn].command({"op": "text", "text": message.text.strip(), "lang": message.lang,
                                   "replaces": message.replaces, "session_id": session_id})
 
-    async def operator_audio_start(self, conn: Connection, message: AudioStart) -> None:
+    async def operator_audio_start(self, conn: LiveConnection, message: AudioStart) -> None:
         self._serving(conn)
         conn.start_operator_audio(message.sample_rate)
         self.views[conn].command({"op": "audio.start", "sample_rate": message.sample_rate})
 
-    def operator_voice(self, conn: Connection, pcm: bytes) -> None:
+    def operator_voice(self, conn: LiveConnection, pcm: bytes) -> None:
         view = self.views.get(conn)
         if view is not None:
             view.voice(pcm)
 
-    async def operator_audio_stop(self, conn: Connection) -> None:
+    async def operator_audio_stop(self, conn: LiveConnection) -> None:
         view = self.views.get(conn)
         if view is None or not conn.stop_operator_audio():
             raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
@@ -348,42 +349,10 @@ class EscalationService:
 MAX_NOTES = 4000
 
 
-def _operator_id(conn: Connection) -> str:
+def _operator_id(conn: LiveConnection) -> str:
     assert conn.principal is not None
     return conn.principal.id
 
 
 def _queue_message(exc: QueueError) -> str:
     return str(exc) or exc.code.replace("_", " ")
-
-
-def live_to(conversation: Conversation, speaker: str, sample_rate: int, roles: frozenset[str]) -> int:
-    """Announce a live stream; returns the id that heads its binary frames."""
-    stream = conversation.new_stream_id()
-    conversation.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate, stream=stream),
-                                lambda p: getattr(p, "role", None) in roles)
-    return stream
-
-
-def live_end(conversation: Conversation, speaker: str, stream: int, roles: frozenset[str]) -> None:
-    conversation.send_transient(LiveEnd(speaker=speaker, stream=stream), lambda p: getattr(p, "role", None) in roles)
-
-
-@contextlib.asynccontextmanager
-async def escalation_service(ctx: RelayContext) -> AsyncIterator[None]:
-    """Runs the queue for the app's lifetime (``cleanup_ctx``) and plugs it into the turn pipeline."""
-    queue_config = ctx.settings.section("queue") or QueueConfig()
-    policy_config = ctx.settings.section("policy") or PolicyConfig()
-    node_id = ctx.settings.server.node_id or socket.gethostname()
-    store_path = ctx.settings.store.path
-    queue_path = None if store_path == ":memory:" else Path(store_path).with_suffix(".queue.sqlite3")
-    service = EscalationService(ctx, create_backend(queue_config, node_id, queue_path), queue_config, policy_config)
-    await service.start()
-    ctx.escalation = service
-    ctx.pipeline.observe = service.observe
-    ctx.pipeline.on_trouble = service.on_trouble
-    try:
-        yield
-    finally:
-        ctx.escalation = None
-        await service.stop()

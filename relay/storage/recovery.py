@@ -10,6 +10,8 @@ import sqlite3
 import time
 from typing import Any
 
+from relay.storage.records import StoredEvent, StoreUnavailable
+
 RECOVERY_SCHEMA = """
 CREATE TABLE IF NOT EXISTS client_ids (
     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -35,8 +37,6 @@ class RecoveryRecords:
 
     async def probe(self) -> bool:
         """Try one small write; True when the store can write again (``healthy`` follows)."""
-        from relay.storage.store import StoreUnavailable
-
         try:
             await self.write([("INSERT OR REPLACE INTO health VALUES (1, ?)", (time.time(),))])
         except StoreUnavailable:
@@ -51,8 +51,6 @@ class RecoveryRecords:
             "SELECT seq, type, body FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             (session_id, after_seq, limit),
         )
-        from relay.storage.store import StoredEvent
-
         return [StoredEvent(r["seq"], r["type"], r["body"]) for r in rows]
 
     async def last_activity(self, session_id: str) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipelines.base import EngineError, EngineUnavailable
 from relay.runtime.rate_limits import check_slots
@@ -44,9 +44,7 @@ from relay.wire.protocol import (
 )
 from relay.ws import video
 from relay.ws.audio_input import AudioRateLimiter, check_audio_start
-
-if TYPE_CHECKING:
-    from relay.ws.connection import Connection
+from relay.ws.client import Client
 
 log = logging.getLogger("madoguchi.handlers")
 
@@ -77,7 +75,7 @@ MAX_CLIENT_ID = 64
 # ------------------------------------------------------------------ hello
 
 
-async def hello(conn: Connection, message: Hello) -> Welcome:
+async def hello(conn: Client, message: Hello) -> Welcome:
     ctx = conn.ctx
     ctx.limits.check_login(str(conn.request.remote))  # brute force: the token is not even looked at
     principal = await ctx.auth.authenticate(message.token)
@@ -106,7 +104,7 @@ async def hello(conn: Connection, message: Hello) -> Welcome:
     return _welcome(conn, message.role, session_id)
 
 
-async def _operator_hello(conn: Connection, message: Hello) -> Welcome:
+async def _operator_hello(conn: Client, message: Hello) -> Welcome:
     """Operators join sessions through accept. The reconnect rule: the welcome names the session the
     operator serves now, whatever the hello said (null when none); see ``EscalationService.operator_connected``."""
     ctx = conn.ctx
@@ -122,7 +120,7 @@ async def _operator_hello(conn: Connection, message: Hello) -> Welcome:
     return dataclasses.replace(welcome, session=public, last_seq=public.get("last_seq", 0))
 
 
-async def after_welcome(conn: Connection, message: Hello) -> None:
+async def after_welcome(conn: Client, message: Hello) -> None:
     """Once the client has its welcome: attach to the session (replaying what it missed) and let the
     operator queue know who came back."""
     escalation = conn.ctx.escalation
@@ -141,7 +139,7 @@ async def after_welcome(conn: Connection, message: Hello) -> None:
         await escalation.counter_connected(conn)
 
 
-def _welcome(conn: Connection, role: str, session_id: str | None) -> Welcome:
+def _welcome(conn: Client, role: str, session_id: str | None) -> Welcome:
     ctx = conn.ctx
     conversation = conn.conversation
     return Welcome(
@@ -157,7 +155,7 @@ def _welcome(conn: Connection, role: str, session_id: str | None) -> Welcome:
     )
 
 
-async def _open_conversation(conn: Connection, session_id: str) -> Conversation:
+async def _open_conversation(conn: Client, session_id: str) -> Conversation:
     conversation = await conn.ctx.hub.get(session_id)
     if conversation is None:
         raise ProtocolError(ErrorCode.SESSION_NOT_FOUND, "no such session", close_code=CloseCode.SESSION_NOT_FOUND)
@@ -170,7 +168,7 @@ async def _open_conversation(conn: Connection, session_id: str) -> Conversation:
 # ------------------------------------------------------------------ dispatch
 
 
-async def dispatch(conn: Connection, message: Message) -> None:
+async def dispatch(conn: Client, message: Message) -> None:
     if message.TYPE == "hello":
         raise ProtocolError(ErrorCode.ALREADY_HELLO, "hello was already received")
     if conn.role not in PERMISSIONS.get(message.TYPE, frozenset()):
@@ -179,7 +177,7 @@ async def dispatch(conn: Connection, message: Message) -> None:
     await handler(conn, message)
 
 
-def _conversation(conn: Connection) -> Conversation:
+def _conversation(conn: Client) -> Conversation:
     conversation = conn.conversation
     if conversation is None:
         raise ProtocolError(ErrorCode.INVALID_STATE, "not in a session")
@@ -188,13 +186,13 @@ def _conversation(conn: Connection) -> Conversation:
     return conversation
 
 
-def _check_lang(conn: Connection, lang: str, allow_auto: bool = False) -> None:
+def _check_lang(conn: Client, lang: str, allow_auto: bool = False) -> None:
     if lang == "ja" or lang in conn.ctx.supported_languages() or (allow_auto and lang == "auto"):
         return
     raise ProtocolError(ErrorCode.UNSUPPORTED_LANGUAGE, f"language {lang!r} is not offered here")
 
 
-async def on_text(conn: Connection, message: Text) -> None:
+async def on_text(conn: Client, message: Text) -> None:
     text = message.text.strip()
     if not text:
         raise ProtocolError(ErrorCode.EMPTY_TEXT, "text is empty")
@@ -220,7 +218,7 @@ async def on_text(conn: Connection, message: Text) -> None:
     conn.queue_turn(functools.partial(run_turn, conn, conversation, utterance))
 
 
-def _typed_speaker(conn: Connection, message: Text, conversation: Conversation) -> str:
+def _typed_speaker(conn: Client, message: Text, conversation: Conversation) -> str:
     if conn.role == "resident":
         return "resident" if message.speaker in ("auto", "resident") else message.speaker
     if message.speaker != "auto":
@@ -228,7 +226,7 @@ def _typed_speaker(conn: Connection, message: Text, conversation: Conversation) 
     return "clerk" if (message.lang or "ja") == "ja" else "resident"
 
 
-async def run_turn(conn: Connection, conversation: Conversation, utterance: Utterance) -> None:
+async def run_turn(conn: Client, conversation: Conversation, utterance: Utterance) -> None:
     ctx = conn.ctx
     if not conversation.is_open or await ctx.pipeline.already_stored(conversation, utterance, conn):
         return
@@ -244,7 +242,7 @@ async def run_turn(conn: Connection, conversation: Conversation, utterance: Utte
         conn.report(store_unavailable(utterance.client_id), "text")
 
 
-async def on_settings(conn: Connection, message: Settings) -> None:
+async def on_settings(conn: Client, message: Settings) -> None:
     conversation = _conversation(conn)
     values: dict[str, Any] = {}
     if message.resident_lang is not None:
@@ -267,7 +265,7 @@ async def on_settings(conn: Connection, message: Settings) -> None:
 # ------------------------------------------------------------------ audio
 
 
-async def on_audio_start(conn: Connection, message: AudioStart) -> None:
+async def on_audio_start(conn: Client, message: AudioStart) -> None:
     check_audio_start(message)
     if conn.role == "operator":
         await _escalation(conn).operator_audio_start(conn, message)
@@ -293,7 +291,7 @@ async def on_audio_start(conn: Connection, message: AudioStart) -> None:
     conn.start_audio(stream, speaker, limiter, message.sample_rate)
 
 
-def _asr_languages(conn: Connection, conversation: Conversation, speaker: str) -> list[str]:
+def _asr_languages(conn: Client, conversation: Conversation, speaker: str) -> list[str]:
     lang = conversation.resident_lang
     if speaker == "clerk" or lang == "ja":
         return ["ja"]
@@ -302,7 +300,7 @@ def _asr_languages(conn: Connection, conversation: Conversation, speaker: str) -
     return [lang] if speaker == "resident" else ["ja", lang]
 
 
-async def on_audio_stop(conn: Connection, message: AudioStop) -> None:
+async def on_audio_stop(conn: Client, message: AudioStop) -> None:
     if conn.role == "operator":
         await _escalation(conn).operator_audio_stop(conn)
         return
@@ -319,7 +317,7 @@ def resolve_speaker(requested: str, lang: str, conversation: Conversation) -> st
     return "clerk" if lang == "ja" else "resident"
 
 
-async def consume_recognition(conn: Connection, stream: RecognitionStream, requested: str) -> None:
+async def consume_recognition(conn: Client, stream: RecognitionStream, requested: str) -> None:
     """Partials go out as they come; each final becomes a turn, in order."""
     conversation = conn.conversation
     assert conversation is not None
@@ -360,27 +358,27 @@ async def consume_recognition(conn: Connection, stream: RecognitionStream, reque
 # ------------------------------------------------------------------ escalation and operators
 
 
-def _escalation(conn: Connection) -> Any:
+def _escalation(conn: Client) -> Any:
     if conn.ctx.escalation is None:
         raise ProtocolError(ErrorCode.INVALID_STATE, "no operator queue is configured on this relay")
     return conn.ctx.escalation
 
 
-async def on_escalate(conn: Connection, message: Escalate) -> None:
+async def on_escalate(conn: Client, message: Escalate) -> None:
     conversation = _conversation(conn)
     conn.ctx.limits.check("escalations", conn.principal, conversation.id)
     await _escalation(conn).request(conn, conversation, message)
 
 
-async def on_escalation_cancel(conn: Connection, message: EscalationCancel) -> None:
+async def on_escalation_cancel(conn: Client, message: EscalationCancel) -> None:
     await _escalation(conn).cancel(conn, _conversation(conn))
 
 
-async def on_operator_message(conn: Connection, message: Message) -> None:
+async def on_operator_message(conn: Client, message: Message) -> None:
     await _escalation(conn).operator_message(conn, message)
 
 
-async def on_bye(conn: Connection, message: Bye) -> None:
+async def on_bye(conn: Client, message: Bye) -> None:
     conn.close(CloseCode.NORMAL, "bye")
 
 

@@ -15,14 +15,12 @@ import dataclasses
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from relay.context import RelayContext
+from relay.turns.conversation import Conversation
 from relay.wire.protocol import ErrorCode, ProtocolError, VideoAllow, VideoSignal, VideoState, decode, encode
-
-if TYPE_CHECKING:
-    from relay.context import RelayContext
-    from relay.turns.conversation import Conversation
-    from relay.ws.connection import Connection
+from relay.ws.client import Client
 
 log = logging.getLogger("madoguchi.video")
 
@@ -67,7 +65,7 @@ def _check_signal(message: VideoSignal) -> None:
         raise ProtocolError(ErrorCode.INVALID_FIELD, "video.signal: a candidate carries candidate (an object)")
 
 
-async def on_signal(conn: Connection, message: VideoSignal) -> None:
+async def on_signal(conn: Client, message: VideoSignal) -> None:
     ctx = conn.ctx
     if not config(ctx).enabled:
         raise ProtocolError(ErrorCode.INVALID_STATE, "video calls are switched off on this relay")
@@ -107,7 +105,7 @@ def from_operator(ctx: RelayContext, conversation: Conversation, command: dict[s
         log.info("operator video signal dropped", extra={"session": conversation.id, "why": str(exc)})
 
 
-async def on_allow(conn: Connection, message: VideoAllow) -> None:
+async def on_allow(conn: Client, message: VideoAllow) -> None:
     ctx = conn.ctx
     conversation = conn.conversation
     if conversation is None or not conversation.is_open:
@@ -123,7 +121,7 @@ async def on_allow(conn: Connection, message: VideoAllow) -> None:
     conversation.send_transient(VideoState(resident_allowed=message.resident))
 
 
-def on_connected(conn: Connection) -> None:
+def on_connected(conn: Client) -> None:
     """A phone that joins later learns that the clerk allowed video."""
     conversation = conn.conversation
     if conversation is not None and conversation.id in conn.ctx.video_allowed:

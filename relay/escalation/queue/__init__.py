@@ -1,10 +1,10 @@
 """Human-operator queue: a pure state machine (``model``) behind async backends (``backend``).
 
-The relay uses ``create_backend(config, node_id, sqlite_path)`` → a ``QueueBackend``; the notification
+The relay uses ``factory.create_backend(config, node_id, sqlite_path)`` → a ``QueueBackend``; the notification
 types it must turn into websocket messages are in ``relay.escalation.queue.events``.
 """
 
-from relay.escalation.queue.backend import InProcessQueue, QueueBackend, SessionSubscription, create_backend
+from relay.escalation.queue.backend import InProcessQueue, QueueBackend, SessionSubscription
 from relay.escalation.queue.config import QueueConfig
 from relay.escalation.queue.events import (
     Cancelled,
@@ -35,5 +35,4 @@ __all__ = [
     "OfferWithdrawn", "OperatorStateChanged", "PeerDisconnected", "PeerReconnected", "PositionChanged",
     "QueueBackend", "QueueChanged", "QueueConfig", "QueueError", "QueueFull", "QueueMetrics", "QueueSnapshot",
     "Returned", "ServiceStats", "SessionSubscription", "Unavailable", "UnknownOperator", "UnknownSession",
-    "create_backend",
 ]

@@ -283,15 +283,3 @@ class InProcessQueue(ModelBackend):
                     del self._sessions[session_id]
 
         return SessionSubscription(add, remove)
-
-
-def create_backend(config: QueueConfig, node_id: str, sqlite_path: str | Path | None,
-                   clock: Clock = time.time) -> QueueBackend:
-    """The backend the settings ask for (``config.backend``: memory or redis)."""
-    if config.backend == "redis":
-        from relay.escalation.queue.redis_backend import RedisQueue
-
-        return RedisQueue(config, node_id=node_id, clock=clock)
-    if config.backend != "memory":
-        raise ValueError(f"unknown queue backend {config.backend!r} (memory or redis)")
-    return InProcessQueue(config, sqlite_path, node_id=node_id, clock=clock)
