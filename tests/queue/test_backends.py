@@ -202,3 +202,15 @@ async def test_concurrent_enqueues_from_two_nodes_are_all_kept_in_order(make_red
     assert sorted(e.session_id for e in snapshot.entries) == sorted(f"s{i}" for i in range(40))
     assert [e.position for e in snapshot.entries] == list(range(1, 41))
     assert {e.node for e in snapshot.entries} == {"node-a", "node-b"}
+
+
+async def test_an_unreadable_notification_does_not_stop_a_node_hearing_the_queue(
+        make_redis_queue: MakeQueue, inboxes, caplog: pytest.LogCaptureFixture) -> None:
+    """The pub/sub reader is supervised: a message it cannot decode is logged with its traceback and
+    the reader restarts, so the node's next notifications still arrive."""
+    node = await make_redis_queue("node-a")
+    inbox = await inboxes(node)
+    await node._redis.publish(node._node_channel + "node-a", b"not json")  # a bug or a foreign publisher
+    await node.enqueue("s1", "vi")
+    assert (await inbox.wait_for(EntryQueued, session_id="s1")).position == 1
+    assert "background task failed; restarting" in caplog.text and "JSONDecodeError" in caplog.text

@@ -37,6 +37,7 @@ from relay.escalation.queue.events import (
 )
 from relay.escalation.queue.model import QueueModel
 from relay.escalation.queue.stats import ServiceStats
+from relay.runtime.supervision import supervised
 
 MAX_RETRIES = 100
 logger = logging.getLogger(__name__)
@@ -65,7 +66,8 @@ class RedisQueue(ModelBackend):
         for channel in channels:
             self._subscribed[channel.encode()] = asyncio.Event()
         await self._pubsub.subscribe(*channels)
-        self._reader = asyncio.create_task(self._read(), name=f"queue-pubsub-{self.node_id}")
+        # supervised: a notification that cannot be read must not silently stop this node hearing the queue
+        self._reader = supervised(f"queue-pubsub-{self.node_id}", self._read)
         for channel in channels:
             await self._subscribed[channel.encode()].wait()
 
