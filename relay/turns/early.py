@@ -18,13 +18,24 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, Translation
+from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, Engines, Translation
+from relay.turns.bridge import Bridge
 from relay.turns.conversation import Conversation
 
-if TYPE_CHECKING:
-    from relay.turns.pipeline import TurnPipeline
+
+class PipelineAtPause(Protocol):
+    """What an early turn needs of ``relay.turns.pipeline.TurnPipeline`` (which imports this module)."""
+
+    engines: Engines
+    bridge: Bridge
+    tts_rates: dict[str, float]
+    translate_at_pause: bool
+
+    def target_of(self, conversation: Conversation, speaker: str, lang: str) -> str | None: ...
+
+    async def translate_quietly(self, text: str, source: str, target: str) -> Translation: ...
 
 log = logging.getLogger("madoguchi.turns")
 
@@ -74,7 +85,7 @@ class EarlyTurn:
 class PauseTranslations:
     """The early turn of one recognition stream: started at a pause, claimed by the final or discarded."""
 
-    def __init__(self, pipeline: TurnPipeline, conversation: Conversation) -> None:
+    def __init__(self, pipeline: PipelineAtPause, conversation: Conversation) -> None:
         self._pipeline = pipeline
         self._conversation = conversation
         self._current: EarlyTurn | None = None
@@ -109,7 +120,7 @@ class PauseTranslations:
         self._current = None
 
 
-async def _prepare(pipeline: TurnPipeline, conversation: Conversation, early: EarlyTurn) -> Translation | None:
+async def _prepare(pipeline: PipelineAtPause, conversation: Conversation, early: EarlyTurn) -> Translation | None:
     try:
         translation = await pipeline.translate_quietly(early.text, early.lang, early.target)
         if translation is not None and not early.discarded:
@@ -122,7 +133,7 @@ async def _prepare(pipeline: TurnPipeline, conversation: Conversation, early: Ea
         return None
 
 
-async def _first_sentence(pipeline: TurnPipeline, conversation: Conversation, t: Translation) -> PreparedSpeech | None:
+async def _first_sentence(pipeline: PipelineAtPause, conversation: Conversation, t: Translation) -> PreparedSpeech | None:
     """Synthesise the first sentence now, so speech starts as soon as the final confirms the text."""
     lang = "ja" if t.target_lang == EASY_JAPANESE else t.target_lang
     synth = pipeline.engines.synthesizer
