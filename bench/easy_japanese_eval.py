@@ -34,6 +34,7 @@ from easy_japanese.analyzer import analyze, has_kanji  # noqa: E402
 from easy_japanese.gold_metrics import evaluate, stated_facts  # noqa: E402
 from easy_japanese.rewrite import Rewrite, honorifics_in  # noqa: E402
 from easy_japanese.rules.protect import use_glossary  # noqa: E402
+from easy_japanese.warmup import warm_up  # noqa: E402
 from pipelines.glossary import DEFAULT_GLOSSARY  # noqa: E402
 from relay.engines.easy_japanese import glossary_terms  # noqa: E402
 
@@ -239,7 +240,7 @@ def main() -> int:
     if not (DATA / "snow_t15.tsv").exists():
         print(f"skipped: evaluation data not found at {DATA} (see ../shared/data/README.md)")
         return 0
-    rewrite("準備")  # load the dictionary and the tagger before timing
+    print(f"warm-up at engine start (as the relay does): {warm_up() * 1000:.0f} ms")
     easy = jlpt_easy_words()
     snow_eval(args.limit, easy)
     gold_eval(easy)

@@ -24,6 +24,7 @@ from easy_japanese.analyzer import analyzer_status
 from easy_japanese.config import EasyJapaneseConfig
 from easy_japanese.rewrite import rewrite
 from easy_japanese.rules.protect import GlossaryTerm, current_glossary, use_glossary
+from easy_japanese.warmup import warm_up
 from pipelines.base import (
     EASY_JAPANESE,
     EngineError,
@@ -97,6 +98,8 @@ class EasyJapaneseTranslator:
 def load_easy_japanese(configs: Mapping[str, Any], glossary_path: Path | None) -> Translator:
     """The rewriter, or a ``MissingEngine`` saying why it cannot run (the relay keeps serving)."""
     try:
-        return EasyJapaneseTranslator(configs.get("easy_japanese"), glossary_path)
+        translator = EasyJapaneseTranslator(configs.get("easy_japanese"), glossary_path)
+        warm_up(translator.config.options())  # the first resident's sentence costs what the next ones do
+        return translator
     except Exception as exc:
         return MissingEngine("easy_japanese", f"{type(exc).__name__}: {exc}")

@@ -108,3 +108,14 @@ def test_cli_check_and_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: py
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
     assert exit_info.value.code == 0
+
+
+def test_the_relay_loads_the_rewriter_warm() -> None:
+    """Engine start runs the warm-up (tables, tagger, every rule) once per process, and it changes no result."""
+    from easy_japanese.warmup import warm_up
+    from relay.easy_japanese_engine import load_easy_japanese
+
+    before = rewrite("こちらにご記入ください。").text
+    translator = load_easy_japanese({}, None)
+    assert translator.translate("こちらにご記入ください。", "ja", EASY_JAPANESE).text == before
+    assert warm_up() == 0.0  # already paid at engine start
