@@ -3,8 +3,9 @@
 Each check finds one kind of break that word replacement causes, read from the analysis:
 unknown-word runs, a predicate without its ending (書き。), ます before でしょう (書いてもらいますでしょうか),
 の before a verb (書類の出すことには), お/ご before a verb in dictionary form, two case particles in a
-row, が left before 〜ことができる on a thing (在留カードが確かめることができる), and を before a verb that
-never takes an object (内科を病院に行く). The guard rejects a rewrite that has more of any kind than
+row, が left before 〜ことができる on a thing (在留カードが確かめることができる), を before a verb that
+never takes an object (受付を終わる; the verbs are in ``data/verb_frames.tsv``), two を objects for one verb
+(車を車をとめる) and the same argument twice (病院に病院に通う): see ``arguments.py``. The guard rejects a rewrite that has more of any kind than
 its input had; ``check()`` reports them in a clerk's own text.
 """
 
@@ -14,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import Token
+from easy_japanese.arguments import CASE_PARTICLES, is_intransitive
 
 MESSAGES = {
     "unknown_word": "a word the dictionary does not know",
@@ -28,12 +30,9 @@ MESSAGES = {
     "double_particle": "two case particles in a row",
     "ga_with_koto_ga_dekiru": "が on the object of 〜ことができる",
     "object_of_intransitive": "を on a verb that takes no object",
+    "double_object": "two objects with を for one verb",
+    "repeated_argument": "the same argument twice for one verb",
 }
-# verbs that never take an object with を in counter speech (道を行く and 家を出る are not counter speech)
-INTRANSITIVE = frozenset(
-    ["着く", "来る", "行く", "入る", "住む", "成る", "なる", "有る", "ある", "居る", "いる", "座る", "届く", "困る",
-     "始まる", "決まる", "変わる", "集まる", "起きる", "寝る", "泊まる", "並ぶ", "間に合う", "乗る", "戻る", "出来る", "できる"]
-)
 _CASE = frozenset(["が", "を"])
 _ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])
 _PERSON_ENDS = ("人", "たち", "達", "さん", "君", "くん", "ちゃん", "者", "様", "ら", "私", "僕", "あなた")
@@ -122,19 +121,38 @@ def _ga_koto_ga_dekiru(tokens: list[Token], k: int) -> bool:
     verb, koto, ga, dekiru = tokens[k + 1 : k + 5]
     if verb.pos1 != "動詞" or koto.lemma != "事" or ga.surface != "が" or dekiru.lemma != "出来る":
         return False
-    return not is_person(tokens[k - 1]) and verb.base not in INTRANSITIVE
+    return not is_person(tokens[k - 1]) and not is_intransitive(verb.base)
 
 
 def _object_of_intransitive(tokens: list[Token], k: int) -> bool:
     """を and the first verb after it, within its clause: 内科を病院に行く."""
     if tokens[k].surface != "を" or tokens[k].pos2 != "格助詞":
         return False
-    for tok in tokens[k + 1 : k + 6]:
+    for m in range(k + 1, min(len(tokens), k + 6)):
+        tok = tokens[m]
         if tok.pos1 == "動詞":
-            return tok.lemma in INTRANSITIVE or tok.base in INTRANSITIVE
+            causative = m + 1 < len(tokens) and tokens[m + 1].lemma in ("せる", "させる")  # 受付を終わらせる
+            return not causative and (is_intransitive(tok.lemma) or is_intransitive(tok.base))
         if tok.pos1 in ("補助記号", "助動詞") or tok.surface == "を":
             return False
     return False
+
+
+def _same_clause_argument(tokens: list[Token], k: int) -> str | None:
+    """A second argument with the same particle for one predicate: 車を車をとめる (a verb takes one を
+    object), 病院に病院に通う (the same place twice). Two different に phrases (3時に窓口に) are fine."""
+    tok = tokens[k]
+    if tok.pos2 != "格助詞" or tok.surface not in CASE_PARTICLES or k == 0:
+        return None
+    for m in range(k + 1, min(len(tokens), k + 8)):
+        nxt = tokens[m]
+        if nxt.pos1 in ("動詞", "形容詞", "助動詞", "補助記号") or nxt.pos2 in ("接続助詞", "係助詞", "副助詞"):
+            return None
+        if nxt.pos2 == "格助詞" and nxt.surface == tok.surface and m > k + 1:
+            if tok.surface == "を":
+                return "double_object"
+            return "repeated_argument" if tokens[m - 1].surface == tokens[k - 1].surface else None
+    return None
 
 
 def problems(tokens: list[Token]) -> list[Problem]:
@@ -153,6 +171,9 @@ def problems(tokens: list[Token]) -> list[Problem]:
             kinds.append("ga_with_koto_ga_dekiru")
         if _object_of_intransitive(tokens, k):
             kinds.append("object_of_intransitive")
+        argument = _same_clause_argument(tokens, k)
+        if argument:
+            kinds.append(argument)
         found += [Problem(kind, tok.start, tok.end) for kind in kinds]
     return found
 

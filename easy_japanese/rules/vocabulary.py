@@ -11,10 +11,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from easy_japanese.analyzer import Token, analyze
+from easy_japanese.arguments import fit_to_arguments, is_intransitive
 from easy_japanese.lexicon import LexEntry, load_lexicon, string_index
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
 from easy_japanese.rules.protect import is_protected, protected_mask
-from easy_japanese.wellformed import INTRANSITIVE, ga_before, is_person
+from easy_japanese.wellformed import ga_before, is_person
 
 _SURU = {"為る", "出来る"}
 _VOICE_AUX = {"れる", "られる", "せる", "させる"}
@@ -148,7 +149,7 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
         after = next_token(tokens, i + 1)
         if after is not None and after.lemma in _VOICE_AUX:
             return []
-        return swap_verb(tokens, i + 1, entry.easy, "vocabulary.verb", start=start)
+        return swap_verb(tokens, i + 1, fit_to_arguments(tokens, i, entry.easy), "vocabulary.verb", start=start)
     if entry.noun_easy and (nxt is None or nxt.lemma not in _SURU) and not _in_compound(tokens, i, i):
         return [Edit(start, tok.end, entry.noun_easy, "vocabulary.verb")]
     return []
@@ -156,10 +157,10 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
 
 def _can_do_edits(tokens: list[Token], i: int, entry: LexEntry, start: int) -> list[Edit]:
     """在留カードが確認できます → 在留カードを確かめることができます: the thing done takes を."""
-    edits = [Edit(start, tokens[i].end, entry.easy + "ことが", "vocabulary.verb", unit=start)]
+    edits = [Edit(start, tokens[i].end, fit_to_arguments(tokens, i, entry.easy) + "ことが", "vocabulary.verb", unit=start)]
     ga = ga_before(tokens, i)
     if ga is not None and ga > 0 and not is_person(tokens[ga - 1]):
-        if tokens[ga - 1].pos1 not in ("名詞", "代名詞") or _easy_verb(entry) in INTRANSITIVE:
+        if tokens[ga - 1].pos1 not in ("名詞", "代名詞") or is_intransitive(_easy_verb(entry)):
             return []
         edits.append(Edit(tokens[ga].start, tokens[ga].end, "を", "vocabulary.verb", unit=start))
     return edits
@@ -182,7 +183,7 @@ def _noun_clause_edits(tokens: list[Token], i: int, entry: LexEntry, start: int)
     """申請書のご提出には → 申請書を出すには (in order to); 書類の提出の際は → 書類を出すときは."""
     nxt = tokens[i + 1]
     verb = _easy_verb(entry)
-    if not verb or verb in INTRANSITIVE or not _ends_in_predicate(entry.easy):
+    if not verb or is_intransitive(verb) or not _ends_in_predicate(entry.easy):
         return []
     no = [t for t in tokens if t.end <= start and t.surface == "の"][-1]
     if nxt.surface == "の":  # の際 / の時 / のとき
@@ -212,7 +213,7 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if tok.pos1 == "動詞" and (tok.pos2 != "非自立可能" or _main_verb(tokens, i)):
             entry = lexicon.get(tok.base)
             if entry is not None and entry.kind == "v" and entry.easy != entry.word:
-                edits += swap_verb(tokens, i, entry.easy, "vocabulary.verb")
+                edits += swap_verb(tokens, i, fit_to_arguments(tokens, i, entry.easy), "vocabulary.verb")
         elif tok.pos1 == "名詞":
             entry = lexicon.get(tok.surface)
             prev = prev_token(tokens, i)

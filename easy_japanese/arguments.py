@@ -1,0 +1,85 @@
+"""Verb argument patterns: who does what to whom survives a replaced predicate.
+
+A predicate governs the case particles of its clause (在留カード**を**確認する, 病院**に**通院する). When
+a rule replaces the predicate, the new one must accept the same particles, and an easy phrase that
+brings its own argument (通院 → 病院に通う, 駐車 → 車をとめる) must not fill a slot the sentence already
+fills. ``fit_to_arguments`` adjusts the easy side before the edit is made (病院に通院する → 病院に通う,
+受付を終了する → 受付を終わらせる); ``wellformed.py`` checks every candidate with the same table
+(``data/verb_frames.tsv``) and the guard refuses what still does not fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from easy_japanese.analyzer import Token, analyze
+from easy_japanese.lexicon import DATA_DIR, read_tsv_rows
+
+# the particles that mark a predicate's own arguments; the clause ends at another predicate or a comma
+CASE_PARTICLES = frozenset(["を", "に", "が", "で", "と", "へ", "から"])
+_CLAUSE_ENDS = frozenset(["動詞", "形容詞", "助動詞", "補助記号"])
+
+
+@dataclass(frozen=True)
+class Frame:
+    verb: str
+    takes_object: bool | None  # None: を only for a place (家を出る), which we do not check
+    transitive: str  # the verb that takes the object instead (終わる → 終わらせる), or ""
+
+
+@lru_cache(maxsize=1)
+def frames() -> dict[str, Frame]:
+    table = {}
+    for row in read_tsv_rows(DATA_DIR / "verb_frames.tsv"):
+        kind = row[1]
+        if kind not in ("no", "place"):
+            raise ValueError(f"verb_frames.tsv: bad row {row!r} (object must be no or place)")
+        table[row[0]] = Frame(row[0], None if kind == "place" else False, row[2] if len(row) > 2 else "")
+    return table
+
+
+def is_intransitive(verb: str) -> bool:
+    """A verb (dictionary form) that never takes a を object."""
+    frame = frames().get(verb)
+    return frame is not None and frame.takes_object is False
+
+
+def governed_particles(tokens: list[Token], i: int) -> dict[str, int]:
+    """Case particles of the clause that ends in the predicate at ``i`` (first token of the predicate,
+    お/ご included): particle → index of its token, nearest first."""
+    found: dict[str, int] = {}
+    for k in range(i - 1, -1, -1):
+        tok = tokens[k]
+        if tok.pos1 in _CLAUSE_ENDS or (tok.pos1 == "助詞" and tok.pos2 == "接続助詞"):
+            break
+        if tok.pos1 == "助詞" and tok.pos2 == "格助詞" and tok.surface in CASE_PARTICLES:
+            found.setdefault(tok.surface, k)
+    return found
+
+
+def main_verb(tokens: list[Token]) -> int | None:
+    """Index of the verb that carries the phrase: the first one (帰る in 国に帰る, 診る in 診てもらう)."""
+    return next((k for k, t in enumerate(tokens) if t.pos1 == "動詞"), None)
+
+
+def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> str:
+    """``easy`` as it must read where the predicate at ``i`` stands (see the module docstring)."""
+    given = governed_particles(tokens, i)
+    easy_tokens = analyze(easy)
+    verb = main_verb(easy_tokens)
+    if verb is None:
+        return easy
+    own = [k for k, t in enumerate(easy_tokens[:verb]) if t.pos2 == "格助詞" and t.surface in CASE_PARTICLES]
+    if own and easy_tokens[own[-1]].surface in given:
+        # 病院に通院 → 通う, not 病院に病院に通う: the sentence already says where
+        easy = easy[easy_tokens[own[-1]].end :]
+        easy_tokens = analyze(easy)
+        verb = main_verb(easy_tokens)
+        if verb is None:
+            return easy
+    frame = frames().get(easy_tokens[verb].base)
+    if "を" in given and frame is not None and frame.takes_object is False and frame.transitive:
+        tok = easy_tokens[verb]  # 受付を終了 → 受付を終わらせる: the verb that takes what is done
+        easy = easy[: tok.start] + frame.transitive + easy[tok.end :]
+    return easy
