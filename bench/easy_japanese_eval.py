@@ -3,6 +3,7 @@
 1. SNOW T15 test split (rows whose ID is divisible by 50): SARI (Xu et al. 2016) for identity, our
    system and the reference, on word n-grams (1–4) from our analyser, with empty n-gram sets scoring 0
    as in the original code; all three sides are NFKC-normalised first (SNOW writes full-width digits).
+   Hugging Face evaluate's variant (0/0 = 1) is printed too, for comparison with papers that use it.
 2. Readability figures for source, ours and reference: mean sentence length (characters), kanji per
    sentence, share of content words in the JLPT N5–N4 lists, furigana coverage (share of kanji
    characters under a ruby span; plain text has none).
@@ -56,19 +57,27 @@ def ngrams(tokens: list[str], n: int) -> list[str]:
     return [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
-def sari_ngram(s: list[str], c: list[str], r: list[str]) -> tuple[float, float, float]:
-    """Keep F1, deletion precision, addition F1 for one n-gram order, one reference (Xu et al.)."""
+def sari_ngram(s: list[str], c: list[str], r: list[str], variant: str = "xu") -> tuple[float, float, float]:
+    """Keep F1, deletion precision, addition F1 for one n-gram order, one reference.
+
+    ``xu``: Xu et al.'s original code (cocoxu/simplification SARI.py): an empty set scores 0.
+    ``hf``: Hugging Face evaluate's sari.py: 0/0 counts as 1, and keep recall is Eq. 5 of the paper
+    (summed counts, not a mean of ratios). Only the first is our headline figure."""
+    empty = 1.0 if variant == "hf" else 0.0
     sc, cc, rc = Counter(s), Counter(c), Counter(r)
     keep, keep_good, keep_all = sc & cc, sc & cc & rc, sc & rc
-    kp = sum(keep_good[g] / keep[g] for g in keep) / len(keep) if keep else 0.0
-    kr = sum(keep_good[g] / keep_all[g] for g in keep_all) / len(keep_all) if keep_all else 0.0
+    kp = sum(keep_good[g] / keep[g] for g in keep) / len(keep) if keep else empty
+    if variant == "hf":
+        kr = sum(keep_good.values()) / sum(keep_all.values()) if keep_all else empty
+    else:
+        kr = sum(keep_good[g] / keep_all[g] for g in keep_all) / len(keep_all) if keep_all else empty
     keep_f = 2 * kp * kr / (kp + kr) if kp + kr > 0 else 0.0
     deleted, del_good = sc - cc, (sc - cc) - rc
-    dp = sum(del_good[g] / deleted[g] for g in deleted) / len(deleted) if deleted else 0.0
+    dp = sum(del_good[g] / deleted[g] for g in deleted) / len(deleted) if deleted else empty
     added = set(cc) - set(sc)
     add_good, add_all = added & set(rc), set(rc) - set(sc)
-    ap = len(add_good) / len(added) if added else 0.0
-    ar = len(add_good) / len(add_all) if add_all else 0.0
+    ap = len(add_good) / len(added) if added else empty
+    ar = len(add_good) / len(add_all) if add_all else empty
     add_f = 2 * ap * ar / (ap + ar) if ap + ar > 0 else 0.0
     return keep_f, dp, add_f
 
@@ -77,9 +86,9 @@ def words(text: str) -> list[str]:
     return [t.surface for t in analyze(unicodedata.normalize("NFKC", text))]
 
 
-def sari(source: str, output: str, reference: str) -> float:
+def sari(source: str, output: str, reference: str, variant: str = "xu") -> float:
     s, c, r = words(source), words(output), words(reference)
-    parts = [sari_ngram(ngrams(s, n), ngrams(c, n), ngrams(r, n)) for n in range(1, 5)]
+    parts = [sari_ngram(ngrams(s, n), ngrams(c, n), ngrams(r, n), variant) for n in range(1, 5)]
     keep, dele, add = (sum(p[k] for p in parts) / 4 for k in range(3))
     return (keep + dele + add) / 3
 
@@ -165,8 +174,8 @@ def honorific_free(results: list[Rewrite]) -> float:
     return 100 * sum(1 for r in results if not honorifics_in(analyze(r.text))) / max(1, len(results))
 
 
-def mean_sari(sources: list[str], outputs: list[str], refs: list[str]) -> float:
-    return 100 * statistics.mean(sari(s, o, r) for s, o, r in zip(sources, outputs, refs, strict=True))
+def mean_sari(sources: list[str], outputs: list[str], refs: list[str], variant: str = "xu") -> float:
+    return 100 * statistics.mean(sari(s, o, r, variant) for s, o, r in zip(sources, outputs, refs, strict=True))
 
 
 def snow_eval(limit: int | None, easy: set[str]) -> None:
@@ -179,6 +188,8 @@ def snow_eval(limit: int | None, easy: set[str]) -> None:
     scores = {name: mean_sari(sources, outs, refs) for name, outs in (("identity", sources), ("ours", outputs), ("reference", refs))}
     print(f"SNOW T15 test split: {len(rows)} rows (guard on)")
     print("  SARI  " + "  ".join(f"{k}={v:.2f}" for k, v in scores.items()))
+    hf = {name: mean_sari(sources, outs, refs, "hf") for name, outs in (("identity", sources), ("ours", outputs))}
+    print("  SARI, Hugging Face evaluate's variant (0/0 = 1)  " + "  ".join(f"{k}={v:.2f}" for k, v in hf.items()))
     changed = sum(o != s for o, s in zip(outputs, sources, strict=True))
     print(f"  outputs changed: {changed}/{len(rows)}; refusals: {sum(len(r.refusals) for r in results)}")
     print(f"  outputs with no honorific left: {honorific_free(results):.1f}%")

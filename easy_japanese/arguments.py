@@ -83,3 +83,38 @@ def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> str:
         tok = easy_tokens[verb]  # 受付を終了 → 受付を終わらせる: the verb that takes what is done
         easy = easy[: tok.start] + frame.transitive + easy[tok.end :]
     return easy
+
+
+# particle changes a rule may make on purpose: 日本語が話せる → 日本語を話すことができる (can do), and
+# 申請書の提出 → 申請書を出す (a サ変 noun's の becomes the verb's を)
+_SANCTIONED = {("が", "を"), ("の", "を")}
+_ROLES = frozenset(["が", "を", "に"])
+
+
+def roles(tokens: list[Token]) -> dict[str, set[str]]:
+    """Noun → the core case particles (が, を, に) it carries: who does what to whom."""
+    found: dict[str, set[str]] = {}
+    for k in range(1, len(tokens)):
+        tok = tokens[k]
+        if tok.pos2 != "格助詞" or tok.surface not in _ROLES:
+            continue
+        first = k  # the whole noun phrase: 田中さん, 在留カード
+        while first > 0 and tokens[first - 1].pos1 in ("名詞", "代名詞", "接尾辞", "接頭辞"):
+            first -= 1
+        if first < k:
+            found.setdefault("".join(t.surface for t in tokens[first:k]), set()).add(tok.surface)
+    return found
+
+
+def role_changes(before: list[Token], after: list[Token]) -> list[str]:
+    """A noun that is still there but now carries another role (田中さんに渡す → 田中さんが渡す)."""
+    was, now = roles(before), roles(after)
+    changed = []
+    for noun, particles in was.items():
+        kept = now.get(noun)
+        if not kept or particles & kept:
+            continue  # replaced or rebuilt by a rule (checked elsewhere), or the role is still there
+        if any((p, q) in _SANCTIONED for p in particles for q in kept):
+            continue
+        changed.append(f"{noun}{'/'.join(sorted(particles))} → {noun}{'/'.join(sorted(kept))}")
+    return [f"it would change who does what to whom ({', '.join(changed)})"] if changed else []

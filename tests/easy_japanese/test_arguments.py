@@ -73,3 +73,35 @@ def test_without_fitting_the_rule_is_refused_not_applied(monkeypatch: pytest.Mon
 
 def test_check_reports_a_broken_argument_pattern() -> None:
     assert any(issue.kind == "grammar" for issue in check("車を車をとめてください。").issues)
+
+
+@pytest.mark.parametrize(
+    ("before", "broken"),
+    [
+        ("田中さんに書類を渡してください。", "田中さんが書類を渡してください。"),  # the one who receives now gives
+        ("子どもを保育園に預けます。", "子どもに保育園を預けます。"),
+    ],
+)
+def test_guard_refuses_a_change_of_who_does_what_to_whom(before: str, broken: str) -> None:
+    assert any("who does what to whom" in reason for reason in compare(before, broken))
+
+
+def test_a_particle_the_new_predicate_needs_is_not_a_change_of_roles() -> None:
+    assert compare("日本語が話せますか。", "日本語を話すことができますか。") == []  # can do: が → を
+    assert compare("申請書のご提出には印鑑が必要です。", "申請書を出すには印鑑が必要です。") == []
+
+
+def test_a_rule_that_swaps_roles_is_refused() -> None:
+    from easy_japanese.engine import run_rules
+    from easy_japanese.rules.base import Context, Edit, Rule
+
+    def swap(text, tokens, ctx):  # type: ignore[no-untyped-def]
+        """A planted bug: に → が after a person."""
+        k = text.find("さんに")
+        return [Edit(k + 2, k + 3, "が", "vocabulary.word")] if k >= 0 else []
+
+    rules = [Rule("vocabulary.word", "w", "w", ("", ""), swap, "vocabulary")]
+    text = "田中さんに書類を渡してください。"
+    assert run_rules(text, rules, Context(OPTIONS), guarded=False)[0] == "田中さんが書類を渡してください。"
+    out, hits = run_rules(text, rules, Context(OPTIONS))
+    assert out == text and "who does what to whom" in hits[0].note
