@@ -328,6 +328,8 @@ def set_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         for m in pattern.finditer(text):
             edits.append(Edit(m.start(), m.end(), table[m.group(1)], "honorific.phrase"))
     for phrase, plain in _FIXED.items():
+        if phrase not in text:  # most phrases are absent: skip building the pattern
+            continue
         for m in re.finditer(re.escape(phrase) + "(?!ん)", text):  # くださいませんか is a question: kept
             edits.append(Edit(m.start(), m.end(), plain, "honorific.phrase"))
     return edits

@@ -40,6 +40,8 @@ def nominal_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     """水分補給(を)する → 水を飲む, conjugated like the する it replaces."""
     edits: list[Edit] = []
     for phrase, verb in NOMINAL_PHRASES.items():
+        if phrase not in text:  # most phrases are absent: skip building the pattern
+            continue
         for m in re.finditer(re.escape(phrase), text):
             if text[: m.start()].endswith(("お", "ご")):
                 continue  # お手洗い is a place (a toilet), not washing hands
