@@ -113,7 +113,7 @@ def test_cli_check_and_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: py
 def test_the_relay_loads_the_rewriter_warm() -> None:
     """Engine start runs the warm-up (tables, tagger, every rule) once per process, and it changes no result."""
     from easy_japanese.warmup import warm_up
-    from relay.easy_japanese_engine import load_easy_japanese
+    from relay.engines.easy_japanese import load_easy_japanese
 
     before = rewrite("こちらにご記入ください。").text
     translator = load_easy_japanese({}, None)
