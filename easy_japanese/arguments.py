@@ -26,6 +26,15 @@ class Frame:
     verb: str
     takes_object: bool | None  # None: を only for a place (家を出る), which we do not check
     transitive: str  # the verb that takes the object instead (終わる → 終わらせる), or ""
+    object_particle: str = ""  # が for verbs whose "object" takes が (問題が分かる, 日本語ができる)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """An easy side fitted to the sentence, and a particle of the sentence it needs changed."""
+
+    easy: str
+    particle: tuple[int, str] | None = None  # (token index in the sentence, the particle it becomes)
 
 
 @lru_cache(maxsize=1)
@@ -33,10 +42,23 @@ def frames() -> dict[str, Frame]:
     table = {}
     for row in read_tsv_rows(DATA_DIR / "verb_frames.tsv"):
         kind = row[1]
-        if kind not in ("no", "place"):
-            raise ValueError(f"verb_frames.tsv: bad row {row!r} (object must be no or place)")
-        table[row[0]] = Frame(row[0], None if kind == "place" else False, row[2] if len(row) > 2 else "")
+        if kind not in ("no", "place", "ga"):
+            raise ValueError(f"verb_frames.tsv: bad row {row!r} (object must be no, place or ga)")
+        instead = row[2] if len(row) > 2 else ""
+        particle = instead if instead == "が" else ""
+        table[row[0]] = Frame(row[0], None if kind == "place" else False, "" if particle else instead, particle)
     return table
+
+
+_PERSON_ENDS = ("人", "たち", "達", "さん", "君", "くん", "ちゃん", "者", "様", "ら", "私", "僕", "あなた")
+_THINGS = frozenset(["これ", "それ", "あれ", "どれ", "何", "なに", "なん", "此れ", "其れ", "彼れ", "何れ"])
+
+
+def is_person(tok: Token) -> bool:
+    """Who can do it (私が行ける), not what is done (日本語が話せる): pronouns, names, 〜人, 〜さん."""
+    if tok.pos1 == "代名詞":
+        return tok.surface not in _THINGS
+    return tok.pos3 == "人名" or tok.pos1 == "接尾辞" or tok.surface.endswith(_PERSON_ENDS)
 
 
 def is_intransitive(verb: str) -> bool:
@@ -45,16 +67,16 @@ def is_intransitive(verb: str) -> bool:
     return frame is not None and frame.takes_object is False
 
 
-def governed_particles(tokens: list[Token], i: int) -> dict[str, int]:
+def governed_particles(tokens: list[Token], i: int) -> dict[str, list[int]]:
     """Case particles of the clause that ends in the predicate at ``i`` (first token of the predicate,
-    お/ご included): particle → index of its token, nearest first."""
-    found: dict[str, int] = {}
+    お/ご included): particle → indexes of its tokens, nearest first."""
+    found: dict[str, list[int]] = {}
     for k in range(i - 1, -1, -1):
         tok = tokens[k]
         if tok.pos1 in _CLAUSE_ENDS or (tok.pos1 == "助詞" and tok.pos2 == "接続助詞"):
             break
         if tok.pos1 == "助詞" and tok.pos2 == "格助詞" and tok.surface in CASE_PARTICLES:
-            found.setdefault(tok.surface, k)
+            found.setdefault(tok.surface, []).append(k)
     return found
 
 
@@ -63,26 +85,39 @@ def main_verb(tokens: list[Token]) -> int | None:
     return next((k for k, t in enumerate(tokens) if t.pos1 == "動詞"), None)
 
 
-def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> str:
+def _head(tokens: list[Token], particle: int) -> str:
+    return tokens[particle - 1].surface if particle > 0 else ""
+
+
+def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> Fitted:
     """``easy`` as it must read where the predicate at ``i`` stands (see the module docstring)."""
     given = governed_particles(tokens, i)
     easy_tokens = analyze(easy)
     verb = main_verb(easy_tokens)
-    if verb is None:
-        return easy
-    own = [k for k, t in enumerate(easy_tokens[:verb]) if t.pos2 == "格助詞" and t.surface in CASE_PARTICLES]
-    if own and easy_tokens[own[-1]].surface in given:
-        # 病院に通院 → 通う, not 病院に病院に通う: the sentence already says where
-        easy = easy[easy_tokens[own[-1]].end :]
-        easy_tokens = analyze(easy)
-        verb = main_verb(easy_tokens)
-        if verb is None:
-            return easy
+    own = [k for k, t in enumerate(easy_tokens[: verb or 0]) if t.pos2 == "格助詞" and t.surface in CASE_PARTICLES]
+    if verb is not None and own:
+        mark = easy_tokens[own[-1]]
+        filled = given.get(mark.surface, [])
+        # 車を駐車 → 車をとめる (a verb takes one を object); この学校に入学 → この学校に入る (the same place);
+        # 6時に帰宅 keeps 家に帰る (6時 is a time, not where)
+        same_place = any(_head(tokens, k) == _head(easy_tokens, own[-1]) for k in filled)
+        if filled and (mark.surface == "を" or same_place):
+            easy = easy[mark.end :]
+            easy_tokens = analyze(easy)
+            verb = main_verb(easy_tokens)
+    if verb is None or "を" not in given:
+        return Fitted(easy)
     frame = frames().get(easy_tokens[verb].base)
-    if "を" in given and frame is not None and frame.takes_object is False and frame.transitive:
-        tok = easy_tokens[verb]  # 受付を終了 → 受付を終わらせる: the verb that takes what is done
-        easy = easy[: tok.start] + frame.transitive + easy[tok.end :]
-    return easy
+    causative = [t for t in easy_tokens[verb + 1 : verb + 2] + tokens[i + 1 : i + 3] if t.lemma in ("せる", "させる")]
+    if frame is None or frame.takes_object is not False or causative:
+        return Fitted(easy)  # it takes the object, or it is causative already (終わらせる, 済ませる)
+    obj = given["を"][0]
+    if frame.object_particle:  # その問題を理解する → その問題が分かる; 彼を理解する stays (彼が分かる: he knows)
+        return Fitted(easy) if is_person(tokens[obj - 1]) else Fitted(easy, (obj, frame.object_particle))
+    if frame.transitive:  # 受付を終了 → 受付を終わらせる: the verb that takes what is done
+        tok = easy_tokens[verb]
+        return Fitted(easy[: tok.start] + frame.transitive + easy[tok.end :])
+    return Fitted(easy)
 
 
 # particle changes a rule may make on purpose: 日本語が話せる → 日本語を話すことができる (can do), and
@@ -106,9 +141,25 @@ def roles(tokens: list[Token]) -> dict[str, set[str]]:
     return found
 
 
+def _ga_objects(tokens: list[Token]) -> set[str]:
+    """Nouns marked with が as the object of a verb such as 分かる or できる (その問題が分かる)."""
+    found = set()
+    for k in range(1, len(tokens)):
+        if tokens[k].surface != "が" or tokens[k].pos2 != "格助詞":
+            continue
+        for tok in tokens[k + 1 : k + 5]:
+            if tok.pos1 == "動詞":
+                frame = frames().get(tok.base)
+                if frame is not None and frame.object_particle == "が" and not is_person(tokens[k - 1]):
+                    found.add(tokens[k - 1].surface)
+                break
+    return found
+
+
 def role_changes(before: list[Token], after: list[Token]) -> list[str]:
     """A noun that is still there but now carries another role (田中さんに渡す → 田中さんが渡す)."""
     was, now = roles(before), roles(after)
+    ga_objects = _ga_objects(after)
     changed = []
     for noun, particles in was.items():
         kept = now.get(noun)
@@ -116,5 +167,7 @@ def role_changes(before: list[Token], after: list[Token]) -> list[str]:
             continue  # replaced or rebuilt by a rule (checked elsewhere), or the role is still there
         if any((p, q) in _SANCTIONED for p in particles for q in kept):
             continue
+        if "を" in particles and kept == {"が"} and any(noun.endswith(head) for head in ga_objects):
+            continue  # その問題を理解する → その問題が分かる: the new verb takes its object with が
         changed.append(f"{noun}{'/'.join(sorted(particles))} → {noun}{'/'.join(sorted(kept))}")
     return [f"it would change who does what to whom ({', '.join(changed)})"] if changed else []

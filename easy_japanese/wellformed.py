@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import Token
-from easy_japanese.arguments import CASE_PARTICLES, is_intransitive
+from easy_japanese.arguments import CASE_PARTICLES, is_intransitive, is_person
 
 MESSAGES = {
     "unknown_word": "a word the dictionary does not know",
@@ -35,10 +35,6 @@ MESSAGES = {
 }
 _CASE = frozenset(["が", "を"])
 _ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])
-_PERSON_ENDS = ("人", "たち", "達", "さん", "君", "くん", "ちゃん", "者", "様", "ら", "私", "僕", "あなた")
-_THINGS = frozenset(["これ", "それ", "あれ", "どれ", "何", "なに", "なん", "此れ", "其れ", "彼れ", "何れ"])
-
-
 @dataclass(frozen=True)
 class Problem:
     kind: str
@@ -48,13 +44,6 @@ class Problem:
     @property
     def message(self) -> str:
         return MESSAGES[self.kind]
-
-
-def is_person(tok: Token) -> bool:
-    """Who can do it (私が行ける), not what is done (日本語が話せる): pronouns, names, 〜人, 〜さん."""
-    if tok.pos1 == "代名詞":
-        return tok.surface not in _THINGS
-    return tok.pos3 == "人名" or tok.pos1 == "接尾辞" or tok.surface.endswith(_PERSON_ENDS)
 
 
 def ga_before(tokens: list[Token], i: int) -> int | None:
@@ -144,14 +133,15 @@ def _same_clause_argument(tokens: list[Token], k: int) -> str | None:
     tok = tokens[k]
     if tok.pos2 != "格助詞" or tok.surface not in CASE_PARTICLES or k == 0:
         return None
-    for m in range(k + 1, min(len(tokens), k + 8)):
+    for m in range(k + 1, min(len(tokens), k + 10)):
         nxt = tokens[m]
         if nxt.pos1 in ("動詞", "形容詞", "助動詞", "補助記号") or nxt.pos2 in ("接続助詞", "係助詞", "副助詞"):
             return None
         if nxt.pos2 == "格助詞" and nxt.surface == tok.surface and m > k + 1:
             if tok.surface == "を":
                 return "double_object"
-            return "repeated_argument" if tokens[m - 1].surface == tokens[k - 1].surface else None
+            if tokens[m - 1].surface == tokens[k - 1].surface:
+                return "repeated_argument"
     return None
 
 

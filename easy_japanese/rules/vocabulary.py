@@ -8,10 +8,11 @@ compound such as 確認書類, or before する/される, is left for the other
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 
 from easy_japanese.analyzer import Token, analyze
-from easy_japanese.arguments import fit_to_arguments, is_intransitive
+from easy_japanese.arguments import Fitted, fit_to_arguments, is_intransitive
 from easy_japanese.lexicon import LexEntry, load_lexicon, string_index
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
 from easy_japanese.rules.protect import is_protected, protected_mask
@@ -149,15 +150,26 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
         after = next_token(tokens, i + 1)
         if after is not None and after.lemma in _VOICE_AUX:
             return []
-        return swap_verb(tokens, i + 1, fit_to_arguments(tokens, i, entry.easy), "vocabulary.verb", start=start)
+        fitted = fit_to_arguments(tokens, i, entry.easy)
+        return _with_particle(tokens, swap_verb(tokens, i + 1, fitted.easy, "vocabulary.verb", start=start), fitted)
     if entry.noun_easy and (nxt is None or nxt.lemma not in _SURU) and not _in_compound(tokens, i, i):
         return [Edit(start, tok.end, entry.noun_easy, "vocabulary.verb")]
     return []
 
 
+def _with_particle(tokens: list[Token], edits: list[Edit], fitted: Fitted) -> list[Edit]:
+    """The verb's edits and the particle its arguments need (その問題を → その問題が), kept or refused together."""
+    if fitted.particle is None or not edits:
+        return edits
+    k, particle = fitted.particle
+    unit = edits[0].start
+    together = [dataclasses.replace(edit, unit=unit) for edit in edits]
+    return [Edit(tokens[k].start, tokens[k].end, particle, edits[0].rule_id, unit=unit), *together]
+
+
 def _can_do_edits(tokens: list[Token], i: int, entry: LexEntry, start: int) -> list[Edit]:
     """在留カードが確認できます → 在留カードを確かめることができます: the thing done takes を."""
-    edits = [Edit(start, tokens[i].end, fit_to_arguments(tokens, i, entry.easy) + "ことが", "vocabulary.verb", unit=start)]
+    edits = [Edit(start, tokens[i].end, fit_to_arguments(tokens, i, entry.easy).easy + "ことが", "vocabulary.verb", unit=start)]
     ga = ga_before(tokens, i)
     if ga is not None and ga > 0 and not is_person(tokens[ga - 1]):
         if tokens[ga - 1].pos1 not in ("名詞", "代名詞") or is_intransitive(_easy_verb(entry)):
@@ -213,7 +225,8 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if tok.pos1 == "動詞" and (tok.pos2 != "非自立可能" or _main_verb(tokens, i)):
             entry = lexicon.get(tok.base)
             if entry is not None and entry.kind == "v" and entry.easy != entry.word:
-                edits += swap_verb(tokens, i, fit_to_arguments(tokens, i, entry.easy), "vocabulary.verb")
+                fitted = fit_to_arguments(tokens, i, entry.easy)
+                edits += _with_particle(tokens, swap_verb(tokens, i, fitted.easy, "vocabulary.verb"), fitted)
         elif tok.pos1 == "名詞":
             entry = lexicon.get(tok.surface)
             prev = prev_token(tokens, i)

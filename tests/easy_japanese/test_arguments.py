@@ -11,6 +11,7 @@ import pytest
 
 from easy_japanese import RewriteOptions, check, rewrite
 from easy_japanese.analyzer import analyze
+from easy_japanese.arguments import Fitted
 from easy_japanese.guard import compare
 from easy_japanese.wellformed import problems
 
@@ -24,6 +25,8 @@ FITTED = [
     ("来月、国に帰国します。", "来月、国に国に帰ります。", "来月、国に帰ります。"),
     ("受付を終了しました。", "受付を終わりました。", "受付を終わらせました。"),
     ("パソコンを破損しました。", "パソコンを壊れました。", "パソコンを壊しました。"),
+    ("私はこの学校に2年前に入学した。", "私はこの学校に2年前に学校に入った。", "私はこの学校に2年前に入った。"),
+    ("彼はその問題を理解している。", "彼はその問題を分かっている。", "彼はその問題が分かっている。"),
 ]
 
 
@@ -40,6 +43,12 @@ def test_an_argument_the_sentence_does_not_give_is_kept() -> None:
     assert rewrite("ここに駐車しないでください。", options=OPTIONS).text == "ここに車をとめないでください。"
     assert rewrite("来月帰国します。", options=OPTIONS).text == "来月国に帰ります。"
     assert rewrite("手続きが完了しました。", options=OPTIONS).text == "手続きが終わりました。"  # no object: 終わる stays
+    assert rewrite("彼は6時に帰宅しますか。", options=OPTIONS).text == "彼は6時に家に帰りますか。"  # 6時 is when, not where
+
+
+def test_an_easy_side_that_already_takes_the_object_is_left_alone() -> None:
+    # 終える → 終わらせる is causative already: no second transitive form (終わらせるせる)
+    assert rewrite("仕事を終えたら帰ります。", options=OPTIONS).text == "仕事を終わらせたら帰ります。"
 
 
 @pytest.mark.parametrize(
@@ -47,6 +56,7 @@ def test_an_argument_the_sentence_does_not_give_is_kept() -> None:
     [
         ("two objects", "車を駐車してください。", "車を車をとめてください。"),
         ("same argument twice", "病院に通院しています。", "病院に病院に通っています。"),
+        ("same argument twice", "私はこの学校に2年前に入学した。", "私はこの学校に2年前に学校に入った。"),
         ("no object", "受付を終了しました。", "受付を終わりました。"),
         ("no object", "パソコンを破損しました。", "パソコンを壊れました。"),
     ],
@@ -64,7 +74,7 @@ def test_without_fitting_the_rule_is_refused_not_applied(monkeypatch: pytest.Mon
     """Plant the bug the fitting prevents: the guard still keeps the sentence whole and says why."""
     import easy_japanese.rules.vocabulary as vocabulary
 
-    monkeypatch.setattr(vocabulary, "fit_to_arguments", lambda tokens, i, easy: easy)
+    monkeypatch.setattr(vocabulary, "fit_to_arguments", lambda tokens, i, easy: Fitted(easy))
     for before, _, _ in FITTED:
         result = rewrite(before, options=OPTIONS)
         assert compare(before, result.text) == []
@@ -105,3 +115,9 @@ def test_a_rule_that_swaps_roles_is_refused() -> None:
     assert run_rules(text, rules, Context(OPTIONS), guarded=False)[0] == "田中さんが書類を渡してください。"
     out, hits = run_rules(text, rules, Context(OPTIONS))
     assert out == text and "who does what to whom" in hits[0].note
+
+
+def test_a_person_is_not_made_the_subject() -> None:
+    # 彼を理解する → 彼が分かる would say that he understands: the change is refused instead
+    result = rewrite("先生は彼を理解していなかった。", options=OPTIONS)
+    assert "彼が" not in result.text and compare("先生は彼を理解していなかった。", result.text) == []
