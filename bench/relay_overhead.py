@@ -1,13 +1,21 @@
 """Relay overhead: N concurrent sessions exchanging text through fake engines with zero latency.
 
-The relay runs in its own process (as in production); this process drives N counter tablets and N
-resident phones over real websockets. Each session sends typed text in a closed loop (next message
-when the previous one's translation has arrived, after an optional think time) and we measure
-message-in → event-out latency (with --think, each session pauses a random exponential time between
-messages, so arrivals are Poisson; --think 0 measures saturation throughput): `text` sent → `transcript` at the tablet, and → `translation` at the
-resident's phone. Prints p50/p95/p99, messages/s, and the relay's peak RSS.
+The relay runs in its own process (as in production, with the open-file limit and listen queue of
+``madoguchi serve``: relay/listening.py); this process drives N counter tablets and N resident phones
+over real websockets. Every socket is read all the time, as a browser's is, so the relay's pings are
+answered while a session pauses (a client that reads only while it waits for an answer misses its
+pongs when it pauses longer than the ping timeout, and the relay closes it: that is what reset the
+sockets of long runs before). All sessions connect first (at most ``--connect-concurrency`` set-ups
+at a time; 0 = all at once, like a node restart's reconnect storm), then each sends typed text in a
+closed loop (next message when the previous one's translation has arrived, after a think time: with
+``--think``, each session pauses a random exponential time between messages, so arrivals are
+Poisson; ``--think 0`` measures saturation throughput). Measured with all N sessions open: `text`
+sent → `transcript` at the tablet, and → `translation` at the resident's phone, p50/p95/p99;
+messages/s; the relay's CPU and peak RSS; and how late this process's own event loop ran (its
+lateness is part of every latency measured here).
 
     .venv/bin/python bench/relay_overhead.py --sessions 100 --messages 20
+    .venv/bin/python bench/relay_overhead.py --sessions 1000 --messages 5 --think 5
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import socket
 import statistics
 import subprocess
@@ -24,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -35,17 +45,19 @@ from aiohttp import web
 sys.path.insert(0, {root!r})
 from relay.app import create_app
 from relay.context import CONTEXT
+from relay.listening import files_needed, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
 from tests.fakes import fake_engines
 
 async def main():
     settings = load_settings(env={{}}, overrides={{
-        "store": {{"path": {db!r}}}, "relay": {{"max_sessions": 100000, "back_translation": False}},
+        "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False}},
         "logging": {{"level": "WARNING"}}}})
+    raise_open_file_limit(files_needed(settings))
     app = create_app(settings, fake_engines())
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", {port}).start()
+    await web.TCPSite(runner, "127.0.0.1", {port}, backlog=listen_backlog(settings)).start()
     _, token = await app[CONTEXT].auth.add_token("clerk", "bench")
     print("READY", token, flush=True)
     await asyncio.Event().wait()
@@ -67,68 +79,144 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-async def run_session(http: aiohttp.ClientSession, base: str, token: str, messages: int, think: float,
-                      to_transcript: list[float], to_translation: list[float]) -> None:
+class Peer:
+    """One websocket read all the time by its own task (which answers the relay's pings, as a browser
+    does); messages wait in an inbox, stamped with their arrival time."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.inbox: asyncio.Queue[tuple[float, dict[str, Any]]] = asyncio.Queue()
+        self.reader = asyncio.get_running_loop().create_task(self._read())
+
+    async def _read(self) -> None:
+        async for msg in self.ws:
+            if msg.type == aiohttp.WSMsgType.TEXT:
+                self.inbox.put_nowait((time.perf_counter(), json.loads(msg.data)))
+        self.inbox.put_nowait((time.perf_counter(), {"type": "closed", "code": self.ws.close_code}))
+
+    async def expect(self, kind: str) -> float:
+        """The arrival time of the next message of ``kind``; a closed socket or an error fails."""
+        while True:
+            at, message = await self.inbox.get()
+            if message["type"] == kind:
+                return at
+            if message["type"] in ("closed", "error"):
+                raise RuntimeError(f"waiting for {kind}: {message}")
+
+    async def close(self) -> None:
+        await self.ws.close()
+        await self.reader
+
+
+async def open_session(http: aiohttp.ClientSession, base: str, token: str) -> tuple[Peer, Peer]:
     headers = {"Authorization": f"Bearer {token}"}
     async with http.post(f"{base}/api/sessions", headers=headers,
                          json={"counter": "bench", "resident_lang": "en", "tts": False}) as resp:
         session = await resp.json()
-    counter = await http.ws_connect(f"{base}/ws")
-    resident = await http.ws_connect(f"{base}/ws")
-    await counter.send_json({"type": "hello", "protocol": 1, "role": "counter", "token": token,
-                             "session_id": session["session_id"]})
-    await resident.send_json({"type": "hello", "protocol": 1, "role": "resident",
-                              "token": session["resident_token"]})
-    await counter.receive_json()
-    await resident.receive_json()
+    if "session_id" not in session:
+        raise RuntimeError(f"session refused: {session}")
+    counter = Peer(await http.ws_connect(f"{base}/ws"))
+    resident = Peer(await http.ws_connect(f"{base}/ws"))
+    await counter.ws.send_json({"type": "hello", "protocol": 1, "role": "counter", "token": token,
+                                "session_id": session["session_id"]})
+    await resident.ws.send_json({"type": "hello", "protocol": 1, "role": "resident",
+                                 "token": session["resident_token"]})
+    await counter.expect("welcome")
+    await resident.expect("welcome")
+    return counter, resident
+
+
+async def converse(counter: Peer, resident: Peer, messages: int, think: float, result: dict[str, Any]) -> None:
     if think:  # counters do not speak in step: start at a random moment
         await asyncio.sleep(random.uniform(0, think))
     for i in range(messages):
         sent = time.perf_counter()
-        await counter.send_str(json.dumps({"type": "text", "speaker": "clerk", "text": f"番号{i}番の方どうぞ"}))
-        while (await counter.receive_json())["type"] != "transcript":
-            pass
-        to_transcript.append(time.perf_counter() - sent)
-        while (await resident.receive_json())["type"] != "translation":
-            pass
-        to_translation.append(time.perf_counter() - sent)
+        await counter.ws.send_str(json.dumps({"type": "text", "speaker": "clerk", "text": f"番号{i}番の方どうぞ"}))
+        result["transcript"].append(await counter.expect("transcript") - sent)
+        result["translation"].append(await resident.expect("translation") - sent)
         if think:  # exponential pauses: Poisson arrivals at 1/think per session
             await asyncio.sleep(random.expovariate(1 / think))
-    await counter.close()
-    await resident.close()
 
 
-async def drive(base: str, token: str, sessions: int, messages: int, think: float) -> dict[str, object]:
-    to_transcript: list[float] = []
-    to_translation: list[float] = []
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as http:
+async def loop_lateness(samples: list[float], stop: asyncio.Event) -> None:
+    """How late a 10 ms timer fires in this process: the client's own share of every latency."""
+    while not stop.is_set():
+        due = time.perf_counter() + 0.01
+        await asyncio.sleep(0.01)
+        samples.append(max(0.0, time.perf_counter() - due))
+
+
+async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int) -> dict[str, Any]:
+    result: dict[str, Any] = {"transcript": [], "translation": [], "lateness": [], "failed": []}
+    limit = asyncio.Semaphore(args.connect_concurrency or args.sessions)
+
+    async def connect(http: aiohttp.ClientSession) -> tuple[Peer, Peer] | None:
+        async with limit:
+            try:
+                return await open_session(http, base, token)
+            except (aiohttp.ClientError, RuntimeError, OSError) as exc:
+                result["failed"].append(f"connect: {type(exc).__name__}: {exc}")
+                return None
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
         started = time.perf_counter()
-        await asyncio.gather(*(run_session(http, base, token, messages, think, to_transcript, to_translation)
-                               for _ in range(sessions)))
-        elapsed = time.perf_counter() - started
-    return {"transcript": to_transcript, "translation": to_translation, "elapsed": elapsed}
+        pairs = [p for p in await asyncio.gather(*(connect(http) for _ in range(args.sessions))) if p]
+        result["connect_s"], result["open"] = time.perf_counter() - started, len(pairs)
+        stop = asyncio.Event()
+        ticker = asyncio.get_running_loop().create_task(loop_lateness(result["lateness"], stop))
+        cpu0, started = cpu_seconds(relay_pid), time.perf_counter()
+        outcomes = await asyncio.gather(*(converse(c, r, args.messages, args.think, result) for c, r in pairs),
+                                        return_exceptions=True)
+        result["elapsed"] = time.perf_counter() - started
+        result["relay_cpu"] = (cpu_seconds(relay_pid) - cpu0) / result["elapsed"]
+        stop.set()
+        await ticker
+        result["failed"] += [f"converse: {type(o).__name__}: {o}" for o in outcomes if isinstance(o, BaseException)]
+        await asyncio.gather(*(p.close() for pair in pairs for p in pair), return_exceptions=True)
+    return result
 
 
-def report(args: argparse.Namespace, result: dict[str, object], rss: float) -> str:
+def report(args: argparse.Namespace, result: dict[str, Any], rss: float) -> str:
     lines = [f"relay overhead: {args.sessions} sessions × {args.messages} messages, think {args.think}s, "
-             f"fake engines with zero latency, {os.cpu_count()} CPUs",
-             f"{'latency (ms)':34} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}"]
-    for key, label in (("transcript", "text → transcript (tablet)"), ("translation", "text → translation (phone)")):
-        values = [v * 1000 for v in result[key]]  # type: ignore[attr-defined]
+             f"fake engines with zero latency, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}",
+             f"connected {result['open']} sessions ({2 * result['open']} websockets) in {result['connect_s']:.1f} s "
+             f"(at most {args.connect_concurrency or 'all'} at a time); failed: {len(result['failed'])}"]
+    lines += [f"  {reason}" for reason in sorted(set(result["failed"]))[:5]]
+    if not result["transcript"]:
+        return "\n".join(lines)
+    lines.append(f"{'latency (ms)':34} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}")
+    for key, label in (("transcript", "text → transcript (tablet)"), ("translation", "text → translation (phone)"),
+                       ("lateness", "bench event loop lateness")):
+        values = [v * 1000 for v in result[key]]
         lines.append(f"{label:34} {percentile(values, 50):7.2f} {percentile(values, 95):7.2f} "
                      f"{percentile(values, 99):7.2f} {max(values):7.2f}")
-    count = len(result["transcript"])  # type: ignore[arg-type]
-    elapsed = float(result["elapsed"])  # type: ignore[arg-type]
-    lines.append(f"client messages/s: {count / elapsed:.0f}  (events out/s incl. both sockets: "
-                 f"{3 * count / elapsed:.0f}); mean {statistics.mean(result['translation']) * 1000:.2f} ms")  # type: ignore[arg-type]
-    lines.append(f"relay peak RSS: {rss:.0f} MB")
+    count = len(result["transcript"])
+    lines.append(f"client messages/s: {count / result['elapsed']:.0f}  (events out/s incl. both sockets: "
+                 f"{3 * count / result['elapsed']:.0f}); mean {statistics.mean(result['translation']) * 1000:.2f} ms")
+    lines.append(f"relay CPU while conversing: {result['relay_cpu'] * 100:.0f}% of a core; peak RSS: {rss:.0f} MB")
     return "\n".join(lines)
+
+
+def raise_own_open_file_limit(sockets: int) -> None:
+    """This process holds two sockets per session: lift its soft limit as far as the hard limit allows."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = sockets + 256
+    target = want if hard == resource.RLIM_INFINITY else min(hard, max(soft, want))
+    if target > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if target < want:
+        print(f"warning: open-file limit {target} is too low for {sockets} sockets (raise `ulimit -Hn`)",
+              file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,10 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=20, help="messages per session")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds between a session's messages (exponential); 0 = closed loop, as fast as possible")
+    parser.add_argument("--connect-concurrency", type=int, default=50,
+                        help="session set-ups in flight at once while connecting; 0 = all at once")
     args = parser.parse_args(argv)
+    raise_own_open_file_limit(2 * args.sessions)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        code = SERVER.format(root=str(ROOT), db=str(Path(tmp) / "bench.sqlite3"), port=port)
+        code = SERVER.format(root=str(ROOT), db=str(Path(tmp) / "bench.sqlite3"), port=port,
+                             max_sessions=args.sessions + 10)
         server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None
@@ -148,13 +240,12 @@ def main(argv: list[str] | None = None) -> int:
             if not ready or ready[0] != "READY":
                 print("relay did not start", file=sys.stderr)
                 return 1
-            result = asyncio.run(drive(f"http://127.0.0.1:{port}", ready[1], args.sessions, args.messages,
-                                       args.think))
+            result = asyncio.run(drive(f"http://127.0.0.1:{port}", ready[1], args, server.pid))
             print(report(args, result, peak_rss_mb(server.pid)))
         finally:
             server.terminate()
             server.wait(timeout=10)
-    return 0
+    return 1 if result["failed"] else 0
 
 
 if __name__ == "__main__":

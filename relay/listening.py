@@ -1,0 +1,47 @@
+"""What a relay holding many sockets needs from the operating system: open files and a listen queue.
+
+Every websocket is a file descriptor: 1,000 sessions are 2,000 sockets, plus operators, reconnects in
+flight, the store and the engines' files. Debian's default soft limit is 1,024 open files (systemd
+services get 1,024 soft and 524,288 hard), and past it ``accept`` fails and clients are reset, so the
+relay lifts its soft limit to the hard limit at start (as servers commonly do) and warns when even the
+hard limit is too low for ``relay.max_sessions``. The listen queue (aiohttp's default is 128) bounds the
+connections waiting for ``accept``: after a node restart every tablet and phone reconnects at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+
+from relay.settings import AppSettings
+
+log = logging.getLogger("madoguchi.listening")
+
+FILES_PER_SESSION = 3  # the tablet, the resident's phone, one more (an operator, a reconnect in flight)
+SPARE_FILES = 256  # the store, model files, logs, outgoing connections to Redis and remote engines
+MAX_BACKLOG = 65535  # the kernel caps it further at net.core.somaxconn
+
+
+def files_needed(settings: AppSettings) -> int:
+    return settings.relay.max_sessions * FILES_PER_SESSION + SPARE_FILES
+
+
+def raise_open_file_limit(needed: int = 0) -> int:
+    """Lift the soft open-file limit to the hard limit; returns the soft limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, needed)
+    if target > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as exc:
+            log.warning("cannot raise the open-file limit", extra={"soft": soft, "hard": hard, "error": str(exc)})
+    if soft < needed:
+        log.warning("open-file limit too low for relay.max_sessions: raise LimitNOFILE (systemd) or ulimit -Hn",
+                    extra={"limit": soft, "needed": needed})
+    return soft
+
+
+def listen_backlog(settings: AppSettings) -> int:
+    """Room for every session's two sockets reconnecting at once."""
+    return max(128, min(MAX_BACKLOG, 2 * settings.relay.max_sessions))
