@@ -141,9 +141,11 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
     from aiohttp import web
 
     from relay.app import create_app
+    from relay.runtime.listening import files_needed, listen_backlog, raise_open_file_limit
     from relay.runtime.logs import configure_logging
 
     configure_logging(settings.logging.level, settings.logging.format)
+    raise_open_file_limit(files_needed(settings))  # every websocket is an open file
     server = settings.server
     ssl_context = None
     if server.tls_cert:
@@ -151,7 +153,7 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
         ssl_context.load_cert_chain(server.tls_cert, server.tls_key)
     web.run_app(create_app(settings), host=args.host or server.host, port=args.port or server.port,
                 ssl_context=ssl_context, shutdown_timeout=server.shutdown_timeout_s, print=_print_listening,
-                access_log=None)
+                access_log=None, backlog=listen_backlog(settings))
     return 0
 
 

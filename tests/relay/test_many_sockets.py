@@ -1,0 +1,95 @@
+"""`madoguchi serve` holds more websockets than the open-file limit it was started with (Debian's
+default soft limit is 1,024; 1,000 sessions are 2,000 sockets): it lifts its soft limit to the hard one,
+and says so when even the hard limit is too low for ``relay.max_sessions``."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+INHERITED_LIMIT = 256  # the soft limit the relay is started with in these tests
+SOCKETS = 400  # more than INHERITED_LIMIT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_relay(tmp_path: Path, port: int, soft: int, hard: int) -> subprocess.Popen[str]:
+    config = tmp_path / "madoguchi.toml"
+    config.write_text(f'[store]\npath = "{tmp_path / "db.sqlite3"}"\n[models]\ndir = "{tmp_path / "models"}"\n'
+                      '[relay]\nmax_sessions = 300\nhello_timeout_s = 120.0\n', encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "relay.cli", "serve", "--config", str(config), "--port", str(port)],
+        stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise AssertionError(f"the relay did not start: {server.communicate()[1][-2000:]}")
+
+
+@pytest.fixture
+def stop() -> Iterator[list[subprocess.Popen[str]]]:
+    servers: list[subprocess.Popen[str]] = []
+    yield servers
+    for server in servers:
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            server.communicate(timeout=30)
+
+
+async def open_websockets(port: int, count: int) -> int:
+    """Open ``count`` websockets at once (tablets reconnecting after a restart); how many the relay took."""
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        async def connect() -> aiohttp.ClientWebSocketResponse | None:
+            try:
+                return await http.ws_connect(f"http://127.0.0.1:{port}/ws", timeout=aiohttp.ClientWSTimeout(ws_close=5),
+                                             autoping=True, max_msg_size=0)
+            except (aiohttp.ClientError, OSError):
+                return None
+
+        async with asyncio.timeout(60):
+            sockets = await asyncio.gather(*(asyncio.wait_for(connect(), 20) for _ in range(count)),
+                                           return_exceptions=True)
+        opened = [ws for ws in sockets if isinstance(ws, aiohttp.ClientWebSocketResponse) and not ws.closed]
+        async with http.get(f"http://127.0.0.1:{port}/healthz", timeout=aiohttp.ClientTimeout(total=20)) as resp:
+            assert resp.status == 200, "the relay still answers with every socket open"
+        await asyncio.gather(*(ws.close() for ws in opened))
+        return len(opened)
+
+
+def test_the_relay_holds_more_sockets_than_the_limit_it_inherited(tmp_path: Path,
+                                                                  stop: list[subprocess.Popen[str]]) -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 4 * SOCKETS:
+        pytest.fail(f"this machine's hard open-file limit ({hard}) is below what the test needs")
+    port = free_port()
+    stop.append(start_relay(tmp_path, port, INHERITED_LIMIT, hard))
+    assert asyncio.run(open_websockets(port, SOCKETS)) == SOCKETS
+
+
+def test_a_hard_limit_too_low_for_max_sessions_is_logged(tmp_path: Path, stop: list[subprocess.Popen[str]]) -> None:
+    server = start_relay(tmp_path, free_port(), INHERITED_LIMIT, INHERITED_LIMIT)
+    server.send_signal(signal.SIGTERM)
+    _, err = server.communicate(timeout=30)
+    assert "open-file limit too low for relay.max_sessions" in err
+    assert "LimitNOFILE" in err, "the log says what to change"
