@@ -26,6 +26,7 @@ import json
 import os
 import random
 import resource
+import signal
 import socket
 import statistics
 import subprocess
@@ -40,7 +41,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 
 SERVER = r"""
-import asyncio, sys
+import asyncio, gc, json, signal, sys, time
 from aiohttp import web
 sys.path.insert(0, {root!r})
 from relay.app import create_app
@@ -49,7 +50,17 @@ from relay.listening import files_needed, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
 from tests.fakes import fake_engines
 
+PAUSES = {{0: [], 1: [], 2: []}}  # garbage-collector pauses by generation, seconds
+_started = [0.0]
+
+def on_gc(phase, info):
+    if phase == "start":
+        _started[0] = time.perf_counter()
+    else:
+        PAUSES[info["generation"]].append(time.perf_counter() - _started[0])
+
 async def main():
+    gc.callbacks.append(on_gc)
     settings = load_settings(env={{}}, overrides={{
         "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False}},
         "logging": {{"level": "WARNING"}}}})
@@ -60,9 +71,24 @@ async def main():
     await web.TCPSite(runner, "127.0.0.1", {port}, backlog=listen_backlog(settings)).start()
     _, token = await app[CONTEXT].auth.add_token("clerk", "bench")
     print("READY", token, flush=True)
-    await asyncio.Event().wait()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, lambda: [p.clear() for p in PAUSES.values()])
+    await stop.wait()
+    print("GC", json.dumps({{g: [len(p), sum(p), max(p, default=0.0)] for g, p in PAUSES.items()}}), flush=True)
+    await runner.cleanup()
 
-asyncio.run(main())
+if {profile!r}:
+    import cProfile, pstats
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        asyncio.run(main())
+    finally:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+else:
+    asyncio.run(main())
 """
 
 
@@ -174,6 +200,7 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
         result["connect_s"], result["open"] = time.perf_counter() - started, len(pairs)
         stop = asyncio.Event()
         ticker = asyncio.get_running_loop().create_task(loop_lateness(result["lateness"], stop))
+        os.kill(relay_pid, signal.SIGUSR1)  # the relay counts its garbage collections from here
         cpu0, started = cpu_seconds(relay_pid), time.perf_counter()
         outcomes = await asyncio.gather(*(converse(c, r, args.messages, args.think, result) for c, r in pairs),
                                         return_exceptions=True)
@@ -186,7 +213,15 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
     return result
 
 
-def report(args: argparse.Namespace, result: dict[str, Any], rss: float) -> str:
+def gc_pauses(server_output: str) -> dict[str, list[float]]:
+    """The relay's garbage-collector pauses by generation: [count, total s, longest s]."""
+    for line in server_output.splitlines():
+        if line.startswith("GC "):
+            return dict(json.loads(line[3:]))
+    return {}
+
+
+def report(args: argparse.Namespace, result: dict[str, Any], rss: float, pauses: dict[str, list[float]]) -> str:
     lines = [f"relay overhead: {args.sessions} sessions × {args.messages} messages, think {args.think}s, "
              f"fake engines with zero latency, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}",
              f"connected {result['open']} sessions ({2 * result['open']} websockets) in {result['connect_s']:.1f} s "
@@ -204,6 +239,8 @@ def report(args: argparse.Namespace, result: dict[str, Any], rss: float) -> str:
     lines.append(f"client messages/s: {count / result['elapsed']:.0f}  (events out/s incl. both sockets: "
                  f"{3 * count / result['elapsed']:.0f}); mean {statistics.mean(result['translation']) * 1000:.2f} ms")
     lines.append(f"relay CPU while conversing: {result['relay_cpu'] * 100:.0f}% of a core; peak RSS: {rss:.0f} MB")
+    lines.append("relay garbage collections while conversing: " + ", ".join(
+        f"gen {g}: {n} ({total * 1000:.0f} ms, longest {longest * 1000:.1f} ms)" for g, (n, total, longest) in pauses.items()))
     return "\n".join(lines)
 
 
@@ -227,12 +264,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="mean seconds between a session's messages (exponential); 0 = closed loop, as fast as possible")
     parser.add_argument("--connect-concurrency", type=int, default=50,
                         help="session set-ups in flight at once while connecting; 0 = all at once")
+    parser.add_argument("--profile", action="store_true", help="profile the relay (cProfile, to stderr)")
     args = parser.parse_args(argv)
     raise_own_open_file_limit(2 * args.sessions)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         code = SERVER.format(root=str(ROOT), db=str(Path(tmp) / "bench.sqlite3"), port=port,
-                             max_sessions=args.sessions + 10)
+                             max_sessions=args.sessions + 10, profile=args.profile)
         server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None
@@ -241,10 +279,14 @@ def main(argv: list[str] | None = None) -> int:
                 print("relay did not start", file=sys.stderr)
                 return 1
             result = asyncio.run(drive(f"http://127.0.0.1:{port}", ready[1], args, server.pid))
-            print(report(args, result, peak_rss_mb(server.pid)))
-        finally:
+            rss = peak_rss_mb(server.pid)
             server.terminate()
-            server.wait(timeout=10)
+            out, _ = server.communicate(timeout=30)
+            print(report(args, result, rss, gc_pauses(out)))
+        finally:
+            if server.poll() is None:
+                server.kill()
+                server.wait(timeout=10)
     return 1 if result["failed"] else 0
 
 
