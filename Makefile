@@ -10,7 +10,12 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # chromium and the Noto fonts: the browser tests (Playwright drives Debian's chromium, never a download)
 APT_PACKAGES := espeak-ng sox redis-server chromium fonts-noto-core fonts-noto-cjk
 
-.PHONY: serve test screenshots lint check install install-dev system-packages clean
+.PHONY: serve test screenshots lint check install install-dev install-libretranslate system-packages clean
+
+# LibreTranslate in its own environment: it pins numpy, requests, redis … at versions that conflict with
+# the relay's (tests/remote/libretranslate_server.py starts it; about a minute to install, no torch)
+LT_VENV    := .venv-libretranslate
+LT_VERSION := 1.9.6
 
 $(VENV)/.base:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +33,15 @@ $(VENV)/.installed-dev: $(VENV)/.base pyproject.toml
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+$(LT_VENV)/.installed:
+	$(PYTHON) -m venv $(LT_VENV)
+	$(LT_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LT_VENV)/bin/python -m pip install --quiet libretranslate==$(LT_VERSION)
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-libretranslate: $(LT_VENV)/.installed
 
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -49,7 +61,7 @@ serve: install
 
 ## test: install everything and run the whole test suite, then the linters
 ## (with CI=true in the environment, as CI sets it, a test that cannot run fails the run: tests/ci_rules.py)
-test: install-dev system-packages
+test: install-dev install-libretranslate system-packages
 	$(PY) -m pytest -q -rfEs
 	$(MAKE) --no-print-directory lint
 
@@ -66,4 +78,4 @@ check: install
 	$(VENV)/bin/madoguchi check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .cache
+	rm -rf $(VENV) $(LT_VENV) .pytest_cache .mypy_cache .ruff_cache .cache

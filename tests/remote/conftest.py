@@ -1,4 +1,4 @@
-"""Session-wide real Wyoming servers: two speech-recognition servers (for failover) and one TTS server."""
+"""Session-wide real servers: two Wyoming speech-recognition servers (for failover), one Wyoming TTS server,\ntwo LibreTranslate servers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from pipelines.remote.config import RemoteConfig
 from pipelines.remote.wyoming_tts import load_wyoming_synthesizer
 from pipelines.tts.config import TtsConfig
+from tests.remote.libretranslate_server import LibreTranslateServer, libretranslate_server, start_together
 from tests.remote.servers import TTS_VOICES, WyomingServer, asr_server, tts_server
 
 
@@ -67,3 +68,22 @@ def spoken_english(piper_server: WyomingServer) -> tuple[bytes, int]:
     rate = chunks[0].sample_rate
     silence = np.zeros(rate * 2, dtype="<i2").tobytes()
     return silence[: rate] + b"".join(c.pcm for c in chunks) + silence, rate
+
+
+@pytest.fixture(scope="session")
+def libretranslate_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[LibreTranslateServer]]:
+    """Two real LibreTranslate servers (for failover), started together: each takes ~10 s to start."""
+    servers = [libretranslate_server(tmp_path_factory.mktemp("libretranslate")) for _ in range(2)]
+    try:
+        start_together(servers)
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+@pytest.fixture
+def live_libretranslate(libretranslate_servers: list[LibreTranslateServer]) -> list[LibreTranslateServer]:
+    """The LibreTranslate servers, restarted if an earlier test killed one."""
+    start_together([s for s in libretranslate_servers if s.proc is None or s.proc.poll() is not None])
+    return libretranslate_servers

@@ -126,14 +126,14 @@ class SlowProxy:
                 return  # closed
             server = socket.create_connection(("127.0.0.1", self.target_port))
             self._open += [client, server]
-            threading.Thread(target=self._pipe, args=(client, server, 0.0), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, self.delay_s), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, True), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket, delay_s: float) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket, answers: bool) -> None:
         try:
             while data := src.recv(65536):
-                time.sleep(delay_s)
+                if answers:  # the delay in force now: a kept-alive connection slows down too
+                    time.sleep(self.delay_s)
                 dst.sendall(data)
         except OSError:
             return

@@ -1,0 +1,96 @@
+"""Translation through real LibreTranslate servers (tests/remote/libretranslate_server.py) on loopback.
+
+The Argos models have random weights, so what comes back is gibberish: these tests check what the relay
+does with the real server's API — the pairs it lists (with its own pivot through English), sentences
+sent as one list, alternatives for the confidence — and what a clerk would notice when a server dies
+mid-translation, answers too slowly, or every server is gone. ``test_libretranslate.py`` checks the
+glossary and phrasebook behaviour against a stub whose translations are known."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from pipelines.base import EngineError, Translation
+from pipelines.mt.config import MtConfig
+from pipelines.remote.config import RemoteConfig
+from pipelines.remote.libretranslate import LibreTranslateTranslator, load_libretranslate
+from tests.remote.libretranslate_server import LibreTranslateServer
+from tests.remote.servers import SlowProxy
+
+pytestmark = pytest.mark.engine
+TWO_SENTENCES = "今日は雨が降っています。窓口はどこですか。"
+
+
+def translator(servers: list[str], **remote: object) -> LibreTranslateTranslator:
+    # generous: random weights decode to the length limit, on two cores shared with other tests
+    settings: dict[str, object] = {"request_timeout_s": 60.0, "retry_backoff_s": 0.05, **remote}
+    return load_libretranslate(MtConfig(cache_size=0), RemoteConfig(mt_servers=servers, **settings),  # type: ignore[arg-type]
+                               Path("models"))
+
+
+def test_the_servers_pairs_and_a_translation(live_libretranslate: list[LibreTranslateServer]) -> None:
+    server = live_libretranslate[0]
+    mt = translator([server.url])
+    assert mt.supports("ja", "en") and mt.supports("en", "ja")
+    assert mt.supports("ja", "vi"), "LibreTranslate's own pivot through English is one request"
+    assert not mt.supports("vi", "ja"), "no vi→… model is installed"
+    status = mt.status()
+    assert status.ready and f"{server.url} up" in status.detail and set(status.languages) == {"ja", "en", "vi"}
+    result = mt.translate(TWO_SENTENCES, "ja", "vi")
+    assert result.kind == "translation" and result.text.strip()
+    assert 0.0 <= result.confidence <= 1.0
+
+
+def test_a_server_killed_mid_translation_fails_over_to_the_other(
+        live_libretranslate: list[LibreTranslateServer]) -> None:
+    first, second = live_libretranslate
+    mt = translator([first.url, second.url])
+    outcome: list[Translation | BaseException] = []
+
+    def translate() -> None:
+        try:
+            outcome.append(mt.translate(TWO_SENTENCES, "ja", "vi"))  # round-robin starts with ``first``
+        except BaseException as exc:  # reported below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=translate)
+    worker.start()
+    time.sleep(0.3)  # the request is on the first server, decoding
+    first.kill()
+    worker.join(timeout=120)
+    assert outcome and isinstance(outcome[0], Translation), outcome
+    assert outcome[0].text.strip(), "the second server answered"
+    status = mt.status()
+    assert status.ready and f"{first.url} down" in status.detail and f"{second.url} up" in status.detail
+
+
+def test_with_every_server_gone_a_translation_is_an_engine_failure_until_one_is_back(
+        live_libretranslate: list[LibreTranslateServer]) -> None:
+    server = live_libretranslate[0]
+    mt = translator([server.url], retries=1)
+    server.kill()
+    with pytest.raises(EngineError, match="mt servers failed"):
+        mt.translate("窓口はどこですか。", "ja", "en")
+    assert not mt.status().ready
+    assert mt.translate("次の方、どうぞ。", "ja", "en").kind == "phrasebook", "the phrasebook needs no server"
+    server.start()
+    assert mt.translate("窓口はどこですか。", "ja", "en").text.strip(), "the next request tries the server again"
+    assert mt.status().ready
+
+
+def test_a_slow_server_is_given_up_for_a_fast_one(live_libretranslate: list[LibreTranslateServer]) -> None:
+    first, second = live_libretranslate
+    slow = SlowProxy(first.port, delay_s=0.0)
+    try:
+        mt = translator([f"http://127.0.0.1:{slow.port}", second.url], request_timeout_s=5.0)
+        assert mt.status().ready
+        slow.delay_s = 3600.0  # from now on it holds every answer: overloaded
+        result = mt.translate("窓口はどこですか。", "ja", "en")  # round-robin starts with the slow one
+        assert result.text.strip()
+        assert f"http://127.0.0.1:{slow.port} down" in mt.status().detail
+    finally:
+        slow.close()
