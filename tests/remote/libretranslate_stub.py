@@ -1,10 +1,11 @@
 """A small LibreTranslate on loopback implementing the documented ``/languages`` and ``/translate`` API.
 
-The real ``libretranslate`` package pins versions (numpy, requests, redis …) that conflict with the
-relay's environment, so the client is tested against this stub of the documented API instead (see
-docs/deployment.md for running the real server). It "translates" from a fixed table, passes unknown
-text through with an ``[en]`` mark (placeholders such as ``ZX1Z`` survive, as a real model mostly copies
-them), can disagree with itself in its alternatives, fail with HTTP 500, or demand an API key.
+The real server runs in the tests too (libretranslate_server.py), but with random-weight models, so its
+translations are gibberish; the rules that depend on what comes back (glossary restoration, confidence
+from alternatives, API keys, HTTP errors) are tested against this stub, whose answers are known. It
+"translates" from a fixed table, passes unknown text through with an ``[en]`` mark (placeholders such as
+``ZX1Z`` survive, as a real model mostly copies them), can disagree with itself in its alternatives, fail
+with HTTP 500, or demand an API key.
 """
 
 from __future__ import annotations

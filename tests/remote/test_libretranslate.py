@@ -1,5 +1,6 @@
-"""Translation through the LibreTranslate HTTP API (a loopback stub of the documented API, see
-libretranslate_stub.py): the relay's phrasebook, glossary protection and confidence work as with Argos."""
+"""Translation through the LibreTranslate HTTP API (a loopback stub of the documented API whose answers are
+known, see libretranslate_stub.py): the relay's phrasebook, glossary protection and confidence work as with
+Argos. The real server: test_libretranslate_server.py."""
 
 from __future__ import annotations
 

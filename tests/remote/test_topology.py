@@ -3,8 +3,8 @@ two relay nodes (`madoguchi serve`), one Redis, one wyoming-faster-whisper (the 
 wyoming-piper (the real Piper joe voice), one LibreTranslate (random-weight Argos models in the real
 format). A counter and a resident on node A, an interpreter on node B: the resident's speech is
 recognised on the Wyoming server and translated on LibreTranslate for the clerk, the interpreter on the
-other node takes the session from the shared queue, sees what was said, and the resident reads and hears
-the interpreter's answer (spoken by the Wyoming TTS server)."""
+other node takes the session from the shared queue, sees what was said and answers; once the session is
+back with the AI the resident hears the clerk, spoken by the Wyoming TTS server."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ backend = "redis"
 redis_url = "{redis_url}"
 redis_prefix = "{prefix}"
 offer_timeout_s = 60.0
+
+[relay]
+heartbeat_s = 600.0  # the test's clients read only when they wait for something: no pings to miss
 
 [asr]
 partial_interval_s = 3.0  # fewer partial decodes on the test machine's two shared cores
@@ -181,16 +184,18 @@ async def test_a_counter_on_node_a_and_an_interpreter_on_node_b(
         else:
             raise AssertionError("the interpreter on node B did not get the conversation so far")
 
-        # the interpreter answers: the resident's phone on node A (connected now, so that it has no pings
-        # to answer while the test waits for speech) reads it and hears it from the Wyoming TTS server
+        # the interpreter answers; the resident's phone on node A reads it
         resident = await connect(http, a, role="resident", token=session["resident_token"])
         answer = "Please show me your residence card."
         await operator.send(type="text", speaker="operator", text=answer, lang="en")
         await resident.expect("translation", kind="operator", text=answer, wait_s=30)
+        await operator.send(type="release", to="ai")
+        await counter.expect("escalation", state="returned", wait_s=30)
+
+        # back with the AI, the resident hears the clerk (speech from the Wyoming TTS server)
+        await counter.send(type="text", speaker="clerk", text="次の方、どうぞ。")
+        await resident.expect("translation", kind="phrasebook", text="Next, please.", wait_s=30)
         spoken = await resident.expect("tts.start", wait_s=60)
         assert spoken["lang"] == "en"
         await resident.expect("tts.end", wait_s=60)
         assert sum(len(frame) for frame in resident.binary) > rate, "more than half a second of speech"
-
-        await operator.send(type="release", to="ai")
-        await counter.expect("escalation", state="returned", wait_s=30)
