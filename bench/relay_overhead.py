@@ -61,6 +61,8 @@ def on_gc(phase, info):
 
 async def main():
     gc.callbacks.append(on_gc)
+    if {gc_threshold!r}:
+        gc.set_threshold(*{gc_threshold!r})
     settings = load_settings(env={{}}, overrides={{
         "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False}},
         "logging": {{"level": "WARNING"}}}})
@@ -265,12 +267,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connect-concurrency", type=int, default=50,
                         help="session set-ups in flight at once while connecting; 0 = all at once")
     parser.add_argument("--profile", action="store_true", help="profile the relay (cProfile, to stderr)")
+    parser.add_argument("--relay-gc-threshold", default="",
+                        help="the relay's gc.set_threshold, e.g. 700,10,100 (default: Python's)")
     args = parser.parse_args(argv)
     raise_own_open_file_limit(2 * args.sessions)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         code = SERVER.format(root=str(ROOT), db=str(Path(tmp) / "bench.sqlite3"), port=port,
-                             max_sessions=args.sessions + 10, profile=args.profile)
+                             max_sessions=args.sessions + 10, profile=args.profile,
+                             gc_threshold=tuple(int(v) for v in args.relay_gc_threshold.split(",") if v))
         server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None
