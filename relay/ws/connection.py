@@ -278,6 +278,8 @@ class Connection:
         try:
             await handlers.dispatch(self, message)
         except ProtocolError as exc:
+            if exc.client_id is None:  # name the typed text it is about, so the client knows which one
+                exc.client_id = getattr(message, "client_id", None)
             self.report(exc, message.TYPE)
 
     async def _on_binary(self, data: bytes) -> None:

@@ -155,7 +155,7 @@ def test_fuzzed_frames_never_break_the_relay(live: LiveRelay, kind: str, frames:
     hello = _hello(live, kind)
     flood_frames: list[str | bytes] = [json.dumps({"type": "settings", "tts": n % 2 == 0}) for n in range(flood)]
     try:
-        with connect(live.url, max_size=None, open_timeout=10, close_timeout=2) as ws:
+        with connect(live.url, max_size=None, max_queue=None, open_timeout=10, close_timeout=2) as ws:
             code = _send_all(ws, [*([hello] if hello else []), *frames, *flood_frames], live)
     except InvalidStatus as refused:  # a handshake refusal is an answer, never a 5xx
         assert refused.response.status_code < 500

@@ -26,6 +26,20 @@ async def test_turn_flood_is_limited_across_reconnects(make_relay: MakeRelay) ->
     await counter.expect("transcript", text="お待たせしました")
 
 
+async def test_an_error_about_a_typed_text_names_its_client_id(make_relay: MakeRelay) -> None:
+    """The page keeps each text until it is stored: an error must say which text it is about, so the
+    page knows to send it again later (rate_limited) or to drop it (a text the relay refuses)."""
+    relay = await make_relay(relay={"turns_per_minute": 6})  # a burst of 3
+    counter = await relay.counter(await relay.create_session("en"))
+    for n in range(4):
+        await counter.send(type="text", speaker="clerk", text=f"{n}番目です", client_id=f"c-{n}")
+    limited = await counter.expect("error", code="rate_limited")
+    assert (limited["client_id"], limited["fatal"]) == ("c-3", False)
+    await counter.send(type="text", speaker="clerk", text="x", lang="xx", client_id="c-bad")
+    refused = await counter.expect("error", code="unsupported_language")
+    assert refused["client_id"] == "c-bad"
+
+
 async def test_settings_and_escalation_floods_are_limited(make_relay: MakeRelay) -> None:
     relay = await make_relay(relay={"settings_per_minute": 10, "escalations_per_minute": 6})
     session = await relay.create_session("en")

@@ -10,6 +10,7 @@
 
 const NO_RETRY = new Set([1000, 4400, 4401, 4403, 4404, 4406, 4410]);
 const BACKOFF_MS = [300, 1000, 2000, 4000, 5000];
+const TRY_AGAIN_LATER = 1013;
 
 export function relaySocketUrl(loc = window.location) {
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
@@ -80,7 +81,9 @@ export class RelayConnection extends EventTarget {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this._stopped) { this._setState('closed'); return; }
-      if (NO_RETRY.has(event.code) || (!welcomed && !this.everOpened && this.lastError)) {
+      // 1013 (the relay cannot store right now) is worth retrying even before the first welcome
+      const refusedForGood = !welcomed && !this.everOpened && this.lastError && event.code !== TRY_AGAIN_LATER;
+      if (NO_RETRY.has(event.code) || refusedForGood) {
         this._setState('closed');
         this.dispatchEvent(new CustomEvent('fatal', {detail: {code: event.code, reason: event.reason, error: this.lastError}}));
         return;

@@ -38,6 +38,8 @@ export function troubleText(m) {
       return {text: 'この言語の翻訳が入っていません。定型文と文字入力は使えます。必要なら「通訳者を呼ぶ」を押してください。', level: 'bad', key: 'mt'};
     case 'engine_failed':
       return {text: '翻訳または音声認識がうまく動きませんでした。もう一度話すか、文字で入力するか、通訳者を呼んでください。', level: 'bad', key: 'engine'};
+    case 'store_unavailable':
+      return {text: '一時的な障害で会話を記録できません。入力した文は残してあり、直りしだい自動で送ります。話した内容は、直ってからもう一度話してください。', level: 'bad', key: 'store'};
     case 'rate_limited': return {text: '入力が多すぎます。少し待ってから送ってください。', level: 'warn', key: 'rate'};
     case 'empty_text': return {text: '入力が空です。', level: 'info', key: 'empty'};
     case 'invalid_state': return {text: '今はその操作はできません。', level: 'info', key: 'state'};

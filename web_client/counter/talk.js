@@ -4,10 +4,12 @@
 import {RelayConnection, api} from '/static/common/connection.js';
 import {$, el} from '/static/common/dom.js';
 import {translator, setLang, sourceLang} from '/static/common/i18n.js';
+import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
 import {ConversationView} from '/static/counter/conversation.js';
 import {MicController} from '/static/counter/mic.js';
 import {escalationText, japaneseName, missingEngines, troubleText} from '/static/counter/notices.js';
+import {renderPending} from '/static/counter/pending.js';
 import {ResidentPanel} from '/static/counter/panel.js';
 import {CounterVideo} from '/static/counter/video-panel.js';
 import {RESIDENT_STRINGS, queuedKey} from '/static/resident/strings.js';
@@ -26,6 +28,8 @@ export class Talk extends EventTarget {
     this.panel = new ResidentPanel($('#panel-face'), {sessionId: session.session_id});
     this.mic = new MicController({connection: this.connection, player: this.player, stateEl: $('#mic-state'), meterBar: $('#meter-bar')});
     this.video = new CounterVideo($('#video-panel'), this.connection);
+    // typed texts are kept (also across a reload) until the relay says they are stored
+    this.outbox = new Outbox({connection: this.connection, storage: localStorage, key: `madoguchi.outbox.${session.session_id}`});
     this._abort = new AbortController();
     this._wire();
     this._residentLang(session.resident_lang);
@@ -44,6 +48,9 @@ export class Talk extends EventTarget {
     c.addEventListener('audio', (e) => this.player.audio(e.detail));
     c.addEventListener('state', (e) => this._linkState(e.detail.state));
     c.addEventListener('fatal', (e) => this.dispatchEvent(new CustomEvent('fatal', {detail: e.detail})));
+    this.outbox.addEventListener('change', (e) => renderPending($('#pending'), e.detail.items, (id) => this.outbox.discard(id)));
+    this.outbox.addEventListener('settled', () => this.trouble({key: 'store', level: 'ok', text: '復旧しました。残っていた入力は記録されました。'}));
+    renderPending($('#pending'), this.outbox.items, (id) => this.outbox.discard(id));
     this.player.addEventListener('speaking', (e) => { $('#stop-speech').disabled = !e.detail.speaking; });
     this.mic.addEventListener('lost', () => this.trouble({key: 'gap', level: 'warn',
       text: '接続が切れている間の音声は送信できませんでした。もう一度話してください。'}));
@@ -86,7 +93,8 @@ export class Talk extends EventTarget {
     if (!text) return;
     const message = {type: 'text', speaker, text};
     if (speaker === 'resident' && this.session.resident_lang !== 'auto') message.lang = this.session.resident_lang;
-    if (this._send(message)) input.value = '';
+    this.outbox.submit(message); // sent now, or kept and sent when it can be: the box is free again
+    input.value = '';
   }
 
   async _toggleMic() {
@@ -124,6 +132,7 @@ export class Talk extends EventTarget {
   }
 
   _message(m) {
+    if (this.outbox.handle(m)) return;
     switch (m.type) {
       case 'partial':
         this.view.apply(m);
@@ -233,6 +242,8 @@ export class Talk extends EventTarget {
 
   dispose() {
     this._abort.abort();
+    this.outbox.dispose();
+    this.outbox.clear(); // the session is over: what was not stored by now is not sent later
     this.video.dispose();
     this.player.stop();
     this.mic.setHandsFree(false).catch(() => {});

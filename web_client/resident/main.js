@@ -6,6 +6,7 @@ import {MicCapture, CAPTURE_RATE} from '/static/common/capture.js';
 import {RelayConnection} from '/static/common/connection.js';
 import {$, el, rubyText} from '/static/common/dom.js';
 import {applyStrings, setLang, sourceLang, translator} from '/static/common/i18n.js';
+import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
 import {RESIDENT_STRINGS, queuedKey} from '/static/resident/strings.js';
 import {ResidentVideo} from '/static/resident/video.js';
@@ -17,7 +18,7 @@ const bubbles = new Map();
 const player = new SpeechPlayer();
 player.muted = true;
 const mic = new MicCapture();
-let connection = null, residentLang = null, speaking = false, started = false, closed = false;
+let connection = null, outbox = null, residentLang = null, speaking = false, started = false, closed = false;
 
 function pickLang(tag) {
   const code = (tag || 'en').toLowerCase().split('-')[0];
@@ -40,6 +41,7 @@ function setUiLang(code) {
   t = applyStrings(document.body, RESIDENT_STRINGS, lang);
   setLang(document.documentElement, lang);
   document.title = t('title');
+  renderPending();
   $('#speak-label').textContent = t(speaking ? 'stop' : 'speak');
   setLang($('#speak-label'), sourceLang(RESIDENT_STRINGS, lang, speaking ? 'stop' : 'speak'));
 }
@@ -77,7 +79,18 @@ function show(b, text, textLang, ruby, phrases) {
   b.text.replaceChildren(ruby || phrases ? rubyText(text, ruby, {phrases}) : text);
 }
 
+/** Typed texts not stored yet (common/outbox.js): kept, shown as not sent, resent by themselves. */
+function renderPending() {
+  const list = $('#pending');
+  const waiting = outbox ? outbox.items.filter((item) => item.state === 'waiting') : [];
+  list.hidden = waiting.length === 0;
+  list.replaceChildren(...waiting.map((item) => el('li', {class: 'pending-item'},
+    el('span', {class: 'text', text: item.text, lang: residentLang && residentLang !== 'auto' ? residentLang : undefined}),
+    el('span', {class: 'why', text: t('pending'), lang: sourceLang(RESIDENT_STRINGS, lang, 'pending')}))));
+}
+
 function onMessage(m) {
+  if (outbox && outbox.handle(m)) return;
   switch (m.type) {
     case 'partial': {
       if (!m.text) { bubbles.get(m.utterance_id)?.li.remove(); bubbles.delete(m.utterance_id); return; }
@@ -118,6 +131,7 @@ function onMessage(m) {
 function finish() {
   closed = true;
   sessionStorage.removeItem(KEY); // the token dies with the session: forget it
+  if (outbox) outbox.clear();
   stopSpeaking();
   if (connection) connection.close();
   status('closed', {}, 'closed');
@@ -162,8 +176,9 @@ function wire() {
     if (!text) return;
     const message = {type: 'text', speaker: 'resident', text};
     if (residentLang && residentLang !== 'auto') message.lang = residentLang;
-    if (connection && connection.send(message)) input.value = '';
-    else status('not_sent');
+    if (!outbox) { status('not_sent'); return; }
+    outbox.submit(message); // sent now, or kept and sent by itself when it can be
+    input.value = '';
   });
   $('#speak-button').addEventListener('click', toggleSpeaking);
   $('#call-button').addEventListener('click', () => { if (!connection || !connection.send({type: 'escalate'})) status('not_sent'); });
@@ -173,6 +188,9 @@ function wire() {
 
 function connect({session, token}) {
   connection = new RelayConnection({role: 'resident', token, sessionId: session});
+  outbox = new Outbox({connection, storage: sessionStorage, key: `${KEY}.outbox`});
+  outbox.addEventListener('change', renderPending);
+  renderPending();
   connection.addEventListener('welcome', (e) => {
     residentLang = e.detail.message.session?.resident_lang;
     if (residentLang && residentLang !== 'auto') setUiLang(residentLang);

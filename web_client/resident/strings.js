@@ -14,7 +14,7 @@ export const RESIDENT_STRINGS = {
     returned: 'The interpreter has left. Machine translation continues.',
     unavailable: 'No interpreter is free right now. Machine translation continues.',
     cancelled: 'The interpreter call was cancelled.', closed: 'This conversation has ended. Thank you.',
-    reconnecting: 'Connection lost. Reconnecting…', not_sent: 'Could not send. Please try again.',
+    reconnecting: 'Connection lost. Reconnecting…', not_sent: 'Could not send. Please try again.', pending: 'Not sent yet. It will be sent automatically.',
     no_link: 'This link is not valid. Please scan the QR code at the counter again.',
     mic_denied: 'The microphone is not available. Please type instead.', said: 'You said',
   },
@@ -28,7 +28,7 @@ export const RESIDENT_STRINGS = {
     connected: '通訳者が入りました。', returned: '通訳者が退出しました。機械翻訳を続けます。',
     unavailable: '今は通訳者がいません。機械翻訳を続けます。', cancelled: '通訳者の呼び出しは取り消されました。',
     closed: 'この会話は終わりました。ありがとうございました。', reconnecting: '接続が切れました。再接続しています…',
-    not_sent: '送信できませんでした。もう一度お試しください。',
+    not_sent: '送信できませんでした。もう一度お試しください。', pending: 'まだ送信されていません。自動で送ります。',
     no_link: 'このリンクは使えません。窓口のQRコードをもう一度読み取ってください。',
     mic_denied: 'マイクが使えません。文字で入力してください。', said: 'あなたの発言',
   },
@@ -41,7 +41,7 @@ export const RESIDENT_STRINGS = {
     queued: '正在等待口译员（第{position}位，约{minutes}分钟）', queued_short: '正在等待口译员…',
     connected: '口译员已加入。', returned: '口译员已离开，继续使用机器翻译。',
     unavailable: '目前没有空闲的口译员，继续使用机器翻译。', cancelled: '已取消呼叫口译员。',
-    closed: '对话已结束。谢谢。', reconnecting: '连接中断，正在重新连接…', not_sent: '发送失败，请重试。',
+    closed: '对话已结束。谢谢。', reconnecting: '连接中断，正在重新连接…', not_sent: '发送失败，请重试。', pending: '尚未发送，稍后将自动发送。',
     no_link: '此链接无效。请重新扫描窗口的二维码。', mic_denied: '无法使用麦克风，请输入文字。', said: '您说的话',
   },
   ko: {
@@ -54,7 +54,7 @@ export const RESIDENT_STRINGS = {
     connected: '통역사가 연결되었습니다.', returned: '통역사가 나갔습니다. 기계 번역을 계속합니다.',
     unavailable: '지금은 통역사가 없습니다. 기계 번역을 계속합니다.', cancelled: '통역사 호출이 취소되었습니다.',
     closed: '대화가 끝났습니다. 감사합니다.', reconnecting: '연결이 끊겼습니다. 다시 연결하는 중…',
-    not_sent: '보내지 못했습니다. 다시 시도해 주세요.', no_link: '이 링크는 사용할 수 없습니다. 창구의 QR 코드를 다시 읽어 주세요.',
+    not_sent: '보내지 못했습니다. 다시 시도해 주세요.', pending: '아직 보내지 못했습니다. 자동으로 보냅니다.', no_link: '이 링크는 사용할 수 없습니다. 창구의 QR 코드를 다시 읽어 주세요.',
     mic_denied: '마이크를 사용할 수 없습니다. 글자로 입력해 주세요.', said: '내가 한 말',
   },
   vi: {
@@ -67,7 +67,7 @@ export const RESIDENT_STRINGS = {
     connected: 'Phiên dịch viên đã tham gia.', returned: 'Phiên dịch viên đã rời đi. Tiếp tục dịch máy.',
     unavailable: 'Hiện không có phiên dịch viên. Tiếp tục dịch máy.', cancelled: 'Đã hủy gọi phiên dịch viên.',
     closed: 'Cuộc hội thoại đã kết thúc. Xin cảm ơn.', reconnecting: 'Mất kết nối. Đang kết nối lại…',
-    not_sent: 'Không gửi được. Vui lòng thử lại.', no_link: 'Liên kết này không hợp lệ. Vui lòng quét lại mã QR tại quầy.',
+    not_sent: 'Không gửi được. Vui lòng thử lại.', pending: 'Chưa gửi được. Tin nhắn sẽ được gửi tự động.', no_link: 'Liên kết này không hợp lệ. Vui lòng quét lại mã QR tại quầy.',
     mic_denied: 'Không dùng được micrô. Vui lòng nhập chữ.', said: 'Bạn đã nói',
   },
   tl: {
@@ -80,7 +80,7 @@ export const RESIDENT_STRINGS = {
     connected: 'Sumali na ang interpreter.', returned: 'Umalis na ang interpreter. Tuloy ang machine translation.',
     unavailable: 'Walang bakanteng interpreter ngayon. Tuloy ang machine translation.', cancelled: 'Kinansela ang pagtawag sa interpreter.',
     closed: 'Tapos na ang usapan. Salamat po.', reconnecting: 'Naputol ang koneksyon. Kumokonekta muli…',
-    not_sent: 'Hindi naipadala. Pakisubukang muli.', no_link: 'Hindi wasto ang link na ito. Paki-scan muli ang QR code sa counter.',
+    not_sent: 'Hindi naipadala. Pakisubukang muli.', pending: 'Hindi pa naipadala. Awtomatiko itong ipapadala.', no_link: 'Hindi wasto ang link na ito. Paki-scan muli ang QR code sa counter.',
     mic_denied: 'Hindi magamit ang mikropono. Paki-type na lang.', said: 'Sinabi mo',
   },
   pt: {
@@ -93,7 +93,7 @@ export const RESIDENT_STRINGS = {
     connected: 'Um intérprete entrou.', returned: 'O intérprete saiu. A tradução automática continua.',
     unavailable: 'Nenhum intérprete disponível agora. A tradução automática continua.', cancelled: 'A chamada do intérprete foi cancelada.',
     closed: 'A conversa terminou. Obrigado.', reconnecting: 'Conexão perdida. Reconectando…',
-    not_sent: 'Não foi possível enviar. Tente novamente.', no_link: 'Este link não é válido. Leia o código QR do balcão novamente.',
+    not_sent: 'Não foi possível enviar. Tente novamente.', pending: 'Ainda não enviado. Será enviado automaticamente.', no_link: 'Este link não é válido. Leia o código QR do balcão novamente.',
     mic_denied: 'O microfone não está disponível. Digite, por favor.', said: 'Você disse',
   },
   es: {
@@ -106,7 +106,7 @@ export const RESIDENT_STRINGS = {
     connected: 'Un intérprete se ha unido.', returned: 'El intérprete se ha ido. Continúa la traducción automática.',
     unavailable: 'No hay intérpretes libres ahora. Continúa la traducción automática.', cancelled: 'Se canceló la llamada al intérprete.',
     closed: 'La conversación ha terminado. Gracias.', reconnecting: 'Se perdió la conexión. Reconectando…',
-    not_sent: 'No se pudo enviar. Inténtelo de nuevo.', no_link: 'Este enlace no es válido. Escanee de nuevo el código QR de la ventanilla.',
+    not_sent: 'No se pudo enviar. Inténtelo de nuevo.', pending: 'Aún no enviado. Se enviará automáticamente.', no_link: 'Este enlace no es válido. Escanee de nuevo el código QR de la ventanilla.',
     mic_denied: 'El micrófono no está disponible. Escriba, por favor.', said: 'Usted dijo',
   },
   ne: {
@@ -119,7 +119,7 @@ export const RESIDENT_STRINGS = {
     connected: 'दोभाषे जोडिनुभयो।', returned: 'दोभाषे जानुभयो। मेसिन अनुवाद जारी छ।',
     unavailable: 'अहिले कुनै दोभाषे उपलब्ध छैन। मेसिन अनुवाद जारी छ।', cancelled: 'दोभाषेको बोलावट रद्द भयो।',
     closed: 'कुराकानी सकियो। धन्यवाद।', reconnecting: 'जडान टुट्यो। फेरि जोड्दै…',
-    not_sent: 'पठाउन सकिएन। फेरि प्रयास गर्नुहोस्।', no_link: 'यो लिङ्क मान्य छैन। कृपया काउन्टरको QR कोड फेरि स्क्यान गर्नुहोस्।',
+    not_sent: 'पठाउन सकिएन। फेरि प्रयास गर्नुहोस्।', pending: 'अझै पठाइएको छैन। यो आफैं पठाइनेछ।', no_link: 'यो लिङ्क मान्य छैन। कृपया काउन्टरको QR कोड फेरि स्क्यान गर्नुहोस्।',
     mic_denied: 'माइक्रोफोन चल्दैन। कृपया लेख्नुहोस्।', said: 'तपाईंले भन्नुभयो',
   },
   id: {
@@ -132,7 +132,7 @@ export const RESIDENT_STRINGS = {
     connected: 'Juru bahasa telah bergabung.', returned: 'Juru bahasa telah pergi. Terjemahan mesin dilanjutkan.',
     unavailable: 'Tidak ada juru bahasa yang tersedia sekarang. Terjemahan mesin dilanjutkan.', cancelled: 'Panggilan juru bahasa dibatalkan.',
     closed: 'Percakapan telah selesai. Terima kasih.', reconnecting: 'Koneksi terputus. Menyambung kembali…',
-    not_sent: 'Gagal mengirim. Silakan coba lagi.', no_link: 'Tautan ini tidak berlaku. Silakan pindai ulang kode QR di loket.',
+    not_sent: 'Gagal mengirim. Silakan coba lagi.', pending: 'Belum terkirim. Pesan akan dikirim otomatis.', no_link: 'Tautan ini tidak berlaku. Silakan pindai ulang kode QR di loket.',
     mic_denied: 'Mikrofon tidak tersedia. Silakan mengetik.', said: 'Anda berkata',
   },
   th: {
@@ -145,7 +145,7 @@ export const RESIDENT_STRINGS = {
     connected: 'ล่ามเข้าร่วมแล้ว', returned: 'ล่ามออกไปแล้ว ใช้การแปลด้วยเครื่องต่อ',
     unavailable: 'ขณะนี้ไม่มีล่ามว่าง ใช้การแปลด้วยเครื่องต่อ', cancelled: 'ยกเลิกการเรียกล่ามแล้ว',
     closed: 'การสนทนาสิ้นสุดแล้ว ขอบคุณค่ะ', reconnecting: 'การเชื่อมต่อขาดหาย กำลังเชื่อมต่อใหม่…',
-    not_sent: 'ส่งไม่สำเร็จ กรุณาลองอีกครั้ง', no_link: 'ลิงก์นี้ใช้ไม่ได้ กรุณาสแกนคิวอาร์โค้ดที่เคาน์เตอร์อีกครั้ง',
+    not_sent: 'ส่งไม่สำเร็จ กรุณาลองอีกครั้ง', pending: 'ยังไม่ได้ส่ง ระบบจะส่งให้โดยอัตโนมัติ', no_link: 'ลิงก์นี้ใช้ไม่ได้ กรุณาสแกนคิวอาร์โค้ดที่เคาน์เตอร์อีกครั้ง',
     mic_denied: 'ใช้ไมโครโฟนไม่ได้ กรุณาพิมพ์แทน', said: 'คุณพูดว่า',
   },
   my: {
@@ -158,7 +158,7 @@ export const RESIDENT_STRINGS = {
     connected: 'စကားပြန် ဝင်ရောက်လာပါပြီ။', returned: 'စကားပြန် ထွက်သွားပါပြီ။ စက်ဘာသာပြန်ဖြင့် ဆက်လုပ်မည်။',
     unavailable: 'ယခု စကားပြန် မအားပါ။ စက်ဘာသာပြန်ဖြင့် ဆက်လုပ်မည်။', cancelled: 'စကားပြန်ခေါ်ခြင်းကို ပယ်ဖျက်ပြီးပါပြီ။',
     closed: 'စကားပြောဆိုမှု ပြီးဆုံးပါပြီ။ ကျေးဇူးတင်ပါသည်။', reconnecting: 'ချိတ်ဆက်မှု ပြတ်သွားသည်။ ပြန်ချိတ်နေသည်…',
-    not_sent: 'ပို့၍မရပါ။ ထပ်ကြိုးစားပါ။', no_link: 'ဤလင့်ခ် အသုံးမပြုနိုင်ပါ။ ကောင်တာရှိ QR ကုဒ်ကို ပြန်စကင်ဖတ်ပါ။',
+    not_sent: 'ပို့၍မရပါ။ ထပ်ကြိုးစားပါ။', pending: 'မပို့ရသေးပါ။ အလိုအလျောက် ပို့ပေးပါမည်။', no_link: 'ဤလင့်ခ် အသုံးမပြုနိုင်ပါ။ ကောင်တာရှိ QR ကုဒ်ကို ပြန်စကင်ဖတ်ပါ။',
     mic_denied: 'မိုက်ခရိုဖုန်း အသုံးမပြုနိုင်ပါ။ စာရိုက်ပါ။', said: 'သင်ပြောခဲ့သည်',
   },
 };

@@ -1,0 +1,81 @@
+"""Typed text is never lost when the relay cannot store it: the counter tablet and the resident's phone
+keep each text, tell the person it is not recorded yet, and send it again by themselves (with the same
+client_id, so it is stored once) when the store is back — also across a reload of the tablet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relay.store import Store
+from tests.browser.conftest import LiveRelay, console_errors
+from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
+
+PENDING = "まだ記録されていない入力"
+
+
+async def _store_writable(store: Store, writable: bool) -> None:
+    """The database refuses writes exactly as a read-only file does (SQLITE_READONLY), as in
+    tests/relay/test_faults.py."""
+    def pragma() -> None:
+        assert store._db is not None
+        store._db.execute(f"PRAGMA query_only = {'OFF' if writable else 'ON'}")
+
+    await store._run(pragma)
+
+
+def _stored_texts(relay: LiveRelay, session_id: str) -> list[str]:
+    return [u["text"] for u in relay.api("GET", f"/api/sessions/{session_id}/transcript")["utterances"]]
+
+
+def test_texts_typed_while_the_store_is_down_wait_and_are_stored_once(live_relay: LiveRelay,
+                                                                       new_context: Any) -> None:
+    counter = open_counter(live_relay, new_context())
+    errors = console_errors(counter)
+    say(counter, "こんにちは")
+    bubbles(counter).filter(has_text="[vi] こんにちは").wait_for()
+    phone = new_context(viewport=(390, 844), is_mobile=True).new_page()
+    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.get_by_role("log").get_by_text("[vi] こんにちは").wait_for()
+    session_id = counter.evaluate("window.madoguchi.talk.session.session_id")
+
+    live_relay.call(_store_writable(live_relay.ctx.store, False))
+    say(counter, "住所変更の手続きです")
+    pending = counter.get_by_role("region", name=PENDING)
+    pending.get_by_role("listitem").filter(has_text="住所変更の手続きです").wait_for()
+    assert "直りしだい自動で送ります" in pending.inner_text(), "the clerk is told it will be sent by itself"
+    counter.get_by_role("list", name="お知らせ").get_by_text("会話を記録できません").wait_for()
+    assert counter.get_by_label(CLERK_INPUT).input_value() == "", "the box is free for the next text"
+    phone.get_by_placeholder("Nhập tin nhắn").fill("Tôi đã chuyển nhà")
+    phone.get_by_role("button", name="Gửi").click()
+    phone_pending = phone.get_by_role("list", name="Chưa gửi được. Tin nhắn sẽ được gửi tự động.")
+    phone_pending.get_by_text("Tôi đã chuyển nhà").wait_for()  # told in Vietnamese, not lost
+    assert bubbles(counter).count() == 1, "nothing is shown as said before it is recorded"
+
+    live_relay.call(_store_writable(live_relay.ctx.store, True))  # the disk is back; nobody touches a page
+    bubbles(counter).filter(has_text="[vi] 住所変更の手続きです").wait_for()
+    bubbles(counter).filter(has_text="Tôi đã chuyển nhà").wait_for()
+    phone.get_by_role("log").get_by_text("[vi] 住所変更の手続きです").wait_for()
+    pending.wait_for(state="hidden")
+    phone_pending.wait_for(state="hidden")
+    counter.get_by_role("list", name="お知らせ").get_by_text("復旧しました").wait_for()
+    assert sorted(_stored_texts(live_relay, session_id)) == sorted(
+        ["こんにちは", "住所変更の手続きです", "Tôi đã chuyển nhà"]), "each text stored exactly once"
+    assert bubbles(counter).count() == 3
+    assert not errors
+
+
+def test_a_reload_while_a_text_waits_keeps_it_and_sends_it_once(live_relay: LiveRelay, new_context: Any) -> None:
+    counter = open_counter(live_relay, new_context())
+    session_id = counter.evaluate("window.madoguchi.talk.session.session_id")
+    live_relay.call(_store_writable(live_relay.ctx.store, False))
+    say(counter, "印鑑をお持ちですか")
+    counter.get_by_role("region", name=PENDING).get_by_text("印鑑をお持ちですか").wait_for()
+
+    counter.reload()  # the relay refuses new connections (1013) while it cannot store: the page waits
+    counter.get_by_role("region", name=PENDING).get_by_text("印鑑をお持ちですか").wait_for()
+    counter.get_by_text("接続が戻ったら自動で送ります").wait_for()
+    live_relay.call(_store_writable(live_relay.ctx.store, True))
+    bubbles(counter).filter(has_text="[vi] 印鑑をお持ちですか").wait_for(timeout=30_000)
+    counter.get_by_role("region", name=PENDING).wait_for(state="hidden")
+    assert _stored_texts(live_relay, session_id) == ["印鑑をお持ちですか"]
+    assert bubbles(counter).count() == 1
