@@ -178,3 +178,12 @@ def test_transfer_to_a_colleague_chosen_by_name(live_relay: LiveRelay, new_conte
     second.get_by_label("返答").fill("Xin chào, tôi là phiên dịch viên mới.")
     second.get_by_role("button", name="送信").click()
     bubbles(counter).filter(has_text="Xin chào, tôi là phiên dịch viên mới.").wait_for()
+
+
+def test_console_names_each_language_in_its_own_script(live_relay: LiveRelay, new_context: Any) -> None:
+    console = new_context().new_page()
+    sign_in(console, live_relay, ["my"])
+    for native in ("မြန်မာဘာသာ", "नेपाली", "Português", "Tiếng Việt"):
+        expect(console.get_by_role("checkbox", name=native)).to_have_count(1)
+    listed = console.locator("#language-list").inner_text()
+    assert "Burmese" not in listed and "Nepali" not in listed and "português" not in listed, listed

@@ -4,7 +4,7 @@
 
 import {RelayConnection, api} from '/static/common/connection.js';
 import {$, clear, el, setText} from '/static/common/dom.js';
-import {describe} from './languages.js';
+import {describe, rememberNames} from './languages.js';
 import {LiveAudio} from './live-audio.js';
 import {QueuePanel} from './queue-panel.js';
 import {SessionPanel} from './session-panel.js';
@@ -54,6 +54,7 @@ function showStatus(next) {
 
 async function renderLanguages(token) {
   const {languages} = await api('/api/languages', {token});
+  rememberNames(languages);
   const saved = JSON.parse(localStorage.getItem(LANGS_KEY) || '[]');
   const list = clear($('#language-list'));
   for (const {code} of languages.filter((l) => l.code !== 'ja')) {
