@@ -146,9 +146,10 @@ class ArgosTranslator:
             sentences, confidence = result.texts, confidence * result.confidence
         assert result is not None
         restored = restore(join_sentences(sentences, target), terms, target)
-        confidence *= LOST_TERM_PENALTY ** len(restored.lost)
+        confidence *= LOST_TERM_PENALTY ** (len(restored.lost) + restored.invented)
         details: dict[str, object] = {
             "glossary_terms": list(restored.terms), "glossary_lost": list(restored.lost),
+            "glossary_invented": restored.invented,
             "pivot": self.config.pivot_language if len(hops) > 1 else None,
             "route": [hop.name for hop in hops], "sentences": len(sentences),
             "hypotheses": [{"text": restore(alt, terms, target).text, "confidence": round(c, 4)}

@@ -4,7 +4,9 @@ is put back afterwards, so 住民票 is always "certificate of residence" and ne
 A placeholder is a short Latin token (``ZX1Z``) that translation models copy through unchanged far more
 often than they copy a rare Japanese word. When a model drops or mangles the placeholder anyway, the
 preferred translation is appended in brackets: the resident still reads the right term, and the lost
-term is reported so the confidence can be lowered.
+term is reported so the confidence can be lowered. A placeholder the model invents (``ZX7Z`` when only
+two terms were protected) stands for nothing: it is taken out of the text, never shown to a resident,
+and counted so the confidence is lowered too (the translation is garbled around it).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Restored:
     text: str
     terms: tuple[str, ...]  # glossary entries (ja) used
     lost: tuple[str, ...]  # entries whose placeholder the model dropped (appended instead)
+    invented: int = 0  # placeholders the model made up (removed from the text)
 
 
 def term_in(entry: GlossaryEntry, lang: str) -> str | None:
@@ -64,11 +67,14 @@ def protect(
 def restore(translated: str, terms: Sequence[ProtectedTerm], target: str) -> Restored:
     by_number = {term.number: term for term in terms}
     seen: set[int] = set()
+    invented = 0
 
     def put_back(match: re.Match[str]) -> str:
+        nonlocal invented
         term = by_number.get(int(match.group(1)))
         if term is None:
-            return match.group(0)
+            invented += 1
+            return ""
         seen.add(term.number)
         return term.target
 
@@ -77,8 +83,11 @@ def restore(translated: str, terms: Sequence[ProtectedTerm], target: str) -> Res
     for term in lost:
         if term.target.casefold() not in text.casefold():
             text = _append_in_brackets(text, term.target, target)
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    return Restored(text, tuple(t.ja for t in terms), tuple(t.ja for t in lost))
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    if invented:  # where a removed token stood before a full stop or a comma
+        text = re.sub(r" +([.,!?;:])", r"\1", text)
+    text = text.strip()
+    return Restored(text, tuple(t.ja for t in terms), tuple(t.ja for t in lost), invented)
 
 
 def _surface_pattern(surface: str, lang: str) -> re.Pattern[str]:

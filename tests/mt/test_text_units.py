@@ -43,6 +43,13 @@ class DroppingModel(EchoModel):
         return [[Hypothesis("It is.", -0.1)] for _ in sentences]
 
 
+class InventingModel(EchoModel):
+    """Keeps the placeholder and makes up another one, as a real model sometimes does."""
+
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
+        return [[Hypothesis(s.replace("です。", " and ZX7Z."), -0.1)] for s in sentences]
+
+
 def test_japanese_sentences_split_at_full_stops_and_keep_their_quotes() -> None:
     assert split_sentences("住民票をください。「在留カード」はこれです！印鑑は？") == [
         "住民票をください。", "「在留カード」はこれです！", "印鑑は？"]
@@ -87,6 +94,23 @@ def test_a_dropped_placeholder_appends_the_preferred_term() -> None:
     _, terms = protect("住民票です", "ja", "en", GLOSSARY)
     restored = restore("It is.", terms, "en")
     assert restored.text == "It is. (certificate of residence)" and restored.lost == ("住民票",)
+
+
+def test_a_placeholder_the_model_invents_is_never_shown() -> None:
+    _, terms = protect("住民票です", "ja", "en", GLOSSARY)
+    restored = restore("Bring ZX1Z and zx 7 z.", terms, "en")
+    assert restored.text == "Bring certificate of residence and." and restored.invented == 1
+    assert restore("It is ZX3Z .", [], "en").text == "It is."
+
+
+def test_confidence_drops_when_the_model_invents_a_placeholder() -> None:
+    engine, _ = _engine()
+    kept = engine.translate("住民票です。", "ja", "en")
+    engine.pairs["ja", "en"] = InventingModel("ja", "en")
+    engine.cache.clear()
+    garbled = engine.translate("住民票です。", "ja", "en")
+    assert "ZX" not in garbled.text.upper() and "certificate of residence" in garbled.text
+    assert garbled.details["glossary_invented"] == 1 and garbled.confidence < kept.confidence
 
 
 def test_a_dropped_term_is_bracketed_the_way_the_target_language_writes_it() -> None:
