@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relay.store import Store
+from relay.storage.store import Store
 from tests.browser.conftest import LiveRelay, console_errors
 from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
 
