@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from relay.storage.store import Store
-from tests.browser.conftest import LiveRelay, console_errors
+from tests.browser.conftest import LiveRelay, console_errors, shot
 from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
 
 PENDING = "まだ記録されていない入力"
@@ -50,6 +50,7 @@ def test_texts_typed_while_the_store_is_down_wait_and_are_stored_once(live_relay
     phone_pending = phone.get_by_role("list", name="Chưa gửi được. Tin nhắn sẽ được gửi tự động.")
     phone_pending.get_by_text("Tôi đã chuyển nhà").wait_for()  # told in Vietnamese, not lost
     assert bubbles(counter).count() == 1, "nothing is shown as said before it is recorded"
+    shot(counter, "counter-not-recorded")
 
     live_relay.call(_store_writable(live_relay.ctx.store, True))  # the disk is back; nobody touches a page
     bubbles(counter).filter(has_text="[vi] 住所変更の手続きです").wait_for()

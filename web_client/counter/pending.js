@@ -19,7 +19,7 @@ export function renderPending(section, items, onDiscard) {
   list.replaceChildren(...waiting.map((item) => el('li', {class: `pending-item ${item.reason}`},
     el('span', {class: 'who', text: WHO[item.speaker] || item.speaker}),
     el('span', {class: 'text', text: item.text}),
-    el('span', {class: 'why', text: WHY[item.reason] || WHY.offline}),
     el('button', {type: 'button', class: 'discard', text: '取り消す',
-      attrs: {'aria-label': `「${item.text}」の送信を取り消す`}, on: {click: () => onDiscard(item.client_id)}}))));
+      attrs: {'aria-label': `「${item.text}」の送信を取り消す`}, on: {click: () => onDiscard(item.client_id)}}),
+    el('span', {class: 'why', text: WHY[item.reason] || WHY.offline}))));
 }
