@@ -14,8 +14,13 @@ async def test_turn_flood_is_limited_across_reconnects(make_relay: MakeRelay) ->
     for _ in range(3):  # reconnecting after each batch does not buy a fresh allowance
         ws = await relay.resident(session)
         for n in range(12):
-            await ws.send(type="text", speaker="resident", text=f"spam {n} " + "x" * 1500, lang="en")
-        await asyncio.sleep(0.3)
+            await ws.send(type="text", speaker="resident", text=f"spam {n} " + "x" * 1500, lang="en", client_id=f"s{n}")
+        answered: set[str] = set()  # each text is stored (its transcript) or refused (an error): wait for all
+        while len(answered) < 12:  # (closing after a fixed sleep cancelled an allowed turn on a loaded machine)
+            body = await ws.recv()
+            assert body is not None, "the relay closed the socket"
+            if body["type"] in ("transcript", "error") and body.get("client_id"):
+                answered.add(body["client_id"])
         await ws.close()
     rows = (await (await relay.client.get(f"/api/sessions/{session['session_id']}/transcript",
                                           headers=relay.auth("clerk"))).json())["utterances"]
