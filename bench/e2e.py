@@ -148,8 +148,9 @@ class Monitor:
 
     def report(self) -> dict[str, dict[str, float]]:
         elapsed = time.perf_counter() - self.started
-        return {name: {"cpu_cores": round((sum(p.cpu_times()[:2]) - self.cpu0[name]) / elapsed, 2),
-                       "peak_rss_mb": round(self.peak[name] / 2**20)} for name, p in self.procs.items()}
+        cpu = {name: sum(p.cpu_times()[:2]) - self.cpu0[name] for name, p in self.procs.items()}
+        return {name: {"cpu_s": round(cpu[name], 1), "cpu_cores": round(cpu[name] / elapsed, 2),
+                       "peak_rss_mb": round(self.peak[name] / 2**20)} for name in self.procs}
 
 
 async def converse(stack: Stack, speech: dict[str, list[Speech]], counters: int, args: argparse.Namespace,
@@ -230,6 +231,9 @@ def measure(stack: Stack, speech: dict[str, list[Speech]], counters: int, args: 
     return {"label": args.label or args.engines, "engines": args.engines, "settings": args.set, "counters": counters,
             "duration_s": round(elapsed, 1), "turns": sum(turns.values()), "split_turns": split,
             "turns_per_min": round(60 * sum(turns.values()) / elapsed, 1), "latency_s": latency,
+            # CPU time is what a turn costs whatever else the machine runs: capacity ≈ cores / (this × turns/s)
+            "engine_cpu_s_per_turn": round(sum(p["cpu_s"] for n, p in processes.items() if n != "bench clients")
+                                           / max(1, sum(turns.values())), 2),
             "errors": {code: errors.count(code) for code in set(errors)}, "processes": processes,
             "tts_languages": sorted(stack.tts_langs), "load_average": [round(x, 2) for x in psutil.getloadavg()]}
 
@@ -270,8 +274,8 @@ def cell(entry: dict[str, Any] | None) -> str:
 def markdown(results: list[dict[str, Any]]) -> str:
     lines = ["| engines | counters | turns/min | first partial (from speech start) | final transcript "
              "| translation on the resident's screen | translation on the clerk's screen | first speech audio byte "
-             "| CPU (cores) / peak RSS per process | errors | load avg (1 min) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| CPU s per turn (relay + servers) | CPU (cores) / peak RSS per process | errors | load avg (1 min) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lat = r["latency_s"]
         procs = "; ".join(f"{name} {p['cpu_cores']:.2f} / {p['peak_rss_mb']} MB" for name, p in r["processes"].items())
@@ -279,7 +283,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {r['label']} | {r['counters']} | {r['turns_per_min']} | {cell(lat['all']['partial'])} | "
                      f"{cell(lat['all']['final'])} | {cell(lat['clerk (ja→en)']['translation'])} | "
                      f"{cell(lat['resident (en→ja)']['translation'])} | {cell(lat['all']['first_audio'])} | "
-                     f"{procs} | {errors} | {r['load_average'][0]} |")
+                     f"{r['engine_cpu_s_per_turn']} | {procs} | {errors} | {r['load_average'][0]} |")
     return "\n".join(lines)
 
 
