@@ -63,7 +63,8 @@ class Device:
         self.on_event: Any = None
 
     async def open(self, base: str, hello: dict[str, Any]) -> None:
-        self.ws = await connect(base.replace("http", "ws") + "/ws", max_size=None)
+        # no client pings, as a browser sends none: the relay keeps the connection alive with its own
+        self.ws = await connect(base.replace("http", "ws") + "/ws", max_size=None, ping_interval=None)
         await self.ws.send(json.dumps({"type": "hello", "protocol": 1, "role": self.role, **hello}))
         welcome = json.loads(await self.ws.recv())
         if welcome.get("type") != "welcome":

@@ -169,12 +169,18 @@ async def converse(stack: Stack, speech: dict[str, list[Speech]], counters: int,
         started = time.perf_counter()
         runs = asyncio.gather(*(t.run(started + args.duration, args.think, args.turn_timeout, random.Random(rng.random()),
                                       max_turns) for t in talks))
+        stalls: list[float] = []  # how long /healthz takes: a blocked event loop in the relay shows here
         while not runs.done():
             monitor.sample()
+            asked = time.perf_counter()
+            async with http.get(f"{stack.base}/healthz") as answer:
+                await answer.read()
+            stalls.append(time.perf_counter() - asked)
             await asyncio.sleep(0.5)
         await runs
         elapsed = time.perf_counter() - started
         processes = monitor.report()
+        processes["relay"]["healthz_max_s"] = round(max(stalls, default=0.0), 2)
         for talk in talks:
             await talk.close()
             async with http.post(f"{stack.base}/api/sessions/{talk.session['session_id']}/close"):
