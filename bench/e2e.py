@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import json
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -295,6 +296,7 @@ def markdown(results: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the relay and servers on the way out
     speech = speech_set(lead_s=0.3, tail_s=args.tail)
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="e2e-") as tmp, running_stack(args, Path(tmp)) as stack:
