@@ -166,6 +166,7 @@ async def converse(stack: Stack, speech: dict[str, list[Speech]], counters: int,
                 talks.append(Conversation(await r.json(), stack.token, speech, stack.tts_langs))
         for talk in talks:
             await talk.open(stack.base)
+        stages_before = await stage_times(http, stack.base)
         monitor, rng = Monitor(stack.procs), random.Random(args.seed)
         started = time.perf_counter()
         runs = asyncio.gather(*(t.run(started + args.duration, args.think, args.turn_timeout, random.Random(rng.random()),
@@ -182,11 +183,37 @@ async def converse(stack: Stack, speech: dict[str, list[Speech]], counters: int,
         elapsed = time.perf_counter() - started
         processes = monitor.report()
         processes["relay"]["healthz_max_s"] = round(max(stalls, default=0.0), 2)
+        processes["relay"]["stage_mean_s"] = stage_means(stages_before, await stage_times(http, stack.base))
         for talk in talks:
             await talk.close()
             async with http.post(f"{stack.base}/api/sessions/{talk.session['session_id']}/close"):
                 pass
     return talks, elapsed, processes
+
+
+async def stage_times(http: aiohttp.ClientSession, base: str) -> dict[str, float]:
+    """The relay's own per-stage timings (``madoguchi_stage_latency_seconds`` sums and counts) from /metrics."""
+    async with http.get(f"{base}/metrics") as answer:
+        text = await answer.text()
+    found = {}
+    for line in text.splitlines():
+        if line.startswith("madoguchi_stage_latency_seconds_") and not line.startswith("madoguchi_stage_latency_seconds_bucket"):
+            name, _, value = line.rpartition(" ")
+            found[name.removeprefix("madoguchi_stage_latency_seconds_")] = float(value)
+    return found
+
+
+def stage_means(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """Mean seconds per stage over the run: where the relay's time went (engine calls, queueing included)."""
+    means = {}
+    for key, total in after.items():
+        if key.startswith("sum{"):
+            count_key = "count" + key.removeprefix("sum")
+            count = after.get(count_key, 0.0) - before.get(count_key, 0.0)
+            if count:
+                stage = key.partition('"')[2].partition('"')[0]
+                means[stage] = round((total - before.get(key, 0.0)) / count, 3)
+    return means
 
 
 def percentile(values: list[float], q: float) -> float:
