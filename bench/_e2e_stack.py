@@ -154,28 +154,23 @@ def _install_argos(models: Path, mt_size: str) -> None:
         ArgosModels().install(models, cached_package(source, target, ModelSize.base() if mt_size == "base" else None))
 
 
-RELAY = r"""
-import asyncio, json, sys
-from aiohttp import web
-sys.path[:0] = [{root!r}, {root!r} + "/bench"]
+# `madoguchi serve` itself, with the random-weight translations made readable first (see above)
+SERVE = """import sys
+sys.path[:0] = [{root!r}, {bench!r}]
 from _e2e_stack import speak_reference_translations
-from relay.app import create_app
-from relay.context import CONTEXT
-from relay.settings import load_settings
-
 speak_reference_translations()
-
-async def main():
-    app = create_app(load_settings(env={{}}, overrides=json.loads({overrides!r})))
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", {port}).start()
-    _, token = await app[CONTEXT].auth.add_token("clerk", "e2e")
-    print("READY", token, flush=True)
-    await asyncio.Event().wait()
-
-asyncio.run(main())
+from relay.cli.main import main
+sys.exit(main(["serve", "--config", {config!r}, "--port", "{port}"]))
 """
+
+
+def write_config(path: Path, sections: dict[str, dict[str, Any]]) -> None:
+    """A relay TOML file: JSON's strings, numbers, booleans and lists of strings are valid TOML values."""
+    lines = []
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @dataclass
@@ -239,20 +234,21 @@ def start_servers(models: Path, workdir: Path) -> tuple[list[Proc], dict[str, An
 
 
 def start_relay(overrides: dict[str, Any], workdir: Path) -> tuple[Proc, str, str]:
-    """The relay in its own process; returns it, its base URL and a clerk token once every engine is ready."""
-    port = free_port()
-    log = workdir / "relay.log"
-    script = RELAY.format(root=str(ROOT), overrides=json.dumps(overrides), port=port)
-    proc = Proc("relay", subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                                          stderr=log.open("wb")))
-    assert proc.proc.stdout is not None
-    line = proc.proc.stdout.readline().decode().split()
-    if not line or line[0] != "READY":
-        proc.stop()
-        raise RuntimeError(f"the relay did not start: see {log}")
+    """``madoguchi serve`` in its own process; returns it, its base URL and a clerk token once every
+    engine is ready."""
+    config, port, log = workdir / "madoguchi.toml", free_port(), workdir / "relay.log"
+    write_config(config, overrides)
+    cli = [sys.executable, "-m", "relay.cli"]
+    added = subprocess.run([*cli, "token", "add", "--role", "clerk", "--name", "e2e", "--config", str(config)],
+                           cwd=ROOT, capture_output=True, text=True, check=True)
+    token = added.stdout.strip().splitlines()[-1]
+    script = SERVE.format(root=str(ROOT), bench=str(ROOT / "bench"), config=str(config), port=port)
+    proc = Proc("relay", subprocess.Popen([sys.executable, "-c", script], cwd=ROOT,
+                                          stdout=log.open("wb"), stderr=subprocess.STDOUT))
     base = f"http://127.0.0.1:{port}"
+    _wait_port(proc, port, log, timeout_s=180)
     _wait_engines(proc, base, log)
-    return proc, base, line[1]
+    return proc, base, token
 
 
 def _wait_engines(proc: Proc, base: str, log: Path, timeout_s: float = 180) -> None:
