@@ -1,5 +1,5 @@
 """``python -m relay.cli``: the same as the ``madoguchi`` command."""
 
-from relay.cli.main import main
+from relay.cli import main
 
 raise SystemExit(main())

@@ -20,7 +20,7 @@ from pipelines.base import EngineUnavailable
 from pipelines.download import DownloadCorrupt, ModelSources
 from pipelines.mt.models import ArgosModels
 from pipelines.tts.models import PiperModels
-from relay.cli.main import main
+from relay.cli.commands import main
 from tests.fixtures.model_mirror import Mirror
 from tests.netguard import guarded_env
 

@@ -27,7 +27,7 @@ from pipelines.registry import (
     assemble,
     from_installed,
 )
-from relay.cli.main import main
+from relay.cli.commands import main
 
 
 def _wheel(folder: Path, pin: Pin, files: dict[str, bytes]) -> Path:

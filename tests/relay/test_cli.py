@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from relay.cli.main import build_parser, main
+from relay.cli.commands import build_parser, main
 
 SUBCOMMANDS = [["serve"], ["check"], ["token"], ["token", "add"], ["token", "list"], ["token", "revoke"],
                ["purge"], ["models"], ["models", "list"], ["models", "fetch"], ["models", "install"],

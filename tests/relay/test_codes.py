@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from relay.cli.main import main
+from relay.cli.commands import main
 from relay.escalation.queue import events as queue_events
 from relay.wire.codes import CLOSES, ERRORS, NOTICES, CloseCode, ErrorCode, NoticeCode, with_code_tables
 

@@ -102,7 +102,7 @@ def test_madoguchi_check_names_each_remote_server(stub: LibreTranslateStub, tmp_
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from relay.cli.main import main
+    from relay.cli.commands import main
 
     dead = f"tcp://127.0.0.1:{free_port()}"
     config = tmp_path / "madoguchi.toml"
