@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from relay.cli.main import build_parser
+from relay.cli.commands import build_parser
 from tests.remote.libretranslate_server import LIBRETRANSLATE
 from tests.remote.servers import require
 
