@@ -159,7 +159,7 @@ SERVE = """import sys
 sys.path[:0] = [{root!r}, {bench!r}]
 from _e2e_stack import speak_reference_translations
 speak_reference_translations()
-from relay.cli.main import main
+from relay.cli import main
 sys.exit(main(["serve", "--config", {config!r}, "--port", "{port}"]))
 """
 
