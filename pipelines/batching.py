@@ -6,7 +6,9 @@ threads that each hold one request (a session's decode, an utterance's sentences
 request waits up to ``window_s`` for others with the same key (beam size …) to join it, then one of the
 waiting threads — the leader — runs the whole batch and hands every thread its own result. While
 ``max_running`` batches already run, requests simply gather, so under load the batches grow by
-themselves and at light load a request waits at most the window.
+themselves and at light load a request waits at most the window. What has gathered is shared among the
+idle workers (two requests and two idle workers make two batches of one): a batch saves work, but on a
+CPU it is one runnable thread where separate calls were several.
 
 No thread of its own: the callers' threads do the work, so nothing is left running when they stop.
 """
@@ -72,9 +74,12 @@ class Gatherer(Generic[R, T]):
         if self._running >= self._max_running or not self._waiting:
             return None
         oldest = self._waiting[0]
-        batch = [s for s in self._waiting if s.key == oldest.key][: self._max_batch]
-        if len(batch) < self._max_batch and self._clock() < oldest.arrived + self._window_s:
+        same = [s for s in self._waiting if s.key == oldest.key]
+        if len(same) < self._max_batch and self._clock() < oldest.arrived + self._window_s:
             return None
+        # shared among the idle workers, so that none stays idle while another runs a long batch
+        idle = self._max_running - self._running
+        batch = same[: min(self._max_batch, -(-len(same) // idle))]
         self._waiting = [s for s in self._waiting if all(s is not b for b in batch)]
         self._running += 1
         return batch

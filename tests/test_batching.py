@@ -96,3 +96,11 @@ def test_a_lone_request_waits_only_for_the_window() -> None:
 def test_sizes_are_checked() -> None:
     with pytest.raises(ValueError):
         Gatherer(Model().run, window_s=0.0, max_batch=0)
+
+
+def test_what_gathered_is_shared_among_idle_workers() -> None:
+    model = Model()
+    gatherer: Gatherer[int, int] = Gatherer(model.run, window_s=0.3, max_batch=8, max_running=2)
+    submit_all(gatherer, list(range(6)))
+    assert sum(len(b) for b in model.batches) == 6
+    assert max(len(b) for b in model.batches) <= 3  # not one batch of 6 while the other worker idles
