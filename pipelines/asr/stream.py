@@ -190,10 +190,12 @@ class WhisperStream:
         return self._partial_event(hyp, utt.start, self._hyp_span[1])
 
     def _final_text(self, hyp: Hypothesis) -> str | None:
-        """What ``_final_events`` would make of ``hyp`` (None: it would be dropped), without its side effects."""
+        """What ``_final_events`` would make of ``hyp``, without its side effects; None when it would be
+        dropped, or when it sounds unfinished: that pause is nearly always a breath (on Kokoro counter
+        speech 17 of 18 pauses that did not end the utterance), and translating it would be wasted."""
         ep = self._endpointer
         if (guard_reason(hyp, self._config, ep.speech_s, ep.mean_speech_prob) or self._echoes_prompt(hyp)
-                or confidence(hyp) < self._config.min_confidence):
+                or confidence(hyp) < self._config.min_confidence or sounds_unfinished(hyp.text, hyp.lang)):
             return None
         return self._corrected(hyp.text.strip(), hyp.lang)[0]
 

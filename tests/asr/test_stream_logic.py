@@ -210,3 +210,11 @@ def test_speech_after_a_pause_announces_the_next_pause_anew(make_stream: MakeStr
     assert len(announced) == 2 and announced[-1] == final.text
     partial_between = [e for _, e in events if e.kind == "partial" and e.final_text is None]
     assert partial_between, "the speaker went on: a plain partial tells the relay to drop the early one"
+
+
+def test_a_pause_after_an_unfinished_sentence_is_not_announced(make_stream: MakeStream) -> None:
+    stream, _ = make_stream(words_heard("please take a number and"), unfinished_silence_s=1.2)
+    events = stream_in_chunks(stream, np.concatenate([tone(2.0), silence(2.0)]))
+    [final] = finals(events)
+    assert final.text == "please take a number and"  # it ended after the longer silence …
+    assert all(e.final_text is None for _, e in events)  # … and nothing was translated for a breath
