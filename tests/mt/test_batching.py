@@ -52,7 +52,7 @@ def test_batched_translation_gives_each_turn_what_it_gets_alone(make_translator:
     # longest sentence): one cap for every sentence here, as a trained model stops long before it
     monkeypatch.setattr(ArgosPackageTranslator, "max_output_tokens", 16)
     alone = make_translator(cache_size=0)
-    batched = make_translator(cache_size=0, batch_size=4, batch_window_ms=1000.0)
+    batched = make_translator(cache_size=0, batch_size=4, batch_window_ms=1000.0, max_concurrent=1)
     expected = [alone.translate(u, "ja", "en").text for u in UTTERANCES]
     results = concurrently(lambda i: batched.translate(UTTERANCES[i], "ja", "en").text, len(UTTERANCES))
     assert [results[i] for i in range(len(UTTERANCES))] == expected
