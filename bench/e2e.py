@@ -119,7 +119,8 @@ def running_stack(args: argparse.Namespace, workdir: Path) -> Iterator[Stack]:
             overrides.setdefault(section, {}).update(values)
         relay, base, token = start_relay(overrides, workdir)
         procs.insert(0, relay)
-        yield Stack(base, token, procs, tts_languages(base))
+        spoken = tts_languages(base) if overrides.get("relay", {}).get("tts_default", True) else set()
+        yield Stack(base, token, procs, spoken)
     finally:
         for proc in procs:
             proc.stop()
