@@ -32,6 +32,7 @@ MESSAGES = {
     "object_of_intransitive": "を on a verb that takes no object",
     "double_object": "two objects with を for one verb",
     "repeated_argument": "the same argument twice for one verb",
+    "state_with_te_iru": "いる or ある followed by 〜ている",
 }
 _CASE = frozenset(["が", "を"])
 _ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])
@@ -92,6 +93,8 @@ def _pair(tokens: list[Token], k: int) -> str | None:
         return "predicate_before_case"  # 危ないがある, 赤ちゃんがいるが分かったら: a predicate used as a noun
     if tok.pos1 in ("動詞", "形容詞") and tok.cform.startswith(("終止形", "連体形")) and nxt.lemma == "だ" and not nxt.surface.startswith(("な", "だろ", "でしょ")):
         return "predicate_before_copula"  # 正しいである, できないだった: the copula needs a noun
+    if tok.lemma in ("居る", "有る") and nxt.surface in ("て", "で") and after is not None and after.lemma in ("居る", "有る"):
+        return "state_with_te_iru"  # 滞在しています → いています: a state has no 〜ている
     if tok.lemma == "事" and nxt.pos1 == "動詞" and nxt.lemma not in ("為る", "出来る"):
         return "koto_before_verb"
     if tok.surface == "の" and tok.pos2 == "格助詞" and nxt.pos1 == "動詞" and nxt.cform.startswith(("終止形", "連体形")):

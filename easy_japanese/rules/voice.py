@@ -100,6 +100,9 @@ def potentials(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         plain = _potential_of(tok)
         if plain is None or is_protected(mask, tok.start, tok.end):
             continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if tok.cform.startswith(("連用形", "命令形")) and (nxt is None or nxt.pos1 == "補助記号" or nxt.surface in ("よ", "な")):
+            continue  # 楽しめよ is an order (楽しむ), not "can enjoy": a potential form never ends a sentence so
         ga = ga_before(tokens, i) or 0
         if ga > 0 and not is_person(tokens[ga - 1]):  # 日本語が話せる → 日本語を話すことができる
             if tokens[ga - 1].pos1 not in ("名詞", "代名詞"):

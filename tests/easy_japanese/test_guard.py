@@ -47,6 +47,7 @@ CASES = [
     ("name", "田中様、こちらへどうぞ。", "さん、こちらへどうぞ。", "田中さん、こちらへどうぞ。"),
     ("glossary term", "住民票を取ってください。", "紙を取ってください。", "住民票（あなたが 住んでいる ところを 証明する 紙）を取ってください。"),
     ("ending", "ここに名前を書いてください。", "ここに名前を書き。", "ここに名前を書いてください。"),
+    ("いる or ある followed by 〜ている", "東京に滞在しています。", "東京にいています。", "東京に滞在しています。"),
     ("dictionary does not know", "ここに名前を書いてください。", "ここにｘｑｚｗを書いてください。", "ここに名前を書いてください。"),
 ]
 
@@ -148,3 +149,9 @@ def test_a_word_that_runs_into_the_next_one_is_refused() -> None:
     out, hits = run_rules("今日中に出してください。", rules, Context(RewriteOptions()))
     assert out == "今日中に出してください。"
     assert hits and "run into" in hits[0].note
+
+
+def test_an_order_is_not_read_as_a_potential_form() -> None:
+    # 楽しめよ is the imperative of 楽しむ; 楽しむことができろ is not Japanese
+    assert rewrite("じゃーな、楽しめよ。").text == "じゃーな、楽しめよ。"
+    assert rewrite("ここで写真を撮れません。").text == "ここで写真を撮ることができません。"
