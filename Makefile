@@ -10,7 +10,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # chromium and the Noto fonts: the browser tests (Playwright drives Debian's chromium, never a download)
 APT_PACKAGES := espeak-ng sox redis-server chromium fonts-noto-core fonts-noto-cjk
 
-.PHONY: serve test screenshots lint check install install-dev install-libretranslate system-packages clean
+.PHONY: serve test screenshots fuzz-long lint check install install-dev install-libretranslate system-packages clean
 
 # LibreTranslate in its own environment: it pins numpy, requests, redis … at versions that conflict with
 # the relay's (tests/remote/libretranslate_server.py starts it; about a minute to install, no torch)
@@ -68,6 +68,10 @@ test: install-dev install-libretranslate system-packages
 ## screenshots: run the browser tests and replace the screenshots in docs/screenshots/
 screenshots: install-dev system-packages
 	MADOGUCHI_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser
+
+## fuzz-long: the long fuzz, 100,000 frames at a live relay (about 6 minutes on two cores; docs/security.md)
+fuzz-long: install-dev
+	MADOGUCHI_FUZZ_FRAMES=100000 $(PY) -m pytest -q -s tests/relay/test_fuzz.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check relay pipelines easy_japanese tests bench
