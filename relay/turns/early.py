@@ -62,7 +62,9 @@ class EarlyTurn:
     target: str
     discarded: bool = False
     speech: PreparedSpeech | None = None
-    task: asyncio.Task[Translation | None] | None = field(default=None, repr=False)
+    task: asyncio.Task[None] | None = field(default=None, repr=False)
+    # set as soon as the translation exists (None: it failed), before the first sentence is synthesised
+    translated: asyncio.Future[Translation | None] | None = field(default=None, repr=False)
 
     def matches(self, speaker: str, lang: str, text: str, target: str | None) -> bool:
         return not self.discarded and (self.speaker, self.lang, self.text, self.target) == (speaker, lang, text, target)
@@ -77,9 +79,15 @@ class EarlyTurn:
 
     async def translation(self) -> Translation | None:
         """The early translation (waiting for it if it is still being made); None when it failed."""
-        if self.task is None or self.discarded:
+        if self.translated is None or self.discarded:
             return None
-        return await self.task
+        return await asyncio.shield(self.translated)
+
+    async def prepared_speech(self) -> PreparedSpeech | None:
+        """The first sentence of speech (waiting while it is being synthesised); None when there is none."""
+        if self.task is not None and not self.discarded:
+            await asyncio.wait([self.task])
+        return self.speech
 
 
 class PauseTranslations:
@@ -101,9 +109,9 @@ class PauseTranslations:
             return
         self.discard()
         if target is not None and final_text:
-            self._current = EarlyTurn(speaker, lang, final_text, target)
-            self._current.task = asyncio.create_task(_prepare(self._pipeline, self._conversation, self._current),
-                                                     name="early-turn")
+            early = self._current = EarlyTurn(speaker, lang, final_text, target)
+            early.translated = asyncio.get_running_loop().create_future()
+            early.task = asyncio.create_task(_prepare(self._pipeline, self._conversation, early), name="early-turn")
 
     def claim(self, speaker: str, lang: str, text: str) -> EarlyTurn | None:
         """The final: the early turn when it was made for exactly this utterance (else it is discarded)."""
@@ -120,17 +128,27 @@ class PauseTranslations:
         self._current = None
 
 
-async def _prepare(pipeline: PipelineAtPause, conversation: Conversation, early: EarlyTurn) -> Translation | None:
+async def _prepare(pipeline: PipelineAtPause, conversation: Conversation, early: EarlyTurn) -> None:
+    """Translate, hand the translation over at once, then synthesise the first sentence."""
+    assert early.translated is not None
+    translation = None
     try:
         translation = await pipeline.translate_quietly(early.text, early.lang, early.target)
-        if translation is not None and not early.discarded:
-            early.speech = await _first_sentence(pipeline, conversation, translation)
-        return translation
     except EngineError:
-        return None  # the final's turn translates again and reports the failure
+        pass  # the final's turn translates again and reports the failure
     except Exception:  # a bug: logged; the final's turn does the work the usual way and meets it there
         log.exception("early translation failed", extra={"session": conversation.id})
-        return None
+    finally:  # also when cancelled: a turn waiting for it goes on without it
+        if not early.translated.done():
+            early.translated.set_result(translation)
+    if translation is None or early.discarded:
+        return
+    try:
+        early.speech = await _first_sentence(pipeline, conversation, translation)
+    except EngineError:
+        pass  # the turn's speech synthesises it again and reports the failure
+    except Exception:
+        log.exception("early speech failed", extra={"session": conversation.id})
 
 
 async def _first_sentence(pipeline: PipelineAtPause, conversation: Conversation, t: Translation) -> PreparedSpeech | None:

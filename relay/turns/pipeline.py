@@ -107,7 +107,8 @@ class TurnPipeline:
         if translation is not None:
             confidences[translation.kind if translation.kind == "easy_japanese" else "mt"] = translation.confidence
             message = await self.publish_translation(conversation, utterance.utterance_id, translation)
-            await self.speak(conversation, message, translation, utterance.early.speech if utterance.early else None)
+            prepared = await utterance.early.prepared_speech() if utterance.early else None
+            await self.speak(conversation, message, translation, prepared)
         kind = translation.kind if translation is not None else next(iter(done - {"back_translation"}), None)
         if (utterance.speaker == "clerk" and kind == "translation" and self.back_translation
                 and "back_translation" not in done):

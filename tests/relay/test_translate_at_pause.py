@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
-from pipelines.base import EngineStatus, RecognitionEvent, Translation
+from pipelines.base import AudioChunk, EngineStatus, RecognitionEvent, Translation
 from relay.wire.protocol import parse_audio_frame
 from tests.fakes import FakeSynthesizer, FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, WsClient, pcm_silence
@@ -143,3 +143,32 @@ async def test_translating_at_the_pause_can_be_turned_off(make_relay: MakeRelay)
     assert not translator.started.is_set()  # nothing was translated before the final came
     shown = await resident.expect("translation", kind="translation")
     assert shown["text"] == f"[vi] {said} #1"
+
+
+class HeldSynthesizer(FakeSynthesizer):
+    """Its first sentence takes until the test lets it go."""
+
+    def __init__(self) -> None:
+        super().__init__(voices=("vi",))
+        self.held, self.release = threading.Event(), threading.Event()
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        self.held.set()
+        self.release.wait(10)
+        yield from super().synthesize(text, lang, rate)
+
+
+async def test_the_early_translation_is_shown_without_waiting_for_its_speech(make_relay: MakeRelay) -> None:
+    translator, synth = CountingTranslator(), HeldSynthesizer()
+    said = "在留カードを見せてください。"
+    steps = [partial("在留カードを見せてください", final_text=said), final(said, wait_for=synth.held.is_set)]
+    relay = await make_relay(fake_engines(recognizer=ScriptedRecognizer(steps), translator=translator,
+                                          synthesizer=synth))
+    session = await relay.create_session("vi")
+    counter, resident = await relay.counter(session), await relay.resident(session)
+    await speak(counter, 1)
+    shown = await resident.expect("translation", kind="translation", wait_s=5)  # the speech is still held
+    assert shown["text"] == f"[vi] {said} #1"
+    synth.release.set()
+    await resident.expect("tts.end")
+    assert len(synth.requests) == 1  # the held first sentence was the one spoken, not a second synthesis
