@@ -70,6 +70,9 @@ class Conversation:
     # speech is synthesised and sent one utterance at a time, in the order the translations were
     # published, so two people talking at once never get their audio interleaved
     speech_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # a typed text with a client_id is looked up and stored under this lock, so a resend racing its
+    # original (a tablet that reconnected while its first connection was still storing it) is stored once
+    typed_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # the id of the interpreter's live voice stream to the counter side, while it talks
     operator_stream: int | None = None
     _streams: int = 0

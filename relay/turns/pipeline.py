@@ -95,7 +95,13 @@ class TurnPipeline:
 
     async def run(self, conversation: Conversation, utterance: Utterance) -> None:
         started = time.perf_counter()
-        await self.publish_transcript(conversation, utterance)
+        if utterance.client_id is None:
+            await self.publish_transcript(conversation, utterance)
+        else:
+            async with conversation.typed_lock:
+                if await conversation.store.utterance_for_client_id(conversation.id, utterance.client_id):
+                    return  # its original was stored meanwhile: the sender sees that transcript
+                await self.publish_transcript(conversation, utterance)
         await self.complete(conversation, utterance)
         self.metrics.observe_stage("turn", (time.perf_counter() - started) * 1000)
 

@@ -42,6 +42,26 @@ async def test_client_id_is_echoed_and_a_resend_is_stored_once(relay: Relay) -> 
     assert (await again.expect("error"))["code"] == "invalid_field"
 
 
+async def test_a_resend_racing_its_original_on_another_connection_is_stored_once(relay: Relay) -> None:
+    """A tablet that reconnects resends at once what it has not seen stored; its first connection may
+    still be storing the same text. Both must end well: stored once, no socket closed (this was an
+    IntegrityError and 1011)."""
+    session = await relay.create_session("en")
+    old, new = await relay.counter(session), await relay.counter(session)
+    for n in range(5):
+        await asyncio.gather(*(ws.send(type="text", speaker="clerk", text=f"{n}番の窓口へどうぞ", client_id=f"r-{n}")
+                               for ws in (old, new)))
+    for ws in (old, new):  # each connection sees every text stored, once
+        seen = [(await ws.expect("transcript"))["client_id"] for _ in range(5)]
+        assert sorted(seen) == [f"r-{n}" for n in range(5)]
+    rows = (await (await relay.client.get(f"/api/sessions/{session['session_id']}/transcript",
+                                          headers=relay.auth("clerk"))).json())["utterances"]
+    assert sorted(r["text"] for r in rows) == [f"{n}番の窓口へどうぞ" for n in range(5)]
+    await new.send(type="text", speaker="clerk", text="まだ使えます")
+    await new.expect("transcript", text="まだ使えます")
+    assert old.close_code is None and new.close_code is None
+
+
 async def test_a_turn_cut_short_by_a_crash_is_completed_after_the_restart(make_relay: MakeRelay) -> None:
     relay = await make_relay()
     session = await relay.create_session("en")
