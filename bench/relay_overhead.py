@@ -1,7 +1,7 @@
 """Relay overhead: N concurrent sessions exchanging text through fake engines with zero latency.
 
 The relay runs in its own process (as in production, with the open-file limit and listen queue of
-``madoguchi serve``: relay/runtime/listening.py); this process drives N counter tablets and N resident phones
+``madoguchi serve``: relay/runtime/serving.py); this process drives N counter tablets and N resident phones
 over real websockets. Every socket is read all the time, as a browser's is, so the relay's pings are
 answered while a session pauses (a client that reads only while it waits for an answer misses its
 pongs when it pauses longer than the ping timeout, and the relay closes it: that is what reset the
@@ -46,7 +46,7 @@ from aiohttp import web
 sys.path.insert(0, {root!r})
 from relay.app import create_app
 from relay.context import CONTEXT
-from relay.runtime.listening import files_needed, listen_backlog, raise_open_file_limit
+from relay.runtime.serving import files_needed, freeze_startup_heap, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
 from tests.fakes import fake_engines
 
@@ -68,6 +68,7 @@ async def main():
         "logging": {{"level": "WARNING"}}}})
     raise_open_file_limit(files_needed(settings))
     app = create_app(settings, fake_engines())
+    app.on_startup.append(freeze_startup_heap)  # as madoguchi serve does
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", {port}, backlog=listen_backlog(settings)).start()
