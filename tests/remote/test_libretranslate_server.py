@@ -3,21 +3,28 @@
 The Argos models have random weights, so what comes back is gibberish: these tests check what the relay
 does with the real server's API — the pairs it lists (with its own pivot through English), sentences
 sent as one list, alternatives for the confidence — and what a clerk would notice when a server dies
-mid-translation, answers too slowly, or every server is gone. ``test_libretranslate.py`` checks the
+mid-translation, answers too slowly, or every server is gone (also through a running relay: an engine
+failure with an offer of an interpreter, and the session goes on). ``test_libretranslate.py`` checks the
 glossary and phrasebook behaviour against a stub whose translations are known."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pipelines.base import EngineError, Translation
+from pipelines.loader import load_engines
 from pipelines.mt.config import MtConfig
 from pipelines.remote.config import RemoteConfig
 from pipelines.remote.libretranslate import LibreTranslateTranslator, load_libretranslate
+from relay.app import create_app
+from relay.settings import load_settings
+from tests.relay.conftest import Relay
 from tests.remote.libretranslate_server import LibreTranslateServer
 from tests.remote.servers import SlowProxy
 
@@ -94,3 +101,39 @@ def test_a_slow_server_is_given_up_for_a_fast_one(live_libretranslate: list[Libr
         assert f"http://127.0.0.1:{slow.port} down" in mt.status().detail
     finally:
         slow.close()
+
+
+@pytest.fixture
+async def relay(aiohttp_client: Any, tmp_path: Path, live_libretranslate: list[LibreTranslateServer]) -> Relay:
+    """A relay whose translation runs on the second LibreTranslate server (retries off: one server)."""
+    remote = {"mt_servers": [live_libretranslate[1].url], "request_timeout_s": 60.0, "retries": 0}
+    settings = load_settings(env={}, overrides={"store": {"path": str(tmp_path / "relay.sqlite3")}, "remote": remote,
+                                                "relay": {"back_translation": False}})
+    engines = await asyncio.to_thread(load_engines, settings.sections, tmp_path / "models")
+    relay = Relay(await aiohttp_client(create_app(settings, engines)))
+    _, relay.tokens["clerk"] = await relay.ctx.auth.add_token("clerk", "counter")
+    return relay
+
+
+async def test_through_the_relay_a_dead_server_is_an_engine_failure_and_the_session_goes_on(
+        relay: Relay, live_libretranslate: list[LibreTranslateServer]) -> None:
+    server = live_libretranslate[1]
+    session = await relay.create_session("en", tts=False)
+    counter, resident = await relay.counter(session), await relay.resident(session)
+    await counter.send(type="text", speaker="clerk", text="窓口はどこですか。")
+    translated = await resident.expect("translation", wait_s=60, lang="en")
+    assert translated["kind"] == "translation" and translated["text"].strip()
+
+    await asyncio.to_thread(server.kill)
+    await counter.send(type="text", speaker="clerk", text="住所を変更したいです。")
+    error = await counter.expect("error", wait_s=60)
+    assert (error["code"], error["fatal"]) == ("engine_failed", False)
+    assert (await counter.expect("escalation", state="offered", wait_s=30))["reason"] == "engine_failed"
+    await counter.send(type="text", speaker="clerk", text="次の方、どうぞ。")
+    phrase = await resident.expect("translation", wait_s=30, lang="en")
+    assert (phrase["kind"], phrase["text"]) == ("phrasebook", "Next, please."), "the session goes on"
+
+    await asyncio.to_thread(server.start)
+    await counter.send(type="text", speaker="clerk", text="住所を変更したいです。")
+    again = await resident.expect("translation", wait_s=60, lang="en", kind="translation")
+    assert again["text"].strip(), "the next turn is translated once the server is back"
