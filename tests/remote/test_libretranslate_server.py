@@ -30,6 +30,9 @@ from tests.remote.servers import SlowProxy
 
 pytestmark = pytest.mark.engine
 TWO_SENTENCES = "今日は雨が降っています。窓口はどこですか。"
+# eight sentences: a warm server takes a second or more for them (random weights decode to the length
+# limit), so a kill 0.3 s after the request catches it mid-translation
+LONG_TEXT = TWO_SENTENCES * 4
 
 
 def translator(servers: list[str], **remote: object) -> LibreTranslateTranslator:
@@ -60,7 +63,7 @@ def test_a_server_killed_mid_translation_fails_over_to_the_other(
 
     def translate() -> None:
         try:
-            outcome.append(mt.translate(TWO_SENTENCES, "ja", "vi"))  # round-robin starts with ``first``
+            outcome.append(mt.translate(LONG_TEXT, "ja", "vi"))  # round-robin starts with ``first``
         except BaseException as exc:  # reported below
             outcome.append(exc)
 
