@@ -19,19 +19,21 @@ ARGOS_SUBDIR = "argos"
 
 
 @dataclass(frozen=True)
-class Hypothesis:
+class Candidate:
+    """One of the n-best translations of a sentence (ASR's ``Hypothesis`` is another thing: a decoding)."""
+
     text: str
     score: float  # length-normalised log-probability (mean per token), <= 0
 
 
 class SentenceTranslator(Protocol):
-    """Translates a batch of sentences in one direction; one list of n-best hypotheses per sentence."""
+    """Translates a batch of sentences in one direction; one list of n-best candidates per sentence."""
 
     source: str
     target: str
     name: str
 
-    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Candidate]]:
         ...
 
 
@@ -88,7 +90,7 @@ class ArgosPackageTranslator:
                 )
             return self._translator
 
-    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Candidate]]:
         tokenizer = self.package.tokenizer
         tokens = [tokenizer.encode(s) for s in sentences]
         prefix = self.package.target_prefix
@@ -104,7 +106,7 @@ class ArgosPackageTranslator:
             max_batch_size=32,
         )
         return [
-            [Hypothesis(self._decode(h, prefix), float(score)) for h, score in zip(r.hypotheses, r.scores, strict=False)]
+            [Candidate(self._decode(h, prefix), float(score)) for h, score in zip(r.hypotheses, r.scores, strict=False)]
             for r in results
         ]
 

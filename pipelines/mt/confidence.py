@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
-from pipelines.mt.backend import Hypothesis
+from pipelines.mt.backend import Candidate
 
 
 def hypothesis_confidence(score: float) -> float:
@@ -20,7 +20,7 @@ def hypothesis_confidence(score: float) -> float:
     return min(1.0, max(0.0, math.exp(score)))
 
 
-def sentence_confidence(nbest: Sequence[Hypothesis]) -> float:
+def sentence_confidence(nbest: Sequence[Candidate]) -> float:
     if not nbest:
         return 0.0
     best = nbest[0]

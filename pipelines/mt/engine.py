@@ -12,8 +12,8 @@ from typing import Generic, TypeVar
 
 from pipelines.base import EngineError, EngineStatus, EngineUnavailable, Translation
 from pipelines.glossary import DEFAULT_GLOSSARY, GlossaryEntry, read_glossary
-from pipelines.mt.backend import Hypothesis, SentenceTranslator
-from pipelines.mt.cache import LruCache
+from pipelines.lru import LruCache
+from pipelines.mt.backend import Candidate, SentenceTranslator
 from pipelines.mt.confidence import hypothesis_confidence, sentence_confidence, utterance_confidence
 from pipelines.mt.config import MtConfig
 from pipelines.mt.protect import protect, restore
@@ -65,7 +65,7 @@ class ArgosTranslator:
         self.config = config
         self.pairs = dict(pairs)
         self._missing_reason = missing_reason
-        self.cache: LruCache[Translation] = LruCache(config.cache_size)
+        self.cache: LruCache[tuple[str, str, str], Translation] = LruCache(config.cache_size)
         glossary_path = Path(config.glossary_path) if config.glossary_path else DEFAULT_GLOSSARY
         phrasebook_path = Path(config.phrasebook_path) if config.phrasebook_path else DEFAULT_PHRASEBOOK
         self._glossary = ReloadingFile(glossary_path, read_glossary, self.cache.clear)
@@ -182,5 +182,5 @@ class ArgosTranslator:
                 f"({source}→{pivot} and {pivot}→{target}); install one with `madoguchi models install argos FILE.argosmodel`")
 
 
-def _rank(nbest: Sequence[Hypothesis], i: int) -> Hypothesis:
-    return nbest[min(i, len(nbest) - 1)] if nbest else Hypothesis("", -100.0)
+def _rank(nbest: Sequence[Candidate], i: int) -> Candidate:
+    return nbest[min(i, len(nbest) - 1)] if nbest else Candidate("", -100.0)

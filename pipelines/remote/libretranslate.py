@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipelines.base import EngineStatus
-from pipelines.mt.backend import Hypothesis, SentenceTranslator
+from pipelines.mt.backend import Candidate, SentenceTranslator
 from pipelines.mt.config import MtConfig
 from pipelines.mt.engine import ArgosTranslator
 from pipelines.remote.config import RemoteConfig
@@ -84,7 +84,7 @@ class LibreTranslateDirection:
         self.source, self.target = source, target
         self.name = f"{source}→{target} (LibreTranslate)"
 
-    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Candidate]]:
         alternatives = max(0, min(self.pool.config.mt_alternatives, num_hypotheses - 1))
         body: dict[str, Any] = {"q": list(sentences), "source": self.source, "target": self.target,
                                 "format": "text", "alternatives": alternatives}
@@ -94,14 +94,14 @@ class LibreTranslateDirection:
         return _nbest(answer, len(sentences))
 
 
-def _nbest(answer: Any, count: int) -> list[list[Hypothesis]]:
+def _nbest(answer: Any, count: int) -> list[list[Candidate]]:
     if not isinstance(answer, dict) or "translatedText" not in answer:
         raise RemoteFailure(f"unexpected answer from /translate: {str(answer)[:200]}")
     texts = answer["translatedText"]
     alternatives = answer.get("alternatives") or [[] for _ in range(count)]
     if not isinstance(texts, list) or len(texts) != count or len(alternatives) != count:
         raise RemoteFailure("/translate answered a different number of sentences than it was sent")
-    return [[Hypothesis(str(best), 0.0), *(Hypothesis(str(a), 0.0) for a in alts)]
+    return [[Candidate(str(best), 0.0), *(Candidate(str(a), 0.0) for a in alts)]
             for best, alts in zip(texts, alternatives, strict=True)]
 
 

@@ -18,7 +18,7 @@ import onnxruntime
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable
-from pipelines.tts.cache import AudioCache, CacheKey, CacheStats
+from pipelines.lru import CacheStats, LruCache
 from pipelines.tts.config import TtsConfig
 from pipelines.tts.phonemize import Phonemizer, phonemizer_for
 from pipelines.tts.sentences import split_sentences
@@ -69,7 +69,7 @@ class PiperSynthesizer:
         self._config = config
         self._voices = {lang: LoadedVoice(info, config.onnx_threads) for lang, info in voices.items()}
         self._warnings = list(warnings)
-        self._cache = AudioCache(int(config.cache_max_mb * 1024 * 1024))
+        self._cache = sentence_audio_cache(config)
 
     # ------------------------------------------------------------ Synthesizer protocol
 
@@ -191,7 +191,16 @@ def to_pcm16(audio: np.ndarray, volume: float, silence_samples: int) -> bytes:
     return samples.tobytes() + bytes(2 * max(0, silence_samples))
 
 
-def _cache_key(voice: LoadedVoice, sentence: str, rate: float) -> CacheKey:
+SentenceKey = tuple[str, str, float]  # (voice name, sentence, rate)
+
+
+def sentence_audio_cache(config: TtsConfig) -> LruCache[SentenceKey, bytes]:
+    """Synthesised sentences by voice, text and rate, bounded in bytes: phrasebook sentences
+    ("番号札をお取りください。") repeat all day, and from memory they start at once."""
+    return LruCache(int(config.cache_max_mb * 1024 * 1024), weigh=len)
+
+
+def _cache_key(voice: LoadedVoice, sentence: str, rate: float) -> SentenceKey:
     return (voice.info.name, sentence, round(rate, 3))
 
 

@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable
-from pipelines.tts.cache import AudioCache, CacheStats
+from pipelines.lru import CacheStats
 from pipelines.tts.config import TtsConfig
-from pipelines.tts.engine import check_rate, to_pcm16
+from pipelines.tts.engine import SentenceKey, check_rate, sentence_audio_cache, to_pcm16
 from pipelines.tts.kokoro_models import VOCAB_FILE, VOICES_FILE, KokoroModelInfo
 from pipelines.tts.sentences import split_sentences
 
@@ -104,7 +104,7 @@ class KokoroSynthesizer:
         self._config = config
         self._voice = voice
         self._runtime = _KokoroRuntime(model, config.onnx_threads)
-        self._cache = AudioCache(int(config.cache_max_mb * 1024 * 1024))
+        self._cache = sentence_audio_cache(config)
 
     @property
     def voice_name(self) -> str:
@@ -158,7 +158,7 @@ class KokoroSynthesizer:
         if lang != LANGUAGE:
             raise EngineUnavailable(f"the Kokoro voice speaks Japanese only, not {lang!r}")
 
-    def _key(self, sentence: str, rate: float) -> tuple[str, str, float]:
+    def _key(self, sentence: str, rate: float) -> SentenceKey:
         return (self.voice_name, sentence, round(rate, 3))
 
     def _stream(self, sentences: list[str], rate: float) -> Iterator[AudioChunk]:

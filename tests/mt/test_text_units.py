@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 
 from pipelines.glossary import GlossaryEntry
+from pipelines.lru import LruCache
 from pipelines.mt import ArgosTranslator, MtConfig
-from pipelines.mt.backend import Hypothesis
-from pipelines.mt.cache import LruCache
+from pipelines.mt.backend import Candidate
 from pipelines.mt.confidence import sentence_confidence
 from pipelines.mt.protect import protect, restore
 from pipelines.mt.sentences import join_sentences, split_sentences
@@ -30,17 +30,17 @@ class EchoModel:
         self.source, self.target, self.name, self.mangle = source, target, f"{source}→{target}", mangle
         self.batches: list[list[str]] = []
 
-    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Candidate]]:
         self.batches.append(list(sentences))
         out = [s.replace("ZX", "zx ") if self.mangle else s for s in sentences]
-        return [[Hypothesis(s, -0.1 * (i + 1)) for i in range(num_hypotheses)] for s in out]
+        return [[Candidate(s, -0.1 * (i + 1)) for i in range(num_hypotheses)] for s in out]
 
 
 class DroppingModel(EchoModel):
     """Loses every placeholder, as a real model sometimes does."""
 
-    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
-        return [[Hypothesis("It is.", -0.1)] for _ in sentences]
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Candidate]]:
+        return [[Candidate("It is.", -0.1)] for _ in sentences]
 
 
 class InventingModel(EchoModel):
@@ -162,8 +162,8 @@ def test_confidence_drops_when_a_term_is_lost() -> None:
 
 
 def test_confidence_is_lower_when_hypotheses_disagree() -> None:
-    agree = [Hypothesis("the fee is 300 yen", -0.2), Hypothesis("the fee is 300 yen.", -0.3)]
-    disagree = [Hypothesis("the fee is 300 yen", -0.2), Hypothesis("bring your card tomorrow", -0.3)]
+    agree = [Candidate("the fee is 300 yen", -0.2), Candidate("the fee is 300 yen.", -0.3)]
+    disagree = [Candidate("the fee is 300 yen", -0.2), Candidate("bring your card tomorrow", -0.3)]
     assert 0 < sentence_confidence(disagree) < sentence_confidence(agree) <= 1
 
 
@@ -174,7 +174,7 @@ def test_same_language_and_empty_text_pass_through() -> None:
 
 
 def test_lru_cache_evicts_the_least_recently_used() -> None:
-    cache: LruCache[str] = LruCache(2)
+    cache: LruCache[str, str] = LruCache(2)
     cache.put("a", "1")
     cache.put("b", "2")
     assert cache.get("a") == "1"
