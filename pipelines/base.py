@@ -13,7 +13,7 @@ without touching the relay.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -153,9 +153,23 @@ class AudioChunk:
     sample_rate: int
 
 
+@dataclass(frozen=True)
+class SynthesizerCapabilities:
+    """The optional features a synthesizer declares, so that callers ask instead of probing with ``hasattr``."""
+
+    # ``presynthesize`` warms a sentence cache (the relay warms the phrasebook at start-up)
+    presynthesize: bool = False
+
+
+NO_CAPABILITIES = SynthesizerCapabilities()
+
+
 @runtime_checkable
 class Synthesizer(Protocol):
     def status(self) -> EngineStatus: ...
+
+    @property
+    def capabilities(self) -> SynthesizerCapabilities: ...
 
     def has_voice(self, lang: str) -> bool: ...
 
@@ -165,6 +179,11 @@ class Synthesizer(Protocol):
         """Sentence by sentence, so playback can start before the whole text is synthesised.
         ``rate`` < 1 speaks more slowly. Each ``next()`` may block: the relay pulls chunks through
         the bridge. Raises ``EngineUnavailable`` when ``lang`` has no voice."""
+        ...
+
+    def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
+        """Blocking: synthesise ``texts`` into the cache; returns how many sentences were synthesised.
+        A synthesizer without ``capabilities.presynthesize`` has no cache to warm and returns 0."""
         ...
 
 
@@ -225,6 +244,8 @@ class Engines:
 class MissingEngine:
     """Stands in for an engine that could not be loaded; says why, and refuses work."""
 
+    capabilities = NO_CAPABILITIES
+
     def __init__(self, name: str, reason: str) -> None:
         self.name = name
         self.reason = reason
@@ -245,6 +266,9 @@ class MissingEngine:
         raise EngineUnavailable(self.reason)
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        raise EngineUnavailable(self.reason)
+
+    def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
         raise EngineUnavailable(self.reason)
 
     def new_stream(self, languages: Sequence[str], sample_rate: int) -> RecognizerStream:

@@ -47,8 +47,9 @@ PURGE_INTERVAL_S = 24 * 3600
 
 
 SETTINGS_KEY = web.AppKey("settings", AppSettings)
-ENGINES_KEY = web.AppKey("engines", object)
-STORE_KEY = web.AppKey("store", object)
+# what create_app was given; None: loaded (engines) or opened (store) at start-up in cleanup_ctx
+ENGINES_KEY: web.AppKey[Engines | None] = web.AppKey("engines")
+STORE_KEY: web.AppKey[Store | None] = web.AppKey("store")
 
 
 def create_app(settings: AppSettings, engines: Engines | None = None, *, store: Store | None = None) -> web.Application:
@@ -106,14 +107,13 @@ def _tts_rates(settings: AppSettings) -> dict[str, float]:
 async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS_KEY]
     given = app[STORE_KEY]
-    store = given if isinstance(given, Store) else Store(settings.store.path)
+    store = given if given is not None else Store(settings.store.path)
     await store.open()
     engines = app[ENGINES_KEY]
     if engines is None:
         engines = await asyncio.to_thread(load_relay_engines, settings)
     else:
         await asyncio.to_thread(editable_glossary_path, settings)  # the admin API edits it
-    assert isinstance(engines, Engines)
     metrics = RelayMetrics()
     limits = _bridge_limits(settings)
     if _batch_size(settings, "asr") > 1 or _batch_size(settings, "mt") > 1:

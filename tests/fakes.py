@@ -14,8 +14,12 @@ from pipelines.base import (
     EngineStatus,
     EngineUnavailable,
     RecognitionEvent,
+    Recognizer,
     RubySpan,
+    Synthesizer,
+    SynthesizerCapabilities,
     Translation,
+    Translator,
 )
 
 
@@ -138,8 +142,10 @@ class FakeEasyJapanese:
 
 class FakeSynthesizer:
     def __init__(self, *, voices: Sequence[str] = ("ja", "vi", "en"), sample_rate: int = 22050,
-                 sentences: int = 2, fail: bool = False, sentence_delay_s: float = 0.0) -> None:
+                 sentences: int = 2, fail: bool = False, sentence_delay_s: float = 0.0,
+                 presynthesize: bool = True) -> None:
         self.voices, self.rate_hz, self.sentences, self.fail = set(voices), sample_rate, sentences, fail
+        self.capabilities = SynthesizerCapabilities(presynthesize=presynthesize)
         self.sentence_delay_s = sentence_delay_s  # time per sentence, so that two utterances overlap
         self.requests: list[tuple[str, str, float]] = []
         self.presynthesized: list[tuple[str, str]] = []
@@ -168,10 +174,13 @@ class FakeSynthesizer:
             yield AudioChunk(b"\x01\x00" * (self.rate_hz // 10), self.rate_hz)
 
 
-def fake_engines(**knobs: object) -> Engines:
+def fake_engines(*, recognizer: Recognizer | None = None, translator: Translator | None = None,
+                 synthesizer: Synthesizer | None = None, easy_japanese: Translator | None = None) -> Engines:
+    """Fakes in every slot not given. mypy checks this module (``[tool.mypy] files``): each fake must
+    satisfy its engine Protocol as it is, with no ``type: ignore``."""
     return Engines(
-        recognizer=knobs.get("recognizer") or FakeRecognizer(),  # type: ignore[arg-type]
-        translator=knobs.get("translator") or FakeTranslator(),  # type: ignore[arg-type]
-        synthesizer=knobs.get("synthesizer") or FakeSynthesizer(),  # type: ignore[arg-type]
-        easy_japanese=knobs.get("easy_japanese") or FakeEasyJapanese(),  # type: ignore[arg-type]
+        recognizer=recognizer or FakeRecognizer(),
+        translator=translator or FakeTranslator(),
+        synthesizer=synthesizer or FakeSynthesizer(),
+        easy_japanese=easy_japanese or FakeEasyJapanese(),
     )

@@ -11,7 +11,7 @@ The speaking rate is the server's (``wyoming-piper --length-scale``): the protoc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from wyoming.audio import AudioChunk as WyomingChunk
@@ -20,7 +20,7 @@ from wyoming.event import Event
 from wyoming.info import Info
 from wyoming.tts import Synthesize, SynthesizeVoice
 
-from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable
+from pipelines.base import NO_CAPABILITIES, AudioChunk, EngineError, EngineStatus, EngineUnavailable
 from pipelines.remote.config import RemoteConfig
 from pipelines.remote.servers import RemoteFailure, ServerPool
 from pipelines.remote.wyoming_asr import describe
@@ -57,6 +57,8 @@ def parse_voice_choices(entries: list[str]) -> dict[str, str]:
 class WyomingSynthesizer:
     """``pipelines.base.Synthesizer`` over a pool of Wyoming TTS servers; thread-safe."""
 
+    capabilities = NO_CAPABILITIES  # the servers keep no cache of ours to warm
+
     def __init__(self, pool: ServerPool, voices: Mapping[str, str], tts: TtsConfig) -> None:
         self.pool = pool
         self.voices = dict(voices)
@@ -81,6 +83,9 @@ class WyomingSynthesizer:
         voice = self._voice(lang)
         check_rate(rate)
         return self._stream(lang, voice, split_sentences(text, self._max_chars))
+
+    def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
+        return 0
 
     def _stream(self, lang: str, voice: str, sentences: list[str]) -> Iterator[AudioChunk]:
         for sentence in sentences:

@@ -17,7 +17,7 @@ import numpy as np
 import onnxruntime
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
-from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable
+from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable, SynthesizerCapabilities
 from pipelines.lru import CacheStats, LruCache
 from pipelines.tts.config import TtsConfig
 from pipelines.tts.phonemize import Phonemizer, phonemizer_for
@@ -64,6 +64,8 @@ class LoadedVoice:
 
 class PiperSynthesizer:
     """``pipelines.base.Synthesizer`` on piper-tts voices."""
+
+    capabilities = SynthesizerCapabilities(presynthesize=True)
 
     def __init__(self, voices: dict[str, VoiceInfo], config: TtsConfig, warnings: Iterable[str] = ()) -> None:
         self._config = config

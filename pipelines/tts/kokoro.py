@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable
+from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable, SynthesizerCapabilities
 from pipelines.lru import CacheStats
 from pipelines.tts.config import TtsConfig
 from pipelines.tts.engine import SentenceKey, check_rate, sentence_audio_cache, to_pcm16
@@ -95,6 +95,8 @@ def _trim(audio: np.ndarray) -> np.ndarray:
 
 class KokoroSynthesizer:
     """``pipelines.base.Synthesizer`` for Japanese on a Kokoro model."""
+
+    capabilities = SynthesizerCapabilities(presynthesize=True)
 
     def __init__(self, model: KokoroModelInfo, config: TtsConfig) -> None:
         voice = config.kokoro_voice

@@ -9,17 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipelines.base import AudioChunk, EngineStatus, EngineUnavailable
+from pipelines.base import AudioChunk, EngineStatus, EngineUnavailable, Synthesizer, SynthesizerCapabilities
 
 
 class LanguageRoutedSynthesizer:
     """``pipelines.base.Synthesizer`` that forwards each call to the engine chosen for its language."""
 
-    def __init__(self, routes: dict[str, Any], warnings: Iterable[str] = ()) -> None:
+    def __init__(self, routes: dict[str, Synthesizer], warnings: Iterable[str] = ()) -> None:
         self._routes = dict(routes)
         self._warnings = list(warnings)
+        # warming a cache is offered when one of the engines has a cache
+        self.capabilities = SynthesizerCapabilities(
+            presynthesize=any(e.capabilities.presynthesize for e in self._routes.values()))
 
-    def engine_for(self, lang: str) -> Any:
+    def engine_for(self, lang: str) -> Synthesizer:
         engine = self._routes.get(lang)
         if engine is None:
             raise EngineUnavailable(f"no voice installed for {lang!r}; the text is still shown")
@@ -40,14 +43,15 @@ class LanguageRoutedSynthesizer:
         return engine is not None and bool(engine.has_voice(lang))
 
     def sample_rate(self, lang: str) -> int:
-        return int(self.engine_for(lang).sample_rate(lang))
+        return self.engine_for(lang).sample_rate(lang)
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
-        result: Iterator[AudioChunk] = self.engine_for(lang).synthesize(text, lang, rate)
-        return result
+        return self.engine_for(lang).synthesize(text, lang, rate)
 
     def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
-        return int(self.engine_for(lang).presynthesize(texts, lang, rate))
+        engine = self.engine_for(lang)
+        return engine.presynthesize(texts, lang, rate) if engine.capabilities.presynthesize else 0
 
     def phonemize(self, text: str, lang: str) -> Any:
-        return self.engine_for(lang).phonemize(text, lang)
+        engine: Any = self.engine_for(lang)  # Piper and Kokoro have it: ``madoguchi check`` only
+        return engine.phonemize(text, lang)

@@ -25,7 +25,7 @@ async def presynthesize_phrasebook(ctx: RelayContext) -> int:
     """Returns how many sentences were synthesised (0 when there is nothing to do)."""
     tts = ctx.settings.section("tts")
     synth = ctx.engines.synthesizer
-    if tts is None or not tts.presynthesize_phrasebook or not hasattr(synth, "presynthesize"):
+    if tts is None or not tts.presynthesize_phrasebook or not synth.capabilities.presynthesize:
         return 0
     mt = ctx.settings.section("mt")
     try:

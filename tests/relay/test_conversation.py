@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakes import FakeRecognizer, fake_engines
+from tests.fakes import FakeRecognizer, FakeSynthesizer, fake_engines
 from tests.relay.conftest import MakeRelay, Relay, pcm_silence
 
 
@@ -134,6 +134,13 @@ async def test_phrasebook_audio_is_made_ahead_for_every_language_with_a_voice(re
     english = {text for text, lang in synth.presynthesized if lang == "en"}  # type: ignore[attr-defined]
     assert "Please wait a moment." in english
     assert not any("{" in text for text in english), "phrases with numbers to fill in are not made ahead"
+
+
+async def test_phrasebook_is_not_made_ahead_by_a_synthesizer_without_a_cache(make_relay: MakeRelay) -> None:
+    synth = FakeSynthesizer(presynthesize=False)  # declares no presynthesize capability (a Wyoming server)
+    relay = await make_relay(fake_engines(synthesizer=synth))
+    await next(t for t in relay.ctx.background if t.get_name() == "presynthesis")
+    assert synth.presynthesized == []
 
 
 async def test_partial_of_a_dropped_utterance_is_cleared(make_relay: MakeRelay) -> None:
