@@ -127,15 +127,7 @@ async def audit_log(request: web.Request) -> web.Response:
         before = int(request.query.get("before", 2**62))
     except ValueError:
         raise api_error(400, ErrorCode.INVALID_FIELD, "limit and before are whole numbers") from None
-    action = request.query.get("action")
-    sql = "SELECT id, at, actor, action, detail FROM audit WHERE id < ?"
-    params: list[Any] = [before]
-    if action:
-        sql += " AND action = ?"
-        params.append(action)
-    rows = await ctx.store.query(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
-    entries = [{"id": r["id"], "at": r["at"], "actor": r["actor"], "action": r["action"],
-                "detail": json.loads(r["detail"])} for r in rows]
+    entries = await ctx.store.audit_page(before, limit, request.query.get("action"))
     return _json({"entries": entries, "next_before": entries[-1]["id"] if len(entries) == limit else None})
 
 
@@ -143,12 +135,8 @@ async def retention(request: web.Request) -> web.Response:
     await require(request, ADMIN)
     ctx = request.app[CONTEXT]
     days = ctx.settings.store.retention_days
-    rows = await ctx.store.query("SELECT COUNT(*), MIN(created_at) FROM sessions")
-    due = 0
-    if days > 0:
-        due = (await ctx.store.query("SELECT COUNT(*) FROM sessions WHERE created_at < ?",
-                                     (time.time() - days * 86400,)))[0][0]
-    return _json({"retention_days": days, "sessions": rows[0][0], "oldest_session_at": rows[0][1],
+    sessions, oldest, due = await ctx.store.retention_figures(time.time() - days * 86400 if days > 0 else None)
+    return _json({"retention_days": days, "sessions": sessions, "oldest_session_at": oldest,
                   "due_for_purge": due})
 
 

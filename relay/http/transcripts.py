@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import time
 from typing import Any
 
@@ -27,24 +26,16 @@ async def took_part(store: Store, principal: Principal, record: SessionRecord) -
     if principal.role == "clerk":
         if record.created_by == principal.actor:
             return True
-        rows = await store.query(
-            "SELECT 1 FROM audit WHERE actor = ? AND action = 'login' AND json_extract(detail, '$.session') = ? "
-            "LIMIT 1", (principal.actor, record.id))
-        return bool(rows)
+        return await store.clerk_joined(principal.actor, record.id)
     if principal.role == "operator":
-        rows = await store.query(
-            "SELECT 1 FROM escalations WHERE session_id = ? AND state = 'connected' "
-            "AND json_extract(figures, '$.operator') = ? LIMIT 1", (record.id, principal.id))
-        return bool(rows)
+        return await store.operator_served(principal.id, record.id)
     return False
 
 
 async def resident_languages(store: Store, record: SessionRecord) -> set[str]:
     """Every language the resident's screen was in during the session (it may have been changed or
     detected from ``auto``): the current one and those of each ``session.updated``."""
-    rows = await store.query("SELECT body FROM events WHERE session_id = ? AND type = 'session.updated'",
-                             (record.id,))
-    return {record.resident_lang} | {str(json.loads(r["body"]).get("resident_lang")) for r in rows}
+    return {record.resident_lang} | await store.resident_languages(record.id)
 
 
 def resident_view(rows: list[dict[str, Any]], languages: set[str]) -> list[dict[str, Any]]:

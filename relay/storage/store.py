@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord
 from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
+from relay.storage.turn_records import Rows, TurnRecords
 
 T = TypeVar("T")
 
@@ -98,7 +99,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 """
 
 
-class Store(RecoveryRecords):
+class Store(RecoveryRecords, TurnRecords):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
@@ -209,8 +210,7 @@ class Store(RecoveryRecords):
 
     # ------------------------------------------------------------ events (resume)
 
-    async def append_event(self, session_id: str, seq: int, kind: str, body: str,
-                           extra: list[tuple[str, tuple[Any, ...]]] | None = None) -> None:
+    async def append_event(self, session_id: str, seq: int, kind: str, body: str, extra: Rows | None = None) -> None:
         """Store one session event, with any rows that describe it, in one transaction."""
         statements = [(
             "INSERT INTO events VALUES (?,?,?,?,?)", (session_id, seq, kind, body, time.time()),

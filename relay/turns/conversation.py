@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from relay.storage.auth import hash_token, new_resident_token
 from relay.storage.store import SessionRecord, Store
+from relay.storage.turn_records import Rows
 from relay.wire.protocol import (
     Message,
     Partial,
@@ -33,7 +34,6 @@ from relay.wire.protocol import (
 
 log = logging.getLogger("madoguchi.session")
 
-Rows = list[tuple[str, tuple[Any, ...]]]
 REPLAY_PAGE = 128  # stored events read at a time while a client catches up
 
 

@@ -8,7 +8,6 @@ an offer to call an interpreter, and the conversation goes on.
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import time
@@ -19,8 +18,9 @@ from typing import Any
 from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, Engines, EngineUnavailable, Translation
 from relay.runtime.metrics import RelayMetrics
 from relay.storage.privacy import mask_personal_numbers
+from relay.storage.turn_records import Rows, translation_rows, utterance_rows
 from relay.turns.bridge import Bridge
-from relay.turns.conversation import Conversation, Rows, visible_to
+from relay.turns.conversation import Conversation, visible_to
 from relay.turns.early import EarlyTurn, PreparedSpeech
 from relay.wire.protocol import (
     Error,
@@ -125,12 +125,11 @@ class TurnPipeline:
         await self.observe(conversation, utterance, confidences)
 
     async def _stored_translation(self, conversation: Conversation, u: Utterance) -> Translation | None:
-        rows = await conversation.store.query(
-            "SELECT text, lang FROM translations WHERE utterance_id = ? AND kind = 'translation'", (u.utterance_id,))
-        if not rows:
+        stored = await conversation.store.stored_translation(u.utterance_id)
+        if stored is None:
             return None
-        return Translation(text=rows[0]["text"], source_lang=u.lang, target_lang=rows[0]["lang"], kind="translation",
-                           confidence=1.0)
+        text, lang = stored
+        return Translation(text=text, source_lang=u.lang, target_lang=lang, kind="translation", confidence=1.0)
 
     async def already_stored(self, conversation: Conversation, u: Utterance, conn: Any) -> bool:
         """A resent text whose ``client_id`` is stored already: tell the client, store nothing."""
@@ -146,17 +145,11 @@ class TurnPipeline:
         u = utterance
 
         def rows(seq: int) -> Rows:
-            statements: Rows = [(
-                "INSERT INTO utterances VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (u.utterance_id, conversation.id, seq, time.time(), u.speaker, u.lang, self._stored(u.text),
-                 u.confidence, u.source, json.dumps(u.asr_details), json.dumps(u.timings)),
-            )]
-            if u.speaker != "operator":  # until its translations are stored; finished after a crash
-                statements.append(("INSERT INTO unfinished_turns VALUES (?,?,?)",
-                                   (u.utterance_id, conversation.id, time.time())))
-            if u.client_id is not None:
-                statements.append(("INSERT INTO client_ids VALUES (?,?,?)", (conversation.id, u.client_id, u.utterance_id)))
-            return statements
+            # an operator's words have no translations to wait for: never an unfinished turn
+            return utterance_rows(
+                utterance_id=u.utterance_id, session_id=conversation.id, seq=seq, speaker=u.speaker, lang=u.lang,
+                text=self._stored(u.text), confidence=u.confidence, source=u.source, asr_details=u.asr_details,
+                timings=u.timings, client_id=u.client_id, unfinished=u.speaker != "operator")
 
         await conversation.publish(lambda seq: Transcript(
             seq=seq, utterance_id=u.utterance_id, speaker=u.speaker, lang=u.lang, text=u.text,
@@ -177,16 +170,9 @@ class TurnPipeline:
         phrases = await self._phrases(t)
 
         def rows(seq: int) -> Rows:
-            statements: Rows = []
-            if replaces:
-                statements.append(("UPDATE translations SET replaced = 1 WHERE utterance_id = ? AND kind != "
-                                   "'back_translation'", (replaces,)))
-            statements.append((
-                "INSERT INTO translations VALUES (?,?,?,?,?,?,?,?,0)",
-                (replaces or utterance_id, seq, t.kind, wire_lang, self._stored(t.text), t.confidence,
-                 json.dumps(t.details, ensure_ascii=False, default=str), json.dumps(t.timings)),
-            ))
-            return statements
+            return translation_rows(utterance_id=replaces or utterance_id, seq=seq, kind=t.kind, lang=wire_lang,
+                                    text=self._stored(t.text), confidence=t.confidence, details=t.details,
+                                    timings=t.timings, replaces=bool(replaces))
 
         message = await conversation.publish(lambda seq: TranslationMessage(
             seq=seq, utterance_id=replaces or utterance_id, lang=wire_lang, text=t.text, kind=t.kind,

@@ -13,8 +13,6 @@ another node (Redis pub/sub; in-process a local fan-out).
 from __future__ import annotations
 
 import asyncio
-import json
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import suppress
@@ -25,6 +23,7 @@ from relay.escalation.queue.config import QueueConfig
 from relay.escalation.queue.events import Notification, QueueSnapshot
 from relay.escalation.queue.model import QueueModel
 from relay.escalation.queue.stats import ServiceStats
+from relay.storage.queue_state import QueueStateFile
 
 Clock = Callable[[], float]
 Transition = Callable[[QueueModel, float], list[Notification]]
@@ -213,41 +212,27 @@ class InProcessQueue(ModelBackend):
     """One node: the model in memory, saved after every change to a table of the SQLite file ``path``
     (``None``: memory only). A new instance on the same file continues where the old one stopped."""
 
-    TABLE = "operator_queue_state"
-
     def __init__(self, config: QueueConfig | None = None, path: str | Path | None = None,
                  node_id: str = "local", clock: Clock = time.time) -> None:
         self.config = config or QueueConfig()
         self.node_id, self._clock = node_id, clock
-        self._db = self._open(path) if path is not None else None
-        self.model = self._load()
+        self._file = QueueStateFile(path) if path is not None else None
+        saved = self._file.load() if self._file is not None else None
+        self.model = QueueModel(self.config) if saved is None else QueueModel.from_dict(self.config, saved)
         self._fanout = Fanout()
         self._sessions: dict[str, set[asyncio.Queue[bytes]]] = {}
 
-    def _open(self, path: str | Path) -> sqlite3.Connection:
-        db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")  # WAL: a commit is durable against a crash of the relay
-        db.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} "
-                   "(id INTEGER PRIMARY KEY CHECK (id = 1), data TEXT NOT NULL, saved_at REAL NOT NULL)")
-        return db
-
-    def _load(self) -> QueueModel:
-        row = self._db.execute(f"SELECT data FROM {self.TABLE} WHERE id = 1").fetchone() if self._db else None
-        return QueueModel.from_dict(self.config, json.loads(row[0])) if row else QueueModel(self.config)
-
     def _save(self) -> None:
-        if self._db is not None:  # a few kB, no fsync in WAL/NORMAL: cheap enough on the loop
-            self._db.execute(f"INSERT OR REPLACE INTO {self.TABLE} (id, data, saved_at) VALUES (1, ?, ?)",
-                             (json.dumps(self.model.to_dict()), self._clock()))
+        if self._file is not None:
+            self._file.save(self.model.to_dict(), self._clock())
 
     async def start(self) -> None:
         return None
 
     async def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     async def _apply(self, transition: Transition, always_write: bool = False) -> list[Notification]:
         notes = transition(self.model, self._clock())  # raises before any change is saved
