@@ -60,7 +60,7 @@ def speak_reference_translations() -> None:
     translation of the closest known sentence, so that the screens and the voices get a real sentence."""
     import difflib
 
-    from pipelines.mt.backend import ArgosPackageTranslator, Hypothesis
+    from pipelines.mt.backend import ArgosPackageTranslator, Candidate
 
     decode = ArgosPackageTranslator.translate_batch
     into_en = [*CLERK_SAID, *((ja, en) for en, ja in RESIDENT_SAID)]  # back-translations go the other way
@@ -70,9 +70,9 @@ def speak_reference_translations() -> None:
         return max(pairs[target], key=lambda pair: difflib.SequenceMatcher(None, source, pair[0]).ratio())[1]
 
     def translate_batch(self: ArgosPackageTranslator, sentences: Any, num_hypotheses: int,
-                        beam_size: int) -> list[list[Hypothesis]]:
+                        beam_size: int) -> list[list[Candidate]]:
         results = decode(self, sentences, num_hypotheses, beam_size)
-        return [[Hypothesis(reference(s, self.target), h.score) for h in r] for s, r in zip(sentences, results, strict=True)]
+        return [[Candidate(reference(s, self.target), h.score) for h in r] for s, r in zip(sentences, results, strict=True)]
 
     ArgosPackageTranslator.max_length_ratio = 1.0  # random weights never stop: cap at the source length
     ArgosPackageTranslator.translate_batch = translate_batch  # type: ignore[method-assign]

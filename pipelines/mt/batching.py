@@ -13,7 +13,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from pipelines.batching import Gatherer
-from pipelines.mt.backend import Hypothesis, SentenceTranslator
+from pipelines.mt.backend import Candidate, SentenceTranslator
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,13 @@ class BatchingSentenceTranslator:
     def __init__(self, inner: SentenceTranslator, *, batch_size: int, window_s: float, max_running: int = 1) -> None:
         self.inner = inner
         self.source, self.target, self.name = inner.source, inner.target, inner.name
-        self.gatherer: Gatherer[_Request, list[list[Hypothesis]]] = Gatherer(
+        self.gatherer: Gatherer[_Request, list[list[Candidate]]] = Gatherer(
             self._run, window_s=window_s, max_batch=batch_size, key=_key, max_running=max_running)
 
-    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Candidate]]:
         return self.gatherer.submit(_Request(tuple(sentences), num_hypotheses, beam_size))
 
-    def _run(self, requests: Sequence[_Request]) -> list[list[list[Hypothesis]]]:
+    def _run(self, requests: Sequence[_Request]) -> list[list[list[Candidate]]]:
         first = requests[0]
         every = [s for r in requests for s in r.sentences]
         nbest = self.inner.translate_batch(every, first.num_hypotheses, first.beam_size)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from pipelines.mt import ArgosTranslator
-from pipelines.mt.backend import ArgosPackageTranslator, Hypothesis
+from pipelines.mt.backend import ArgosPackageTranslator, Candidate
 from pipelines.mt.batching import BatchingSentenceTranslator
 
 UTTERANCES = ["窓口で手続きをします。番号札をお取りください。", "在留カードを見せてください。", "二階へどうぞ。"]
@@ -20,9 +20,9 @@ class EchoPackage:
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
 
-    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Candidate]]:
         self.calls.append(list(sentences))
-        return [[Hypothesis(f"<{s}>", -0.1)] * num_hypotheses for s in sentences]
+        return [[Candidate(f"<{s}>", -0.1)] * num_hypotheses for s in sentences]
 
 
 def concurrently(work: Callable[[int], object], count: int) -> dict[int, object]:
