@@ -2,7 +2,7 @@
 
 Access follows who took part: an admin reads every transcript; a clerk the sessions it created or
 connected a counter to; an operator the sessions it served; a resident only its own session, and only
-what it was shown on its screen (``relay.turns.conversation.visible_to``): its own words, and what was said to
+what it was shown on its screen (``relay.turns.routing.sees``): its own words, and what was said to
 it in its language(s) or as やさしい日本語 — never the clerk's Japanese, back-translations, the
 interpreter's notes to the clerk, ASR figures or engine details.
 """

@@ -1,7 +1,7 @@
 """Conversations: the shared state of one counter session, and the hub that holds them.
 
 A ``Conversation`` numbers its events (``seq``), stores each one before anybody is sent it, and fans it
-out to the connections attached to it, each seeing what its role should see. Attaching with
+out to the connections attached to it, each seeing what its role should see (``relay.turns.routing.sees``). Attaching with
 ``resume_after`` replays the stored events after that number under the same lock that publishing takes,
 so a reconnecting client gets every event exactly once and in order, then the live stream. After a
 restart the hub rebuilds a conversation from the store on first use.
@@ -21,16 +21,8 @@ from typing import Any, Protocol
 from relay.storage.auth import hash_token, new_resident_token
 from relay.storage.store import SessionRecord, Store
 from relay.storage.turn_records import Rows
-from relay.wire.protocol import (
-    Message,
-    Partial,
-    SessionClosed,
-    SessionUpdated,
-    Transcript,
-    TranslationMessage,
-    decode,
-    encode,
-)
+from relay.turns.routing import sees
+from relay.wire.protocol import Message, SessionClosed, SessionUpdated, decode, encode
 
 log = logging.getLogger("madoguchi.session")
 
@@ -120,7 +112,7 @@ class Conversation:
                                           rows(seq) if rows else None)
             self.last_seq = seq
             for participant in list(self.participants):
-                if visible_to(participant.role, message, self.record):
+                if sees(participant.role, message, self.resident_lang):
                     participant.deliver(message, text)
             return message
 
@@ -135,7 +127,7 @@ class Conversation:
         """Send a message that is not a session event (partials, notices, tts.*)."""
         text = encode(message)
         for participant in list(self.participants):
-            if (accept is None or accept(participant)) and visible_to(participant.role, message, self.record):
+            if (accept is None or accept(participant)) and sees(participant.role, message, self.resident_lang):
                 participant.deliver(message, text)
 
     async def attach(self, participant: Any, resume_after: int | None) -> int:
@@ -165,7 +157,7 @@ class Conversation:
 
     async def _replay(self, participant: Any, event: Any, *, paced: bool) -> int:
         message = decode(event.body, from_client=False)
-        if not visible_to(participant.role, message, self.record):
+        if not sees(participant.role, message, self.resident_lang):
             return 0
         if paced:
             await participant.deliver_paced(event.body)
@@ -198,22 +190,6 @@ class Conversation:
 
 def _replace(record: SessionRecord, **values: Any) -> SessionRecord:
     return dataclasses.replace(record, **values)
-
-
-def visible_to(role: str, message: Message, record: SessionRecord) -> bool:
-    """The resident sees their own words and what was said to them, in their language; the counter
-    tablet (clerk and resident panels) and an operator see everything."""
-    if role != "resident":
-        return True
-    if isinstance(message, (Transcript, Partial)):
-        return message.speaker == "resident"
-    if isinstance(message, TranslationMessage):
-        if message.kind == "back_translation":
-            return False
-        if message.kind == "easy_japanese":
-            return True
-        return message.lang == record.resident_lang
-    return True
 
 
 class SessionHub:

@@ -20,8 +20,9 @@ from relay.runtime.metrics import RelayMetrics
 from relay.storage.privacy import mask_personal_numbers
 from relay.storage.turn_records import Rows, translation_rows, utterance_rows
 from relay.turns.bridge import Bridge
-from relay.turns.conversation import Conversation, visible_to
+from relay.turns.conversation import Conversation
 from relay.turns.early import EarlyTurn, PreparedSpeech
+from relay.turns.routing import hears, translation_target
 from relay.wire.protocol import (
     Error,
     ErrorCode,
@@ -209,14 +210,7 @@ class TurnPipeline:
 
     def target_of(self, conversation: Conversation, speaker: str, lang: str) -> str | None:
         """The language the listener reads what ``speaker`` said in ``lang`` in (None: nothing to translate)."""
-        if speaker == "clerk":
-            if conversation.mode == "easy_japanese":
-                return EASY_JAPANESE
-            resident = conversation.resident_lang
-            return None if resident in ("ja", "auto") or lang == resident else resident
-        if speaker == "resident" and lang != "ja":
-            return "ja"
-        return None
+        return translation_target(speaker, lang, conversation.resident_lang, conversation.mode)
 
     async def translate_quietly(self, text: str, source: str, target: str) -> Translation:
         """A translation for nobody yet (started at a pause); raises ``EngineError`` and reports nothing."""
@@ -269,7 +263,7 @@ class TurnPipeline:
             return  # while a human interpreter is connected, the AI does not speak over them
 
         def listener(p: Any) -> bool:
-            return p.role != "operator" and visible_to(p.role, message, conversation.record)
+            return hears(p.role, message, conversation.resident_lang)
 
         if not self.engines.synthesizer.has_voice(message.lang):
             conversation.send_transient(Notice(

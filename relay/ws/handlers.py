@@ -14,6 +14,7 @@ from typing import Any
 from pipelines.base import EngineError, EngineUnavailable
 from relay.runtime.rate_limits import check_slots
 from relay.storage.store import StoreUnavailable
+from relay.turns import routing
 from relay.turns.conversation import Conversation
 from relay.turns.early import PauseTranslations
 from relay.turns.pipeline import Utterance, new_utterance_id
@@ -206,11 +207,11 @@ async def on_text(conn: Client, message: Text) -> None:
         await _escalation(conn).operator_text(conn, message)
         return
     conversation = _conversation(conn)
-    speaker = _typed_speaker(conn, message, conversation)
-    if message.speaker == "operator" or (conn.role == "resident" and speaker != "resident"):
+    speaker = routing.typed_speaker(conn.role, message.speaker, message.lang)
+    if not routing.may_type_as(conn.role, message.speaker, speaker):
         raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {message.speaker}")
-    lang = message.lang or ("ja" if speaker == "clerk" else conversation.resident_lang)
-    if lang == "auto":
+    lang = routing.typed_language(speaker, message.lang, conversation.resident_lang)
+    if lang == routing.AUTO:
         raise ProtocolError(ErrorCode.MISSING_FIELD, "text: give lang while the resident language is auto")
     conn.ctx.limits.check("turns", conn.principal, conversation.id)
     utterance = Utterance(speaker=speaker, lang=lang, text=text, confidence=1.0, source="text",
@@ -218,21 +219,14 @@ async def on_text(conn: Client, message: Text) -> None:
     conn.queue_turn(functools.partial(run_turn, conn, conversation, utterance))
 
 
-def _typed_speaker(conn: Client, message: Text, conversation: Conversation) -> str:
-    if conn.role == "resident":
-        return "resident" if message.speaker in ("auto", "resident") else message.speaker
-    if message.speaker != "auto":
-        return message.speaker
-    return "clerk" if (message.lang or "ja") == "ja" else "resident"
-
-
 async def run_turn(conn: Client, conversation: Conversation, utterance: Utterance) -> None:
     ctx = conn.ctx
     if not conversation.is_open or await ctx.pipeline.already_stored(conversation, utterance, conn):
         return
-    if (utterance.speaker == "resident" and conversation.resident_lang == "auto" and utterance.lang != "ja"
-            and utterance.lang in ctx.supported_languages()):
-        await conversation.update(reason="detected", resident_lang=utterance.lang)
+    detected = routing.detected_resident_language(utterance.speaker, utterance.lang, conversation.resident_lang,
+                                                  ctx.supported_languages())
+    if detected is not None:
+        await conversation.update(reason="detected", resident_lang=detected)
         if ctx.escalation is not None:
             await ctx.escalation.language_changed(conversation)
     try:
@@ -273,13 +267,13 @@ async def on_audio_start(conn: Client, message: AudioStart) -> None:
     conversation = _conversation(conn)
     if conn.audio is not None:
         raise ProtocolError(ErrorCode.AUDIO_ALREADY_STARTED, "audio.stop the current stream first")
-    speaker = "resident" if conn.role == "resident" else message.speaker
-    if speaker not in ("auto", "clerk", "resident"):
+    speaker = routing.microphone_speaker(conn.role, message.speaker)
+    if speaker not in routing.MICROPHONE_SPEAKERS:
         raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {speaker}")
     ctx = conn.ctx
     try:
-        sync_stream = ctx.engines.recognizer.new_stream(_asr_languages(conn, conversation, speaker),
-                                                        message.sample_rate)
+        languages = routing.recognition_languages(speaker, conversation.resident_lang, ctx.supported_languages())
+        sync_stream = ctx.engines.recognizer.new_stream(languages, message.sample_rate)
     except EngineUnavailable as exc:
         raise ProtocolError(ErrorCode.ENGINE_UNAVAILABLE, f"speech recognition unavailable: {exc.reason}") from None
     except ValueError as exc:
@@ -291,15 +285,6 @@ async def on_audio_start(conn: Client, message: AudioStart) -> None:
     conn.start_audio(stream, speaker, limiter, message.sample_rate)
 
 
-def _asr_languages(conn: Client, conversation: Conversation, speaker: str) -> list[str]:
-    lang = conversation.resident_lang
-    if speaker == "clerk" or lang == "ja":
-        return ["ja"]
-    if lang == "auto":
-        return ["ja", *conn.ctx.supported_languages()]
-    return [lang] if speaker == "resident" else ["ja", lang]
-
-
 async def on_audio_stop(conn: Client, message: AudioStop) -> None:
     if conn.role == "operator":
         await _escalation(conn).operator_audio_stop(conn)
@@ -307,14 +292,6 @@ async def on_audio_stop(conn: Client, message: AudioStop) -> None:
     if conn.audio is None:
         raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
     await conn.stop_audio()
-
-
-def resolve_speaker(requested: str, lang: str, conversation: Conversation) -> str:
-    if requested != "auto":
-        return requested
-    if conversation.resident_lang == "ja":
-        return "clerk"  # both sides speak Japanese: the counter tablet's mic is the clerk's
-    return "clerk" if lang == "ja" else "resident"
 
 
 async def consume_recognition(conn: Client, stream: RecognitionStream, requested: str) -> None:
@@ -325,7 +302,7 @@ async def consume_recognition(conn: Client, stream: RecognitionStream, requested
     early = PauseTranslations(conn.ctx.pipeline, conversation)  # translations started at a pause
     try:
         async for event in stream:
-            speaker = resolve_speaker(requested, event.lang, conversation)
+            speaker = routing.spoken_speaker(requested, event.lang, conversation.resident_lang)
             if event.kind == "partial":
                 shown = True
                 conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
