@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from relay.storage.auth import hash_token, new_resident_token
-from relay.storage.store import SessionRecord, Store
+from relay.storage.store import SessionRecord, Store, StoredEvent
 from relay.storage.turn_records import Rows
 from relay.turns.routing import sees
 from relay.wire.protocol import Message, SessionClosed, SessionUpdated, decode, encode
@@ -52,7 +52,7 @@ class Conversation:
     record: SessionRecord
     store: Store
     last_seq: int
-    participants: set[Any] = field(default_factory=set)
+    participants: set[Participant] = field(default_factory=set)
     operator_id: str | None = None  # set while a human interpreter serves the session
     # applied to the text of the stored copy of each event (personal-number masking); live delivery
     # is unmasked, a replay from the store is masked
@@ -123,14 +123,14 @@ class Conversation:
         masked = self.mask(original)
         return text if masked == original else encode(dataclasses.replace(message, text=masked))  # type: ignore[call-arg]
 
-    def send_transient(self, message: Message, accept: Callable[[Any], bool] | None = None) -> None:
+    def send_transient(self, message: Message, accept: Callable[[Participant], bool] | None = None) -> None:
         """Send a message that is not a session event (partials, notices, tts.*)."""
         text = encode(message)
         for participant in list(self.participants):
             if (accept is None or accept(participant)) and sees(participant.role, message, self.resident_lang):
                 participant.deliver(message, text)
 
-    async def attach(self, participant: Any, resume_after: int | None) -> int:
+    async def attach(self, participant: Participant, resume_after: int | None) -> int:
         """Add a connection; with ``resume_after`` first replay every later stored event.
 
         The replay is paced by the client's reading (``deliver_paced`` waits for room), page by page and
@@ -155,7 +155,7 @@ class Conversation:
                     self.participants.add(participant)
                     return replayed
 
-    async def _replay(self, participant: Any, event: Any, *, paced: bool) -> int:
+    async def _replay(self, participant: Participant, event: StoredEvent, *, paced: bool) -> int:
         message = decode(event.body, from_client=False)
         if not sees(participant.role, message, self.resident_lang):
             return 0
@@ -165,7 +165,7 @@ class Conversation:
             participant.deliver(message, event.body)
         return 1
 
-    def detach(self, participant: Any) -> None:
+    def detach(self, participant: Participant) -> None:
         self.participants.discard(participant)
         self.left_at = time.time()  # an idle session expires counting from its last leaver
 

@@ -20,7 +20,7 @@ from relay.runtime.metrics import RelayMetrics
 from relay.storage.privacy import mask_personal_numbers
 from relay.storage.turn_records import Rows, translation_rows, utterance_rows
 from relay.turns.bridge import Bridge
-from relay.turns.conversation import Conversation
+from relay.turns.conversation import Conversation, Participant
 from relay.turns.early import EarlyTurn, PreparedSpeech
 from relay.turns.routing import hears, translation_target
 from relay.wire.protocol import (
@@ -33,6 +33,7 @@ from relay.wire.protocol import (
     TtsEnd,
     TtsStart,
     audio_frame,
+    encode,
 )
 
 log = logging.getLogger("madoguchi.turns")
@@ -132,12 +133,13 @@ class TurnPipeline:
         text, lang = stored
         return Translation(text=text, source_lang=u.lang, target_lang=lang, kind="translation", confidence=1.0)
 
-    async def already_stored(self, conversation: Conversation, u: Utterance, conn: Any) -> bool:
-        """A resent text whose ``client_id`` is stored already: tell the client, store nothing."""
+    async def already_stored(self, conversation: Conversation, u: Utterance, sender: Participant) -> bool:
+        """A resent text whose ``client_id`` is stored already: tell its sender, store nothing."""
         if u.client_id is None or await conversation.store.utterance_for_client_id(conversation.id, u.client_id) is None:
             return False
-        conn.send(Notice(code=NoticeCode.ALREADY_STORED, message="this text was stored before; not stored again",
-                         client_id=u.client_id))
+        notice = Notice(code=NoticeCode.ALREADY_STORED, message="this text was stored before; not stored again",
+                        client_id=u.client_id)
+        sender.deliver(notice, encode(notice))
         return True
 
     # ------------------------------------------------------------ stages
@@ -262,7 +264,7 @@ class TurnPipeline:
         if not conversation.record.tts or conversation.operator_id is not None:
             return  # while a human interpreter is connected, the AI does not speak over them
 
-        def listener(p: Any) -> bool:
+        def listener(p: Participant) -> bool:
             return hears(p.role, message, conversation.resident_lang)
 
         if not self.engines.synthesizer.has_voice(message.lang):
@@ -277,7 +279,7 @@ class TurnPipeline:
             await self._synthesize(conversation, message, rate, listener, prepared)
 
     async def _synthesize(self, conversation: Conversation, message: TranslationMessage, rate: float,
-                          listener: Callable[[Any], bool], prepared: PreparedSpeech | None) -> None:
+                          listener: Callable[[Participant], bool], prepared: PreparedSpeech | None) -> None:
         synth = self.engines.synthesizer
         started = time.perf_counter()
         stream: int | None = None
@@ -309,7 +311,7 @@ class TurnPipeline:
             conversation.send_transient(TtsEnd(utterance_id=message.utterance_id, stream=stream), listener)
 
     @staticmethod
-    def _send_audio(conversation: Conversation, stream: int, pcm: bytes, accept: Callable[[Any], bool]) -> None:
+    def _send_audio(conversation: Conversation, stream: int, pcm: bytes, accept: Callable[[Participant], bool]) -> None:
         targets = [p for p in conversation.participants if accept(p)]
         for offset in range(0, len(pcm), TTS_FRAME_BYTES):
             frame = audio_frame(stream, pcm[offset:offset + TTS_FRAME_BYTES])
