@@ -16,7 +16,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pipelines.languages import DEFAULT_RESIDENT_LANGUAGES
 
@@ -139,23 +139,23 @@ class AppSettings:
 
     @property
     def server(self) -> ServerConfig:
-        return self.sections["server"]
+        return cast(ServerConfig, self.sections["server"])
 
     @property
     def relay(self) -> RelayConfig:
-        return self.sections["relay"]
+        return cast(RelayConfig, self.sections["relay"])
 
     @property
     def store(self) -> StoreConfig:
-        return self.sections["store"]
+        return cast(StoreConfig, self.sections["store"])
 
     @property
     def models(self) -> ModelsConfig:
-        return self.sections["models"]
+        return cast(ModelsConfig, self.sections["models"])
 
     @property
     def logging(self) -> LoggingConfig:
-        return self.sections["logging"]
+        return cast(LoggingConfig, self.sections["logging"])
 
     def section(self, name: str) -> Any:
         return self.sections.get(name)
@@ -291,7 +291,7 @@ def settings_reference() -> str:
     for name, cls in section_types().items():
         lines += [f"## [{name}]", "", "| key | default | environment | meaning |", "|---|---|---|---|"]
         for f in dataclasses.fields(cls):
-            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc,operator]
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[operator]
             env_name = f"{ENV_PREFIX}{name.upper()}_{f.name.upper()}"
             shown = _toml_literal(default)
             lines.append(f"| `{f.name}` | `{shown}` | `{env_name}` | {f.metadata.get('help', '')} |")

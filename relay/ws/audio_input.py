@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from relay.wire.protocol import AudioStart, ErrorCode, ProtocolError
 
@@ -29,7 +30,8 @@ class AudioRateLimiter:
     """A token bucket: audio may arrive in bursts (a reconnecting tablet sends what it buffered), but
     sustained audio faster than ``max_rate`` × real time is refused frame by frame."""
 
-    def __init__(self, sample_rate: int, max_rate: float, window_s: float, clock=time.monotonic) -> None:
+    def __init__(self, sample_rate: int, max_rate: float, window_s: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._bytes_per_s = sample_rate * 2 * max_rate
         self._capacity = self._bytes_per_s * window_s
         self._tokens = self._capacity

@@ -97,9 +97,9 @@ class RedisQueue(ModelBackend):
                     model = await self._load(pipe)
                     notes = transition(model, self._clock())  # an error leaves Redis untouched
                     if not notes and not always_write:
-                        await pipe.unwatch()
+                        await pipe.unwatch()  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
                         return []
-                    pipe.multi()
+                    pipe.multi()  # type: ignore[no-untyped-call]
                     pipe.set(self._state_key, json.dumps(model.to_dict()))
                     for note in notes:
                         self._publish_in(pipe, note)
