@@ -22,6 +22,9 @@ from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, 
 from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
 from relay.storage.turn_records import Rows, TurnRecords
 
+# the records are defined in relay.storage.records; the store hands them out, so it re-exports them
+__all__ = ["SCHEMA", "SessionRecord", "Store", "StoreUnavailable", "StoredEvent", "TokenRecord"]
+
 T = TypeVar("T")
 
 SCHEMA = """
