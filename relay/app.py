@@ -20,7 +20,7 @@ from aiohttp import web
 from pipelines.base import Engines
 from relay.background import housekeeping
 from relay.background.presynthesis import presynthesize_phrasebook
-from relay.context import CONTEXT, RelayContext
+from relay.context import CONTEXT, EscalationSlot, RelayContext
 from relay.engines.loading import editable_glossary_path, load_relay_engines
 from relay.http import security as web_security
 from relay.http.admin import add_admin_routes
@@ -120,12 +120,15 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         _enough_threads(limits)
     bridge = Bridge(limits, timeout_s=settings.relay.engine_timeout_s)
     mask = mask_personal_numbers if settings.store.mask_personal_numbers else None
-    pipeline = TurnPipeline(engines, bridge, metrics, back_translation=settings.relay.back_translation,
+    escalation = EscalationSlot()  # NoEscalation until the operator queue runs
+    pipeline = TurnPipeline(engines, bridge, metrics, observer=escalation,
+                            back_translation=settings.relay.back_translation,
                             mask_numbers=mask is not None, tts_rates=_tts_rates(settings),
                             translate_at_pause=settings.relay.translate_at_pause)
     ctx = RelayContext(settings=settings, engines=engines, store=store,
                        hub=SessionHub(store, settings.relay.resident_token_hours, mask=mask),
-                       auth=Authenticator(store), bridge=bridge, metrics=metrics, pipeline=pipeline)
+                       auth=Authenticator(store), bridge=bridge, metrics=metrics, pipeline=pipeline,
+                       escalation_slot=escalation)
     app[CONTEXT] = ctx
     for name, status in engines.statuses().items():
         log.info("engine", extra={"engine": name, "ready": status.ready, "detail": status.detail})

@@ -33,11 +33,9 @@ async def escalation_service(ctx: RelayContext, on_operator_video: VideoForwarde
     service = EscalationService(ctx, create_backend(queue_config, node_id, queue_path), queue_config, policy_config,
                                 events)
     await service.start()
-    ctx.escalation = service
-    ctx.pipeline.observe = service.observe
-    ctx.pipeline.on_trouble = service.on_trouble
+    ctx.escalation_slot.plug(service)  # the handlers and the turn pipeline reach it from now on
     try:
         yield
     finally:
-        ctx.escalation = None
+        ctx.escalation_slot.unplug()
         await service.stop()

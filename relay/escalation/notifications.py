@@ -108,12 +108,12 @@ class NotificationHandler:
         if conversation is not None:
             conversation.operator_id = note.operator_id
             await self.service.home(conversation)
-        if not note.resumed:  # a reconnecting operator reopens its own view (``operator_connected``)
+        if not note.resumed:  # a reconnecting operator reopens its own link (``operator_connected``)
             for conn in list(self.service.operators.get(note.operator_id, ())):
-                await self.service.open_view(conn, note.session_id, None)
+                await self.service.open_link(conn, note.session_id, None)
         if conversation is not None and not note.resumed:
             # announced last: when the counter (and the operator, through the session) see it, the
-            # operator's view is open and its words reach the counter
+            # operator's link is open and its words reach the counter
             await self._event(note.session_id, "connected", None, operator=note.operator_id)
         log.info("operator connected", extra={"session": note.session_id, "operator": note.operator_id,
                                               "resumed": note.resumed})
@@ -133,10 +133,10 @@ class NotificationHandler:
             if note.close_session:
                 await self.ctx.close_conversation(conversation, "closed by the interpreter")
         for conn in list(self.service.operators.get(note.operator_id, ())):
-            view = self.service.views.get(conn)
-            if view is not None and view.session_id == note.session_id:
+            serving = self.service.links.get(conn)
+            if serving is not None and serving.session_id == note.session_id:
                 conn.send(Escalation(state="returned", session_id=note.session_id, reason=note.why))
-                await self.service.close_view(conn)
+                await self.service.close_link(conn)
 
     async def on_PeerDisconnected(self, note: PeerDisconnected) -> None:
         grace = max(0, round(note.grace_until - time.time()))

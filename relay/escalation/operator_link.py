@@ -3,7 +3,7 @@
 One code path for one node and many: the home node attaches a ``RemoteOperator`` participant to the
 conversation, which forwards every event and the live audio to the session channel of the queue
 backend (a local fan-out in-process, Redis pub/sub across nodes); the operator's node runs an
-``OperatorView`` that relays them to the operator console and sends the operator's commands (text,
+``OperatorLink`` that relays them to the operator console and sends the operator's commands (text,
 voice, corrections) back. Payloads are tagged by their first byte:
 
 - ``E`` + join nonce + JSON: a message for the operator (home → operator node)
@@ -12,7 +12,7 @@ voice, corrections) back. Payloads are tagged by their first byte:
 - ``V`` + PCM: the operator's voice (operator node → home)
 - ``R``: the home node restarted and asks the operator's node to join again (home → operator node)
 
-Every ``join`` carries a fresh nonce, and the home tags what it sends for that join with it: a view
+Every ``join`` carries a fresh nonce, and the home tags what it sends for that join with it: a link
 takes only what belongs to its current join, so leftovers of an earlier join (an operator reconnecting,
 a home restart) can never interleave with the replay and the live stream of the new one.
 """
@@ -145,7 +145,7 @@ class ChannelListener:
                 await asyncio.shield(self._task)
 
 
-class OperatorView:
+class OperatorLink:
     """On the operator's node: one operator connection serving one session, possibly homed elsewhere."""
 
     def __init__(self, backend: Any, connection: Any, session_id: str, operator_id: str) -> None:

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from relay.context import LiveConnection, RelayContext
-from relay.escalation.operator_link import HomeLink, OperatorView
+from relay.escalation.operator_link import HomeLink, OperatorLink
 from relay.escalation.operator_status import apply_operator_state, send_status
 from relay.escalation.policy import Decision, EscalationPolicy, PolicyConfig
-from relay.escalation.queue import QueueConfig, QueueError, QueueMetrics
+from relay.escalation.queue import QueueBackend, QueueConfig, QueueError, QueueMetrics
 from relay.escalation.queue.events import QueueUnavailable
 from relay.runtime.supervision import stop_all, supervised
 from relay.turns.conversation import Conversation
@@ -58,7 +58,7 @@ class OperatorEvents(Protocol):
 
 
 class EscalationService:
-    def __init__(self, ctx: RelayContext, backend: Any, queue_config: QueueConfig, policy_config: PolicyConfig,
+    def __init__(self, ctx: RelayContext, backend: QueueBackend, queue_config: QueueConfig, policy_config: PolicyConfig,
                  events: Callable[[EscalationService], OperatorEvents]) -> None:
         self.ctx = ctx
         self.backend = backend
@@ -68,7 +68,7 @@ class EscalationService:
         self.policy_config = policy_config
         self.metrics = QueueMetrics(ctx.metrics.registry)
         self.operators: dict[str, set[LiveConnection]] = {}
-        self.views: dict[LiveConnection, OperatorView] = {}
+        self.links: dict[LiveConnection, OperatorLink] = {}
         self.homes: dict[str, HomeLink] = {}
         self._policies: dict[str, EscalationPolicy] = {}
         self._tasks: list[asyncio.Task[None]] = []
@@ -88,8 +88,8 @@ class EscalationService:
 
     async def stop(self) -> None:
         await stop_all(self._tasks)
-        for view in list(self.views.values()):
-            await view.close()
+        for link in list(self.links.values()):
+            await link.close()
         for home in list(self.homes.values()):
             await home.close()
         await self.backend.close()
@@ -235,28 +235,28 @@ class EscalationService:
         with contextlib.suppress(QueueError):
             await self.backend.operator_reconnected(operator_id)
         if serving is not None:
-            await self.open_view(conn, serving, resume_after)
+            await self.open_link(conn, serving, resume_after)
         await send_status(self.backend, operator_id, [conn])
-        conn.send(Queue(entries=await self.queue_snapshot()))
+        conn.send(Queue(entries=(await self.snapshot())[0]))
 
-    async def open_view(self, conn: LiveConnection, session_id: str, resume_after: int | None) -> None:
-        current = self.views.get(conn)
+    async def open_link(self, conn: LiveConnection, session_id: str, resume_after: int | None) -> None:
+        current = self.links.get(conn)
         if current is not None and current.session_id == session_id:
             return
         if current is not None:
             await current.close()
-        view = OperatorView(self.backend, conn, session_id, _operator_id(conn))
-        self.views[conn] = view
-        await view.join(0 if resume_after is None else resume_after)
+        link = OperatorLink(self.backend, conn, session_id, _operator_id(conn))
+        self.links[conn] = link
+        await link.join(0 if resume_after is None else resume_after)
 
-    async def close_view(self, conn: LiveConnection) -> None:
-        view = self.views.pop(conn, None)
-        if view is not None:
-            await view.close()
+    async def close_link(self, conn: LiveConnection) -> None:
+        link = self.links.pop(conn, None)
+        if link is not None:
+            await link.close()
 
     async def disconnected(self, conn: LiveConnection) -> None:
         if conn.role == "operator" and conn.principal is not None:
-            await self.close_view(conn)
+            await self.close_link(conn)
             operator_id = _operator_id(conn)
             connections = self.operators.get(operator_id, set())
             connections.discard(conn)
@@ -300,10 +300,10 @@ class EscalationService:
         return None if entry is None else entry.session_id
 
     def _serving(self, conn: LiveConnection) -> str:
-        view = self.views.get(conn)
-        if view is None:
+        link = self.links.get(conn)
+        if link is None:
             raise ProtocolError(ErrorCode.INVALID_STATE, "not serving a session")
-        return view.session_id
+        return link.session_id
 
     async def operator_text(self, conn: LiveConnection, message: Text) -> None:
         session_id = self._serving(conn)
@@ -313,30 +313,38 @@ class EscalationService:
             raise ProtocolError(ErrorCode.MISSING_FIELD, "text: an operator gives lang (the listener's language)")
         if message.replaces and await self.ctx.store.utterance_session(message.replaces) != session_id:
             raise ProtocolError(ErrorCode.INVALID_FIELD, "text: replaces names no utterance of the session you serve")
-        self.views[conn].command({"op": "text", "text": message.text.strip(), "lang": message.lang,
+        self.links[conn].command({"op": "text", "text": message.text.strip(), "lang": message.lang,
                                   "replaces": message.replaces, "session_id": session_id})
 
     async def operator_audio_start(self, conn: LiveConnection, message: AudioStart) -> None:
         self._serving(conn)
         conn.start_operator_audio(message.sample_rate)
-        self.views[conn].command({"op": "audio.start", "sample_rate": message.sample_rate})
+        self.links[conn].command({"op": "audio.start", "sample_rate": message.sample_rate})
+
+    def operator_video(self, conn: LiveConnection, signal: str) -> None:
+        self._serving(conn)  # invalid_state when the operator serves no session
+        self.links[conn].command({"op": "video", "message": signal})
 
     def operator_voice(self, conn: LiveConnection, pcm: bytes) -> None:
-        view = self.views.get(conn)
-        if view is not None:
-            view.voice(pcm)
+        link = self.links.get(conn)
+        if link is not None:
+            link.voice(pcm)
 
     async def operator_audio_stop(self, conn: LiveConnection) -> None:
-        view = self.views.get(conn)
-        if view is None or not conn.stop_operator_audio():
+        link = self.links.get(conn)
+        if link is None or not conn.stop_operator_audio():
             raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
-        view.command({"op": "audio.stop"})
+        link.command({"op": "audio.stop"})
 
     # ------------------------------------------------------------ views for the HTTP API and metrics
 
-    async def queue_snapshot(self) -> list[dict[str, Any]]:
+    @property
+    def allow_pick(self) -> bool:
+        return self.queue_config.allow_pick
+
+    async def snapshot(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         snapshot = await self.backend.snapshot()
-        return [dataclasses.asdict(e) for e in snapshot.entries]
+        return [dataclasses.asdict(e) for e in snapshot.entries], [dataclasses.asdict(o) for o in snapshot.operators]
 
     async def service_stats(self) -> dict[str, Any]:
         stats = await self.backend.stats()

@@ -7,7 +7,6 @@ revoked token stops working at once: its open websockets are closed with 4401.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from typing import Any
@@ -42,14 +41,13 @@ async def live(request: web.Request) -> web.Response:
     counters = []
     for conversation in ctx.hub.open_conversations():
         state = conversation.public()
-        state["connected"] = sorted(getattr(p, "role", "?") for p in conversation.participants)
+        state["connected"] = sorted(p.role for p in conversation.participants)
         counters.append(state)
     body: dict[str, Any] = {"counters": counters, "connections": by_role, "operators": [], "queue": []}
-    if ctx.escalation is not None:
-        snapshot = await ctx.escalation.backend.snapshot()
-        body["operators"] = [dataclasses.asdict(o) for o in snapshot.operators]
-        body["queue"] = [dataclasses.asdict(e) for e in snapshot.entries]
-        body["service"] = await ctx.escalation.service_stats()
+    body["queue"], body["operators"] = await ctx.escalation.snapshot()
+    service = await ctx.escalation.service_stats()
+    if service is not None:
+        body["service"] = service
     return _json(body)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import time
@@ -82,7 +81,7 @@ async def healthz(request: web.Request) -> web.Response:
     store = "ok" if ctx.store.healthy else f"unavailable: {ctx.store.fault}"
     body = {"status": "ok" if ok else "degraded", "engines": engines, "store": store,
             "sessions_open": await ctx.store.count_open_sessions(), "connections": len(ctx.connections),
-            "queue": ctx.escalation.backend_name if ctx.escalation is not None else "none"}
+            "queue": ctx.escalation.backend_name}
     return web.json_response(body)
 
 
@@ -91,8 +90,7 @@ async def metrics(request: web.Request) -> web.Response:
     ctx.metrics.sessions_open.set(await ctx.store.count_open_sessions())
     for name, status in ctx.engines.statuses().items():
         ctx.metrics.engine_ready.labels(name).set(1 if status.ready else 0)
-    if ctx.escalation is not None:
-        await ctx.escalation.refresh_metrics()
+    await ctx.escalation.refresh_metrics()
     return web.Response(body=ctx.metrics.render(), content_type="text/plain", charset="utf-8",
                         headers={"X-Content-Type-Options": "nosniff"})
 
@@ -201,14 +199,11 @@ async def languages(request: web.Request) -> web.Response:
 async def queue(request: web.Request) -> web.Response:
     await require(request, frozenset({"operator", "admin"}))
     ctx = request.app[CONTEXT]
-    if ctx.escalation is None:
-        return web.json_response({"entries": [], "operators": []})
-    snapshot = await ctx.escalation.backend.snapshot()
+    entries, on_duty = await ctx.escalation.snapshot()
     names = {t.id: t.name for t in await ctx.store.list_tokens()}  # colleagues by name, for a transfer
-    operators = [{"operator_id": o.operator_id, "name": names.get(o.operator_id, o.operator_id),
-                  "languages": list(o.languages), "state": o.state} for o in snapshot.operators]
-    return web.json_response({"entries": [dataclasses.asdict(e) for e in snapshot.entries], "operators": operators,
-                              "allow_pick": ctx.escalation.queue_config.allow_pick},
+    operators = [{"operator_id": o["operator_id"], "name": names.get(o["operator_id"], o["operator_id"]),
+                  "languages": list(o["languages"]), "state": o["state"]} for o in on_duty]
+    return web.json_response({"entries": entries, "operators": operators, "allow_pick": ctx.escalation.allow_pick},
                              dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
@@ -218,8 +213,9 @@ async def stats(request: web.Request) -> web.Response:
     since = _number(request.query.get("since"), time.time() - 86400, "since")
     body = await ctx.store.stats(since)
     body["sessions_open"] = await ctx.store.count_open_sessions()
-    if ctx.escalation is not None:
-        body["service"] = await ctx.escalation.service_stats()
+    service = await ctx.escalation.service_stats()
+    if service is not None:
+        body["service"] = service
     return web.json_response(body)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, Engines, EngineUnavailable, Translation
 from relay.runtime.metrics import RelayMetrics
@@ -72,19 +72,20 @@ class Utterance:
     early: EarlyTurn | None = None  # the translation started at the speaker's pause, for this very text
 
 
-# called after every utterance with the per-stage confidences, and on engine trouble; the operator
-# queue (relay.escalation.service) plugs in here
-UtteranceObserver = Callable[[Conversation, Utterance, dict[str, float]], Awaitable[None]]
-TroubleHandler = Callable[[Conversation, str, dict[str, Any]], Awaitable[None]]
+class TurnObserver(Protocol):
+    """What the turn pipeline tells the escalation policy (the operator queue: ``relay.context.Escalation``)."""
 
+    async def observe(self, conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
+        """After every utterance, with the confidence of each stage."""
 
-async def _no_observer(conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
-    return None
+    async def on_trouble(self, conversation: Conversation, reason: str, figures: dict[str, Any]) -> None:
+        """An engine failed or is missing for this turn (``no_mt_model``, ``engine_failed``)."""
 
 
 class TurnPipeline:
-    def __init__(self, engines: Engines, bridge: Bridge, metrics: RelayMetrics, *, back_translation: bool,
-                 mask_numbers: bool, tts_rates: dict[str, float], translate_at_pause: bool = True) -> None:
+    def __init__(self, engines: Engines, bridge: Bridge, metrics: RelayMetrics, *, observer: TurnObserver,
+                 back_translation: bool, mask_numbers: bool, tts_rates: dict[str, float],
+                 translate_at_pause: bool = True) -> None:
         self.engines = engines
         self.bridge = bridge
         self.metrics = metrics
@@ -92,8 +93,7 @@ class TurnPipeline:
         self.mask_numbers = mask_numbers
         self.tts_rates = tts_rates
         self.translate_at_pause = translate_at_pause  # see relay.turns.early
-        self.observe: UtteranceObserver = _no_observer
-        self.on_trouble: TroubleHandler | None = None
+        self.observer = observer
 
     async def run(self, conversation: Conversation, utterance: Utterance) -> None:
         started = time.perf_counter()
@@ -124,7 +124,7 @@ class TurnPipeline:
             if forward is not None:
                 await self._back_translate(conversation, utterance, forward)
         await conversation.store.finish_turn(utterance.utterance_id)
-        await self.observe(conversation, utterance, confidences)
+        await self.observer.observe(conversation, utterance, confidences)
 
     async def _stored_translation(self, conversation: Conversation, u: Utterance) -> Translation | None:
         stored = await conversation.store.stored_translation(u.utterance_id)
@@ -252,8 +252,7 @@ class TurnPipeline:
         """Engine trouble: tell the counter, then let the escalation policy decide what to offer."""
         self.metrics.errors.labels(code).inc()
         conversation.send_transient(Error(code=code, message=message), lambda p: p.role == "counter")
-        if self.on_trouble is not None:
-            await self.on_trouble(conversation, reason, figures)
+        await self.observer.on_trouble(conversation, reason, figures)
 
     # ------------------------------------------------------------ speech
 

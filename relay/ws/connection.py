@@ -189,8 +189,7 @@ class Connection:
         await self.stop_audio()
         if self.conversation is not None:
             self.conversation.detach(self)
-        if self.ctx.escalation is not None:
-            await self.ctx.escalation.disconnected(self)
+        await self.ctx.escalation.disconnected(self)
 
     async def _hello(self) -> Hello | None:
         try:

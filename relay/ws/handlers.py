@@ -111,13 +111,13 @@ async def _operator_hello(conn: Client, message: Hello) -> Welcome:
     ctx = conn.ctx
     assert conn.principal is not None
     await ctx.store.audit(conn.principal.actor, "login", role="operator", peer=conn.request.remote)
-    serving = await ctx.escalation.serving(conn.principal.id) if ctx.escalation is not None else None
+    serving = await ctx.escalation.serving(conn.principal.id)
     conn.operator_serving = serving
     welcome = _welcome(conn, "operator", serving)
     if serving is None:
         return welcome
     conversation = await ctx.hub.get(serving)
-    public = conversation.public() if conversation is not None else {"session_id": serving}
+    public: dict[str, Any] = conversation.public() if conversation is not None else {"session_id": serving}
     return dataclasses.replace(welcome, session=public, last_seq=public.get("last_seq", 0))
 
 
@@ -130,8 +130,6 @@ async def after_welcome(conn: Client, message: Hello) -> None:
         after = message.resume_after if message.resume_after is not None else conn.welcome_seq
         await conn.conversation.attach(conn, after)
         video.on_connected(conn)
-    if escalation is None:
-        return
     if conn.role == "operator":
         serving = conn.operator_serving
         resume = message.resume_after if serving is not None and message.session_id == serving else None
@@ -204,7 +202,7 @@ async def on_text(conn: Client, message: Text) -> None:
     if message.client_id is not None and not 0 < len(message.client_id) <= MAX_CLIENT_ID:
         raise ProtocolError(ErrorCode.INVALID_FIELD, f"client_id is 1–{MAX_CLIENT_ID} characters")
     if conn.role == "operator":
-        await _escalation(conn).operator_text(conn, message)
+        await conn.ctx.escalation.operator_text(conn, message)
         return
     conversation = _conversation(conn)
     speaker = routing.typed_speaker(conn.role, message.speaker, message.lang)
@@ -227,8 +225,7 @@ async def run_turn(conn: Client, conversation: Conversation, utterance: Utteranc
                                                   ctx.supported_languages())
     if detected is not None:
         await conversation.update(reason="detected", resident_lang=detected)
-        if ctx.escalation is not None:
-            await ctx.escalation.language_changed(conversation)
+        await ctx.escalation.language_changed(conversation)
     try:
         await ctx.pipeline.run(conversation, utterance)
     except StoreUnavailable:
@@ -252,7 +249,7 @@ async def on_settings(conn: Client, message: Settings) -> None:
     assert conn.principal is not None
     await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=conversation.id, **values)
     await conversation.update(reason="settings", **values)
-    if conn.ctx.escalation is not None and ("resident_lang" in values or "mode" in values):
+    if "resident_lang" in values or "mode" in values:
         await conn.ctx.escalation.language_changed(conversation)
 
 
@@ -262,7 +259,7 @@ async def on_settings(conn: Client, message: Settings) -> None:
 async def on_audio_start(conn: Client, message: AudioStart) -> None:
     check_audio_start(message)
     if conn.role == "operator":
-        await _escalation(conn).operator_audio_start(conn, message)
+        await conn.ctx.escalation.operator_audio_start(conn, message)
         return
     conversation = _conversation(conn)
     if conn.audio is not None:
@@ -287,7 +284,7 @@ async def on_audio_start(conn: Client, message: AudioStart) -> None:
 
 async def on_audio_stop(conn: Client, message: AudioStop) -> None:
     if conn.role == "operator":
-        await _escalation(conn).operator_audio_stop(conn)
+        await conn.ctx.escalation.operator_audio_stop(conn)
         return
     if conn.audio is None:
         raise ProtocolError(ErrorCode.AUDIO_NOT_STARTED, "no audio stream to stop")
@@ -325,8 +322,7 @@ async def consume_recognition(conn: Client, stream: RecognitionStream, requested
     except EngineError as exc:
         log.warning("recognition failed", extra={"session": conversation.id, "error": str(exc)})
         conn.report(ProtocolError(ErrorCode.ENGINE_FAILED, f"speech recognition failed: {exc}"), "audio")
-        if (on_trouble := conn.ctx.pipeline.on_trouble) is not None:
-            await on_trouble(conversation, "engine_failed", {"stage": "asr"})
+        await conn.ctx.escalation.on_trouble(conversation, "engine_failed", {"stage": "asr"})
     finally:
         early.discard()
         await stream.aclose()
@@ -335,24 +331,18 @@ async def consume_recognition(conn: Client, stream: RecognitionStream, requested
 # ------------------------------------------------------------------ escalation and operators
 
 
-def _escalation(conn: Client) -> Any:
-    if conn.ctx.escalation is None:
-        raise ProtocolError(ErrorCode.INVALID_STATE, "no operator queue is configured on this relay")
-    return conn.ctx.escalation
-
-
 async def on_escalate(conn: Client, message: Escalate) -> None:
     conversation = _conversation(conn)
     conn.ctx.limits.check("escalations", conn.principal, conversation.id)
-    await _escalation(conn).request(conn, conversation, message)
+    await conn.ctx.escalation.request(conn, conversation, message)
 
 
 async def on_escalation_cancel(conn: Client, message: EscalationCancel) -> None:
-    await _escalation(conn).cancel(conn, _conversation(conn))
+    await conn.ctx.escalation.cancel(conn, _conversation(conn))
 
 
 async def on_operator_message(conn: Client, message: Message) -> None:
-    await _escalation(conn).operator_message(conn, message)
+    await conn.ctx.escalation.operator_message(conn, message)
 
 
 async def on_bye(conn: Client, message: Bye) -> None:

@@ -74,10 +74,7 @@ async def on_signal(conn: Client, message: VideoSignal) -> None:
         raise ProtocolError(ErrorCode.INVALID_FIELD, "video.signal: to names the other side")
     signal = dataclasses.replace(message, sender=conn.role)  # type: ignore[arg-type]
     if conn.role == "operator":
-        escalation = ctx.escalation
-        if escalation is None or conn not in escalation.views:
-            raise ProtocolError(ErrorCode.INVALID_STATE, "not serving a session")
-        escalation.views[conn].command({"op": "video", "message": encode(signal)})
+        ctx.escalation.operator_video(conn, encode(signal))
         return
     conversation = conn.conversation
     if conversation is None or not conversation.is_open:
