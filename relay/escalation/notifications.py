@@ -230,7 +230,7 @@ def on_operator_voice(conversation: Conversation, pcm: bytes) -> None:
         return  # voice without live.start (a command lost between nodes): nobody could tell it apart
     frame = audio_frame(conversation.operator_stream, pcm)
     for participant in list(conversation.participants):
-        if getattr(participant, "role", None) in COUNTER_SIDE:
+        if participant.role in COUNTER_SIDE:
             participant.deliver_binary(frame)
 
 
@@ -238,9 +238,9 @@ def live_to(conversation: Conversation, speaker: str, sample_rate: int, roles: f
     """Announce a live stream; returns the id that heads its binary frames."""
     stream = conversation.new_stream_id()
     conversation.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate, stream=stream),
-                                lambda p: getattr(p, "role", None) in roles)
+                                lambda p: p.role in roles)
     return stream
 
 
 def live_end(conversation: Conversation, speaker: str, stream: int, roles: frozenset[str]) -> None:
-    conversation.send_transient(LiveEnd(speaker=speaker, stream=stream), lambda p: getattr(p, "role", None) in roles)
+    conversation.send_transient(LiveEnd(speaker=speaker, stream=stream), lambda p: p.role in roles)

@@ -27,6 +27,9 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from relay.context import LiveConnection
+from relay.escalation.queue import QueueBackend
+from relay.turns.conversation import Conversation
 from relay.wire.protocol import Message
 
 log = logging.getLogger("madoguchi.operator_link")
@@ -114,7 +117,7 @@ VoiceHandler = Callable[[bytes], None]
 class ChannelListener:
     """Reads one session channel and hands each payload of the wanted tags to a callback."""
 
-    def __init__(self, backend: Any, session_id: str, handle: Callable[[bytes], Awaitable[None]],
+    def __init__(self, backend: QueueBackend, session_id: str, handle: Callable[[bytes], Awaitable[None]],
                  tags: tuple[bytes, ...]) -> None:
         self.session_id = session_id
         self._backend = backend
@@ -148,7 +151,7 @@ class ChannelListener:
 class OperatorLink:
     """On the operator's node: one operator connection serving one session, possibly homed elsewhere."""
 
-    def __init__(self, backend: Any, connection: Any, session_id: str, operator_id: str) -> None:
+    def __init__(self, backend: QueueBackend, connection: LiveConnection, session_id: str, operator_id: str) -> None:
         self.backend = backend
         self.connection = connection
         self.session_id = session_id
@@ -205,8 +208,9 @@ class HomeLink:
     """On a session's home node: listens for its operator's commands and voice, and attaches the
     ``RemoteOperator`` that carries the conversation to the operator's node."""
 
-    def __init__(self, backend: Any, conversation: Any, on_command: Callable[[Any, dict[str, Any]], Awaitable[None]],
-                 on_voice: Callable[[Any, bytes], None]) -> None:
+    def __init__(self, backend: QueueBackend, conversation: Conversation,
+                 on_command: Callable[[Conversation, dict[str, Any]], Awaitable[None]],
+                 on_voice: Callable[[Conversation, bytes], None]) -> None:
         self.backend = backend
         self.conversation = conversation
         self.remote: RemoteOperator | None = None

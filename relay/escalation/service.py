@@ -266,7 +266,7 @@ class EscalationService:
                     await self.backend.operator_disconnected(operator_id)
         elif conn.role == "counter" and conn.conversation is not None:
             conversation = conn.conversation
-            if not any(getattr(p, "role", None) == "counter" for p in conversation.participants):
+            if not any(p.role == "counter" for p in conversation.participants):
                 with contextlib.suppress(QueueError):
                     await self.backend.counter_disconnected(conversation.id)
 

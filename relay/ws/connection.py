@@ -21,6 +21,7 @@ import contextlib
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -49,6 +50,7 @@ from relay.wire.protocol import (
 )
 from relay.ws import handlers
 from relay.ws.audio_input import AudioRateLimiter, check_frame
+from relay.ws.client import Turn
 
 log = logging.getLogger("madoguchi.connection")
 
@@ -73,7 +75,7 @@ class Connection:
         self._space = asyncio.Event()  # set by the writer whenever it takes a message off the queue
         self.turns: asyncio.Queue[Any] = asyncio.Queue(MAX_PENDING_TURNS)
         self.audio: RecognitionStream | None = None
-        self.audio_sink: Any = None  # where binary frames go: the recogniser, or the operator's voice
+        self.audio_sink: Callable[[bytes], None] | None = None  # where binary frames go: the recogniser, or the operator's voice
         self.audio_rate = 0
         self.audio_speaker = "auto"
         self._live_heard: set[str] = set()  # operators told of the current stream (live.start sent)
@@ -347,7 +349,7 @@ class Connection:
         if task is not None:
             await task
 
-    def queue_turn(self, job: Any) -> None:
+    def queue_turn(self, job: Turn) -> None:
         try:
             self.turns.put_nowait(job)
         except asyncio.QueueFull:

@@ -89,7 +89,7 @@ def forward(ctx: RelayContext, conversation: Conversation, signal: VideoSignal) 
     if "resident" in (signal.to, signal.sender) and conversation.id not in ctx.video_allowed:
         raise ProtocolError(ErrorCode.FORBIDDEN, "the clerk has not let the resident's phone join the video")
     to = signal.to
-    conversation.send_transient(signal, lambda p: getattr(p, "role", None) == to)
+    conversation.send_transient(signal, lambda p: p.role == to)
 
 
 def from_operator(ctx: RelayContext, conversation: Conversation, command: dict[str, Any]) -> None:
@@ -114,7 +114,7 @@ async def on_allow(conn: Client, message: VideoAllow) -> None:
     else:
         ctx.video_allowed.discard(conversation.id)
         conversation.send_transient(VideoSignal(to="resident", kind="end", call_id="*", reason="not_allowed",
-                                                sender="counter"), lambda p: getattr(p, "role", None) == "resident")
+                                                sender="counter"), lambda p: p.role == "resident")
     conversation.send_transient(VideoState(resident_allowed=message.resident))
 
 
