@@ -11,8 +11,9 @@ pyproject.toml and docs/architecture.md):
 - ``relay.background`` the relay's own periodic work: housekeeping, phrasebook pre-synthesis
 - ``relay.escalation`` human interpreters: the policy, the operator queue, its notifications, the hand-off
 - ``relay.context``    ``RelayContext``: the shared state that HTTP and websocket handlers reach, and
-                       ``LiveConnection``, what the layers below ``relay.ws`` know of a connection
-- ``relay.turns``      conversations (sessions in memory) and the turn pipeline: ASR → MT → TTS, the engine bridge
+                       ``LiveConnection`` and ``Escalation``, what the layers below ``relay.ws`` know of a
+                       connection and of the operator queue (``NoEscalation`` while none runs)
+- ``relay.turns``      sessions in memory, the routing rules and the turn pipeline: ASR → MT → TTS, the engine bridge
 - ``relay.engines``    loading the engines of ``pipelines`` plus the やさしい日本語 adapter
 - ``relay.storage``    the SQLite store, its schema and recovery queries, tokens, masking of personal numbers
 - ``relay.runtime``    metrics, logs, rate limits, ``supervised()`` background tasks

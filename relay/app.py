@@ -35,8 +35,8 @@ from relay.storage.auth import Authenticator
 from relay.storage.privacy import mask_personal_numbers
 from relay.storage.store import Store
 from relay.turns.bridge import Bridge
-from relay.turns.conversation import SessionHub
 from relay.turns.pipeline import TurnPipeline
+from relay.turns.session import SessionHub
 from relay.wire.protocol import CloseCode, ErrorCode
 from relay.ws import video
 from relay.ws.connection import Connection

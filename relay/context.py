@@ -19,8 +19,8 @@ from relay.settings import AppSettings
 from relay.storage.auth import Authenticator, Principal
 from relay.storage.store import Store
 from relay.turns.bridge import Bridge
-from relay.turns.conversation import Conversation, Participant, SessionHub
 from relay.turns.pipeline import TurnObserver, TurnPipeline, Utterance
+from relay.turns.session import Participant, Session, SessionHub
 from relay.wire.codes import ErrorCode
 from relay.wire.protocol import AudioStart, CloseCode, Escalate, Message, ProtocolError, Text
 
@@ -31,7 +31,7 @@ class LiveConnection(Participant, Protocol):
     so that nothing below ``relay.ws`` imports it."""
 
     principal: Principal | None
-    conversation: Conversation | None
+    session: Session | None
 
     @property
     def session_id(self) -> str | None: ...
@@ -60,11 +60,11 @@ class Escalation(TurnObserver, Protocol):
         """Operators may pick any waiting session (else they take the sessions offered to them)."""
 
     # the counter side
-    async def request(self, conn: LiveConnection, conversation: Conversation, message: Escalate) -> None: ...
-    async def cancel(self, conn: LiveConnection, conversation: Conversation) -> None: ...
-    async def language_changed(self, conversation: Conversation) -> None: ...
+    async def request(self, conn: LiveConnection, session: Session, message: Escalate) -> None: ...
+    async def cancel(self, conn: LiveConnection, session: Session) -> None: ...
+    async def language_changed(self, session: Session) -> None: ...
     async def counter_connected(self, conn: LiveConnection) -> None: ...
-    async def session_closing(self, conversation: Conversation) -> None: ...
+    async def session_closing(self, session: Session) -> None: ...
     async def disconnected(self, conn: LiveConnection) -> None: ...
 
     # operators
@@ -100,25 +100,25 @@ class NoEscalation:
     def _refuse() -> ProtocolError:
         return ProtocolError(ErrorCode.INVALID_STATE, "no operator queue is configured on this relay")
 
-    async def observe(self, conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
+    async def observe(self, session: Session, utterance: Utterance, confidences: dict[str, float]) -> None:
         return None
 
-    async def on_trouble(self, conversation: Conversation, reason: str, figures: dict[str, Any]) -> None:
+    async def on_trouble(self, session: Session, reason: str, figures: dict[str, Any]) -> None:
         return None
 
-    async def request(self, conn: LiveConnection, conversation: Conversation, message: Escalate) -> None:
+    async def request(self, conn: LiveConnection, session: Session, message: Escalate) -> None:
         raise self._refuse()
 
-    async def cancel(self, conn: LiveConnection, conversation: Conversation) -> None:
+    async def cancel(self, conn: LiveConnection, session: Session) -> None:
         raise self._refuse()
 
-    async def language_changed(self, conversation: Conversation) -> None:
+    async def language_changed(self, session: Session) -> None:
         return None
 
     async def counter_connected(self, conn: LiveConnection) -> None:
         return None
 
-    async def session_closing(self, conversation: Conversation) -> None:
+    async def session_closing(self, session: Session) -> None:
         return None
 
     async def disconnected(self, conn: LiveConnection) -> None:
@@ -172,11 +172,11 @@ class EscalationSlot:
     def unplug(self) -> None:
         self.service = NoEscalation()
 
-    async def observe(self, conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
-        await self.service.observe(conversation, utterance, confidences)
+    async def observe(self, session: Session, utterance: Utterance, confidences: dict[str, float]) -> None:
+        await self.service.observe(session, utterance, confidences)
 
-    async def on_trouble(self, conversation: Conversation, reason: str, figures: dict[str, Any]) -> None:
-        await self.service.on_trouble(conversation, reason, figures)
+    async def on_trouble(self, session: Session, reason: str, figures: dict[str, Any]) -> None:
+        await self.service.on_trouble(session, reason, figures)
 
 
 @dataclass
@@ -211,16 +211,16 @@ class RelayContext:
         if not self.connections:
             self.drained.set()
 
-    async def close_conversation(self, conversation: Conversation, reason: str) -> None:
+    async def close_session(self, session: Session, reason: str) -> None:
         """End a session for everyone: the queue forgets it, participants get session.closed, the sockets
         of this node attached to it close (an operator elsewhere is told through the queue)."""
-        await self.escalation.session_closing(conversation)
-        await conversation.close(reason)
+        await self.escalation.session_closing(session)
+        await session.close(reason)
         for connection in list(self.connections):
-            if connection in conversation.participants:
+            if connection in session.participants:
                 connection.close(CloseCode.NORMAL, "session closed")
-        self.hub.forget(conversation.id)
-        self.video_allowed.discard(conversation.id)
+        self.hub.forget(session.id)
+        self.video_allowed.discard(session.id)
 
     def supported_languages(self) -> list[str]:
         return list(self.settings.relay.languages)

@@ -46,7 +46,7 @@ async def close_revoked(ctx: RelayContext) -> None:
         if principal is None:
             continue
         if principal.role == "resident":
-            record = conn.conversation.record if conn.conversation is not None else None
+            record = conn.session.record if conn.session is not None else None
             expired = record is None or (record.resident_token_expires or now + 1) < now
             if not expired:
                 continue
@@ -69,14 +69,14 @@ async def close_idle(ctx: RelayContext, idle_s: float) -> None:
     for session_id in await ctx.store.open_session_ids():
         if session_id in connected:
             continue
-        conversation = await ctx.hub.get(session_id)
-        if conversation is None or not conversation.is_open or conversation.participants:
+        session = await ctx.hub.get(session_id)
+        if session is None or not session.is_open or session.participants:
             continue
-        last = max(conversation.record.created_at, conversation.left_at,
+        last = max(session.record.created_at, session.left_at,
                    await ctx.store.last_activity(session_id))
         if last < cutoff:
             log.info("idle session expired", extra={"session": session_id})
-            await ctx.close_conversation(conversation, "expired")
+            await ctx.close_session(session, "expired")
 
 
 async def probe_store(ctx: RelayContext) -> None:
@@ -88,16 +88,16 @@ async def probe_store(ctx: RelayContext) -> None:
 
 async def finish_unfinished_turns(ctx: RelayContext) -> None:
     for row in await ctx.store.unfinished_turns():
-        conversation = await ctx.hub.get(row["session_id"])
-        if conversation is None or not conversation.is_open:
+        session = await ctx.hub.get(row["session_id"])
+        if session is None or not session.is_open:
             await ctx.store.finish_turn(row["id"])
             continue
         utterance = Utterance(speaker=row["speaker"], lang=row["lang"], text=row["text"],
                               confidence=row["confidence"], source=row["source"], utterance_id=row["id"])
         done = frozenset(await ctx.store.translation_kinds(row["id"]))
-        log.info("finishing a turn interrupted by a restart", extra={"session": conversation.id,
+        log.info("finishing a turn interrupted by a restart", extra={"session": session.id,
                                                                       "utterance": row["id"]})
         try:
-            await ctx.pipeline.complete(conversation, utterance, done=done)
+            await ctx.pipeline.complete(session, utterance, done=done)
         except StoreUnavailable:
             return  # still unfinished: tried again at the next start

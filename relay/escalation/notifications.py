@@ -32,11 +32,11 @@ from relay.escalation.queue import (
     Unavailable,
 )
 from relay.escalation.service import EscalationService
-from relay.turns.conversation import Conversation
 from relay.turns.pipeline import Utterance
+from relay.turns.session import Session
 from relay.wire.protocol import Escalation, LiveEnd, LiveStart, Notice, NoticeCode, Queue, audio_frame
 
-VideoForwarder = Callable[[Conversation, dict[str, Any]], None]
+VideoForwarder = Callable[[Session, dict[str, Any]], None]
 
 log = logging.getLogger("madoguchi.escalation")
 
@@ -53,11 +53,11 @@ class NotificationHandler:
         self.ctx = service.ctx
         self.on_operator_video = on_operator_video
 
-    async def on_operator_command(self, conversation: Conversation, command: dict[str, Any]) -> None:
-        await on_operator_command(self.service, conversation, command, self.on_operator_video)
+    async def on_operator_command(self, session: Session, command: dict[str, Any]) -> None:
+        await on_operator_command(self.service, session, command, self.on_operator_video)
 
-    def on_operator_voice(self, conversation: Conversation, pcm: bytes) -> None:
-        on_operator_voice(conversation, pcm)
+    def on_operator_voice(self, session: Session, pcm: bytes) -> None:
+        on_operator_voice(session, pcm)
 
     async def run(self) -> None:
         async for note in self.service.backend.notifications():
@@ -71,15 +71,15 @@ class NotificationHandler:
         if handler is not None:
             await handler(note)
 
-    async def _home(self, session_id: str) -> Conversation | None:
-        conversation = await self.ctx.hub.get(session_id)
-        return conversation if conversation is not None and conversation.is_open else None
+    async def _home(self, session_id: str) -> Session | None:
+        session = await self.ctx.hub.get(session_id)
+        return session if session is not None and session.is_open else None
 
     async def _event(self, session_id: str, state: str, reason: str | None = None, **fields: Any) -> None:
-        conversation = await self._home(session_id)
-        if conversation is None:
+        session = await self._home(session_id)
+        if session is None:
             return
-        await conversation.publish(lambda seq: Escalation(state=state, seq=seq, reason=reason, **fields))  # type: ignore[arg-type]
+        await session.publish(lambda seq: Escalation(state=state, seq=seq, reason=reason, **fields))  # type: ignore[arg-type]
         await self.ctx.store.record_escalation(session_id, state, reason, dict(fields))
 
     def _to_operator(self, operator_id: str, message: Any) -> None:
@@ -104,14 +104,14 @@ class NotificationHandler:
     # ------------------------------------------------------------ both sides
 
     async def on_Connected(self, note: Connected) -> None:
-        conversation = await self._home(note.session_id)
-        if conversation is not None:
-            conversation.operator_id = note.operator_id
-            await self.service.home(conversation)
+        session = await self._home(note.session_id)
+        if session is not None:
+            session.operator_id = note.operator_id
+            await self.service.home(session)
         if not note.resumed:  # a reconnecting operator reopens its own link (``operator_connected``)
             for conn in list(self.service.operators.get(note.operator_id, ())):
                 await self.service.open_link(conn, note.session_id, None)
-        if conversation is not None and not note.resumed:
+        if session is not None and not note.resumed:
             # announced last: when the counter (and the operator, through the session) see it, the
             # operator's link is open and its words reach the counter
             await self._event(note.session_id, "connected", None, operator=note.operator_id)
@@ -121,17 +121,17 @@ class NotificationHandler:
     async def on_Returned(self, note: Returned) -> None:
         log.info("returned to the AI", extra={"session": note.session_id, "operator": note.operator_id,
                                               "why": note.why, "node": self.service.node_id})
-        conversation = await self._home(note.session_id)
-        if conversation is not None:
-            conversation.operator_id = None
+        session = await self._home(note.session_id)
+        if session is not None:
+            session.operator_id = None
             if note.why not in ("transferred", "operator_lost"):
                 await self._event(note.session_id, "returned", note.why, operator=note.operator_id)
-                self.service.policy(conversation).reset()
+                self.service.policy(session).reset()
             link = self.service.homes.get(note.session_id)
             if link is not None:
                 await link.detach()
             if note.close_session:
-                await self.ctx.close_conversation(conversation, "closed by the interpreter")
+                await self.ctx.close_session(session, "closed by the interpreter")
         for conn in list(self.service.operators.get(note.operator_id, ())):
             serving = self.service.links.get(conn)
             if serving is not None and serving.session_id == note.session_id:
@@ -141,9 +141,9 @@ class NotificationHandler:
     async def on_PeerDisconnected(self, note: PeerDisconnected) -> None:
         grace = max(0, round(note.grace_until - time.time()))
         if note.who == "operator":
-            conversation = await self._home(note.session_id)
-            if conversation is not None:
-                conversation.send_transient(Notice(code=NoticeCode.OPERATOR_DISCONNECTED,
+            session = await self._home(note.session_id)
+            if session is not None:
+                session.send_transient(Notice(code=NoticeCode.OPERATOR_DISCONNECTED,
                                                    message=f"the interpreter's connection dropped; waiting {grace} s"),
                                             lambda p: p.role in COUNTER_SIDE)
         else:
@@ -152,9 +152,9 @@ class NotificationHandler:
 
     async def on_PeerReconnected(self, note: PeerReconnected) -> None:
         if note.who == "operator":
-            conversation = await self._home(note.session_id)
-            if conversation is not None:
-                conversation.send_transient(Notice(code=NoticeCode.OPERATOR_RECONNECTED, message="the interpreter is back"),
+            session = await self._home(note.session_id)
+            if session is not None:
+                session.send_transient(Notice(code=NoticeCode.OPERATOR_RECONNECTED, message="the interpreter is back"),
                                             lambda p: p.role in COUNTER_SIDE)
         else:
             self._to_operator(note.operator_id, Notice(code=NoticeCode.COUNTER_RECONNECTED, message="the counter is back"))
@@ -189,24 +189,24 @@ def _round(value: float | None) -> float | None:
 # ---------------------------------------------------------------- commands arriving at the home node
 
 
-async def on_operator_command(service: EscalationService, conversation: Conversation, command: dict[str, Any],
+async def on_operator_command(service: EscalationService, session: Session, command: dict[str, Any],
                               on_video: VideoForwarder) -> None:
-    if conversation.operator_id != command.get("operator_id") or not conversation.is_open:
-        log.warning("command from an operator not serving the session", extra={"session": conversation.id})
+    if session.operator_id != command.get("operator_id") or not session.is_open:
+        log.warning("command from an operator not serving the session", extra={"session": session.id})
         return
     op = command.get("op")
     if op == "text":
-        await publish_operator_text(service, conversation, command)
+        await publish_operator_text(service, session, command)
     elif op == "audio.start":
-        conversation.operator_stream = live_to(conversation, "operator", int(command["sample_rate"]), COUNTER_SIDE)
+        session.operator_stream = live_to(session, "operator", int(command["sample_rate"]), COUNTER_SIDE)
     elif op == "video":
-        on_video(conversation, command)
-    elif op == "audio.stop" and conversation.operator_stream is not None:
-        live_end(conversation, "operator", conversation.operator_stream, COUNTER_SIDE)
-        conversation.operator_stream = None
+        on_video(session, command)
+    elif op == "audio.stop" and session.operator_stream is not None:
+        live_end(session, "operator", session.operator_stream, COUNTER_SIDE)
+        session.operator_stream = None
 
 
-async def publish_operator_text(service: EscalationService, conversation: Conversation, command: dict[str, Any]) -> None:
+async def publish_operator_text(service: EscalationService, session: Session, command: dict[str, Any]) -> None:
     """The interpreter's words, in the listener's language; with ``replaces`` a correction of an AI
     translation that supersedes it on every screen and in the store."""
     pipeline = service.ctx.pipeline
@@ -214,33 +214,33 @@ async def publish_operator_text(service: EscalationService, conversation: Conver
     translation = Translation(text=text, source_lang=lang, target_lang=lang, kind="operator", confidence=1.0,
                               details={"operator": command["operator_id"]})
     replaces = command.get("replaces")
-    if replaces and await service.ctx.store.utterance_session(str(replaces)) != conversation.id:
-        log.warning("correction of an utterance of another session refused", extra={"session": conversation.id})
+    if replaces and await service.ctx.store.utterance_session(str(replaces)) != session.id:
+        log.warning("correction of an utterance of another session refused", extra={"session": session.id})
         return  # the operator's node checks first; the home node, which owns the session, checks again
     if replaces:
-        await pipeline.publish_translation(conversation, replaces, translation, replaces=replaces)
+        await pipeline.publish_translation(session, replaces, translation, replaces=replaces)
         return
     utterance = Utterance(speaker="operator", lang=lang, text=text, confidence=1.0, source="text")
-    await pipeline.publish_transcript(conversation, utterance)
-    await pipeline.publish_translation(conversation, utterance.utterance_id, translation)
+    await pipeline.publish_transcript(session, utterance)
+    await pipeline.publish_translation(session, utterance.utterance_id, translation)
 
 
-def on_operator_voice(conversation: Conversation, pcm: bytes) -> None:
-    if conversation.operator_stream is None:
+def on_operator_voice(session: Session, pcm: bytes) -> None:
+    if session.operator_stream is None:
         return  # voice without live.start (a command lost between nodes): nobody could tell it apart
-    frame = audio_frame(conversation.operator_stream, pcm)
-    for participant in list(conversation.participants):
+    frame = audio_frame(session.operator_stream, pcm)
+    for participant in list(session.participants):
         if participant.role in COUNTER_SIDE:
             participant.deliver_binary(frame)
 
 
-def live_to(conversation: Conversation, speaker: str, sample_rate: int, roles: frozenset[str]) -> int:
+def live_to(session: Session, speaker: str, sample_rate: int, roles: frozenset[str]) -> int:
     """Announce a live stream; returns the id that heads its binary frames."""
-    stream = conversation.new_stream_id()
-    conversation.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate, stream=stream),
+    stream = session.new_stream_id()
+    session.send_transient(LiveStart(speaker=speaker, sample_rate=sample_rate, stream=stream),
                                 lambda p: p.role in roles)
     return stream
 
 
-def live_end(conversation: Conversation, speaker: str, stream: int, roles: frozenset[str]) -> None:
-    conversation.send_transient(LiveEnd(speaker=speaker, stream=stream), lambda p: p.role in roles)
+def live_end(session: Session, speaker: str, stream: int, roles: frozenset[str]) -> None:
+    session.send_transient(LiveEnd(speaker=speaker, stream=stream), lambda p: p.role in roles)

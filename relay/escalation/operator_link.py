@@ -1,7 +1,7 @@
-"""The session channel between a conversation's home node and the node its operator is connected to.
+"""The session channel between a session's home node and the node its operator is connected to.
 
 One code path for one node and many: the home node attaches a ``RemoteOperator`` participant to the
-conversation, which forwards every event and the live audio to the session channel of the queue
+session, which forwards every event and the live audio to the session channel of the queue
 backend (a local fan-out in-process, Redis pub/sub across nodes); the operator's node runs an
 ``OperatorLink`` that relays them to the operator console and sends the operator's commands (text,
 voice, corrections) back. Payloads are tagged by their first byte:
@@ -29,7 +29,7 @@ from typing import Any
 
 from relay.context import LiveConnection
 from relay.escalation.queue import QueueBackend
-from relay.turns.conversation import Conversation
+from relay.turns.session import Session
 from relay.wire.protocol import Message
 
 log = logging.getLogger("madoguchi.operator_link")
@@ -84,7 +84,7 @@ class _Pump:
 
 
 class RemoteOperator:
-    """Participant of a conversation on its home node, standing for an operator on any node."""
+    """Participant of a session on its home node, standing for an operator on any node."""
 
     role = "operator"
 
@@ -206,45 +206,45 @@ class OperatorLink:
 
 class HomeLink:
     """On a session's home node: listens for its operator's commands and voice, and attaches the
-    ``RemoteOperator`` that carries the conversation to the operator's node."""
+    ``RemoteOperator`` that carries the session to the operator's node."""
 
-    def __init__(self, backend: QueueBackend, conversation: Conversation,
-                 on_command: Callable[[Conversation, dict[str, Any]], Awaitable[None]],
-                 on_voice: Callable[[Conversation, bytes], None]) -> None:
+    def __init__(self, backend: QueueBackend, session: Session,
+                 on_command: Callable[[Session, dict[str, Any]], Awaitable[None]],
+                 on_voice: Callable[[Session, bytes], None]) -> None:
         self.backend = backend
-        self.conversation = conversation
+        self.session = session
         self.remote: RemoteOperator | None = None
         self._on_command, self._on_voice = on_command, on_voice
-        self._listener = ChannelListener(backend, conversation.id, self._from_operator, (COMMAND, VOICE))
+        self._listener = ChannelListener(backend, session.id, self._from_operator, (COMMAND, VOICE))
 
     async def ready(self) -> None:
         await self._listener.ready()
 
     async def ask_to_rejoin(self) -> None:
         """After a restart of this node: the operator's node does not know its participant is gone."""
-        await self.backend.publish_session_event(self.conversation.id, REJOIN)
+        await self.backend.publish_session_event(self.session.id, REJOIN)
 
     async def _from_operator(self, data: bytes) -> None:
         if data[:1] == VOICE:
-            self._on_voice(self.conversation, data[1:])
+            self._on_voice(self.session, data[1:])
             return
         command = json.loads(data[1:])
         if command.get("op") == "join":
             nonce = str(command.get("nonce", "")).encode("ascii")[:NONCE_BYTES].ljust(NONCE_BYTES, b"-")
             await self.attach(command["operator_id"], int(command.get("resume_after", 0)), nonce)
         else:
-            await self._on_command(self.conversation, command)
+            await self._on_command(self.session, command)
 
     async def attach(self, operator_id: str, resume_after: int, nonce: bytes) -> None:
         await self.detach()
         self.remote = RemoteOperator(
-            operator_id, nonce, lambda p: self.backend.publish_session_event(self.conversation.id, p)
+            operator_id, nonce, lambda p: self.backend.publish_session_event(self.session.id, p)
         )
-        await self.conversation.attach(self.remote, resume_after)
+        await self.session.attach(self.remote, resume_after)
 
     async def detach(self) -> None:
         if self.remote is not None:
-            self.conversation.detach(self.remote)
+            self.session.detach(self.remote)
             await self.remote.close()
             self.remote = None
 

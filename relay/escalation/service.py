@@ -23,8 +23,8 @@ from relay.escalation.policy import Decision, EscalationPolicy, PolicyConfig
 from relay.escalation.queue import QueueBackend, QueueConfig, QueueError, QueueMetrics
 from relay.escalation.queue.events import QueueUnavailable
 from relay.runtime.supervision import stop_all, supervised
-from relay.turns.conversation import Conversation
 from relay.turns.pipeline import Utterance
+from relay.turns.session import Session
 from relay.wire.protocol import (
     Accept,
     AudioStart,
@@ -52,9 +52,9 @@ class OperatorEvents(Protocol):
     async def run(self) -> None:
         """Handle the queue's notifications until cancelled."""
 
-    async def on_operator_command(self, conversation: Conversation, command: dict[str, Any]) -> None: ...
+    async def on_operator_command(self, session: Session, command: dict[str, Any]) -> None: ...
 
-    def on_operator_voice(self, conversation: Conversation, pcm: bytes) -> None: ...
+    def on_operator_voice(self, session: Session, pcm: bytes) -> None: ...
 
 
 class EscalationService:
@@ -99,11 +99,11 @@ class EscalationService:
         snapshot = await self.backend.snapshot()
         for entry in snapshot.entries:
             if entry.node == self.node_id:
-                conversation = await self.ctx.hub.get(entry.session_id)
-                if conversation is not None and conversation.is_open:
-                    link = await self.home(conversation)
+                session = await self.ctx.hub.get(entry.session_id)
+                if session is not None and session.is_open:
+                    link = await self.home(session)
                     if entry.state == "connected" and entry.operator_id:
-                        conversation.operator_id = entry.operator_id
+                        session.operator_id = entry.operator_id
                         await link.ask_to_rejoin()
 
     async def _presence(self) -> None:
@@ -115,114 +115,114 @@ class EscalationService:
                 with contextlib.suppress(QueueError):
                     await self.backend.heartbeat(operator_id)
 
-    async def home(self, conversation: Conversation) -> HomeLink:
-        link = self.homes.get(conversation.id)
+    async def home(self, session: Session) -> HomeLink:
+        link = self.homes.get(session.id)
         if link is None:
-            link = HomeLink(self.backend, conversation, self.events.on_operator_command,
+            link = HomeLink(self.backend, session, self.events.on_operator_command,
                             self.events.on_operator_voice)
-            self.homes[conversation.id] = link
+            self.homes[session.id] = link
             try:
                 async with asyncio.timeout(HOME_READY_TIMEOUT_S):
                     await link.ready()
             except TimeoutError:  # the shared queue (Redis) is away: nothing is half-made
-                self.homes.pop(conversation.id, None)
+                self.homes.pop(session.id, None)
                 try:
                     await link.close()
                 except Exception:  # its subscription failed with the connection: say so, then answer "unavailable"
                     log.warning("session channel closed with an error", exc_info=True,
-                                extra={"session": conversation.id})
+                                extra={"session": session.id})
                 raise QueueUnavailable("the queue (Redis) cannot be reached") from None
         return link
 
-    def policy(self, conversation: Conversation) -> EscalationPolicy:
-        policy = self._policies.get(conversation.id)
+    def policy(self, session: Session) -> EscalationPolicy:
+        policy = self._policies.get(session.id)
         if policy is None:
-            policy = self._policies[conversation.id] = EscalationPolicy(self.policy_config)
+            policy = self._policies[session.id] = EscalationPolicy(self.policy_config)
         return policy
 
     # ------------------------------------------------------------ counter side
 
-    async def request(self, conn: LiveConnection, conversation: Conversation, message: Escalate) -> None:
-        decision = self.policy(conversation).on_button("clerk" if conn.role == "counter" else "resident",
+    async def request(self, conn: LiveConnection, session: Session, message: Escalate) -> None:
+        decision = self.policy(session).on_button("clerk" if conn.role == "counter" else "resident",
                                                        message.urgent)
         if message.reason:
             decision.figures["note"] = message.reason[:200]
-        await self.enqueue(conversation, decision, strict=True)
+        await self.enqueue(session, decision, strict=True)
 
-    async def enqueue(self, conversation: Conversation, decision: Decision, strict: bool = False) -> None:
-        if conversation.operator_id is not None:
+    async def enqueue(self, session: Session, decision: Decision, strict: bool = False) -> None:
+        if session.operator_id is not None:
             if strict:
                 raise ProtocolError(ErrorCode.INVALID_STATE, "an interpreter is already connected")
             return
-        await self.home(conversation)  # listening before any operator can accept
+        await self.home(session)  # listening before any operator can accept
         try:
-            await self.backend.enqueue(conversation.id, conversation.resident_lang, priority=decision.priority,
+            await self.backend.enqueue(session.id, session.resident_lang, priority=decision.priority,
                                        reason=decision.reason)
         except QueueError as exc:
             if strict:
                 raise ProtocolError(exc.code, _queue_message(exc)) from None
             return  # already waiting: the policy's later decisions add nothing
-        self.policy(conversation).reset()
-        await self.ctx.store.record_escalation(conversation.id, "requested", decision.reason,
+        self.policy(session).reset()
+        await self.ctx.store.record_escalation(session.id, "requested", decision.reason,
                                                {"priority": decision.priority, **decision.figures})
-        log.info("escalation requested", extra={"session": conversation.id, "reason": decision.reason,
+        log.info("escalation requested", extra={"session": session.id, "reason": decision.reason,
                                                 "priority": decision.priority})
 
-    async def cancel(self, conn: LiveConnection, conversation: Conversation) -> None:
+    async def cancel(self, conn: LiveConnection, session: Session) -> None:
         try:
-            await self.backend.cancel(conversation.id)
+            await self.backend.cancel(session.id)
         except QueueError as exc:
             raise ProtocolError(ErrorCode.NOT_ESCALATED, _queue_message(exc)) from None
 
-    async def observe(self, conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
+    async def observe(self, session: Session, utterance: Utterance, confidences: dict[str, float]) -> None:
         """After each utterance: asked for an interpreter in words? confidence low too often?"""
-        if conversation.operator_id is not None or utterance.speaker == "operator":
+        if session.operator_id is not None or utterance.speaker == "operator":
             return
-        policy = self.policy(conversation)
+        policy = self.policy(session)
         decision = policy.observe_text(utterance.text, utterance.lang) or policy.observe_utterance(confidences)
         if decision is not None:
-            await self.enqueue(conversation, decision)
+            await self.enqueue(session, decision)
 
-    async def on_trouble(self, conversation: Conversation, reason: str, figures: dict[str, Any]) -> None:
+    async def on_trouble(self, session: Session, reason: str, figures: dict[str, Any]) -> None:
         if reason == "no_mt_model":
             lang = figures.get("target") if figures.get("source") == "ja" else figures.get("source")
-            await self.enqueue(conversation, self.policy(conversation).on_missing_mt(str(lang)))
+            await self.enqueue(session, self.policy(session).on_missing_mt(str(lang)))
             return
         # an engine failed on real input: suggest an interpreter, the clerk decides
-        await conversation.publish(lambda seq: Escalation(state="offered", seq=seq, reason=reason))
-        await self.ctx.store.record_escalation(conversation.id, "offered", reason, figures)
+        await session.publish(lambda seq: Escalation(state="offered", seq=seq, reason=reason))
+        await self.ctx.store.record_escalation(session.id, "offered", reason, figures)
 
-    async def check_missing_mt(self, conversation: Conversation) -> None:
+    async def check_missing_mt(self, session: Session) -> None:
         """At once when the resident's language has no MT model (on connect and on a language change)."""
-        lang = conversation.resident_lang
-        if conversation.mode != "translation" or lang in ("ja", "auto"):
+        lang = session.resident_lang
+        if session.mode != "translation" or lang in ("ja", "auto"):
             return
         translator = self.ctx.engines.translator
         if not (translator.supports("ja", lang) and translator.supports(lang, "ja")):
-            await self.enqueue(conversation, self.policy(conversation).on_missing_mt(lang))
+            await self.enqueue(session, self.policy(session).on_missing_mt(lang))
 
-    async def language_changed(self, conversation: Conversation) -> None:
+    async def language_changed(self, session: Session) -> None:
         """Detected or set by the clerk: a waiting request is routed by the session's language from now
         on (``auto`` goes to any operator); a language without MT escalates at once."""
         with contextlib.suppress(QueueError):  # not in the queue: nothing to relabel
-            await self.backend.set_language(conversation.id, conversation.resident_lang)
-        await self.check_missing_mt(conversation)
+            await self.backend.set_language(session.id, session.resident_lang)
+        await self.check_missing_mt(session)
 
     async def counter_connected(self, conn: LiveConnection) -> None:
-        conversation = conn.conversation
-        if conversation is None:
+        session = conn.session
+        if session is None:
             return
         with contextlib.suppress(QueueError):
-            await self.backend.counter_reconnected(conversation.id)
-        await self.check_missing_mt(conversation)
+            await self.backend.counter_reconnected(session.id)
+        await self.check_missing_mt(session)
 
-    async def session_closing(self, conversation: Conversation) -> None:
+    async def session_closing(self, session: Session) -> None:
         with contextlib.suppress(QueueError):
-            await self.backend.session_closed(conversation.id)
-        link = self.homes.pop(conversation.id, None)
+            await self.backend.session_closed(session.id)
+        link = self.homes.pop(session.id, None)
         if link is not None:
             await link.close()
-        self._policies.pop(conversation.id, None)
+        self._policies.pop(session.id, None)
 
     # ------------------------------------------------------------ operators
 
@@ -264,11 +264,11 @@ class EscalationService:
                 self.operators.pop(operator_id, None)
                 with contextlib.suppress(QueueError):
                     await self.backend.operator_disconnected(operator_id)
-        elif conn.role == "counter" and conn.conversation is not None:
-            conversation = conn.conversation
-            if not any(p.role == "counter" for p in conversation.participants):
+        elif conn.role == "counter" and conn.session is not None:
+            session = conn.session
+            if not any(p.role == "counter" for p in session.participants):
                 with contextlib.suppress(QueueError):
-                    await self.backend.counter_disconnected(conversation.id)
+                    await self.backend.counter_disconnected(session.id)
 
     async def operator_message(self, conn: LiveConnection, message: Message) -> None:
         operator_id = _operator_id(conn)

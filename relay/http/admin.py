@@ -39,9 +39,9 @@ async def live(request: web.Request) -> web.Response:
     for conn in ctx.connections:
         by_role[conn.role] = by_role.get(conn.role, 0) + 1
     counters = []
-    for conversation in ctx.hub.open_conversations():
-        state = conversation.public()
-        state["connected"] = sorted(p.role for p in conversation.participants)
+    for session in ctx.hub.open_sessions():
+        state = session.public()
+        state["connected"] = sorted(p.role for p in session.participants)
         counters.append(state)
     body: dict[str, Any] = {"counters": counters, "connections": by_role, "operators": [], "queue": []}
     body["queue"], body["operators"] = await ctx.escalation.snapshot()

@@ -116,14 +116,14 @@ async def create_session(request: web.Request) -> web.Response:
         raise api_error(400, ErrorCode.INVALID_FIELD, "tts must be true or false")
     if await ctx.store.count_open_sessions() >= ctx.settings.relay.max_sessions:  # all nodes, across restarts
         raise api_error(429, ErrorCode.TOO_MANY_SESSIONS, "the relay has as many open sessions as it allows")
-    conversation, token = await ctx.hub.create(counter.strip(), resident_lang, mode, tts, principal.actor)
+    session, token = await ctx.hub.create(counter.strip(), resident_lang, mode, tts, principal.actor)
     ctx.metrics.sessions_created.labels(mode).inc()
-    await ctx.store.audit(principal.actor, "session.create", session=conversation.id, counter=counter)
+    await ctx.store.audit(principal.actor, "session.create", session=session.id, counter=counter)
     return web.json_response({
-        "session_id": conversation.id,
+        "session_id": session.id,
         "resident_token": token,
-        "resident_url": _resident_url(request, ctx, conversation.id, token),
-        "session": conversation.public(),
+        "resident_url": _resident_url(request, ctx, session.id, token),
+        "session": session.public(),
     }, status=201)
 
 
@@ -147,20 +147,20 @@ async def _session_for(request: web.Request, principal: Principal) -> Any:
 async def get_session(request: web.Request) -> web.Response:
     principal = await require(request, ANYONE)
     record = await _session_for(request, principal)
-    conversation = await request.app[CONTEXT].hub.get(record.id)
-    return web.json_response(conversation.public() if conversation else record.public())
+    session = await request.app[CONTEXT].hub.get(record.id)
+    return web.json_response(session.public() if session else record.public())
 
 
 async def close_session(request: web.Request) -> web.Response:
     principal = await require(request, frozenset({"clerk", "admin"}))
     ctx = request.app[CONTEXT]
     record = await _session_for(request, principal)
-    conversation = await ctx.hub.get(record.id)
-    if conversation is None or not conversation.is_open:
+    session = await ctx.hub.get(record.id)
+    if session is None or not session.is_open:
         raise api_error(409, ErrorCode.SESSION_CLOSED, "the session is already closed")
-    await ctx.close_conversation(conversation, "closed by " + principal.role)
+    await ctx.close_session(session, "closed by " + principal.role)
     await ctx.store.audit(principal.actor, "session.close", session=record.id)
-    return web.json_response(conversation.public())
+    return web.json_response(session.public())
 
 
 async def transcript(request: web.Request) -> web.Response:

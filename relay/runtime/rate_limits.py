@@ -100,13 +100,13 @@ class RelayLimits:
             raise ProtocolError(ErrorCode.RATE_LIMITED, f"too many {kind} in a short time; slow down")
 
 
-def check_slots(conn: Any, conversation: Any) -> None:
+def check_slots(conn: Any, session: Any) -> None:
     """Residents have a small cap of their own, so that a resident token can never lock the counter out;
     the counter's connections count only against each other."""
     relay = conn.ctx.settings.relay
     residents = conn.role == "resident"
     same_side = sum(1 for c in conn.ctx.connections
-                    if c is not conn and c.session_id == conversation.id and (c.role == "resident") == residents)
+                    if c is not conn and c.session_id == session.id and (c.role == "resident") == residents)
     limit = relay.max_resident_connections if residents else relay.max_connections_per_session
     if same_side >= limit:
         who = "resident connections" if residents else "connections"

@@ -2,7 +2,7 @@
 column, and the queries the turn pipeline and the transcript pages read back.
 
 The rows are built here but written by ``Store.append_event`` in the same transaction as the session
-event they describe (``relay.turns.conversation.Conversation.publish``), so an event is never stored
+event they describe (``relay.turns.session.Session.publish``), so an event is never stored
 without its rows, nor the rows without their event. A mixin of ``relay.storage.store.Store``.
 """
 

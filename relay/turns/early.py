@@ -22,7 +22,7 @@ from typing import Protocol
 
 from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, Engines, Translation
 from relay.turns.bridge import Bridge
-from relay.turns.conversation import Conversation
+from relay.turns.session import Session
 
 
 class PipelineAtPause(Protocol):
@@ -33,7 +33,7 @@ class PipelineAtPause(Protocol):
     tts_rates: dict[str, float]
     translate_at_pause: bool
 
-    def target_of(self, conversation: Conversation, speaker: str, lang: str) -> str | None: ...
+    def target_of(self, session: Session, speaker: str, lang: str) -> str | None: ...
 
     async def translate_quietly(self, text: str, source: str, target: str) -> Translation: ...
 
@@ -93,9 +93,9 @@ class EarlyTurn:
 class PauseTranslations:
     """The early turn of one recognition stream: started at a pause, claimed by the final or discarded."""
 
-    def __init__(self, pipeline: PipelineAtPause, conversation: Conversation) -> None:
+    def __init__(self, pipeline: PipelineAtPause, session: Session) -> None:
         self._pipeline = pipeline
-        self._conversation = conversation
+        self._session = session
         self._current: EarlyTurn | None = None
 
     def on_partial(self, speaker: str, lang: str, final_text: str | None) -> None:
@@ -103,7 +103,7 @@ class PauseTranslations:
         keeps the one already started for it; any other means the speaker went on."""
         if not self._pipeline.translate_at_pause:
             return
-        target = self._pipeline.target_of(self._conversation, speaker, lang)
+        target = self._pipeline.target_of(self._session, speaker, lang)
         current = self._current
         if current is not None and final_text is not None and current.matches(speaker, lang, final_text, target):
             return
@@ -111,12 +111,12 @@ class PauseTranslations:
         if target is not None and final_text:
             early = self._current = EarlyTurn(speaker, lang, final_text, target)
             early.translated = asyncio.get_running_loop().create_future()
-            early.task = asyncio.create_task(_prepare(self._pipeline, self._conversation, early), name="early-turn")
+            early.task = asyncio.create_task(_prepare(self._pipeline, self._session, early), name="early-turn")
 
     def claim(self, speaker: str, lang: str, text: str) -> EarlyTurn | None:
         """The final: the early turn when it was made for exactly this utterance (else it is discarded)."""
         early, self._current = self._current, None
-        if early is not None and early.matches(speaker, lang, text, self._pipeline.target_of(self._conversation, speaker, lang)):
+        if early is not None and early.matches(speaker, lang, text, self._pipeline.target_of(self._session, speaker, lang)):
             return early
         if early is not None:
             early.discard()
@@ -128,7 +128,7 @@ class PauseTranslations:
         self._current = None
 
 
-async def _prepare(pipeline: PipelineAtPause, conversation: Conversation, early: EarlyTurn) -> None:
+async def _prepare(pipeline: PipelineAtPause, session: Session, early: EarlyTurn) -> None:
     """Translate, hand the translation over at once, then synthesise the first sentence."""
     assert early.translated is not None
     translation = None
@@ -137,25 +137,25 @@ async def _prepare(pipeline: PipelineAtPause, conversation: Conversation, early:
     except EngineError:
         pass  # the final's turn translates again and reports the failure
     except Exception:  # a bug: logged; the final's turn does the work the usual way and meets it there
-        log.exception("early translation failed", extra={"session": conversation.id})
+        log.exception("early translation failed", extra={"session": session.id})
     finally:  # also when cancelled: a turn waiting for it goes on without it
         if not early.translated.done():
             early.translated.set_result(translation)
     if translation is None or early.discarded:
         return
     try:
-        early.speech = await _first_sentence(pipeline, conversation, translation)
+        early.speech = await _first_sentence(pipeline, session, translation)
     except EngineError:
         pass  # the turn's speech synthesises it again and reports the failure
     except Exception:
-        log.exception("early speech failed", extra={"session": conversation.id})
+        log.exception("early speech failed", extra={"session": session.id})
 
 
-async def _first_sentence(pipeline: PipelineAtPause, conversation: Conversation, t: Translation) -> PreparedSpeech | None:
+async def _first_sentence(pipeline: PipelineAtPause, session: Session, t: Translation) -> PreparedSpeech | None:
     """Synthesise the first sentence now, so speech starts as soon as the final confirms the text."""
     lang = "ja" if t.target_lang == EASY_JAPANESE else t.target_lang
     synth = pipeline.engines.synthesizer
-    if not conversation.record.tts or conversation.operator_id is not None or not synth.has_voice(lang):
+    if not session.record.tts or session.operator_id is not None or not synth.has_voice(lang):
         return None
     rate = pipeline.tts_rates.get(t.kind, 1.0)
     chunks = await pipeline.bridge.run("tts", synth.synthesize, t.text, lang, rate)

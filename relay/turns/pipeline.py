@@ -3,7 +3,7 @@
 Order matters to the people at the counter: the transcript is stored and sent first (the speaker sees
 they were heard), then the translation for the listener, then speech, then the back-translation for the
 clerk. Every stage reports a confidence and its timing; an engine failure is reported to the counter with
-an offer to call an interpreter, and the conversation goes on.
+an offer to call an interpreter, and the session goes on.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from relay.runtime.metrics import RelayMetrics
 from relay.storage.privacy import mask_personal_numbers
 from relay.storage.turn_records import Rows, translation_rows, utterance_rows
 from relay.turns.bridge import Bridge
-from relay.turns.conversation import Conversation, Participant
 from relay.turns.early import EarlyTurn, PreparedSpeech
 from relay.turns.routing import hears, translation_target
+from relay.turns.session import Participant, Session
 from relay.wire.protocol import (
     Error,
     ErrorCode,
@@ -75,10 +75,10 @@ class Utterance:
 class TurnObserver(Protocol):
     """What the turn pipeline tells the escalation policy (the operator queue: ``relay.context.Escalation``)."""
 
-    async def observe(self, conversation: Conversation, utterance: Utterance, confidences: dict[str, float]) -> None:
+    async def observe(self, session: Session, utterance: Utterance, confidences: dict[str, float]) -> None:
         """After every utterance, with the confidence of each stage."""
 
-    async def on_trouble(self, conversation: Conversation, reason: str, figures: dict[str, Any]) -> None:
+    async def on_trouble(self, session: Session, reason: str, figures: dict[str, Any]) -> None:
         """An engine failed or is missing for this turn (``no_mt_model``, ``engine_failed``)."""
 
 
@@ -95,47 +95,47 @@ class TurnPipeline:
         self.translate_at_pause = translate_at_pause  # see relay.turns.early
         self.observer = observer
 
-    async def run(self, conversation: Conversation, utterance: Utterance) -> None:
+    async def run(self, session: Session, utterance: Utterance) -> None:
         started = time.perf_counter()
         if utterance.client_id is None:
-            await self.publish_transcript(conversation, utterance)
+            await self.publish_transcript(session, utterance)
         else:
-            async with conversation.typed_lock:
-                if await conversation.store.utterance_for_client_id(conversation.id, utterance.client_id):
+            async with session.typed_lock:
+                if await session.store.utterance_for_client_id(session.id, utterance.client_id):
                     return  # its original was stored meanwhile: the sender sees that transcript
-                await self.publish_transcript(conversation, utterance)
-        await self.complete(conversation, utterance)
+                await self.publish_transcript(session, utterance)
+        await self.complete(session, utterance)
         self.metrics.observe_stage("turn", (time.perf_counter() - started) * 1000)
 
-    async def complete(self, conversation: Conversation, utterance: Utterance, *, done: frozenset[str] = frozenset()) -> None:
+    async def complete(self, session: Session, utterance: Utterance, *, done: frozenset[str] = frozenset()) -> None:
         """Everything after the transcript. ``done``: translation kinds already stored (a turn that a
         crash interrupted is completed after the restart without repeating them)."""
         confidences = {"asr": utterance.confidence} if utterance.source == "speech" else {}
-        translation = None if done else await self._translate_for_listener(conversation, utterance)
+        translation = None if done else await self._translate_for_listener(session, utterance)
         if translation is not None:
             confidences[translation.kind if translation.kind == "easy_japanese" else "mt"] = translation.confidence
-            message = await self.publish_translation(conversation, utterance.utterance_id, translation)
+            message = await self.publish_translation(session, utterance.utterance_id, translation)
             prepared = await utterance.early.prepared_speech() if utterance.early else None
-            await self.speak(conversation, message, translation, prepared)
+            await self.speak(session, message, translation, prepared)
         kind = translation.kind if translation is not None else next(iter(done - {"back_translation"}), None)
         if (utterance.speaker == "clerk" and kind == "translation" and self.back_translation
                 and "back_translation" not in done):
-            forward = translation or await self._stored_translation(conversation, utterance)
+            forward = translation or await self._stored_translation(session, utterance)
             if forward is not None:
-                await self._back_translate(conversation, utterance, forward)
-        await conversation.store.finish_turn(utterance.utterance_id)
-        await self.observer.observe(conversation, utterance, confidences)
+                await self._back_translate(session, utterance, forward)
+        await session.store.finish_turn(utterance.utterance_id)
+        await self.observer.observe(session, utterance, confidences)
 
-    async def _stored_translation(self, conversation: Conversation, u: Utterance) -> Translation | None:
-        stored = await conversation.store.stored_translation(u.utterance_id)
+    async def _stored_translation(self, session: Session, u: Utterance) -> Translation | None:
+        stored = await session.store.stored_translation(u.utterance_id)
         if stored is None:
             return None
         text, lang = stored
         return Translation(text=text, source_lang=u.lang, target_lang=lang, kind="translation", confidence=1.0)
 
-    async def already_stored(self, conversation: Conversation, u: Utterance, sender: Participant) -> bool:
+    async def already_stored(self, session: Session, u: Utterance, sender: Participant) -> bool:
         """A resent text whose ``client_id`` is stored already: tell its sender, store nothing."""
-        if u.client_id is None or await conversation.store.utterance_for_client_id(conversation.id, u.client_id) is None:
+        if u.client_id is None or await session.store.utterance_for_client_id(session.id, u.client_id) is None:
             return False
         notice = Notice(code=NoticeCode.ALREADY_STORED, message="this text was stored before; not stored again",
                         client_id=u.client_id)
@@ -144,29 +144,29 @@ class TurnPipeline:
 
     # ------------------------------------------------------------ stages
 
-    async def publish_transcript(self, conversation: Conversation, utterance: Utterance) -> None:
+    async def publish_transcript(self, session: Session, utterance: Utterance) -> None:
         u = utterance
 
         def rows(seq: int) -> Rows:
             # an operator's words have no translations to wait for: never an unfinished turn
             return utterance_rows(
-                utterance_id=u.utterance_id, session_id=conversation.id, seq=seq, speaker=u.speaker, lang=u.lang,
+                utterance_id=u.utterance_id, session_id=session.id, seq=seq, speaker=u.speaker, lang=u.lang,
                 text=self._stored(u.text), confidence=u.confidence, source=u.source, asr_details=u.asr_details,
                 timings=u.timings, client_id=u.client_id, unfinished=u.speaker != "operator")
 
-        await conversation.publish(lambda seq: Transcript(
+        await session.publish(lambda seq: Transcript(
             seq=seq, utterance_id=u.utterance_id, speaker=u.speaker, lang=u.lang, text=u.text,
             confidence=round(u.confidence, 3), client_id=u.client_id,
         ), rows)
         self.metrics.utterances.labels(u.speaker, u.source).inc()
         if u.source == "speech":
             self.metrics.confidence.labels("asr").observe(u.confidence)
-        log.info("utterance", extra={"session": conversation.id, "utterance": u.utterance_id,
+        log.info("utterance", extra={"session": session.id, "utterance": u.utterance_id,
                                      "speaker": u.speaker, "lang": u.lang, "chars": len(u.text),
                                      "confidence": round(u.confidence, 3), "source": u.source})
-        log.debug("utterance text", extra={"session": conversation.id, "text": u.text})
+        log.debug("utterance text", extra={"session": session.id, "text": u.text})
 
-    async def publish_translation(self, conversation: Conversation, utterance_id: str, t: Translation,
+    async def publish_translation(self, session: Session, utterance_id: str, t: Translation,
                                   replaces: str | None = None) -> TranslationMessage:
         wire_lang = "ja" if t.target_lang == EASY_JAPANESE else t.target_lang
         ruby = [{"start": r.start, "end": r.end, "reading": r.reading} for r in t.ruby] or None
@@ -177,7 +177,7 @@ class TurnPipeline:
                                     text=self._stored(t.text), confidence=t.confidence, details=t.details,
                                     timings=t.timings, replaces=bool(replaces))
 
-        message = await conversation.publish(lambda seq: TranslationMessage(
+        message = await session.publish(lambda seq: TranslationMessage(
             seq=seq, utterance_id=replaces or utterance_id, lang=wire_lang, text=t.text, kind=t.kind,
             confidence=round(t.confidence, 3), ruby=ruby, replaces=replaces, phrases=phrases,
         ), rows)
@@ -197,22 +197,22 @@ class TurnPipeline:
             log.warning("phrase boundaries failed", exc_info=True)
             return None
 
-    async def _translate_for_listener(self, conversation: Conversation, u: Utterance) -> Translation | None:
-        source, target = u.lang, self.target_of(conversation, u.speaker, u.lang)
+    async def _translate_for_listener(self, session: Session, u: Utterance) -> Translation | None:
+        source, target = u.lang, self.target_of(session, u.speaker, u.lang)
         if target is None:
             return None
         early = await u.early.translation() if u.early is not None else None
         if early is not None:  # started at the speaker's pause, for exactly this text
             return Translation(early.text, early.source_lang, early.target_lang, early.kind, early.confidence,
                                early.ruby, {**early.details, "started_at_pause": True}, early.timings)
-        return await self._call_translator(conversation, u.text, source, target)
+        return await self._call_translator(session, u.text, source, target)
 
     def _translator_for(self, target: str) -> Any:
         return self.engines.easy_japanese if target == EASY_JAPANESE else self.engines.translator
 
-    def target_of(self, conversation: Conversation, speaker: str, lang: str) -> str | None:
+    def target_of(self, session: Session, speaker: str, lang: str) -> str | None:
         """The language the listener reads what ``speaker`` said in ``lang`` in (None: nothing to translate)."""
-        return translation_target(speaker, lang, conversation.resident_lang, conversation.mode)
+        return translation_target(speaker, lang, session.resident_lang, session.mode)
 
     async def translate_quietly(self, text: str, source: str, target: str) -> Translation:
         """A translation for nobody yet (started at a pause); raises ``EngineError`` and reports nothing."""
@@ -223,61 +223,61 @@ class TurnPipeline:
             result.timings[f"{key}_ms"] = (time.perf_counter() - started) * 1000
         return result
 
-    async def _back_translate(self, conversation: Conversation, u: Utterance, forward: Translation) -> None:
-        back = await self._call_translator(conversation, forward.text, forward.target_lang, "ja", quiet=True)
+    async def _back_translate(self, session: Session, u: Utterance, forward: Translation) -> None:
+        back = await self._call_translator(session, forward.text, forward.target_lang, "ja", quiet=True)
         if back is not None:
             back = Translation(text=back.text, source_lang=back.source_lang, target_lang="ja",
                                kind="back_translation", confidence=back.confidence, details=back.details,
                                timings={"back_translation_ms": sum(back.timings.values())})
-            await self.publish_translation(conversation, u.utterance_id, back)
+            await self.publish_translation(session, u.utterance_id, back)
 
-    async def _call_translator(self, conversation: Conversation, text: str, source: str, target: str,
+    async def _call_translator(self, session: Session, text: str, source: str, target: str,
                                quiet: bool = False) -> Translation | None:
         try:
             return await self.translate_quietly(text, source, target)
         except EngineUnavailable as exc:
             if not quiet:
-                await self._report(conversation, ErrorCode.ENGINE_UNAVAILABLE, exc.reason, "no_mt_model",
+                await self._report(session, ErrorCode.ENGINE_UNAVAILABLE, exc.reason, "no_mt_model",
                                    {"source": source, "target": target})
             return None
         except EngineError as exc:
-            log.warning("translation failed", extra={"session": conversation.id, "error": str(exc)})
+            log.warning("translation failed", extra={"session": session.id, "error": str(exc)})
             if not quiet:
-                await self._report(conversation, ErrorCode.ENGINE_FAILED, f"translation failed: {exc}",
+                await self._report(session, ErrorCode.ENGINE_FAILED, f"translation failed: {exc}",
                                    "engine_failed", {"source": source, "target": target})
             return None
 
-    async def _report(self, conversation: Conversation, code: str, message: str, reason: str,
+    async def _report(self, session: Session, code: str, message: str, reason: str,
                       figures: dict[str, Any]) -> None:
         """Engine trouble: tell the counter, then let the escalation policy decide what to offer."""
         self.metrics.errors.labels(code).inc()
-        conversation.send_transient(Error(code=code, message=message), lambda p: p.role == "counter")
-        await self.observer.on_trouble(conversation, reason, figures)
+        session.send_transient(Error(code=code, message=message), lambda p: p.role == "counter")
+        await self.observer.on_trouble(session, reason, figures)
 
     # ------------------------------------------------------------ speech
 
-    async def speak(self, conversation: Conversation, message: TranslationMessage, t: Translation,
+    async def speak(self, session: Session, message: TranslationMessage, t: Translation,
                     prepared: PreparedSpeech | None = None) -> None:
         """Stream speech sentence by sentence to the participants who read this translation (starting
         with ``prepared``, its first sentence synthesised at the speaker's pause, when it is for it)."""
-        if not conversation.record.tts or conversation.operator_id is not None:
+        if not session.record.tts or session.operator_id is not None:
             return  # while a human interpreter is connected, the AI does not speak over them
 
         def listener(p: Participant) -> bool:
-            return hears(p.role, message, conversation.resident_lang)
+            return hears(p.role, message, session.resident_lang)
 
         if not self.engines.synthesizer.has_voice(message.lang):
-            conversation.send_transient(Notice(
+            session.send_transient(Notice(
                 code=NoticeCode.NO_VOICE, message=f"no voice installed for {message.lang}; text only", lang=message.lang,
             ), listener)
             return
         rate = self.tts_rates.get(t.kind, 1.0)
         if prepared is not None and not prepared.matches(message.text, message.lang, rate):
             prepared = None
-        async with conversation.speech_lock:
-            await self._synthesize(conversation, message, rate, listener, prepared)
+        async with session.speech_lock:
+            await self._synthesize(session, message, rate, listener, prepared)
 
-    async def _synthesize(self, conversation: Conversation, message: TranslationMessage, rate: float,
+    async def _synthesize(self, session: Session, message: TranslationMessage, rate: float,
                           listener: Callable[[Participant], bool], prepared: PreparedSpeech | None) -> None:
         synth = self.engines.synthesizer
         started = time.perf_counter()
@@ -290,28 +290,28 @@ class TurnPipeline:
                 chunks = await self.bridge.run("tts", synth.synthesize, message.text, message.lang, rate)
                 chunk = await self.bridge.next_item("tts", chunks)
             while chunk is not None:
-                if conversation.operator_id is not None:
+                if session.operator_id is not None:
                     break  # an interpreter connected while the AI was speaking: it stops mid-speech
                 if stream is None:
                     self.metrics.observe_stage("tts_first_audio", (time.perf_counter() - started) * 1000)
-                    stream = conversation.new_stream_id()
-                    conversation.send_transient(TtsStart(
+                    stream = session.new_stream_id()
+                    session.send_transient(TtsStart(
                         utterance_id=message.utterance_id, lang=message.lang, sample_rate=chunk.sample_rate,
                         stream=stream,
                     ), listener)
-                self._send_audio(conversation, stream, chunk.pcm, listener)
+                self._send_audio(session, stream, chunk.pcm, listener)
                 self.metrics.tts_audio_seconds.labels(message.lang).inc(len(chunk.pcm) / 2 / chunk.sample_rate)
                 chunk = await self.bridge.next_item("tts", chunks)
         except EngineError as exc:
-            log.warning("speech synthesis failed", extra={"session": conversation.id, "error": str(exc)})
+            log.warning("speech synthesis failed", extra={"session": session.id, "error": str(exc)})
             self.metrics.errors.labels(ErrorCode.ENGINE_FAILED).inc()
-            conversation.send_transient(Notice(code=NoticeCode.TTS_FAILED, message=str(exc), lang=message.lang), listener)
+            session.send_transient(Notice(code=NoticeCode.TTS_FAILED, message=str(exc), lang=message.lang), listener)
         if stream is not None:  # also after a failure mid-way: the client plays what came and moves on
-            conversation.send_transient(TtsEnd(utterance_id=message.utterance_id, stream=stream), listener)
+            session.send_transient(TtsEnd(utterance_id=message.utterance_id, stream=stream), listener)
 
     @staticmethod
-    def _send_audio(conversation: Conversation, stream: int, pcm: bytes, accept: Callable[[Participant], bool]) -> None:
-        targets = [p for p in conversation.participants if accept(p)]
+    def _send_audio(session: Session, stream: int, pcm: bytes, accept: Callable[[Participant], bool]) -> None:
+        targets = [p for p in session.participants if accept(p)]
         for offset in range(0, len(pcm), TTS_FRAME_BYTES):
             frame = audio_frame(stream, pcm[offset:offset + TTS_FRAME_BYTES])
             for participant in targets:

@@ -30,7 +30,7 @@ from relay.context import RelayContext
 from relay.escalation.queue.events import QueueError
 from relay.storage.auth import Principal
 from relay.storage.store import StoreUnavailable
-from relay.turns.conversation import Conversation
+from relay.turns.session import Session
 from relay.turns.streams import RecognitionStream
 from relay.wire.protocol import (
     CLIENT_TYPES,
@@ -67,7 +67,7 @@ class Connection:
         self.id = "c_" + secrets.token_hex(4)
         self.role = "unknown"
         self.principal: Principal | None = None
-        self.conversation: Conversation | None = None
+        self.session: Session | None = None
         self.operator_serving: str | None = None  # an operator's session when it said hello
         self.outbound: asyncio.Queue[Any] = asyncio.Queue(ctx.settings.relay.outbound_queue)
         # paced deliveries (a replay) leave this much of the queue to live messages, which never wait
@@ -91,7 +91,7 @@ class Connection:
         self._attached = asyncio.Event()
         self._errors: list[float] = []
 
-    # ------------------------------------------------------------ delivery (called by conversations)
+    # ------------------------------------------------------------ delivery (called by sessions)
 
     def deliver(self, message: Message, text: str) -> None:
         self._enqueue(text)
@@ -151,7 +151,7 @@ class Connection:
 
     @property
     def session_id(self) -> str | None:
-        return self.conversation.id if self.conversation else None
+        return self.session.id if self.session else None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -189,8 +189,8 @@ class Connection:
 
     async def _detach(self) -> None:
         await self.stop_audio()
-        if self.conversation is not None:
-            self.conversation.detach(self)
+        if self.session is not None:
+            self.session.detach(self)
         await self.ctx.escalation.disconnected(self)
 
     async def _hello(self) -> Hello | None:
@@ -289,16 +289,16 @@ class Connection:
         check_frame(data)
         self.audio_limiter.admit(len(data))
         self.audio_sink(data)
-        if self.role != "operator" and self.conversation is not None and self.conversation.operator_id:
+        if self.role != "operator" and self.session is not None and self.session.operator_id:
             self._live_to_operators(data)
 
     def _live_to_operators(self, pcm: bytes) -> None:
         """The serving interpreter hears both sides of the counter, live."""
-        assert self.conversation is not None
+        assert self.session is not None
         if self._live_stream is None:
-            self._live_stream = self.conversation.new_stream_id()
+            self._live_stream = self.session.new_stream_id()
         frame = audio_frame(self._live_stream, pcm)
-        for participant in list(self.conversation.participants):
+        for participant in list(self.session.participants):
             if participant.role != "operator":
                 continue
             if participant.id not in self._live_heard:
@@ -308,9 +308,9 @@ class Connection:
             participant.deliver_binary(frame)
 
     def _live_stopped(self) -> None:
-        if self._live_heard and self.conversation is not None and self._live_stream is not None:
+        if self._live_heard and self.session is not None and self._live_stream is not None:
             end = LiveEnd(speaker=self.audio_speaker, stream=self._live_stream)
-            for participant in list(self.conversation.participants):
+            for participant in list(self.session.participants):
                 if participant.id in self._live_heard:
                     participant.deliver(end, encode(end))
         self._live_heard = set()

@@ -15,9 +15,9 @@ from pipelines.base import EngineError, EngineUnavailable
 from relay.runtime.rate_limits import check_slots
 from relay.storage.store import StoreUnavailable
 from relay.turns import routing
-from relay.turns.conversation import Conversation
 from relay.turns.early import PauseTranslations
 from relay.turns.pipeline import Utterance, new_utterance_id
+from relay.turns.session import Session
 from relay.turns.streams import RecognitionStream
 from relay.wire.protocol import (
     Accept,
@@ -99,7 +99,7 @@ async def hello(conn: Client, message: Hello) -> Welcome:
         raise ProtocolError(ErrorCode.MISSING_FIELD, "hello: a counter must give session_id",
                             close_code=CloseCode.BAD_HELLO)
     assert session_id is not None
-    conn.conversation = await _open_conversation(conn, session_id)
+    conn.session = await _open_session(conn, session_id)
     await ctx.store.audit(principal.actor, "login", role=message.role, session=session_id,
                           peer=conn.request.remote)
     return _welcome(conn, message.role, session_id)
@@ -116,8 +116,8 @@ async def _operator_hello(conn: Client, message: Hello) -> Welcome:
     welcome = _welcome(conn, "operator", serving)
     if serving is None:
         return welcome
-    conversation = await ctx.hub.get(serving)
-    public: dict[str, Any] = conversation.public() if conversation is not None else {"session_id": serving}
+    session = await ctx.hub.get(serving)
+    public: dict[str, Any] = session.public() if session is not None else {"session_id": serving}
     return dataclasses.replace(welcome, session=public, last_seq=public.get("last_seq", 0))
 
 
@@ -125,10 +125,10 @@ async def after_welcome(conn: Client, message: Hello) -> None:
     """Once the client has its welcome: attach to the session (replaying what it missed) and let the
     operator queue know who came back."""
     escalation = conn.ctx.escalation
-    if conn.conversation is not None:
+    if conn.session is not None:
         # without resume_after: every event after the one welcome named, even those published meanwhile
         after = message.resume_after if message.resume_after is not None else conn.welcome_seq
-        await conn.conversation.attach(conn, after)
+        await conn.session.attach(conn, after)
         video.on_connected(conn)
     if conn.role == "operator":
         serving = conn.operator_serving
@@ -140,11 +140,11 @@ async def after_welcome(conn: Client, message: Hello) -> None:
 
 def _welcome(conn: Client, role: str, session_id: str | None) -> Welcome:
     ctx = conn.ctx
-    conversation = conn.conversation
+    session = conn.session
     return Welcome(
         protocol=1, role=role, session_id=session_id,  # type: ignore[arg-type]
-        last_seq=conversation.last_seq if conversation else 0,
-        session=conversation.public() if conversation else None,
+        last_seq=session.last_seq if session else 0,
+        session=session.public() if session else None,
         engines={name: {"ready": s.ready, "detail": s.detail, "languages": list(s.languages)}
                  for name, s in ctx.engines.statuses().items()},
         limits={"max_message_bytes": ctx.settings.relay.max_message_bytes,
@@ -154,14 +154,14 @@ def _welcome(conn: Client, role: str, session_id: str | None) -> Welcome:
     )
 
 
-async def _open_conversation(conn: Client, session_id: str) -> Conversation:
-    conversation = await conn.ctx.hub.get(session_id)
-    if conversation is None:
+async def _open_session(conn: Client, session_id: str) -> Session:
+    session = await conn.ctx.hub.get(session_id)
+    if session is None:
         raise ProtocolError(ErrorCode.SESSION_NOT_FOUND, "no such session", close_code=CloseCode.SESSION_NOT_FOUND)
-    if not conversation.is_open:
+    if not session.is_open:
         raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed", close_code=CloseCode.SESSION_CLOSED)
-    check_slots(conn, conversation)
-    return conversation
+    check_slots(conn, session)
+    return session
 
 
 # ------------------------------------------------------------------ dispatch
@@ -176,13 +176,13 @@ async def dispatch(conn: Client, message: Message) -> None:
     await handler(conn, message)
 
 
-def _conversation(conn: Client) -> Conversation:
-    conversation = conn.conversation
-    if conversation is None:
+def _session(conn: Client) -> Session:
+    session = conn.session
+    if session is None:
         raise ProtocolError(ErrorCode.INVALID_STATE, "not in a session")
-    if not conversation.is_open:
+    if not session.is_open:
         raise ProtocolError(ErrorCode.SESSION_CLOSED, "the session is closed")
-    return conversation
+    return session
 
 
 def _check_lang(conn: Client, lang: str, allow_auto: bool = False) -> None:
@@ -204,37 +204,37 @@ async def on_text(conn: Client, message: Text) -> None:
     if conn.role == "operator":
         await conn.ctx.escalation.operator_text(conn, message)
         return
-    conversation = _conversation(conn)
+    session = _session(conn)
     speaker = routing.typed_speaker(conn.role, message.speaker, message.lang)
     if not routing.may_type_as(conn.role, message.speaker, speaker):
         raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {message.speaker}")
-    lang = routing.typed_language(speaker, message.lang, conversation.resident_lang)
+    lang = routing.typed_language(speaker, message.lang, session.resident_lang)
     if lang == routing.AUTO:
         raise ProtocolError(ErrorCode.MISSING_FIELD, "text: give lang while the resident language is auto")
-    conn.ctx.limits.check("turns", conn.principal, conversation.id)
+    conn.ctx.limits.check("turns", conn.principal, session.id)
     utterance = Utterance(speaker=speaker, lang=lang, text=text, confidence=1.0, source="text",
                           client_id=message.client_id)
-    conn.queue_turn(functools.partial(run_turn, conn, conversation, utterance))
+    conn.queue_turn(functools.partial(run_turn, conn, session, utterance))
 
 
-async def run_turn(conn: Client, conversation: Conversation, utterance: Utterance) -> None:
+async def run_turn(conn: Client, session: Session, utterance: Utterance) -> None:
     ctx = conn.ctx
-    if not conversation.is_open or await ctx.pipeline.already_stored(conversation, utterance, conn):
+    if not session.is_open or await ctx.pipeline.already_stored(session, utterance, conn):
         return
-    detected = routing.detected_resident_language(utterance.speaker, utterance.lang, conversation.resident_lang,
+    detected = routing.detected_resident_language(utterance.speaker, utterance.lang, session.resident_lang,
                                                   ctx.supported_languages())
     if detected is not None:
-        await conversation.update(reason="detected", resident_lang=detected)
-        await ctx.escalation.language_changed(conversation)
+        await session.update(reason="detected", resident_lang=detected)
+        await ctx.escalation.language_changed(session)
     try:
-        await ctx.pipeline.run(conversation, utterance)
+        await ctx.pipeline.run(session, utterance)
     except StoreUnavailable:
         # not stored, not sent: the client still has the text and resends it with the same client_id
         conn.report(store_unavailable(utterance.client_id), "text")
 
 
 async def on_settings(conn: Client, message: Settings) -> None:
-    conversation = _conversation(conn)
+    session = _session(conn)
     values: dict[str, Any] = {}
     if message.resident_lang is not None:
         _check_lang(conn, message.resident_lang, allow_auto=True)
@@ -245,12 +245,12 @@ async def on_settings(conn: Client, message: Settings) -> None:
         values["tts"] = message.tts
     if not values:
         raise ProtocolError(ErrorCode.MISSING_FIELD, "settings: give resident_lang, mode or tts")
-    conn.ctx.limits.check("settings", conn.principal, conversation.id)
+    conn.ctx.limits.check("settings", conn.principal, session.id)
     assert conn.principal is not None
-    await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=conversation.id, **values)
-    await conversation.update(reason="settings", **values)
+    await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=session.id, **values)
+    await session.update(reason="settings", **values)
     if "resident_lang" in values or "mode" in values:
-        await conn.ctx.escalation.language_changed(conversation)
+        await conn.ctx.escalation.language_changed(session)
 
 
 # ------------------------------------------------------------------ audio
@@ -261,7 +261,7 @@ async def on_audio_start(conn: Client, message: AudioStart) -> None:
     if conn.role == "operator":
         await conn.ctx.escalation.operator_audio_start(conn, message)
         return
-    conversation = _conversation(conn)
+    session = _session(conn)
     if conn.audio is not None:
         raise ProtocolError(ErrorCode.AUDIO_ALREADY_STARTED, "audio.stop the current stream first")
     speaker = routing.microphone_speaker(conn.role, message.speaker)
@@ -269,7 +269,7 @@ async def on_audio_start(conn: Client, message: AudioStart) -> None:
         raise ProtocolError(ErrorCode.FORBIDDEN, f"a {conn.role} may not speak as {speaker}")
     ctx = conn.ctx
     try:
-        languages = routing.recognition_languages(speaker, conversation.resident_lang, ctx.supported_languages())
+        languages = routing.recognition_languages(speaker, session.resident_lang, ctx.supported_languages())
         sync_stream = ctx.engines.recognizer.new_stream(languages, message.sample_rate)
     except EngineUnavailable as exc:
         raise ProtocolError(ErrorCode.ENGINE_UNAVAILABLE, f"speech recognition unavailable: {exc.reason}") from None
@@ -293,23 +293,23 @@ async def on_audio_stop(conn: Client, message: AudioStop) -> None:
 
 async def consume_recognition(conn: Client, stream: RecognitionStream, requested: str) -> None:
     """Partials go out as they come; each final becomes a turn, in order."""
-    conversation = conn.conversation
-    assert conversation is not None
+    session = conn.session
+    assert session is not None
     utterance_id, shown = new_utterance_id(), False  # shown: a partial of this utterance is on screen
-    early = PauseTranslations(conn.ctx.pipeline, conversation)  # translations started at a pause
+    early = PauseTranslations(conn.ctx.pipeline, session)  # translations started at a pause
     try:
         async for event in stream:
-            speaker = routing.spoken_speaker(requested, event.lang, conversation.resident_lang)
+            speaker = routing.spoken_speaker(requested, event.lang, session.resident_lang)
             if event.kind == "partial":
                 shown = True
-                conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
+                session.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
                                                     lang=event.lang, text=event.text))
                 early.on_partial(speaker, event.lang, event.final_text)
                 continue
             claimed = early.claim(speaker, event.lang, event.text.strip())  # else discarded: not what was said
             if not event.text.strip() and shown:
                 # the hallucination guard dropped it: an empty partial clears the line on every screen
-                conversation.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
+                session.send_transient(Partial(utterance_id=utterance_id, speaker=speaker,
                                                     lang=event.lang, text=""))
             elif event.text.strip():
                 utterance = Utterance(speaker=speaker, lang=event.lang, text=event.text.strip(),
@@ -317,12 +317,12 @@ async def consume_recognition(conn: Client, stream: RecognitionStream, requested
                                       asr_details=dict(event.details), timings=dict(event.timings), early=claimed)
                 for stage, ms in event.timings.items():
                     conn.ctx.metrics.observe_stage("asr_" + stage.removesuffix("_ms"), ms)
-                await conn.turns.put(functools.partial(run_turn, conn, conversation, utterance))
+                await conn.turns.put(functools.partial(run_turn, conn, session, utterance))
             utterance_id, shown = new_utterance_id(), False
     except EngineError as exc:
-        log.warning("recognition failed", extra={"session": conversation.id, "error": str(exc)})
+        log.warning("recognition failed", extra={"session": session.id, "error": str(exc)})
         conn.report(ProtocolError(ErrorCode.ENGINE_FAILED, f"speech recognition failed: {exc}"), "audio")
-        await conn.ctx.escalation.on_trouble(conversation, "engine_failed", {"stage": "asr"})
+        await conn.ctx.escalation.on_trouble(session, "engine_failed", {"stage": "asr"})
     finally:
         early.discard()
         await stream.aclose()
@@ -332,13 +332,13 @@ async def consume_recognition(conn: Client, stream: RecognitionStream, requested
 
 
 async def on_escalate(conn: Client, message: Escalate) -> None:
-    conversation = _conversation(conn)
-    conn.ctx.limits.check("escalations", conn.principal, conversation.id)
-    await conn.ctx.escalation.request(conn, conversation, message)
+    session = _session(conn)
+    conn.ctx.limits.check("escalations", conn.principal, session.id)
+    await conn.ctx.escalation.request(conn, session, message)
 
 
 async def on_escalation_cancel(conn: Client, message: EscalationCancel) -> None:
-    await conn.ctx.escalation.cancel(conn, _conversation(conn))
+    await conn.ctx.escalation.cancel(conn, _session(conn))
 
 
 async def on_operator_message(conn: Client, message: Message) -> None:

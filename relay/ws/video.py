@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from relay.context import RelayContext
-from relay.turns.conversation import Conversation
+from relay.turns.session import Session
 from relay.wire.protocol import ErrorCode, ProtocolError, VideoAllow, VideoSignal, VideoState, decode, encode
 from relay.ws.client import Client
 
@@ -76,50 +76,50 @@ async def on_signal(conn: Client, message: VideoSignal) -> None:
     if conn.role == "operator":
         ctx.escalation.operator_video(conn, encode(signal))
         return
-    conversation = conn.conversation
-    if conversation is None or not conversation.is_open:
+    session = conn.session
+    if session is None or not session.is_open:
         raise ProtocolError(ErrorCode.INVALID_STATE, "not in a session")
-    forward(ctx, conversation, signal)
+    forward(ctx, session, signal)
 
 
-def forward(ctx: RelayContext, conversation: Conversation, signal: VideoSignal) -> None:
+def forward(ctx: RelayContext, session: Session, signal: VideoSignal) -> None:
     """To the recipient role in the session, if the call is allowed (raises otherwise)."""
-    if signal.to == "operator" and conversation.operator_id is None:
+    if signal.to == "operator" and session.operator_id is None:
         raise ProtocolError(ErrorCode.INVALID_STATE, "no interpreter is connected to this session")
-    if "resident" in (signal.to, signal.sender) and conversation.id not in ctx.video_allowed:
+    if "resident" in (signal.to, signal.sender) and session.id not in ctx.video_allowed:
         raise ProtocolError(ErrorCode.FORBIDDEN, "the clerk has not let the resident's phone join the video")
     to = signal.to
-    conversation.send_transient(signal, lambda p: p.role == to)
+    session.send_transient(signal, lambda p: p.role == to)
 
 
-def from_operator(ctx: RelayContext, conversation: Conversation, command: dict[str, Any]) -> None:
+def from_operator(ctx: RelayContext, session: Session, command: dict[str, Any]) -> None:
     """A signal of the serving operator, arrived at the session's home node."""
     try:
         signal = decode(str(command["message"]), from_client=False)
         if isinstance(signal, VideoSignal) and signal.sender == "operator":
-            forward(ctx, conversation, signal)
+            forward(ctx, session, signal)
     except (ProtocolError, KeyError) as exc:
-        log.info("operator video signal dropped", extra={"session": conversation.id, "why": str(exc)})
+        log.info("operator video signal dropped", extra={"session": session.id, "why": str(exc)})
 
 
 async def on_allow(conn: Client, message: VideoAllow) -> None:
     ctx = conn.ctx
-    conversation = conn.conversation
-    if conversation is None or not conversation.is_open:
+    session = conn.session
+    if session is None or not session.is_open:
         raise ProtocolError(ErrorCode.INVALID_STATE, "not in a session")
     if message.resident and not config(ctx).resident_video:
         raise ProtocolError(ErrorCode.FORBIDDEN, "video on the resident's phone is switched off on this relay")
     if message.resident:
-        ctx.video_allowed.add(conversation.id)
+        ctx.video_allowed.add(session.id)
     else:
-        ctx.video_allowed.discard(conversation.id)
-        conversation.send_transient(VideoSignal(to="resident", kind="end", call_id="*", reason="not_allowed",
+        ctx.video_allowed.discard(session.id)
+        session.send_transient(VideoSignal(to="resident", kind="end", call_id="*", reason="not_allowed",
                                                 sender="counter"), lambda p: p.role == "resident")
-    conversation.send_transient(VideoState(resident_allowed=message.resident))
+    session.send_transient(VideoState(resident_allowed=message.resident))
 
 
 def on_connected(conn: Client) -> None:
     """A phone that joins later learns that the clerk allowed video."""
-    conversation = conn.conversation
-    if conversation is not None and conversation.id in conn.ctx.video_allowed:
+    session = conn.session
+    if session is not None and session.id in conn.ctx.video_allowed:
         conn.send(VideoState(resident_allowed=True))

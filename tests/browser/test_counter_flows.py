@@ -103,7 +103,7 @@ def test_calling_an_interpreter_shows_each_state(make_live_relay: MakeLiveRelay,
 
 
 async def _only_session(relay: LiveRelay) -> str:
-    (conversation,) = relay.ctx.hub.open_conversations()
+    (conversation,) = relay.ctx.hub.open_sessions()
     return conversation.id
 
 

@@ -1,10 +1,11 @@
-"""Conversations: the shared state of one counter session, and the hub that holds them.
+"""Sessions in memory: the shared state of one counter session (``Session``, the same name as on the
+wire and in the store), and the hub that holds them.
 
-A ``Conversation`` numbers its events (``seq``), stores each one before anybody is sent it, and fans it
-out to the connections attached to it, each seeing what its role should see (``relay.turns.routing.sees``). Attaching with
-``resume_after`` replays the stored events after that number under the same lock that publishing takes,
+A ``Session`` numbers its events (``seq``), stores each one before anybody is sent it, and fans it
+out to the connections attached to it, each seeing what its role should see
+(``relay.turns.routing.sees``). Attaching with ``resume_after`` replays the stored events after that number under the same lock that publishing takes,
 so a reconnecting client gets every event exactly once and in order, then the live stream. After a
-restart the hub rebuilds a conversation from the store on first use.
+restart the hub rebuilds a session from the store on first use.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ REPLAY_PAGE = 128  # stored events read at a time while a client catches up
 
 
 class Participant(Protocol):
-    """What a conversation needs of a connection attached to it."""
+    """What a session needs of a connection attached to it."""
 
     role: str
     id: str
@@ -48,7 +49,7 @@ class Participant(Protocol):
 
 
 @dataclass
-class Conversation:
+class Session:
     record: SessionRecord
     store: Store
     last_seq: int
@@ -193,24 +194,24 @@ def _replace(record: SessionRecord, **values: Any) -> SessionRecord:
 
 
 class SessionHub:
-    """Open conversations of this node, created through the API or rebuilt from the store."""
+    """Open sessions of this node, created through the API or rebuilt from the store."""
 
     def __init__(self, store: Store, resident_token_hours: float,
                  mask: Callable[[str], str] | None = None) -> None:
         self.store = store
         self.mask = mask
         self.resident_token_hours = resident_token_hours
-        self._conversations: dict[str, Conversation] = {}
+        self._sessions: dict[str, Session] = {}
         self._loading = asyncio.Lock()
 
     def __len__(self) -> int:
-        return len(self._conversations)
+        return len(self._sessions)
 
-    def open_conversations(self) -> list[Conversation]:
-        return list(self._conversations.values())
+    def open_sessions(self) -> list[Session]:
+        return list(self._sessions.values())
 
     async def create(self, counter: str, resident_lang: str, mode: str, tts: bool,
-                     created_by: str) -> tuple[Conversation, str]:
+                     created_by: str) -> tuple[Session, str]:
         """A new session; returns it with the plaintext resident token (shown once)."""
         token = new_resident_token()
         now = time.time()
@@ -220,27 +221,27 @@ class SessionHub:
             resident_token_expires=now + self.resident_token_hours * 3600, created_by=created_by,
         )
         await self.store.create_session(record)
-        conversation = Conversation(record=record, store=self.store, last_seq=0, mask=self.mask)
-        self._conversations[record.id] = conversation
-        return conversation, token
+        session = Session(record=record, store=self.store, last_seq=0, mask=self.mask)
+        self._sessions[record.id] = session
+        return session, token
 
-    async def get(self, session_id: str) -> Conversation | None:
-        """The conversation, rebuilt from the store if this node has not seen it since it started."""
-        conversation = self._conversations.get(session_id)
-        if conversation is not None:
-            return conversation
+    async def get(self, session_id: str) -> Session | None:
+        """The session, rebuilt from the store if this node has not seen it since it started."""
+        session = self._sessions.get(session_id)
+        if session is not None:
+            return session
         async with self._loading:
-            conversation = self._conversations.get(session_id)
-            if conversation is not None:
-                return conversation
+            session = self._sessions.get(session_id)
+            if session is not None:
+                return session
             record = await self.store.get_session(session_id)
             if record is None:
                 return None
-            conversation = Conversation(record=record, store=self.store, mask=self.mask,
+            session = Session(record=record, store=self.store, mask=self.mask,
                                         last_seq=await self.store.last_seq(session_id))
             if record.status == "open":
-                self._conversations[session_id] = conversation
-            return conversation
+                self._sessions[session_id] = session
+            return session
 
     def forget(self, session_id: str) -> None:
-        self._conversations.pop(session_id, None)
+        self._sessions.pop(session_id, None)
