@@ -128,13 +128,12 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     ctx = RelayContext(settings=settings, engines=engines, store=store,
                        hub=SessionHub(store, settings.relay.resident_token_hours, mask=mask),
                        auth=Authenticator(store), bridge=bridge, metrics=metrics, pipeline=pipeline,
-                       escalation_slot=escalation)
+                       escalation_slot=escalation, limits=RelayLimits.from_settings(settings.relay))
     app[CONTEXT] = ctx
     for name, status in engines.statuses().items():
         log.info("engine", extra={"engine": name, "ready": status.ready, "detail": status.detail})
     escalation_cm = _escalation_service(ctx)
     await escalation_cm.__aenter__()
-    ctx.limits = RelayLimits.from_settings(settings.relay)
     background = _background_tasks(ctx)
     ctx.background = background
     try:
