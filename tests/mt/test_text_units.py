@@ -46,8 +46,8 @@ class DroppingModel(EchoModel):
 class InventingModel(EchoModel):
     """Keeps the placeholder and makes up another one, as a real model sometimes does."""
 
-    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Hypothesis]]:
-        return [[Hypothesis(s.replace("です。", " and ZX7Z."), -0.1)] for s in sentences]
+    def translate_batch(self, sentences: Sequence[str], num_hypotheses: int, beam_size: int) -> list[list[Candidate]]:
+        return [[Candidate(s.replace("です。", " and ZX7Z."), -0.1)] for s in sentences]
 
 
 def test_japanese_sentences_split_at_full_stops_and_keep_their_quotes() -> None:
