@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.netguard import ENV_FLAG, GUARD_DIR
-from tests.remote.servers import free_port
+from tests.remote.servers import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRETRANSLATE = Path(os.environ.get("MADOGUCHI_LIBRETRANSLATE", ROOT / ".venv-libretranslate" / "bin" / "libretranslate"))
@@ -49,7 +49,7 @@ def install_packages(packages_dir: Path) -> None:
 
 
 @dataclass
-class LibreTranslateServer:
+class LibreTranslateServer(ServerProcess):
     """One ``libretranslate`` process; ``kill`` it mid-test and ``start`` it again on the same port."""
 
     workdir: Path
@@ -97,18 +97,6 @@ class LibreTranslateServer:
                 raise RuntimeError(f"libretranslate did not start: see {self.log}")
             time.sleep(0.2)
 
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def libretranslate_server(workdir: Path) -> LibreTranslateServer:

@@ -35,8 +35,27 @@ def require(module: str) -> None:
         pytest.skip(f"{module} is not installed (`make test` installs it with the dev extras)")
 
 
+class ServerProcess:
+    """Stopping a test server's process: politely, then for good (shared by every server fixture)."""
+
+    proc: subprocess.Popen[bytes] | None
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
 @dataclass
-class WyomingServer:
+class WyomingServer(ServerProcess):
     """One server process; ``kill`` it mid-test and ``start`` it again on the same port."""
 
     module: str
@@ -63,18 +82,6 @@ class WyomingServer:
                     raise RuntimeError(f"{self.module} did not start: see {log.name}") from None
                 time.sleep(0.1)
 
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def asr_server(workdir: Path) -> WyomingServer:
