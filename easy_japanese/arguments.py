@@ -27,6 +27,7 @@ class Frame:
     takes_object: bool | None  # None: を only for a place (家を出る), which we do not check
     transitive: str  # the verb that takes the object instead (終わる → 終わらせる), or ""
     object_particle: str = ""  # が for verbs whose "object" takes が (問題が分かる, 日本語ができる)
+    where: str = ""  # a サ変 noun whose を names where it happens (内科を受診 → 内科で診てもらう): that particle
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,12 @@ def frames() -> dict[str, Frame]:
     table = {}
     for row in read_tsv_rows(DATA_DIR / "verb_frames.tsv"):
         kind = row[1]
-        if kind not in ("no", "place", "ga"):
-            raise ValueError(f"verb_frames.tsv: bad row {row!r} (object must be no, place or ga)")
+        if kind not in ("no", "place", "ga", "where"):
+            raise ValueError(f"verb_frames.tsv: bad row {row!r} (object must be no, place, ga or where)")
         instead = row[2] if len(row) > 2 else ""
+        if kind == "where":
+            table[row[0]] = Frame(row[0], True, "", "", instead)
+            continue
         particle = instead if instead == "が" else ""
         table[row[0]] = Frame(row[0], None if kind == "place" else False, "" if particle else instead, particle)
     return table
@@ -89,18 +93,40 @@ def _head(tokens: list[Token], particle: int) -> str:
     return tokens[particle - 1].surface if particle > 0 else ""
 
 
+def is_time(tok: Token) -> bool:
+    """When, not where: 6時, 3月, 来年, 週末 (a number, a counter word or a time noun used as an adverb)."""
+    return tok.pos2 == "数詞" or tok.pos3 in ("副詞可能", "助数詞可能", "助数詞") or tok.surface in ("とき", "時", "ころ", "頃")
+
+
+def _fills_the_place(tokens: list[Token], filled: list[int], own: Token, easy_tokens: list[Token], k: int) -> bool:
+    """The sentence already says where: 病院に通院 (the same place), 大学に進学 (上の学校に would say it twice).
+    A time (6時に帰宅: 家に stays) or a person (田中さんに) does not fill the easy phrase's place."""
+    if own.surface != "に":
+        return any(_head(tokens, m) == _head(easy_tokens, k) for m in filled)
+    return any(m > 0 and not is_time(tokens[m - 1]) and not is_person(tokens[m - 1]) for m in filled)
+
+
+def _where_frame(tokens: list[Token], i: int) -> Frame | None:
+    frame = frames().get(tokens[i].surface) if tokens[i].pos1 == "名詞" else None
+    return frame if frame is not None and frame.where else None
+
+
 def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> Fitted:
     """``easy`` as it must read where the predicate at ``i`` stands (see the module docstring)."""
     given = governed_particles(tokens, i)
     easy_tokens = analyze(easy)
     verb = main_verb(easy_tokens)
     own = [k for k, t in enumerate(easy_tokens[: verb or 0]) if t.pos2 == "格助詞" and t.surface in CASE_PARTICLES]
+    where = _where_frame(tokens, i)
+    if verb is not None and own and where is not None and "を" in given and easy_tokens[own[-1]].surface == where.where:
+        # 内科を受診 → 内科で診てもらう: the sentence's を names the place of the easy phrase (病院で)
+        return Fitted(easy[easy_tokens[own[-1]].end :], (given["を"][0], where.where))
     if verb is not None and own:
         mark = easy_tokens[own[-1]]
         filled = given.get(mark.surface, [])
         # 車を駐車 → 車をとめる (a verb takes one を object); この学校に入学 → この学校に入る (the same place);
-        # 6時に帰宅 keeps 家に帰る (6時 is a time, not where)
-        same_place = any(_head(tokens, k) == _head(easy_tokens, own[-1]) for k in filled)
+        # 大学に進学 → 大学に行く (the sentence says where); 6時に帰宅 keeps 家に帰る (6時 is a time, not where)
+        same_place = _fills_the_place(tokens, filled, mark, easy_tokens, own[-1])
         if filled and (mark.surface == "を" or same_place):
             easy = easy[mark.end :]
             easy_tokens = analyze(easy)

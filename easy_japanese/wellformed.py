@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import Token
-from easy_japanese.arguments import CASE_PARTICLES, is_intransitive, is_person
+from easy_japanese.arguments import CASE_PARTICLES, is_intransitive, is_person, is_time
 
 MESSAGES = {
     "unknown_word": "a word the dictionary does not know",
@@ -33,6 +33,7 @@ MESSAGES = {
     "double_object": "two objects with を for one verb",
     "repeated_argument": "the same argument twice for one verb",
     "state_with_te_iru": "いる or ある followed by 〜ている",
+    "echoed_predicate": "a noun phrase that repeats the verb it goes with (かかるお金がかかる)",
 }
 _CASE = frozenset(["が", "を"])
 _ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])
@@ -132,7 +133,8 @@ def _object_of_intransitive(tokens: list[Token], k: int) -> bool:
 
 def _same_clause_argument(tokens: list[Token], k: int) -> str | None:
     """A second argument with the same particle for one predicate: 車を車をとめる (a verb takes one を
-    object), 病院に病院に通う (the same place twice). Two different に phrases (3時に窓口に) are fine."""
+    object), 病院に病院に通う (the same place twice), 大学に上の学校に行く (two places for one move).
+    A time and a place (3時に窓口に) or a person and a place (田中さんに窓口で) are fine."""
     tok = tokens[k]
     if tok.pos2 != "格助詞" or tok.surface not in CASE_PARTICLES or k == 0:
         return None
@@ -143,9 +145,31 @@ def _same_clause_argument(tokens: list[Token], k: int) -> str | None:
         if nxt.pos2 == "格助詞" and nxt.surface == tok.surface and m > k + 1:
             if tok.surface == "を":
                 return "double_object"
-            if tokens[m - 1].surface == tokens[k - 1].surface:
+            if tokens[m - 1].surface == tokens[k - 1].surface or (tok.surface == "に" and _two_places(tokens[k - 1], tokens[m - 1])):
                 return "repeated_argument"
     return None
+
+
+def _echoed_predicate(tokens: list[Token], k: int) -> bool:
+    """V + noun + particle + … the same V: かかるお金がかかる, 払うお金を払う (an easy side that says the verb twice)."""
+    tok = tokens[k]
+    if tok.pos1 != "動詞" or not tok.cform.startswith(("終止形", "連体形")):
+        return False
+    m = k + 1
+    while m < len(tokens) and tokens[m].pos1 in ("名詞", "接頭辞", "接尾辞"):
+        m += 1  # the noun phrase: お金, 手続きの費用
+    if m == k + 1 or m >= len(tokens) or tokens[m].pos1 != "助詞" or tokens[m].pos2 not in ("格助詞", "係助詞"):
+        return False
+    for nxt in tokens[m + 1 : m + 5]:
+        if nxt.pos1 == "動詞":
+            return nxt.lemma == tok.lemma
+        if nxt.pos1 in ("補助記号", "助動詞") or nxt.pos2 == "接続助詞":
+            return False
+    return False
+
+
+def _two_places(first: Token, second: Token) -> bool:
+    return not any(is_time(t) or is_person(t) or t.pos1 not in ("名詞", "代名詞") for t in (first, second))
 
 
 def problems(tokens: list[Token]) -> list[Problem]:
@@ -164,6 +188,8 @@ def problems(tokens: list[Token]) -> list[Problem]:
             kinds.append("ga_with_koto_ga_dekiru")
         if _object_of_intransitive(tokens, k):
             kinds.append("object_of_intransitive")
+        if _echoed_predicate(tokens, k):
+            kinds.append("echoed_predicate")
         argument = _same_clause_argument(tokens, k)
         if argument:
             kinds.append(argument)

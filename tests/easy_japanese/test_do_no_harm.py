@@ -1,0 +1,82 @@
+"""Wrong rewrites found by reading the outputs as a native reader would, one test per class of error.
+
+Each class is fixed where it belongs: the guard (a break it must see in the re-analysed text, so that
+any rule or lexicon entry that causes it is refused), the argument fitting, the set-phrase table, or a
+lexicon entry whose easy side has another sense. The sentences are ours (not the gold test half).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from easy_japanese import RewriteOptions, rewrite
+from easy_japanese.arguments import Fitted
+from easy_japanese.guard import compare
+
+PLAIN = RewriteOptions(gloss_counter_terms=False)
+
+# (class, input, the broken rewrite the guard must refuse, a faithful rewrite it must accept)
+GUARD_CASES = [
+    ("the same argument twice", "大学に進学します。", "大学に上の学校に行きます。", "大学に行きます。"),
+    ("the same argument twice", "専門学校に進学したいです。", "専門学校に上の学校に行きたいです。", "専門学校に行きたいです。"),
+    ("repeats the verb", "費用がかかります。", "かかるお金がかかります。", "費用がかかります。"),
+    ("repeats the verb", "補助金をもらうことができます。", "もらえるお金をもらうことができます。", "補助金をもらうことができます。"),
+]
+
+
+@pytest.mark.parametrize(("dimension", "before", "broken", "faithful"), GUARD_CASES, ids=[c[2] for c in GUARD_CASES])
+def test_guard_refuses_a_rewrite_that_says_something_twice(dimension: str, before: str, broken: str, faithful: str) -> None:
+    assert any(dimension in reason for reason in compare(before, broken)), compare(before, broken)
+    assert compare(before, faithful) == []
+
+
+@pytest.mark.parametrize("text", ["来年に進学します。", "6時に帰宅します。", "田中さんに市役所で会います。"])
+def test_a_time_or_a_person_and_a_place_are_two_different_arguments(text: str) -> None:
+    result = rewrite(text, options=PLAIN)
+    assert result.refusals == ()
+    assert compare(text, result.text) == []
+
+
+def test_an_easy_side_that_says_the_verb_again_is_left_out() -> None:
+    result = rewrite("費用がかかります。", options=PLAIN)
+    assert result.text == "費用がかかります。"  # not かかるお金がかかります
+    assert [hit.source for hit in result.refusals] == ["費用"] and result.confidence < 1.0
+    assert rewrite("費用は1万円です。", options=PLAIN).text != "費用は1万円です。"  # where it reads well, it is made
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("大学に進学する予定です。", "大学に行く予定です。"),  # the sentence says where: 上の学校に is not said again
+    ("内科を受診してください。", "内科で診てもらってください。"),  # 受診's を is where: 内科を診てもらう is "have the department examined"
+    ("医療機関を受診してください。", "医療機関で診てもらってください。"),
+])
+def test_the_easy_phrase_takes_the_place_the_sentence_gives(before: str, after: str) -> None:
+    assert rewrite(before, options=PLAIN).text == after
+
+
+def test_without_fitting_a_doubled_place_is_refused_not_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    from easy_japanese.rules import vocabulary
+    monkeypatch.setattr(vocabulary, "fit_to_arguments", lambda tokens, i, easy: Fitted(easy))
+    result = rewrite("大学に進学します。", options=PLAIN)
+    assert "上の学校" not in result.text and result.refusals
+
+
+def test_an_easy_phrase_keeps_its_own_place_when_the_sentence_gives_none() -> None:
+    assert rewrite("早めに受診してください。", options=PLAIN).text == "早めに病院で診てもらってください。"
+    assert rewrite("6時に帰宅します。", options=PLAIN).text == "6時に家に帰ります。"
+
+
+@pytest.mark.parametrize(("before", "wrong", "meant"), [
+    ("次の条件に当てはまる方は申請できます。", "当たる", "合う"),  # 当たる: be hit, win
+    ("知り合いに頼んでください。", "友達", "知り合い"),  # an acquaintance is not a friend
+    ("料金は300円です。", "お金は", "料金"),  # a fee is not money in general
+    ("内容に間違いがないと確信しております。", "確かだと", "信じ"),  # と〜だと思う said the clause twice
+])
+def test_a_word_is_replaced_only_by_a_word_of_the_same_sense(before: str, wrong: str, meant: str) -> None:
+    text = rewrite(before, options=PLAIN).text
+    assert wrong not in text and meant in text, text
+
+
+@pytest.mark.parametrize("before", ["お近づきになれてうれしいです。", "お近づきになれて光栄です。"])
+def test_an_idiom_with_o_ni_naru_is_not_read_as_an_honorific_verb(before: str) -> None:
+    text = rewrite(before, options=PLAIN).text
+    assert "近づく" not in text and "知り合い" in text, text  # お近づきになる: get to know, not "approach"
