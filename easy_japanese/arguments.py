@@ -55,6 +55,8 @@ def frames() -> dict[str, Frame]:
 
 
 _PERSON_ENDS = ("人", "たち", "達", "さん", "君", "くん", "ちゃん", "者", "様", "ら", "私", "僕", "あなた")
+_PERSON_NOUNS = frozenset(["方", "家族", "本人", "子ども", "子供", "親", "両親", "夫", "妻", "先生", "医師", "職員",
+                           "担当", "自分", "みんな", "皆", "誰", "だれ", "保護者", "世帯主", "代理人", "赤ちゃん"])
 _THINGS = frozenset(["これ", "それ", "あれ", "どれ", "何", "なに", "なん", "此れ", "其れ", "彼れ", "何れ"])
 
 
@@ -62,6 +64,8 @@ def is_person(tok: Token) -> bool:
     """Who can do it (私が行ける), not what is done (日本語が話せる): pronouns, names, 〜人, 〜さん."""
     if tok.pos1 == "代名詞":
         return tok.surface not in _THINGS
+    if tok.surface in _PERSON_NOUNS and tok.pos1 == "名詞":
+        return True  # 世帯の方が提出できる: 方 (the polite "person"), 家族, 本人 …
     return tok.pos3 == "人名" or tok.pos1 == "接尾辞" or tok.surface.endswith(_PERSON_ENDS)
 
 
@@ -182,17 +186,32 @@ def _ga_objects(tokens: list[Token]) -> set[str]:
     return found
 
 
+def _persons(tokens: list[Token]) -> set[str]:
+    """Noun phrases (as ``roles`` writes them) that name a person: 同じ世帯の方, 田中さん."""
+    found = set()
+    for k in range(1, len(tokens)):
+        head = tokens[k - 1]  # 保険証 ends in a suffix too: only a person's suffix (さん, 者, 人) counts here
+        if tokens[k].pos2 == "格助詞" and is_person(head) and (head.pos1 != "接尾辞" or head.surface.endswith(_PERSON_ENDS)):
+            first = k
+            while first > 0 and tokens[first - 1].pos1 in ("名詞", "代名詞", "接尾辞", "接頭辞"):
+                first -= 1
+            found.add("".join(t.surface for t in tokens[first:k]))
+    return found
+
+
 def role_changes(before: list[Token], after: list[Token]) -> list[str]:
     """A noun that is still there but now carries another role (田中さんに渡す → 田中さんが渡す)."""
     was, now = roles(before), roles(after)
+    persons = _persons(before)
     ga_objects = _ga_objects(after)
     changed = []
     for noun, particles in was.items():
         kept = now.get(noun)
         if not kept or particles & kept:
             continue  # replaced or rebuilt by a rule (checked elsewhere), or the role is still there
-        if any((p, q) in _SANCTIONED for p in particles for q in kept):
-            continue
+        sanctioned = {(p, q) for p in particles for q in kept} & _SANCTIONED
+        if sanctioned and not (noun in persons and ("が", "を") in sanctioned):
+            continue  # but a person who can do it never becomes what is done (方が出せる → 方を出す)
         if "を" in particles and kept == {"が"} and any(noun.endswith(head) for head in ga_objects):
             continue  # その問題を理解する → その問題が分かる: the new verb takes its object with が
         changed.append(f"{noun}{'/'.join(sorted(particles))} → {noun}{'/'.join(sorted(kept))}")

@@ -29,6 +29,8 @@ _CAUSATIVE = {"せる", "させる"}
 # negatives that are part of a fixed, positive phrase: すみません, 差し支えない, 構わない, 申し訳ない
 _IDIOM_NEGATIVE_HEADS = {"済む", "差し支える", "構う", "申し訳", "仕方", "しょう", "違い", "間", "程", "ほど"}
 _QUESTION_WORDS = {"どこ", "何処", "いつ", "何時", "何", "なに", "なん", "誰", "だれ", "どう", "なぜ", "何故", "いくら", "どれ", "どの", "どちら", "どっち", "いくつ", "どんな"}
+# お休みです says the office is closed (a day off), not that someone is resting now (休んでいる)
+_DAY_NOUNS = frozenset(["休み"])
 _REASON_CONJUNCTIONS = {"ですから", "だから", "なので", "それで", "そのため"}
 
 
@@ -86,7 +88,7 @@ def _is_honorific_state(words: list[Token], head: int) -> bool:
     if head < 1 or head + 1 >= len(words):
         return False
     prefix, verb, desu = words[head - 1], words[head], words[head + 1]
-    stem = (verb.pos1 == "動詞" and verb.cform.startswith("連用形")) or (verb.pos1 == "名詞" and verb.goshu == "和")
+    stem = (verb.pos1 == "動詞" and verb.cform.startswith("連用形")) or (verb.pos1 == "名詞" and verb.goshu == "和" and verb.surface not in _DAY_NOUNS)
     return prefix.surface in ("お", "ご") and stem and desu.lemma == "です"
 
 

@@ -20,6 +20,7 @@ from easy_japanese.wellformed import ga_before, is_person
 
 _SURU = {"為る", "出来る"}
 _VOICE_AUX = {"れる", "られる", "せる", "させる"}
+_SUFFIX_HEADS = ("分", "末", "中", "頃", "号", "初", "以降", "以内", "以前")
 _COPULA = {"です", "だ", "な", "の", "でし", "だっ", "で", "じゃ"}
 
 
@@ -98,6 +99,8 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         return None
     if nxt is not None and nxt.lemma in _SURU:
         return None
+    if nxt is not None and nxt.start == tokens[last].end and nxt.surface.startswith(_SUFFIX_HEADS) and nxt.pos1 != "接尾辞":
+        return None  # 翌月分から: 分 belongs to the word (the analyser reads 分から as 分かる); 来月末, 今年中
     after = next_token(tokens, last + 1)
     if nxt is not None and nxt.surface == "を" and after is not None and after.lemma in _SURU:
         return None  # 食事をする is an action: ご飯をする would not be Japanese

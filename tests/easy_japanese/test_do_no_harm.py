@@ -80,3 +80,31 @@ def test_a_word_is_replaced_only_by_a_word_of_the_same_sense(before: str, wrong:
 def test_an_idiom_with_o_ni_naru_is_not_read_as_an_honorific_verb(before: str) -> None:
     text = rewrite(before, options=PLAIN).text
     assert "近づく" not in text and "知り合い" in text, text  # お近づきになる: get to know, not "approach"
+
+
+def test_a_person_who_can_do_it_is_never_made_what_is_done() -> None:
+    source = "転入届は本人または同じ世帯の方が提出できます。"
+    assert "方が出すことができます" in rewrite(source, options=PLAIN).text
+    reasons = compare(source, "転入届は本人または同じ世帯の方を出すことができます。")
+    assert any("who does what to whom" in reason for reason in reasons), reasons
+    assert rewrite("在留カードが確認できます。", options=PLAIN).text == "在留カードを確かめることができます。"
+
+
+def test_a_day_off_is_not_someone_resting_now() -> None:
+    source = "年金事務所は土曜日と日曜日はお休みです。"
+    assert rewrite(source, options=PLAIN).text == "年金事務所は土曜日と日曜日は休みです。"
+    assert any("aspect" in reason for reason in compare(source, "年金事務所は土曜日と日曜日は休んでいます。"))
+    assert rewrite("保険証をお持ちですか。", options=PLAIN).text == "保険証を持っていますか。"  # お持ち is still a state
+
+
+@pytest.mark.parametrize(("before", "wrong", "meant"), [
+    ("証明書の発行には手数料がかかります。", "出す", "作る"),  # 出す also means "hand in": the resident would think they submit it
+    ("保険証は再発行できます。", "もう一度出す", "もう一度作る"),
+    ("在留カードは常に携帯してください。", "持ってください", "持って歩いて"),  # carry at all times, not "hold it"
+    ("粗大ごみは事前の申し込みが必要です。", "は前の", "申し込み"),  # 前の申し込み: the previous application
+    ("マイナンバーの記載は必要ですか。", "書いてあること", "マイナンバー"),  # what is written ≠ writing it
+    ("支給は申請した月の翌月分からです。", "次の月に分から", "分から"),  # the analyser reads 分から as 分かる
+])
+def test_a_counter_word_keeps_its_sense(before: str, wrong: str, meant: str) -> None:
+    text = rewrite(before, options=PLAIN).text
+    assert wrong not in text and meant in text, text
