@@ -107,7 +107,12 @@ def _fills_the_place(tokens: list[Token], filled: list[int], own: Token, easy_to
     A time (6時に帰宅: 家に stays) or a person (田中さんに) does not fill the easy phrase's place."""
     if own.surface != "に":
         return any(_head(tokens, m) == _head(easy_tokens, k) for m in filled)
-    return any(m > 0 and not is_time(tokens[m - 1]) and not is_person(tokens[m - 1]) for m in filled)
+    return any(m > 0 and _is_place_word(tokens[m - 1]) for m in filled)
+
+
+def _is_place_word(tok: Token) -> bool:
+    """A noun that can say where (大学, 市役所), not 忘れずに (a verb form) nor a time or a person."""
+    return tok.pos1 in ("名詞", "代名詞", "接尾辞") and not is_time(tok) and not is_person(tok)
 
 
 def _where_frame(tokens: list[Token], i: int) -> Frame | None:

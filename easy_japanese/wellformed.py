@@ -124,6 +124,8 @@ def _object_of_intransitive(tokens: list[Token], k: int) -> bool:
     for m in range(k + 1, min(len(tokens), k + 6)):
         tok = tokens[m]
         if tok.pos1 == "動詞":
+            if tok.lemma == "出来る" and tokens[m - 1].pos3 == "サ変可能":
+                return False  # 理解できる is 理解する's potential: it takes を (あなたを理解できない)
             causative = m + 1 < len(tokens) and tokens[m + 1].lemma in ("せる", "させる")  # 受付を終わらせる
             return not causative and (is_intransitive(tok.lemma) or is_intransitive(tok.base))
         if tok.pos1 in ("補助記号", "助動詞") or tok.surface == "を":

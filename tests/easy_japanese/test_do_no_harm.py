@@ -108,3 +108,16 @@ def test_a_day_off_is_not_someone_resting_now() -> None:
 def test_a_counter_word_keeps_its_sense(before: str, wrong: str, meant: str) -> None:
     text = rewrite(before, options=PLAIN).text
     assert wrong not in text and meant in text, text
+
+
+def test_a_break_the_input_seemed_to_have_does_not_hide_a_real_one() -> None:
+    # 理解できる takes を (it is 理解する's potential); read as an object of できる, the input's false break
+    # used to cancel the real one of the rewrite (分かる never takes を)
+    reasons = compare("日本語をさっぱり理解できない。", "日本語をさっぱり分かることができない。")
+    assert any("takes no object" in reason for reason in reasons), reasons
+    assert "分かることができない" not in rewrite("あなたをさっぱり理解できない。", options=PLAIN).text
+
+
+def test_only_a_noun_says_where() -> None:
+    # 忘れずに is "without forgetting": the easy phrase still needs its own place (ポストに)
+    assert rewrite("この手紙を忘れずに投函してください。", options=PLAIN).text == "この手紙を忘れずにポストに入れてください。"
