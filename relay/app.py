@@ -140,6 +140,7 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await stop_all(background)
+        await ctx.hub.stop_speech()
         await escalation_cm.__aexit__(None, None, None)
         await store.close()
         log.info("store closed", extra={"path": settings.store.path})

@@ -23,6 +23,9 @@ from pipelines.base import (
 )
 
 
+HOLD_LIMIT_S = 30.0
+
+
 class FakeRecognizerStream:
     """Each utterance (audio.start … audio.stop, or ``utterance_bytes`` of audio) yields the next scripted
     transcript: a partial once half a second of audio has arrived, the final at its end."""
@@ -143,8 +146,11 @@ class FakeEasyJapanese:
 class FakeSynthesizer:
     def __init__(self, *, voices: Sequence[str] = ("ja", "vi", "en"), sample_rate: int = 22050,
                  sentences: int = 2, fail: bool = False, sentence_delay_s: float = 0.0,
-                 presynthesize: bool = True) -> None:
+                 presynthesize: bool = True, hold: threading.Event | None = None) -> None:
         self.voices, self.rate_hz, self.sentences, self.fail = set(voices), sample_rate, sentences, fail
+        # each sentence waits until ``hold`` is set: a synthesizer that stays busy as long as a test needs
+        # (HOLD_LIMIT_S at most, so a failing test never leaves a worker thread stuck)
+        self.hold = hold
         self.capabilities = SynthesizerCapabilities(presynthesize=presynthesize)
         self.sentence_delay_s = sentence_delay_s  # time per sentence, so that two utterances overlap
         self.requests: list[tuple[str, str, float]] = []
@@ -171,6 +177,8 @@ class FakeSynthesizer:
             if self.fail:
                 raise EngineError("fake synthesizer failure")
             time.sleep(self.sentence_delay_s)
+            if self.hold is not None:
+                self.hold.wait(HOLD_LIMIT_S)
             yield AudioChunk(b"\x01\x00" * (self.rate_hz // 10), self.rate_hz)
 
 

@@ -31,6 +31,9 @@ class RelayMetrics:
         self.background_failures = Counter("madoguchi_background_failures_total",
                                            "Background task failures (logged with a traceback)", ["task"], registry=r)
         self.tts_audio_seconds = Counter("madoguchi_tts_audio_seconds_total", "Speech synthesised", ["lang"], registry=r)
+        self.tts_skipped = Counter("madoguchi_tts_skipped_total",
+                                   "Utterances not spoken: speech fell too far behind (relay.turns.speech)", ["lang"],
+                                   registry=r)
 
     def observe_stage(self, stage: str, milliseconds: float) -> None:
         self.stage_latency.labels(stage).observe(milliseconds / 1000.0)

@@ -1,9 +1,11 @@
-"""The turn pipeline: one final utterance → transcript, translations, back-translation, speech.
+"""The turn pipeline: one final utterance → transcript, translations, back-translation; speech beside it.
 
 Order matters to the people at the counter: the transcript is stored and sent first (the speaker sees
-they were heard), then the translation for the listener, then speech, then the back-translation for the
-clerk. Every stage reports a confidence and its timing; an engine failure is reported to the counter with
-an offer to call an interpreter, and the session goes on.
+they were heard), then the translation for the listener, then the back-translation for the clerk. The
+translation's speech is handed to the session's speech queue (``relay.turns.speech``) as soon as the
+translation is published: it is spoken while the turn goes on, and the speaker's next utterance never
+waits for it. Every stage reports a confidence and its timing; an engine failure is reported to the
+counter with an offer to call an interpreter, and the session goes on.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from relay.turns.bridge import Bridge
 from relay.turns.early import EarlyTurn, PreparedSpeech
 from relay.turns.routing import hears, translation_target
 from relay.turns.session import Participant, Session
+from relay.turns.speech import QueuedSpeech
 from relay.wire.protocol import (
     Error,
     ErrorCode,
@@ -115,8 +118,7 @@ class TurnPipeline:
         if translation is not None:
             confidences[translation.kind if translation.kind == "easy_japanese" else "mt"] = translation.confidence
             message = await self.publish_translation(session, utterance.utterance_id, translation)
-            prepared = await utterance.early.prepared_speech() if utterance.early else None
-            await self.speak(session, message, translation, prepared)
+            self.queue_speech(session, message, translation, utterance.early)
         kind = translation.kind if translation is not None else next(iter(done - {"back_translation"}), None)
         if (utterance.speaker == "clerk" and kind == "translation" and self.back_translation
                 and "back_translation" not in done):
@@ -256,26 +258,53 @@ class TurnPipeline:
 
     # ------------------------------------------------------------ speech
 
-    async def speak(self, session: Session, message: TranslationMessage, t: Translation,
-                    prepared: PreparedSpeech | None = None) -> None:
-        """Stream speech sentence by sentence to the participants who read this translation (starting
-        with ``prepared``, its first sentence synthesised at the speaker's pause, when it is for it)."""
-        if not session.record.tts or session.operator_id is not None:
-            return  # while a human interpreter is connected, the AI does not speak over them
-
-        def listener(p: Participant) -> bool:
-            return hears(p.role, message, session.resident_lang)
-
+    def queue_speech(self, session: Session, message: TranslationMessage, t: Translation,
+                     early: EarlyTurn | None = None) -> None:
+        """Hand the speech of a published translation to the session's speech queue; returns at once."""
+        if not self._speaks(session):
+            return
+        listener = self._listener(session, message)
         if not self.engines.synthesizer.has_voice(message.lang):
             session.send_transient(Notice(
                 code=NoticeCode.NO_VOICE, message=f"no voice installed for {message.lang}; text only", lang=message.lang,
             ), listener)
             return
+
+        async def speak() -> None:
+            prepared = await early.prepared_speech() if early is not None else None
+            await self.speak(session, message, t, prepared)
+
+        def skip() -> None:
+            self.metrics.tts_skipped.labels(message.lang).inc()
+            session.send_transient(Notice(
+                code=NoticeCode.SPEECH_SKIPPED, message="speech fell too far behind the conversation; the text stands",
+                lang=message.lang, utterance_id=message.utterance_id,
+            ), listener)
+
+        session.speech.failures = self.metrics.background_failures
+        session.speech.put(QueuedSpeech(message.utterance_id, speak, skip))
+
+    @staticmethod
+    def _speaks(session: Session) -> bool:
+        # while a human interpreter is connected, the AI does not speak over them
+        return session.record.tts and session.operator_id is None
+
+    @staticmethod
+    def _listener(session: Session, message: TranslationMessage) -> Callable[[Participant], bool]:
+        return lambda p: hears(p.role, message, session.resident_lang)
+
+    async def speak(self, session: Session, message: TranslationMessage, t: Translation,
+                    prepared: PreparedSpeech | None = None) -> None:
+        """Stream speech sentence by sentence to the participants who read this translation (starting
+        with ``prepared``, its first sentence synthesised at the speaker's pause, when it is for it).
+        Called by the session's speech queue, one utterance at a time."""
+        listener = self._listener(session, message)
+        if not self._speaks(session) or not any(listener(p) for p in session.participants):
+            return  # an interpreter connected meanwhile, or nobody is left to hear it: no synthesis
         rate = self.tts_rates.get(t.kind, 1.0)
         if prepared is not None and not prepared.matches(message.text, message.lang, rate):
             prepared = None
-        async with session.speech_lock:
-            await self._synthesize(session, message, rate, listener, prepared)
+        await self._synthesize(session, message, rate, listener, prepared)
 
     async def _synthesize(self, session: Session, message: TranslationMessage, rate: float,
                           listener: Callable[[Participant], bool], prepared: PreparedSpeech | None) -> None:

@@ -23,6 +23,7 @@ from relay.storage.auth import hash_token, new_resident_token
 from relay.storage.store import SessionRecord, Store, StoredEvent
 from relay.storage.turn_records import Rows
 from relay.turns.routing import sees
+from relay.turns.speech import SpeechQueue
 from relay.wire.protocol import Message, SessionClosed, SessionUpdated, decode, encode
 
 log = logging.getLogger("madoguchi.session")
@@ -61,8 +62,9 @@ class Session:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     left_at: float = 0.0
     # speech is synthesised and sent one utterance at a time, in the order the translations were
-    # published, so two people talking at once never get their audio interleaved
-    speech_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # published, so two people talking at once never get their audio interleaved; the turns do not wait
+    # for it (relay.turns.speech)
+    speech: SpeechQueue = field(default_factory=SpeechQueue)
     # a typed text with a client_id is looked up and stored under this lock, so a resend racing its
     # original (a tablet that reconnected while its first connection was still storing it) is stored once
     typed_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -179,9 +181,13 @@ class Session:
             tts=record.tts, reason=reason,
         ))
 
+    def __post_init__(self) -> None:
+        self.speech.name = self.record.id
+
     async def close(self, reason: str) -> None:
         if not self.is_open:
             return
+        await self.speech.aclose()  # nothing is spoken after session.closed
         now = time.time()
         # the resident token dies with the session: its hash is removed, not just the status changed
         await self.store.update_session(self.id, status="closed", closed_at=now, resident_token_hash=None)
@@ -245,3 +251,8 @@ class SessionHub:
 
     def forget(self, session_id: str) -> None:
         self._sessions.pop(session_id, None)
+
+    async def stop_speech(self) -> None:
+        """At shutdown: every session's speech stops, its task awaited."""
+        for session in list(self._sessions.values()):
+            await session.speech.aclose()

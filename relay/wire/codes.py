@@ -174,6 +174,9 @@ class NoticeCode:
                              "(`client_id` names it)")
     NO_VOICE = _notice("no_voice", "the listener", "a language has text but no installed voice: text only")
     TTS_FAILED = _notice("tts_failed", "the listener", "speech synthesis failed for this utterance; the text stands")
+    SPEECH_SKIPPED = _notice("speech_skipped", "the listener",
+                             "speech fell more than 3 utterances behind the conversation: the oldest waiting one "
+                             "(`utterance_id`) is not spoken; its text stands")
     OPERATOR_DISCONNECTED = _notice(
         "operator_disconnected", "counter, resident",
         "the interpreter's connection dropped; it has `queue.reconnect_grace_s` to come back before the session "

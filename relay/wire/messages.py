@@ -319,6 +319,7 @@ class Notice(Message):
     message: str
     lang: str | None = None
     client_id: str | None = None  # ``already_stored``: the resent text that was not stored again
+    utterance_id: str | None = None  # ``speech_skipped``: the utterance that will not be spoken
 
 
 @dataclass(frozen=True)

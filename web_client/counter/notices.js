@@ -28,6 +28,7 @@ export function troubleText(m) {
     switch (m.code) {
       case 'no_voice': return {text: `${japaneseName(m.lang)}の音声はありません。画面の文字を見せてください。`, level: 'info', key: `no_voice:${m.lang}`};
       case 'tts_failed': return {text: '音声を作れませんでした。画面の文字を見せてください。', level: 'warn', key: 'tts_failed'};
+      case 'speech_skipped': return {text: '読み上げが会話に追いつかないため、古い文の読み上げを省きました。画面の文字を見てください。', level: 'info', key: 'speech_skipped'};
       case 'operator_disconnected': return {text: '通訳者の接続が切れました。戻るまでお待ちください。', level: 'warn', key: 'operator'};
       case 'operator_reconnected': return {text: '通訳者の接続が戻りました。', level: 'info', key: 'operator'};
       default: return null;
