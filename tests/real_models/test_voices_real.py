@@ -4,15 +4,21 @@ sentence streamed as it is ready, and intelligible: the real Whisper base hears 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipelines.base import EngineUnavailable
+from pipelines.base import AudioChunk, EngineStatus, EngineUnavailable, Translation
 from pipelines.tts import LanguageRoutedSynthesizer, TtsConfig, load_synthesizer
+from relay.app import create_app
+from relay.settings import load_settings
+from tests.fakes import HOLD_LIMIT_S, FakeTranslator, fake_engines
 from tests.real_models.speech import recognise
+from tests.relay.conftest import Relay
+from tests.relay.test_speech_queue import audio_bytes, speech_log, spoken_in_order, wait_until
 
 pytestmark = pytest.mark.engine
 
@@ -81,3 +87,73 @@ def test_phrasebook_phrases_are_presynthesised_through_kokoro(voices: Any) -> No
 def test_an_unknown_kokoro_voice_is_a_configuration_error(default_models: Path) -> None:
     with pytest.raises(ValueError, match=r"kokoro_voice 'jf_nobody'.*jm_kumo"):
         load_synthesizer(TtsConfig(kokoro_voice="jf_nobody", preload=False), default_models)
+
+
+class HeldVoices:
+    """The real voices, the first utterance held back until the test lets it go (a node too busy to
+    speak at once); every other call goes straight to them."""
+
+    def __init__(self, voices: Any, hold: threading.Event) -> None:
+        self.voices, self.hold = voices, hold
+        self.capabilities = voices.capabilities
+        self.requests: list[str] = []
+
+    def status(self) -> EngineStatus:
+        status: EngineStatus = self.voices.status()
+        return status
+
+    def has_voice(self, lang: str) -> bool:
+        return bool(self.voices.has_voice(lang))
+
+    def sample_rate(self, lang: str) -> int:
+        return int(self.voices.sample_rate(lang))
+
+    def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
+        return 0
+
+    def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
+        self.requests.append(text)
+        if len(self.requests) == 1:
+            self.hold.wait(HOLD_LIMIT_S)
+        yield from self.voices.synthesize(text, lang, rate)
+
+
+class CounterEnglish(FakeTranslator):
+    """The clerk's two sentences in English, so that Piper joe has real words to say."""
+
+    ENGLISH = {"在留カードを持ってきてください。": "Please bring your residence card.",
+               "三番の窓口でお待ちください。": "Then wait at counter three."}
+
+    def translate(self, text: str, source: str, target: str) -> Translation:
+        said = self.ENGLISH.get(text, text) if target == "en" else "（戻し訳）"
+        return Translation(said, source, target, "translation", 0.9)
+
+
+async def test_piper_joe_speaks_each_utterance_in_turn_while_the_next_is_already_shown(
+        voices: Any, aiohttp_client: Any, tmp_path: Path) -> None:
+    hold = threading.Event()
+    held = HeldVoices(voices, hold)
+    settings = load_settings(env={}, overrides={"store": {"path": str(tmp_path / "relay.sqlite3")},
+                                                "tts": {"presynthesize_phrasebook": False}})
+    relay = Relay(await aiohttp_client(create_app(settings, fake_engines(translator=CounterEnglish(),
+                                                                         synthesizer=held))))
+    _, relay.tokens["clerk"] = await relay.ctx.auth.add_token("clerk", "counter")
+    session = await relay.create_session("en")
+    counter, resident = await relay.counter(session), await relay.resident(session)
+    first_said, second_said = CounterEnglish.ENGLISH
+    try:
+        await counter.send(type="text", speaker="clerk", text=first_said)
+        first = await resident.expect("translation", kind="translation")
+        await wait_until(lambda: held.requests)  # Piper is (held) on the first sentence
+        await counter.send(type="text", speaker="clerk", text=second_said)
+        second = await resident.expect("translation", kind="translation")
+        assert second["text"] == "Then wait at counter three."
+        await counter.expect("translation", kind="back_translation", utterance_id=second["utterance_id"])
+    finally:
+        hold.set()
+    log = await speech_log(resident, ends=2, wait_s=60)
+    assert spoken_in_order(log) == [first["utterance_id"], second["utterance_id"]]
+    starts = [body for kind, body in log if kind == "tts.start"]
+    assert {s["sample_rate"] for s in starts} == {22050}
+    seconds = [audio_bytes(log)[s["stream"]] / 2 / 22050 for s in starts]
+    assert all(s > 1.0 for s in seconds), f"each sentence spoken whole by the real voice: {seconds}"

@@ -37,7 +37,8 @@ async def speech_log(ws: WsClient, ends: int, wait_s: float = 10.0) -> list[tupl
     while sum(1 for kind, body in log if kind == "tts.end") < ends:
         msg = await ws.ws.receive(timeout=wait_s)
         if msg.type == WSMsgType.BINARY:
-            log.append(("audio", parse_audio_frame(msg.data)[0]))
+            stream, pcm = parse_audio_frame(msg.data)
+            log.append(("audio", (stream, len(pcm))))
         elif msg.type == WSMsgType.TEXT:
             body = json.loads(msg.data)
             if body["type"] in ("tts.start", "tts.end", "notice"):
@@ -59,8 +60,17 @@ def spoken_in_order(log: list[tuple[str, Any]]) -> list[str]:
             assert body["stream"] == active
             active = None
         elif kind == "audio":
-            assert body == active, "every audio frame belongs to the utterance being spoken"
+            assert body[0] == active, "every audio frame belongs to the utterance being spoken"
     return spoken
+
+
+def audio_bytes(log: list[tuple[str, Any]]) -> dict[int, int]:
+    """Bytes of audio per stream."""
+    sizes: dict[int, int] = {}
+    for kind, body in log:
+        if kind == "audio":
+            sizes[body[0]] = sizes.get(body[0], 0) + body[1]
+    return sizes
 
 
 def speech_tasks() -> list[asyncio.Task[Any]]:
