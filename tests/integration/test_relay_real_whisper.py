@@ -103,3 +103,21 @@ async def test_two_japanese_sentences_give_two_finals_as_good_as_offline_decodin
     assert error_rate("".join(JAPANESE), said, "ja") <= error_rate("".join(JAPANESE), offline, "ja") + 0.01, (
         said, offline)
     check_partials(partials, transcripts)
+
+
+async def test_the_translation_started_at_the_pause_is_the_one_the_resident_gets(relay: Relay) -> None:
+    """Translation at the speaker's pause on real speech: the pause decode announced the final's text,
+    the relay translated it then, and the turn used that translation (stored with ``started_at_pause``)
+    instead of translating the final again."""
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    partials, transcripts = await heard(counter, kokoro_speech(JAPANESE[0]))
+    [transcript] = transcripts
+    assert transcript["speaker"] == "clerk" and "在留カード" in transcript["text"], transcript["text"]
+    [stored] = await relay.ctx.store.transcript(session["session_id"])
+    forward = next(t for t in stored["translations"] if t["kind"] == "translation")
+    assert forward["details"].get("started_at_pause") is True, forward
+    translator = relay.ctx.engines.translator
+    calls = translator.calls  # type: ignore[attr-defined]
+    assert calls.count((transcript["text"], "ja", "en")) == 1, "translated once (at the pause), not again at the final"
+    check_partials(partials, transcripts)

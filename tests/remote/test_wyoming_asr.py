@@ -71,6 +71,22 @@ def test_partials_then_a_final_with_the_words_spoken(live_asr_servers: list[Wyom
     assert asr.status().ready and "up" in asr.status().detail
 
 
+def test_the_pause_is_announced_with_the_finals_text_and_the_final_reuses_that_decode(
+        live_asr_servers: list[WyomingServer], spoken_english: tuple[bytes, int]) -> None:
+    """Translation at the pause with a remote recogniser: when the local VAD hears the pause, the
+    utterance so far is sent to the server once and its text announced (``final_text``), so the relay
+    can translate it before the endpoint; the final is that very decode, not a second request."""
+    pcm, rate = spoken_english
+    asr = recognizer([live_asr_servers[0].uri])
+    events = feed(asr.new_stream(["ja", "en"], rate), pcm, rate)
+    announced = [e for e in events if e.kind == "partial" and e.final_text]
+    [final] = [e for e in events if e.kind == "final"]
+    assert announced, "the pause decode is announced before the endpoint closes the utterance"
+    assert events.index(announced[-1]) < events.index(final)
+    assert announced[-1].final_text == final.text and heard_the_sentence(words(final.text)), final.text
+    assert final.timings["decode_ms"] == 0.0, "the final reuses the pause decode: the server is not asked again"
+
+
 def test_a_server_killed_mid_utterance_fails_over_to_the_other(live_asr_servers: list[WyomingServer],
                                                               spoken_english: tuple[bytes, int]) -> None:
     pcm, rate = spoken_english
