@@ -22,7 +22,6 @@ from pipelines.base import (
     Translator,
 )
 
-
 HOLD_LIMIT_S = 30.0
 
 

@@ -7,7 +7,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -121,7 +121,7 @@ class HeldVoices:
 class CounterEnglish(FakeTranslator):
     """The clerk's two sentences in English, so that Piper joe has real words to say."""
 
-    ENGLISH = {"在留カードを持ってきてください。": "Please bring your residence card.",
+    ENGLISH: ClassVar[dict[str, str]] = {"在留カードを持ってきてください。": "Please bring your residence card.",
                "三番の窓口でお待ちください。": "Then wait at counter three."}
 
     def translate(self, text: str, source: str, target: str) -> Translation:
