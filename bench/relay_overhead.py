@@ -50,14 +50,34 @@ from relay.runtime.serving import files_needed, freeze_startup_heap, listen_back
 from relay.settings import load_settings
 from tests.fakes import fake_engines
 
-PAUSES = {{0: [], 1: [], 2: []}}  # garbage-collector pauses by generation, seconds
-_started = [0.0]
+# garbage-collector pauses by generation: wall seconds, and CPU seconds of the thread that collected
+# (the CPU figure does not depend on what else runs on the machine)
+PAUSES = {{0: [], 1: [], 2: []}}
+PAUSE_CPU = {{0: [], 1: [], 2: []}}
+COLLECTED = {{0: 0, 1: 0, 2: 0}}  # objects found to be cyclic garbage (freed only by the collector)
+_started = [0.0, 0.0]
+_marks = {{}}
 
 def on_gc(phase, info):
     if phase == "start":
-        _started[0] = time.perf_counter()
+        _started[0], _started[1] = time.perf_counter(), time.thread_time()
     else:
         PAUSES[info["generation"]].append(time.perf_counter() - _started[0])
+        PAUSE_CPU[info["generation"]].append(time.thread_time() - _started[1])
+        COLLECTED[info["generation"]] += info["collected"]
+
+def mark(store):
+    # SIGUSR1: the conversation starts; count from here
+    for p in (*PAUSES.values(), *PAUSE_CPU.values()):
+        p.clear()
+    COLLECTED.update({{0: 0, 1: 0, 2: 0}})
+    _marks.update(cpu=time.process_time(), writes=store.writes, commits=store.commits)
+
+def stats(store):
+    return {{"gc": {{g: [len(p), sum(p), max(p, default=0.0), sum(PAUSE_CPU[g]), COLLECTED[g]] for g, p in PAUSES.items()}},
+            "cpu": time.process_time() - _marks.get("cpu", 0.0),
+            "writes": store.writes - _marks.get("writes", 0), "commits": store.commits - _marks.get("commits", 0),
+            "gc_threshold": gc.get_threshold(), "frozen": gc.get_freeze_count()}}
 
 async def main():
     gc.callbacks.append(on_gc)
@@ -76,9 +96,10 @@ async def main():
     print("READY", token, flush=True)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, lambda: [p.clear() for p in PAUSES.values()])
+    store = app[CONTEXT].store
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, mark, store)
     await stop.wait()
-    print("GC", json.dumps({{g: [len(p), sum(p), max(p, default=0.0)] for g, p in PAUSES.items()}}), flush=True)
+    print("STATS", json.dumps(stats(store)), flush=True)
     await runner.cleanup()
 
 if {profile!r}:
@@ -201,6 +222,10 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
         started = time.perf_counter()
         pairs = [p for p in await asyncio.gather(*(connect(http) for _ in range(args.sessions))) if p]
         result["connect_s"], result["open"] = time.perf_counter() - started, len(pairs)
+        if args.idle:  # every session open, nobody talking: what keeping the sockets alive costs
+            cpu0 = cpu_seconds(relay_pid)
+            await asyncio.sleep(args.idle)
+            result["idle_cpu"] = (cpu_seconds(relay_pid) - cpu0) / args.idle
         stop = asyncio.Event()
         ticker = asyncio.get_running_loop().create_task(loop_lateness(result["lateness"], stop))
         os.kill(relay_pid, signal.SIGUSR1)  # the relay counts its garbage collections from here
@@ -216,20 +241,22 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
     return result
 
 
-def gc_pauses(server_output: str) -> dict[str, list[float]]:
-    """The relay's garbage-collector pauses by generation: [count, total s, longest s]."""
+def relay_stats(server_output: str) -> dict[str, Any]:
+    """What the relay counted while the sessions conversed (the STATS line of its output)."""
     for line in server_output.splitlines():
-        if line.startswith("GC "):
-            return dict(json.loads(line[3:]))
+        if line.startswith("STATS "):
+            return dict(json.loads(line[6:]))
     return {}
 
 
-def report(args: argparse.Namespace, result: dict[str, Any], rss: float, pauses: dict[str, list[float]]) -> str:
+def report(args: argparse.Namespace, result: dict[str, Any], rss: float, stats: dict[str, Any]) -> str:
     lines = [f"relay overhead: {args.sessions} sessions × {args.messages} messages, think {args.think}s, "
              f"fake engines with zero latency, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}",
              f"connected {result['open']} sessions ({2 * result['open']} websockets) in {result['connect_s']:.1f} s "
              f"(at most {args.connect_concurrency or 'all'} at a time); failed: {len(result['failed'])}"]
     lines += [f"  {reason}" for reason in sorted(set(result["failed"]))[:5]]
+    if "idle_cpu" in result:
+        lines.append(f"relay CPU with every session open and silent (pings only): {result['idle_cpu'] * 100:.1f}% of a core")
     if not result["transcript"]:
         return "\n".join(lines)
     lines.append(f"{'latency (ms)':34} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7}")
@@ -242,9 +269,27 @@ def report(args: argparse.Namespace, result: dict[str, Any], rss: float, pauses:
     lines.append(f"client messages/s: {count / result['elapsed']:.0f}  (events out/s incl. both sockets: "
                  f"{3 * count / result['elapsed']:.0f}); mean {statistics.mean(result['translation']) * 1000:.2f} ms")
     lines.append(f"relay CPU while conversing: {result['relay_cpu'] * 100:.0f}% of a core; peak RSS: {rss:.0f} MB")
-    lines.append("relay garbage collections while conversing: " + ", ".join(
-        f"gen {g}: {n} ({total * 1000:.0f} ms, longest {longest * 1000:.1f} ms)" for g, (n, total, longest) in pauses.items()))
+    lines += load_independent(stats, count, result)
     return "\n".join(lines)
+
+
+def load_independent(stats: dict[str, Any], count: int, result: dict[str, Any]) -> list[str]:
+    """Figures that do not depend on what else the machine runs: CPU time and counts per message."""
+    if not stats:
+        return []
+    idle = result.get("idle_cpu", 0.0) * result["elapsed"]  # what the pings alone cost meanwhile
+    lines = [f"relay CPU per message: {stats['cpu'] / count * 1000:.2f} ms "
+             f"({max(0.0, stats['cpu'] - idle) / count * 1000:.2f} ms without the idle sessions' pings); "
+             f"store writes per message: {stats['writes'] / count:.2f}, commits per message: "
+             f"{stats['commits'] / count:.2f}"]
+    lines.append(f"relay garbage collections while conversing (threshold {tuple(stats['gc_threshold'])}, "
+                 f"{stats['frozen']} objects frozen):")
+    for gen, (n, total, longest, cpu, collected) in sorted(stats["gc"].items()):
+        lines.append(f"  gen {gen}: {n} ({n / count * 1000:.1f} per 1,000 messages), {total * 1000:.0f} ms "
+                     f"in all, longest {longest * 1000:.1f} ms; CPU {cpu * 1000:.0f} ms in all, "
+                     f"{cpu / n * 1000 if n else 0.0:.2f} ms each; cyclic garbage freed: "
+                     f"{collected / count:.1f} objects per message")
+    return lines
 
 
 def raise_own_open_file_limit(sockets: int) -> None:
@@ -267,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="mean seconds between a session's messages (exponential); 0 = closed loop, as fast as possible")
     parser.add_argument("--connect-concurrency", type=int, default=50,
                         help="session set-ups in flight at once while connecting; 0 = all at once")
+    parser.add_argument("--idle", type=float, default=10.0,
+                        help="seconds with every session open and silent before the conversation, to measure "
+                             "what the open sockets alone cost the relay (0 = skip)")
     parser.add_argument("--profile", action="store_true", help="profile the relay (cProfile, to stderr)")
     parser.add_argument("--relay-gc-threshold", default="",
                         help="the relay's gc.set_threshold, e.g. 700,10,100 (default: Python's)")
@@ -288,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
             rss = peak_rss_mb(server.pid)
             server.terminate()
             out, _ = server.communicate(timeout=30)
-            print(report(args, result, rss, gc_pauses(out)))
+            print(report(args, result, rss, relay_stats(out)))
         finally:
             if server.poll() is None:
                 server.kill()

@@ -7,6 +7,7 @@ One ``EscalationPolicy`` per session (it keeps the window of recent utterances).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import deque
@@ -196,6 +197,12 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s\W_]+", " ", plain).strip()
 
 
+@functools.lru_cache(maxsize=4096)
+def _normalised_term(term: str) -> str:
+    """The phrase tables' terms, normalised once: every utterance is checked against dozens of them."""
+    return normalise(term)
+
+
 def _contains(haystack: str, needle: str, spaced: bool) -> bool:
     if spaced:  # whole words only, so "call" does not match "recall"
         return f" {needle} " in f" {haystack} "
@@ -204,7 +211,7 @@ def _contains(haystack: str, needle: str, spaced: bool) -> bool:
 
 def _matches(text: str, phrases: PhraseSet) -> str | None:
     def has(term: str) -> bool:
-        return _contains(text, normalise(term), phrases.spaced)
+        return _contains(text, _normalised_term(term), phrases.spaced)
 
     if any(has(term) for term in phrases.negations):
         return None
@@ -219,7 +226,7 @@ def _matches(text: str, phrases: PhraseSet) -> str | None:
         return f"{subjects[0]} + {request}"
     residue = text
     for term in subjects:
-        residue = residue.replace(normalise(term), "")
+        residue = residue.replace(_normalised_term(term), "")
     return subjects[0] if len(residue.replace(" ", "")) <= 3 else None  # just "Interpreter!" / 「通訳！」
 
 

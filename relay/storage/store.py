@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from relay.storage.group_commit import GroupCommit, Outcome, Statements, write_together
 from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord
 from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
 from relay.storage.turn_records import Rows, TurnRecords
@@ -107,8 +108,11 @@ class Store(RecoveryRecords, TurnRecords):
         self.path = str(path)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._db: sqlite3.Connection | None = None
-        self.writes = 0
+        self.writes = 0  # transactions asked for (``write`` calls that succeeded)
+        self.commits = 0  # transactions committed: fewer than ``writes`` when concurrent writes share one
         self.fault: str | None = None  # the last write error while the store cannot write; None when healthy
+        # concurrent writes share one transaction and one trip to the thread (relay.storage.group_commit)
+        self._group = GroupCommit(lambda batch: self._run(self._write_batch, batch))
 
     # ------------------------------------------------------------ lifecycle
 
@@ -129,6 +133,7 @@ class Store(RecoveryRecords, TurnRecords):
         self._db = db
 
     async def close(self) -> None:
+        await self._group.flush()
         if self._db is not None:
             await self._run(self._close_sync)
         self._executor.shutdown(wait=True)
@@ -142,7 +147,31 @@ class Store(RecoveryRecords, TurnRecords):
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
-    def _write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+    def _write_batch(self, batch: list[Statements]) -> list[Outcome]:
+        """Several writes in one transaction; if the disk (not the data) fails, each is tried on its own,
+        so that every caller hears exactly what its write alone would have come to."""
+        if len(batch) > 1:
+            try:
+                return self._write_together(batch)
+            except Exception:  # rolled back; retried one by one below
+                pass
+        return [self._write_alone(statements) for statements in batch]
+
+    def _write_together(self, batch: list[Statements]) -> list[Outcome]:
+        outcomes = write_together(self._conn(), batch)
+        self.commits += 1
+        self.writes += outcomes.count(None)
+        self.fault = None
+        return outcomes
+
+    def _write_alone(self, statements: Statements) -> Outcome:
+        try:
+            self._write(statements)
+        except Exception as exc:  # handed to the caller of write()
+            return exc
+        return None
+
+    def _write(self, statements: Statements) -> None:
         db = self._conn()
         try:
             db.execute("BEGIN")
@@ -150,6 +179,7 @@ class Store(RecoveryRecords, TurnRecords):
                 for sql, params in statements:
                     db.execute(sql, params)
                 db.execute("COMMIT")
+                self.commits += 1
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
@@ -174,9 +204,10 @@ class Store(RecoveryRecords, TurnRecords):
     def _query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         return self._conn().execute(sql, params).fetchall()
 
-    async def write(self, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
-        """Run statements in one transaction (committed when this returns)."""
-        await self._run(self._write, statements)
+    async def write(self, statements: Statements) -> None:
+        """Run statements in one transaction (committed when this returns; possibly shared with other
+        writes asked for meanwhile: a duplicate or a failure is still this write's alone)."""
+        await self._group.write(statements)
 
     async def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         return await self._run(self._query, sql, params)

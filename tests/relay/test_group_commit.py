@@ -1,0 +1,139 @@
+"""Group commit (relay.storage.group_commit): writes asked for together share one transaction, yet each
+caller still returns only once its own statements are committed, hears its own duplicate or disk failure
+alone, and writes land in the order they were asked for."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from relay.storage.group_commit import GroupCommit, Outcome, Statements
+from relay.storage.records import SessionRecord, StoreUnavailable
+from relay.storage.store import Store
+from tests.relay.conftest import Relay
+
+
+def _event(session_id: str, seq: int) -> Statements:
+    return [("INSERT INTO events VALUES (?,?,?,?,?)", (session_id, seq, "transcript", "{}", 0.0))]
+
+
+def _committed_seqs(path: Path, session_id: str) -> list[int]:
+    """What another process reading the file would see: only committed rows."""
+    db = sqlite3.connect(path)
+    try:
+        return [row[0] for row in db.execute("SELECT seq FROM events WHERE session_id = ? ORDER BY rowid",
+                                             (session_id,))]
+    finally:
+        db.close()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> Store:
+    store = await Store(tmp_path / "s.sqlite3").open()
+    await store.create_session(SessionRecord("s1", "A", "en", "translation", False, "open", 1.0))
+    yield store  # type: ignore[misc]
+    await store.close()
+
+
+async def test_concurrent_writes_share_commits_and_each_is_committed_when_it_returns(store: Store) -> None:
+    commits_before = store.commits
+    seen_when_returned: dict[int, list[int]] = {}
+
+    async def write(seq: int) -> None:
+        await store.write(_event("s1", seq))
+        seen_when_returned[seq] = _committed_seqs(Path(store.path), "s1")
+
+    await asyncio.gather(*(write(seq) for seq in range(1, 41)))
+
+    assert store.commits - commits_before < 40 / 4, "forty writes asked for at once share a few commits"
+    for seq, seen in seen_when_returned.items():
+        assert seq in seen, f"write {seq} returned before it was committed"
+    assert _committed_seqs(Path(store.path), "s1") == list(range(1, 41)), "committed in the order asked for"
+
+
+async def test_a_duplicate_fails_only_its_own_writer(store: Store) -> None:
+    await store.write(_event("s1", 1))
+    outcomes = await asyncio.gather(store.write(_event("s1", 2)),
+                                    store.write(_event("s1", 3) + _event("s1", 1)),  # 1 is stored already
+                                    store.write(_event("s1", 4)), return_exceptions=True)
+
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], sqlite3.IntegrityError)
+    assert _committed_seqs(Path(store.path), "s1") == [1, 2, 4], "the failed write is undone whole, alone"
+    assert store.healthy, "a duplicate is the data's fault, not the disk's"
+
+
+async def test_a_disk_that_refuses_writes_fails_every_writer_of_the_batch_and_recovers(store: Store) -> None:
+    await store._run(lambda: store._conn().execute("PRAGMA query_only = ON"))
+    outcomes = await asyncio.gather(*(store.write(_event("s1", seq)) for seq in (1, 2, 3)), return_exceptions=True)
+    assert all(isinstance(o, StoreUnavailable) for o in outcomes), outcomes
+    assert not store.healthy
+
+    await store._run(lambda: store._conn().execute("PRAGMA query_only = OFF"))
+    await asyncio.gather(*(store.write(_event("s1", seq)) for seq in (1, 2, 3)))
+    assert store.healthy and _committed_seqs(Path(store.path), "s1") == [1, 2, 3]
+
+
+async def test_callers_wake_only_after_their_batch_is_committed() -> None:
+    log: list[str] = []
+    release = asyncio.Event()
+
+    async def commit(batch: list[Statements]) -> list[Outcome]:
+        log.append(f"commit {len(batch)}")
+        await release.wait()
+        log.append("committed")
+        return [None] * len(batch)
+
+    group = GroupCommit(commit)
+
+    async def write(name: str) -> None:
+        await group.write([(name, ())])
+        log.append(f"{name} returned")
+
+    first = asyncio.gather(write("a"), write("b"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    later = asyncio.ensure_future(write("c"))  # asked for while a and b are being committed
+    await asyncio.sleep(0.01)
+    assert log == ["commit 2"], "nobody returns before the commit"
+    release.set()
+    await asyncio.gather(first, later)
+    first_commit, second_commit = [i for i, entry in enumerate(log) if entry == "committed"]
+    assert log.index("commit 1") > first_commit, "c waited for the next transaction"
+    assert first_commit < log.index("a returned") and first_commit < log.index("b returned")
+    assert log.index("c returned") > second_commit
+    assert group.batches == 2
+
+
+async def test_a_cancelled_writer_does_not_unwrite_the_others(store: Store) -> None:
+    task = asyncio.ensure_future(store.write(_event("s1", 1)))
+    others = asyncio.gather(store.write(_event("s1", 2)), store.write(_event("s1", 3)))
+    await asyncio.sleep(0)
+    task.cancel()
+    await others
+    await store.close()  # waits for every write asked for
+    assert _committed_seqs(Path(store.path), "s1") == [1, 2, 3]
+
+
+async def test_many_sessions_typing_at_once_get_store_unavailable_each_while_the_disk_refuses(relay: Relay) -> None:
+    sessions = [await relay.create_session("en") for _ in range(4)]
+    counters = [await relay.counter(s) for s in sessions]
+    store = relay.ctx.store
+    await store._run(lambda: store._conn().execute("PRAGMA query_only = ON"))
+
+    for i, counter in enumerate(counters):
+        await counter.send(type="text", speaker="clerk", text="住所変更の手続きです", client_id=f"c-{i}")
+    errors = [await counter.expect("error") for counter in counters]
+    assert [(e["code"], e["client_id"]) for e in errors] == [("store_unavailable", f"c-{i}") for i in range(4)]
+
+    await store._run(lambda: store._conn().execute("PRAGMA query_only = OFF"))
+    for i, counter in enumerate(counters):
+        await counter.send(type="text", speaker="clerk", text="住所変更の手続きです", client_id=f"c-{i}")
+    for i, counter in enumerate(counters):
+        transcript = await counter.expect("transcript", client_id=f"c-{i}")
+        stored = await store.events_after(sessions[i]["session_id"], 0)
+        assert transcript["seq"] in [e.seq for e in stored], "sent only once stored"
+        await counter.expect("translation", utterance_id=transcript["utterance_id"])
