@@ -46,7 +46,7 @@ from aiohttp import web
 sys.path.insert(0, {root!r})
 from relay.app import create_app
 from relay.context import CONTEXT
-from relay.runtime.serving import files_needed, freeze_startup_heap, listen_backlog, raise_open_file_limit
+from relay.runtime.serving import files_needed, keep_collections_short, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
 from tests.fakes import fake_engines
 
@@ -84,11 +84,11 @@ async def main():
     if {gc_threshold!r}:
         gc.set_threshold(*{gc_threshold!r})
     settings = load_settings(env={{}}, overrides={{
-        "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False}},
+        "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay_gc!r}}},
         "logging": {{"level": "WARNING"}}}})
     raise_open_file_limit(files_needed(settings))
     app = create_app(settings, fake_engines())
-    app.on_startup.append(freeze_startup_heap)  # as madoguchi serve does
+    keep_collections_short(app, settings)  # as madoguchi serve does
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", {port}, backlog=listen_backlog(settings)).start()
@@ -99,7 +99,11 @@ async def main():
     store = app[CONTEXT].store
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, mark, store)
     await stop.wait()
-    print("STATS", json.dumps(stats(store)), flush=True)
+    figures = stats(store)
+    await asyncio.sleep(1)  # every client has hung up: let their connections finish
+    gc.unfreeze()  # what the sessions' sockets left behind that only the collector frees, frozen or not
+    figures["garbage_after_hangup"] = gc.collect()
+    print("STATS", json.dumps(figures), flush=True)
     await runner.cleanup()
 
 if {profile!r}:
@@ -282,6 +286,9 @@ def load_independent(stats: dict[str, Any], count: int, result: dict[str, Any]) 
              f"({max(0.0, stats['cpu'] - idle) / count * 1000:.2f} ms without the idle sessions' pings); "
              f"store writes per message: {stats['writes'] / count:.2f}, commits per message: "
              f"{stats['commits'] / count:.2f}"]
+    if "garbage_after_hangup" in stats:
+        lines.append(f"cyclic garbage left once every socket had closed: {stats['garbage_after_hangup']} objects "
+                     f"({stats['garbage_after_hangup'] / max(1, result['open']):.1f} per session)")
     lines.append(f"relay garbage collections while conversing (threshold {tuple(stats['gc_threshold'])}, "
                  f"{stats['frozen']} objects frozen):")
     for gen, (n, total, longest, cpu, collected) in sorted(stats["gc"].items()):
@@ -318,13 +325,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="profile the relay (cProfile, to stderr)")
     parser.add_argument("--relay-gc-threshold", default="",
                         help="the relay's gc.set_threshold, e.g. 700,10,100 (default: Python's)")
+    parser.add_argument("--relay-gc-freeze-s", type=float, default=None,
+                        help="the relay's relay.gc_freeze_s (default: the relay's own default; 0 = Python's collector "
+                             "with only the start-up heap frozen)")
     args = parser.parse_args(argv)
     raise_own_open_file_limit(2 * args.sessions)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         code = SERVER.format(root=str(ROOT), db=str(Path(tmp) / "bench.sqlite3"), port=port,
                              max_sessions=args.sessions + 10, profile=args.profile,
-                             gc_threshold=tuple(int(v) for v in args.relay_gc_threshold.split(",") if v))
+                             gc_threshold=tuple(int(v) for v in args.relay_gc_threshold.split(",") if v),
+                             relay_gc={} if args.relay_gc_freeze_s is None else {"gc_freeze_s": args.relay_gc_freeze_s})
         server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None

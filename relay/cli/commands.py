@@ -142,7 +142,12 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
 
     from relay.app import create_app
     from relay.runtime.logs import configure_logging
-    from relay.runtime.serving import files_needed, freeze_startup_heap, listen_backlog, raise_open_file_limit
+    from relay.runtime.serving import (
+        files_needed,
+        keep_collections_short,
+        listen_backlog,
+        raise_open_file_limit,
+    )
 
     configure_logging(settings.logging.level, settings.logging.format)
     raise_open_file_limit(files_needed(settings))  # every websocket is an open file
@@ -152,7 +157,7 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ssl_context.load_cert_chain(server.tls_cert, server.tls_key)
     app = create_app(settings)
-    app.on_startup.append(freeze_startup_heap)  # after the engines are loaded
+    keep_collections_short(app, settings)  # after the engines are loaded
     web.run_app(app, host=args.host or server.host, port=args.port or server.port,
                 ssl_context=ssl_context, shutdown_timeout=server.shutdown_timeout_s, print=_print_listening,
                 access_log=None, backlog=listen_backlog(settings))

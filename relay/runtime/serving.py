@@ -11,17 +11,21 @@ Python's garbage collector scans every tracked object in a full collection, and 
 leave about 300,000 of them after start-up (torch, CTranslate2, the tokenisers, the dictionaries): each
 full collection stopped the event loop for 0.5–1 s on the shared 2-core machine, for every session at
 once. Those objects live as long as the process, so once the engines are loaded they are frozen out of
-collection (``gc.freeze``); only what sessions create is scanned afterwards.
+collection (``gc.freeze``); only what sessions create is scanned afterwards, and from then on the
+objects the sessions keep are frozen too, every ``relay.gc_freeze_s`` (``relay.runtime.gc_policy``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import resource
 
 from aiohttp import web
 
+from relay.runtime.gc_policy import GcPolicy
+from relay.runtime.supervision import stop_all, supervised
 from relay.settings import AppSettings
 
 log = logging.getLogger("madoguchi.listening")
@@ -56,8 +60,26 @@ def listen_backlog(settings: AppSettings) -> int:
     return max(128, min(MAX_BACKLOG, 2 * settings.relay.max_sessions))
 
 
-async def freeze_startup_heap(app: web.Application) -> None:
-    """An ``on_startup`` hook appended after the relay's own (which loads the engines)."""
-    gc.collect()
-    gc.freeze()
-    log.info("start-up heap frozen out of garbage collection", extra={"objects": gc.get_freeze_count()})
+GC_TASK = web.AppKey("gc_policy_task", asyncio.Task[None])
+
+
+def keep_collections_short(app: web.Application, settings: AppSettings) -> None:
+    """Freeze the start-up heap once the engines are loaded, then run the relay's ``GcPolicy``: hooks
+    appended after the relay's own (the engines are loaded in its start-up)."""
+    from relay.context import CONTEXT
+
+    async def start(app: web.Application) -> None:
+        gc.collect()
+        gc.freeze()
+        log.info("start-up heap frozen out of garbage collection", extra={"objects": gc.get_freeze_count()})
+        relay = settings.relay
+        if relay.gc_freeze_s > 0:
+            policy = GcPolicy(relay.gc_freeze_s, relay.gc_reclaim_hours, lambda: bool(app[CONTEXT].connections))
+            app[GC_TASK] = supervised("gc-policy", policy.run, failures=app[CONTEXT].metrics.background_failures)
+
+    async def stop(app: web.Application) -> None:
+        if GC_TASK in app:
+            await stop_all([app[GC_TASK]])
+
+    app.on_startup.append(start)
+    app.on_cleanup.insert(0, stop)

@@ -108,3 +108,26 @@ def test_the_start_up_heap_is_frozen_after_the_engines_are_loaded(tmp_path: Path
     frozen = names.index("start-up heap frozen out of garbage collection")
     assert events[frozen]["objects"] > 10_000, "the libraries' objects are out of the collector's way"
     assert frozen > max(i for i, name in enumerate(names) if name == "engine"), "after the engines are loaded"
+
+
+async def hold_websockets(port: int, count: int, seconds: float) -> None:
+    async with aiohttp.ClientSession() as http:
+        sockets = [await http.ws_connect(f"http://127.0.0.1:{port}/ws") for _ in range(count)]
+        await asyncio.sleep(seconds)
+        await asyncio.gather(*(ws.close() for ws in sockets))
+
+
+def test_serve_reclaims_what_closed_connections_left_once_nobody_is_connected(tmp_path: Path) -> None:
+    port = free_port()
+    server = start_relay(tmp_path, port, INHERITED_LIMIT, resource.getrlimit(resource.RLIMIT_NOFILE)[1],
+                         MADOGUCHI_LOGGING_FORMAT="json", MADOGUCHI_RELAY_GC_FREEZE_S="0.2")
+    try:
+        asyncio.run(hold_websockets(port, 20, 1.0))  # frozen meanwhile, then all closed
+        time.sleep(1.5)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=30)
+    events = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    reclaims = [e for e in events if e["event"] == "full garbage collection"]
+    assert len(reclaims) == 1, "one full collection once the last client had gone, not one per tick"
+    assert reclaims[0]["frozen"] > 10_000, "and what is left is frozen again"
