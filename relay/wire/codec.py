@@ -19,14 +19,23 @@ from relay.wire.messages import MESSAGE_TYPES, Error, Message
 MAX_INT = 2**53 - 1  # larger integers lose precision in JavaScript and overflow SQLite; no field needs them
 
 
+# One encoder for every frame: ``json.dumps`` with options builds a new encoder at every call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def encode(message: Message) -> str:
     """One JSON object; ``None`` fields are left out."""
+    cls = type(message)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:  # once per message class: ``dataclasses.fields`` is slow for every event of every session
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(message))
     body: dict[str, Any] = {"type": message.TYPE}
-    for f in fields(message):
-        value = getattr(message, f.name)
+    for name in names:
+        value = getattr(message, name)
         if value is not None:
-            body[f.name] = value
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            body[name] = value
+    return _JSON.encode(body)
 
 
 def decode(raw: str | bytes, *, from_client: bool = True) -> Message:
