@@ -12,10 +12,14 @@ closed loop (next message when the previous one's translation has arrived, after
 Poisson; ``--think 0`` measures saturation throughput). Measured with all N sessions open: `text`
 sent → `transcript` at the tablet, and → `translation` at the resident's phone, p50/p95/p99;
 messages/s; the relay's CPU and peak RSS; and how late this process's own event loop ran (its
-lateness is part of every latency measured here).
+lateness is part of every latency measured here). Figures that do not depend on the machine's load
+come with them: the relay's CPU time per message (and, from ``--idle`` seconds with every session open
+and silent, what the open sockets alone cost), the store's writes and commits per message, every
+garbage collection by generation with its CPU time, and the reference cycles the sessions left once
+every socket had closed.
 
     .venv/bin/python bench/relay_overhead.py --sessions 100 --messages 20
-    .venv/bin/python bench/relay_overhead.py --sessions 1000 --messages 5 --think 5
+    .venv/bin/python bench/relay_overhead.py --sessions 1000 --messages 10 --think 5
 """
 
 from __future__ import annotations
