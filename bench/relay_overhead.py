@@ -102,11 +102,17 @@ async def main():
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     store = app[CONTEXT].store
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, mark, store)
+    # SIGUSR2: the conversation is over (before the clients hang up, which the GC policy answers with a
+    # full collection of its own)
+    ended = {{}}
+    asyncio.get_running_loop().add_signal_handler(
+        signal.SIGUSR2, lambda: ended.update(stats(store), collected=sum(COLLECTED.values())))
     await stop.wait()
-    figures = stats(store)
+    figures = ended or stats(store)
     await asyncio.sleep(1)  # every client has hung up: let their connections finish
     gc.unfreeze()  # what the sessions' sockets left behind that only the collector frees, frozen or not
-    figures["garbage_after_hangup"] = gc.collect()
+    gc.collect()  # with what the relay's GC policy already reclaimed once the last client had gone
+    figures["garbage_after_hangup"] = sum(COLLECTED.values()) - figures.pop("collected", 0)
     print("STATS", json.dumps(figures), flush=True)
     await runner.cleanup()
 
@@ -242,6 +248,7 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
                                         return_exceptions=True)
         result["elapsed"] = time.perf_counter() - started
         result["relay_cpu"] = (cpu_seconds(relay_pid) - cpu0) / result["elapsed"]
+        os.kill(relay_pid, signal.SIGUSR2)  # and up to here
         stop.set()
         await ticker
         result["failed"] += [f"converse: {type(o).__name__}: {o}" for o in outcomes if isinstance(o, BaseException)]
@@ -291,7 +298,7 @@ def load_independent(stats: dict[str, Any], count: int, result: dict[str, Any]) 
              f"store writes per message: {stats['writes'] / count:.2f}, commits per message: "
              f"{stats['commits'] / count:.2f}"]
     if "garbage_after_hangup" in stats:
-        lines.append(f"cyclic garbage left once every socket had closed: {stats['garbage_after_hangup']} objects "
+        lines.append(f"cyclic garbage the sessions left once every socket had closed: {stats['garbage_after_hangup']} objects "
                      f"({stats['garbage_after_hangup'] / max(1, result['open']):.1f} per session)")
     lines.append(f"relay garbage collections while conversing (threshold {tuple(stats['gc_threshold'])}, "
                  f"{stats['frozen']} objects frozen):")
