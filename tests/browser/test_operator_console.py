@@ -187,3 +187,26 @@ def test_console_names_each_language_in_its_own_script(live_relay: LiveRelay, ne
         expect(console.get_by_role("checkbox", name=native)).to_have_count(1)
     listed = console.locator("#language-list").inner_text()
     assert "Burmese" not in listed and "Nepali" not in listed and "português" not in listed, listed
+
+
+def test_an_offer_takes_the_main_area_while_it_counts_down(live_relay: LiveRelay, new_context: Any) -> None:
+    console = new_context(viewport=(1280, 860)).new_page()
+    errors = console_errors(console)
+    sign_in(console, live_relay, ["vi"])
+    waiting = console.get_by_text("依頼を待っています")
+    expect(waiting).to_be_visible()
+    counter = open_counter(live_relay, new_context())
+
+    offer = take_the_call(counter, console)
+    expect(waiting).to_be_hidden()  # the console never says it waits while an offer rings
+    expect(offer).to_contain_text("市民課 1番")  # which counter asks
+    expect(offer.get_by_role("button", name="受ける")).to_be_visible()
+    # the offer is where the eye is: beside the queue, not below the side panel's fold
+    offer_box, side_box = offer.bounding_box(), console.locator("aside").bounding_box()
+    assert offer_box is not None and side_box is not None
+    assert offer_box["x"] >= side_box["x"] + side_box["width"], (offer_box, side_box)
+
+    offer.get_by_role("button", name="断る").click()
+    expect(offer).to_be_hidden()
+    expect(waiting).to_be_visible()  # back to waiting once the offer is answered
+    assert not errors, errors

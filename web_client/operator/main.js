@@ -82,6 +82,7 @@ function start(token) {
       api(`/api/sessions/${sessionId}`, {token}).then((info) => session.update(sessionId, info)).catch(() => {});
     },
     onDecline: (sessionId) => { queue.hideOffer(); conn.send({type: 'decline', session_id: sessionId}); },
+    lookup: (sessionId) => api(`/api/sessions/${sessionId}`, {token}),
   });
   live.onchange = (speakers) => setText($('#live-now'), speakers.length ? `聞こえている: ${speakers.map((s) => ({clerk: '職員', resident: '住民'}[s] || '窓口')).join('、')}` : '');
   pushToTalk($('#ptt'), conn, banner);

@@ -16,8 +16,8 @@ function waited(seconds) {
 }
 
 export class QueuePanel {
-  constructor({onTake, onDecline}) {
-    Object.assign(this, {onTake, onDecline});
+  constructor({onTake, onDecline, lookup = async () => null}) {
+    Object.assign(this, {onTake, onDecline, lookup}); // lookup(sessionId) → the session (counter name) or null
     this.entries = [];
     this.allowPick = true; // queue.allow_pick, from GET /api/queue
     this.offer = null;
@@ -52,11 +52,13 @@ export class QueuePanel {
 
   showOffer(message) {
     this.offer = {...message, expires: Date.now() + (message.eta_s || 0) * 1000};
-    const {native, japanese} = describe(message.lang);
-    setText($('#offer-detail'), `${native}（${japanese}） — ${REASONS[message.reason] || message.reason}`);
-    $('#offer-detail').lang = 'ja';
+    this._renderDetail();
+    this.lookup(message.session_id).then((session) => {
+      if (session && this.offer && this.offer.session_id === message.session_id) this._renderDetail(session.counter);
+    }).catch(() => {}); // the offer stands without the counter's name
     const box = $('#offer');
     box.hidden = false;
+    $('#idle').hidden = true; // the offer takes the main area: the console is no longer just waiting
     box.classList.add('ringing');
     this._renderCountdown();
     this._startRinging();
@@ -68,7 +70,15 @@ export class QueuePanel {
     this.offer = null;
     $('#offer').hidden = true;
     $('#offer').classList.remove('ringing');
+    $('#idle').hidden = !$('#session').hidden;
     this._stopRinging();
+  }
+
+  _renderDetail(counter = '') {
+    const {native, japanese} = describe(this.offer.lang);
+    const reason = REASONS[this.offer.reason] || this.offer.reason;
+    setText($('#offer-detail'), `${counter ? `${counter} — ` : ''}${native}（${japanese}） — ${reason}`);
+    $('#offer-detail').lang = 'ja';
   }
 
   _renderCountdown() {

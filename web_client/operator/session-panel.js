@@ -68,7 +68,7 @@ export class SessionPanel {
     this.sessionId = null;
     this.session = null;
     $('#session').hidden = true;
-    $('#idle').hidden = false;
+    $('#idle').hidden = !$('#offer').hidden; // an offer that rings meanwhile keeps the main area
     setText($('#counter-state'), '');
   }
 
