@@ -1,0 +1,73 @@
+"""The pages on the screens a city has: a 1024×768 counter tablet held either way, a 360×740 phone.
+Whatever a person needs (the clerk's buttons, both input rows, the resident's message box and buttons)
+stays on the screen without scrolling sideways or down, also with a call queued, a notice and a long
+unbreakable text (an address) in the conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import MakeLiveRelay, console_errors
+from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
+from tests.fakes import FakeTranslator, fake_engines
+
+QUEUE = {"queue": {"offer_timeout_s": 5.0, "max_wait_s": 120.0}}
+ADDRESS = "https://www.city.example.lg.jp/kurashi/todokede/juminhyo/utsushi-no-seikyu.html"
+
+
+def assert_on_screen(page: Any, *targets: Any) -> None:
+    """Each target wholly inside the viewport as the page first shows it (nothing scrolled), and the
+    page no wider than the screen."""
+    page.evaluate("window.scrollTo(0, 0)")
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page needs sideways scrolling: {width}"
+    for target in targets:
+        expect(target).to_be_in_viewport(ratio=1.0)
+
+
+# a 1024×768 tablet's browser shows the page in about 1024×690 once its address and tab bars are drawn
+@pytest.mark.parametrize("viewport", [(1024, 768), (1024, 690), (768, 1024)],
+                         ids=["landscape", "landscape-in-a-browser", "portrait"])
+def test_counter_tablet_keeps_every_control_on_screen(make_live_relay: MakeLiveRelay, new_context: Any,
+                                                      viewport: tuple[int, int]) -> None:
+    relay = make_live_relay(fake_engines(translator=FakeTranslator(fail=True)), **QUEUE)
+    page = open_counter(relay, new_context(viewport=viewport))
+    errors = console_errors(page)
+    say(page, f"詳しくは {ADDRESS} をご覧ください")
+    page.get_by_role("list", name="お知らせ").get_by_text("翻訳または音声認識がうまく動きませんでした").wait_for()
+    bubbles(page).filter(has_text="詳しくは").first.wait_for()
+    page.get_by_role("button", name="通訳者を呼ぶ").first.click()
+    page.get_by_role("status").filter(has_text="通訳者を呼んでいます").wait_for()
+
+    send = page.get_by_role("button", name="送信", exact=True)
+    assert_on_screen(page, page.get_by_role("button", name="🎤 マイク"), page.get_by_role("button", name="受付終了"),
+                     page.get_by_role("button", name="呼び出しを取り消す"),
+                     page.get_by_label(CLERK_INPUT), send, page.get_by_label("住民の入力（ベトナム語）"),
+                     page.get_by_role("button", name="Gửi"))
+    if viewport[0] > viewport[1]:  # side by side: the resident's panel too
+        assert_on_screen(page, page.locator("#panel-face"))
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal-text", "large-text"])
+def test_resident_phone_keeps_its_box_and_buttons_on_screen(make_live_relay: MakeLiveRelay, new_context: Any,
+                                                            large: bool) -> None:
+    relay = make_live_relay(**QUEUE)
+    counter = open_counter(relay, new_context())
+    for n in range(6):  # more conversation than the screen holds
+        say(counter, f"{n + 1}点目：詳しくは {ADDRESS} をご覧ください")
+    phone = new_context(viewport=(360, 740), is_mobile=True, has_touch=True).new_page()
+    errors = console_errors(phone)
+    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.get_by_role("log").get_by_text("6点目").wait_for()
+    if large:
+        phone.get_by_label("Chữ lớn").check()
+    phone.get_by_role("button", name="Gọi phiên dịch viên").click()
+    phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên").wait_for()
+
+    assert_on_screen(phone, phone.get_by_role("textbox"), phone.get_by_role("button", name="Gửi"),
+                     phone.get_by_role("button", name="Nói"), phone.get_by_role("button", name="Gọi phiên dịch viên"))
+    assert not errors, errors
