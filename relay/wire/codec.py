@@ -147,14 +147,18 @@ def is_encodable(text: str) -> bool:
     return True
 
 
-def store_unavailable(client_id: str | None = None) -> ProtocolError:
+def store_unavailable(client_id: str | None = None, recognised: dict[str, str] | None = None) -> ProtocolError:
     """Not the client's mistake and not fatal: nothing was stored; the client keeps what it sent and
-    resends it (with the same ``client_id``) when the relay's ``/healthz`` is ok again."""
+    resends it (with the same ``client_id``) when the relay's ``/healthz`` is ok again. A spoken turn
+    has nothing to resend but the speech: ``recognised`` gives its text back to the client."""
     error = ProtocolError(ErrorCode.STORE_UNAVAILABLE, "the relay cannot store data right now; keep it and resend")
     error.client_id = client_id
+    error.recognised = recognised
     return error
 
 
 def error_message(exc: ProtocolError, ref: str | None = None) -> Error:
+    said = exc.recognised or {}
     return Error(code=exc.code, message=exc.message, fatal=exc.close_code is not None, ref=ref,
-                 client_id=exc.client_id)
+                 client_id=exc.client_id, utterance_id=said.get("utterance_id"), speaker=said.get("speaker"),
+                 lang=said.get("lang"), text=said.get("text"))

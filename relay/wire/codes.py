@@ -196,6 +196,9 @@ class ProtocolError(Exception):
         self.message = message
         self.close_code = close_code
         self.client_id: str | None = None  # the client's id of the text it is about, when there is one
+        # a spoken turn that could not be stored: what was recognised (utterance_id, speaker, lang, text),
+        # given back so the client can offer to send it as typed text
+        self.recognised: dict[str, str] | None = None
 
 
 def _cell(text: str) -> str:

@@ -330,6 +330,11 @@ class Error(Message):
     fatal: bool = False
     ref: str | None = None  # the type of the message that caused it, when known
     client_id: str | None = None  # the client_id of the text this error is about (store_unavailable)
+    # store_unavailable after speech: what was recognised, neither stored nor translated
+    utterance_id: str | None = None
+    speaker: str | None = None
+    lang: str | None = None
+    text: str | None = None
 
 
 MESSAGE_TYPES: dict[str, type[Message]] = {

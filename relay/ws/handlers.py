@@ -229,8 +229,15 @@ async def run_turn(conn: Client, session: Session, utterance: Utterance) -> None
     try:
         await ctx.pipeline.run(session, utterance)
     except StoreUnavailable:
-        # not stored, not sent: the client still has the text and resends it with the same client_id
-        conn.report(store_unavailable(utterance.client_id), "text")
+        # not stored, not sent: a typed text is still in the client, which resends it (same client_id);
+        # speech is not, so its recognised text goes back for the client to offer to send as typed text
+        spoken = None if utterance.source != "speech" else {
+            "utterance_id": utterance.utterance_id, "speaker": utterance.speaker, "lang": utterance.lang,
+            "text": utterance.text}
+        if spoken:  # its partial line is on every screen: cleared, as nothing of it was said on record
+            session.send_transient(Partial(utterance_id=utterance.utterance_id, speaker=utterance.speaker,
+                                           lang=utterance.lang, text=""))
+        conn.report(store_unavailable(utterance.client_id, spoken), "audio" if spoken else "text")
 
 
 async def on_settings(conn: Client, message: Settings) -> None:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from relay.storage.store import Store
-from tests.browser.conftest import LiveRelay, console_errors, shot
+from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot
 from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
+from tests.fakes import FakeRecognizer, fake_engines
 
 PENDING = "まだ記録されていない入力"
 
@@ -80,3 +83,54 @@ def test_a_reload_while_a_text_waits_keeps_it_and_sends_it_once(live_relay: Live
     counter.get_by_role("region", name=PENDING).wait_for(state="hidden")
     assert _stored_texts(live_relay, session_id) == ["印鑑をお持ちですか"]
     assert bubbles(counter).count() == 1
+
+
+def test_speech_that_cannot_be_stored_is_kept_and_sent_as_typed_text(make_live_relay: MakeLiveRelay,
+                                                                      new_context: Any) -> None:
+    recognizer = FakeRecognizer([("ja", "転入届を出してください")], utterance_bytes=32000)
+    relay = make_live_relay(fake_engines(recognizer=recognizer))
+    counter = open_counter(relay, new_context())
+    errors = console_errors(counter)
+    session_id = counter.evaluate("window.madoguchi.talk.session.session_id")
+    relay.call(_store_writable(relay.ctx.store, False))
+    counter.get_by_role("button", name="🎤 マイク").click()
+    pending = counter.get_by_role("region", name=PENDING)
+    spoken = pending.get_by_role("listitem").filter(has_text="転入届を出してください").first
+    spoken.wait_for()
+    counter.get_by_role("button", name="🎤 マイク").click()
+    counter.get_by_role("list", name="お知らせ").get_by_text("もう一度話さなくても送れます").wait_for()
+    assert bubbles(counter).count() == 0, "nothing is shown as said before it is recorded"
+    shot(counter, "counter-speech-not-recorded")
+
+    spoken.get_by_role("button", name="文字で送る").click()  # the store is still down: it waits as typed text
+    pending.get_by_role("listitem").filter(has_text="未保存").filter(has_text="転入届を出してください").wait_for()
+    for repeat in pending.get_by_role("button", name="「転入届を出してください」を送らずに消す").all():
+        repeat.click()  # the fake microphone loops: its later repeats of the sentence are dropped
+    relay.call(_store_writable(relay.ctx.store, True))
+    bubbles(counter).filter(has_text="[vi] 転入届を出してください").wait_for()
+    pending.wait_for(state="hidden")
+    assert _stored_texts(relay, session_id) == ["転入届を出してください"], "stored once, as typed text"
+    assert not errors, errors
+
+
+def test_the_residents_speech_that_cannot_be_stored_waits_in_the_message_box(make_live_relay: MakeLiveRelay,
+                                                                              new_context: Any) -> None:
+    recognizer = FakeRecognizer([("vi", "Tôi muốn đăng ký chuyển đến")], utterance_bytes=32000)
+    relay = make_live_relay(fake_engines(recognizer=recognizer))
+    counter = open_counter(relay, new_context())
+    phone = new_context(viewport=(390, 844), is_mobile=True).new_page()
+    errors = console_errors(phone)
+    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.get_by_role("button", name="Nói").wait_for()
+    relay.call(_store_writable(relay.ctx.store, False))
+    phone.get_by_role("button", name="Nói").click()
+    box = phone.get_by_role("textbox")
+    expect(box).to_have_value("Tôi muốn đăng ký chuyển đến")  # nothing to say again: one tap on Gửi
+    phone.get_by_role("button", name="Nói xong").click()
+    expect(phone.get_by_role("status")).to_have_text("Không gửi được. Vui lòng thử lại.")
+    expect(phone.get_by_role("log").get_by_text("Tôi muốn đăng ký chuyển đến")).to_have_count(0)
+
+    relay.call(_store_writable(relay.ctx.store, True))
+    phone.get_by_role("button", name="Gửi").click()
+    bubbles(counter).filter(has_text="[ja] Tôi muốn đăng ký chuyển đến").wait_for()
+    assert not errors, errors

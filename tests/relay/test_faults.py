@@ -11,8 +11,8 @@ import pytest
 
 from pipelines.base import EngineError, Translation
 from relay.storage.store import Store
-from tests.fakes import FakeTranslator, fake_engines
-from tests.relay.conftest import MakeRelay, Relay
+from tests.fakes import FakeRecognizer, FakeTranslator, fake_engines
+from tests.relay.conftest import MakeRelay, Relay, pcm_silence
 
 
 async def _read_only(store: Store, on: bool) -> None:
@@ -56,6 +56,26 @@ async def test_store_fault_is_reported_survived_and_recovered(relay: Relay) -> N
     rows = (await (await relay.client.get(f"/api/sessions/{session['session_id']}/transcript",
                                           headers=relay.auth("clerk"))).json())["utterances"]
     assert [r["text"] for r in rows] == ["住所変更の手続きです"], "stored once, after the disk came back"
+
+
+async def test_speech_that_cannot_be_stored_is_given_back_as_recognised(make_relay: MakeRelay) -> None:
+    relay = await make_relay(fake_engines(recognizer=FakeRecognizer([("ja", "転入届を出してください")])))
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    await _read_only(relay.ctx.store, True)
+    await counter.send(type="audio.start", speaker="auto", sample_rate=16000)
+    await counter.send_raw(pcm_silence(0.5))
+    await counter.send(type="audio.stop")
+    cleared = await counter.expect("partial", text="")  # its partial line goes: nothing of it was said on record
+    error = await counter.expect("error")
+    # the speech is gone from the tablet: the text comes back, to be sent as typed text if the clerk wants
+    assert (error["code"], error["fatal"], error["speaker"], error["lang"], error["text"]) == (
+        "store_unavailable", False, "clerk", "ja", "転入届を出してください")
+    assert error["utterance_id"] == cleared["utterance_id"] and "client_id" not in error
+
+    await _read_only(relay.ctx.store, False)
+    await counter.send(type="text", speaker="clerk", text=error["text"], client_id="c-2")
+    await counter.expect("transcript", client_id="c-2", text="転入届を出してください")
 
 
 async def test_connecting_while_the_store_is_down_says_try_again(relay: Relay) -> None:

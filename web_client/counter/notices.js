@@ -40,6 +40,7 @@ export function troubleText(m) {
     case 'engine_failed':
       return {text: '翻訳または音声認識がうまく動きませんでした。もう一度話すか、文字で入力するか、通訳者を呼んでください。', level: 'bad', key: 'engine'};
     case 'store_unavailable':
+      if (m.text) return {text: '一時的な障害で会話を記録できません。話した内容は認識した文として下に残しました。「文字で送る」を押せば、もう一度話さなくても送れます。', level: 'bad', key: 'store'};
       return {text: '一時的な障害で会話を記録できません。入力した文は残してあり、直りしだい自動で送ります。話した内容は、直ってからもう一度話してください。', level: 'bad', key: 'store'};
     case 'rate_limited': return {text: '入力が多すぎます。少し待ってから送ってください。', level: 'warn', key: 'rate'};
     case 'empty_text': return {text: '入力が空です。', level: 'info', key: 'empty'};

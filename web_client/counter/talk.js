@@ -30,6 +30,7 @@ export class Talk extends EventTarget {
     this.video = new CounterVideo($('#video-panel'), this.connection);
     // typed texts are kept (also across a reload) until the relay says they are stored
     this.outbox = new Outbox({connection: this.connection, storage: localStorage, key: `madoguchi.outbox.${session.session_id}`});
+    this.unsaved = new Map(); // utterance_id → speech recognised but not stored (store_unavailable)
     this._abort = new AbortController();
     this._wire();
     this._residentLang(session.resident_lang);
@@ -48,9 +49,9 @@ export class Talk extends EventTarget {
     c.addEventListener('audio', (e) => this.player.audio(e.detail));
     c.addEventListener('state', (e) => this._linkState(e.detail.state));
     c.addEventListener('fatal', (e) => this.dispatchEvent(new CustomEvent('fatal', {detail: e.detail})));
-    this.outbox.addEventListener('change', (e) => renderPending($('#pending'), e.detail.items, (id) => this.outbox.discard(id)));
+    this.outbox.addEventListener('change', () => this._renderPending());
     this.outbox.addEventListener('settled', () => this.trouble({key: 'store', level: 'ok', text: '復旧しました。残っていた入力は記録されました。'}));
-    renderPending($('#pending'), this.outbox.items, (id) => this.outbox.discard(id));
+    this._renderPending();
     this.player.addEventListener('speaking', (e) => { $('#stop-speech').disabled = !e.detail.speaking; });
     this.mic.addEventListener('lost', () => this.trouble({key: 'gap', level: 'warn',
       text: '接続が切れている間の音声は送信できませんでした。もう一度話してください。'}));
@@ -84,6 +85,29 @@ export class Talk extends EventTarget {
     if (this.connection.send(message)) return true;
     this.trouble({key: 'offline', level: 'warn', text: '接続が切れているため送信できませんでした。再接続後にもう一度お試しください。'});
     return false;
+  }
+
+  _renderPending() {
+    renderPending($('#pending'), this.outbox.items, (id) => this.outbox.discard(id), [...this.unsaved.values()], {
+      onSendSpoken: (id) => this._sendSpoken(id),
+      onDropSpoken: (id) => { this.unsaved.delete(id); this._renderPending(); },
+    });
+  }
+
+  /** Speech the relay recognised but could not store: kept here, to be sent as typed text. */
+  _unsavedSpeech(m) {
+    this.view.apply({type: 'partial', utterance_id: m.utterance_id, speaker: m.speaker, text: ''}); // not said on record
+    this.mic.setRecognising(false);
+    this.unsaved.set(m.utterance_id, {utterance_id: m.utterance_id, speaker: m.speaker, lang: m.lang, text: m.text});
+    this._renderPending();
+  }
+
+  _sendSpoken(utteranceId) {
+    const item = this.unsaved.get(utteranceId);
+    if (!item) return;
+    this.unsaved.delete(utteranceId);
+    this.outbox.submit({type: 'text', speaker: item.speaker, text: item.text, lang: item.lang}); // waits for the store if need be
+    this._renderPending();
   }
 
   _typed(event, selector, speaker) {
@@ -157,6 +181,7 @@ export class Talk extends EventTarget {
         this.dispatchEvent(new CustomEvent('closed'));
         return;
       case 'error': case 'notice': {
+        if (m.code === 'store_unavailable' && m.text && m.utterance_id) this._unsavedSpeech(m);
         const item = troubleText(m);
         if (item) this.trouble(item);
         return;

@@ -124,8 +124,19 @@ function onMessage(m) {
       if (m.resident_lang !== 'auto') setUiLang(m.resident_lang);
       return;
     case 'session.closed': finish(); return;
+    case 'error':
+      if (m.code === 'store_unavailable' && m.text && m.speaker === 'resident') keepSpeech(m.text);
+      return;
     default:
   }
+}
+
+/** Speech the relay recognised but could not record: put in the message box, one tap on Send away
+ * (a typed text then waits in the outbox until the relay can store it), instead of saying it again. */
+function keepSpeech(text) {
+  const box = $('#type-text');
+  if (!box.value.trim()) box.value = text;
+  status('not_sent', {}, 'warn');
 }
 
 function finish() {
