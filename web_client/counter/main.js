@@ -70,10 +70,20 @@ async function startSession() {
     localStorage.setItem(KEYS.session, JSON.stringify(session));
     enterTalk(session);
   } catch (err) {
-    $('#start-error').textContent = err.status === 429
-      ? '同時に開ける受付の数を超えています。終わった受付を閉じてください。'
-      : `受付を開始できませんでした（${err.code || err.message}）。`;
+    $('#start-error').textContent = startErrorText(err);
   }
+}
+
+function startErrorText(err) {
+  if (err.status === 429) return '同時に開ける受付の数を超えています。終わった受付を閉じてください。';
+  if (err.status === 403) return 'この端末に登録されたトークンでは受付を始められません（職員用のトークンではありません）。情報システム担当に確認してください。';
+  if (err.status === 503) return 'システムの一時的な障害で受付を始められません。少し待ってからもう一度押してください。';
+  return `受付を開始できませんでした（${err.code || err.message}）。もう一度押すか、情報システム担当に連絡してください。`;
+}
+
+function banner(text) {
+  $('#banner').textContent = text;
+  $('#banner').hidden = !text;
 }
 
 function enterTalk(session) {
@@ -86,7 +96,7 @@ function enterTalk(session) {
     const {code} = e.detail;
     if (code === 4401) { leaveTalk(); signIn('トークンが取り消されたか、期限切れです。情報システム担当に確認してください。'); }
     else if (code === 4410 || code === 4404) endView(talk);
-    else if (code !== 1000) $('#banner').textContent = `接続できません（${code}）。ページを再読み込みしてください。`;
+    else if (code !== 1000) banner(`リレーに接続できません（${code}）。ページを再読み込みしてください。直らなければ情報システム担当に連絡してください。`);
   });
   show('talk');
 }
@@ -102,7 +112,7 @@ async function endView(talk) {
   state.ended = talk.session.session_id;
   const escalations = talk.escalations;
   leaveTalk();
-  $('#banner').hidden = true;
+  banner('');
   $('#link-state').textContent = '';
   show('summary');
   try {
@@ -136,7 +146,10 @@ function wire() {
     $('#token-input').value = '';
     startView();
   });
-  $('#signout-button').addEventListener('click', () => {
+  $('#signout-button').addEventListener('click', () => $('#signout-dialog').showModal());
+  $('#signout-cancel').addEventListener('click', () => $('#signout-dialog').close());
+  $('#signout-confirm').addEventListener('click', () => {
+    $('#signout-dialog').close();
     localStorage.removeItem(KEYS.token);
     state.token = null;
     signIn();
@@ -153,13 +166,13 @@ function wire() {
     $('#end-dialog').close();
     const talk = state.talk;
     if (!talk) return;
-    try { await talk.close(); } catch (err) { if (err.status !== 409) { $('#banner').hidden = false; $('#banner').textContent = '終了できませんでした。もう一度押してください。'; return; } }
+    try { await talk.close(); } catch (err) { if (err.status !== 409) { banner('終了できませんでした。もう一度押してください。'); return; } }
     endView(talk);
   });
   $('#end-cancel').addEventListener('click', () => $('#end-dialog').close());
   for (const button of $$('.download')) {
     button.addEventListener('click', () => downloadTranscript(state.token, state.ended, button.dataset.format)
-      .catch(() => { $('#banner').hidden = false; $('#banner').textContent = '記録をダウンロードできませんでした。'; }));
+      .catch(() => banner('記録をダウンロードできませんでした。')));
   }
   $('#next-button').addEventListener('click', () => { state.ended = null; startView(); });
 }
