@@ -226,7 +226,8 @@ def new_context(browser: Any, requests_seen: Requests, make_live_relay: MakeLive
                                       base_url=relay.url, **options)
         context.on("request", lambda request: requests_seen.urls.append(request.url))
         context.on("page", lambda page: page.on("websocket", lambda ws: requests_seen.urls.append(ws.url)))
-        context.set_default_timeout(20_000)  # generous: CI machines are shared
+        # generous: a deadline only decides how long a failing test takes, never whether one passes
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context
 
@@ -251,7 +252,7 @@ def shot(page: Any, name: str) -> Path:
     return path
 
 
-def wait_until(page: Any, expression: str, timeout_s: float = 15.0) -> Any:
+def wait_until(page: Any, expression: str, timeout_s: float = 30.0) -> Any:
     """Poll a JavaScript expression until it is truthy (``page.wait_for_function`` needs eval, which
     the pages' Content-Security-Policy rightly forbids)."""
     deadline = time.monotonic() + timeout_s

@@ -92,11 +92,25 @@ def test_with_every_server_gone_a_translation_is_an_engine_failure_until_one_is_
     assert mt.status().ready
 
 
+def _answer_time_s(server: LibreTranslateServer, text: str) -> float:
+    """How long the server takes for ``text`` now, warm (its first request loads the model), under
+    whatever load this machine has: what the deadline below is measured against (nothing asserts it)."""
+    mt = translator([server.url])
+    mt.translate(text, "ja", "en")
+    started = time.monotonic()
+    mt.translate(text, "ja", "en")
+    return time.monotonic() - started
+
+
 def test_a_slow_server_is_given_up_for_a_fast_one(live_libretranslate: list[LibreTranslateServer]) -> None:
     first, second = live_libretranslate
     slow = SlowProxy(first.port, delay_s=0.0)
     try:
-        mt = translator([f"http://127.0.0.1:{slow.port}", second.url], request_timeout_s=5.0)
+        # a deadline far above what the fast server needs on this machine now, so that only the held
+        # answers miss it, also on a loaded machine
+        deadline_s = max(5.0, 10 * _answer_time_s(second, "窓口はどこですか。"))
+        # down_for_s: the mark must outlast the fast server's answer, however long the load makes it
+        mt = translator([f"http://127.0.0.1:{slow.port}", second.url], request_timeout_s=deadline_s, down_for_s=600.0)
         assert mt.status().ready
         slow.delay_s = 3600.0  # from now on it holds every answer: overloaded
         result = mt.translate("窓口はどこですか。", "ja", "en")  # round-robin starts with the slow one

@@ -6,6 +6,7 @@ answers too slowly is left for the next; with no server left the utterance fails
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -121,16 +122,22 @@ def test_with_every_server_gone_the_utterance_fails_as_an_engine_error(
 def test_a_slow_server_is_given_up_for_a_fast_one(live_asr_servers: list[WyomingServer],
                                                  spoken_english: tuple[bytes, int]) -> None:
     pcm, rate = spoken_english
+    audio = np.frombuffer(resample(pcm, rate), dtype="<i2").astype(np.float32) / 32768.0
     slow = SlowProxy(live_asr_servers[0].port, delay_s=0.0)
     try:
-        asr = recognizer([slow.uri, live_asr_servers[1].uri], request_timeout_s=10.0)
+        # a deadline far above what the fast server needs for this decode on this machine now, so that
+        # only the held answers miss it, also on a loaded machine (a fixed 10 s left little margin: the
+        # fast decode took 5.5 s at a load average of 17); it is measured, never asserted
+        started = time.monotonic()
+        recognizer([live_asr_servers[1].uri]).pool_decoder.decode(audio, ["en"], "", 1, 100)
+        deadline_s = max(10.0, 6 * (time.monotonic() - started))
+        # down_for_s: the mark must outlast the fast server's decode, however long the load makes it
+        asr = recognizer([slow.uri, live_asr_servers[1].uri], request_timeout_s=deadline_s, down_for_s=600.0)
         assert "down" not in asr.status().detail
         slow.delay_s = 3600.0  # from now on it holds every answer: overloaded
-        decoder = asr.pool_decoder
-        audio = np.frombuffer(resample(pcm, rate), dtype="<i2").astype(np.float32) / 32768.0
-        hyp = decoder.decode(audio, ["en"], "", 1, 100)  # round-robin starts with the slow one
+        hyp = asr.pool_decoder.decode(audio, ["en"], "", 1, 100)  # round-robin starts with the slow one
         assert heard_the_sentence(words(hyp.text))
-        assert f"{slow.uri} down (no answer within 10 s)" in asr.status().detail
+        assert f"{slow.uri} down (no answer within" in asr.status().detail
     finally:
         slow.close()
 
