@@ -85,8 +85,10 @@ class RecognizerStream(Protocol):
     def insert_audio(self, pcm: bytes) -> None:
         """Append PCM s16le mono at the stream's sample rate."""
 
-    def process(self) -> list[RecognitionEvent]:
-        """Decode what is new; returns partials and finals (finals when the endpointer closes)."""
+    def process(self, partials: bool = True) -> list[RecognitionEvent]:
+        """Decode what is new; returns partials and finals (finals when the endpointer closes).
+        ``partials=False`` when other sessions wait for the recogniser: a stream may then skip the
+        decode of a partial (never one that a final needs)."""
 
     def finish(self) -> list[RecognitionEvent]:
         """End of input: flush the current utterance as a final (if it held speech)."""

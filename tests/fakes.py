@@ -38,7 +38,7 @@ class FakeRecognizerStream:
         self.buffered += len(pcm)
         self.owner.audio_bytes += len(pcm)
 
-    def process(self) -> list[RecognitionEvent]:
+    def process(self, partials: bool = True) -> list[RecognitionEvent]:
         self.owner.wait_or_fail()
         events: list[RecognitionEvent] = []
         if not self.partial_sent and self.buffered >= self.sample_rate:  # 0.5 s of s16le

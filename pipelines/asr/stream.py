@@ -64,9 +64,11 @@ class WhisperStream:
             raise TypeError(f"audio must be PCM s16le bytes, not {type(pcm).__name__}")
         self._pending.append(bytes(pcm))
 
-    def process(self) -> list[RecognitionEvent]:
+    def process(self, partials: bool = True) -> list[RecognitionEvent]:
+        """``partials=False``: other sessions are waiting for the model, so no partial is decoded now
+        (with ``skip_partials_when_busy``); what a final needs — the pause decode — still runs."""
         events = self._ingest(self._resampler.push(self._take_pending()))
-        events += self._maybe_partial()
+        events += self._maybe_partial(partials or not self._config.skip_partials_when_busy)
         self._trim_audio()
         return events
 
@@ -169,7 +171,7 @@ class WhisperStream:
         hyp, _ = self._decode_final(*span)
         return not sounds_unfinished(hyp.text, hyp.lang)
 
-    def _maybe_partial(self) -> list[RecognitionEvent]:
+    def _maybe_partial(self, partials: bool) -> list[RecognitionEvent]:
         ep, utt = self._endpointer, self._endpointer.current
         if utt is None or ep.speech_s < self._config.min_speech_s:
             return []
@@ -183,6 +185,8 @@ class WhisperStream:
             hyp, _ = self._decode_final(*span)
             self._announced = span
             return self._partial_event(hyp, utt.start, span[1], final_text=self._final_text(hyp))
+        if not partials:
+            return []  # finals first: the next step decodes the partial, if the model is free then
         last_end = self._hyp_span[1] if self._hyp_span[0] == utt.start else utt.start
         if (audio_end - last_end) / WHISPER_RATE < self._config.partial_interval_s:
             return []

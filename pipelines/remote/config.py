@@ -31,6 +31,11 @@ class RemoteConfig:
     mt_api_key: str = field(default="", metadata={"help": "LibreTranslate API key (sent with every request); empty = none."})
     mt_alternatives: int = field(
         default=3, metadata={"help": "alternative translations asked of LibreTranslate per sentence, for the confidence (0 = none)"})
+    asr_partial_interval_s: float = field(
+        default=1.0, metadata={"help": "With Wyoming ASR: seconds of new speech between two partials (replaces [asr] "
+                                       "partial_interval_s). Each partial re-sends the utterance so far, which "
+                                       "wyoming-faster-whisper decodes as a whole 30 s window; 0 = no partials "
+                                       "but the one at each pause (whose decode the final reuses)."})
     connect_timeout_s: float = field(default=2.0, metadata={"help": "Seconds to connect to a remote server."})
     request_timeout_s: float = field(
         default=15.0, metadata={"help": "Seconds one remote request (a decode, a sentence, a translation) may take before "

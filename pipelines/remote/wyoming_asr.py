@@ -4,7 +4,8 @@ The relay's own streaming state machine (``pipelines.asr.stream.WhisperStream``:
 partial cadence, agreement, glossary correction) runs unchanged; only its ``Decoder`` is remote. Each
 decode sends the utterance so far as one Wyoming transcription (``transcribe``, ``audio-start``,
 ``audio-chunk``…, ``audio-stop``) and reads the ``transcript``: a partial re-sends the utterance so far at
-the configured ``partial_interval_s`` cadence, a final the whole utterance.
+the ``[remote] asr_partial_interval_s`` cadence (longer than the in-process one by default: the server
+decodes a whole 30 s window for each), a final the whole utterance.
 
 What the Wyoming protocol cannot carry, and how we cope:
 - the committed prefix that the in-process decoder forces: the server decodes the whole utterance again,
@@ -17,8 +18,10 @@ What the Wyoming protocol cannot carry, and how we cope:
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +121,8 @@ def load_wyoming_recognizer(asr: AsrConfig, remote: RemoteConfig, models_dir: Pa
     for address in remote.asr_servers:
         parse_tcp(address)  # a typo in the address is a configuration error, said at once
     pool = ServerPool("asr", list(remote.asr_servers), remote)
+    # a re-sent utterance costs the server a whole window: the remote cadence, not the in-process one
+    asr = replace(asr, partial_interval_s=remote.asr_partial_interval_s or math.inf)
     languages: set[str] = set()
     pool.probe(lambda address: languages.update(asr_languages(describe(address, remote))))
     from pipelines.languages import DEFAULT_RESIDENT_LANGUAGES

@@ -28,6 +28,7 @@ class Bridge:
         self._timeout_s = timeout_s  # 0: wait as long as the engine takes
         self._default_limit = default_limit
         self._semaphores: dict[str, asyncio.Semaphore] = {}
+        self._queued: dict[str, int] = {}
         self.busy_seconds: dict[str, float] = {}
 
     def _semaphore(self, key: str) -> asyncio.Semaphore:
@@ -39,7 +40,13 @@ class Bridge:
 
     async def run(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args, **kwargs)`` in a thread, at most ``limit(key)`` at a time."""
-        async with self._semaphore(key):
+        semaphore = self._semaphore(key)
+        self._queued[key] = self._queued.get(key, 0) + 1
+        try:
+            await semaphore.acquire()
+        finally:
+            self._queued[key] -= 1
+        try:
             started = time.perf_counter()
             try:
                 async with asyncio.timeout(self._timeout_s or None):
@@ -50,6 +57,12 @@ class Bridge:
                 raise EngineError(f"{key} did not answer within {self._timeout_s:g} s") from None
             finally:
                 self.busy_seconds[key] = self.busy_seconds.get(key, 0.0) + time.perf_counter() - started
+        finally:
+            semaphore.release()
+
+    def waiting(self, key: str) -> int:
+        """Calls of ``key`` waiting for a free slot now (readable from a worker thread: a snapshot)."""
+        return self._queued.get(key, 0)
 
     async def next_item(self, key: str, iterator: Iterator[T]) -> T | None:
         """Pull one item of a blocking iterator in a thread; ``None`` when it is exhausted."""

@@ -92,10 +92,11 @@ class RecognitionStream:
         self._events.put_nowait(_End())
 
     def _step(self, chunk: bytes, ended: bool) -> list[RecognitionEvent]:
-        """Runs in a worker thread: the state machine is only ever touched by one step at a time."""
+        """Runs in a worker thread: the state machine is only ever touched by one step at a time.
+        While other sessions' steps wait for the recogniser, this one decodes no partial (finals first)."""
         if chunk:
             self._stream.insert_audio(chunk)
-        events = list(self._stream.process())
+        events = list(self._stream.process(partials=self._bridge.waiting(self._key) == 0))
         if ended:
             events += self._stream.finish()
         return events

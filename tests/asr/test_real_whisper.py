@@ -13,7 +13,7 @@ from pipelines.asr.recognizer import WhisperRecognizer
 from pipelines.asr.scoring import error_rate, repeated_run
 
 from .conftest import kokoro_speech, piper_speech, real_recognizer
-from .fakes import silence, stream_in_chunks
+from .fakes import silence, stream_in_chunks, to_pcm
 
 pytestmark = pytest.mark.engine
 
@@ -86,3 +86,39 @@ def test_what_whisper_invents_on_silence_and_noise_is_dropped(recognizer: Whispe
     for name, audio in noises.items():
         hyp = decoder.decode(audio, ("ja", "en"), "", 1, 40)
         assert not hyp.text.strip() or guard_reason(hyp, AsrConfig(), 0.5, 0.6), (name, hyp)
+
+
+class CountingDecoder:
+    """The production decoder, counting its decodes."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner, self.calls = inner, 0
+
+    def decode(self, *args: object, **kwargs: object) -> object:
+        self.calls += 1
+        return self.inner.decode(*args, **kwargs)  # type: ignore[attr-defined]
+
+
+def test_under_load_the_same_final_comes_from_a_fraction_of_the_decodes() -> None:
+    # a busy node tells each step that others wait (process(partials=False)): only the pause decode runs
+    from pipelines.asr import AsrConfig
+    from pipelines.asr.decoder import WhisperDecoder
+
+    from .conftest import real_whisper_model
+
+    said = "転入届を出すときは、在留カードを持ってきてください。"
+    audio = to_pcm(np.concatenate([silence(0.5), kokoro_speech(said, voice="jf_nezumi"), silence(1.5)]))
+    results = {}
+    for partials in (True, False):
+        decoder = CountingDecoder(WhisperDecoder(real_whisper_model(), 0.0))
+        stream = WhisperRecognizer(decoder, AsrConfig(model="base")).new_stream(["ja", "en"], 16000)  # type: ignore[arg-type]
+        events = []
+        for offset in range(0, len(audio), 8000):  # 0.25 s of s16le
+            stream.insert_audio(audio[offset:offset + 8000])
+            events += stream.process(partials=partials)
+        events += stream.finish()
+        results[partials] = ([e.text for e in events if e.kind == "final"], decoder.calls)
+    (idle_finals, idle_decodes), (busy_finals, busy_decodes) = results[True], results[False]
+    assert busy_finals == idle_finals and len(idle_finals) == 1
+    assert error_rate(said, busy_finals[0], "ja") < 0.35
+    assert busy_decodes <= 3 and busy_decodes * 2 < idle_decodes, (busy_decodes, idle_decodes)

@@ -218,3 +218,34 @@ def test_a_pause_after_an_unfinished_sentence_is_not_announced(make_stream: Make
     [final] = finals(events)
     assert final.text == "please take a number and"  # it ended after the longer silence …
     assert all(e.final_text is None for _, e in events)  # … and nothing was translated for a breath
+
+
+def stream_busy(stream: WhisperStream, audio: np.ndarray, chunk_s: float = 0.25) -> list:
+    """``stream_in_chunks`` while other sessions always wait for the model (the relay's ``partials=False``)."""
+    events: list = []
+    step = int(chunk_s * 16000)
+    for offset in range(0, len(audio), step):
+        stream.insert_audio(to_pcm(audio[offset:offset + step]))
+        events += [(min(len(audio), offset + step) / 16000, e) for e in stream.process(partials=False)]
+    return events + [(len(audio) / 16000, e) for e in stream.finish()]
+
+
+def test_while_others_wait_only_the_decode_a_final_needs_runs_and_the_final_is_as_early(
+        make_stream: MakeStream) -> None:
+    audio = np.concatenate([silence(0.5), tone(4.0), silence(1.0)])
+    said = "I would like to register my new address please"
+    idle, idle_decoder = make_stream(words_heard(said))
+    busy, busy_decoder = make_stream(words_heard(said))
+    at_ease, busy_events = stream_in_chunks(idle, audio), stream_busy(busy, audio)
+    def timed_finals(events: list) -> list:
+        return [(t, e.text) for t, e in events if e.kind == "final"]
+
+    assert timed_finals(busy_events) == timed_finals(at_ease) and timed_finals(at_ease)
+    assert len(busy_decoder.calls) == 1 < len(idle_decoder.calls)  # the pause decode, which the final reuses
+    assert [e.text for e in partials(busy_events)] == [said]  # the pause decode, shown as the partial
+
+
+def test_partials_can_be_kept_under_load(make_stream: MakeStream) -> None:
+    stream, decoder = make_stream(words_heard("I would like to register"), skip_partials_when_busy=False)
+    events = stream_busy(stream, np.concatenate([silence(0.5), tone(3.0), silence(1.0)]))
+    assert len(partials(events)) >= 4 and len(decoder.calls) >= 5

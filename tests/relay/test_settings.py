@@ -24,6 +24,17 @@ def test_environment_lists_and_booleans() -> None:
     assert settings.relay.languages == ["en", "zh"] and settings.relay.tts_default is False
 
 
+def test_partial_cadence_under_load_and_with_remote_asr_is_configurable(tmp_path: Path) -> None:
+    config = tmp_path / "madoguchi.toml"
+    config.write_text("[asr]\nskip_partials_when_busy = false\n[remote]\nasr_partial_interval_s = 2.5\n")
+    settings = load_settings(config, env={})
+    assert settings.section("asr").skip_partials_when_busy is False  # type: ignore[union-attr]
+    assert settings.section("remote").asr_partial_interval_s == 2.5  # type: ignore[union-attr]
+    defaults = load_settings(env={"MADOGUCHI_REMOTE_ASR_PARTIAL_INTERVAL_S": "0"})
+    assert defaults.section("asr").skip_partials_when_busy is True  # type: ignore[union-attr]
+    assert defaults.section("remote").asr_partial_interval_s == 0.0  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(("toml", "env", "needle"), [
     ("[relay]\nmax_sesions = 3\n", {}, "max_sesions"),
     ("[relai]\n", {}, "relai"),

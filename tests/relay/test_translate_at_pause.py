@@ -35,7 +35,7 @@ class ScriptedStream:
     def insert_audio(self, pcm: bytes) -> None:
         pass
 
-    def process(self) -> list[RecognitionEvent]:
+    def process(self, partials: bool = True) -> list[RecognitionEvent]:
         return self.steps.pop(0)() if self.steps else []
 
     def finish(self) -> list[RecognitionEvent]:

@@ -25,9 +25,10 @@ WORDS = {"residence", "card", "counter"}
 
 def recognizer(servers: list[str], **remote: object) -> WyomingRecognizer:
     # generous: two cores shared with other tests; the slow-server test sets its own
-    settings: dict[str, object] = {"request_timeout_s": 60.0, "retry_backoff_s": 0.05, **remote}
+    settings: dict[str, object] = {"request_timeout_s": 60.0, "retry_backoff_s": 0.05, "asr_partial_interval_s": 1.0,
+                                   **remote}
     config = RemoteConfig(asr_servers=servers, **settings)  # type: ignore[arg-type]
-    return load_wyoming_recognizer(AsrConfig(partial_interval_s=1.0), config, Path("models"))
+    return load_wyoming_recognizer(AsrConfig(partial_interval_s=0.25), config, Path("models"))
 
 
 def feed(stream: RecognizerStream, pcm: bytes, rate: int, upto: float = 1.0,
@@ -86,6 +87,26 @@ def test_the_pause_is_announced_with_the_finals_text_and_the_final_reuses_that_d
     assert events.index(announced[-1]) < events.index(final)
     assert announced[-1].final_text == final.text and heard_the_sentence(words(final.text)), final.text
     assert final.timings["decode_ms"] == 0.0, "the final reuses the pause decode: the server is not asked again"
+
+
+def test_with_remote_partials_off_only_the_pause_is_sent_before_the_final(
+        live_asr_servers: list[WyomingServer], spoken_english: tuple[bytes, int]) -> None:
+    pcm, rate = spoken_english
+    asr = recognizer([live_asr_servers[0].uri], asr_partial_interval_s=0)
+    sent = 0
+    decode = asr.pool_decoder.decode
+
+    def counted(*args: object, **kwargs: object) -> object:
+        nonlocal sent
+        sent += 1
+        return decode(*args, **kwargs)  # type: ignore[arg-type]
+
+    asr.pool_decoder.decode = counted  # type: ignore[method-assign]
+    events = feed(asr.new_stream(["ja", "en"], rate), pcm, rate)
+    finals = [e for e in events if e.kind == "final"]
+    assert heard_the_sentence(words(" ".join(f.text for f in finals)))
+    assert all(e.final_text is not None for e in events if e.kind == "partial")  # only the pause's decode
+    assert sent <= 2 * len(finals), sent  # the pause decode (which the final reuses), a breath at most
 
 
 def test_a_server_killed_mid_utterance_fails_over_to_the_other(live_asr_servers: list[WyomingServer],

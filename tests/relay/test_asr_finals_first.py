@@ -1,0 +1,71 @@
+"""Finals first: while other sessions' audio waits for the recogniser, a session's decode step is told
+to skip its partial (``process(partials=False)``), so that the queue drains at the cost of partials and
+a speaker who has just stopped is not kept waiting behind others' partial decodes."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+
+from pipelines.base import RecognitionEvent
+from relay.turns.bridge import Bridge
+from relay.turns.streams import RecognitionStream
+
+
+class RecordingStream:
+    """A recogniser stream that notes whether each step was allowed a partial."""
+
+    def __init__(self, name: str, log: list[tuple[str, bool]]) -> None:
+        self.name, self.log = name, log
+
+    def insert_audio(self, pcm: bytes) -> None:
+        pass
+
+    def process(self, partials: bool = True) -> list[RecognitionEvent]:
+        self.log.append((self.name, partials))
+        return []
+
+    def finish(self) -> list[RecognitionEvent]:
+        return []
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+
+
+async def test_a_step_skips_its_partial_while_another_session_waits_for_the_recogniser() -> None:
+    bridge = Bridge({"asr": 1})
+    log: list[tuple[str, bool]] = []
+    busy = threading.Event()
+    holder = asyncio.create_task(bridge.run("asr", busy.wait, 5.0))  # a long decode of a third session
+    await asyncio.sleep(0.05)
+    first = RecognitionStream(bridge, RecordingStream("first", log), bytes_per_process=2)
+    second = RecognitionStream(bridge, RecordingStream("second", log), bytes_per_process=2)
+    first.push(b"\0\0")
+    await asyncio.sleep(0.05)
+    second.push(b"\0\0")
+    await asyncio.sleep(0.05)
+    assert bridge.waiting("asr") == 2
+    busy.set()
+    await holder
+    await until(lambda: len(log) == 2)
+    # the first had someone behind it: no partial; the second was alone by then: its partial runs
+    assert log == [("first", False), ("second", True)]
+    assert bridge.waiting("asr") == 0
+    await first.aclose()
+    await second.aclose()
+
+
+async def test_alone_on_the_recogniser_every_step_may_decode_a_partial() -> None:
+    bridge = Bridge({"asr": 2})
+    log: list[tuple[str, bool]] = []
+    stream = RecognitionStream(bridge, RecordingStream("only", log), bytes_per_process=2)
+    for step in range(1, 4):
+        stream.push(b"\0\0")
+        await until(lambda: len(log) >= step)  # noqa: B023 (awaited at once)
+    assert log == [("only", True)] * 3
+    await stream.aclose()
