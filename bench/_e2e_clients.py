@@ -50,6 +50,7 @@ class Timeline:
     translation: dict[str, float] = field(default_factory=dict)
     first_audio: dict[str, float] = field(default_factory=dict)  # on the listener's device
     errors: list[str] = field(default_factory=list)
+    partials: int = 0  # partial events on the speaker's device (they thin out when the node is busy)
 
 
 class Device:
@@ -150,6 +151,7 @@ class Conversation:
         on_speaker_side = self._listener(turn.speaker) is not device
         if kind == "partial" and on_speaker_side:
             self.timeline.first_partial.setdefault(uid, now)
+            self.timeline.partials += 1
         elif kind == "transcript" and on_speaker_side:
             self.timeline.final.setdefault(uid, now)
             if uid not in turn.utterances:

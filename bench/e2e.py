@@ -17,7 +17,7 @@ batched decoding setting), so every variant of the table is one flag.
 Reported per stage, p50/p95/p99: first partial (from the start of speech: the clerk sees text while
 still speaking), final transcript on the speaker's device, translation on the other side's screen, and
 the first byte of speech audio there — all from the end of speech (the last sample above -40 dBFS);
-turns per minute; CPU (cores) and peak RSS of every process, the benchmark's clients included; the
+turns per minute; partial events per turn (fewer on a busy node: finals first); CPU (cores) and peak RSS of every process, the benchmark's clients included; the
 load average. JSON (``--json``) and a Markdown table. ``--ramp`` doubles N from 1, then bisects, to find
 the largest N whose ``--ramp-stage`` p95 stays under ``--target-s``.
 
@@ -266,6 +266,7 @@ def measure(stack: Stack, speech: dict[str, list[Speech]], counters: int, args: 
     return {"label": args.label or args.engines, "engines": args.engines, "settings": args.set, "counters": counters,
             "duration_s": round(elapsed, 1), "turns": sum(turns.values()), "split_turns": split,
             "turns_per_min": round(60 * sum(turns.values()) / elapsed, 1), "latency_s": latency,
+            "partials_per_turn": round(sum(t.timeline.partials for t in talks) / max(1, sum(turns.values())), 1),
             # CPU time is what a turn costs whatever else the machine runs: capacity ≈ cores / (this × turns/s)
             "engine_cpu_s_per_turn": round(sum(p["cpu_s"] for n, p in processes.items() if n != "bench clients")
                                            / max(1, sum(turns.values())), 2),
@@ -309,8 +310,9 @@ def cell(entry: dict[str, Any] | None) -> str:
 def markdown(results: list[dict[str, Any]]) -> str:
     lines = ["| engines | counters | turns/min | first partial (from speech start) | final transcript "
              "| translation on the resident's screen | translation on the clerk's screen | first speech audio byte "
-             "| CPU s per turn (relay + servers) | CPU (cores) / peak RSS per process | errors | load avg (1 min) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| CPU s per turn (relay + servers) | partials per turn | CPU (cores) / peak RSS per process | errors "
+             "| load avg (1 min) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         lat = r["latency_s"]
         procs = "; ".join(f"{name} {p['cpu_cores']:.2f} / {p['peak_rss_mb']} MB" for name, p in r["processes"].items())
@@ -318,7 +320,8 @@ def markdown(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {r['label']} | {r['counters']} | {r['turns_per_min']} | {cell(lat['all']['partial'])} | "
                      f"{cell(lat['all']['final'])} | {cell(lat['clerk (ja→en)']['translation'])} | "
                      f"{cell(lat['resident (en→ja)']['translation'])} | {cell(lat['all']['first_audio'])} | "
-                     f"{r['engine_cpu_s_per_turn']} | {procs} | {errors} | {r['load_average'][0]} |")
+                     f"{r['engine_cpu_s_per_turn']} | {r['partials_per_turn']} | {procs} | {errors} | "
+                     f"{r['load_average'][0]} |")
     return "\n".join(lines)
 
 

@@ -87,8 +87,8 @@ class RecognizerStream(Protocol):
 
     def process(self, partials: bool = True) -> list[RecognitionEvent]:
         """Decode what is new; returns partials and finals (finals when the endpointer closes).
-        ``partials=False`` when other sessions wait for the recogniser: a stream may then skip the
-        decode of a partial (never one that a final needs)."""
+        ``partials=False`` when the recogniser is busy (others wait, or this step holds its last free
+        slot): a stream may then skip the decode of a partial (never one that a final needs)."""
 
     def finish(self) -> list[RecognitionEvent]:
         """End of input: flush the current utterance as a final (if it held speech)."""

@@ -65,8 +65,9 @@ class WhisperStream:
         self._pending.append(bytes(pcm))
 
     def process(self, partials: bool = True) -> list[RecognitionEvent]:
-        """``partials=False``: other sessions are waiting for the model, so no partial is decoded now
-        (with ``skip_partials_when_busy``); what a final needs — the pause decode — still runs."""
+        """``partials=False``: the model is busy (other sessions wait for it, or this step holds its
+        last free slot), so no partial is decoded now (with ``skip_partials_when_busy``); what a final
+        needs — the pause decode — still runs."""
         events = self._ingest(self._resampler.push(self._take_pending()))
         events += self._maybe_partial(partials or not self._config.skip_partials_when_busy)
         self._trim_audio()

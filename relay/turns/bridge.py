@@ -29,6 +29,7 @@ class Bridge:
         self._default_limit = default_limit
         self._semaphores: dict[str, asyncio.Semaphore] = {}
         self._queued: dict[str, int] = {}
+        self._running: dict[str, int] = {}
         self.busy_seconds: dict[str, float] = {}
 
     def _semaphore(self, key: str) -> asyncio.Semaphore:
@@ -46,6 +47,7 @@ class Bridge:
             await semaphore.acquire()
         finally:
             self._queued[key] -= 1
+        self._running[key] = self._running.get(key, 0) + 1
         try:
             started = time.perf_counter()
             try:
@@ -58,11 +60,19 @@ class Bridge:
             finally:
                 self.busy_seconds[key] = self.busy_seconds.get(key, 0.0) + time.perf_counter() - started
         finally:
+            self._running[key] -= 1
             semaphore.release()
 
     def waiting(self, key: str) -> int:
         """Calls of ``key`` waiting for a free slot now (readable from a worker thread: a snapshot)."""
         return self._queued.get(key, 0)
+
+    def idle_slots(self, key: str) -> int:
+        """Slots of ``key`` that no call holds now (a snapshot, as ``waiting``)."""
+        return self._limits.get(key, self._default_limit) - self._running.get(key, 0)
+
+    def limit(self, key: str) -> int:
+        return self._limits.get(key, self._default_limit)
 
     async def next_item(self, key: str, iterator: Iterator[T]) -> T | None:
         """Pull one item of a blocking iterator in a thread; ``None`` when it is exhausted."""

@@ -91,12 +91,18 @@ class RecognitionStream:
             self._events.put_nowait(exc)
         self._events.put_nowait(_End())
 
+    def _partials_welcome(self) -> bool:
+        """Finals first: a partial is decoded only if no other session's step waits for the recogniser and
+        a slot stays free after this one (the pause decode that a final reuses must never queue behind
+        partials). With one slot only, partials run whenever nobody waits."""
+        bridge, key = self._bridge, self._key
+        return bridge.waiting(key) == 0 and (bridge.idle_slots(key) > 0 or bridge.limit(key) == 1)
+
     def _step(self, chunk: bytes, ended: bool) -> list[RecognitionEvent]:
-        """Runs in a worker thread: the state machine is only ever touched by one step at a time.
-        While other sessions' steps wait for the recogniser, this one decodes no partial (finals first)."""
+        """Runs in a worker thread: the state machine is only ever touched by one step at a time."""
         if chunk:
             self._stream.insert_audio(chunk)
-        events = list(self._stream.process(partials=self._bridge.waiting(self._key) == 0))
+        events = list(self._stream.process(partials=self._partials_welcome()))
         if ended:
             events += self._stream.finish()
         return events

@@ -1,6 +1,7 @@
-"""Finals first: while other sessions' audio waits for the recogniser, a session's decode step is told
-to skip its partial (``process(partials=False)``), so that the queue drains at the cost of partials and
-a speaker who has just stopped is not kept waiting behind others' partial decodes."""
+"""Finals first: while other sessions' audio waits for the recogniser, or when a step holds the
+recogniser's last free slot, the step is told to skip its partial (``process(partials=False)``), so that
+the queue drains at the cost of partials and a speaker who has just stopped finds a slot for the decode
+of the final instead of waiting behind others' partial decodes."""
 
 from __future__ import annotations
 
@@ -68,4 +69,22 @@ async def test_alone_on_the_recogniser_every_step_may_decode_a_partial() -> None
         stream.push(b"\0\0")
         await until(lambda: len(log) >= step)  # noqa: B023 (awaited at once)
     assert log == [("only", True)] * 3
+    await stream.aclose()
+
+
+async def test_a_partial_never_takes_the_last_free_slot_of_the_recogniser() -> None:
+    bridge = Bridge({"asr": 2})
+    log: list[tuple[str, bool]] = []
+    busy = threading.Event()
+    other = asyncio.create_task(bridge.run("asr", busy.wait, 5.0))  # another session's decode
+    await until(lambda: bridge.idle_slots("asr") == 1)
+    stream = RecognitionStream(bridge, RecordingStream("speaker", log), bytes_per_process=2)
+    stream.push(b"\0\0")
+    await until(lambda: len(log) == 1)
+    busy.set()
+    await other
+    stream.push(b"\0\0")
+    await until(lambda: len(log) == 2)
+    # while the other decode ran, this step would have taken the last slot: the final's, so no partial
+    assert log == [("speaker", False), ("speaker", True)]
     await stream.aclose()
