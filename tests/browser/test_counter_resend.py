@@ -133,4 +133,5 @@ def test_the_residents_speech_that_cannot_be_stored_waits_in_the_message_box(mak
     relay.call(_store_writable(relay.ctx.store, True))
     phone.get_by_role("button", name="Gửi").click()
     bubbles(counter).filter(has_text="[ja] Tôi muốn đăng ký chuyển đến").wait_for()
+    expect(phone.get_by_text("Không gửi được")).to_be_hidden()  # once it is in, no stale 'could not send'
     assert not errors, errors

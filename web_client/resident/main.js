@@ -48,6 +48,7 @@ function setUiLang(code) {
 
 function status(key, vars = {}, level = 'info') {
   const node = $('#status');
+  node.dataset.key = key || '';
   node.hidden = !key;
   if (!key) return;
   node.textContent = t(key, vars);
@@ -100,7 +101,9 @@ function onMessage(m) {
       return;
     }
     case 'transcript':
-      if (m.speaker === 'resident') show(bubble(m.utterance_id, 'resident'), m.text, m.lang);
+      if (m.speaker !== 'resident') return;
+      show(bubble(m.utterance_id, 'resident'), m.text, m.lang);
+      if ($('#status').dataset.key === 'not_sent') status(null); // what could not be sent now is
       return;
     case 'translation': {
       if (m.kind === 'back_translation') return;
