@@ -20,6 +20,8 @@ from pipelines.base import EngineStatus, InstalledModel, ModelMissing
 class WhisperRecognizer:
     """Thread-safe: ``new_stream`` may be called from any thread; streams share the model and the VAD."""
 
+    stream_class: type[WhisperStream] = WhisperStream  # a remote recogniser's streams send partials in the background
+
     def __init__(self, decoder: Decoder, config: AsrConfig, model: InstalledModel | None = None,
                  vad_session: Any = None, languages: Sequence[str] = (), hints: GlossaryHints | None = None) -> None:
         self._decoder = decoder
@@ -41,7 +43,7 @@ class WhisperRecognizer:
         unknown = [lang for lang in languages if self._languages and lang not in self._languages]
         if unknown or not languages:
             raise ValueError(f"whisper '{self._config.model}' cannot recognise {unknown or 'no language'}")
-        return WhisperStream(self._decoder, StreamingVad(self._vad_session), self._config, languages, sample_rate,
+        return self.stream_class(self._decoder, StreamingVad(self._vad_session), self._config, languages, sample_rate,
                              self._hints)
 
 

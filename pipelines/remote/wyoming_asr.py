@@ -38,6 +38,7 @@ from pipelines.languages import JAPANESE
 from pipelines.remote.config import RemoteConfig
 from pipelines.remote.servers import RemoteFailure, ServerPool
 from pipelines.remote.wyoming_link import connect, exchange, parse_tcp
+from pipelines.remote.wyoming_stream import RemoteWhisperStream
 
 RATE = 16000
 CHUNK_SAMPLES = 4096  # ~0.26 s per audio-chunk event, as Home Assistant satellites send
@@ -104,6 +105,8 @@ def asr_languages(info: Info) -> set[str]:
 
 class WyomingRecognizer(WhisperRecognizer):
     """The relay's streaming recogniser whose decodes run on Wyoming servers."""
+
+    stream_class = RemoteWhisperStream  # partials never hold up the pause (pipelines.remote.wyoming_stream)
 
     def __init__(self, pool: ServerPool, config: AsrConfig, languages: Sequence[str]) -> None:
         self.pool_decoder = WyomingDecoder(pool)

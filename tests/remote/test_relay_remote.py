@@ -80,3 +80,24 @@ async def test_speech_is_heard_translated_and_a_dead_server_is_an_engine_failure
     assert (await counter.expect("translation", wait_s=60, lang="en"))["text"] == "It is raining today."
     body = await (await relay.client.get("/healthz")).json()
     assert body["engines"]["asr"]["state"] == "missing" and "down" in body["engines"]["asr"]["detail"]
+
+
+async def test_speech_at_real_time_pace_is_translated_at_the_pause(relay: Relay,
+                                                                   spoken_english: tuple[bytes, int]) -> None:
+    """Remote recognition keeps translation at the pause: the pause decode (one request to the server)
+    announces the final's text, the relay translates it on the LibreTranslate server at once, and the
+    turn uses that translation (stored with ``started_at_pause``)."""
+    pcm, rate = spoken_english
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    await counter.send(type="audio.start", speaker="resident", sample_rate=rate)
+    step = rate // 4 * 2
+    for offset in range(0, len(pcm), step):  # a microphone: a quarter of a second every quarter second
+        await counter.send_raw(pcm[offset:offset + step])
+        await asyncio.sleep(0.25)
+    transcript = await counter.expect("transcript", wait_s=120)
+    await counter.expect("translation", wait_s=60, utterance_id=transcript["utterance_id"])
+    await counter.send(type="audio.stop")
+    [stored] = await relay.ctx.store.transcript(session["session_id"])
+    forward = next(t for t in stored["translations"] if t["kind"] == "translation")
+    assert forward["details"].get("started_at_pause") is True, forward
