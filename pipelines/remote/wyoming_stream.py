@@ -42,9 +42,12 @@ class RemoteWhisperStream(WhisperStream):
         ep, utt = self._endpointer, self._endpointer.current
         if utt is None or ep.speech_s < self._config.min_speech_s:
             return events
-        if self._pause_span() is not None:
-            self._in_flight = None  # the pause decode says more than the partial still on its way
-            return events + super()._maybe_partial()  # the pause decode, announced with final_text
+        span = self._pause_span()
+        if span is not None:
+            events += super()._maybe_partial()  # the pause decode, once the audio after the speech is in
+            if self._announced == span:
+                self._in_flight = None  # it says more than the partial still on its way (a breath keeps it)
+            return events
         audio_end = ep.window_index * WINDOW
         last_end = self._partial_end if self._partial_end > utt.start else utt.start
         if self._in_flight is None and (audio_end - last_end) / WHISPER_RATE >= self._config.partial_interval_s:
