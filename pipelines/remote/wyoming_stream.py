@@ -37,20 +37,23 @@ class RemoteWhisperStream(WhisperStream):
         self._in_flight: tuple[Future[Hypothesis], int, int, bool] | None = None
         self._partial_end = -1  # where the last partial request's audio ended
 
-    def _maybe_partial(self) -> list[RecognitionEvent]:
+    def _maybe_partial(self, partials: bool) -> list[RecognitionEvent]:
+        """``partials=False`` (``[asr] skip_partials_when_busy``): no new partial is sent now; an answer
+        already back is still shown, and the pause decode still runs."""
         events = self._partial_answer()
         ep, utt = self._endpointer, self._endpointer.current
         if utt is None or ep.speech_s < self._config.min_speech_s:
             return events
         span = self._pause_span()
         if span is not None:
-            events += super()._maybe_partial()  # the pause decode, once the audio after the speech is in
+            events += super()._maybe_partial(partials)  # the pause decode, once the audio after the speech is in
             if self._announced == span:
                 self._in_flight = None  # it says more than the partial still on its way (a breath keeps it)
             return events
         audio_end = ep.window_index * WINDOW
         last_end = self._partial_end if self._partial_end > utt.start else utt.start
-        if self._in_flight is None and (audio_end - last_end) / WHISPER_RATE >= self._config.partial_interval_s:
+        if partials and self._in_flight is None and (
+                (audio_end - last_end) / WHISPER_RATE >= self._config.partial_interval_s):
             self._send_partial(utt.start, audio_end)
         return events
 
