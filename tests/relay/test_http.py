@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -61,7 +62,12 @@ async def test_metrics_count_sessions_utterances_latency_and_errors(relay: Relay
     await ws.expect("translation", kind="back_translation")
     await ws.send_raw("{")
     await ws.expect("error")
-    text = await (await relay.client.get("/metrics")).text()
+    text = ""
+    for _ in range(100):  # the turn ends (stored as finished, then timed) just after its last message
+        text = await (await relay.client.get("/metrics")).text()
+        if 'stage="turn"}' in text:
+            break
+        await asyncio.sleep(0.05)
     assert 'madoguchi_sessions_created_total{mode="translation"} 1.0' in text
     assert 'madoguchi_utterances_total{source="text",speaker="clerk"} 1.0' in text
     assert 'madoguchi_stage_latency_seconds_count{stage="turn"} 1.0' in text
