@@ -48,9 +48,9 @@ SERVER = r"""
 import asyncio, gc, json, signal, sys, time
 from aiohttp import web
 sys.path.insert(0, {root!r})
-from relay.app import create_app
+from relay.app import create_app, keep_collections_short
 from relay.context import CONTEXT
-from relay.runtime.serving import files_needed, keep_collections_short, listen_backlog, raise_open_file_limit
+from relay.runtime.serving import files_needed, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
 from tests.fakes import fake_engines
 

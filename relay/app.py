@@ -27,6 +27,7 @@ from relay.http.admin import add_admin_routes
 from relay.http.api import add_routes, api_error
 from relay.http.glossary import add_glossary_routes
 from relay.http.pages import add_page_routes
+from relay.runtime import serving
 from relay.runtime.metrics import RelayMetrics
 from relay.runtime.rate_limits import RelayLimits
 from relay.runtime.supervision import stop_all, supervised
@@ -215,3 +216,10 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     await Connection(ws, ctx, request).run()
     return ws
+
+
+def keep_collections_short(app: web.Application, settings: AppSettings) -> None:
+    """``madoguchi serve``'s garbage-collection policy (``relay.runtime.serving``), told when anyone is
+    connected (a full collection runs only when nobody is)."""
+    serving.keep_collections_short(app, settings, anyone_connected=lambda: bool(app[CONTEXT].connections),
+                                   failures=lambda: app[CONTEXT].metrics.background_failures)

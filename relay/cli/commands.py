@@ -140,11 +140,10 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
 
     from aiohttp import web
 
-    from relay.app import create_app
+    from relay.app import create_app, keep_collections_short
     from relay.runtime.logs import configure_logging
     from relay.runtime.serving import (
         files_needed,
-        keep_collections_short,
         listen_backlog,
         raise_open_file_limit,
     )

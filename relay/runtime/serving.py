@@ -21,6 +21,8 @@ import asyncio
 import gc
 import logging
 import resource
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -63,10 +65,12 @@ def listen_backlog(settings: AppSettings) -> int:
 GC_TASK = web.AppKey("gc_policy_task", asyncio.Task[None])
 
 
-def keep_collections_short(app: web.Application, settings: AppSettings) -> None:
+def keep_collections_short(app: web.Application, settings: AppSettings, *, anyone_connected: Callable[[], bool],
+                           failures: Callable[[], Any]) -> None:
     """Freeze the start-up heap once the engines are loaded, then run the relay's ``GcPolicy``: hooks
-    appended after the relay's own (the engines are loaded in its start-up)."""
-    from relay.context import CONTEXT
+    appended after the relay's own (the engines are loaded in its start-up). ``anyone_connected`` and
+    ``failures`` (the background-failure counter) are read only once the relay has started: runtime sits
+    below the relay's context and is handed what it needs (``relay.app.keep_collections_short``)."""
 
     async def start(app: web.Application) -> None:
         gc.collect()
@@ -74,8 +78,8 @@ def keep_collections_short(app: web.Application, settings: AppSettings) -> None:
         log.info("start-up heap frozen out of garbage collection", extra={"objects": gc.get_freeze_count()})
         relay = settings.relay
         if relay.gc_freeze_s > 0:
-            policy = GcPolicy(relay.gc_freeze_s, relay.gc_reclaim_hours, lambda: bool(app[CONTEXT].connections))
-            app[GC_TASK] = supervised("gc-policy", policy.run, failures=app[CONTEXT].metrics.background_failures)
+            policy = GcPolicy(relay.gc_freeze_s, relay.gc_reclaim_hours, anyone_connected)
+            app[GC_TASK] = supervised("gc-policy", policy.run, failures=failures())
 
     async def stop(app: web.Application) -> None:
         if GC_TASK in app:
