@@ -14,7 +14,10 @@ Sources and what is taken (word pairs only; never sentences, never definitions; 
   simplified version word by word; a one-word substitution counts when both words have the same part of
   speech, are different words (not spelling variants), the easy word is more common (wordfreq), and the
   original sentence with only that substitution passes the meaning guard. A pair is kept when it was
-  seen at least ``MIN_SEEN`` times and in at least ``MIN_SHARE`` of the sentences where the word occurs.
+  seen at least ``MIN_SEEN`` times and in at least ``MIN_SHARE`` of the sentences where the word occurs,
+  or, seen fewer times, when Sudachi's synonym dictionary puts both words in one group (``synonyms.py``:
+  a pair seen once may be a paraphrase of one sentence, such as 損 → 利益 or 治る → なくなる; an
+  independent dictionary that calls the two words synonyms says they mean the same out of context).
   Rows whose ID is 25 mod 50 are also left out: they are the dev rows the thresholds were tuned on.
 
 Every entry still goes through the guard at run time, like our own dictionary.
@@ -32,6 +35,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from easy_japanese.analyzer import Token, analyze
+from easy_japanese.build.synonyms import same_meaning
 from easy_japanese.guard import Guard
 from easy_japanese.lexicon import DATA_DIR, load_lexicon, zipf
 
@@ -61,7 +65,11 @@ REJECTED = frozenset(
      "咲く", "向く", "沿う", "適する", "寄る", "近寄る", "割く", "信ずる", "見なす", "仮定", "動揺", "脱する", "窮する",
      "区別", "決断", "審議", "説得", "生命", "運命", "機嫌", "景気", "主張", "交互", "一行", "両替", "取り引き", "休息",
      "大当たり", "高価", "ペット", "三者面談", "与", "在留", "そちら", "あそこ", "どなた", "ただいま", "もと", "もっとも",
-     "備える", "終わり", "立ち上がる", "趣味", "見送る", "まわり"]
+     "備える", "終わり", "立ち上がる", "趣味", "見送る", "まわり",
+     # synonyms to Sudachi, yet wrong in some sense a resident meets (docs/easy_japanese_lexicon_review.md):
+     # お越しください is not 超える, 席をはずす not 除く, インフルエンザの流行 not 人気, 梨 → なし reads 無し
+     "うかがう", "伺う", "そろう", "はずす", "シスター", "リクエスト", "合意", "夕ご飯", "朝ご飯", "朝御飯", "女子",
+     "年より", "梨", "流行", "生き物", "訪ねる", "許し", "越す"]
 )
 MAX_EASY_CHARS = 8
 MIN_CONSISTENCY = 0.5
@@ -216,9 +224,20 @@ def snow_pairs(counts: Counts, min_seen: int = MIN_SEEN, min_share: float = MIN_
         consistent = count >= MIN_CONSISTENCY * substitutions[word]  # one easy word, not a paraphrase per context
         if count >= min_seen and share >= min_share and consistent and count > best.get(word, (0, "", ""))[0]:
             best[word] = (count, easy, kind)
+    best.update(corroborated_pairs(swapped, set(best)))
     for word, (_count, easy, kind) in sorted(best.items()):
         if word not in REJECTED:
             yield word, easy, kind
+
+
+def corroborated_pairs(swapped: Counter[tuple[str, str, str]], taken: set[str]) -> dict[str, tuple[int, str, str]]:
+    """Pairs seen too rarely (once) or too loosely for the thresholds, kept when Sudachi's synonym
+    dictionary, made independently of SNOW, puts both words in one synonym group (``synonyms.py``)."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for (word, easy, kind), count in swapped.items():
+        if word not in taken and count > found.get(word, (0, "", ""))[0] and same_meaning(word, easy):
+            found[word] = (count, easy, kind)
+    return found
 
 
 def build(data: Path, counts: Counts | None = None, min_seen: int = MIN_SEEN, min_share: float = MIN_SHARE

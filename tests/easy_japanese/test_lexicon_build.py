@@ -54,6 +54,17 @@ def test_a_substitution_the_guard_rejects_is_not_learnt(tmp_path: Path, monkeypa
     assert [r for r in build_lexicon.build(data) if r[0] == "留守"]
 
 
+def test_a_pair_seen_once_is_learnt_only_when_an_independent_dictionary_calls_it_a_synonym(tmp_path: Path) -> None:
+    # each seen once in training rows: 和服 → 着物 (synonyms to Sudachi) is learnt; 損 → 利益 (an
+    # opposite) and 治る → なくなる (fits one sentence about a cold, not a wound) are not, although
+    # both parse, keep every negation and number and use a more common word
+    rows = [(1, "母は和服を着ていた。", "母は着物を着ていた。"), (2, "それは損だ。", "それは利益だ。"),
+            (3, "風邪が治った。", "風邪がなくなった。")]
+    words = {word: easy for word, easy, _kind, _source in build_lexicon.build(_data(tmp_path, rows))}
+    assert words.get("和服") == "着物"
+    assert "損" not in words and "治る" not in words
+
+
 def test_committed_lexicon_is_well_formed_and_used() -> None:
     rows = read_tsv_rows(BUILT)
     assert len(rows) >= 300
