@@ -90,8 +90,21 @@ def _numeral_runs(tokens: list[Token]) -> list[tuple[int, int]]:
     return runs
 
 
-def _is_counter(surface: str) -> bool:
-    return any(surface.startswith(c) for c in _COUNTERS | {"日", "月", "週"})
+# counters that are also words of their own, counted only with the reading they have after a number
+# (三時 さんじ "three o'clock", 五分 ごふん "five minutes"; 十分 じゅうぶん "enough" is one word)
+_COUNTER_READINGS = {"時": ("じ",), "分": ("ふん", "ぷん"), "倍": ("ばい",), "周": ("しゅう",),
+                     "秒": ("びょう",), "匹": ("ひき", "びき", "ぴき"), "ドル": ("どる",)}
+
+
+def _is_counter(tok: Token) -> bool:
+    if tok.surface in _COUNTER_READINGS:
+        return tok.reading in _COUNTER_READINGS[tok.surface]
+    return any(tok.surface.startswith(c) for c in _COUNTERS | {"日", "月", "週"})
+
+
+def _idiom(prev: Token | None, nxt: Token, after: Token | None) -> bool:
+    """もう一度, もう一人 ("again", "one more") and 二度と ("never again") are written in words."""
+    return (prev is not None and prev.surface == "もう") or (nxt.surface == "度" and after is not None and after.surface == "と")
 
 
 def kanji_numerals(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
@@ -99,10 +112,10 @@ def kanji_numerals(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     edits = []
     for first, last in _numeral_runs(tokens):
         nxt, prev = next_token(tokens, last), prev_token(tokens, first)
-        if nxt is None or not _is_counter(nxt.surface) or (prev is not None and prev.pos2 == "数詞"):
+        if nxt is None or not _is_counter(nxt) or (prev is not None and prev.pos2 == "数詞"):
             continue
-        if prev is not None and prev.surface == "もう":
-            continue  # もう一度, もう一人: "again", "one more", written in words
+        if _idiom(prev, nxt, next_token(tokens, last + 1)):
+            continue
         value = kanji_value(text[tokens[first].start : tokens[last].end])
         if value is not None and not (value == 1 and nxt.surface == "日" and nxt.reading == "たち"):
             edits.append(Edit(tokens[first].start, tokens[last].end, str(value), "numbers.kanji_numeral"))
