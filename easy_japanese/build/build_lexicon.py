@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from easy_japanese.analyzer import Token, analyze
-from easy_japanese.build.synonyms import same_meaning
+from easy_japanese.build.synonyms import same_meaning, written_forms
 from easy_japanese.guard import Guard
 from easy_japanese.lexicon import DATA_DIR, load_lexicon, zipf
 
@@ -69,7 +69,12 @@ REJECTED = frozenset(
      # synonyms to Sudachi, yet wrong in some sense a resident meets (docs/easy_japanese_lexicon_review.md):
      # お越しください is not 超える, 席をはずす not 除く, インフルエンザの流行 not 人気, 梨 → なし reads 無し
      "うかがう", "伺う", "そろう", "はずす", "シスター", "リクエスト", "合意", "夕ご飯", "朝ご飯", "朝御飯", "女子",
-     "年より", "梨", "流行", "生き物", "訪ねる", "許し", "越す"]
+     "年より", "梨", "流行", "生き物", "訪ねる", "許し", "越す",
+     # found by reading outputs (issue 13): いっさい払う必要はありません must not become 全て払う…,
+     # だいたい30分 not ほとんど30分, 助けを呼ぶ not 協力を呼ぶ, お腹 not the rude 腹, 英語が通じる not つながる
+     "いっさい", "だいたい", "大体", "たった", "いっぱい", "助け", "おなか", "お腹", "もらす", "つぶす", "したく",
+     "はがき", "えさ", "いなか", "田舎", "あいつ", "意思", "解く", "通じる", "向かい合う", "当てはまる", "季節",
+     "値段", "単純", "狭い"]
 )
 MAX_EASY_CHARS = 8
 MIN_CONSISTENCY = 0.5
@@ -188,13 +193,13 @@ def _passes_guard(sentence: str, words: list[Token], easy: list[Token]) -> bool:
     return not Guard(sentence).reasons(candidate)
 
 
-Counts = tuple[Counter[tuple[str, str]], Counter[tuple[str, str, str]]]
+Counts = tuple[Counter[tuple[str, str, str]], Counter[tuple[str, str, str]]]  # (base, pos, lemma) seen; pairs
 
 
 def snow_counts(path: Path) -> Counts:
     """Training rows: how often each word occurs in the originals and how often each guarded substitution
     was seen."""
-    seen: Counter[tuple[str, str]] = Counter()
+    seen: Counter[tuple[str, str, str]] = Counter()
     swapped: Counter[tuple[str, str, str]] = Counter()
     with path.open(encoding="utf-8") as f:
         for row in csv.reader(f, delimiter="\t"):
@@ -202,7 +207,7 @@ def snow_counts(path: Path) -> Counts:
                 continue
             original, simple = analyze(row[1]), analyze(row[2])
             for tok in original:
-                seen[(tok.base, tok.pos1)] += 1
+                seen[(tok.base, tok.pos1, tok.lemma)] += 1
             for words, easy in _substitutions(original, simple):
                 pair = _pair_of(words, easy)
                 if pair is not None and _passes_guard(row[1], words, easy):
@@ -217,7 +222,7 @@ def snow_pairs(counts: Counts, min_seen: int = MIN_SEEN, min_share: float = MIN_
     for (word, _easy, _kind), count in swapped.items():
         substitutions[word] += count
     occurrences: Counter[str] = Counter()
-    for (word, _pos), n in seen.items():
+    for (word, _pos, _lemma), n in seen.items():
         occurrences[word] += n
     for (word, easy, kind), count in swapped.items():
         share = count / max(1, occurrences[word])
@@ -226,8 +231,27 @@ def snow_pairs(counts: Counts, min_seen: int = MIN_SEEN, min_share: float = MIN_
             best[word] = (count, easy, kind)
     best.update(corroborated_pairs(swapped, set(best)))
     for word, (_count, easy, kind) in sorted(best.items()):
-        if word not in REJECTED:
+        if word not in REJECTED and not guesses_a_sense(word, easy):
             yield word, easy, kind
+
+
+def _hiragana(text: str) -> str:
+    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+
+
+def guesses_a_sense(word: str, easy: str) -> bool:
+    """A word written in kana is already easy to read, and it may stand for several words: おこる is
+    起こる (happen) or 怒る (get angry), のぞく is 除く (except) or 覗く (peep). A pair from it either
+    writes it with the kanji of one of them (おこる → 怒る, きく → 聞く: 地震がおこる would become
+    地震が怒る) or paraphrases one sense (のぞく → 見る: 土日をのぞく would become 土日を見る). Neither is
+    kept: the easy word reads the same as the kana word, or Sudachi's dictionary does not name one
+    written word for it (it normalises the kana word to itself, or to several words)."""
+    if not word or any(not ("ぁ" <= ch <= "ゖ" or ch == "ー") for ch in word):
+        return False
+    if _hiragana("".join(t.reading or t.surface for t in analyze(easy))) == word:
+        return True
+    forms = written_forms(word)
+    return len(forms) != 1 or word in forms
 
 
 def corroborated_pairs(swapped: Counter[tuple[str, str, str]], taken: set[str]) -> dict[str, tuple[int, str, str]]:

@@ -1,4 +1,5 @@
-"""A second, independent opinion on whether two words mean the same: Sudachi's synonym groups.
+"""A second, independent opinion from Sudachi's dictionary: do two words mean the same, and which
+written word a kana word stands for.
 
 SudachiDict (the ``sudachidict-core`` package, Apache 2.0, Works Applications) tags each dictionary
 word with the ids of the synonym groups it belongs to (its synonym dictionary: 生徒 and 学生 share
@@ -33,3 +34,19 @@ def synonym_groups(word: str) -> frozenset[int]:
 def same_meaning(word: str, easy: str) -> bool:
     """True when Sudachi's synonym dictionary puts both words in one group."""
     return bool(synonym_groups(word) & synonym_groups(easy))
+
+
+_CONTENT = ("動詞", "名詞", "代名詞", "形容詞", "形状詞", "副詞")
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Any:
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+def written_forms(word: str) -> frozenset[str]:
+    """How Sudachi normalises each content word spelt ``word``: のぞく → {のぞく} (Sudachi leaves it in
+    kana because it may be 除く or 覗く), しめる → {しめる, 湿る}, もらす → {漏らす}."""
+    return frozenset(m.normalized_form() for m in _dictionary().lookup(word) if m.part_of_speech()[0] in _CONTENT)

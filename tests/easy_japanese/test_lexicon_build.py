@@ -65,6 +65,19 @@ def test_a_pair_seen_once_is_learnt_only_when_an_independent_dictionary_calls_it
     assert "損" not in words and "治る" not in words
 
 
+def test_a_word_written_in_kana_is_never_given_the_kanji_or_the_sense_of_one_of_its_homophones(tmp_path: Path) -> None:
+    # おこる is 怒る or 起こる (地震がおこる), のぞく is 除く or 覗く (土日をのぞく平日): three training rows
+    # each, more common easy words, the guard has nothing to object, and still neither pair is learnt
+    rows = [(i, "彼はすぐおこる。", "彼はすぐ怒る。") for i in (1, 2, 3)]
+    rows += [(i, "彼は窓からのぞく。", "彼は窓から見る。") for i in (4, 5, 6)]
+    rows += [(i, "彼はよく喋る。", "彼はよく話す。") for i in (7, 8, 9)]
+    words = {word for word, *_ in build_lexicon.build(_data(tmp_path, rows))}
+    assert "喋る" in words  # the same evidence for a word written in kanji is enough
+    assert "おこる" not in words and "のぞく" not in words
+    assert rewrite("地震がおこりました。").text == "地震がおこりました。"
+    assert "のぞく" in rewrite("土日をのぞく平日に来てください。").text
+
+
 def test_committed_lexicon_is_well_formed_and_used() -> None:
     rows = read_tsv_rows(BUILT)
     assert len(rows) >= 300
