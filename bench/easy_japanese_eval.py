@@ -12,7 +12,8 @@
    or the re-analysis, facts lost, share changed, SARI against the references, share of content words
    in JLPT N5–N4 before and after, outputs with no honorific left, latency per sentence (p50/p95).
 
-Run: .venv/bin/python bench/easy_japanese_eval.py [--limit N]. Reads ../shared/data/easy_japanese/.
+Run: .venv/bin/python bench/easy_japanese_eval.py [--limit N] [--split dev]. Reads ../shared/data/easy_japanese/.
+Work on the dev rows (``--split dev``, ID ≡ 25 mod 50); score the test split only to report.
 """
 
 from __future__ import annotations
@@ -178,15 +179,22 @@ def mean_sari(sources: list[str], outputs: list[str], refs: list[str], variant: 
     return 100 * statistics.mean(sari(s, o, r, variant) for s, o, r in zip(sources, outputs, refs, strict=True))
 
 
-def snow_eval(limit: int | None, easy: set[str]) -> None:
+SPLITS = {"test": 0, "dev": 25}  # SNOW T15 rows whose ID mod 50 is this: the test split, and the dev rows we tune on
+
+
+def snow_rows(split: str = "test") -> list[list[str]]:
     with (DATA / "snow_t15.tsv").open(encoding="utf-8") as f:
-        rows = [r for r in csv.reader(f, delimiter="\t") if r and r[0].isdigit() and int(r[0]) % 50 == 0]
+        return [r for r in csv.reader(f, delimiter="\t") if r and r[0].isdigit() and int(r[0]) % 50 == SPLITS[split]]
+
+
+def snow_eval(limit: int | None, easy: set[str], split: str = "test") -> None:
+    rows = snow_rows(split)
     rows = rows[:limit] if limit else rows
     sources, refs = [r[1] for r in rows], [r[2] for r in rows]
     results, latencies = timed_rewrites(sources)
     outputs = [r.text for r in results]
     scores = {name: mean_sari(sources, outs, refs) for name, outs in (("identity", sources), ("ours", outputs), ("reference", refs))}
-    print(f"SNOW T15 test split: {len(rows)} rows (guard on)")
+    print(f"SNOW T15 {split} {'split' if split == 'test' else 'rows'}: {len(rows)} rows (guard on)")
     print("  SARI  " + "  ".join(f"{k}={v:.2f}" for k, v in scores.items()))
     hf = {name: mean_sari(sources, outs, refs, "hf") for name, outs in (("identity", sources), ("ours", outputs))}
     print("  SARI, Hugging Face evaluate's variant (0/0 = 1)  " + "  ".join(f"{k}={v:.2f}" for k, v in hf.items()))
@@ -194,7 +202,7 @@ def snow_eval(limit: int | None, easy: set[str]) -> None:
     print(f"  outputs changed: {changed}/{len(rows)}; refusals: {sum(len(r.refusals) for r in results)}")
     print(f"  outputs with no honorific left: {honorific_free(results):.1f}%")
     print(f"  latency per sentence: {latency_line(latencies)}")
-    print_table("Readability (SNOW test split)", {
+    print_table(f"Readability (SNOW {split})", {
         "source": readability(sources, easy),
         "ours": readability(outputs, easy, sum(ruby_kanji(r) for r in results)),
         "reference": readability(refs, easy),
@@ -245,6 +253,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="only the first N test rows")
     parser.add_argument("--repeat", type=int, default=1, help="time each sentence N times (cold) and keep the best")
+    parser.add_argument("--split", choices=sorted(SPLITS), default="test",
+                        help="SNOW rows to score: test (ID divisible by 50, the figure we report) or dev (ID ≡ 25 mod 50, to tune on)")
     args = parser.parse_args()
     global REPEAT
     REPEAT = max(1, args.repeat)
@@ -253,7 +263,7 @@ def main() -> int:
         return 0
     print(f"warm-up at engine start (as the relay does): {warm_up() * 1000:.0f} ms")
     easy = jlpt_easy_words()
-    snow_eval(args.limit, easy)
+    snow_eval(args.limit, easy, args.split)
     gold_eval(easy)
     counter_eval(easy)
     return 0
