@@ -54,7 +54,7 @@ def frames() -> dict[str, Frame]:
     return table
 
 
-_PERSON_ENDS = ("人", "たち", "達", "さん", "君", "くん", "ちゃん", "者", "様", "ら", "私", "僕", "あなた")
+_PERSON_ENDS = ("人", "たち", "達", "さん", "君", "くん", "ちゃん", "者", "様", "ら", "私", "僕", "あなた", "氏", "殿", "員", "師", "士")
 _PERSON_NOUNS = frozenset(["方", "家族", "本人", "子ども", "子供", "親", "両親", "夫", "妻", "先生", "医師", "職員",
                            "担当", "自分", "みんな", "皆", "誰", "だれ", "保護者", "世帯主", "代理人", "赤ちゃん"])
 _THINGS = frozenset(["これ", "それ", "あれ", "どれ", "何", "なに", "なん", "此れ", "其れ", "彼れ", "何れ"])
@@ -66,7 +66,7 @@ def is_person(tok: Token) -> bool:
         return tok.surface not in _THINGS
     if tok.surface in _PERSON_NOUNS and tok.pos1 == "名詞":
         return True  # 世帯の方が提出できる: 方 (the polite "person"), 家族, 本人 …
-    return tok.pos3 == "人名" or tok.pos1 == "接尾辞" or tok.surface.endswith(_PERSON_ENDS)
+    return tok.pos3 == "人名" or tok.surface.endswith(_PERSON_ENDS)  # not any suffix: 保険証 is a thing
 
 
 def is_intransitive(verb: str) -> bool:

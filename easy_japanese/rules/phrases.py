@@ -110,6 +110,8 @@ def senses(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         before = prev_token(tokens, k)
         if before is not None and before.surface == "を" and stem.surface not in ("求め", "もとめ"):
             continue  # 電話をおかけください: call; 上着をお掛けください: hang
+        if before is not None and before.surface in ("へ", "に") and stem.surface in ("上がり", "あがり"):
+            continue  # 2階へお上がりください: go up (上がって), not come in
         after = tokens[k + 2] if k + 2 < len(tokens) else None
         if after is None or not (after.surface in ("に", "ください", "下さい") or after.lemma == "頂く"):
             continue

@@ -34,6 +34,12 @@ def _ends_in_predicate(easy: str) -> bool:
     return last.pos1 in ("動詞", "形容詞", "助動詞") and last.cform.startswith(("終止形", "連体形"))
 
 
+@lru_cache(maxsize=2048)
+def _is_phrase(easy: str) -> bool:
+    """A noun phrase of several words (全部のお金), not one word (全部)."""
+    return any(tok.surface == "の" for tok in analyze(easy)[:-1])
+
+
 def _joins(prev: Token) -> bool:
     """A noun before a word makes a compound, except time and reason words (昨日 夕食, ため 辞職)."""
     return (prev.pos1 == "名詞" and prev.pos3 != "副詞可能") or prev.pos1 == "形状詞"  # 有効期限
@@ -101,6 +107,8 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         return None
     if nxt is not None and nxt.start == tokens[last].end and nxt.surface.startswith(_SUFFIX_HEADS) and nxt.pos1 != "接尾辞":
         return None  # 翌月分から: 分 belongs to the word (the analyser reads 分から as 分かる); 来月末, 今年中
+    if nxt is not None and nxt.pos1 == "動詞" and nxt.start == tokens[last].end and _is_phrase(entry.easy) and not _needs_ni(head, nxt, entry):
+        return None  # 全額払う: a noun used as an adverb cannot become a noun phrase (全部のお金払う)
     after = next_token(tokens, last + 1)
     if nxt is not None and nxt.surface == "を" and after is not None and after.lemma in _SURU:
         return None  # 食事をする is an action: ご飯をする would not be Japanese

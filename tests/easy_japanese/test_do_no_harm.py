@@ -121,3 +121,31 @@ def test_a_break_the_input_seemed_to_have_does_not_hide_a_real_one() -> None:
 def test_only_a_noun_says_where() -> None:
     # 忘れずに is "without forgetting": the easy phrase still needs its own place (ポストに)
     assert rewrite("この手紙を忘れずに投函してください。", options=PLAIN).text == "この手紙を忘れずにポストに入れてください。"
+
+
+def test_a_thing_is_not_read_as_a_person() -> None:
+    # 保険証 ends in a suffix (証); only a person's suffix (さん, 者, 人) keeps が before 〜ことができる
+    reasons = compare("保険証が使えなくなります。", "保険証が使うことができなくなります。")
+    assert any("が on the object" in reason for reason in reasons), reasons
+    assert "保険証が使うこと" not in rewrite("保険証が使えなくなることがあります。", options=PLAIN).text
+
+
+@pytest.mark.parametrize("before", ["病院で医療費を全額払うことになります。", "残額払ってください。"])
+def test_a_noun_used_as_an_adverb_is_not_made_a_noun_phrase(before: str) -> None:
+    text = rewrite(before, options=PLAIN).text
+    assert "のお金払" not in text and "払" in text, text  # not 全部のお金払う, 残りのお金払って
+
+
+@pytest.mark.parametrize(("before", "wrong", "meant"), [
+    ("在留カードの期限が切れる前に来てください。", "しめきりが切れる", "期限が切れる"),  # a card expires; a deadline does not
+    ("16歳未満の方は、写真がありません。", "より少ない", "16歳"),  # an age is not an amount
+    ("粗大ごみの収集は有料です。", "かかることです", "お金がかかります"),
+    ("申請の結果は、はがきでお知らせします。", "手紙", "はがき"),  # a postcard is not a letter: the resident waits for the wrong thing
+    ("在留カードをなくした場合は、すぐに来てください。", "失っ", "なくした"),  # 失う is the harder word
+    ("手当の額は、お子様の年齢によって違います。", "の年によって", "年齢"),  # 年 would read as "year"
+    ("内科の方は、2階へお上がりください。", "入って", "上がって"),  # a direction: go up, not come in
+    ("どうぞお上がりください。", "上がって", "入って"),
+])
+def test_a_word_keeps_the_sense_its_context_gives_it(before: str, wrong: str, meant: str) -> None:
+    text = rewrite(before, options=PLAIN).text
+    assert wrong not in text and meant in text, text

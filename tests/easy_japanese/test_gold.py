@@ -38,3 +38,14 @@ def test_fact_check_sees_a_lost_or_changed_fact() -> None:
     assert not fact_kept("17時", "受付は午後7時までです。")
     assert not fact_kept("住民票", "紙を取ってください。")
     assert fact_kept("市役所の駐車場", "市役所（市の 仕事を する ところ）の駐車場に来ます。")
+
+
+def test_the_reading_dev_table_has_no_rejected_output_and_no_lost_fact() -> None:
+    """154 more dev sentences written for reading the outputs (gold/reading_dev.py), 12 situations."""
+    from tests.easy_japanese.gold.reading_dev import READING_DEV
+
+    assert len({situation for situation, _, _ in READING_DEV}) == len(SITUATIONS)
+    assert not {source for _, source, _ in READING_DEV} & {s.source for s in GOLD if s.split == "test"}
+    report = evaluate([(source, tuple(facts)) for _, source, facts in READING_DEV])
+    assert report.rejected == []
+    assert report.lost == []
