@@ -5,7 +5,8 @@ unknown-word runs, a predicate without its ending (書き。), ます before で
 の before a verb (書類の出すことには), お/ご before a verb in dictionary form, two case particles in a
 row, が left before 〜ことができる on a thing (在留カードが確かめることができる), を before a verb that
 never takes an object (受付を終わる; the verbs are in ``data/verb_frames.tsv``), two を objects for one verb
-(車を車をとめる) and the same argument twice (病院に病院に通う): see ``arguments.py``. The guard rejects a rewrite that has more of any kind than
+(車を車をとめる), the same argument twice (病院に病院に通う, or two places: 大学に上の学校に行く) and
+a noun phrase that repeats its verb (かかるお金がかかる): see ``arguments.py``. The guard rejects a rewrite that has more of any kind than
 its input had; ``check()`` reports them in a clerk's own text.
 """
 

@@ -145,6 +145,7 @@ def test_a_noun_used_as_an_adverb_is_not_made_a_noun_phrase(before: str) -> None
     ("手当の額は、お子様の年齢によって違います。", "の年によって", "年齢"),  # 年 would read as "year"
     ("内科の方は、2階へお上がりください。", "入って", "上がって"),  # a direction: go up, not come in
     ("どうぞお上がりください。", "上がって", "入って"),
+    ("祝日もごみの収集はあります。", "も休みの日", "国の休みの日"),  # national holidays, not every day off (日曜日)
 ])
 def test_a_word_keeps_the_sense_its_context_gives_it(before: str, wrong: str, meant: str) -> None:
     text = rewrite(before, options=PLAIN).text
