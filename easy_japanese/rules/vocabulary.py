@@ -12,7 +12,7 @@ import dataclasses
 from functools import lru_cache
 
 from easy_japanese.analyzer import Token, analyze
-from easy_japanese.arguments import Fitted, fit_to_arguments, is_intransitive
+from easy_japanese.arguments import Fitted, fit_to_arguments, is_intransitive, is_time
 from easy_japanese.lexicon import LexEntry, load_lexicon, string_index
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
 from easy_japanese.rules.protect import is_protected, protected_mask
@@ -38,6 +38,11 @@ def _ends_in_predicate(easy: str) -> bool:
 def _is_phrase(easy: str) -> bool:
     """A noun phrase of several words (全部のお金), not one word (全部)."""
     return any(tok.surface == "の" for tok in analyze(easy)[:-1])
+
+
+def _is_time_phrase(head: Token, easy: str) -> bool:
+    """けさ起きた → 今日の朝起きた: a time phrase still works as an adverb."""
+    return head.pos3 == "副詞可能" or is_time(analyze(easy)[-1])
 
 
 def _joins(prev: Token) -> bool:
@@ -107,7 +112,7 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         return None
     if nxt is not None and nxt.start == tokens[last].end and nxt.surface.startswith(_SUFFIX_HEADS) and nxt.pos1 != "接尾辞":
         return None  # 翌月分から: 分 belongs to the word (the analyser reads 分から as 分かる); 来月末, 今年中
-    if nxt is not None and nxt.pos1 == "動詞" and nxt.start == tokens[last].end and _is_phrase(entry.easy) and not _needs_ni(head, nxt, entry):
+    if nxt is not None and nxt.pos1 == "動詞" and nxt.start == tokens[last].end and _is_phrase(entry.easy) and not _is_time_phrase(head, entry.easy):
         return None  # 全額払う: a noun used as an adverb cannot become a noun phrase (全部のお金払う)
     after = next_token(tokens, last + 1)
     if nxt is not None and nxt.surface == "を" and after is not None and after.lemma in _SURU:
