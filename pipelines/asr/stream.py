@@ -130,14 +130,19 @@ class WhisperStream:
         audio = self._slice(start, end)
         if pad_s:
             audio = np.concatenate([audio, np.zeros(int(pad_s * WHISPER_RATE), dtype=audio.dtype)])
-        max_new = max(8, math.ceil(self._config.max_tokens_per_second * len(audio) / WHISPER_RATE))
-        if self._hints and self._config.glossary_hint:
-            hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new, context=self._glossary_prompt)
-        else:  # decoders written before the glossary prompt existed take no ``context``
-            hyp = self._decoder.decode(audio, self.languages, prefix, beam_size, max_new)
+        hyp = self._decode_audio(audio, beam_size, prefix)
         self._last_hyp, self._hyp_span, self._hyp_beam = hyp, (start, end), beam_size
         self._hyp_prefixed = bool(prefix)
         return hyp
+
+    def _decode_audio(self, audio: np.ndarray, beam_size: int, prefix: str) -> Hypothesis:
+        """One decoder call, tokens capped by the audio's length (safe to run in another thread: it reads
+        only the configuration and the glossary hints)."""
+        max_new = max(8, math.ceil(self._config.max_tokens_per_second * len(audio) / WHISPER_RATE))
+        if self._hints and self._config.glossary_hint:
+            return self._decoder.decode(audio, self.languages, prefix, beam_size, max_new, context=self._glossary_prompt)
+        # decoders written before the glossary prompt existed take no ``context``
+        return self._decoder.decode(audio, self.languages, prefix, beam_size, max_new)
 
     def _glossary_prompt(self, lang: str) -> str:
         assert self._hints is not None

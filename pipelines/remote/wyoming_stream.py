@@ -17,7 +17,6 @@ cannot be called back), as is one whose utterance ended.
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from pipelines.asr.audio import WHISPER_RATE
@@ -59,13 +58,8 @@ class RemoteWhisperStream(WhisperStream):
 
     def _send_partial(self, start: int, end: int) -> None:
         audio = self._slice(start, end).copy()  # the stream trims its buffer meanwhile
-        max_new = max(8, math.ceil(self._config.max_tokens_per_second * len(audio) / WHISPER_RATE))
-        prefix, beam = self._agreement.committed_text, self._config.partial_beam_size
-        if self._hints and self._config.glossary_hint:
-            future = PARTIAL_REQUESTS.submit(self._decoder.decode, audio, self.languages, prefix, beam, max_new,
-                                             context=self._glossary_prompt)
-        else:
-            future = PARTIAL_REQUESTS.submit(self._decoder.decode, audio, self.languages, prefix, beam, max_new)
+        prefix = self._agreement.committed_text
+        future = PARTIAL_REQUESTS.submit(self._decode_audio, audio, self._config.partial_beam_size, prefix)
         self._in_flight, self._partial_end = (future, start, end, bool(prefix)), end
 
     def _partial_answer(self) -> list[RecognitionEvent]:

@@ -35,7 +35,7 @@ class Bridge:
     def _semaphore(self, key: str) -> asyncio.Semaphore:
         sem = self._semaphores.get(key)
         if sem is None:
-            sem = asyncio.Semaphore(self._limits.get(key, self._default_limit))
+            sem = asyncio.Semaphore(self.limit(key))
             self._semaphores[key] = sem
         return sem
 
@@ -69,7 +69,7 @@ class Bridge:
 
     def idle_slots(self, key: str) -> int:
         """Slots of ``key`` that no call holds now (a snapshot, as ``waiting``)."""
-        return self._limits.get(key, self._default_limit) - self._running.get(key, 0)
+        return self.limit(key) - self._running.get(key, 0)
 
     def limit(self, key: str) -> int:
         return self._limits.get(key, self._default_limit)
