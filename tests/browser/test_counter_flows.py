@@ -215,6 +215,24 @@ def test_end_of_session_summary_downloads_and_next(make_live_relay: MakeLiveRela
     assert page.get_by_label("窓口名").input_value() == "市民課 1番", "the counter name is remembered"
 
 
+LINE_ENDS = """(el) => {
+  const ends = []; let top = null;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let prev = "";
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (rect && top !== null && rect.top > top + 2) ends.push(prev);
+      if (rect) top = rect.top;
+      prev = node.data[i];
+    }
+  }
+  return ends;
+}"""
+"""The character before each line break of an element's text (as the browser laid it out)."""
+
+
 @pytest.mark.parametrize(("lang", "button"), [("th", "ไทย"), ("my", "မြန်မာဘာသာ"), ("ne", "नेपाली"), ("ko", "한국어")])
 def test_resident_phone_in_its_own_script(make_live_relay: MakeLiveRelay, new_context: Any, lang: str,
                                           button: str) -> None:
@@ -234,5 +252,9 @@ def test_resident_phone_in_its_own_script(make_live_relay: MakeLiveRelay, new_co
     shot(phone, f"resident-phone-{lang}")
     if lang == "my":
         shot(counter, "counter-conversation-my")
+    if lang == "ko":  # Korean is written with spaces between words: a line that breaks inside one is hard to read
+        ends = phone.locator(".bubble .text").first.evaluate(LINE_ENDS)
+        assert ends, "the clerk's sentence wraps on a phone"
+        assert all(ch.isspace() for ch in ends), f"lines end inside a word: {ends}"
     assert not errors
     assert counter.get_by_label(CLERK_INPUT).is_visible()
