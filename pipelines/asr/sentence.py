@@ -31,11 +31,16 @@ def sounds_unfinished(text: str, lang: str) -> bool:
     if text[-1] in "!?！？":
         return False
     # Whisper ends fragments with a full stop too (「年金の手続きは。」): the word before it decides
+    stripped_stop = text.endswith(("。", ".", "．"))
     text = text.rstrip("。.．")
     if lang == "ja":
         return text.endswith(_JA_GOES_ON)
     if lang == "en":
-        return bool(text.split()) and text.split()[-1].lower() in _EN_GOES_ON
+        words = text.split()
+        if not words or words[-1].lower() not in _EN_GOES_ON:
+            return False
+        # "…my new address, please." ends a request; "Could you please" (no full stop) goes on
+        return not (words[-1].lower() == "please" and stripped_stop and (len(words) == 1 or words[-2].endswith(",")))
     return False
 
 
@@ -56,3 +61,24 @@ def without_restart(text: str, lang: str, keep: int = 0) -> str:
         if len(tail) >= minimum and stripped[lead:].lower().startswith(tail):
             return stripped[:cut].rstrip(" ,、")
     return text
+
+
+FINAL_REPEAT_MIN = {"unspaced": 5, "spaced": 3}  # characters / words a repeat of a final must span
+
+
+def final_without_repeat(text: str, lang: str) -> str | None:
+    """A final that says its whole beginning again ("Do I need to bring my passport? Do I need to bring my
+    passport?", 「在留カードを見せてください在留カードを」) without the repeat; None when it does not.
+
+    Whisper does this when the clip ends soon after the speech. Unlike ``without_restart`` the repeat
+    must be long (``FINAL_REPEAT_MIN``): a final of one doubled word is what was said (「もしもし」,
+    「はいはい」, "thank you, thank you" keeps both)."""
+    cut = without_restart(text, lang)
+    if cut == text:
+        return None
+    repeat = text.strip()[len(cut.strip()):].strip(" ,、。.?？!！")
+    if lang in UNSPACED_LANGUAGES:
+        long_enough = len(repeat) >= FINAL_REPEAT_MIN["unspaced"]
+    else:
+        long_enough = len(repeat.split()) >= FINAL_REPEAT_MIN["spaced"]
+    return cut if long_enough else None

@@ -18,6 +18,7 @@ silence ends the utterance.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ from pipelines.asr.endpoint import WINDOW, Boundary, Endpointer, StreamingVad
 from pipelines.asr.hints import GlossaryHints, merge_used
 from pipelines.asr.quality import GUARD_CODES, confidence, guard_reason, is_loop
 from pipelines.asr.scoring import repeated_run
-from pipelines.asr.sentence import sounds_unfinished, without_restart
+from pipelines.asr.sentence import final_without_repeat, sounds_unfinished, without_restart
 from pipelines.base import RecognitionEvent
 from pipelines.languages import JAPANESE
 
@@ -154,12 +155,16 @@ class WhisperStream:
             assert self._last_hyp is not None
             return self._last_hyp, True
         hyp = self._decode(start, end, self._config.beam_size, prefix="")
-        if is_loop(hyp, self._config):
-            # Whisper sometimes loops on a clip that ends close after the speech ("Hello Hello Hello …")
-            # although it transcribes the same clip with a little more silence after it: one retry
-            # with LOOP_RETRY_PAD_S more silence, before the guard would drop the whole utterance.
+        if is_loop(hyp, self._config) or final_without_repeat(hyp.text, hyp.lang) is not None:
+            # Whisper sometimes loops on a clip that ends close after the speech ("Hello Hello Hello …",
+            # "Do I need to bring my passport? Do I need to bring my passport?") although it transcribes
+            # the same clip with a little more silence after it: one retry with LOOP_RETRY_PAD_S more
+            # silence, before the guard would drop the whole utterance or the repeat is cut off.
             retry = self._decode(start, end, self._config.beam_size, prefix="", pad_s=LOOP_RETRY_PAD_S)
             hyp = retry if not is_loop(retry, self._config) else hyp
+            cut = final_without_repeat(hyp.text, hyp.lang)
+            if cut is not None:
+                hyp = dataclasses.replace(hyp, text=cut)
             self._last_hyp = hyp  # what the final of this span reuses
         return hyp, False
 

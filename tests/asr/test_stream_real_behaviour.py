@@ -11,7 +11,7 @@ import pytest
 
 from pipelines.asr.agreement import LocalAgreement
 from pipelines.asr.decoder import whole_characters
-from pipelines.asr.sentence import sounds_unfinished, without_restart
+from pipelines.asr.sentence import final_without_repeat, sounds_unfinished, without_restart
 from pipelines.asr.stream import WhisperStream
 
 from .fakes import RATE, FakeDecoder, silence, stream_in_chunks, tone, words_heard
@@ -97,9 +97,30 @@ def test_without_restart(text: str, lang: str, expected: str) -> None:
     ("二階の窓口です", "ja", False), ("持ってきてください。", "ja", False), ("よろしいですか", "ja", False),
     ("And so my fellow Americans,", "en", True), ("I would like to", "en", True),
     ("What can I do for you?", "en", False), ("thank you", "en", False), ("", "en", False),
+    ("I would like to register my new address, please.", "en", False), ("Yes, please.", "en", False),
+    ("Could you please", "en", True), ("Could you please.", "en", True),
 ])
 def test_sounds_unfinished(text: str, lang: str, unfinished: bool) -> None:
     assert sounds_unfinished(text, lang) is unfinished
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    (" Do I need to bring my passport? Do I need to bring my passport?", "en", " Do I need to bring my passport?"),
+    (" Do I need to bring my passport? Do I need to bring my passport? Do", "en", " Do I need to bring my passport?"),
+    ("在留カードを見せてください在留カードを", "ja", "在留カードを見せてください"),
+    ("もしもし", "ja", None), ("はいはい", "ja", None),  # what was said: one doubled word is kept
+    ("Thank you, thank you.", "en", None), (" please sign here", "en", None),
+])
+def test_final_without_repeat(text: str, lang: str, expected: str | None) -> None:
+    assert final_without_repeat(text, lang) == expected
+
+
+def test_a_final_that_says_the_utterance_twice_is_shown_once(make_stream: MakeStream) -> None:
+    # the decode repeats the whole question, even with the retry's extra silence: the repeat is cut
+    stream, decoder = make_stream(lambda audio, i: ("en", " Where do I pay? Where do I pay?"))
+    [final] = finals(stream_in_chunks(stream, np.concatenate([tone(1.5), silence(1.5)])))
+    assert final.text == "Where do I pay?"
+    assert decoder.calls[-1].seconds > decoder.calls[-2].seconds  # it was retried with more silence first
 
 
 def test_agreement_never_commits_half_a_word() -> None:
