@@ -34,7 +34,7 @@ def sounds_unfinished(text: str, lang: str) -> bool:
     stripped_stop = text.endswith(("。", ".", "．"))
     text = text.rstrip("。.．")
     if lang == "ja":
-        return text.endswith(_JA_GOES_ON)
+        return text.endswith(_JA_GOES_ON) or _ja_cut_before_a_noun(text)
     if lang == "en":
         words = text.split()
         if not words or words[-1].lower() not in _EN_GOES_ON:
@@ -42,6 +42,17 @@ def sounds_unfinished(text: str, lang: str) -> bool:
         # "…my new address, please." ends a request; "Could you please" (no full stop) goes on
         return not (words[-1].lower() == "please" and stripped_stop and (len(words) == 1 or words[-2].endswith(",")))
     return False
+
+
+_JA_PLAIN_ENDINGS = "るたいなだうくすつぬむぶぐよね"  # 「行くの」「いいの」「そうなの」: の after a predicate asks
+
+
+def _ja_cut_before_a_noun(text: str) -> bool:
+    """A noun phrase left open: 「マイナンバーカードの」 (の after a noun; Kokoro voices pause there) or
+    an honorific prefix with its noun still to come (「お名前とご」)."""
+    if text.endswith(("ご", "お", "御")):
+        return True
+    return text.endswith("の") and len(text) > 1 and text[-2] not in _JA_PLAIN_ENDINGS
 
 
 def without_restart(text: str, lang: str, keep: int = 0) -> str:

@@ -38,6 +38,20 @@ def test_a_breath_inside_a_japanese_sentence_does_not_cut_it(recognizer: Whisper
     assert all("\ufffd" not in e.text for e in events)
 
 
+@pytest.mark.parametrize("said,voice", [
+    ("こちらの用紙にお名前とご住所を書いてください。", "jf_gongitsune"),  # was cut after 「お名前とご」
+    ("マイナンバーカードの暗証番号を入力してください。", "jf_gongitsune"),  # was cut after 「カードの」
+])
+def test_a_pause_inside_a_noun_phrase_does_not_cut_the_sentence(recognizer: WhisperRecognizer, said: str,
+                                                                voice: str) -> None:
+    # Kokoro's voices pause after の and before the noun of an honorific prefix; the two halves used to be
+    # translated as two sentences ("On this form, your name and honourable" | "Please write the address")
+    events = run(recognizer, kokoro_speech(said, voice=voice, speed=0.9), ("ja",))
+    finals = [e.text for e in events if e.kind == "final"]
+    assert len(finals) == 1, finals
+    assert finals[0].endswith(("ください", "ください。")), finals
+
+
 def test_english_speech_is_recognised_in_english(recognizer: WhisperRecognizer) -> None:
     said = ["Hello, I would like to register my new address.", "Where do I pay the health insurance?"]
     audio = np.concatenate([piper_speech(said[0]), silence(1.0), piper_speech(said[1])])

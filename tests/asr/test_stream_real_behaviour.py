@@ -99,6 +99,8 @@ def test_without_restart(text: str, lang: str, expected: str) -> None:
     ("What can I do for you?", "en", False), ("thank you", "en", False), ("", "en", False),
     ("I would like to register my new address, please.", "en", False), ("Yes, please.", "en", False),
     ("Could you please", "en", True), ("Could you please.", "en", True),
+    ("マイナンバーカードの", "ja", True), ("My number cardの", "ja", True), ("こちらの用紙にお名前とご", "ja", True),
+    ("どうしたの", "ja", False), ("そうなの", "ja", False),  # の after a predicate asks: finished
 ])
 def test_sounds_unfinished(text: str, lang: str, unfinished: bool) -> None:
     assert sounds_unfinished(text, lang) is unfinished
