@@ -92,11 +92,17 @@ def _is_honorific_state(words: list[Token], head: int) -> bool:
     return prefix.surface in ("お", "ご") and stem and desu.lemma == "です"
 
 
+def _ends_in_question_particle(chain: list[Token]) -> bool:
+    """か, の, かしら, and かな (read as か + な): 晴れるかな and 晴れるかしら ask the same thing."""
+    ends = [t.surface for t in chain[-2:] if t.pos1 == "助詞"]
+    return bool(ends) and (ends[-1] in ("か", "かな", "かしら", "の") or ends[-2:] == ["か", "な"])
+
+
 def sentence_kind(words: list[Token], question_mark: bool) -> str:
     if not words:
         return "statement"
     head, chain = predicate_chain(words)
-    question = question_mark or (bool(chain) and chain[-1].surface in ("か", "かな", "の") and chain[-1].pos1 == "助詞")
+    question = question_mark or _ends_in_question_particle(chain)
     if _prohibits(words, chain):
         return "prohibition"
     if question and any(t.lemma in _QUESTION_WORDS or t.surface in _QUESTION_WORDS for t in words):

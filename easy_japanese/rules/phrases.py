@@ -96,6 +96,13 @@ def set_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     return edits
 
 
+def sentence_endings(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """晴れるかしら → 晴れるかな: かしら is the same wondering question as かな, but old-fashioned and
+    read as a woman's word; SNOW T15's writers replace it in every training sentence that has it (53)."""
+    return [Edit(tok.start, tok.end, "かな", "phrase.ending") for tok in tokens
+            if tok.surface == "かしら" and tok.pos1 == "助詞" and tok.pos2 == "終助詞"]
+
+
 # お + stem read by context: (stem, sense without an object, the word that shows it has one)
 _SENSES = {"掛け": "座る", "かけ": "座る", "上がり": "入る", "あがり": "入る", "求め": "買う", "もとめ": "買う"}
 
