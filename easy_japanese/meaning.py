@@ -211,9 +211,10 @@ def _is_negation(words: list[Token], k: int) -> bool:
     negative = negative or _refusal(words, k) or _negative_word(tok)
     if not negative:
         return False
-    heads = {t.lemma for t in words[max(0, k - 3) : k]} | {t.surface for t in words[max(0, k - 3) : k]}
-    if heads & _IDIOM_NEGATIVE_HEADS:
-        return False
+    window = words[max(0, k - 3) : k]
+    heads = {t.lemma for t in window} | {t.surface for t in window}
+    if heads & _IDIOM_NEGATIVE_HEADS and not any(t.lemma in _CAUSATIVE for t in window):
+        return False  # すみません is an idiom; 済ませない (済む + せる + ない) is a real negation
     if k >= 1 and words[k - 1].lemma in ("ます", "ませ") and k >= 2:
         return not ({words[k - 2].lemma} & _IDIOM_NEGATIVE_HEADS)
     return True

@@ -61,7 +61,7 @@ RULES: list[Rule] = [
          ("この欄に記入してください。", "この欄に書いてください。"), vocabulary.verbs, "vocabulary"),
     Rule("vocabulary.word", "難しい言葉", "氏名→名前、至急→すぐに のように、やさしい言葉にします。",
          ("氏名を書いてください。", "名前を書いてください。"), vocabulary.words, "vocabulary"),
-    Rule("vocabulary.kana", "ひらがなで書く言葉", "下さい→ください、無い→ない、私達→私たち のように、補助の言葉や 〜たち は ひらがなで書きます。",
+    Rule("vocabulary.kana", "ひらがなで書く言葉", "下さい→ください、無い→ない、私達→私たち、出来る→できる、有る→ある のように、補助の言葉や 〜たち、公用文が ひらがなで書く動詞は ひらがなで書きます。",
          ("ここに名前を書いて下さい。", "ここに名前を書いてください。"), vocabulary.kana_words, "vocabulary"),
     Rule("numbers.kanji_numeral", "漢数字を算用数字に", "一つ→1つ、三日→3日 のように、数える言葉の前の漢数字を数字にします。",
          ("写真を二枚持ってきてください。", "写真を2枚持ってきてください。"), numbers.kanji_numerals, "numbers"),

@@ -238,7 +238,9 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     for i, tok in enumerate(tokens):
         if is_protected(mask, tok.start, tok.end):
             continue
-        if tok.pos1 == "動詞" and (tok.pos2 != "非自立可能" or _main_verb(tokens, i)):
+        if tok.pos1 == "動詞" and (easy_stem := _causative_entry(tokens, i)) is not None:
+            edits.append(Edit(tok.start, tok.end, easy_stem, "vocabulary.verb"))
+        elif tok.pos1 == "動詞" and (tok.pos2 != "非自立可能" or _main_verb(tokens, i)):
             entry = lexicon.get(tok.base)
             if entry is not None and entry.kind == "v" and entry.easy != entry.word:
                 fitted = fit_to_arguments(tokens, i, entry.easy)
@@ -257,8 +259,21 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     return edits
 
 
+def _causative_entry(tokens: list[Token], i: int) -> str | None:
+    """The analyser reads 済ませる as 済む + せる, so its entry (済ませる → 終わらせる) is found from the stem
+    and the せる after it; the stem is replaced by the easy verb's stem (済ま → 終わら), せる stays."""
+    after = next_token(tokens, i)
+    if after is None or after.lemma != "せる" or not tokens[i].cform.startswith("未然形"):
+        return None
+    entry = load_lexicon().get(tokens[i].surface + "せる")
+    if entry is None or entry.kind != "v" or not entry.easy.endswith("せる") or entry.easy == entry.word:
+        return None
+    return entry.easy[:-2]
+
+
 def kana_words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
-    """見せて下さい → 見せてください, 無い → ない, 私達 → 私たち: helper words and suffixes are written in kana."""
+    """見せて下さい → 見せてください, 無い → ない, 私達 → 私たち, 出来る → できる, 有る → ある, 上手く → うまく:
+    helper words, suffixes and the verbs official writing keeps in kana."""
     mask = protected_mask(text)
     edits = []
     for tok in tokens:
@@ -272,4 +287,11 @@ def kana_words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             edits.append(Edit(tok.start, tok.start + 1, "な", "vocabulary.kana"))
         elif tok.surface == "達" and tok.pos1 == "接尾辞":
             edits.append(Edit(tok.start, tok.end, "たち", "vocabulary.kana"))
+        elif (kanji := _KANA_VERB_STEMS.get((tok.pos1, tok.lemma))) and tok.surface.startswith(kanji[0]):
+            edits.append(Edit(tok.start, tok.start + len(kanji[0]), kanji[1], "vocabulary.kana"))
     return edits
+
+
+# verbs official writing (公用文) puts in kana, and 上手い, whose kanji reads じょうず: (part of speech,
+# lemma) → (kanji stem, kana stem). Only the verb or adjective: 出来 as a noun (出来がいい) is left.
+_KANA_VERB_STEMS = {("動詞", "出来る"): ("出来", "でき"), ("動詞", "有る"): ("有", "あ"), ("形容詞", "旨い"): ("上手", "うま")}

@@ -173,3 +173,21 @@ def test_a_wondering_question_stays_a_question() -> None:
     # and 晴れるかな → 晴れる would pass as the same statement
     assert rewrite("明日は晴れるかしら。", options=PLAIN).text == "明日は晴れるかな。"
     assert any("question" in reason for reason in compare("明日は晴れるかな。", "明日は晴れる。"))
+
+
+def test_a_causative_the_analyser_splits_is_still_found_and_its_negation_counted() -> None:
+    # the analyser reads 済ませる as 済む + せる: the entry 済ませる → 終わらせる is found from the stem,
+    # and 済ませない is a real negation, not the idiom すみません (which has no せる)
+    assert rewrite("手続きを済ませてください。", options=PLAIN).text == "手続きを終わらせてください。"
+    assert rewrite("手続きはまだ済ませていません。", options=PLAIN).text == "手続きはまだ終わらせていません。"
+    assert any("negated" in reason for reason in compare("手続きを済ませないと困ります。", "手続きを終わらせると困ります。"))
+    assert rewrite("すみません、もう一度お願いします。", options=PLAIN).text == "すみません、もう一度お願いします。"
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("それは出来ません。", "それはできません。"),
+    ("上手く話せない。", "うまく話すことができない。"),  # 上手 alone reads じょうず
+    ("出来が良い。", "出来が良い。"),  # a noun (the result), not the verb: left
+])
+def test_verbs_official_writing_keeps_in_kana(before: str, after: str) -> None:
+    assert rewrite(before, options=PLAIN).text == after
