@@ -148,11 +148,22 @@ def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> Fitted:
         return Fitted(easy)  # it takes the object, or it is causative already (終わらせる, 済ませる)
     obj = given["を"][0]
     if frame.object_particle:  # その問題を理解する → その問題が分かる; 彼を理解する stays (彼が分かる: he knows)
-        return Fitted(easy) if is_person(tokens[obj - 1]) else Fitted(easy, (obj, frame.object_particle))
+        # 話を理解してもらう: someone else is made to understand, and 分かってもらう keeps を (話が分かってもらう is broken)
+        keep = is_person(tokens[obj - 1]) or _done_for_someone(tokens, i)
+        return Fitted(easy) if keep else Fitted(easy, (obj, frame.object_particle))
     if frame.transitive:  # 受付を終了 → 受付を終わらせる: the verb that takes what is done
         tok = easy_tokens[verb]
         return Fitted(easy[: tok.start] + frame.transitive + easy[tok.end :])
     return Fitted(easy)
+
+
+_GIVING_VERBS = frozenset(["貰う", "呉れる", "頂く", "下さる"])
+
+
+def _done_for_someone(tokens: list[Token], i: int) -> bool:
+    """理解してもらう / 理解してくれる: the predicate at ``i`` is followed by て and a verb of giving."""
+    after = tokens[i + 1 : i + 5]
+    return any(t.lemma in _GIVING_VERBS and k > 0 and after[k - 1].surface in ("て", "で") for k, t in enumerate(after))
 
 
 # particle changes a rule may make on purpose: 日本語が話せる → 日本語を話すことができる (can do), and
