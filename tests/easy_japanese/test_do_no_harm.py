@@ -149,6 +149,7 @@ def test_a_noun_used_as_an_adverb_is_not_made_a_noun_phrase(before: str) -> None
     # 来年 counts from today, 次の年 from the time just named (翌年): 2025年に申請した方は来年… would shift a year
     ("2025年に申請した方は、来年更新してください。", "次の年", "来年"),
     ("来月から保険料が変わります。", "次の月", "来月"),
+    ("先月、申請書を出しました。", "前の月", "先月"),
     ("住所変更の申し出が必要です。", "提案", "申し出"),  # a notice to the city, not an offer
     # someone else is made to understand: 分かってもらう keeps を (話が分かってもらう is broken)
     ("英語で話を理解してもらうことができますか。", "話が分かって", "話を"),
