@@ -161,12 +161,17 @@ def o_suru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     return edits
 
 
+def _kana_itadaku(tok: Token) -> str:
+    """頂けますか reads as いただけますか: the request is found whichever way it is written."""
+    return tok.surface.replace("頂", "いただ", 1) if tok.lemma == "頂く" else tok.surface
+
+
 def _itadaku_request(tokens: list[Token], i: int) -> int | None:
     """End offset of いただけますか/いただけませんか/いただけないでしょうか starting at tokens[i]."""
     endings = {
         "いただけ": ("ませんでしょうか", "ますでしょうか", "ませんか", "ますか", "ないでしょうか", "ないですか"),
         "いただき": ("ますようお願いします", "ますようにお願いします", "ますよう、お願いします"),
-    }.get(tokens[i].surface, ())
+    }.get(_kana_itadaku(tokens[i]), ())
     tail = "".join(t.surface for t in tokens[i + 1 : i + 7])
     for ending in endings:
         if tail.startswith(ending):
@@ -206,7 +211,7 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
 def _honorific_potential(tokens: list[Token], i: int) -> Edit | None:
     """ご利用いただけます → 使うことができます, ご覧いただけます → 見ることができます (you can …, not a favour)."""
     tok = tokens[i]
-    if not tok.surface.startswith("いただけ") or _itadaku_request(tokens, i) is not None:
+    if not _kana_itadaku(tok).startswith("いただけ") or _itadaku_request(tokens, i) is not None:
         return None
     if i >= 1 and tokens[i - 1].surface in ("ご覧", "御覧"):
         base, start = "見る", tokens[i - 1].start
@@ -227,7 +232,7 @@ def _sasete_itadaku(tokens: list[Token], i: int) -> list[Edit]:
     base = "する" if verb.lemma == "為る" else verb.base
     start = tokens[verb_i - 1].start if verb_i > 0 and is_prefix_o(tokens[verb_i - 1]) else verb.start
     request_end = _itadaku_request(tokens, i)
-    if request_end is not None and tokens[i].surface == "いただけ":  # 使わせていただけますか asks permission
+    if request_end is not None and _kana_itadaku(tokens[i]) == "いただけ":  # 使わせていただけますか asks permission
         return [Edit(start, request_end, _te_form(base) + "もいいですか", "honorific.itadaku")]
     swapped = swap_verb(tokens, i, base, "honorific.itadaku")[0]
     return [Edit(start, swapped.end, swapped.replacement, "honorific.itadaku")]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from functools import lru_cache
 
-from easy_japanese.analyzer import Token, analyze
+from easy_japanese.analyzer import Token, analyze, has_kanji
 from easy_japanese.arguments import Fitted, fit_to_arguments, is_intransitive, is_time
 from easy_japanese.lexicon import LexEntry, load_lexicon, string_index
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
@@ -276,10 +276,12 @@ def kana_words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     helper words, suffixes and the verbs official writing keeps in kana."""
     mask = protected_mask(text)
     edits = []
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         if is_protected(mask, tok.start, tok.end):
             continue
-        if tok.lemma == "下さる" and tok.surface.startswith("下さ"):
+        if _is_kanji_helper_verb(tokens, i):  # 書いて置いて → 書いておいて, やって見ます → やってみます
+            edits.append(Edit(tok.start, tok.end, tok.reading, "vocabulary.kana"))
+        elif tok.lemma == "下さる" and tok.surface.startswith("下さ"):
             edits.append(Edit(tok.start, tok.start + 2, "くださ", "vocabulary.kana"))
         elif tok.surface.startswith("無") and (
             (tok.lemma == "無い" and tok.pos1 in ("形容詞", "助動詞")) or tok.lemma in ("無くなる", "無くす")
@@ -290,6 +292,17 @@ def kana_words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         elif (kanji := _KANA_VERB_STEMS.get((tok.pos1, tok.lemma))) and tok.surface.startswith(kanji[0]):
             edits.append(Edit(tok.start, tok.start + len(kanji[0]), kanji[1], "vocabulary.kana"))
     return edits
+
+
+# helper verbs after て (〜ておく, 〜てみる, 〜ている, 〜てもらう …) are written in kana; 〜て行く / 〜て来る are
+# left, since 歩いて行く and 持って来る may be a real going or coming
+_HELPER_VERBS = frozenset(["置く", "見る", "居る", "頂く", "貰う", "呉れる", "上げる"])
+
+
+def _is_kanji_helper_verb(tokens: list[Token], i: int) -> bool:
+    tok, before = tokens[i], prev_token(tokens, i)
+    return (tok.pos1 == "動詞" and tok.pos2 == "非自立可能" and tok.lemma in _HELPER_VERBS and has_kanji(tok.surface)
+            and bool(tok.reading) and before is not None and before.lemma == "て" and before.pos2 == "接続助詞")
 
 
 # verbs official writing (公用文) puts in kana, and 上手い, whose kanji reads じょうず: (part of speech,

@@ -192,6 +192,19 @@ def test_a_causative_the_analyser_splits_is_still_found_and_its_negation_counted
     ("それは出来ません。", "それはできません。"),
     ("上手く話せない。", "うまく話すことができない。"),  # 上手 alone reads じょうず
     ("出来が良い。", "出来が良い。"),  # a noun (the result), not the verb: left
+    ("書類を書いて置いてください。", "書類を書いておいてください。"),  # a helper verb after て
+    ("やって見ます。", "やってみます。"),
+    ("机の上に置いてください。", "机の上に置いてください。"),  # 置く itself: left
+    ("持って来てください。", "持って来てください。"),  # a real coming may be meant: left
 ])
 def test_verbs_official_writing_keeps_in_kana(before: str, after: str) -> None:
+    assert rewrite(before, options=PLAIN).text == after
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("ここに書いて頂けますか。", "ここに書いてください。"),  # not 書いてもらいますか: still a request
+    ("読んで頂けませんか。", "読んでください。"),
+    ("写真を撮らせて頂けますか。", "写真を撮ってもいいですか。"),  # still asks permission
+])
+def test_a_request_written_with_kanji_stays_a_request(before: str, after: str) -> None:
     assert rewrite(before, options=PLAIN).text == after
