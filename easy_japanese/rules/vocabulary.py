@@ -168,7 +168,9 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
             return []
         fitted = fit_to_arguments(tokens, i, entry.easy)
         return _with_particle(tokens, swap_verb(tokens, i + 1, fitted.easy, "vocabulary.verb", start=start), fitted)
-    if entry.noun_easy and (nxt is None or nxt.lemma not in _SURU) and not _in_compound(tokens, i, i):
+    # 審査の結果 is left: 調べることの結果 is not Japanese (a こと phrase does not modify a noun with の)
+    before_no = nxt is not None and nxt.surface == "の" and entry.noun_easy.endswith("こと")
+    if entry.noun_easy and (nxt is None or nxt.lemma not in _SURU) and not before_no and not _in_compound(tokens, i, i):
         return [Edit(start, tok.end, entry.noun_easy, "vocabulary.verb")]
     return []
 
