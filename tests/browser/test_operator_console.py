@@ -17,7 +17,8 @@ def sign_in(page: Any, relay: LiveRelay, languages: list[str], token: str | None
     page.get_by_label("通訳者トークン").fill(token or relay.tokens["operator"])
     page.get_by_role("button", name="サインイン").click()
     expect(page.locator("#link-state")).to_have_text("接続済み")
-    expect(page.locator("#state-now")).to_have_text("未サインイン")
+    expect(page.locator("#state-now")).to_have_text("受付前")  # connected, not yet taking calls
+    expect(page.get_by_text("受付前です。")).to_be_visible()
     for code in languages:
         page.locator(f'#language-list input[value="{code}"]').check()
     page.get_by_role("radio", name="受付可").check()
@@ -56,9 +57,14 @@ def test_operator_takes_an_offer_replies_corrects_and_releases(live_relay: LiveR
     phone.get_by_role("log").get_by_text("Vâng, bạn cần một bản sao.").wait_for()  # to the resident, in Vietnamese
     bubbles(counter).filter(has_text="Vâng, bạn cần một bản sao.").wait_for()
     console.get_by_role("radio", name="職員へ（日本語）").check()
-    console.get_by_label("返答").fill("身分証明書も必要と伝えました")
-    console.get_by_role("button", name="送信").click()
-    bubbles(counter).filter(has_text="身分証明書も必要と伝えました").wait_for()  # to the clerk, in Japanese
+    reply = console.get_by_label("返答")
+    reply.fill("身分証明書も必要と")
+    reply.press("Shift+Enter")  # a new line, not sent
+    reply.press_sequentially("伝えました")
+    reply.press("Enter")  # sends, as in a chat
+    bubbles(counter).filter(has_text="伝えました").wait_for()  # to the clerk, in Japanese, in one piece
+    expect(bubbles(counter).filter(has_text="身分証明書も必要と")).to_have_count(1)
+    expect(reply).to_have_value("")
 
     console.get_by_role("button", name="このベトナム語の翻訳を訂正").first.click()
     console.get_by_label("訂正した訳").fill("Bạn có cần bản sao giấy cư trú không?")
@@ -209,4 +215,26 @@ def test_an_offer_takes_the_main_area_while_it_counts_down(live_relay: LiveRelay
     offer.get_by_role("button", name="断る").click()
     expect(offer).to_be_hidden()
     expect(waiting).to_be_visible()  # back to waiting once the offer is answered
+    assert not errors, errors
+
+
+def test_a_missed_offer_says_why_the_console_is_now_away(make_live_relay: Any, new_context: Any) -> None:
+    relay = make_live_relay(queue={"offer_timeout_s": 2.0})
+    console = new_context(viewport=(1280, 860)).new_page()
+    errors = console_errors(console)
+    sign_in(console, relay, ["vi"])
+    counter = open_counter(relay, new_context())
+    offer = take_the_call(counter, console)
+    expect(offer).to_be_hidden(timeout=10_000)  # nobody answered
+    expect(console.locator("#state-now")).to_have_text("離席")
+    expect(console.locator("#banner")).to_contain_text("応答がなかったため、離席にしました")
+    expect(console.get_by_text("依頼を待っています")).to_be_hidden()  # it no longer claims to wait
+    expect(console.get_by_text("離席中です。依頼は届きません。")).to_be_visible()
+    console.get_by_role("button", name="言語を更新").click()  # new languages do not make it available unasked
+    expect(console.locator("#state-now")).to_have_text("離席")
+    console.get_by_role("radio", name="受付可").check()
+    expect(console.locator("#banner")).to_be_hidden()
+    # the missed call is not offered to the same interpreter again, but waits in the queue for anyone to take
+    console.get_by_role("button", name="ベトナム語の窓口を取る").click()
+    expect(console.locator("#state-now")).to_have_text("対応中")
     assert not errors, errors

@@ -13,12 +13,21 @@ import {pushToTalk} from './voice.js';
 
 const TOKEN_KEY = 'madoguchi.operator.token';
 const LANGS_KEY = 'madoguchi.operator.languages';
-const STATE_NAMES = {offline: '未サインイン', available: '受付可', offered: '依頼を提示中', busy: '対応中',
+const STATE_NAMES = {offline: '受付前', available: '受付可', offered: '依頼を提示中', busy: '対応中',
   wrap_up: '後処理中', away: '離席'};
 const LINK = {connecting: '接続中…', open: '接続済み', down: '接続が切れました。再接続しています…', closed: '切断'};
 
+// what the main area says while no offer rings and no session is served, by the operator's state
+const IDLE_TEXT = {
+  available: '依頼を待っています。依頼が来ると音とこの画面で知らせます。',
+  away: '離席中です。依頼は届きません。受け付けるには左の「受付可」を選んでください。',
+  offline: '受付前です。対応言語を選び、左の「受付可」を選ぶと依頼が届きます。',
+};
+const MISSED_OFFER = '依頼に応答がなかったため、離席にしました。受け付けるには「受付可」を選んでください。';
+
 let conn = null;
 let status = {state: 'offline'};
+let offerMissed = false; // an offer timed out: the queue sets this operator away (queue.away_after_missed_offer)
 const live = new LiveAudio();
 
 function banner(text) {
@@ -43,6 +52,10 @@ function showStatus(next) {
   const node = $('#state-now');
   setText(node, STATE_NAMES[next.state] || next.state);
   node.dataset.state = next.state;
+  setText($('#idle-text'), IDLE_TEXT[next.state] || IDLE_TEXT.available);
+  if (next.state === 'away' && offerMissed) banner(MISSED_OFFER); // say why, or the phone just stops ringing
+  else if (next.state !== 'away' && $('#banner').textContent === MISSED_OFFER) banner('');
+  offerMissed = false;
   for (const radio of document.querySelectorAll('input[name="availability"]')) {
     radio.checked = radio.value === next.state;
     radio.disabled = ['busy', 'offered'].includes(next.state);
@@ -110,7 +123,10 @@ function start(token) {
     else if (m.type === 'queue') queue.render(m.entries);
     else if (m.type === 'escalation' && m.seq === undefined) {
       if (m.state === 'offered') queue.showOffer(m);
-      else if (m.state === 'cancelled') queue.hideOffer(m.session_id);
+      else if (m.state === 'cancelled') {
+        offerMissed = m.reason === 'timeout' && queue.offer && queue.offer.session_id === m.session_id;
+        queue.hideOffer(m.session_id);
+      }
       else if (m.state === 'returned') { session.close(); video.reset(); conn.sessionId = null; conn.lastSeq = 0; }
     } else if (m.type === 'notice' && m.code.startsWith('counter_')) session.counterState(m.code);
     else if (m.type === 'video.signal') video.handle(m);
@@ -152,7 +168,8 @@ document.addEventListener('click', () => live.unlock(), {once: true});
 for (const radio of document.querySelectorAll('input[name="availability"]')) {
   radio.addEventListener('change', () => setAvailability(radio.value));
 }
-$('#apply-languages').addEventListener('click', () => setAvailability(status.state === 'away' ? 'away' : 'available'));
+// new languages keep the state: only an operator who is already 受付可 stays so (never made available unasked)
+$('#apply-languages').addEventListener('click', () => setAvailability(status.state === 'available' ? 'available' : 'away'));
 $('#volume-counter').addEventListener('input', (event) => live.setVolume('counter', Number(event.target.value)));
 $('#volume-resident').addEventListener('input', (event) => live.setVolume('resident', Number(event.target.value)));
 

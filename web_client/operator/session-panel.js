@@ -18,6 +18,13 @@ export class SessionPanel {
     this.session = null;
     this.utterances = new Map(); // utterance_id → {li, lines: [{lang, kind, node}]}
     $('#reply-form').addEventListener('submit', (event) => { event.preventDefault(); this._reply(); });
+    $('#reply-text').addEventListener('keydown', (event) => {
+      // Enter sends, as in a chat; Shift+Enter is a new line. Not while an IME is composing: that Enter
+      // confirms the kana → kanji conversion of a Japanese reply (keyCode 229 on older engines).
+      if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+      event.preventDefault();
+      $('#reply-form').requestSubmit();
+    });
     $('#release-ai').addEventListener('click', () => this._release('ai'));
     $('#release-close').addEventListener('click', () => this._release('close'));
     $('#transfer-refresh').addEventListener('click', () => this.refreshColleagues());
