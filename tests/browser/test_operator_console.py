@@ -51,6 +51,9 @@ def test_operator_takes_an_offer_replies_corrects_and_releases(live_relay: LiveR
     log = console.get_by_role("log", name="会話")
     expect(log).to_contain_text("住民票の写しが必要ですか")  # the conversation so far
     expect(console.locator("#state-now")).to_have_text("対応中")
+    for name in ("AIに戻す", "受付を終了", "引き継ぐ"):  # ending and handing over need no scrolling
+        box = console.get_by_role("button", name=name, exact=True).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 860, (name, box)
 
     console.get_by_label("返答").fill("Vâng, bạn cần một bản sao.")
     console.get_by_role("button", name="送信").click()
