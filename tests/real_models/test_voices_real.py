@@ -39,7 +39,7 @@ def package_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def voices(default_models: Path, package_cache: Path) -> Iterator[Any]:
     synth = load_synthesizer(TtsConfig(), default_models)
-    assert isinstance(synth, LanguageRoutedSynthesizer)
+    assert isinstance(synth, LanguageRoutedSynthesizer), synth.status().detail  # why Kokoro is missing
     yield synth
 
 
