@@ -103,7 +103,7 @@ function onMessage(m) {
     case 'transcript':
       if (m.speaker !== 'resident') return;
       show(bubble(m.utterance_id, 'resident'), m.text, m.lang);
-      if ($('#status').dataset.key === 'not_sent') status(null); // what could not be sent now is
+      if (['not_sent', 'speech_not_sent'].includes($('#status').dataset.key)) status(null); // what could not be sent now is
       return;
     case 'translation': {
       if (m.kind === 'back_translation') return;
@@ -127,6 +127,7 @@ function onMessage(m) {
       if (m.resident_lang !== 'auto') setUiLang(m.resident_lang);
       return;
     case 'session.closed': finish(); return;
+    case 'notice': speechNotice(m); return;
     case 'error':
       if (m.code === 'store_unavailable' && m.text && m.speaker === 'resident') keepSpeech(m.text);
       return;
@@ -134,12 +135,20 @@ function onMessage(m) {
   }
 }
 
+/** Speech output the resident will not hear (the tablet's or this phone's): the text stands on screen.
+ * A wait for an interpreter stays shown: it says more than a skipped reading does. */
+function speechNotice(m) {
+  const key = {speech_skipped: 'speech_skipped', tts_failed: 'speech_failed'}[m.code];
+  if (!key || ($('#status').dataset.key || '').startsWith('queued')) return;
+  status(key, {}, key === 'speech_failed' ? 'warn' : 'info');
+}
+
 /** Speech the relay recognised but could not record: put in the message box, one tap on Send away
  * (a typed text then waits in the outbox until the relay can store it), instead of saying it again. */
 function keepSpeech(text) {
   const box = $('#type-text');
   if (!box.value.trim()) box.value = text;
-  status('not_sent', {}, 'warn');
+  status('speech_not_sent', {}, 'warn');
 }
 
 function finish() {

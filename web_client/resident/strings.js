@@ -17,6 +17,9 @@ export const RESIDENT_STRINGS = {
     reconnecting: 'Connection lost. Reconnecting…', not_sent: 'Could not send. Please try again.', pending: 'Not sent yet. It will be sent automatically.',
     no_link: 'This link is not valid. Please scan the QR code at the counter again.',
     mic_denied: 'The microphone is not available. Please type instead.', said: 'You said',
+    speech_skipped: 'An earlier message was not read aloud. It is on the screen.',
+    speech_failed: 'This message could not be read aloud. Please read it on the screen.',
+    speech_not_sent: 'What you said could not be sent yet. It is in the message box: tap Send.',
   },
   ja: {
     queued_position: '通訳者を待っています（{position}番目）',
@@ -31,6 +34,9 @@ export const RESIDENT_STRINGS = {
     not_sent: '送信できませんでした。もう一度お試しください。', pending: 'まだ送信されていません。自動で送ります。',
     no_link: 'このリンクは使えません。窓口のQRコードをもう一度読み取ってください。',
     mic_denied: 'マイクが使えません。文字で入力してください。', said: 'あなたの発言',
+    speech_skipped: '前のメッセージは読み上げませんでした。画面で読めます。',
+    speech_failed: 'メッセージを読み上げられませんでした。画面の文字を読んでください。',
+    speech_not_sent: '話した内容はまだ送信されていません。入力欄に入れました。「送信」を押してください。',
   },
   zh: {
     queued_position: '正在等待口译员（第{position}位）',
@@ -43,6 +49,9 @@ export const RESIDENT_STRINGS = {
     unavailable: '目前没有空闲的口译员，继续使用机器翻译。', cancelled: '已取消呼叫口译员。',
     closed: '对话已结束。谢谢。', reconnecting: '连接中断，正在重新连接…', not_sent: '发送失败，请重试。', pending: '尚未发送，稍后将自动发送。',
     no_link: '此链接无效。请重新扫描窗口的二维码。', mic_denied: '无法使用麦克风，请输入文字。', said: '您说的话',
+    speech_skipped: '之前的一条消息没有朗读，内容显示在屏幕上。',
+    speech_failed: '无法朗读这条消息，请阅读屏幕上的文字。',
+    speech_not_sent: '您说的话还没有发送，已放入输入框，请点击“发送”。',
   },
   ko: {
     queued_position: '통역사를 기다리는 중 ({position}번째)',
@@ -56,6 +65,9 @@ export const RESIDENT_STRINGS = {
     closed: '대화가 끝났습니다. 감사합니다.', reconnecting: '연결이 끊겼습니다. 다시 연결하는 중…',
     not_sent: '보내지 못했습니다. 다시 시도해 주세요.', pending: '아직 보내지 못했습니다. 자동으로 보냅니다.', no_link: '이 링크는 사용할 수 없습니다. 창구의 QR 코드를 다시 읽어 주세요.',
     mic_denied: '마이크를 사용할 수 없습니다. 글자로 입력해 주세요.', said: '내가 한 말',
+    speech_skipped: '이전 메시지는 소리로 읽어 드리지 않았습니다. 화면에서 볼 수 있습니다.',
+    speech_failed: '이 메시지를 소리로 읽어 드리지 못했습니다. 화면의 글을 읽어 주세요.',
+    speech_not_sent: '말씀하신 내용을 아직 보내지 못했습니다. 입력란에 넣어 두었으니 ‘보내기’를 눌러 주세요.',
   },
   vi: {
     queued_position: 'Đang chờ phiên dịch viên (thứ {position})',
@@ -69,6 +81,9 @@ export const RESIDENT_STRINGS = {
     closed: 'Cuộc hội thoại đã kết thúc. Xin cảm ơn.', reconnecting: 'Mất kết nối. Đang kết nối lại…',
     not_sent: 'Không gửi được. Vui lòng thử lại.', pending: 'Chưa gửi được. Tin nhắn sẽ được gửi tự động.', no_link: 'Liên kết này không hợp lệ. Vui lòng quét lại mã QR tại quầy.',
     mic_denied: 'Không dùng được micrô. Vui lòng nhập chữ.', said: 'Bạn đã nói',
+    speech_skipped: 'Một tin nhắn trước đó không được đọc thành tiếng. Nội dung vẫn có trên màn hình.',
+    speech_failed: 'Không đọc được tin nhắn này thành tiếng. Vui lòng đọc trên màn hình.',
+    speech_not_sent: 'Lời bạn nói chưa gửi được. Nội dung đã ở trong ô tin nhắn: hãy bấm Gửi.',
   },
   tl: {
     queued_position: 'Naghihintay ng interpreter (ika-{position})',
@@ -82,6 +97,9 @@ export const RESIDENT_STRINGS = {
     closed: 'Tapos na ang usapan. Salamat po.', reconnecting: 'Naputol ang koneksyon. Kumokonekta muli…',
     not_sent: 'Hindi naipadala. Pakisubukang muli.', pending: 'Hindi pa naipadala. Awtomatiko itong ipapadala.', no_link: 'Hindi wasto ang link na ito. Paki-scan muli ang QR code sa counter.',
     mic_denied: 'Hindi magamit ang mikropono. Paki-type na lang.', said: 'Sinabi mo',
+    speech_skipped: 'Hindi binasa nang malakas ang isang naunang mensahe. Makikita ito sa screen.',
+    speech_failed: 'Hindi mabasa nang malakas ang mensaheng ito. Pakibasa ito sa screen.',
+    speech_not_sent: 'Hindi pa naipadala ang sinabi mo. Nasa kahon ng mensahe ito: pindutin ang Ipadala.',
   },
   pt: {
     queued_position: 'Aguardando um intérprete ({position}º na fila)',
@@ -95,6 +113,9 @@ export const RESIDENT_STRINGS = {
     closed: 'A conversa terminou. Obrigado.', reconnecting: 'Conexão perdida. Reconectando…',
     not_sent: 'Não foi possível enviar. Tente novamente.', pending: 'Ainda não enviado. Será enviado automaticamente.', no_link: 'Este link não é válido. Leia o código QR do balcão novamente.',
     mic_denied: 'O microfone não está disponível. Digite, por favor.', said: 'Você disse',
+    speech_skipped: 'Uma mensagem anterior não foi lida em voz alta. Ela está na tela.',
+    speech_failed: 'Não foi possível ler esta mensagem em voz alta. Leia-a na tela.',
+    speech_not_sent: 'O que você disse ainda não foi enviado. Está na caixa de mensagem: toque em Enviar.',
   },
   es: {
     queued_position: 'Esperando a un intérprete (n.º {position})',
@@ -108,6 +129,9 @@ export const RESIDENT_STRINGS = {
     closed: 'La conversación ha terminado. Gracias.', reconnecting: 'Se perdió la conexión. Reconectando…',
     not_sent: 'No se pudo enviar. Inténtelo de nuevo.', pending: 'Aún no enviado. Se enviará automáticamente.', no_link: 'Este enlace no es válido. Escanee de nuevo el código QR de la ventanilla.',
     mic_denied: 'El micrófono no está disponible. Escriba, por favor.', said: 'Usted dijo',
+    speech_skipped: 'Un mensaje anterior no se leyó en voz alta. Puede leerlo en la pantalla.',
+    speech_failed: 'No se pudo leer este mensaje en voz alta. Léalo en la pantalla.',
+    speech_not_sent: 'Lo que dijo aún no se ha enviado. Está en el cuadro de mensaje: toque Enviar.',
   },
   ne: {
     queued_position: 'दोभाषेको प्रतीक्षा (लाइनमा {position} औं)',
@@ -121,6 +145,9 @@ export const RESIDENT_STRINGS = {
     closed: 'कुराकानी सकियो। धन्यवाद।', reconnecting: 'जडान टुट्यो। फेरि जोड्दै…',
     not_sent: 'पठाउन सकिएन। फेरि प्रयास गर्नुहोस्।', pending: 'अझै पठाइएको छैन। यो आफैं पठाइनेछ।', no_link: 'यो लिङ्क मान्य छैन। कृपया काउन्टरको QR कोड फेरि स्क्यान गर्नुहोस्।',
     mic_denied: 'माइक्रोफोन चल्दैन। कृपया लेख्नुहोस्।', said: 'तपाईंले भन्नुभयो',
+    speech_skipped: 'अघिल्लो एउटा सन्देश पढेर सुनाइएन। त्यो स्क्रिनमा छ।',
+    speech_failed: 'यो सन्देश पढेर सुनाउन सकिएन। कृपया स्क्रिनमा पढ्नुहोस्।',
+    speech_not_sent: 'तपाईंले भनेको कुरा अझै पठाइएको छैन। त्यो सन्देश लेख्ने ठाउँमा राखिएको छ: “पठाउनुहोस्” थिच्नुहोस्।',
   },
   id: {
     queued_position: 'Menunggu juru bahasa (urutan ke-{position})',
@@ -134,6 +161,9 @@ export const RESIDENT_STRINGS = {
     closed: 'Percakapan telah selesai. Terima kasih.', reconnecting: 'Koneksi terputus. Menyambung kembali…',
     not_sent: 'Gagal mengirim. Silakan coba lagi.', pending: 'Belum terkirim. Pesan akan dikirim otomatis.', no_link: 'Tautan ini tidak berlaku. Silakan pindai ulang kode QR di loket.',
     mic_denied: 'Mikrofon tidak tersedia. Silakan mengetik.', said: 'Anda berkata',
+    speech_skipped: 'Pesan sebelumnya tidak dibacakan. Pesan itu ada di layar.',
+    speech_failed: 'Pesan ini tidak dapat dibacakan. Silakan baca di layar.',
+    speech_not_sent: 'Ucapan Anda belum terkirim. Ucapan itu sudah ada di kotak pesan: ketuk Kirim.',
   },
   th: {
     queued_position: 'กำลังรอล่าม (ลำดับที่ {position})',
@@ -147,6 +177,9 @@ export const RESIDENT_STRINGS = {
     closed: 'การสนทนาสิ้นสุดแล้ว ขอบคุณค่ะ', reconnecting: 'การเชื่อมต่อขาดหาย กำลังเชื่อมต่อใหม่…',
     not_sent: 'ส่งไม่สำเร็จ กรุณาลองอีกครั้ง', pending: 'ยังไม่ได้ส่ง ระบบจะส่งให้โดยอัตโนมัติ', no_link: 'ลิงก์นี้ใช้ไม่ได้ กรุณาสแกนคิวอาร์โค้ดที่เคาน์เตอร์อีกครั้ง',
     mic_denied: 'ใช้ไมโครโฟนไม่ได้ กรุณาพิมพ์แทน', said: 'คุณพูดว่า',
+    speech_skipped: 'ข้อความก่อนหน้าไม่ได้อ่านออกเสียง แต่ยังแสดงอยู่บนหน้าจอ',
+    speech_failed: 'ไม่สามารถอ่านข้อความนี้ออกเสียงได้ กรุณาอ่านบนหน้าจอ',
+    speech_not_sent: 'สิ่งที่คุณพูดยังส่งไม่ได้ ข้อความอยู่ในช่องพิมพ์แล้ว กรุณากด “ส่ง”',
   },
   my: {
     queued_position: 'စကားပြန်ကို စောင့်နေသည် (အမှတ်စဉ် {position})',
@@ -160,6 +193,9 @@ export const RESIDENT_STRINGS = {
     closed: 'စကားပြောဆိုမှု ပြီးဆုံးပါပြီ။ ကျေးဇူးတင်ပါသည်။', reconnecting: 'ချိတ်ဆက်မှု ပြတ်သွားသည်။ ပြန်ချိတ်နေသည်…',
     not_sent: 'ပို့၍မရပါ။ ထပ်ကြိုးစားပါ။', pending: 'မပို့ရသေးပါ။ အလိုအလျောက် ပို့ပေးပါမည်။', no_link: 'ဤလင့်ခ် အသုံးမပြုနိုင်ပါ။ ကောင်တာရှိ QR ကုဒ်ကို ပြန်စကင်ဖတ်ပါ။',
     mic_denied: 'မိုက်ခရိုဖုန်း အသုံးမပြုနိုင်ပါ။ စာရိုက်ပါ။', said: 'သင်ပြောခဲ့သည်',
+    speech_skipped: 'ယခင်စာတစ်စောင်ကို အသံထွက် မဖတ်ပြခဲ့ပါ။ မျက်နှာပြင်ပေါ်တွင် ဖတ်နိုင်ပါသည်။',
+    speech_failed: 'ဤစာကို အသံထွက် မဖတ်ပြနိုင်ပါ။ မျက်နှာပြင်ပေါ်တွင် ဖတ်ပါ။',
+    speech_not_sent: 'သင်ပြောခဲ့သည်ကို မပို့ရသေးပါ။ စာရိုက်ကွက်ထဲ ထည့်ထားပါသည်။ “ပို့ရန်” ကို နှိပ်ပါ။',
   },
 };
 
