@@ -177,6 +177,13 @@ class Synthesizer(Protocol):
 
     def sample_rate(self, lang: str) -> int: ...
 
+    def load_voice(self, lang: str) -> None:
+        """Blocking: load what ``synthesize`` needs for ``lang`` now (a voice not preloaded loads on
+        first use); returns at once when it is loaded. The relay calls it before ``synthesize``, with
+        no timeout, so a slow first load is not taken for a slow synthesis. Raises ``EngineUnavailable``
+        when ``lang`` has no voice, ``EngineError`` when the voice cannot be loaded."""
+        ...
+
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         """Sentence by sentence, so playback can start before the whole text is synthesised.
         ``rate`` < 1 speaks more slowly. Each ``next()`` may block: the relay pulls chunks through
@@ -265,6 +272,9 @@ class MissingEngine:
         raise EngineUnavailable(self.reason)
 
     def translate(self, text: str, source: str, target: str) -> Translation:
+        raise EngineUnavailable(self.reason)
+
+    def load_voice(self, lang: str) -> None:
         raise EngineUnavailable(self.reason)
 
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:

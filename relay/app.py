@@ -38,6 +38,7 @@ from relay.storage.store import Store
 from relay.turns.bridge import Bridge
 from relay.turns.pipeline import TurnPipeline
 from relay.turns.session import SessionHub
+from relay.turns.speech import SpeechQueue
 from relay.wire.protocol import CloseCode, ErrorCode
 from relay.ws import video
 from relay.ws.connection import Connection
@@ -127,7 +128,10 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
                             mask_numbers=mask is not None, tts_rates=_tts_rates(settings),
                             translate_at_pause=settings.relay.translate_at_pause)
     ctx = RelayContext(settings=settings, engines=engines, store=store,
-                       hub=SessionHub(store, settings.relay.resident_token_hours, mask=mask),
+                       hub=SessionHub(store, settings.relay.resident_token_hours, mask=mask,
+                                      new_speech_queue=functools.partial(
+                                          SpeechQueue, limit=settings.relay.speech_backlog,
+                                          failures=metrics.background_failures)),
                        auth=Authenticator(store), bridge=bridge, metrics=metrics, pipeline=pipeline,
                        escalation_slot=escalation, limits=RelayLimits.from_settings(settings.relay))
     app[CONTEXT] = ctx

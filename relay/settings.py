@@ -69,7 +69,8 @@ class RelayConfig:
     escalations_per_minute: float = _f(6.0, "escalate messages one token may send in one session per minute; more get rate_limited. 0 = no limit.")
     auth_failures_per_minute: float = _f(10.0, "Failed logins (websocket hello or HTTP) one address may make per minute; beyond that it is refused with rate_limited (429 / 4429) without its token being checked. 0 = no limit.")
     token_recheck_s: float = _f(5.0, "How often open websockets are checked against revoked staff tokens and expired resident tokens (a revocation from the CLI, another process, takes effect within this).")
-    engine_timeout_s: float = _f(30.0, "An engine call (one decode, translation or sentence of speech) that takes longer fails that utterance with engine_failed and an offer of an interpreter; the session goes on. 0 = wait forever.")
+    speech_backlog: int = _f(3, "Utterances whose speech may wait behind the one being spoken, per session; when another comes, the oldest waiting one is not spoken and its listeners get notice speech_skipped (its text is on their screen). 1–20.")
+    engine_timeout_s: float = _f(30.0, "An engine call (one decode, translation or sentence of speech) that takes longer fails that utterance with engine_failed and an offer of an interpreter; the session goes on. Loading a voice at its first use ([tts] preload = false) is not counted. 0 = wait forever.")
     gc_freeze_s: float = _f(1.0, "Every this many seconds the objects alive so far are frozen out of garbage collection (gc.freeze; reference counting still frees them), so no collection scans the open sessions' state and none pauses every session for long. 0 = Python's collector as it is, only the start-up heap frozen (madoguchi serve).")
     gc_reclaim_hours: float = _f(6.0, "With gc_freeze_s: a full collection of everything, frozen objects included, reclaims the reference cycles closed connections leave (about 60 objects per session) as soon as no client is connected, and at least this often (a pause of about 0.2 s per 1,000 open sessions).")
     idle_session_minutes: float = _f(60.0, "An open session with nobody connected and no event for this long is closed (reason expired). 0 = never.")
@@ -276,6 +277,8 @@ def _validate(settings: AppSettings) -> None:
         raise SettingsError("server.tls_cert and server.tls_key go together")
     if relay.gc_freeze_s < 0 or relay.gc_reclaim_hours <= 0:
         raise SettingsError("relay.gc_freeze_s must be 0 or more and relay.gc_reclaim_hours positive")
+    if not 1 <= relay.speech_backlog <= 20:
+        raise SettingsError(f"relay.speech_backlog must be between 1 and 20 (utterances waiting to be spoken), got {relay.speech_backlog}")
     for positive in ("max_sessions", "max_message_bytes", "outbound_queue", "max_text_chars"):
         if getattr(relay, positive) <= 0:
             raise SettingsError(f"relay.{positive} must be positive")

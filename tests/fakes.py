@@ -145,8 +145,12 @@ class FakeEasyJapanese:
 class FakeSynthesizer:
     def __init__(self, *, voices: Sequence[str] = ("ja", "vi", "en"), sample_rate: int = 22050,
                  sentences: int = 2, fail: bool = False, sentence_delay_s: float = 0.0,
-                 presynthesize: bool = True, hold: threading.Event | None = None) -> None:
+                 presynthesize: bool = True, hold: threading.Event | None = None, load_delay_s: float = 0.0) -> None:
         self.voices, self.rate_hz, self.sentences, self.fail = set(voices), sample_rate, sentences, fail
+        # a voice not preloaded: its first use (load_voice, or else the first sentence) takes this long
+        self.load_delay_s = load_delay_s
+        self.loaded: set[str] = set()
+        self._load_lock = threading.Lock()
         # each sentence waits until ``hold`` is set: a synthesizer that stays busy as long as a test needs
         # (HOLD_LIMIT_S at most, so a failing test never leaves a worker thread stuck)
         self.hold = hold
@@ -168,10 +172,22 @@ class FakeSynthesizer:
         self.presynthesized.extend((text, lang) for text in texts)
         return len(self.presynthesized)
 
+    def load_voice(self, lang: str) -> None:
+        if lang not in self.voices:
+            raise EngineUnavailable(f"no voice for {lang}")
+        with self._load_lock:
+            if lang not in self.loaded:
+                time.sleep(self.load_delay_s)
+                self.loaded.add(lang)
+
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         if lang not in self.voices:
             raise EngineUnavailable(f"no voice for {lang}")
         self.requests.append((text, lang, rate))
+        return self._sentences(lang)
+
+    def _sentences(self, lang: str) -> Iterator[AudioChunk]:
+        self.load_voice(lang)  # as the real voices: loaded by the first sentence when nobody loaded it before
         for _ in range(self.sentences):
             if self.fail:
                 raise EngineError("fake synthesizer failure")

@@ -79,6 +79,9 @@ class WyomingSynthesizer:
         self._voice(lang)
         return self._rates.get(lang, DEFAULT_RATE)
 
+    def load_voice(self, lang: str) -> None:
+        self._voice(lang)  # the servers hold their voices loaded: nothing to load here
+
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         voice = self._voice(lang)
         check_rate(rate)

@@ -105,6 +105,13 @@ class PiperSynthesizer:
     def sample_rate(self, lang: str) -> int:
         return self._voice(lang).info.sample_rate
 
+    def load_voice(self, lang: str) -> None:
+        voice = self._voice(lang)
+        try:
+            voice.load()
+        except Exception as err:  # a corrupt model found at first use: this utterance is not spoken
+            raise EngineError(f"voice {voice.info.name} failed to load: {err}") from err
+
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         """One chunk per sentence, synthesised only when pulled. Raises ``EngineUnavailable`` at once
         (not on the first ``next()``) when ``lang`` has no voice, ``ValueError`` for a rate outside 0.25–4."""

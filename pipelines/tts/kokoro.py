@@ -121,6 +121,13 @@ class KokoroSynthesizer:
         self._check_lang(lang)
         return SAMPLE_RATE
 
+    def load_voice(self, lang: str) -> None:
+        self._check_lang(lang)
+        try:
+            self._runtime.load()
+        except Exception as err:  # a broken model found at first use: this utterance is not spoken
+            raise EngineError(f"{self.voice_name} failed to load: {err}") from err
+
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         """One chunk per sentence, synthesised only when pulled; raises at once for another language
         (``EngineUnavailable``) or a rate outside 0.25–4 (``ValueError``)."""

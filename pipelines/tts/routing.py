@@ -45,6 +45,9 @@ class LanguageRoutedSynthesizer:
     def sample_rate(self, lang: str) -> int:
         return self.engine_for(lang).sample_rate(lang)
 
+    def load_voice(self, lang: str) -> None:
+        self.engine_for(lang).load_voice(lang)
+
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         return self.engine_for(lang).synthesize(text, lang, rate)
 

@@ -34,6 +34,9 @@ class RelayMetrics:
         self.tts_skipped = Counter("madoguchi_tts_skipped_total",
                                    "Utterances not spoken: speech fell too far behind (relay.turns.speech)", ["lang"],
                                    registry=r)
+        self.tts_failed = Counter("madoguchi_tts_failed_total",
+                                  "Utterances whose speech the engine failed to synthesise (notice tts_failed)", ["lang"],
+                                  registry=r)
 
     def observe_stage(self, stage: str, milliseconds: float) -> None:
         self.stage_latency.labels(stage).observe(milliseconds / 1000.0)

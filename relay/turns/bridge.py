@@ -9,6 +9,7 @@ inside the thread, never on the loop.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
@@ -41,6 +42,14 @@ class Bridge:
 
     async def run(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args, **kwargs)`` in a thread, at most ``limit(key)`` at a time."""
+        return await self._call(key, self._timeout_s, functools.partial(fn, *args, **kwargs))
+
+    async def load(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """As ``run``, with no timeout: loading a model the first time it is needed (a voice with
+        ``[tts] preload = false``) takes as long as it takes, and is not the engine being slow."""
+        return await self._call(key, 0.0, functools.partial(fn, *args, **kwargs))
+
+    async def _call(self, key: str, timeout_s: float, call: Callable[[], T]) -> T:
         semaphore = self._semaphore(key)
         self._queued[key] = self._queued.get(key, 0) + 1
         try:
@@ -51,12 +60,12 @@ class Bridge:
         try:
             started = time.perf_counter()
             try:
-                async with asyncio.timeout(self._timeout_s or None):
-                    return await asyncio.to_thread(fn, *args, **kwargs)
+                async with asyncio.timeout(timeout_s or None):
+                    return await asyncio.to_thread(call)
             except TimeoutError:
                 # the thread cannot be stopped and finishes on its own; the utterance is reported as
                 # failed (with an offer of an interpreter) and the session goes on
-                raise EngineError(f"{key} did not answer within {self._timeout_s:g} s") from None
+                raise EngineError(f"{key} did not answer within {timeout_s:g} s") from None
             finally:
                 self.busy_seconds[key] = self.busy_seconds.get(key, 0.0) + time.perf_counter() - started
         finally:

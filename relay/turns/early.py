@@ -158,6 +158,7 @@ async def _first_sentence(pipeline: PipelineAtPause, session: Session, t: Transl
     if not session.record.tts or session.operator_id is not None or not synth.has_voice(lang):
         return None
     rate = pipeline.tts_rates.get(t.kind, 1.0)
+    await pipeline.bridge.load("tts", synth.load_voice, lang)  # untimed, as in the turn's own speech
     chunks = await pipeline.bridge.run("tts", synth.synthesize, t.text, lang, rate)
     first = await pipeline.bridge.next_item("tts", chunks)
     return None if first is None else PreparedSpeech(t.text, lang, rate, first, chunks)

@@ -281,7 +281,6 @@ class TurnPipeline:
                 lang=message.lang, utterance_id=message.utterance_id,
             ), listener)
 
-        session.speech.failures = self.metrics.background_failures
         session.speech.put(QueuedSpeech(message.utterance_id, speak, skip))
 
     @staticmethod
@@ -316,6 +315,8 @@ class TurnPipeline:
             if prepared is not None:
                 chunks, chunk = prepared.rest, prepared.first
             else:
+                # a voice not preloaded loads now, outside engine_timeout_s (a no-op once loaded)
+                await self.bridge.load("tts", synth.load_voice, message.lang)
                 chunks = await self.bridge.run("tts", synth.synthesize, message.text, message.lang, rate)
                 chunk = await self.bridge.next_item("tts", chunks)
             while chunk is not None:
@@ -333,7 +334,7 @@ class TurnPipeline:
                 chunk = await self.bridge.next_item("tts", chunks)
         except EngineError as exc:
             log.warning("speech synthesis failed", extra={"session": session.id, "error": str(exc)})
-            self.metrics.errors.labels(ErrorCode.ENGINE_FAILED).inc()
+            self.metrics.tts_failed.labels(message.lang).inc()  # a notice, not an error sent: not in errors_total
             session.send_transient(Notice(code=NoticeCode.TTS_FAILED, message=str(exc), lang=message.lang), listener)
         if stream is not None:  # also after a failure mid-way: the client plays what came and moves on
             session.send_transient(TtsEnd(utterance_id=message.utterance_id, stream=stream), listener)

@@ -203,9 +203,11 @@ class SessionHub:
     """Open sessions of this node, created through the API or rebuilt from the store."""
 
     def __init__(self, store: Store, resident_token_hours: float,
-                 mask: Callable[[str], str] | None = None) -> None:
+                 mask: Callable[[str], str] | None = None,
+                 new_speech_queue: Callable[[], SpeechQueue] = SpeechQueue) -> None:
         self.store = store
         self.mask = mask
+        self.new_speech_queue = new_speech_queue  # each session's queue: its backlog and failure counter
         self.resident_token_hours = resident_token_hours
         self._sessions: dict[str, Session] = {}
         self._loading = asyncio.Lock()
@@ -227,7 +229,8 @@ class SessionHub:
             resident_token_expires=now + self.resident_token_hours * 3600, created_by=created_by,
         )
         await self.store.create_session(record)
-        session = Session(record=record, store=self.store, last_seq=0, mask=self.mask)
+        session = Session(record=record, store=self.store, last_seq=0, mask=self.mask,
+                          speech=self.new_speech_queue())
         self._sessions[record.id] = session
         return session, token
 
@@ -244,7 +247,7 @@ class SessionHub:
             if record is None:
                 return None
             session = Session(record=record, store=self.store, mask=self.mask,
-                                        last_seq=await self.store.last_seq(session_id))
+                              last_seq=await self.store.last_seq(session_id), speech=self.new_speech_queue())
             if record.status == "open":
                 self._sessions[session_id] = session
             return session

@@ -7,14 +7,16 @@ spoken. One task per session serves the queue, so speech never overlaps and the 
 utterances in the order their translations appeared. The task starts with the first queued utterance and
 ends when the queue is empty: an idle session holds no task.
 
-Overflow policy: at most ``MAX_WAITING_SPEECH`` utterances wait behind the one being spoken. When another
+Overflow policy: at most ``limit`` utterances (``[relay] speech_backlog``, 3 by default) wait behind the one
+being spoken. When another
 comes, the oldest one waiting is skipped and its listeners get a ``speech_skipped`` notice: its text is on
 their screen already, speech that far behind answers something the conversation has left, and the last
 thing said is what the listener needs to hear to reply. The utterance being spoken is never cut.
 
 Supervision: a failure of one utterance's speech that is not an engine failure (those are told to the
-listener as ``tts_failed`` by the pipeline) is a bug: logged with its traceback and counted in
-``madoguchi_background_failures_total{task="speech"}``; the next utterance is spoken as usual. ``aclose``
+listener as ``tts_failed`` by the pipeline and counted in ``madoguchi_tts_failed_total{lang}``) is a bug:
+logged with its traceback and counted in ``madoguchi_background_failures_total{task="speech"}`` (the counter
+is given once, when the session's queue is made); the next utterance is spoken as usual. ``aclose``
 (at session close and at shutdown) drops what waits, cancels the utterance being spoken and awaits the
 task. Speech is transient: it is never stored, so nothing of it is left to finish after a crash.
 """
@@ -30,7 +32,7 @@ from typing import Any
 
 log = logging.getLogger("madoguchi.speech")
 
-MAX_WAITING_SPEECH = 3  # utterances waiting behind the one being spoken; see the overflow policy
+MAX_WAITING_SPEECH = 3  # the default of ``[relay] speech_backlog``; see the overflow policy
 
 
 @dataclass

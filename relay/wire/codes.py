@@ -175,7 +175,8 @@ class NoticeCode:
     NO_VOICE = _notice("no_voice", "the listener", "a language has text but no installed voice: text only")
     TTS_FAILED = _notice("tts_failed", "the listener", "speech synthesis failed for this utterance; the text stands")
     SPEECH_SKIPPED = _notice("speech_skipped", "the listener",
-                             "speech fell more than 3 utterances behind the conversation: the oldest waiting one "
+                             "speech fell more than `relay.speech_backlog` (3) utterances behind the conversation: the oldest "
+                             "waiting one "
                              "(`utterance_id`) is not spoken; its text stands")
     OPERATOR_DISCONNECTED = _notice(
         "operator_disconnected", "counter, resident",

@@ -111,6 +111,9 @@ class HeldVoices:
     def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
         return 0
 
+    def load_voice(self, lang: str) -> None:
+        self.voices.load_voice(lang)
+
     def synthesize(self, text: str, lang: str, rate: float = 1.0) -> Iterator[AudioChunk]:
         self.requests.append(text)
         if len(self.requests) == 1:

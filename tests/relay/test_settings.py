@@ -45,6 +45,8 @@ def test_partial_cadence_under_load_and_with_remote_asr_is_configurable(tmp_path
     ("", {"MADOGUCHI_NOPE_KEY": "1"}, "MADOGUCHI_NOPE_KEY"),
     ("", {"MADOGUCHI_RELAY_BACK_TRANSLATION": "maybe"}, "true or false"),
     ("[relay]\ndefault_mode = \"poetry\"\n", {}, "default_mode"),
+    ("[relay]\nspeech_backlog = 0\n", {}, "relay.speech_backlog must be between 1 and 20"),
+    ("", {"MADOGUCHI_RELAY_SPEECH_BACKLOG": "50"}, "relay.speech_backlog must be between 1 and 20"),
 ])
 def test_bad_configuration_is_a_clear_error(tmp_path: Path, toml: str, env: dict[str, str], needle: str) -> None:
     config = tmp_path / "c.toml"

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipelines.base import EASY_JAPANESE, AudioChunk, EngineUnavailable, ModelMissing, Synthesizer
+from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, EngineUnavailable, ModelMissing, Synthesizer
 from pipelines.tts import PiperSynthesizer, TtsConfig, load_synthesizer
 
 pytestmark = pytest.mark.engine
@@ -194,3 +194,17 @@ def test_text_without_words_gives_no_audio_and_bad_rate_is_refused(make_synth: M
         synth.synthesize("はい。", "ja", rate=0)
     with pytest.raises(ValueError, match="rate"):
         synth.synthesize("はい。", "ja", rate=0.01)
+
+
+def test_a_voice_not_preloaded_loads_when_asked_and_a_broken_one_is_an_engine_error(
+        make_synth: MakeSynth, models_dir: Path) -> None:
+    synth = make_synth("en", preload=False)
+    synth.load_voice("en")  # what the relay does, untimed, before the first utterance in English
+    assert [c.sample_rate for c in synth.synthesize("Hello there.", "en")] == [22050]
+    with pytest.raises(EngineUnavailable):
+        synth.load_voice("th")
+    onnx = next((models_dir / "piper").glob("*/*.onnx"))
+    onnx.write_bytes(b"not a model")  # broken on disk, found only at first use
+    broken = load_synthesizer(TtsConfig(preload=False), models_dir)
+    with pytest.raises(EngineError, match="failed to load"):
+        broken.load_voice("en")
