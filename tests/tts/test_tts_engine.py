@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, EngineUnavailable, ModelMissing, Synthesizer
+from pipelines.base import (
+    EASY_JAPANESE,
+    AudioChunk,
+    EngineError,
+    EngineUnavailable,
+    ModelMissing,
+    Synthesizer,
+)
 from pipelines.tts import PiperSynthesizer, TtsConfig, load_synthesizer
 
 pytestmark = pytest.mark.engine
