@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import MakeLiveRelay, console_errors
+from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot
 from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
 from tests.fakes import FakeTranslator, fake_engines
 
@@ -43,13 +43,29 @@ def test_counter_tablet_keeps_every_control_on_screen(make_live_relay: MakeLiveR
     page.get_by_role("status").filter(has_text="通訳者を呼んでいます").wait_for()
 
     send = page.get_by_role("button", name="送信", exact=True)
+    qr = page.get_by_role("img", name="住民用ページのQRコード")
+    panel = page.locator("#panel-face")
     assert_on_screen(page, page.get_by_role("button", name="🎤 マイク"), page.get_by_role("button", name="受付終了"),
                      page.get_by_role("button", name="呼び出しを取り消す"),
                      page.get_by_label(CLERK_INPUT), send, page.get_by_label("住民の入力（ベトナム語）"),
-                     page.get_by_role("button", name="Gửi"))
-    if viewport[0] > viewport[1]:  # side by side: the resident's panel too
-        assert_on_screen(page, page.locator("#panel-face"))
+                     page.get_by_role("button", name="Gửi"), panel, qr)
+    if viewport[0] < viewport[1]:  # upright: the resident across the counter sees the panel above the conversation
+        assert panel.bounding_box()["y"] < page.get_by_role("log").bounding_box()["y"]
     assert not errors, errors
+    if viewport != (1024, 768):
+        shot(page, {(768, 1024): "counter-portrait", (1024, 690): "counter-landscape-in-a-browser"}[viewport])
+
+
+def test_the_microphone_buttons_say_what_they_do(live_relay: LiveRelay, new_context: Any) -> None:
+    """A clerk who never had training reads, beside the buttons, what each one does."""
+    page = open_counter(live_relay, new_context(viewport=(1024, 690)))
+    expect(page.get_by_role("button", name="🎤 マイク")).to_have_accessible_description(
+        "「🎤 マイク」：押すと話を聞き続けます。もう一度押すと止まります。")
+    expect(page.get_by_role("button", name="押して話す")).to_have_accessible_description(
+        "「押して話す」：押している間だけ聞きます。")
+    expect(page.get_by_role("button", name="🔇 音声を止める")).to_have_accessible_description("「🔇」：読み上げを止めます。")
+    for hint in ("押すと話を聞き続けます", "押している間だけ聞きます", "読み上げを止めます"):
+        expect(page.get_by_text(hint)).to_be_in_viewport(ratio=1.0)
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal-text", "large-text"])
