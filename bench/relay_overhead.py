@@ -87,6 +87,10 @@ async def main():
     gc.callbacks.append(on_gc)
     if {gc_threshold!r}:
         gc.set_threshold(*{gc_threshold!r})
+    if {trace!r}:
+        sys.path.insert(0, {bench!r})
+        import _relay_trace
+        _relay_trace.install()
     settings = load_settings(env={{}}, overrides={{
         "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay_gc!r}}},
         "logging": {{"level": "WARNING"}}}})
@@ -114,6 +118,8 @@ async def main():
     gc.collect()  # with what the relay's GC policy already reclaimed once the last client had gone
     figures["garbage_after_hangup"] = sum(COLLECTED.values()) - figures.pop("collected", 0)
     print("STATS", json.dumps(figures), flush=True)
+    if {trace!r}:
+        _relay_trace.dump({trace!r})
     await runner.cleanup()
 
 if {profile!r}:
@@ -170,10 +176,14 @@ class Peer:
 
     async def expect(self, kind: str) -> float:
         """The arrival time of the next message of ``kind``; a closed socket or an error fails."""
+        return (await self.expect_message(kind))[0]
+
+    async def expect_message(self, kind: str) -> tuple[float, dict[str, Any]]:
+        """The next message of ``kind`` with its arrival time; a closed socket or an error fails."""
         while True:
             at, message = await self.inbox.get()
             if message["type"] == kind:
-                return at
+                return at, message
             if message["type"] in ("closed", "error"):
                 raise RuntimeError(f"waiting for {kind}: {message}")
 
@@ -206,8 +216,12 @@ async def converse(counter: Peer, resident: Peer, messages: int, think: float, r
     for i in range(messages):
         sent = time.perf_counter()
         await counter.ws.send_str(json.dumps({"type": "text", "speaker": "clerk", "text": f"番号{i}番の方どうぞ"}))
-        result["transcript"].append(await counter.expect("transcript") - sent)
-        result["translation"].append(await resident.expect("translation") - sent)
+        at_transcript, transcript = await counter.expect_message("transcript")
+        at_translation = await resident.expect("translation")
+        result["transcript"].append(at_transcript - sent)
+        result["translation"].append(at_translation - sent)
+        result["messages"].append({"utterance_id": transcript["utterance_id"], "sent": sent,
+                                   "at_transcript": at_transcript, "at_translation": at_translation})
         if think:  # exponential pauses: Poisson arrivals at 1/think per session
             await asyncio.sleep(random.expovariate(1 / think))
 
@@ -221,7 +235,7 @@ async def loop_lateness(samples: list[float], stop: asyncio.Event) -> None:
 
 
 async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int) -> dict[str, Any]:
-    result: dict[str, Any] = {"transcript": [], "translation": [], "lateness": [], "failed": []}
+    result: dict[str, Any] = {"transcript": [], "translation": [], "lateness": [], "failed": [], "messages": []}
     limit = asyncio.Semaphore(args.connect_concurrency or args.sessions)
 
     async def connect(http: aiohttp.ClientSession) -> tuple[Peer, Peer] | None:
@@ -310,6 +324,32 @@ def load_independent(stats: dict[str, Any], count: int, result: dict[str, Any]) 
     return lines
 
 
+def traced_stages(result: dict[str, Any], path: Path) -> list[str]:
+    """The relay's stamps of each message joined with this process's send and receive times."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from _relay_trace import breakdown
+
+    stamps = json.loads(path.read_text()) if path.exists() else {}
+    rows = [{**stamps[m["utterance_id"]], **m} for m in result["messages"] if m["utterance_id"] in stamps]
+    return breakdown(rows, percentile)
+
+
+def figures(args: argparse.Namespace, result: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures of one run, for comparing runs (milliseconds; per message)."""
+    out: dict[str, Any] = {"sessions": args.sessions, "messages": args.messages, "think": args.think,
+                           "load": os.getloadavg()[0], "failed": len(result["failed"])}
+    for key in ("transcript", "translation", "lateness"):
+        values = [v * 1000 for v in result[key]]
+        if values:
+            out[key] = {f"p{q}": percentile(values, q) for q in (50, 95, 99)} | {"max": max(values)}
+    count = len(result["transcript"])
+    if stats and count:
+        out |= {"cpu_ms_per_message": stats["cpu"] / count * 1000, "writes_per_message": stats["writes"] / count,
+                "commits_per_message": stats["commits"] / count}
+        out["gc0_per_1000"] = stats["gc"]["0"][0] / count * 1000
+    return out
+
+
 def raise_own_open_file_limit(sockets: int) -> None:
     """This process holds two sockets per session: lift its soft limit as far as the hard limit allows."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -334,6 +374,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds with every session open and silent before the conversation, to measure "
                              "what the open sockets alone cost the relay (0 = skip)")
     parser.add_argument("--profile", action="store_true", help="profile the relay (cProfile, to stderr)")
+    parser.add_argument("--trace", action="store_true",
+                        help="stamp each typed message's stages inside the relay (bench/_relay_trace.py) and report "
+                             "where the time goes, for every message and for the slowest 1%%")
+    parser.add_argument("--json", default="", help="also write the figures to this JSON file")
     parser.add_argument("--relay-gc-threshold", default="",
                         help="the relay's gc.set_threshold, e.g. 700,10,100 (default: Python's)")
     parser.add_argument("--relay-gc-freeze-s", type=float, default=None,
@@ -344,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         code = SERVER.format(root=str(ROOT), db=str(Path(tmp) / "bench.sqlite3"), port=port,
-                             max_sessions=args.sessions + 10, profile=args.profile,
+                             max_sessions=args.sessions + 10, profile=args.profile, bench=str(ROOT / "bench"),
+                             trace=str(Path(tmp) / "trace.json") if args.trace else "",
                              gc_threshold=tuple(int(v) for v in args.relay_gc_threshold.split(",") if v),
                              relay_gc={} if args.relay_gc_freeze_s is None else {"gc_freeze_s": args.relay_gc_freeze_s})
         server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
@@ -358,7 +403,12 @@ def main(argv: list[str] | None = None) -> int:
             rss = peak_rss_mb(server.pid)
             server.terminate()
             out, _ = server.communicate(timeout=30)
-            print(report(args, result, rss, relay_stats(out)))
+            stats = relay_stats(out)
+            print(report(args, result, rss, stats))
+            if args.trace:
+                print("\n".join(traced_stages(result, Path(tmp) / "trace.json")))
+            if args.json:
+                Path(args.json).write_text(json.dumps(figures(args, result, stats), indent=1))
         finally:
             if server.poll() is None:
                 server.kill()

@@ -4,23 +4,35 @@ Every session event is stored and committed before it is sent (``relay.turns.ses
 and a typed turn writes three transactions (its transcript, its translation, the end of the turn). With
 one trip to the store's thread per transaction, 1,000 sessions meant about 600 thread hand-overs a
 second, each a wake-up of the store's thread and a return through the event loop, and the writes of one
-session waited behind everyone else's in the thread's queue. Here each ``write`` joins a queue; one
-drain task takes everything queued, writes it in one transaction on the store's thread (one
-``SAVEPOINT`` per write, so one write that breaks a rule — a duplicate — is undone alone and its caller
-alone gets the ``IntegrityError``), commits once, and only then wakes every caller. While it commits,
-the next writes queue up and go together in the next transaction. Under light load a batch is one
-write, as before; under heavy load the number of commits grows far slower than the number of writes.
+session waited behind everyone else's in the thread's queue. Here each write joins a queue; whenever the
+store's thread is free, everything queued goes to it as one batch: one transaction (one ``SAVEPOINT``
+per write, so one write that breaks a rule — a duplicate — is undone alone and its caller alone hears of
+the ``IntegrityError``), one commit. While it commits, the next writes queue up and go together in the
+next transaction. Under light load a batch is one write, as before; under heavy load the number of
+commits grows far slower than the number of writes.
+
+The hand-overs themselves are kept to the least: a batch is handed to the thread at once (no task to
+start first), and the thread reports the commit with one ``call_soon_threadsafe`` that calls every
+writer's callback right there, in the order the writes were asked for. A session event is therefore
+numbered and sent in the very turn of the event loop in which its commit is known
+(``Store.queue_event``), instead of after three more task wake-ups, each of which waits behind every
+other session's work in the loop's queue: under load those waits were most of a typed message's time.
 
 A caller's ``await write(...)`` still returns only once its statements are committed (store before
-send), and writes are committed in the order they were asked for.
+send), and writes are committed, and their callbacks called, in the order they were asked for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from concurrent.futures import Executor
 from typing import Any
+
+log = logging.getLogger("madoguchi.store")
 
 Statements = list[tuple[str, tuple[Any, ...]]]
 """The SQL statements of one write, with their parameters, committed together or not at all."""
@@ -28,59 +40,83 @@ Statements = list[tuple[str, tuple[Any, ...]]]
 Outcome = BaseException | None
 """What one write of a batch came to: ``None`` when committed, else the exception its caller gets."""
 
+Committed = Callable[[Outcome], None]
+"""Called on the event loop with a write's outcome, once its transaction is over."""
+
 MAX_BATCH = 256  # writes per transaction at most, so one commit never holds the thread for long
 
 
 class GroupCommit:
-    def __init__(self, commit: Callable[[list[Statements]], Awaitable[list[Outcome]]]) -> None:
-        """``commit`` writes a batch in one transaction (on the store's thread) and returns one outcome
-        per write, in order."""
+    def __init__(self, commit: Callable[[list[Statements]], list[Outcome]], executor: Executor) -> None:
+        """``commit`` writes a batch in one transaction and returns one outcome per write, in order; it
+        runs on ``executor`` (the store's one thread)."""
         self._commit = commit
-        self._queued: list[tuple[Statements, asyncio.Future[None]]] = []
-        self._drain: asyncio.Task[None] | None = None
+        self._executor = executor
+        self._queued: list[tuple[Statements, Committed]] = []
+        self._in_flight = False
         self.batches = 0  # transactions asked of ``commit``
+
+    def write_then(self, statements: Statements, committed: Committed) -> None:
+        """Queue a write; ``committed(outcome)`` is called on the event loop once its transaction is over
+        (after the callbacks of every write asked for before it). Nothing can unask it."""
+        self._queued.append((statements, committed))
+        if not self._in_flight:
+            self._start_batch(asyncio.get_running_loop())
 
     async def write(self, statements: Statements) -> None:
         """Committed when this returns. A caller cancelled meanwhile does not unwrite anything: its
         statements are committed with the others (as a thread already running them would)."""
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[None] = loop.create_future()
-        self._queued.append((statements, done))
-        if self._drain is None:
-            # started as a task: the writes asked for in this same turn of the event loop join the batch
-            self._drain = loop.create_task(self._drain_queue(), name="store-group-commit")
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def committed(outcome: Outcome) -> None:
+            if done.done():
+                return  # its caller was cancelled; the write is committed all the same
+            if outcome is None:
+                done.set_result(None)
+            else:
+                done.set_exception(outcome)
+
+        self.write_then(statements, committed)
         await done
 
     async def flush(self) -> None:
-        """Wait until every write asked for so far is committed (before the store closes)."""
-        while self._drain is not None:
-            await asyncio.shield(self._drain)
+        """Wait until every write asked for so far is committed (before the store closes): an empty
+        write, committed after all of them."""
+        if self._in_flight or self._queued:
+            await self.write([])
 
-    async def _drain_queue(self) -> None:
-        batch: list[tuple[Statements, asyncio.Future[None]]] = []
+    def _start_batch(self, loop: asyncio.AbstractEventLoop) -> None:
+        batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
+        self._in_flight = True
+        self.batches += 1
+        statements = [s for s, _ in batch]
+
+        def in_thread() -> None:
+            try:
+                outcomes = self._commit(statements)
+            except Exception as exc:  # the store itself failed (closed): every caller hears it
+                outcomes = [exc] * len(statements)
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left waiting
+                loop.call_soon_threadsafe(self._finish, loop, batch, outcomes)
+
         try:
-            while self._queued:
-                batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
-                self.batches += 1
-                try:
-                    outcomes = await self._commit([statements for statements, _ in batch])
-                except Exception as exc:  # the store itself failed (closed): every caller hears it
-                    outcomes = [exc] * len(batch)
-                for (_, done), outcome in zip(batch, outcomes, strict=True):
-                    if done.done():
-                        continue  # its caller was cancelled; the write is committed all the same
-                    if outcome is None:
-                        done.set_result(None)
-                    else:
-                        done.set_exception(outcome)
-                batch = []
-        except asyncio.CancelledError:  # the loop is shutting down: nobody may wait forever
-            for _, done in batch + self._queued:
-                done.cancel()
+            self._executor.submit(in_thread)
+        except RuntimeError as exc:  # the executor is shut down (the store is closed)
+            self._in_flight = False
             self._queued = []
-            raise
-        finally:
-            self._drain = None
+            for _, committed in batch:
+                committed(exc)
+
+    def _finish(self, loop: asyncio.AbstractEventLoop, batch: list[tuple[Statements, Committed]],
+                outcomes: list[Outcome]) -> None:
+        self._in_flight = False
+        if self._queued:  # the thread starts on the next batch while the callbacks run here
+            self._start_batch(loop)
+        for (_, committed), outcome in zip(batch, outcomes, strict=True):
+            try:
+                committed(outcome)
+            except Exception:  # a bug in one writer's callback must not keep the others waiting
+                log.exception("store write callback failed")
 
 
 def write_together(db: sqlite3.Connection, batch: list[Statements]) -> list[Outcome]:

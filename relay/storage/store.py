@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from relay.storage.group_commit import GroupCommit, Outcome, Statements, write_together
+from relay.storage.group_commit import Committed, GroupCommit, Outcome, Statements, write_together
 from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord
 from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
 from relay.storage.turn_records import Rows, TurnRecords
@@ -112,7 +112,7 @@ class Store(RecoveryRecords, TurnRecords):
         self.commits = 0  # transactions committed: fewer than ``writes`` when concurrent writes share one
         self.fault: str | None = None  # the last write error while the store cannot write; None when healthy
         # concurrent writes share one transaction and one trip to the thread (relay.storage.group_commit)
-        self._group = GroupCommit(lambda batch: self._run(self._write_batch, batch))
+        self._group = GroupCommit(lambda batch: self._write_batch(batch), self._executor)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -246,10 +246,14 @@ class Store(RecoveryRecords, TurnRecords):
 
     async def append_event(self, session_id: str, seq: int, kind: str, body: str, extra: Rows | None = None) -> None:
         """Store one session event, with any rows that describe it, in one transaction."""
-        statements = [(
-            "INSERT INTO events VALUES (?,?,?,?,?)", (session_id, seq, kind, body, time.time()),
-        )]
-        await self.write(statements + list(extra or []))
+        await self.write(_event_statements(session_id, seq, kind, body, extra))
+
+    def queue_event(self, session_id: str, seq: int, kind: str, body: str, extra: Rows | None,
+                    committed: Committed) -> None:
+        """``append_event`` for a caller that must act the moment the event is committed, whatever becomes
+        of the task that asked (``Session.publish`` numbers and sends it there): ``committed(outcome)`` is
+        called on the event loop, after the callbacks of every write asked for before this one."""
+        self._group.write_then(_event_statements(session_id, seq, kind, body, extra), committed)
 
     async def events_after(self, session_id: str, after_seq: int) -> list[StoredEvent]:
         rows = await self.query(
@@ -371,6 +375,10 @@ class Store(RecoveryRecords, TurnRecords):
             "mean_confidence": utterances[0][1],
             "escalations_by_reason": {r["reason"] or "": r["n"] for r in escalations},
         }
+
+
+def _event_statements(session_id: str, seq: int, kind: str, body: str, extra: Rows | None) -> Statements:
+    return [("INSERT INTO events VALUES (?,?,?,?,?)", (session_id, seq, kind, body, time.time())), *(extra or [])]
 
 
 def _session(row: sqlite3.Row) -> SessionRecord:

@@ -10,6 +10,7 @@ counter with an offer to call an interpreter, and the session goes on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -101,20 +102,44 @@ class TurnPipeline:
     async def run(self, session: Session, utterance: Utterance) -> None:
         started = time.perf_counter()
         if utterance.client_id is None:
-            await self.publish_transcript(session, utterance)
+            translating = self._start_translation(session, utterance)
+            await self._publish_first(session, utterance, translating)
         else:
             async with session.typed_lock:
                 if await session.store.utterance_for_client_id(session.id, utterance.client_id):
                     return  # its original was stored meanwhile: the sender sees that transcript
-                await self.publish_transcript(session, utterance)
-        await self.complete(session, utterance)
+                translating = self._start_translation(session, utterance)
+                await self._publish_first(session, utterance, translating)
+        await self.complete(session, utterance, translating=translating)
         self.metrics.observe_stage("turn", (time.perf_counter() - started) * 1000)
 
-    async def complete(self, session: Session, utterance: Utterance, *, done: frozenset[str] = frozenset()) -> None:
+    def _start_translation(self, session: Session, u: Utterance) -> asyncio.Task[Translation] | None:
+        """The listener's translation, started while the transcript is being stored: storing before
+        sending binds each event to its own commit, not the translation to the transcript's, so the engine
+        and the store work at once and the translation waits for one commit instead of two. It is still
+        published (stored, then sent) only after the transcript is, and a failure reported only then."""
+        target = self.target_of(session, u.speaker, u.lang)
+        if target is None or u.early is not None:
+            return None  # nothing to translate, or it was started at the speaker's pause
+        task = asyncio.ensure_future(self.translate_quietly(u.text, u.lang, target))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # a failure is read by the turn
+        return task
+
+    async def _publish_first(self, session: Session, u: Utterance, translating: asyncio.Task[Translation] | None) -> None:
+        try:
+            await self.publish_transcript(session, u)
+        except BaseException:
+            if translating is not None:  # not stored, not sent: its translation is never used
+                translating.cancel()
+            raise
+
+    async def complete(self, session: Session, utterance: Utterance, *, done: frozenset[str] = frozenset(),
+                       translating: asyncio.Task[Translation] | None = None) -> None:
         """Everything after the transcript. ``done``: translation kinds already stored (a turn that a
-        crash interrupted is completed after the restart without repeating them)."""
+        crash interrupted is completed after the restart without repeating them); ``translating``: the
+        listener's translation, already under way (``_start_translation``)."""
         confidences = {"asr": utterance.confidence} if utterance.source == "speech" else {}
-        translation = None if done else await self._translate_for_listener(session, utterance)
+        translation = None if done else await self._translate_for_listener(session, utterance, translating)
         if translation is not None:
             confidences[translation.kind if translation.kind == "easy_japanese" else "mt"] = translation.confidence
             message = await self.publish_translation(session, utterance.utterance_id, translation)
@@ -199,10 +224,15 @@ class TurnPipeline:
             log.warning("phrase boundaries failed", exc_info=True)
             return None
 
-    async def _translate_for_listener(self, session: Session, u: Utterance) -> Translation | None:
+    async def _translate_for_listener(self, session: Session, u: Utterance,
+                                      translating: asyncio.Task[Translation] | None = None) -> Translation | None:
         source, target = u.lang, self.target_of(session, u.speaker, u.lang)
         if target is None:
+            if translating is not None:
+                translating.cancel()
             return None
+        if translating is not None:
+            return await self._call_translator(session, u.text, source, target, started=translating)
         early = await u.early.translation() if u.early is not None else None
         if early is not None:  # started at the speaker's pause, for exactly this text
             return Translation(early.text, early.source_lang, early.target_lang, early.kind, early.confidence,
@@ -233,10 +263,10 @@ class TurnPipeline:
                                timings={"back_translation_ms": sum(back.timings.values())})
             await self.publish_translation(session, u.utterance_id, back)
 
-    async def _call_translator(self, session: Session, text: str, source: str, target: str,
-                               quiet: bool = False) -> Translation | None:
+    async def _call_translator(self, session: Session, text: str, source: str, target: str, quiet: bool = False,
+                               started: asyncio.Task[Translation] | None = None) -> Translation | None:
         try:
-            return await self.translate_quietly(text, source, target)
+            return await (started if started is not None else self.translate_quietly(text, source, target))
         except EngineUnavailable as exc:
             if not quiet:
                 await self._report(session, ErrorCode.ENGINE_UNAVAILABLE, exc.reason, "no_mt_model",

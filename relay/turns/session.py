@@ -102,22 +102,46 @@ class Session:
     async def publish(self, build: Callable[[int], Message], rows: Callable[[int], Rows] | None = None) -> Message:
         """Number, store (with ``rows`` in the same transaction), then send one session event.
 
-        Shielded: a caller cancelled while the store writes (a turn whose speaker hung up) must not
-        leave a committed event unnumbered here and unsent — the next event would reuse its ``seq``."""
-        return await asyncio.shield(self._publish(build, rows))
-
-    async def _publish(self, build: Callable[[int], Message], rows: Callable[[int], Rows] | None) -> Message:
-        async with self.lock:
+        Under the session's lock from numbering until the event is sent, so events are stored and sent
+        in the order of their numbers. The event is numbered and sent by the store's own report of the
+        commit (``Store.queue_event``), in the turn of the event loop in which the commit is known, and
+        whatever becomes of the caller: a caller cancelled while the store writes (a turn whose speaker
+        hung up) only stops waiting, and never leaves a committed event unnumbered here and unsent (the
+        next event would reuse its ``seq``)."""
+        await self.lock.acquire()
+        try:
             seq = self.last_seq + 1
             message = build(seq)
             text = encode(message)
-            await self.store.append_event(self.id, seq, message.TYPE, self._stored(message, text),
-                                          rows(seq) if rows else None)
-            self.last_seq = seq
-            for participant in list(self.participants):
-                if sees(participant.role, message, self.resident_lang):
-                    participant.deliver(message, text)
-            return message
+            stored, extra = self._stored(message, text), rows(seq) if rows else None
+            done: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
+        except BaseException:
+            self.lock.release()
+            raise
+
+        def committed(outcome: BaseException | None) -> None:
+            try:
+                if outcome is None:
+                    self.last_seq = seq
+                    self._send(message, text)
+            except Exception as exc:  # a bug while sending: the caller hears of it
+                outcome = exc
+            finally:
+                self.lock.release()
+            if done.done():
+                return  # the caller was cancelled: the event is stored and sent all the same
+            if outcome is None:
+                done.set_result(message)
+            else:
+                done.set_exception(outcome)
+
+        self.store.queue_event(self.id, seq, message.TYPE, stored, extra, committed)
+        return await done
+
+    def _send(self, message: Message, text: str) -> None:
+        for participant in list(self.participants):
+            if sees(participant.role, message, self.resident_lang):
+                participant.deliver(message, text)
 
     def _stored(self, message: Message, text: str) -> str:
         original = getattr(message, "text", None)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -79,33 +81,42 @@ async def test_a_disk_that_refuses_writes_fails_every_writer_of_the_batch_and_re
 
 async def test_callers_wake_only_after_their_batch_is_committed() -> None:
     log: list[str] = []
-    release = asyncio.Event()
+    release = threading.Event()
 
-    async def commit(batch: list[Statements]) -> list[Outcome]:
+    def commit(batch: list[Statements]) -> list[Outcome]:  # on the store's thread
         log.append(f"commit {len(batch)}")
-        await release.wait()
+        release.wait(10)
         log.append("committed")
         return [None] * len(batch)
 
-    group = GroupCommit(commit)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        group = GroupCommit(commit, thread)
 
-    async def write(name: str) -> None:
-        await group.write([(name, ())])
-        log.append(f"{name} returned")
+        async def write(name: str) -> None:
+            await group.write([(name, ())])
+            log.append(f"{name} returned")
 
-    first = asyncio.gather(write("a"), write("b"))
-    await asyncio.sleep(0)
-    await asyncio.sleep(0)
-    later = asyncio.ensure_future(write("c"))  # asked for while a and b are being committed
-    await asyncio.sleep(0.01)
-    assert log == ["commit 2"], "nobody returns before the commit"
-    release.set()
-    await asyncio.gather(first, later)
+        first = asyncio.gather(write("a"), write("b"))
+        await asyncio.sleep(0.01)
+        later = asyncio.ensure_future(write("c"))  # asked for while a is being committed
+        await asyncio.sleep(0.01)
+        assert log == ["commit 1"], "nobody returns before the commit"
+        release.set()
+        await asyncio.gather(first, later)
     first_commit, second_commit = [i for i, entry in enumerate(log) if entry == "committed"]
-    assert log.index("commit 1") > first_commit, "c waited for the next transaction"
-    assert first_commit < log.index("a returned") and first_commit < log.index("b returned")
-    assert log.index("c returned") > second_commit
+    assert log.index("commit 2") > first_commit, "b and c waited for the next transaction, together"
+    assert first_commit < log.index("a returned")
+    assert log.index("b returned") > second_commit and log.index("c returned") > second_commit
     assert group.batches == 2
+
+
+async def test_callbacks_run_in_the_order_the_writes_were_asked_for(store: Store) -> None:
+    heard: list[int] = []
+    for seq in range(1, 31):
+        store.queue_event("s1", seq, "transcript", "{}", None, lambda outcome, seq=seq: heard.append(seq))
+    await store.write([])
+    assert heard == list(range(1, 31))
+    assert _committed_seqs(Path(store.path), "s1") == list(range(1, 31))
 
 
 async def test_a_cancelled_writer_does_not_unwrite_the_others(store: Store) -> None:

@@ -77,6 +77,8 @@ async def test_a_turn_cancelled_while_its_event_is_stored_leaves_no_gap_and_no_r
     by then, so it must keep its number and reach everyone still there (it once made the next event
     fail with 'UNIQUE constraint failed: events.session_id, events.seq' and close the socket 1011)."""
     import asyncio
+    import threading
+    import time
 
     from relay.wire.protocol import SessionUpdated
 
@@ -87,19 +89,23 @@ async def test_a_turn_cancelled_while_its_event_is_stored_leaves_no_gap_and_no_r
     resident = await relay.resident(session)
     conversation = await relay.ctx.hub.get(session["session_id"])
     assert conversation is not None
-    store, real_append = conversation.store, conversation.store.append_event
-    writing = asyncio.Event()
+    store = conversation.store
+    real_batch, writing, done_writing = store._write_batch, threading.Event(), threading.Event()
 
-    async def slow_append(*args: Any, **kwargs: Any) -> None:
+    def slow_batch(batch: Any) -> Any:  # on the store's thread
         writing.set()
-        await asyncio.sleep(0.2)  # the write is under way when its caller is cancelled
-        await real_append(*args, **kwargs)
+        time.sleep(0.2)  # the write is under way when its caller is cancelled
+        try:
+            return real_batch(batch)
+        finally:
+            done_writing.set()
 
-    store.append_event = slow_append  # type: ignore[method-assign]
+    store._write_batch = slow_batch  # type: ignore[method-assign]
     publishing = asyncio.create_task(conversation.publish(update("first")))
-    await writing.wait()
+    await asyncio.to_thread(writing.wait, 10)
     publishing.cancel()
-    store.append_event = real_append  # type: ignore[method-assign]
+    store._write_batch = real_batch  # type: ignore[method-assign]
     await conversation.publish(update("second"))
+    assert done_writing.is_set()
     seen = [await resident.expect("session.updated"), await resident.expect("session.updated")]
     assert [(m["reason"], m["seq"]) for m in seen] == [("first", seen[0]["seq"]), ("second", seen[0]["seq"] + 1)]

@@ -1,0 +1,168 @@
+"""Where a typed message's time goes inside the relay: per-stage timestamps of the text path, for
+``bench/relay_overhead.py --trace``.
+
+Installed into the benchmark's relay process by wrapping a few methods from the outside, so the product
+carries no tracing code and an untraced run pays nothing. Every stamp is ``time.perf_counter()``
+(CLOCK_MONOTONIC, one clock for every process of the machine), so the benchmark lines the relay's
+stamps up with its own send and receive times. One dict of stamps per typed utterance, keyed by its
+``utterance_id`` (which the transcript and the translation carry back to the benchmark):
+
+- ``received``: the relay has decoded the text frame (the utterance is made);
+- ``turn``: the connection's turn worker starts the turn;
+- ``<event>.ask`` / ``.thread_start`` / ``.thread_end`` / ``.stored``: the event's store write is asked
+  for, the store's thread starts and ends the transaction it is in, the turn resumes (it is then sent);
+  ``<event>.batch``: how many writes shared that transaction;
+- ``mt.ask`` / ``.thread_start`` / ``.thread_end`` / ``.done``: the translation through the bridge.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from relay.storage.store import Store
+from relay.turns.bridge import Bridge
+from relay.turns.pipeline import TurnPipeline, Utterance
+
+TRACES: dict[str, dict[str, float]] = {}
+_BY_EVENT: dict[tuple[str, int], tuple[dict[str, float], str]] = {}  # (session, seq) → stamps, event type
+_CURRENT: contextvars.ContextVar[dict[str, float] | None] = contextvars.ContextVar("trace", default=None)
+
+
+def install() -> None:
+    _stamp_new_utterances()
+    _stamp_turns()
+    _stamp_store_writes()
+    _stamp_bridge()
+
+
+def dump(path: str) -> None:
+    with open(path, "w") as f:
+        json.dump(TRACES, f)
+
+
+def _stamp_new_utterances() -> None:
+    made = Utterance.__init__
+
+    def init(self: Utterance, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        if self.source == "text":
+            TRACES[self.utterance_id] = {"received": time.perf_counter()}
+
+    Utterance.__init__ = init  # type: ignore[method-assign]
+
+
+def _stamp_turns() -> None:
+    run = TurnPipeline.run
+
+    async def traced(self: TurnPipeline, session: Any, utterance: Utterance) -> None:
+        stamps = TRACES.get(utterance.utterance_id)
+        if stamps is not None:
+            stamps["turn"] = time.perf_counter()
+        token = _CURRENT.set(stamps)  # the shielded publish tasks copy this context
+        try:
+            await run(self, session, utterance)
+        finally:
+            _CURRENT.reset(token)
+
+    TurnPipeline.run = traced  # type: ignore[method-assign]
+
+
+def _stamp_store_writes() -> None:
+    append, write_batch = Store.append_event, Store._write_batch
+
+    async def traced_append(self: Store, session_id: str, seq: int, kind: str, body: str,
+                            extra: Any = None) -> None:
+        stamps = _CURRENT.get()
+        if stamps is None:
+            return await append(self, session_id, seq, kind, body, extra)
+        _BY_EVENT[(session_id, seq)] = (stamps, kind)
+        stamps[f"{kind}.ask"] = time.perf_counter()
+        await append(self, session_id, seq, kind, body, extra)
+        stamps[f"{kind}.stored"] = time.perf_counter()
+
+    def traced_batch(self: Store, batch: list[Any]) -> Any:  # on the store's thread
+        started = time.perf_counter()
+        outcomes = write_batch(self, batch)
+        ended = time.perf_counter()
+        for statements in batch:
+            sql, params = statements[0]
+            found = _BY_EVENT.pop((params[0], params[1]), None) if sql.startswith("INSERT INTO events") else None
+            if found is not None:
+                stamps, kind = found
+                stamps.update({f"{kind}.thread_start": started, f"{kind}.thread_end": ended,
+                               f"{kind}.batch": float(len(batch))})
+        return outcomes
+
+    Store.append_event = traced_append  # type: ignore[method-assign]
+    Store._write_batch = traced_batch  # type: ignore[method-assign]
+
+
+def _stamp_bridge() -> None:
+    run = Bridge.run
+
+    async def traced(self: Bridge, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        stamps = _CURRENT.get()
+        if stamps is None or key != "mt":
+            return await run(self, key, fn, *args, **kwargs)
+
+        def timed(*a: Any, **kw: Any) -> Any:  # in the worker thread
+            stamps["mt.thread_start"] = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                stamps["mt.thread_end"] = time.perf_counter()
+
+        stamps["mt.ask"] = time.perf_counter()
+        try:
+            return await run(self, key, timed, *args, **kwargs)
+        finally:
+            stamps["mt.done"] = time.perf_counter()
+
+    Bridge.run = traced  # type: ignore[method-assign]
+
+
+# the stages reported, in the order a message goes through them: (label, from stamp, to stamp)
+STAGES: list[tuple[str, str, str]] = [
+    ("client send → relay decoded text", "sent", "received"),
+    ("decoded → turn starts", "received", "turn"),
+    ("transcript: asked → store thread", "transcript.ask", "transcript.thread_start"),
+    ("transcript: store thread's transaction", "transcript.thread_start", "transcript.thread_end"),
+    ("transcript: committed → turn resumes", "transcript.thread_end", "transcript.stored"),
+    ("transcript: sent → tablet has it", "transcript.stored", "at_transcript"),
+    ("transcript stored → mt asked", "transcript.stored", "mt.ask"),
+    ("mt: asked → worker thread", "mt.ask", "mt.thread_start"),
+    ("mt: worker thread", "mt.thread_start", "mt.thread_end"),
+    ("mt: returned → turn resumes", "mt.thread_end", "mt.done"),
+    ("mt done → translation asked", "mt.done", "translation.ask"),
+    ("translation: asked → store thread", "translation.ask", "translation.thread_start"),
+    ("translation: store thread's transaction", "translation.thread_start", "translation.thread_end"),
+    ("translation: committed → turn resumes", "translation.thread_end", "translation.stored"),
+    ("translation: sent → phone has it", "translation.stored", "at_translation"),
+    ("total: send → phone has translation", "sent", "at_translation"),
+]
+
+
+def breakdown(rows: list[dict[str, float]], percentile: Callable[[list[float], float], float]) -> list[str]:
+    """Each stage's p50 and p99 over every message, and its mean over the slowest 1 % of messages (by
+    send → translation): where the tail's time goes."""
+    rows = [r for r in rows if all(a in r and b in r for _, a, b in STAGES)]
+    if not rows:
+        return ["trace: no complete message traces"]
+    cut = percentile([r["at_translation"] - r["sent"] for r in rows], 99)
+    slow = [r for r in rows if r["at_translation"] - r["sent"] >= cut]
+    lines = [f"where the time goes ({len(rows)} traced messages; 'slowest 1%': the {len(slow)} at or above "
+             f"the p99 of send → translation, {cut * 1000:.2f} ms)",
+             f"  {'stage (ms)':44} {'p50':>7} {'p99':>7} {'slowest 1%: mean':>17}"]
+    for label, a, b in STAGES:
+        values = [(r[b] - r[a]) * 1000 for r in rows]
+        mean_slow = sum((r[b] - r[a]) * 1000 for r in slow) / len(slow)
+        lines.append(f"  {label:44} {percentile(values, 50):7.2f} {percentile(values, 99):7.2f} {mean_slow:17.2f}")
+    for kind in ("transcript", "translation"):
+        shared = [r[f"{kind}.batch"] for r in rows]
+        lines.append(f"  {kind} writes sharing its transaction: mean {sum(shared) / len(shared):.2f}, "
+                     f"max {max(shared):.0f}")
+    return lines
