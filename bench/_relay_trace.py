@@ -10,7 +10,7 @@ stamps up with its own send and receive times. One dict of stamps per typed utte
 - ``received``: the relay has decoded the text frame (the utterance is made);
 - ``turn``: the connection's turn worker starts the turn;
 - ``<event>.ask`` / ``.thread_start`` / ``.thread_end`` / ``.stored``: the event's store write is asked
-  for, the store's thread starts and ends the transaction it is in, the turn resumes (it is then sent);
+  for, the store's thread starts and ends the transaction it is in, the event is sent;
   ``<event>.batch``: how many writes shared that transaction;
 - ``mt.ask`` / ``.thread_start`` / ``.thread_end`` / ``.done``: the translation through the bridge.
 """
@@ -98,6 +98,24 @@ def _stamp_store_writes() -> None:
         return outcomes
 
     Store.append_event = traced_append  # type: ignore[method-assign]
+    if hasattr(Store, "queue_event"):  # the event is sent by the store's report of its commit
+        queue = Store.queue_event
+
+        def traced_queue(self: Store, session_id: str, seq: int, kind: str, body: str, extra: Any,
+                         committed: Callable[[Any], None]) -> None:
+            stamps = _CURRENT.get()
+            if stamps is None:
+                return queue(self, session_id, seq, kind, body, extra, committed)
+            _BY_EVENT[(session_id, seq)] = (stamps, kind)
+            stamps[f"{kind}.ask"] = time.perf_counter()
+
+            def stamped(outcome: Any) -> None:
+                stamps[f"{kind}.stored"] = time.perf_counter()
+                committed(outcome)
+
+            return queue(self, session_id, seq, kind, body, extra, stamped)
+
+        Store.queue_event = traced_queue  # type: ignore[method-assign]
     Store._write_batch = traced_batch  # type: ignore[method-assign]
 
 
@@ -131,7 +149,7 @@ STAGES: list[tuple[str, str, str]] = [
     ("decoded → turn starts", "received", "turn"),
     ("transcript: asked → store thread", "transcript.ask", "transcript.thread_start"),
     ("transcript: store thread's transaction", "transcript.thread_start", "transcript.thread_end"),
-    ("transcript: committed → turn resumes", "transcript.thread_end", "transcript.stored"),
+    ("transcript: committed → sent", "transcript.thread_end", "transcript.stored"),
     ("transcript: sent → tablet has it", "transcript.stored", "at_transcript"),
     ("transcript stored → mt asked", "transcript.stored", "mt.ask"),
     ("mt: asked → worker thread", "mt.ask", "mt.thread_start"),
@@ -140,7 +158,7 @@ STAGES: list[tuple[str, str, str]] = [
     ("mt done → translation asked", "mt.done", "translation.ask"),
     ("translation: asked → store thread", "translation.ask", "translation.thread_start"),
     ("translation: store thread's transaction", "translation.thread_start", "translation.thread_end"),
-    ("translation: committed → turn resumes", "translation.thread_end", "translation.stored"),
+    ("translation: committed → sent", "translation.thread_end", "translation.stored"),
     ("translation: sent → phone has it", "translation.stored", "at_translation"),
     ("total: send → phone has translation", "sent", "at_translation"),
 ]

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from relay.storage.records import StoredEvent, StoreUnavailable
+from relay.storage.turn_records import finish_turn_row
 
 RECOVERY_SCHEMA = """
 CREATE TABLE IF NOT EXISTS client_ids (
@@ -81,7 +82,7 @@ class RecoveryRecords:
         return [dict(r) for r in rows]
 
     async def finish_turn(self, utterance_id: str) -> None:
-        await self.write([("DELETE FROM unfinished_turns WHERE utterance_id = ?", (utterance_id,))])
+        await self.write([finish_turn_row(utterance_id)])
 
     async def translation_kinds(self, utterance_id: str) -> set[str]:
         rows = await self.query("SELECT kind FROM translations WHERE utterance_id = ?", (utterance_id,))

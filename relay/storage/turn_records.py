@@ -44,9 +44,11 @@ def utterance_rows(*, utterance_id: str, session_id: str, seq: int, speaker: str
 
 
 def translation_rows(*, utterance_id: str, seq: int, kind: str, lang: str, text: str, confidence: float,
-                     details: Mapping[str, object], timings: Mapping[str, float], replaces: bool = False) -> Rows:
+                     details: Mapping[str, object], timings: Mapping[str, float], replaces: bool = False,
+                     ends_turn: bool = False) -> Rows:
     """One translation of an utterance; ``replaces``: it corrects the utterance's earlier translations
-    (an interpreter's correction), which stay stored, marked replaced."""
+    (an interpreter's correction), which stay stored, marked replaced; ``ends_turn``: the last event of
+    its turn, which is no longer unfinished once this is stored."""
     rows: Rows = []
     if replaces:
         rows.append(("UPDATE translations SET replaced = 1 WHERE utterance_id = ? AND kind != 'back_translation'",
@@ -56,7 +58,14 @@ def translation_rows(*, utterance_id: str, seq: int, kind: str, lang: str, text:
         "confidence": confidence, "details": json.dumps(dict(details), ensure_ascii=False, default=str),
         "timings": json.dumps(dict(timings)), "replaced": 0,
     }))
+    if ends_turn:
+        rows.append(finish_turn_row(utterance_id))
     return rows
+
+
+def finish_turn_row(utterance_id: str) -> tuple[str, tuple[Any, ...]]:
+    """The turn's translations are all stored: a restart has nothing of it to complete."""
+    return "DELETE FROM unfinished_turns WHERE utterance_id = ?", (utterance_id,)
 
 
 class TurnRecords:

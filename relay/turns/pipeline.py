@@ -140,17 +140,22 @@ class TurnPipeline:
         listener's translation, already under way (``_start_translation``)."""
         confidences = {"asr": utterance.confidence} if utterance.source == "speech" else {}
         translation = None if done else await self._translate_for_listener(session, utterance, translating)
+        kind = translation.kind if translation is not None else next(iter(done - {"back_translation"}), None)
+        backs = (utterance.speaker == "clerk" and kind == "translation" and self.back_translation
+                 and "back_translation" not in done)
+        # the last event of the turn ends it in its own transaction: one write fewer per turn
+        finished = False
         if translation is not None:
             confidences[translation.kind if translation.kind == "easy_japanese" else "mt"] = translation.confidence
-            message = await self.publish_translation(session, utterance.utterance_id, translation)
+            message = await self.publish_translation(session, utterance.utterance_id, translation, ends_turn=not backs)
+            finished = not backs
             self.queue_speech(session, message, translation, utterance.early)
-        kind = translation.kind if translation is not None else next(iter(done - {"back_translation"}), None)
-        if (utterance.speaker == "clerk" and kind == "translation" and self.back_translation
-                and "back_translation" not in done):
+        if backs:
             forward = translation or await self._stored_translation(session, utterance)
             if forward is not None:
-                await self._back_translate(session, utterance, forward)
-        await session.store.finish_turn(utterance.utterance_id)
+                finished = await self._back_translate(session, utterance, forward)
+        if not finished:
+            await session.store.finish_turn(utterance.utterance_id)
         await self.observer.observe(session, utterance, confidences)
 
     async def _stored_translation(self, session: Session, u: Utterance) -> Translation | None:
@@ -194,7 +199,9 @@ class TurnPipeline:
         log.debug("utterance text", extra={"session": session.id, "text": u.text})
 
     async def publish_translation(self, session: Session, utterance_id: str, t: Translation,
-                                  replaces: str | None = None) -> TranslationMessage:
+                                  replaces: str | None = None, ends_turn: bool = False) -> TranslationMessage:
+        """Store, then send one translation; ``ends_turn``: the turn is finished in the same transaction
+        (nothing more of it is stored after this)."""
         wire_lang = "ja" if t.target_lang == EASY_JAPANESE else t.target_lang
         ruby = [{"start": r.start, "end": r.end, "reading": r.reading} for r in t.ruby] or None
         phrases = await self._phrases(t)
@@ -202,7 +209,7 @@ class TurnPipeline:
         def rows(seq: int) -> Rows:
             return translation_rows(utterance_id=replaces or utterance_id, seq=seq, kind=t.kind, lang=wire_lang,
                                     text=self._stored(t.text), confidence=t.confidence, details=t.details,
-                                    timings=t.timings, replaces=bool(replaces))
+                                    timings=t.timings, replaces=bool(replaces), ends_turn=ends_turn)
 
         message = await session.publish(lambda seq: TranslationMessage(
             seq=seq, utterance_id=replaces or utterance_id, lang=wire_lang, text=t.text, kind=t.kind,
@@ -255,13 +262,15 @@ class TurnPipeline:
             result.timings[f"{key}_ms"] = (time.perf_counter() - started) * 1000
         return result
 
-    async def _back_translate(self, session: Session, u: Utterance, forward: Translation) -> None:
+    async def _back_translate(self, session: Session, u: Utterance, forward: Translation) -> bool:
+        """Publish the back-translation (which ends the turn); False when there is none."""
         back = await self._call_translator(session, forward.text, forward.target_lang, "ja", quiet=True)
         if back is not None:
             back = Translation(text=back.text, source_lang=back.source_lang, target_lang="ja",
                                kind="back_translation", confidence=back.confidence, details=back.details,
                                timings={"back_translation_ms": sum(back.timings.values())})
-            await self.publish_translation(session, u.utterance_id, back)
+            await self.publish_translation(session, u.utterance_id, back, ends_turn=True)
+        return back is not None
 
     async def _call_translator(self, session: Session, text: str, source: str, target: str, quiet: bool = False,
                                started: asyncio.Task[Translation] | None = None) -> Translation | None:
