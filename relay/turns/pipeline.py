@@ -99,7 +99,9 @@ class TurnPipeline:
         self.translate_at_pause = translate_at_pause  # see relay.turns.early
         self.observer = observer
 
-    async def run(self, session: Session, utterance: Utterance) -> None:
+    async def run(self, session: Session, utterance: Utterance, sender: Participant | None = None) -> None:
+        """One turn. A typed text whose ``client_id`` is stored already (a resend) is not stored again:
+        its ``sender`` is told so, in one look-up under the session's typed-text lock."""
         started = time.perf_counter()
         if utterance.client_id is None:
             translating = self._start_translation(session, utterance)
@@ -107,7 +109,8 @@ class TurnPipeline:
         else:
             async with session.typed_lock:
                 if await session.store.utterance_for_client_id(session.id, utterance.client_id):
-                    return  # its original was stored meanwhile: the sender sees that transcript
+                    self._tell_already_stored(utterance.client_id, sender)
+                    return
                 translating = self._start_translation(session, utterance)
                 await self._publish_first(session, utterance, translating)
         await self.complete(session, utterance, translating=translating)
@@ -165,14 +168,12 @@ class TurnPipeline:
         text, lang = stored
         return Translation(text=text, source_lang=u.lang, target_lang=lang, kind="translation", confidence=1.0)
 
-    async def already_stored(self, session: Session, u: Utterance, sender: Participant) -> bool:
-        """A resent text whose ``client_id`` is stored already: tell its sender, store nothing."""
-        if u.client_id is None or await session.store.utterance_for_client_id(session.id, u.client_id) is None:
-            return False
-        notice = Notice(code=NoticeCode.ALREADY_STORED, message="this text was stored before; not stored again",
-                        client_id=u.client_id)
-        sender.deliver(notice, encode(notice))
-        return True
+    @staticmethod
+    def _tell_already_stored(client_id: str, sender: Participant | None) -> None:
+        if sender is not None:
+            notice = Notice(code=NoticeCode.ALREADY_STORED, message="this text was stored before; not stored again",
+                            client_id=client_id)
+            sender.deliver(notice, encode(notice))
 
     # ------------------------------------------------------------ stages
 

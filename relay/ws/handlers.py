@@ -219,7 +219,7 @@ async def on_text(conn: Client, message: Text) -> None:
 
 async def run_turn(conn: Client, session: Session, utterance: Utterance) -> None:
     ctx = conn.ctx
-    if not session.is_open or await ctx.pipeline.already_stored(session, utterance, conn):
+    if not session.is_open:
         return
     detected = routing.detected_resident_language(utterance.speaker, utterance.lang, session.resident_lang,
                                                   ctx.supported_languages())
@@ -227,7 +227,7 @@ async def run_turn(conn: Client, session: Session, utterance: Utterance) -> None
         await session.update(reason="detected", resident_lang=detected)
         await ctx.escalation.language_changed(session)
     try:
-        await ctx.pipeline.run(session, utterance)
+        await ctx.pipeline.run(session, utterance, conn)
     except StoreUnavailable:
         # not stored, not sent: a typed text is still in the client, which resends it (same client_id);
         # speech is not, so its recognised text goes back for the client to offer to send as typed text
