@@ -12,11 +12,17 @@ stamps up with its own send and receive times. One dict of stamps per typed utte
 - ``<event>.ask`` / ``.thread_start`` / ``.thread_end`` / ``.stored``: the event's store write is asked
   for, the store's thread starts and ends the transaction it is in, the event is sent;
   ``<event>.batch``: how many writes shared that transaction;
-- ``mt.ask`` / ``.thread_start`` / ``.thread_end`` / ``.done``: the translation through the bridge.
+- ``mt.ask`` / ``.thread_start`` / ``.thread_end`` / ``.done``: the translation through the bridge (asked
+  for before the transcript is stored since the translation overlaps its commit: a negative
+  "transcript stored → mt asked").
+
+It also counts the hand-overs of the relay's event loop (``HOPS``): callbacks scheduled, worker threads'
+answers, bridge calls.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 import time
@@ -32,7 +38,11 @@ _BY_EVENT: dict[tuple[str, int], tuple[dict[str, float], str]] = {}  # (session,
 _CURRENT: contextvars.ContextVar[dict[str, float] | None] = contextvars.ContextVar("trace", default=None)
 
 
-def install() -> None:
+HOPS: dict[str, int] = {}  # hand-overs counted while the sessions converse (the benchmark clears it)
+
+
+def install(loop: asyncio.AbstractEventLoop) -> None:
+    _count_hops(loop)
     _stamp_new_utterances()
     _stamp_turns()
     _stamp_store_writes()
@@ -42,6 +52,24 @@ def install() -> None:
 def dump(path: str) -> None:
     with open(path, "w") as f:
         json.dump(TRACES, f)
+
+
+def _count_hops(loop: asyncio.AbstractEventLoop) -> None:
+    """Count callbacks the event loop is handed: every task step and future callback goes through
+    ``call_soon`` (each waits its turn behind everything else ready), every worker thread's answer through
+    ``call_soon_threadsafe`` (which also wakes the loop)."""
+    soon, threadsafe = loop.call_soon, loop.call_soon_threadsafe
+
+    def counted_soon(*args: Any, **kwargs: Any) -> Any:
+        HOPS["call_soon"] = HOPS.get("call_soon", 0) + 1
+        return soon(*args, **kwargs)
+
+    def counted_threadsafe(*args: Any, **kwargs: Any) -> Any:
+        HOPS["threadsafe"] = HOPS.get("threadsafe", 0) + 1
+        return threadsafe(*args, **kwargs)
+
+    loop.call_soon = counted_soon  # type: ignore[method-assign]
+    loop.call_soon_threadsafe = counted_threadsafe  # type: ignore[method-assign]
 
 
 def _stamp_new_utterances() -> None:
@@ -58,13 +86,13 @@ def _stamp_new_utterances() -> None:
 def _stamp_turns() -> None:
     run = TurnPipeline.run
 
-    async def traced(self: TurnPipeline, session: Any, utterance: Utterance) -> None:
+    async def traced(self: TurnPipeline, session: Any, utterance: Utterance, *args: Any) -> None:
         stamps = TRACES.get(utterance.utterance_id)
         if stamps is not None:
             stamps["turn"] = time.perf_counter()
         token = _CURRENT.set(stamps)  # the shielded publish tasks copy this context
         try:
-            await run(self, session, utterance)
+            await run(self, session, utterance, *args)
         finally:
             _CURRENT.reset(token)
 
@@ -123,6 +151,7 @@ def _stamp_bridge() -> None:
     run = Bridge.run
 
     async def traced(self: Bridge, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        HOPS["bridge"] = HOPS.get("bridge", 0) + 1
         stamps = _CURRENT.get()
         if stamps is None or key != "mt":
             return await run(self, key, fn, *args, **kwargs)
@@ -155,7 +184,7 @@ STAGES: list[tuple[str, str, str]] = [
     ("mt: asked → worker thread", "mt.ask", "mt.thread_start"),
     ("mt: worker thread", "mt.thread_start", "mt.thread_end"),
     ("mt: returned → turn resumes", "mt.thread_end", "mt.done"),
-    ("mt done → translation asked", "mt.done", "translation.ask"),
+    ("transcript sent and mt done → translation asked", "ready", "translation.ask"),
     ("translation: asked → store thread", "translation.ask", "translation.thread_start"),
     ("translation: store thread's transaction", "translation.thread_start", "translation.thread_end"),
     ("translation: committed → sent", "translation.thread_end", "translation.stored"),
@@ -167,6 +196,9 @@ STAGES: list[tuple[str, str, str]] = [
 def breakdown(rows: list[dict[str, float]], percentile: Callable[[list[float], float], float]) -> list[str]:
     """Each stage's p50 and p99 over every message, and its mean over the slowest 1 % of messages (by
     send → translation): where the tail's time goes."""
+    for r in rows:  # the translation can be published once both its transcript is sent and it exists
+        if "transcript.stored" in r and "mt.done" in r:
+            r["ready"] = max(r["transcript.stored"], r["mt.done"])
     rows = [r for r in rows if all(a in r and b in r for _, a, b in STAGES)]
     if not rows:
         return ["trace: no complete message traces"]

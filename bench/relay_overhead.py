@@ -53,6 +53,10 @@ from relay.context import CONTEXT
 from relay.runtime.serving import files_needed, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
 from tests.fakes import fake_engines
+TRACE = None
+if {trace!r}:
+    sys.path.insert(0, {bench!r})
+    import _relay_trace as TRACE
 
 # garbage-collector pauses by generation: wall seconds, and CPU seconds of the thread that collected
 # (the CPU figure does not depend on what else runs on the machine)
@@ -76,21 +80,22 @@ def mark(store):
         p.clear()
     COLLECTED.update({{0: 0, 1: 0, 2: 0}})
     _marks.update(cpu=time.process_time(), writes=store.writes, commits=store.commits)
+    if TRACE:
+        TRACE.HOPS.clear()
 
 def stats(store):
     return {{"gc": {{g: [len(p), sum(p), max(p, default=0.0), sum(PAUSE_CPU[g]), COLLECTED[g]] for g, p in PAUSES.items()}},
             "cpu": time.process_time() - _marks.get("cpu", 0.0),
             "writes": store.writes - _marks.get("writes", 0), "commits": store.commits - _marks.get("commits", 0),
-            "gc_threshold": gc.get_threshold(), "frozen": gc.get_freeze_count()}}
+            "gc_threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
+            "hops": dict(TRACE.HOPS) if TRACE else {{}}}}
 
 async def main():
     gc.callbacks.append(on_gc)
     if {gc_threshold!r}:
         gc.set_threshold(*{gc_threshold!r})
-    if {trace!r}:
-        sys.path.insert(0, {bench!r})
-        import _relay_trace
-        _relay_trace.install()
+    if TRACE:
+        TRACE.install(asyncio.get_running_loop())
     settings = load_settings(env={{}}, overrides={{
         "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay_gc!r}}},
         "logging": {{"level": "WARNING"}}}})
@@ -118,8 +123,8 @@ async def main():
     gc.collect()  # with what the relay's GC policy already reclaimed once the last client had gone
     figures["garbage_after_hangup"] = sum(COLLECTED.values()) - figures.pop("collected", 0)
     print("STATS", json.dumps(figures), flush=True)
-    if {trace!r}:
-        _relay_trace.dump({trace!r})
+    if TRACE:
+        TRACE.dump({trace!r})
     await runner.cleanup()
 
 if {profile!r}:
@@ -311,6 +316,11 @@ def load_independent(stats: dict[str, Any], count: int, result: dict[str, Any]) 
              f"({max(0.0, stats['cpu'] - idle) / count * 1000:.2f} ms without the idle sessions' pings); "
              f"store writes per message: {stats['writes'] / count:.2f}, commits per message: "
              f"{stats['commits'] / count:.2f}"]
+    if stats.get("hops"):
+        hops = stats["hops"]
+        lines.append(f"hand-overs per message: worker thread → event loop {hops.get('threadsafe', 0) / count:.2f}, "
+                     f"store transactions {stats['commits'] / count:.2f}, bridge calls {hops.get('bridge', 0) / count:.2f}, "
+                     f"event-loop callbacks scheduled {hops.get('call_soon', 0) / count:.1f}")
     if "garbage_after_hangup" in stats:
         lines.append(f"cyclic garbage the sessions left once every socket had closed: {stats['garbage_after_hangup']} objects "
                      f"({stats['garbage_after_hangup'] / max(1, result['open']):.1f} per session)")
