@@ -55,7 +55,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audio.start": ALL_ROLES,
     "audio.stop": ALL_ROLES,
     "text": ALL_ROLES,
-    "settings": frozenset({"counter"}),
+    "settings": frozenset({"counter", "resident"}),  # a resident: its own language only (on_settings)
     "escalate": frozenset({"counter", "resident"}),
     "escalation.cancel": frozenset({"counter"}),
     "accept": frozenset({"operator"}),
@@ -242,6 +242,8 @@ async def run_turn(conn: Client, session: Session, utterance: Utterance) -> None
 
 async def on_settings(conn: Client, message: Settings) -> None:
     session = _session(conn)
+    if conn.role == "resident":
+        _check_resident_choice(message)
     values: dict[str, Any] = {}
     if message.resident_lang is not None:
         _check_lang(conn, message.resident_lang, allow_auto=True)
@@ -255,9 +257,18 @@ async def on_settings(conn: Client, message: Settings) -> None:
     conn.ctx.limits.check("settings", conn.principal, session.id)
     assert conn.principal is not None
     await conn.ctx.store.audit(conn.principal.actor, "session.settings", session=session.id, **values)
-    await session.update(reason="settings", **values)
+    await session.update(reason="chosen" if conn.role == "resident" else "settings", **values)
     if "resident_lang" in values or "mode" in values:
         await conn.ctx.escalation.language_changed(session)
+
+
+def _check_resident_choice(message: Settings) -> None:
+    """A resident chooses its own language on the phone (the clerk may have left it on 自動, and then
+    nothing the clerk says reaches the phone until it is known); the mode and speech stay the clerk's."""
+    if message.mode is not None or message.tts is not None:
+        raise ProtocolError(ErrorCode.FORBIDDEN, "a resident may set only resident_lang")
+    if message.resident_lang in (None, routing.AUTO):
+        raise ProtocolError(ErrorCode.INVALID_FIELD, "settings: a resident gives its language")
 
 
 # ------------------------------------------------------------------ audio

@@ -167,3 +167,24 @@ async def test_easy_japanese_carries_where_wakachigaki_spaces_it(relay: Relay) -
     assert phrases and all(0 < at < len(text) for at in phrases)
     spaced = "".join((" " if i in phrases else "") + ch for i, ch in enumerate(text))
     assert spaced.endswith(" ください"), spaced
+
+
+async def test_resident_chooses_its_language_on_the_phone_and_the_clerks_words_reach_it(relay: Relay) -> None:
+    """自動 left on at the counter: the phone chooses the resident's language, which becomes the session's."""
+    session = await relay.create_session("auto")
+    counter = await relay.counter(session)
+    resident = await relay.resident(session)
+    await resident.send(type="settings", mode="easy_japanese")
+    assert (await resident.expect("error"))["code"] == "forbidden", "the mode stays the clerk's"
+    await resident.send(type="settings", resident_lang="auto")
+    assert (await resident.expect("error"))["code"] == "invalid_field"
+    await resident.send(type="settings", resident_lang="vi")
+    for screen in (counter, resident):
+        updated = await screen.expect("session.updated")
+        assert (updated["resident_lang"], updated["reason"]) == ("vi", "chosen")
+    await counter.send(type="text", speaker="clerk", text="こんにちは")
+    translation = await resident.expect("translation")
+    assert translation["lang"] == "vi" and "こんにちは" in translation["text"]
+    await resident.send(type="text", speaker="resident", text="Xin chào")  # no lang: the chosen one
+    said = await counter.expect("transcript", speaker="resident")
+    assert said["lang"] == "vi"

@@ -8,17 +8,22 @@ import {$, el, rubyText} from '/static/common/dom.js';
 import {applyStrings, setLang, sourceLang, translator} from '/static/common/i18n.js';
 import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
-import {RESIDENT_STRINGS, queuedKey} from '/static/resident/strings.js';
+import {LanguageChoice} from '/static/resident/language-choice.js';
+import {queuedKey} from '/static/resident/strings.js';
+import {PHONE_STRINGS as RESIDENT_STRINGS, errorKey} from '/static/resident/strings-session.js';
 import {ResidentVideo} from '/static/resident/video.js';
 
 const KEY = 'madoguchi.resident';
-let lang = pickLang(navigator.language);
+const LANG_KEY = 'madoguchi.resident.lang'; // the resident's language, once known: also for the page after the end
+const ENDED_KEY = 'madoguchi.resident.ended'; // this tab's conversation is over (a reload says so, not 'bad link')
+let lang = pickLang(localStorage.getItem(LANG_KEY) || navigator.language);
 let t = translator(RESIDENT_STRINGS, lang);
 const bubbles = new Map();
 const player = new SpeechPlayer();
 player.muted = true;
 const mic = new MicCapture();
 let connection = null, outbox = null, residentLang = null, speaking = false, started = false, closed = false;
+let choice = null;
 
 function pickLang(tag) {
   const code = (tag || 'en').toLowerCase().split('-')[0];
@@ -29,6 +34,9 @@ function credentials() {
   const params = new URLSearchParams(location.hash.slice(1));
   if (params.get('token')) {
     const saved = {session: params.get('session'), token: params.get('token')};
+    const before = JSON.parse(sessionStorage.getItem(KEY) || 'null');
+    if (!before || before.token !== saved.token) sessionStorage.removeItem(`${KEY}.outbox`); // another visit's texts
+    sessionStorage.removeItem(ENDED_KEY);
     sessionStorage.setItem(KEY, JSON.stringify(saved));
     history.replaceState(null, '', location.pathname); // the token leaves the address bar
     return saved;
@@ -91,6 +99,8 @@ function renderPending() {
 }
 
 function onMessage(m) {
+  // a typed text the relay refuses for good leaves the outbox: its words go back in the box (onError)
+  const refused = m.type === 'error' && m.client_id && outbox ? outbox.items.find((i) => i.client_id === m.client_id) : null;
   if (outbox && outbox.handle(m)) return;
   switch (m.type) {
     case 'partial': {
@@ -122,15 +132,10 @@ function onMessage(m) {
       $('#call-button').disabled = m.state === 'queued' || m.state === 'connected';
       return;
     }
-    case 'session.updated':
-      residentLang = m.resident_lang;
-      if (m.resident_lang !== 'auto') setUiLang(m.resident_lang);
-      return;
+    case 'session.updated': sessionLang(m.resident_lang); return;
     case 'session.closed': finish(); return;
     case 'notice': speechNotice(m); return;
-    case 'error':
-      if (m.code === 'store_unavailable' && m.text && m.speaker === 'resident') keepSpeech(m.text);
-      return;
+    case 'error': onError(m, refused); return;
     default:
   }
 }
@@ -143,6 +148,37 @@ function speechNotice(m) {
   status(key, {}, key === 'speech_failed' ? 'warn' : 'info');
 }
 
+/** The session's resident language: known (the page speaks it, and remembers it on this phone), or
+ * still `auto` (the resident is offered the choice: until then the clerk's words cannot reach it). */
+function sessionLang(code) {
+  residentLang = code;
+  if (code && code !== 'auto') {
+    localStorage.setItem(LANG_KEY, code);
+    setUiLang(code);
+    if (choice) choice.hide();
+  } else if (code === 'auto' && choice && !closed) {
+    choice.show();
+  }
+}
+
+function chooseLang(code) {
+  if (!connection || !connection.send({type: 'settings', resident_lang: code})) { status('not_sent', {}, 'warn'); return; }
+  sessionLang(code); // the relay confirms with session.updated to every screen
+  if ($('#status').dataset.key === 'choose_first') status(null);
+}
+
+/** Every error reaches the person, in their language; nothing typed is lost with it. */
+function onError(m, refused) {
+  if (m.code === 'store_unavailable') { // the outbox keeps typed texts and shows them as not sent yet
+    if (m.text && m.speaker === 'resident') keepSpeech(m.text);
+    return;
+  }
+  if (m.code === 'session_closed') { finish(); return; }
+  const box = $('#type-text');
+  if (refused && m.code !== 'rate_limited' && !box.value.trim()) box.value = refused.text;
+  status(errorKey(m.code), {}, 'warn');
+}
+
 /** Speech the relay recognised but could not record: put in the message box, one tap on Send away
  * (a typed text then waits in the outbox until the relay can store it), instead of saying it again. */
 function keepSpeech(text) {
@@ -151,13 +187,20 @@ function keepSpeech(text) {
   status('speech_not_sent', {}, 'warn');
 }
 
-function finish() {
+function finish(key = 'closed') {
   closed = true;
   sessionStorage.removeItem(KEY); // the token dies with the session: forget it
+  sessionStorage.setItem(ENDED_KEY, '1');
   if (outbox) outbox.clear();
   stopSpeaking();
   if (connection) connection.close();
-  status('closed', {}, 'closed');
+  if (choice) choice.hide();
+  endedView(key);
+}
+
+/** Nothing more can be said here: the reason, in the resident's language, and every control off. */
+function endedView(key) {
+  status(key, {}, 'closed');
   for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
 }
 
@@ -197,8 +240,13 @@ function wire() {
     const input = $('#type-text');
     const text = input.value.trim();
     if (!text) return;
+    if (residentLang === 'auto') { // no language yet: the text stays in the box until one is chosen
+      status('choose_first', {}, 'warn');
+      $('#choose button')?.focus();
+      return;
+    }
     const message = {type: 'text', speaker: 'resident', text};
-    if (residentLang && residentLang !== 'auto') message.lang = residentLang;
+    if (residentLang) message.lang = residentLang;
     if (!outbox) { status('not_sent'); return; }
     outbox.submit(message); // sent now, or kept and sent by itself when it can be
     input.value = '';
@@ -211,12 +259,12 @@ function wire() {
 
 function connect({session, token}) {
   connection = new RelayConnection({role: 'resident', token, sessionId: session});
+  choice = new LanguageChoice($('#choose'), {token, onChoose: chooseLang});
   outbox = new Outbox({connection, storage: sessionStorage, key: `${KEY}.outbox`});
   outbox.addEventListener('change', renderPending);
   renderPending();
   connection.addEventListener('welcome', (e) => {
-    residentLang = e.detail.message.session?.resident_lang;
-    if (residentLang && residentLang !== 'auto') setUiLang(residentLang);
+    sessionLang(e.detail.message.session?.resident_lang);
     $('#banner').hidden = true;
     started = false;
   });
@@ -234,7 +282,7 @@ function connect({session, token}) {
   });
   connection.addEventListener('fatal', (e) => {
     if (e.detail.code === 4410 || e.detail.code === 4401 || e.detail.code === 4404) {
-      if (!closed) { sessionStorage.removeItem(KEY); finish(); if (e.detail.code !== 4410) status('no_link', {}, 'closed'); }
+      if (!closed) finish(e.detail.code === 4410 ? 'closed' : 'ended'); // a resident token dies with its session
     }
   });
   connection.connect();
@@ -242,10 +290,8 @@ function connect({session, token}) {
 
 wire();
 setUiLang(lang);
+// a new QR code scanned while this page is open (same tab, new fragment): start again with its token
+window.addEventListener('hashchange', () => { if (new URLSearchParams(location.hash.slice(1)).get('token')) location.reload(); });
 const creds = credentials();
-if (!creds || !creds.token) {
-  status('no_link', {}, 'closed');
-  for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
-} else {
-  connect(creds);
-}
+if (!creds || !creds.token) endedView(sessionStorage.getItem(ENDED_KEY) ? 'ended' : 'no_session');
+else connect(creds);
