@@ -14,7 +14,7 @@ import pytest
 from pipelines.base import MissingEngine
 from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot, wait_until
 from tests.browser.phrases import ANSWERS, PhraseTranslator
-from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
+from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, resident_url, say
 from tests.fakes import FakeTranslator, fake_engines
 
 QUEUE = {"queue": {"offer_timeout_s": 5.0, "max_wait_s": 60.0, "wrap_up_s": 0.0}}
@@ -64,7 +64,7 @@ def test_calling_an_interpreter_shows_each_state(make_live_relay: MakeLiveRelay,
     counter = open_counter(relay, new_context())
     say(counter, SENTENCE)
     phone = new_context(viewport=(390, 844)).new_page()
-    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(counter))
     phone.get_by_role("log").get_by_text("Chúng tôi sẽ cấp").wait_for()
 
     counter.get_by_role("button", name="通訳者を呼ぶ").first.click()
@@ -180,7 +180,7 @@ def test_end_of_session_summary_downloads_and_next(make_live_relay: MakeLiveRela
     page = open_counter(relay, context)
     say(page, SENTENCE)
     phone = new_context(viewport=(390, 844)).new_page()
-    phone.goto(page.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(page))
     phone.get_by_placeholder("Nhập tin nhắn").fill(ANSWERS["vi"])
     phone.get_by_role("button", name="Gửi").click()
     bubbles(page).filter(has_text="はい、これが私の在留カードです。").wait_for()
@@ -241,7 +241,7 @@ def test_resident_phone_in_its_own_script(make_live_relay: MakeLiveRelay, new_co
     say(counter, SENTENCE)
     phone = new_context(viewport=(390, 844)).new_page()
     errors = console_errors(phone)
-    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(counter))
     phone.get_by_role("log").get_by_role("listitem").first.wait_for()
     assert phone.locator("html").get_attribute("lang") == lang
     assert phone.locator(".bubble .text").first.get_attribute("lang") == lang

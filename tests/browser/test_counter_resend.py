@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from relay.storage.store import Store
 from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot
-from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
+from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, resident_url, say
 from tests.fakes import FakeRecognizer, fake_engines
 
 PENDING = "まだ記録されていない入力"
@@ -37,7 +37,7 @@ def test_texts_typed_while_the_store_is_down_wait_and_are_stored_once(live_relay
     say(counter, "こんにちは")
     bubbles(counter).filter(has_text="[vi] こんにちは").wait_for()
     phone = new_context(viewport=(390, 844), is_mobile=True).new_page()
-    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(counter))
     phone.get_by_role("log").get_by_text("[vi] こんにちは").wait_for()
     session_id = counter.evaluate("window.madoguchi.talk.session.session_id")
 
@@ -120,7 +120,7 @@ def test_the_residents_speech_that_cannot_be_stored_waits_in_the_message_box(mak
     counter = open_counter(relay, new_context())
     phone = new_context(viewport=(390, 844), is_mobile=True).new_page()
     errors = console_errors(phone)
-    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(counter))
     phone.get_by_role("button", name="Nói").wait_for()
     relay.call(_store_writable(relay.ctx.store, False))
     phone.get_by_role("button", name="Nói").click()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot
-from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, say
+from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, resident_url, say
 from tests.fakes import FakeTranslator, fake_engines
 
 QUEUE = {"queue": {"offer_timeout_s": 5.0, "max_wait_s": 120.0}}
@@ -77,7 +77,7 @@ def test_resident_phone_keeps_its_box_and_buttons_on_screen(make_live_relay: Mak
         say(counter, f"{n + 1}点目：詳しくは {ADDRESS} をご覧ください")
     phone = new_context(viewport=(360, 740), is_mobile=True, has_touch=True).new_page()
     errors = console_errors(phone)
-    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(counter))
     phone.get_by_role("log").get_by_text("6点目").wait_for()
     if large:
         phone.get_by_label("Chữ lớn").check()

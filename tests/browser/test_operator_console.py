@@ -9,7 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveRelay, console_errors, shot, wait_until
-from tests.browser.test_counter import bubbles, open_counter, say
+from tests.browser.test_counter import bubbles, open_counter, resident_url, say
 
 
 def sign_in(page: Any, relay: LiveRelay, languages: list[str], token: str | None = None) -> None:
@@ -42,7 +42,7 @@ def test_operator_takes_an_offer_replies_corrects_and_releases(live_relay: LiveR
     counter = open_counter(relay, new_context())
     say(counter, "住民票の写しが必要ですか")
     phone = new_context(viewport=(390, 844), is_mobile=True, has_touch=True).new_page()
-    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(counter))
     phone.get_by_role("log").get_by_text("[vi] 住民票の写しが必要ですか").wait_for()
 
     offer = take_the_call(counter, console)
@@ -147,7 +147,7 @@ def test_resident_phone_joins_the_video_where_the_clerk_allows_it(live_relay: Li
     counter = open_counter(live_relay, new_context(viewport=(1280, 900)))
     phone = new_context(viewport=(390, 844), is_mobile=True, has_touch=True).new_page()
     errors = console_errors(phone)
-    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(counter))
     take_the_call(counter, console).get_by_role("button", name="受ける").click()
     expect(console.locator("#state-now")).to_have_text("対応中")
     join = phone.get_by_role("button", name="Tham gia video")

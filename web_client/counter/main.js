@@ -91,7 +91,7 @@ function enterTalk(session) {
   const talk = new Talk({token: state.token, session});
   state.talk = talk;
   talk.player.unlock();
-  talk.addEventListener('closed', () => endView(talk));
+  talk.addEventListener('closed', (e) => endView(talk, e.detail.reason));
   talk.addEventListener('fatal', (e) => {
     const {code} = e.detail;
     if (code === 4401) { leaveTalk(); signIn('トークンが取り消されたか、期限切れです。情報システム担当に確認してください。'); }
@@ -107,19 +107,30 @@ function leaveTalk() {
   localStorage.removeItem(KEYS.session);
 }
 
-async function endView(talk) {
+async function endView(talk, reason = '') {
   if (state.ended === talk.session.session_id) return;
   state.ended = talk.session.session_id;
   const escalations = talk.escalations;
   leaveTalk();
   banner('');
   $('#link-state').textContent = '';
+  const note = endedBy(reason);
+  $('#summary-note').textContent = note;
+  $('#summary-note').hidden = !note;
   show('summary');
   try {
     renderSummary($('#summary'), await loadSummary(state.token, state.ended, escalations));
   } catch {
     renderSummary($('#summary'), [['記録', '読み込めませんでした']]);
   }
+}
+
+/** Why the session ended, when the clerk did not end it (session.closed's reason). */
+function endedBy(reason) {
+  if (reason === 'closed by the interpreter') return '通訳者が受付を終了しました。';
+  if (reason === 'expired') return '長い間やりとりがなかったため、受付は自動で終了しました。';
+  if (reason === 'closed by admin') return '管理者が受付を終了しました。';
+  return '';
 }
 
 async function resume() {
@@ -186,4 +197,6 @@ async function main() {
 
 // a handle for the browser tests and for IT looking at a tablet in the developer tools
 window.madoguchi = state;
+// a provisioning link opened in a tab that is already on /counter: start again with its token
+window.addEventListener('hashchange', () => { if (new URLSearchParams(location.hash.slice(1)).get('token')) location.reload(); });
 main();

@@ -14,6 +14,7 @@ export class MicController extends EventTarget {
     this.capture = new MicCapture();
     this.handsFree = false;
     this.ptt = false;
+    this.pttHeld = false;
     this.started = false; // audio.start sent on the current connection
     this.lostSpeech = false;
     this.recognising = false;
@@ -36,8 +37,10 @@ export class MicController extends EventTarget {
   }
 
   async pushToTalk(down) {
+    this.pttHeld = down; // the button itself: a quick tap can be released before the microphone is open
     if (down) {
       await this._ensureCapture();
+      if (!this.pttHeld) { this.render(); return; } // released while opening: nothing to record
       this.player.stop(); // the clerk wants to talk now
       this.ptt = true;
     } else if (this.ptt) {

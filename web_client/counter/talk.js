@@ -24,7 +24,9 @@ export class Talk extends EventTarget {
     this.connection = new RelayConnection({role: 'counter', token, sessionId: session.session_id});
     this.view = new ConversationView($('#bubbles'), {languageName: japaneseName});
     this.view.clear();
-    $('#trouble').replaceChildren();
+    $('#trouble').replaceChildren(); // a new session starts with no notice of the last one
+    this._resetEscalation();
+    $('#ptt-button').setAttribute('aria-pressed', 'false');
     this.panel = new ResidentPanel($('#panel-face'), {sessionId: session.session_id});
     this.mic = new MicController({connection: this.connection, player: this.player, stateEl: $('#mic-state'), meterBar: $('#meter-bar')});
     this.video = new CounterVideo($('#video-panel'), this.connection);
@@ -116,7 +118,11 @@ export class Talk extends EventTarget {
     const text = input.value.trim();
     if (!text) return;
     const message = {type: 'text', speaker, text};
-    if (speaker === 'resident' && this.session.resident_lang !== 'auto') message.lang = this.session.resident_lang;
+    if (speaker === 'resident' && this.session.resident_lang === 'auto') { // no language to send it in: kept in the box
+      this.trouble({key: 'auto-typed', level: 'warn', text: '住民の言語が決まるまで、住民の入力は送れません。住民がスマートフォンで言語を選ぶか、マイクで話すと送れるようになります。'});
+      return;
+    }
+    if (speaker === 'resident') message.lang = this.session.resident_lang;
     this.outbox.submit(message); // sent now, or kept and sent when it can be: the box is free again
     input.value = '';
   }
@@ -134,6 +140,7 @@ export class Talk extends EventTarget {
 
   async _ptt(down) {
     this.player.unlock();
+    $('#ptt-button').setAttribute('aria-pressed', String(down)); // pressed while held, at once
     try { await this.mic.pushToTalk(down); } catch {
       this.trouble({key: 'mic', level: 'bad', text: 'マイクが使えません。ブラウザーでマイクを許可するか、文字入力を使ってください。'});
     }
@@ -176,9 +183,10 @@ export class Talk extends EventTarget {
         this.session.resident_lang = m.resident_lang;
         this.session.mode = m.mode;
         this._residentLang(m.resident_lang);
+        this._languageFound(m);
         return;
       case 'session.closed':
-        this.dispatchEvent(new CustomEvent('closed'));
+        this.dispatchEvent(new CustomEvent('closed', {detail: {reason: m.reason}}));
         return;
       case 'error': case 'notice': {
         if (m.code === 'store_unavailable' && m.text && m.utterance_id) this._unsavedSpeech(m);
@@ -206,7 +214,28 @@ export class Talk extends EventTarget {
     this.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
   }
 
+  /** The escalation line belongs to one session: a new one starts without it. */
+  _resetEscalation() {
+    this._queued = false;
+    $('#escalation').hidden = true;
+    $('#escalation-text').textContent = '';
+    $('#escalate-button').disabled = false;
+  }
+
+  /** 自動: the resident's language became known (chosen on the phone, or heard): say so, once. */
+  _languageFound(m) {
+    if (m.resident_lang === 'auto' || !['chosen', 'detected'].includes(m.reason)) return;
+    const how = m.reason === 'chosen' ? '住民がスマートフォンで選びました' : '話した言葉で判定しました';
+    this.trouble({key: 'auto', level: 'ok', text: `住民の言語は${japaneseName(m.resident_lang)}です（${how}）。翻訳を始めます。`});
+    $('#trouble [data-key="auto-typed"]')?.remove();
+  }
+
   _residentLang(lang) {
+    if (lang === 'auto') {
+      this.trouble({key: 'auto', level: 'warn', text: '住民の言語がまだ分かりません。住民がスマートフォンで言語を選ぶか、住民が話すと翻訳が始まります。それまで職員の言葉は翻訳されません。'});
+    } else if ($('#trouble [data-key="auto"]')?.classList.contains('warn')) {
+      $('#trouble [data-key="auto"]').remove();
+    }
     const shown = lang === 'auto' || !lang ? 'en' : lang;
     this.panel.update({lang: shown});
     $('#resident-head').textContent = lang === 'auto' ? '住民（言語：自動）' : `住民（${japaneseName(lang)}）`;
@@ -235,17 +264,15 @@ export class Talk extends EventTarget {
 
   async _qr() {
     const url = this.session.resident_url;
-    const link = $('#qr-link');
-    link.textContent = url || '（このタブレットでは表示できません）';
-    if (!url) { link.removeAttribute('href'); return; }
-    link.href = url;
+    $('#qr-url').textContent = url || '（このタブレットでは表示できません）'; // plain text, behind 「QRコードが読めないとき」
+    if (!url) return;
     try {
       const blob = await api('/api/qr', {token: this.token, method: 'POST', body: {text: url}, accept: 'blob'});
       const img = $('#qr-image');
       if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
       img.src = URL.createObjectURL(blob);
     } catch {
-      this.trouble({key: 'qr', level: 'warn', text: 'QRコードを作れませんでした。下のURLを住民に伝えてください。'});
+      this.trouble({key: 'qr', level: 'warn', text: 'QRコードを作れませんでした。「QRコードが読めないとき」を開いて、URLを住民に伝えてください。'});
     }
   }
 
