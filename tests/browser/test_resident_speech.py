@@ -10,7 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.conftest import MakeLiveRelay, console_errors
-from tests.browser.test_counter import bubbles, open_counter, say
+from tests.browser.test_counter import bubbles, open_counter, resident_url, say
 from tests.fakes import FakeSynthesizer, fake_engines
 
 SAID = ["一つ目です", "二つ目です", "三つ目です", "四つ目です", "五つ目です"]
@@ -18,7 +18,7 @@ SAID = ["一つ目です", "二つ目です", "三つ目です", "四つ目で�
 
 def open_phone(counter: Any, new_context: Any) -> Any:
     phone = new_context(viewport=(390, 844), is_mobile=True).new_page()
-    phone.goto(counter.get_by_role("link", name="resident").get_attribute("href"))
+    phone.goto(resident_url(counter))
     phone.get_by_role("button", name="Nói").wait_for()
     return phone
 
