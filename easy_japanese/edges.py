@@ -8,7 +8,7 @@ and phrase rules rebuild whole endings on purpose.
 
 from __future__ import annotations
 
-from easy_japanese.analyzer import analyze
+from easy_japanese.analyzer import Token, analyze
 from easy_japanese.rules.base import Edit
 
 WORD_RULES = ("vocabulary.word", "vocabulary.verb", "phrase.sense")
@@ -28,4 +28,36 @@ def edge_reasons(edits: list[Edit], candidate: str) -> list[str]:
             continue
         if start not in new_start or end not in new_end:
             reasons.append("the new word would run into the words around it")
+        elif _modified_clause(after, start, end):
+            reasons.append("the words before it would modify only a part of the new phrase")
     return reasons
+
+
+_ADNOMINAL = ("連体形", "終止形")
+
+
+def _modified_clause(after: list[Token], start: int, end: int) -> bool:
+    """遅れた支払い → 遅れた払うこと, 十分な睡眠 → 十分な寝ること, 忙しい育児 → 忙しい子どもを育てること:
+    a noun replaced by a clause (a phrase with a verb, or a noun with its own particle) after a word that
+    modified the noun. The modifier now runs into the clause's verb (broken) or modifies the clause's
+    own noun (the child is busy). A phrase that opens with an adjective (くわしいこと) stacks fine.
+    Read in the re-analysed sentence, so that a word such as しくみ is read as the noun it is there."""
+    before = next((t for t in reversed(after) if t.end <= start), None)
+    if before is None or before.end != start or not _modifies_a_noun(before):
+        return False
+    return _is_clause([t for t in after if start <= t.start and t.end <= end])
+
+
+def _modifies_a_noun(tok: Token) -> bool:
+    if tok.pos1 == "連体詞" or (tok.surface == "の" and tok.pos2 == "格助詞"):
+        return True  # この, 大きな; 毎日の
+    return tok.pos1 in ("動詞", "形容詞", "助動詞") and tok.cform.startswith(_ADNOMINAL)  # 遅れた, 忙しい, 十分な
+
+
+def _is_clause(tokens: list[Token]) -> bool:
+    if not tokens or tokens[0].pos1 in ("形容詞", "形状詞"):
+        return False
+    if tokens[0].pos1 == "動詞":
+        return True
+    has_predicate = any(t.pos1 in ("動詞", "形容詞") for t in tokens)
+    return has_predicate and any(t.pos2 == "格助詞" and t.surface != "の" for t in tokens)

@@ -139,11 +139,17 @@ def _asks_a_favour(words: list[Token], head: int, chain: list[Token]) -> bool:
     """〜ていただけますか, ご記入いただけますか, 〜てもらえませんか, 〜てくれますか: please do …"""
     around = words[max(0, head - 2) : head + 1] + chain
     for k, tok in enumerate(around):
-        if tok.lemma in _GIVING and k > 0:
+        if tok.lemma in _GIVING and k > 0 and not _receives_plainly(tok):
             before = around[k - 1]
             if before.surface in ("て", "で") or (k > 1 and around[k - 2].surface in ("お", "ご", "御")):
                 return True
     return False
+
+
+def _receives_plainly(tok: Token) -> bool:
+    """書いてもらいますか / 書いていただきますか ask what will happen (who will write it?), not for a
+    favour: only the potential form (もらえますか, いただけますか) or くれる / くださる asks someone to do it."""
+    return tok.lemma in ("貰う", "頂く") and not tok.base.endswith(("える", "ける"))
 
 
 def _prohibits(words: list[Token], chain: list[Token]) -> bool:

@@ -77,6 +77,11 @@ def _rule_issues(text: str, options: RewriteOptions) -> tuple[list[Issue], str]:
         if kind is not None:
             issues.append(Issue(kind, hit.source, hit.start, hit.end, f"{hit.rule_id}: 「{hit.source}」→「{hit.result}」",
                                 hit.result))
+    flagged = {(i.start, i.end) for i in issues}
+    for word in result.honorifics_left:  # what the rewriter had to leave: the clerk can say it plainly
+        start = text.find(word)
+        if start >= 0 and (start, start + len(word)) not in flagged:
+            issues.append(Issue("honorific", word, start, start + len(word), f"「{word}」は敬語です。ふつうの言い方にしてください。"))
     return issues, result.text
 
 

@@ -12,6 +12,7 @@ from easy_japanese.furigana import RubySpan, needs_ruby, render_html, render_par
 from easy_japanese.lexicon import is_everyday, load_lexicon
 from easy_japanese.rules import RULES
 from easy_japanese.rules.base import Context
+from easy_japanese.rules.honorific_passive import honorific_passive_at
 from easy_japanese.rules.protect import protected_mask
 from easy_japanese.wakachi import wakachigaki
 
@@ -135,6 +136,13 @@ def honorifics_in(tokens: list[Token]) -> list[str]:
     """Honorific or humble words still present (ありがとうございます and お願いします are not 敬語 here)."""
     found = []
     for i, tok in enumerate(tokens):
+        if honorific_passive_at(tokens, i):  # 住所を変更された方: 尊敬語 the rule could not tell from a passive
+            noun = tokens[i - 2].surface if i >= 2 and tokens[i - 1].lemma == "為る" and tokens[i - 2].pos1 == "名詞" else ""
+            found.append(noun + tokens[i - 1].surface + tok.surface)
+            continue
+        if tok.surface == "いで" and i and tokens[i - 1].surface in ("お", "御"):
+            found.append("おいで")  # おいでです: いらっしゃる (is here, comes), left where it is ambiguous
+            continue
         if tok.lemma not in _HONORIFIC_LEMMAS and not (tok.lemma == "居る" and tok.base == "おる"):
             continue
         if tok.lemma == "為さる" and tok.cform.startswith("命令形"):

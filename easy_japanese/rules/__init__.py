@@ -10,6 +10,7 @@ from __future__ import annotations
 from easy_japanese.rules import (
     gloss,
     honorific,
+    honorific_passive,
     negation,
     normalize,
     numbers,
@@ -31,6 +32,8 @@ RULES: list[Rule] = [
          ("書類はこれでいいかしら。", "書類はこれでいいかな。"), phrases.sentence_endings, "phrase"),
     Rule("honorific.phrase", "決まった敬語の言い方", "でございます→です、かしこまりました→わかりました、申し訳ありません→すみません など（くださいませんか はそのまま）。",
          ("受付はこちらでございます。", "受付はこちらです。"), honorific.set_phrases, "honorific"),
+    Rule("honorific.passive", "〜される（尊敬語）", "転入される方→転入する方、入られた方→入った方 のように、受け身の形の 尊敬語 を ふつうの形にします。受け身（発行された）かもしれないときは そのままにします。",
+         ("国外から転入される方は、窓口に来てください。", "国外から転入する方は、窓口に来てください。"), honorific_passive.honorific_passives, "honorific"),
     Rule("honorific.o_kudasai", "お／ご〜ください", "お〜ください・ご〜ください・ご覧ください を 〜てください にします。",
          ("こちらでお待ちください。", "こちらで待ってください。"), honorific.o_kudasai, "honorific"),
     Rule("honorific.o_ninaru", "お／ご〜になる（尊敬語）", "お〜になる・ご覧になる を ふつうの動詞にします。",

@@ -130,6 +130,8 @@ def o_ninaru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if found is None:
             continue
         base, naru = found
+        if tokens[naru].surface.startswith("なら") and naru + 1 < len(tokens) and tokens[naru + 1].lemma == "れる":
+            continue  # ご覧になられる: honorific.passive makes it ご覧になる first (not 見れる, "can see")
         if tokens[naru].surface.startswith("なれ"):  # ご利用になれます → 利用できます; お受け取りになれます
             easy = base[:-2] + "できる" if base.endswith("する") else base + "ことができる"
             swapped = swap_verb(tokens, naru, easy, "honorific.o_ninaru")[0]
@@ -197,15 +199,20 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if prev is not None and i >= 2 and is_prefix_o(tokens[i - 2]) and (found := _stem_after_o(tokens, i - 2)):
             start, lead = tokens[i - 2].start, _te_form(found[0], True)
         elif prev is None or prev.surface not in ("て", "で"):
-            edits += swap_verb(tokens, i, "もらう", "honorific.itadaku")
+            edits += swap_verb(tokens, i, _plain_receive(tok), "honorific.itadaku")
             continue
         request_end = _itadaku_request(tokens, i)
         if request_end is not None:
             edits.append(Edit(start, request_end, lead + "ください", "honorific.itadaku"))
         else:
-            swapped = swap_verb(tokens, i, "もらう", "honorific.itadaku")[0]
+            swapped = swap_verb(tokens, i, _plain_receive(tok), "honorific.itadaku")[0]
             edits.append(Edit(start, swapped.end, lead + swapped.replacement, "honorific.itadaku"))
     return edits
+
+
+def _plain_receive(tok: Token) -> str:
+    """いただける is the potential (書いていただけると助かります: if you could): もらえる, not もらう."""
+    return "もらえる" if tok.base.endswith("ける") else "もらう"
 
 
 def _honorific_potential(tokens: list[Token], i: int) -> Edit | None:
@@ -213,6 +220,9 @@ def _honorific_potential(tokens: list[Token], i: int) -> Edit | None:
     tok = tokens[i]
     if not _kana_itadaku(tok).startswith("いただけ") or _itadaku_request(tokens, i) is not None:
         return None
+    nxt = next_token(tokens, i)
+    if tok.cform.startswith("仮定形") or (nxt is not None and nxt.surface == "と" and nxt.pos2 == "接続助詞"):
+        return None  # ご協力いただけると助かります: if you would help (手伝ってもらえると), not "if one can help"
     if i >= 1 and tokens[i - 1].surface in ("ご覧", "御覧"):
         base, start = "見る", tokens[i - 1].start
     elif i >= 2 and is_prefix_o(tokens[i - 2]) and (found := _stem_after_o(tokens, i - 2)):

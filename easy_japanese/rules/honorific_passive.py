@@ -1,0 +1,97 @@
+"""〜される / 〜られる used as 尊敬語 (転入される方, 帰国される前に, 入られた方), and ご覧になられる.
+
+The same form is also the passive (発行された証明書: the city issued it) and, after 一段 verbs and 来る,
+the potential (来られる: can come). A passive read as an honorific and made active would swap who
+does what (カードを盗まれた方 are the victims, not the thieves), so only what cannot be a passive is
+rewritten: an intransitive verb (``INTRANSITIVE_SURU`` and the verbs that never take を in
+``data/verb_frames.tsv``), which has no passive without someone it happens to (子どもに泣かれる), and
+the double honorific お〜になられる. What may be either (住所を変更された方, 申請される場合) is left
+and counted as an honorific left (``honorific_passive_at``), so the confidence falls and ``check()``
+flags it.
+"""
+
+from __future__ import annotations
+
+from easy_japanese.analyzer import Token
+from easy_japanese.arguments import governed_particles, is_intransitive, is_person
+from easy_japanese.rules.base import Context, Edit, swap_verb
+
+# サ変 nouns that take no を object: their される is 尊敬語 (国外から転入される方 = 転入する方)
+INTRANSITIVE_SURU = frozenset(["転入", "転出", "転居", "帰国", "出国", "入国", "来日", "出産", "欠席", "出席", "遅刻", "早退", "結婚", "離婚", "失業", "退職", "就職", "入院", "退院", "通院", "来庁", "来所", "来院", "来館", "加入", "入会", "退会", "入学", "卒業", "入園", "退園", "転園", "転校", "死亡", "外出", "在籍", "在住", "居住", "滞在", "帰宅", "到着", "出発", "避難", "参加", "応募", "同居", "別居", "休職", "復職", "妊娠", "入居", "退去", "帰省", "受診"])
+# 五段 verbs that take no を object besides those in verb_frames.tsv (入られた方, 引っ越された場合)
+_INTRANSITIVE_GODAN = frozenset(["引っ越す", "帰る", "亡くなる", "住む", "戻る", "通う", "働く", "座る", "急ぐ"])
+
+
+def _voice_verb(tokens: list[Token], i: int) -> Token | None:
+    """The verb that the れる/られる at ``i`` follows (the する of 転入される), if it is one."""
+    tok = tokens[i]
+    if tok.pos1 != "助動詞" or tok.lemma not in ("れる", "られる") or i == 0 or tokens[i - 1].pos1 != "動詞":
+        return None
+    return tokens[i - 1]
+
+
+def _predicate_start(tokens: list[Token], v: int) -> int:
+    """The first token of the predicate: the サ変 noun of 転入さ(れる), else the verb itself."""
+    return v - 1 if tokens[v].lemma == "為る" and v > 0 and tokens[v - 1].pos1 == "名詞" else v
+
+
+def _has_agent(tokens: list[Token], start: int) -> bool:
+    """A passive names who does it: 犬にかまれた, 担当者に急に退職されて, 市によって: a person or animal
+    with に anywhere in the clause (adverbs such as 急に in between), or によって."""
+    for k in range(start - 1, max(-1, start - 12), -1):
+        tok = tokens[k]
+        if tok.surface in ("、", "。") or (tok.pos1 == "助詞" and tok.pos2 == "接続助詞") or tok.pos1 == "動詞":
+            return [t.surface for t in tokens[max(0, k - 2) : k + 1]] == ["に", "よっ", "て"]
+        if tok.surface == "に" and tok.pos2 == "格助詞" and k > 0 and is_person(tokens[k - 1]):
+            return True
+    return False
+
+
+def _is_intransitive_predicate(tokens: list[Token], v: int) -> bool:
+    verb = tokens[v]
+    if verb.lemma == "為る":
+        return v > 0 and tokens[v - 1].surface in INTRANSITIVE_SURU
+    return verb.ctype.startswith("五段") and (verb.base in _INTRANSITIVE_GODAN or is_intransitive(verb.base))
+
+
+def _after_honorific_naru(tokens: list[Token], v: int) -> bool:
+    """ご覧になられる / お帰りになられる: なる after に after ご覧 or お + stem."""
+    return tokens[v].lemma == "成る" and v >= 2 and tokens[v - 1].surface == "に" and (
+        tokens[v - 2].surface in ("ご覧", "御覧") or (v >= 3 and tokens[v - 3].surface in ("お", "ご", "御")))
+
+
+def plain_honorific_at(tokens: list[Token], i: int) -> bool:
+    """The れる/られる at ``i`` can only be 尊敬語: made plain by the rule below."""
+    verb = _voice_verb(tokens, i)
+    if verb is None:
+        return False
+    v = i - 1
+    if _after_honorific_naru(tokens, v):
+        return True
+    if tokens[i].lemma == "られる" or not _is_intransitive_predicate(tokens, v):
+        return False  # 来られる, 見られる may be "can come", "can see"
+    return not _has_agent(tokens, _predicate_start(tokens, v))
+
+
+def honorific_passive_at(tokens: list[Token], i: int) -> bool:
+    """The れる/られる at ``i`` reads as 尊敬語, whether or not the rule may make it plain: also a
+    transitive verb with its を object and no one named who does it (住所を変更された方)."""
+    if plain_honorific_at(tokens, i):
+        return True
+    verb = _voice_verb(tokens, i)
+    if verb is None or tokens[i].lemma == "られる":
+        return False
+    start = _predicate_start(tokens, i - 1)
+    return "を" in governed_particles(tokens, start) and not _has_agent(tokens, start)
+
+
+def honorific_passives(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """転入される方 → 転入する方, 入られた方 → 入った方, ご覧になられました → ご覧になりました."""
+    edits: list[Edit] = []
+    for i in range(1, len(tokens)):
+        if not plain_honorific_at(tokens, i):
+            continue
+        verb = tokens[i - 1]
+        base = "する" if verb.lemma == "為る" else verb.base
+        edits += swap_verb(tokens, i, base, "honorific.passive", start=verb.start)
+    return edits
