@@ -19,7 +19,6 @@ from easy_japanese.rules.protect import protected_mask
 
 # お/ご + verb stems that are ordinary words, not 敬語 (お願いします is plain easy Japanese)
 _KEEP_O_VERBS = {"願う", "礼", "詫びる"}
-_PLACE_PARTICLES = {"から", "へ"}
 
 
 def _is_kudasai(token: Token | None) -> bool:
@@ -246,73 +245,6 @@ def _sasete_itadaku(tokens: list[Token], i: int) -> list[Edit]:
         return [Edit(start, request_end, _te_form(base) + "もいいですか", "honorific.itadaku")]
     swapped = swap_verb(tokens, i, base, "honorific.itadaku")[0]
     return [Edit(start, swapped.end, swapped.replacement, "honorific.itadaku")]
-
-
-def _plain_verb_for(tokens: list[Token], i: int) -> str | None:
-    """The plain verb for a special honorific/humble verb, choosing by the particle before it."""
-    tok, prev = tokens[i], prev_token(tokens, i)
-    after_te = prev is not None and prev.surface in ("て", "で")
-    moving = prev is not None and prev.surface in _PLACE_PARTICLES
-    lemma = tok.lemma
-    if lemma == "居る" and tok.base == "おる":
-        return "いる"
-    if lemma in ("いらっしゃる", "居らっしゃる"):
-        if after_te and tok.cform.startswith("命令形"):
-            return None  # 帰っていらっしゃい means "come back": neither 帰っていろ nor 帰ってこい is right
-        return "来る" if moving else "いる"
-    if lemma == "参る":
-        return "いく" if after_te else ("来る" if prev is not None and prev.surface == "から" else "行く")
-    if lemma == "伺う":
-        return "行く" if prev is not None and prev.surface in ("に", "へ") else "聞く"
-    if lemma in ("存じる", "存ずる"):
-        return "思う" if prev is not None and prev.surface == "と" else "知る"
-    return _SIMPLE_VERBS.get(lemma)
-
-
-_SIMPLE_VERBS = {
-    "仰る": "言う",
-    "申す": "言う",
-    "申し上げる": "言う",
-    "差し上げる": "あげる",
-    "召し上がる": "食べる",
-    "為さる": "する",
-    "致す": "する",
-    "承る": "聞く",
-    "下さる": "くれる",
-    "ござる": "ある",
-    "御座る": "ある",
-    "拝見": "見る",
-    "拝借": "借りる",
-    "頂戴": "もらう",
-}
-
-
-def special_verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
-    """いらっしゃる, おっしゃる, 申す, 参る, おる, ござる, 伺う, 拝見する, 差し上げる … → plain verbs."""
-    edits: list[Edit] = []
-    for i, tok in enumerate(tokens):
-        if tok.pos1 == "名詞" and tok.lemma in ("拝見", "拝借", "頂戴"):
-            nxt = next_token(tokens, i)
-            if nxt is not None and nxt.lemma in ("為る", "致す"):
-                edits += swap_verb(tokens, i + 1, _SIMPLE_VERBS[tok.lemma], "honorific.verb", start=tok.start)
-            continue
-        if tok.pos1 != "動詞" or _is_set_phrase(tokens, i) or (_is_kudasai(tok) and tok.surface in ("ください", "下さい")):
-            continue
-        if tok.lemma == "為さる" and tok.cform.startswith("命令形"):
-            continue  # 書きなさい is a plain command, not 敬語
-        plain = _plain_verb_for(tokens, i)
-        after = next_token(tokens, i)
-        if plain == "いる" and after is not None and after.lemma in ("れる", "られる"):  # おられます → います
-            edits += swap_verb(tokens, i + 1, "いる", "honorific.verb", start=tok.start)
-        elif plain:
-            edits += swap_verb(tokens, i, plain, "honorific.verb")
-    return edits
-
-
-def _is_set_phrase(tokens: list[Token], i: int) -> bool:
-    """ありがとうございます, おはようございます, おめでとうございます are kept as they are."""
-    prev = prev_token(tokens, i)
-    return tokens[i].lemma in ("ござる", "御座る") and prev is not None and prev.surface.endswith("う")
 
 
 _PHRASES = [

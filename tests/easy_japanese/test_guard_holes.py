@@ -103,3 +103,30 @@ def test_an_honorific_left_lowers_the_confidence_and_is_flagged(before: str, lef
 def test_oide_kudasai_is_please_come() -> None:
     result = rewrite("こちらへおいでください。", options=PLAIN)
     assert result.text == "こちらへ来てください。" and result.honorifics_left == ()
+
+
+# Wrong rewrites found by reading the outputs of 33 new counter sentences (fourth pass)
+@pytest.mark.parametrize(("before", "wrong", "meant"), [
+    # a humble verb's potential stays a potential (行きません would say "will not go")
+    ("担当の者が参れませんので、お待ちください。", "行きません", "来ることができません"),
+    ("こちらの窓口では承れません。", "聞く", "受け付けることができません"),  # take in, not hear; no 受け付けれません
+    ("担当の者が参りますので、こちらでお待ちください。", "行きます", "来ます"),  # a colleague comes to the resident
+    ("明日は伺えません。", "聞く", "伺う"),  # visit or ask: left (and counted) where nothing says which
+    ("年金の免除をご希望でしたら、申請書にご記入ください。", "を希望でしたら", "を希望するなら"),
+    ("証明書の交付までに、30分ほどお時間をいただきます。", "お時間をもらいます", "時間がかかります"),
+    ("マイナンバーカードの暗証番号をお忘れの方は、窓口へどうぞ。", "お忘れ", "忘れた方"),
+    ("手続きがお済みの方は、お帰りいただけます。", "お済み", "終わった方は、帰ることができます"),
+])
+def test_counter_speech_read_in_the_fourth_pass(before: str, wrong: str, meant: str) -> None:
+    text = rewrite(before, options=PLAIN).text
+    assert wrong not in text and meant in text, text
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("私が参ります。", "私が行きます。"),
+    ("すぐにそちらへ参ります。", "すぐにそちらへ行きます。"),
+    ("ご意見を承りました。", "ご意見を聞きました。"),
+    ("明日そちらに伺えますか。", "明日そちらに行くことができますか。"),
+])
+def test_a_humble_verb_keeps_the_sense_its_sentence_gives_it(before: str, after: str) -> None:
+    assert rewrite(before, options=PLAIN).text == after

@@ -1,0 +1,129 @@
+"""The special honorific and humble verbs (いらっしゃる, 参る, 伺う, 承る, 申す …) → plain verbs.
+
+Several have more than one plain verb, chosen by the words around them: 参る is 来る when a colleague
+comes to the resident (担当の者が参ります) and 行く when the speaker goes; 伺う is 行く with a place,
+聞く with what is asked, and left when neither is said (明日は伺えません); 承る is 聞く for what is said
+(ご意見を承る) and 受け付ける for what a counter takes in. A potential (参れません) stays a potential.
+"""
+
+from __future__ import annotations
+
+from easy_japanese.analyzer import Token
+from easy_japanese.rules.base import Context, Edit, next_token, prev_token, swap_verb
+
+_PLACE_PARTICLES = {"から", "へ"}
+
+
+def _is_kudasai_word(tok: Token) -> bool:
+    return tok.surface in ("ください", "下さい")
+
+
+def _plain_verb_for(tokens: list[Token], i: int) -> str | None:
+    """The plain verb for a special honorific/humble verb, choosing by the particle before it."""
+    tok, prev = tokens[i], prev_token(tokens, i)
+    after_te = prev is not None and prev.surface in ("て", "で")
+    moving = prev is not None and prev.surface in _PLACE_PARTICLES
+    lemma = tok.lemma
+    if lemma == "居る" and tok.base == "おる":
+        return "いる"
+    if lemma in ("いらっしゃる", "居らっしゃる"):
+        if after_te and tok.cform.startswith("命令形"):
+            return None  # 帰っていらっしゃい means "come back": neither 帰っていろ nor 帰ってこい is right
+        return "来る" if moving else "いる"
+    if lemma == "参る":
+        if after_te:
+            return "いく"
+        return "来る" if (prev is not None and prev.surface == "から") or _someone_else_comes(tokens, i) else "行く"
+    if lemma == "伺う":  # そちらに伺います: visit; お名前を伺う, 〜と伺いました: ask, hear; 明日は伺えません: left
+        particles = {t.surface for t in tokens[max(0, i - 5) : i] if t.pos2 == "格助詞"}
+        return "行く" if particles & {"に", "へ"} else ("聞く" if particles & {"を", "と"} else None)
+    if lemma == "承る":  # ご意見を承る: hear; こちらでは承れません: this counter does not take it
+        return "聞く" if _heard_object(tokens, i) else "受け付ける"
+    if lemma in ("存じる", "存ずる"):
+        return "思う" if prev is not None and prev.surface == "と" else "知る"
+    return _SIMPLE_VERBS.get(lemma)
+
+
+def _someone_else_comes(tokens: list[Token], i: int) -> bool:
+    """担当の者が参ります: a colleague comes to the resident (来ます); 私が参ります / そちらへ参ります: I go."""
+    for k in range(i - 1, max(-1, i - 6), -1):
+        tok = tokens[k]
+        if tok.surface in ("に", "へ") and tok.pos2 == "格助詞":
+            return False  # a destination: 2階へ参ります
+        if tok.surface == "が" and k > 0:
+            subject = tokens[k - 1]
+            return subject.surface.endswith(("者", "係", "担当", "職員", "員")) and subject.surface not in ("私", "わたくし")
+        if tok.pos1 in ("補助記号", "動詞"):
+            return False
+    return False
+
+
+_U_TO_E = dict(zip("うくぐすつぬぶむる", "えけげせてねべめれ", strict=True))
+
+
+def _is_potential(tok: Token, after: Token | None) -> bool:
+    """参れる, 伺える, 承れる: the potential of a humble verb (and 承れ + ません, which the analyser reads as an order)."""
+    if after is not None and after.lemma == "ます" and tok.cform.startswith(("命令形", "仮定形")):
+        return True
+    last = tok.lemma[-1:] if tok.lemma else ""
+    return tok.ctype.startswith("下一段") and last in _U_TO_E and tok.base.endswith(_U_TO_E[last] + "る")
+
+
+_HEARD = frozenset(["意見", "話", "用件", "要望", "質問", "相談", "声", "苦情", "伝言"])
+
+
+def _heard_object(tokens: list[Token], i: int) -> bool:
+    """承る's を object is something said (ご意見を承る), not a request or a form it takes in."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if tokens[k].surface == "を" and k > 0:
+            return tokens[k - 1].surface in _HEARD
+    return False
+
+
+_SIMPLE_VERBS = {
+    "仰る": "言う",
+    "申す": "言う",
+    "申し上げる": "言う",
+    "差し上げる": "あげる",
+    "召し上がる": "食べる",
+    "為さる": "する",
+    "致す": "する",
+    "下さる": "くれる",
+    "ござる": "ある",
+    "御座る": "ある",
+    "拝見": "見る",
+    "拝借": "借りる",
+    "頂戴": "もらう",
+}
+
+
+def special_verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """いらっしゃる, おっしゃる, 申す, 参る, おる, ござる, 伺う, 拝見する, 差し上げる … → plain verbs."""
+    edits: list[Edit] = []
+    for i, tok in enumerate(tokens):
+        if tok.pos1 == "名詞" and tok.lemma in ("拝見", "拝借", "頂戴"):
+            nxt = next_token(tokens, i)
+            if nxt is not None and nxt.lemma in ("為る", "致す"):
+                edits += swap_verb(tokens, i + 1, _SIMPLE_VERBS[tok.lemma], "honorific.verb", start=tok.start)
+            continue
+        if tok.pos1 != "動詞" or _is_set_phrase(tokens, i) or _is_kudasai_word(tok):
+            continue
+        if tok.lemma == "為さる" and tok.cform.startswith("命令形"):
+            continue  # 書きなさい is a plain command, not 敬語
+        plain = _plain_verb_for(tokens, i)
+        after = next_token(tokens, i)
+        if plain and _is_potential(tok, after):  # 参れません: cannot come (not 行きません, "will not go")
+            can = swap_verb(tokens, i, "できる", "honorific.verb")[0] if tok.cform.startswith("連") or tok.cform.startswith("終") else None
+            end, tail = (can.end, can.replacement) if can is not None else (tok.end, "でき")
+            edits.append(Edit(tok.start, end, plain + "ことが" + tail, "honorific.verb"))
+        elif plain == "いる" and after is not None and after.lemma in ("れる", "られる"):  # おられます → います
+            edits += swap_verb(tokens, i + 1, "いる", "honorific.verb", start=tok.start)
+        elif plain:
+            edits += swap_verb(tokens, i, plain, "honorific.verb")
+    return edits
+
+
+def _is_set_phrase(tokens: list[Token], i: int) -> bool:
+    """ありがとうございます, おはようございます, おめでとうございます are kept as they are."""
+    prev = prev_token(tokens, i)
+    return tokens[i].lemma in ("ござる", "御座る") and prev is not None and prev.surface.endswith("う")
