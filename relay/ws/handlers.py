@@ -250,6 +250,8 @@ async def on_settings(conn: Client, message: Settings) -> None:
         values["resident_lang"] = message.resident_lang
     if message.mode is not None:
         values["mode"] = message.mode
+    if conn.role == "resident":
+        values.update(_resident_mode(message.resident_lang, session))
     if message.tts is not None:
         values["tts"] = message.tts
     if not values:
@@ -260,6 +262,17 @@ async def on_settings(conn: Client, message: Settings) -> None:
     await session.update(reason="chosen" if conn.role == "resident" else "settings", **values)
     if "resident_lang" in values or "mode" in values:
         await conn.ctx.escalation.language_changed(session)
+
+
+def _resident_mode(chosen: str | None, session: Session) -> dict[str, str]:
+    """The mode that goes with a resident's own choice. Japanese on the phone means やさしい日本語 (in
+    plain translation mode nothing the clerk says would reach a Japanese phone: there is nothing to
+    translate); leaving Japanese for another language means translation again."""
+    if chosen == routing.JAPANESE:
+        return {"mode": "easy_japanese"}
+    if session.resident_lang == routing.JAPANESE and session.mode == "easy_japanese":
+        return {"mode": "translation"}
+    return {}
 
 
 def _check_resident_choice(message: Settings) -> None:

@@ -48,7 +48,7 @@ def test_counter_tablet_keeps_every_control_on_screen(make_live_relay: MakeLiveR
     assert_on_screen(page, page.get_by_role("button", name="🎤 マイク"), page.get_by_role("button", name="受付終了"),
                      page.get_by_role("button", name="呼び出しを取り消す"),
                      page.get_by_label(CLERK_INPUT), send, page.get_by_label("住民の入力（ベトナム語）"),
-                     page.get_by_role("button", name="Gửi"), panel, qr)
+                     page.get_by_role("button", name="住民の入力を送信"), panel, qr)
     if viewport[0] < viewport[1]:  # upright: the resident across the counter sees the panel above the conversation
         assert panel.bounding_box()["y"] < page.get_by_role("log").bounding_box()["y"]
     assert not errors, errors

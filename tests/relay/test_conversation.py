@@ -188,3 +188,24 @@ async def test_resident_chooses_its_language_on_the_phone_and_the_clerks_words_r
     await resident.send(type="text", speaker="resident", text="Xin chào")  # no lang: the chosen one
     said = await counter.expect("transcript", speaker="resident")
     assert said["lang"] == "vi"
+
+
+async def test_resident_changes_its_language_later_and_japanese_means_easy_japanese(relay: Relay) -> None:
+    """A resident who chose wrongly (or was detected wrongly) changes its language on the phone at any time;
+    Japanese on the phone is やさしい日本語 (plain Japanese would leave the phone with nothing to read)."""
+    session = await relay.create_session("vi")
+    counter = await relay.counter(session)
+    resident = await relay.resident(session)
+    await resident.send(type="settings", resident_lang="ja")
+    for screen in (counter, resident):
+        updated = await screen.expect("session.updated")
+        assert (updated["resident_lang"], updated["mode"], updated["reason"]) == ("ja", "easy_japanese", "chosen")
+    await counter.send(type="text", speaker="clerk", text="転入届を出してください")
+    easy = await resident.expect("translation")
+    assert easy["kind"] == "easy_japanese" and easy["lang"] == "ja"
+    await resident.send(type="settings", resident_lang="th")  # and back to a translated language
+    updated = await resident.expect("session.updated")
+    assert (updated["resident_lang"], updated["mode"]) == ("th", "translation")
+    await counter.send(type="text", speaker="clerk", text="こんにちは")
+    translation = await resident.expect("translation")
+    assert (translation["kind"], translation["lang"]) == ("translation", "th")

@@ -22,6 +22,9 @@ const LANG_JA = {en: '英語', zh: '中国語', ko: '韓国語', vi: 'ベトナ�
 
 export const japaneseName = (code) => LANG_JA[code] || code;
 
+/** The resident's language as the clerk reads it: Japanese for the resident is やさしい日本語. */
+export const languageName = (code, mode) => (code === 'ja' && mode === 'easy_japanese' ? 'やさしい日本語' : japaneseName(code));
+
 /** A relay `error` or `notice` as {text, level} for the clerk, or null when it needs no words. */
 export function troubleText(m) {
   if (m.type === 'notice') {

@@ -4,16 +4,38 @@
 
 import {el, rubyText} from '/static/common/dom.js';
 import {setLang, translator, sourceLang} from '/static/common/i18n.js';
+import {languageGrid, languageToggle} from '/static/counter/panel-language.js';
 import {RESIDENT_STRINGS} from '/static/resident/strings.js';
 
 export const PANEL_CHANNEL = 'madoguchi-panel';
 
-/** Render a panel state into `face` (also used by the second-screen window). */
-export function renderPanel(face, state, {furigana = true, wakachi = false} = {}) {
-  const lang = state.lang || 'en';
+/** Render a panel state into `face` (also used by the second-screen window). `state.lang` is the
+ * session's resident language (`auto` while unknown: then only the language choice is shown);
+ * `actions` {choose(code), toggle()} answer the resident's touches. */
+export function renderPanel(face, state, {furigana = true, wakachi = false} = {}, actions = null) {
+  const known = state.lang && state.lang !== 'auto';
+  const lang = known ? state.lang : 'en';
   const t = translator(RESIDENT_STRINGS, lang);
   const status = state.status ? el('p', {class: 'panel-status', text: t(state.status, state.vars || {})}) : null;
   if (status) setLang(status, sourceLang(RESIDENT_STRINGS, lang, state.status));
+  const choose = (code) => actions && actions.choose(code);
+  const toggle = () => actions && actions.toggle();
+  const parts = [status];
+  // unknown and nothing to read yet (in やさしい日本語 mode the clerk's words are readable before it is known)
+  const grid = state.choosing || (!known && !state.main);
+  if (state.languages && !(grid && !known)) parts.push(languageToggle(state.languages, state.lang, grid, toggle));
+  if (grid) {
+    parts.push(languageGrid(state.languages, known ? state.lang : null, choose));
+  } else {
+    parts.push(...conversation(state, t, lang, {furigana, wakachi}));
+  }
+  face.replaceChildren(...parts.filter(Boolean));
+  face.classList.toggle('rotated', Boolean(state.rotated));
+  face.classList.toggle('mirrored', Boolean(state.mirrored));
+}
+
+/** What the resident was last told, and what they said, in their language. */
+function conversation(state, t, lang, {furigana, wakachi}) {
   const main = el('p', {class: 'panel-main'});
   if (state.main) {
     setLang(main, state.main.lang);
@@ -24,25 +46,35 @@ export function renderPanel(face, state, {furigana = true, wakachi = false} = {}
     main.append(t('welcome'));
     main.classList.add('placeholder');
   }
-  const parts = [status, main];
-  if (state.you) {
-    const you = el('p', {class: 'panel-you'}, el('span', {class: 'tag', text: t('said') + ': '}), el('span', {text: state.you.text, lang: state.you.lang}));
-    setLang(you.firstChild, sourceLang(RESIDENT_STRINGS, lang, 'said'));
-    parts.push(you);
-  }
-  face.replaceChildren(...parts.filter(Boolean));
-  face.classList.toggle('rotated', Boolean(state.rotated));
-  face.classList.toggle('mirrored', Boolean(state.mirrored));
+  if (!state.you) return [main];
+  const you = el('p', {class: 'panel-you'}, el('span', {class: 'tag', text: t('said') + ': '}), el('span', {text: state.you.text, lang: state.you.lang}));
+  setLang(you.firstChild, sourceLang(RESIDENT_STRINGS, lang, 'said'));
+  return [main, you];
 }
 
 export class ResidentPanel {
-  constructor(face, {sessionId}) {
+  /** `onChoose(code)`: the resident chose their language by touch (here or on the second screen). */
+  constructor(face, {sessionId, onChoose}) {
     this.face = face;
-    this.state = {lang: 'en', main: null, you: null, status: null, rotated: false, mirrored: false};
+    this.onChoose = onChoose;
+    this.state = {lang: 'auto', languages: null, choosing: false, main: null, you: null, status: null, rotated: false, mirrored: false};
     this.display = {furigana: true, wakachi: false};
+    this.actions = {choose: (code) => this._choose(code), toggle: () => this.update({choosing: !this.state.choosing})};
     this.channel = 'BroadcastChannel' in window ? new BroadcastChannel(`${PANEL_CHANNEL}-${sessionId}`) : null;
-    if (this.channel) this.channel.onmessage = (e) => { if (e.data === 'hello') this._post(); };
+    if (this.channel) this.channel.onmessage = (e) => this._fromWindow(e.data);
     this.render();
+  }
+
+  _choose(code) {
+    this.update({choosing: false});
+    if (code !== this.state.lang) this.onChoose(code);
+  }
+
+  /** The second screen asks for the state, or passes on a touch. */
+  _fromWindow(data) {
+    if (data === 'hello') this._post();
+    else if (data && data.action === 'choose') this.actions.choose(data.code);
+    else if (data && data.action === 'toggle') this.actions.toggle();
   }
 
   update(changes) {
@@ -68,7 +100,7 @@ export class ResidentPanel {
   }
 
   render() {
-    renderPanel(this.face, this.state, this.display);
+    renderPanel(this.face, this.state, this.display, this.actions);
     this._post();
   }
 

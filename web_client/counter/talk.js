@@ -3,16 +3,17 @@
 
 import {RelayConnection, api} from '/static/common/connection.js';
 import {$, el} from '/static/common/dom.js';
-import {translator, setLang, sourceLang} from '/static/common/i18n.js';
+import {setLang} from '/static/common/i18n.js';
 import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
 import {ConversationView} from '/static/counter/conversation.js';
 import {MicController} from '/static/counter/mic.js';
-import {escalationText, japaneseName, missingEngines, troubleText} from '/static/counter/notices.js';
+import {escalationText, japaneseName, languageName, missingEngines, troubleText} from '/static/counter/notices.js';
 import {renderPending} from '/static/counter/pending.js';
 import {ResidentPanel} from '/static/counter/panel.js';
+import {panelLanguages} from '/static/counter/panel-language.js';
 import {CounterVideo} from '/static/counter/video-panel.js';
-import {RESIDENT_STRINGS, queuedKey} from '/static/resident/strings.js';
+import {queuedKey} from '/static/resident/strings.js';
 
 export class Talk extends EventTarget {
   constructor({token, session}) {
@@ -27,7 +28,7 @@ export class Talk extends EventTarget {
     $('#trouble').replaceChildren(); // a new session starts with no notice of the last one
     this._resetEscalation();
     $('#ptt-button').setAttribute('aria-pressed', 'false');
-    this.panel = new ResidentPanel($('#panel-face'), {sessionId: session.session_id});
+    this.panel = new ResidentPanel($('#panel-face'), {sessionId: session.session_id, onChoose: (code) => this._chooseLanguage(code)});
     this.mic = new MicController({connection: this.connection, player: this.player, stateEl: $('#mic-state'), meterBar: $('#meter-bar')});
     this.video = new CounterVideo($('#video-panel'), this.connection);
     // typed texts are kept (also across a reload) until the relay says they are stored
@@ -36,6 +37,7 @@ export class Talk extends EventTarget {
     this._abort = new AbortController();
     this._wire();
     this._residentLang(session.resident_lang);
+    this._languages();
     this._qr();
     this.connection.connect();
   }
@@ -179,12 +181,13 @@ export class Talk extends EventTarget {
         this.player.handle(m);
         return;
       case 'escalation': this._escalation(m); return;
-      case 'session.updated':
-        this.session.resident_lang = m.resident_lang;
-        this.session.mode = m.mode;
+      case 'session.updated': {
+        const before = this.session.resident_lang;
+        Object.assign(this.session, {resident_lang: m.resident_lang, mode: m.mode});
         this._residentLang(m.resident_lang);
-        this._languageFound(m);
+        this._languageFound(m, before);
         return;
+      }
       case 'session.closed':
         this.dispatchEvent(new CustomEvent('closed', {detail: {reason: m.reason}}));
         return;
@@ -222,31 +225,48 @@ export class Talk extends EventTarget {
     $('#escalate-button').disabled = false;
   }
 
-  /** 自動: the resident's language became known (chosen on the phone, or heard): say so, once. */
-  _languageFound(m) {
-    if (m.resident_lang === 'auto' || !['chosen', 'detected'].includes(m.reason)) return;
-    const how = m.reason === 'chosen' ? '住民がスマートフォンで選びました' : '話した言葉で判定しました';
-    this.trouble({key: 'auto', level: 'ok', text: `住民の言語は${japaneseName(m.resident_lang)}です（${how}）。翻訳を始めます。`});
+  /** The offered languages, for the resident's choice by touch on the panel. */
+  async _languages() {
+    try {
+      const {languages} = await api('/api/languages', {token: this.token});
+      this.panel.update({languages: panelLanguages(languages)});
+    } catch { /* the panel keeps its text; the phone and speech still set the language */ }
+  }
+
+  /** The resident touched their language on the panel (or the clerk did for them). Japanese is
+   * やさしい日本語 there (plain Japanese needs no translating); leaving it is translation again. */
+  _chooseLanguage(code) {
+    const message = {type: 'settings', resident_lang: code};
+    if (code === 'ja') message.mode = 'easy_japanese';
+    else if (this.session.resident_lang === 'ja' && this.session.mode === 'easy_japanese') message.mode = 'translation';
+    this._send(message);
+  }
+
+  /** The resident's language became known or changed (on the phone, the panel, or heard): say so, once. */
+  _languageFound(m, before) {
+    if (m.resident_lang === 'auto' || m.resident_lang === before) return;
+    const how = {chosen: '住民がスマートフォンで選びました', detected: '話した言葉で判定しました', settings: '住民向け画面で選びました'}[m.reason];
+    if (!how) return;
+    const name = languageName(m.resident_lang, m.mode);
+    const text = before === 'auto' ? `住民の言語は${name}です（${how}）。翻訳を始めます。` : `住民の言語を${name}に変えました（${how}）。`;
+    this.trouble({key: 'auto', level: 'ok', text});
     $('#trouble [data-key="auto-typed"]')?.remove();
   }
 
   _residentLang(lang) {
     if (lang === 'auto') {
-      this.trouble({key: 'auto', level: 'warn', text: '住民の言語がまだ分かりません。住民がスマートフォンで言語を選ぶか、住民が話すと翻訳が始まります。それまで職員の言葉は翻訳されません。'});
+      this.trouble({key: 'auto', level: 'warn', text: '住民の言語がまだ分かりません。住民がスマートフォンか住民向け画面（🌐）で言語を選ぶか、住民が話すと翻訳が始まります。それまで職員の言葉は翻訳されません。'});
     } else if ($('#trouble [data-key="auto"]')?.classList.contains('warn')) {
       $('#trouble [data-key="auto"]').remove();
     }
-    const shown = lang === 'auto' || !lang ? 'en' : lang;
-    this.panel.update({lang: shown});
-    $('#resident-head').textContent = lang === 'auto' ? '住民（言語：自動）' : `住民（${japaneseName(lang)}）`;
-    const t = translator(RESIDENT_STRINGS, shown);
-    const input = $('#resident-text');
-    setLang(input, sourceLang(RESIDENT_STRINGS, shown, 'type_here'));
-    input.placeholder = t('type_here');
-    $('#resident-text-label').textContent = `住民の入力（${lang === 'auto' ? '住民の言語' : japaneseName(lang)}）`;
-    const send = $('#resident-send');
-    send.textContent = t('send');
-    setLang(send, sourceLang(RESIDENT_STRINGS, shown, 'send'));
+    this.panel.update({lang: lang || 'auto'});
+    const name = lang === 'auto' || !lang ? '住民の言語' : languageName(lang, this.session.mode);
+    $('#resident-head').textContent = lang === 'auto' ? '住民（言語：自動）' : `住民（${name}）`;
+    // the clerk's side of the tablet, in Japanese like the row above it; what is typed is in the
+    // resident's language (its lang attribute picks the font and the keyboard's language)
+    $('#resident-text-label').textContent = `住民の入力（${name}）`;
+    $('#resident-text').placeholder = `住民の言葉を入力（${name}）`;
+    if (lang && lang !== 'auto') setLang($('#resident-text'), lang); else $('#resident-text').removeAttribute('lang');
   }
 
   _linkState(state) {

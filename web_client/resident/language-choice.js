@@ -1,10 +1,14 @@
-// The counter left the resident's language on 自動: until it is known nothing the clerk says can be
-// translated for the phone, and a typed text has no language. The phone shows the offered languages,
-// each named in its own script (GET /api/languages); the resident's choice becomes the session's
-// language (`settings {resident_lang}`, which the relay allows a resident for its own language only).
+// The resident's language, chosen on the phone at any time: while the counter left it on 自動 (until then
+// nothing the clerk says can be translated for the phone), and later from 🌐 in the header, for a
+// resident who picked wrongly or whose language was guessed wrongly from their speech. Every offered
+// language is named in its own script (GET /api/languages); Japanese is offered as やさしい日本語 (the
+// relay then rewrites the clerk's words into easy Japanese with furigana for the phone). The choice
+// becomes the session's language (`settings {resident_lang}`, allowed to a resident for its own language).
 
 import {api} from '/static/common/connection.js';
 import {el} from '/static/common/dom.js';
+
+export const EASY_JAPANESE_NAME = 'やさしい日本語';
 
 export class LanguageChoice {
   /** `section`: the (hidden) element to fill; `onChoose(code)` when the resident taps a language. */
@@ -13,19 +17,39 @@ export class LanguageChoice {
     this.languages = null;
   }
 
-  async show() {
+  /** The offered languages (once); null when the relay cannot say (the mic still detects the language). */
+  async load() {
     if (!this.languages) {
       try {
-        this.languages = (await api('/api/languages', {token: this.token})).languages;
+        const all = (await api('/api/languages', {token: this.token})).languages;
+        // Japanese last: a resident reading Japanese asks for easy Japanese, the others come first
+        this.languages = [...all.filter((l) => l.code !== 'ja'), ...all.filter((l) => l.code === 'ja')];
       } catch {
-        return false; // the page keeps working; the mic still detects the language
+        return null;
       }
     }
-    const buttons = this.languages.filter((l) => l.code !== 'ja').map((l) => el('button', {
-      type: 'button', class: 'lang-choice', lang: l.code, text: l.name, on: {click: () => this.onChoose(l.code)}}));
+    return this.languages;
+  }
+
+  /** A language's name in its own script (Japanese: やさしい日本語). */
+  nameOf(code) {
+    if (code === 'ja') return EASY_JAPANESE_NAME;
+    return (this.languages || []).find((l) => l.code === code)?.name || code;
+  }
+
+  /** Show the buttons, the `current` language (if any) marked as chosen. */
+  async show(current = null) {
+    if (!(await this.load())) return false;
+    const buttons = this.languages.map((l) => el('button', {
+      type: 'button', class: 'lang-choice', lang: l.code, text: this.nameOf(l.code),
+      attrs: {'aria-pressed': String(l.code === current)}, on: {click: () => this.onChoose(l.code)}}));
     this.section.querySelector('.choices').replaceChildren(...buttons);
     this.section.hidden = false;
     return true;
+  }
+
+  get open() {
+    return !this.section.hidden;
   }
 
   hide() {

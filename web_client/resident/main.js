@@ -23,7 +23,7 @@ const player = new SpeechPlayer();
 player.muted = true;
 const mic = new MicCapture();
 let connection = null, outbox = null, residentLang = null, speaking = false, started = false, closed = false;
-let choice = null;
+let choice = null, voices = new Set(); // the languages the relay has a voice for (welcome.engines.tts)
 
 function pickLang(tag) {
   const code = (tag || 'en').toLowerCase().split('-')[0];
@@ -148,8 +148,9 @@ function speechNotice(m) {
   status(key, {}, key === 'speech_failed' ? 'warn' : 'info');
 }
 
-/** The session's resident language: known (the page speaks it, and remembers it on this phone), or
- * still `auto` (the resident is offered the choice: until then the clerk's words cannot reach it). */
+/** The session's resident language: known (the page speaks it, and remembers it on this phone; 🌐
+ * changes it), or still `auto` (the resident is offered the choice: until then the clerk's words cannot
+ * reach it). */
 function sessionLang(code) {
   residentLang = code;
   if (code && code !== 'auto') {
@@ -159,6 +160,36 @@ function sessionLang(code) {
   } else if (code === 'auto' && choice && !closed) {
     choice.show();
   }
+  renderLangButton();
+  offerSpeech();
+}
+
+/** 🌐 and the session's language in its own name: the way to change it, whatever the page speaks. */
+async function renderLangButton() {
+  const button = $('#lang-button');
+  const known = residentLang && residentLang !== 'auto' && !closed;
+  button.hidden = !known;
+  button.setAttribute('aria-expanded', String(Boolean(choice && choice.open && known)));
+  if (!known || !choice) return;
+  await choice.load();
+  $('#lang-current').textContent = choice.nameOf(residentLang);
+  setLang($('#lang-current'), residentLang);
+}
+
+async function toggleChoice() {
+  if (!choice) return;
+  if (choice.open) choice.hide(); else await choice.show(residentLang);
+  renderLangButton();
+  if (choice.open) $('#choose button[aria-pressed="true"]')?.focus();
+}
+
+/** 「Play speech on this phone」 only where the relay has a voice for the language (none for Nepali,
+ * say): a switch that can never speak would only mislead. */
+function offerSpeech() {
+  const box = $('#opt-hear');
+  const offered = Boolean(residentLang && voices.has(residentLang));
+  box.closest('label').hidden = !offered;
+  if (!offered && box.checked) { box.checked = false; player.muted = true; }
 }
 
 function chooseLang(code) {
@@ -195,6 +226,7 @@ function finish(key = 'closed') {
   stopSpeaking();
   if (connection) connection.close();
   if (choice) choice.hide();
+  renderLangButton();
   endedView(key);
 }
 
@@ -252,6 +284,7 @@ function wire() {
     input.value = '';
   });
   $('#speak-button').addEventListener('click', toggleSpeaking);
+  $('#lang-button').addEventListener('click', toggleChoice);
   $('#call-button').addEventListener('click', () => { if (!connection || !connection.send({type: 'escalate'})) status('not_sent'); });
   $('#opt-large').addEventListener('change', (e) => document.body.classList.toggle('large', e.target.checked));
   $('#opt-hear').addEventListener('change', (e) => { player.muted = !e.target.checked; if (e.target.checked) player.unlock(); });
@@ -264,6 +297,8 @@ function connect({session, token}) {
   outbox.addEventListener('change', renderPending);
   renderPending();
   connection.addEventListener('welcome', (e) => {
+    const tts = e.detail.message.engines?.tts;
+    voices = new Set(tts && tts.ready ? tts.languages || [] : []);
     sessionLang(e.detail.message.session?.resident_lang);
     $('#banner').hidden = true;
     started = false;
@@ -290,6 +325,7 @@ function connect({session, token}) {
 
 wire();
 setUiLang(lang);
+offerSpeech(); // no language yet: nothing to speak
 // a new QR code scanned while this page is open (same tab, new fragment): start again with its token
 window.addEventListener('hashchange', () => { if (new URLSearchParams(location.hash.slice(1)).get('token')) location.reload(); });
 const creds = credentials();
