@@ -33,6 +33,6 @@ export function languageGrid(languages, current, onChoose) {
 /** 🌐 and the current language's own name: opens (or closes) the grid. */
 export function languageToggle(languages, current, open, onToggle) {
   return el('button', {type: 'button', class: 'panel-lang', attrs: {'aria-expanded': String(open)},
-    on: {click: onToggle}}, el('span', {text: '🌐 ', attrs: {'aria-hidden': 'true'}}),
+    on: {click: onToggle}}, el('span', {text: '🌐 '}),
   current === 'auto' ? el('span', {lang: 'ja', text: '言語 · Language'}) : el('span', {lang: current, text: nativeName(languages, current)}));
 }
