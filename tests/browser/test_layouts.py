@@ -5,8 +5,10 @@ unbreakable text (an address) in the conversation."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -87,3 +89,41 @@ def test_resident_phone_keeps_its_box_and_buttons_on_screen(make_live_relay: Mak
     assert_on_screen(phone, phone.get_by_role("textbox"), phone.get_by_role("button", name="Gửi"),
                      phone.get_by_role("button", name="Nói"), phone.get_by_role("button", name="Gọi phiên dịch viên"))
     assert not errors, errors
+
+
+@pytest.mark.parametrize("viewport", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
+def test_qr_code_is_large_enough_to_scan_from_across_the_counter(live_relay: LiveRelay, new_context: Any,
+                                                                 viewport: tuple[int, int]) -> None:
+    """A phone held at arm's length reads the QR code off the tablet: drawn at 190 px or more (about
+    4 cm on a 10-inch tablet) at the start of a session, its quiet zone white on screen."""
+    import zxingcpp
+
+    page = open_counter(live_relay, new_context(viewport=viewport), lang="自動")  # with the 自動 notice above
+    qr = page.get_by_role("img", name="住民用ページのQRコード")
+    expect(qr).to_be_in_viewport(ratio=1.0)
+    natural = page.evaluate("""async () => {
+        const img = document.getElementById('qr-image');
+        if (!img.complete || !img.naturalWidth) await new Promise((ok) => img.addEventListener('load', ok, {once: true}));
+        return img.naturalWidth;
+    }""")
+    box = qr.bounding_box()
+    assert min(box["width"], box["height"]) >= 190, box
+    # the screen as a camera sees it: that square of the screenshot, one gray byte per pixel
+    png = base64.b64encode(page.screenshot(clip=box)).decode()
+    gray = page.evaluate("""async (png) => {
+        const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes], {type: 'image/png'}));
+        const canvas = document.createElement('canvas');
+        canvas.width = bitmap.width; canvas.height = bitmap.height;
+        const g = canvas.getContext('2d');
+        g.drawImage(bitmap, 0, 0);
+        const rgba = g.getImageData(0, 0, canvas.width, canvas.height).data;
+        let out = '';
+        for (let i = 0; i < rgba.length; i += 4) out += String.fromCharCode(rgba[i]);
+        return {w: canvas.width, h: canvas.height, data: btoa(out)};
+    }""", png)
+    pixels = np.frombuffer(base64.b64decode(gray["data"]), dtype=np.uint8).reshape(gray["h"], gray["w"])
+    quiet = int(4 / (natural / 8) * gray["w"]) - 1  # segno draws 8 px per module and a 4-module border
+    for strip in (pixels[:quiet], pixels[-quiet:], pixels[:, :quiet], pixels[:, -quiet:]):
+        assert strip.min() > 200, "the quiet zone is not white on screen"
+    assert [code.text for code in zxingcpp.read_barcodes(np.ascontiguousarray(pixels))] == [resident_url(page)]
