@@ -153,6 +153,7 @@ def test_resident_phone_joins_the_video_where_the_clerk_allows_it(live_relay: Li
     join = phone.get_by_role("button", name="Tham gia video")
     expect(join).to_be_hidden()  # not before the clerk allows it
 
+    counter.get_by_role("button", name="📹 手話通訳のビデオ").click()  # video is opened for sign language only
     counter.get_by_label("住民のスマートフォンも参加できる").check()
     join.click()
     assert wait_until(console, "document.querySelector('#video-section [data-peer=resident] video.remote')?.videoWidth") > 0

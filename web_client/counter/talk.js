@@ -30,7 +30,7 @@ export class Talk extends EventTarget {
     $('#ptt-button').setAttribute('aria-pressed', 'false');
     this.panel = new ResidentPanel($('#panel-face'), {sessionId: session.session_id, onChoose: (code) => this._chooseLanguage(code)});
     this.mic = new MicController({connection: this.connection, player: this.player, stateEl: $('#mic-state'), meterBar: $('#meter-bar')});
-    this.video = new CounterVideo($('#video-panel'), this.connection);
+    this.video = new CounterVideo($('#video-panel'), this.connection, $('#video-open'));
     // typed texts are kept (also across a reload) until the relay says they are stored
     this.outbox = new Outbox({connection: this.connection, storage: localStorage, key: `madoguchi.outbox.${session.session_id}`});
     this.unsaved = new Map(); // utterance_id → speech recognised but not stored (store_unavailable)
