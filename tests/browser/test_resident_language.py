@@ -81,4 +81,12 @@ def test_resident_without_a_phone_chooses_its_language_on_the_tablet(live_relay:
     panel.get_by_role("button", name="Tiếng Việt").click()
     notices.get_by_text("住民の言語をベトナム語に変えました（住民向け画面で選びました）").wait_for()
     expect(phone.get_by_role("button", name="Gửi")).to_be_visible()
+
+    with counter.context.expect_page() as second_screen:  # the panel on a second screen takes touches too
+        counter.get_by_role("button", name="別画面に表示").click()
+    window = second_screen.value
+    window.get_by_role("button", name="🌐 Tiếng Việt").click()
+    window.get_by_role("button", name="ไทย").click()
+    notices.get_by_text("住民の言語をタイ語に変えました（住民向け画面で選びました）").wait_for()
+    expect(window.get_by_role("button", name="🌐 ไทย")).to_be_visible()
     assert not errors, errors
