@@ -20,7 +20,7 @@ export function renderLanguageButtons(container, languages, onPick) {
     onPick(code);
   };
   const auto = el('button', {type: 'button', class: 'lang auto', dataset: {lang: 'auto'}, attrs: {'aria-pressed': 'true'}},
-    el('span', {class: 'native', text: '自動'}), el('span', {class: 'sub', text: '話した言葉で判定'}));
+    el('span', {class: 'native', text: '自動'}), el('span', {class: 'sub', text: '住民が選ぶか、話した言葉で判定'}));
   auto.addEventListener('click', () => pick(auto, 'auto'));
   buttons.push(auto);
   for (const lang of languages.filter((l) => l.code !== 'ja')) {

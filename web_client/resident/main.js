@@ -187,7 +187,7 @@ async function toggleChoice() {
  * say): a switch that can never speak would only mislead. */
 function offerSpeech() {
   const box = $('#opt-hear');
-  const offered = Boolean(residentLang && voices.has(residentLang));
+  const offered = Boolean(residentLang && voices.has(residentLang)) && !closed;
   box.closest('label').hidden = !offered;
   if (!offered && box.checked) { box.checked = false; player.muted = true; }
 }
@@ -227,6 +227,7 @@ function finish(key = 'closed') {
   if (connection) connection.close();
   if (choice) choice.hide();
   renderLangButton();
+  offerSpeech(); // nothing more will be spoken
   endedView(key);
 }
 
