@@ -103,6 +103,7 @@ class LiveRelay:
     port: int = 0
     tokens: dict[str, str] = field(default_factory=dict)
     runner: web.AppRunner | None = None
+    site: web.TCPSite | None = None
 
     @property
     def url(self) -> str:
@@ -120,11 +121,12 @@ class LiveRelay:
         return self
 
     async def _serve(self) -> None:
-        self.runner = web.AppRunner(self.app, shutdown_timeout=1)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        if self.runner is None:
+            self.runner = web.AppRunner(self.app, shutdown_timeout=1)
+            await self.runner.setup()
+        self.site = web.TCPSite(self.runner, "127.0.0.1", self.port)
+        await self.site.start()
+        self.port = self.site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     def call(self, coro: Any, timeout: float = 20) -> Any:
         """Run a coroutine on the relay's loop and wait for its result."""
@@ -147,6 +149,22 @@ class LiveRelay:
                        counter: str = "市民課 1番") -> dict[str, Any]:
         return dict(self.api("POST", "/api/sessions", {"counter": counter, "resident_lang": resident_lang,
                                                        "mode": mode}))
+
+    def go_down(self) -> None:
+        """The relay becomes unreachable (stopped, or its network cut): it stops listening and every
+        open connection (websockets and the browser's kept-alive HTTP ones) is cut. ``come_back()``
+        listens again on the same port, with everything the relay held still there."""
+        async def stop() -> None:
+            assert self.site is not None and self.runner is not None and self.runner.server is not None
+            await self.site.stop()
+            for handler in list(self.runner.server.connections):
+                if handler.transport is not None:
+                    handler.transport.abort()
+
+        self.call(stop())
+
+    def come_back(self) -> None:
+        self.call(self._serve())
 
     def drop_connections(self, role: str | None = None) -> int:
         """A Wi-Fi drop: the websockets (of one role) are cut without a close frame."""

@@ -3,6 +3,7 @@
 
 import {api} from '/static/common/connection.js';
 import {$, clear, el, setText} from '/static/common/dom.js';
+import {relayErrorText} from '/static/common/relay-errors.js';
 import {languageName} from './format.js';
 
 let languages = [];
@@ -29,7 +30,7 @@ function renderRows(token, onError) {
     }}}), el('button', {type: 'button', class: 'danger', text: '削除', attrs: {'aria-label': `${e.ja} を削除`}, on: {click: () => {
       if (!window.confirm(`用語「${e.ja}」を削除します。よろしいですか？`)) return;
       api(`/api/glossary/${encodeURIComponent(e.ja)}`, {token, method: 'DELETE'})
-        .then(() => load(token, onError)).catch((err) => onError(err.message));
+        .then(() => load(token, onError)).catch((err) => onError(relayErrorText(err, '用語を削除できません')));
     }}})))));
 }
 
@@ -38,9 +39,16 @@ async function load(token, onError) {
   renderRows(token, onError);
 }
 
-export async function setupGlossary(token, onError) {
-  languages = (await api('/api/languages', {token})).languages.map((l) => l.code).filter((c) => c !== 'ja');
-  renderForm();
+/** The offered languages (the form's fields) and the terms; again after the relay was unreachable. */
+export async function loadGlossary(token, onError = () => {}) {
+  if (!languages.length) {
+    languages = (await api('/api/languages', {token})).languages.map((l) => l.code).filter((c) => c !== 'ja');
+    renderForm();
+  }
+  await load(token, onError);
+}
+
+export function setupGlossary(token, onError) {
   $('#term-filter').addEventListener('input', () => renderRows(token, onError));
   $('#term-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -58,5 +66,6 @@ export async function setupGlossary(token, onError) {
         ? '組み込みの用語集は変更できません。設定 [mt] glossary_path にコピーを指定してください。' : `保存できません: ${err.message}`);
     }
   });
-  await load(token, onError);
+  loadGlossary(token, onError).then(() => onError(''))
+    .catch((err) => onError(relayErrorText(err, '用語集を読み込めません')));
 }

@@ -3,6 +3,7 @@
 
 import {api} from '/static/common/connection.js';
 import {$, clear, el} from '/static/common/dom.js';
+import {relayErrorText} from '/static/common/relay-errors.js';
 import {barChart, stackedColumns} from './charts.js';
 import {REASONS, languageName, percent, seconds} from './format.js';
 
@@ -41,7 +42,8 @@ export function setupHistory(token, onError) {
   const today = new Date();
   $('#to').value = isoDay(today);
   $('#from').value = isoDay(new Date(today.getTime() - 13 * DAY_MS));
-  const run = () => showHistory(token).catch((err) => onError(`履歴を取得できません: ${err.message}`));
+  const run = () => showHistory(token).then(() => onError(''))
+    .catch((err) => onError(relayErrorText(err, '履歴を取得できません')));
   $('#range-form').addEventListener('submit', (event) => { event.preventDefault(); run(); });
   run();
 }

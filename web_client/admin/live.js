@@ -3,9 +3,11 @@
 
 import {api} from '/static/common/connection.js';
 import {$, clear, el} from '/static/common/dom.js';
+import {relayErrorText} from '/static/common/relay-errors.js';
 import {REASONS, ROLES, STATES, languageName, percent, seconds} from './format.js';
 
 const REFRESH_MS = 5000;
+const RETRY_MS = 2000; // while the relay does not answer: back as soon as it does
 
 function kpi(label, value) {
   return el('div', {class: 'kpi'}, el('span', {class: 'n', text: value}), el('span', {class: 'k', text: label}));
@@ -37,8 +39,20 @@ export async function refreshLive(token) {
   $('#live-updated').textContent = `（${new Date().toLocaleTimeString('ja-JP')} 更新）`;
 }
 
-export function startLive(token, onError) {
-  const tick = () => refreshLive(token).catch((err) => onError(`現在の状況を取得できません: ${err.message}`));
+/** Polls every few seconds, sooner while it fails. A failed poll is reported (onError); the next
+ * good one clears it and, after a failure, calls onRecover so that the other sections load again too.
+ * Returns stop(). */
+export function startLive(token, onError, onRecover = () => {}) {
+  let failing = false;
+  let timer = null;
+  const tick = () => refreshLive(token).then(() => {
+    onError('');
+    if (failing) onRecover();
+    failing = false;
+  }).catch((err) => {
+    failing = true;
+    onError(relayErrorText(err, '現在の状況を取得できません'));
+  }).finally(() => { timer = setTimeout(tick, failing ? RETRY_MS : REFRESH_MS); });
   tick();
-  return setInterval(tick, REFRESH_MS);
+  return () => clearTimeout(timer);
 }

@@ -2,7 +2,10 @@
 
 import {api} from '/static/common/connection.js';
 import {$, clear, el, setText} from '/static/common/dom.js';
+import {relayErrorText} from '/static/common/relay-errors.js';
 import {ROLES, when} from './format.js';
+
+let report = () => {}; // the section's message in the banner (admin/notices.js), set up below
 
 async function loadTokens(token) {
   const {tokens} = await api('/api/admin/tokens', {token});
@@ -10,7 +13,7 @@ async function loadTokens(token) {
     el('td', {text: t.id}), el('td', {text: ROLES[t.role] || t.role}), el('td', {text: t.name}), el('td', {text: when(t.created_at)}),
     el('td', {text: t.revoked_at ? `無効（${when(t.revoked_at)}）` : '有効'}),
     el('td', {}, t.revoked_at ? null : el('button', {type: 'button', class: 'danger', text: '無効にする',
-      attrs: {'aria-label': `${t.name} のトークンを無効にする`}, on: {click: () => revoke(token, t)}})))));
+      attrs: {'aria-label': `${t.name} のトークンを無効にする`}, on: {click: () => revoke(token, t).then(() => report('')).catch((err) => report(relayErrorText(err, 'トークンを無効にできません')))}})))));
 }
 
 async function revoke(token, t) {
@@ -34,8 +37,14 @@ async function loadRetention(token) {
   if (!$('#purge-days').value) $('#purge-days').value = String(r.retention_days || 90);
 }
 
+/** Tokens, audit log and retention, (re)loaded together. */
+export function loadManagement(token) {
+  return Promise.all([loadTokens(token), loadAudit(token), loadRetention(token)]);
+}
+
 export function setupManagement(token, onError) {
-  const guard = (promise) => promise.catch((err) => onError(err.message));
+  report = onError;
+  const guard = (promise) => promise.then(() => onError('')).catch((err) => onError(relayErrorText(err, '操作できません')));
   $('#token-form').addEventListener('submit', (event) => {
     event.preventDefault();
     guard((async () => {
@@ -58,5 +67,6 @@ export function setupManagement(token, onError) {
       await Promise.all([loadRetention(token), loadAudit(token)]);
     })());
   });
-  return Promise.all([loadTokens(token), loadAudit(token), loadRetention(token)]);
+  loadManagement(token).then(() => onError(''))
+    .catch((err) => onError(relayErrorText(err, '管理の情報を取得できません')));
 }

@@ -4,6 +4,7 @@
 
 import {RelayConnection, api} from '/static/common/connection.js';
 import {$, clear, el, setText} from '/static/common/dom.js';
+import {RELAY_UNREACHABLE, isUnreachable, relayErrorText} from '/static/common/relay-errors.js';
 import {describe, rememberNames} from './languages.js';
 import {LiveAudio} from './live-audio.js';
 import {QueuePanel} from './queue-panel.js';
@@ -15,7 +16,9 @@ const TOKEN_KEY = 'madoguchi.operator.token';
 const LANGS_KEY = 'madoguchi.operator.languages';
 const STATE_NAMES = {offline: '受付前', available: '受付可', offered: '依頼を提示中', busy: '対応中',
   wrap_up: '後処理中', away: '離席'};
-const LINK = {connecting: '接続中…', open: '接続済み', down: '接続が切れました。再接続しています…', closed: '切断'};
+const LINK = {connecting: '接続中…', open: '接続済み', down: '中継サーバーとの接続が切れました。自動で再接続しています…', closed: '切断'};
+const UNREACHABLE_AFTER_MS = 3000; // a Wi-Fi blip reconnects within a second: only a longer outage is told loudly
+const SIGN_IN_RETRY_MS = 3000;
 
 // what the main area says while no offer rings and no session is served, by the operator's state
 const IDLE_TEXT = {
@@ -28,6 +31,8 @@ const MISSED_OFFER = '依頼に応答がなかったため、離席にしまし�
 let conn = null;
 let status = {state: 'offline'};
 let offerMissed = false; // an offer timed out: the queue sets this operator away (queue.away_after_missed_offer)
+let downTimer = null; // tells the interpreter that the relay is unreachable, if the link stays down
+let signInRetry = null;
 const live = new LiveAudio();
 
 function banner(text) {
@@ -100,6 +105,7 @@ function start(token) {
   live.onchange = (speakers) => setText($('#live-now'), speakers.length ? `聞こえている: ${speakers.map((s) => ({clerk: '職員', resident: '住民'}[s] || '窓口')).join('、')}` : '');
   pushToTalk($('#ptt'), conn, banner);
   conn.addEventListener('welcome', ({detail: {message, reconnected}}) => {
+    clearTimeout(downTimer);
     banner('');
     setText($('#link-state'), reconnected ? `再接続しました（${new Date().toLocaleTimeString('ja-JP')}）` : LINK.open);
     video.configure(message.video);
@@ -115,6 +121,8 @@ function start(token) {
   });
   conn.addEventListener('state', ({detail: {state}}) => {
     if (state !== 'open') setText($('#link-state'), LINK[state] || state); // 'open' is told by the welcome
+    clearTimeout(downTimer);
+    if (state === 'down') downTimer = setTimeout(() => banner(RELAY_UNREACHABLE), UNREACHABLE_AFTER_MS);
   });
   conn.addEventListener('fatal', ({detail}) => signOut(detail.error ? detail.error.message : `切断されました (${detail.code})`));
   conn.addEventListener('audio', ({detail}) => live.audio(detail));
@@ -138,6 +146,8 @@ function start(token) {
 }
 
 function signOut(reason = '') {
+  clearTimeout(signInRetry);
+  clearTimeout(downTimer);
   sessionStorage.removeItem(TOKEN_KEY);
   if (conn) conn.close();
   conn = null;
@@ -148,13 +158,22 @@ function signOut(reason = '') {
 }
 
 async function signIn(token) {
+  clearTimeout(signInRetry);
   try {
     await renderLanguages(token);
   } catch (err) {
-    setText($('#signin-error'), err.status === 401 ? 'トークンが正しくありません' : `サインインできません: ${err.message}`);
+    $('#view-signin').hidden = false;
+    if (isUnreachable(err)) {
+      // not a wrong token: say what is wrong and sign in by itself once the relay answers again
+      setText($('#signin-error'), relayErrorText(err, 'サインインできません'));
+      signInRetry = setTimeout(() => signIn(token), SIGN_IN_RETRY_MS);
+      return;
+    }
+    setText($('#signin-error'), err.status === 401 ? 'トークンが正しくありません' : relayErrorText(err, 'サインインできません'));
     return;
   }
   sessionStorage.setItem(TOKEN_KEY, token);
+  setText($('#signin-error'), '');
   start(token);
 }
 

@@ -3,6 +3,7 @@
 // (`replaces`), and release / close / transfer with wrap-up notes.
 
 import {$, clear, el, setText} from '/static/common/dom.js';
+import {relayErrorText} from '/static/common/relay-errors.js';
 import {describe} from './languages.js';
 
 const WHO = {clerk: '職員', resident: '住民', operator: '通訳者'};
@@ -57,7 +58,7 @@ export class SessionPanel {
   async refreshColleagues() {
     const lang = this.residentLang;
     let list = [];
-    try { list = await this.colleagues(); } catch (err) { this.onError(`一覧を取得できません: ${err.message}`); }
+    try { list = await this.colleagues(); } catch (err) { this.onError(relayErrorText(err, '引き継ぎ先の一覧を取得できません')); }
     const fit = list.filter((o) => o.state === 'available' && (lang === 'auto' || o.languages.includes(lang)));
     clear($('#transfer-to')).append(...(fit.length ? fit.map((o) => el('option', {value: o.operator_id, text: `${o.name}（${o.languages.join('・')}）`}))
       : [el('option', {value: '', text: '（いません）'})]));

@@ -1,0 +1,71 @@
+"""The console and the dashboard while the relay cannot be reached: they say so in plain Japanese (never
+the browser's "TypeError: Failed to fetch"), keep trying, and come back by themselves when it answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LiveRelay
+
+UNREACHABLE = "中継サーバーに接続できません"
+BACK = 20_000  # ms: the pages retry every few seconds; generous, it only decides how long a failure takes
+
+
+def no_raw_error(page: Any) -> None:
+    text = page.locator("body").inner_text()
+    assert "TypeError" not in text and "Failed to fetch" not in text, text
+
+
+def test_console_says_the_relay_is_unreachable_and_comes_back(live_relay: LiveRelay, new_context: Any) -> None:
+    console = new_context(viewport=(1280, 800)).new_page()
+    console.goto("/operator")
+    live_relay.go_down()  # down before the interpreter signs in
+    console.get_by_label("通訳者トークン").fill(live_relay.tokens["operator"])
+    console.get_by_role("button", name="サインイン").click()
+    alert = console.get_by_role("alert").filter(has_text=UNREACHABLE)
+    expect(alert).to_contain_text("サインインできません")
+    no_raw_error(console)
+
+    live_relay.come_back()
+    expect(console.locator("#link-state")).to_have_text("接続済み", timeout=BACK)  # signed in by itself
+    expect(alert).to_have_count(0)
+    console.locator('#language-list input[value="vi"]').check()
+    console.get_by_role("radio", name="受付可").check()
+    expect(console.locator("#state-now")).to_have_text("受付可")
+
+    live_relay.go_down()  # down while the interpreter waits for calls
+    expect(alert).to_be_visible(timeout=BACK)
+    expect(console.locator("#link-state")).to_contain_text("自動で再接続しています")
+    no_raw_error(console)
+
+    live_relay.come_back()
+    expect(console.locator("#link-state")).to_contain_text("再接続しました", timeout=BACK)
+    expect(console.locator("#state-now")).to_have_text("受付可")
+    expect(console.locator("#banner")).to_be_hidden()
+
+
+def test_dashboard_says_the_relay_is_unreachable_and_comes_back(live_relay: LiveRelay, new_context: Any) -> None:
+    page = new_context(viewport=(1280, 800)).new_page()
+    page.goto("/admin")
+    live_relay.go_down()
+    page.get_by_label("管理者トークン").fill(live_relay.tokens["admin"])
+    page.get_by_role("button", name="サインイン").click()
+    alert = page.get_by_role("alert").filter(has_text=UNREACHABLE)
+    expect(alert).to_contain_text("サインインできません")
+    no_raw_error(page)
+
+    live_relay.come_back()
+    expect(page.get_by_role("heading", name="現在の状況")).to_be_visible(timeout=BACK)  # signed in by itself
+    expect(page.locator("#live-updated")).to_contain_text("更新")
+
+    live_relay.go_down()
+    expect(alert).to_be_visible(timeout=BACK)  # the next refresh fails
+    expect(alert).to_contain_text("現在の状況を取得できません")
+    no_raw_error(page)
+
+    live_relay.come_back()
+    live_relay.create_session("vi", counter="市民課 3番")
+    expect(page.locator("#counters")).to_contain_text("市民課 3番", timeout=BACK)  # polling again
+    expect(page.locator("#banner")).to_be_hidden()  # every section loaded again: no message left
