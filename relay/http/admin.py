@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from relay.context import CONTEXT
+from relay.http.admin_names import name_audit, name_live
 from relay.http.api import _json_body, api_error, require
 from relay.storage.auth import STAFF_ROLES
 from relay.storage.history import history
@@ -32,7 +33,8 @@ def _json(body: Any, status: int = 200) -> web.Response:
 
 
 async def live(request: web.Request) -> web.Response:
-    """Open counters with who is connected to each, connections by role, operators and the queue."""
+    """Open counters with who is connected to each, connections by role, operators and the queue, with
+    the names of operators and counters beside their ids (``relay.http.admin_names``)."""
     await require(request, ADMIN)
     ctx = request.app[CONTEXT]
     by_role: dict[str, int] = {}
@@ -45,6 +47,7 @@ async def live(request: web.Request) -> web.Response:
         counters.append(state)
     body: dict[str, Any] = {"counters": counters, "connections": by_role, "operators": [], "queue": []}
     body["queue"], body["operators"] = await ctx.escalation.snapshot()
+    await name_live(ctx.store, body)
     service = await ctx.escalation.service_stats()
     if service is not None:
         body["service"] = service
@@ -125,7 +128,7 @@ async def audit_log(request: web.Request) -> web.Response:
         before = int(request.query.get("before", 2**62))
     except ValueError:
         raise api_error(400, ErrorCode.INVALID_FIELD, "limit and before are whole numbers") from None
-    entries = await ctx.store.audit_page(before, limit, request.query.get("action"))
+    entries = await name_audit(ctx.store, await ctx.store.audit_page(before, limit, request.query.get("action")))
     return _json({"entries": entries, "next_before": entries[-1]["id"] if len(entries) == limit else None})
 
 

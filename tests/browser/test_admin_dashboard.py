@@ -13,6 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveRelay, console_errors, shot
+from tests.browser.test_counter import open_counter
+from tests.browser.test_operator_console import sign_in, take_the_call
 from tests.relay.seed import seed_history
 
 
@@ -53,7 +55,10 @@ def test_dashboard_charts_live_state_and_tokens(live_relay: LiveRelay, new_conte
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="ネパール語 通訳 山田 のトークンを無効にする").click()
     expect(page.locator("#token-rows").get_by_role("row").filter(has_text="ネパール語 通訳 山田")).to_contain_text("無効")
-    expect(page.locator("#audit-rows")).to_contain_text("token.revoke")
+    audit = page.get_by_role("region", name="監査ログ")
+    revoked = audit.get_by_role("row").filter(has_text="トークンを無効化").first
+    expect(revoked).to_contain_text("「ネパール語 通訳 山田」")  # the token by its name, not its id
+    expect(revoked).to_contain_text("管理者「test admin」")
     assert _status(relay, plaintext) == 401, "a revoked token stops working"
     assert not errors, errors
 
@@ -74,3 +79,38 @@ def test_dashboard_refuses_other_tokens(live_relay: LiveRelay, new_context: Any,
     page.get_by_label("管理者トークン").fill(live_relay.tokens[role])
     page.get_by_role("button", name="サインイン").click()
     expect(page.get_by_role("alert").filter(has_text="管理者のトークンではありません")).to_be_visible()
+
+
+def test_dashboard_names_people_and_says_what_each_audit_entry_means(live_relay: LiveRelay, new_context: Any) -> None:
+    relay = live_relay
+    operator_id, token = relay.call(relay.ctx.auth.add_token("operator", "ベトナム語 通訳 田中"))
+    console = new_context(viewport=(1280, 800)).new_page()
+    sign_in(console, relay, ["vi"], token)
+    counter = open_counter(relay, new_context())
+    take_the_call(counter, console).get_by_role("button", name="受ける").click()
+    expect(console.locator("#state-now")).to_have_text("対応中")
+
+    page = new_context(viewport=(1280, 1000)).new_page()
+    errors = console_errors(page)
+    page.goto("/admin")
+    page.get_by_label("管理者トークン").fill(relay.tokens["admin"])
+    page.get_by_role("button", name="サインイン").click()
+    tanaka = page.locator("#operators").get_by_role("row").filter(has_text="ベトナム語 通訳 田中")
+    expect(tanaka).to_contain_text("対応中")
+    expect(tanaka.get_by_role("cell").first).to_contain_text(operator_id)  # the id stays, for IT, beside the name
+    served = page.locator("#counters").get_by_role("row").filter(has_text="市民課 1番")
+    expect(served).to_contain_text("ベトナム語 通訳 田中")
+    expect(page.locator("#queue").get_by_role("row").filter(has_text="市民課 1番")).to_contain_text("対応中（ベトナム語 通訳 田中）")
+
+    audit = page.get_by_role("region", name="監査ログ")
+    audit.get_by_label("操作で絞り込み").select_option(label="接続（login）")
+    rows = audit.locator("tbody").get_by_role("row")
+    expect(rows.filter(has_text="通訳者「ベトナム語 通訳 田中」")).to_have_count(1)
+    expect(rows.filter(has_text="職員「test clerk」")).to_contain_text("窓口として　窓口「市民課 1番」")
+    for row in rows.all():
+        assert "login" not in row.get_by_role("cell").nth(2).inner_text()  # the meaning, not the code
+    first = rows.first
+    first.get_by_text("記録").click()  # the raw record, for IT
+    expect(first.locator("code")).to_contain_text("login")
+    expect(first.locator("code")).to_be_visible()
+    assert not errors, errors

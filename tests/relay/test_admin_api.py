@@ -117,3 +117,41 @@ async def test_live_overview(relay: Relay) -> None:
     assert counter["connected"] == ["counter", "resident"] and counter["resident_lang"] == "vi"
     assert live["connections"] == {"counter": 1, "resident": 1, "operator": 1}
     assert [(o["state"], o["languages"]) for o in live["operators"]] == [("available", ["vi"])]
+
+
+async def test_the_dashboard_gets_names_beside_the_ids(relay: Relay) -> None:
+    """Operators, the operator of a counter, queue entries and audit entries come with the token's name
+    and the counter's name; the raw ids stay for IT."""
+    operator_id, token = await relay.ctx.auth.add_token("operator", "ベトナム語 通訳 田中")
+    session = await relay.create_session("vi", counter="税務課 2番")
+    counter = await relay.counter(session)
+    console = await relay.connect("operator", token)
+    await console.send(type="operator.state", state="away", languages=["vi"])
+    await console.expect("operator.status", state="away")
+    await counter.send(type="escalate")
+    await counter.expect("escalation", state="queued")
+
+    live = await (await relay.client.get("/api/admin/live", headers=relay.auth("admin"))).json()
+    assert [(o["operator_id"], o["name"]) for o in live["operators"]] == [(operator_id, "ベトナム語 通訳 田中")]
+    assert [(e["session_id"], e["counter"]) for e in live["queue"]] == [(session["session_id"], "税務課 2番")]
+
+    await console.send(type="operator.state", state="available", languages=["vi"])
+    await console.expect("escalation", state="offered")
+    await console.send(type="accept", session_id=session["session_id"])
+    await counter.expect("escalation", state="connected")
+    live = await (await relay.client.get("/api/admin/live", headers=relay.auth("admin"))).json()
+    served = next(c for c in live["counters"] if c["session_id"] == session["session_id"])
+    assert (served["operator"], served["operator_name"]) == (operator_id, "ベトナム語 通訳 田中")
+
+    revoked = await relay.client.post("/api/admin/tokens", headers=relay.auth("admin"),
+                                      json={"role": "clerk", "name": "市民課 5番"})
+    clerk_id = (await revoked.json())["id"]
+    await relay.client.delete(f"/api/admin/tokens/{clerk_id}", headers=relay.auth("admin"))
+    audit = (await (await relay.client.get("/api/admin/audit", headers=relay.auth("admin"))).json())["entries"]
+    revoke = next(e for e in audit if e["action"] == "token.revoke")
+    assert (revoke["actor_role"], revoke["actor_name"]) == ("admin", "test admin")
+    assert revoke["detail"]["token_id"] == clerk_id and revoke["names"] == {"token": "市民課 5番"}
+    login = next(e for e in audit if e["action"] == "login" and e["actor"] == f"operator:{operator_id}")
+    assert login["actor_name"] == "ベトナム語 通訳 田中"
+    created = next(e for e in audit if e["action"] == "session.create")
+    assert created["names"] == {"counter": "税務課 2番"} and created["actor"].startswith("clerk:")

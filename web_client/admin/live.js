@@ -1,5 +1,5 @@
-// 現在の状況: open counters and who is connected, operators and their states, the queue, and the
-// engines as /healthz reports them. Refreshed every few seconds.
+// 現在の状況: open counters and who is connected, operators (by name) and their states, the queue (by
+// counter), and the engines as /healthz reports them. Refreshed every few seconds.
 
 import {api} from '/static/common/connection.js';
 import {$, clear, el} from '/static/common/dom.js';
@@ -14,8 +14,15 @@ function kpi(label, value) {
 }
 
 function rows(tbody, items, cells, empty) {
+  const columns = tbody.closest('table').querySelectorAll('thead th').length;
   clear(tbody).append(...(items.length ? items.map((item) => el('tr', {}, cells(item).map((c) => el('td', {}, c))))
-    : [el('tr', {}, el('td', {attrs: {colspan: '4'}, class: 'muted', text: empty}))]));
+    : [el('tr', {}, el('td', {attrs: {colspan: String(columns)}, class: 'muted', text: empty}))]));
+}
+
+/** A person by name, with the token id small beside it for IT (the id alone where no name is known). */
+function named(name, id) {
+  if (!name) return id;
+  return el('span', {}, name, el('span', {class: 'token-id', text: id, attrs: {'aria-label': `ID ${id}`}}));
 }
 
 export async function refreshLive(token) {
@@ -29,11 +36,13 @@ export async function refreshLive(token) {
     kpi('応答率（目標時間内）', percent(service.service_level)), kpi('平均応答時間', seconds(service.average_speed_of_answer_s)),
   );
   rows($('#counters'), live.counters, (c) => [c.counter, languageName(c.resident_lang),
-    c.connected.map((r) => ROLES[r] || r).join('・') || '—', c.operator || '—'], '開いている窓口はありません');
-  rows($('#operators'), live.operators, (o) => [o.operator_id, o.languages.map(languageName).join('・'),
+    c.connected.map((r) => ROLES[r] || r).join('・') || '—', c.operator ? named(c.operator_name, c.operator) : '—'],
+  '開いている窓口はありません');
+  rows($('#operators'), live.operators, (o) => [named(o.name, o.operator_id), o.languages.map(languageName).join('・'),
     STATES[o.state] || o.state], 'サインインしている通訳者はいません');
-  rows($('#queue'), live.queue, (e) => [String(e.position ?? '—'), languageName(e.lang), REASONS[e.reason] || e.reason,
-    STATES[e.state] || e.state], '待っている窓口はありません');
+  rows($('#queue'), live.queue, (e) => [String(e.position ?? '—'), e.counter || '—', languageName(e.lang),
+    REASONS[e.reason] || e.reason, e.operator_name ? `${STATES[e.state] || e.state}（${e.operator_name}）` : STATES[e.state] || e.state],
+  '待っている窓口はありません');
   rows($('#engines'), Object.entries(health.engines), ([name, e]) => [name, e.state === 'ready' ? '準備完了' : '未インストール',
     e.detail], '—');
   $('#live-updated').textContent = `（${new Date().toLocaleTimeString('ja-JP')} 更新）`;

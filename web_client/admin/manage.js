@@ -1,8 +1,10 @@
-// 管理: staff tokens (create — the plaintext shown once — and revoke), the audit log, retention and purge.
+// 管理: staff tokens (create — the plaintext shown once — and revoke), the audit log (admin/audit.js),
+// retention and purge.
 
 import {api} from '/static/common/connection.js';
 import {$, clear, el, setText} from '/static/common/dom.js';
 import {relayErrorText} from '/static/common/relay-errors.js';
+import {fillActionFilter, loadAudit} from './audit.js';
 import {ROLES, when} from './format.js';
 
 let report = () => {}; // the section's message in the banner (admin/notices.js), set up below
@@ -22,14 +24,6 @@ async function revoke(token, t) {
   await Promise.all([loadTokens(token), loadAudit(token)]);
 }
 
-async function loadAudit(token) {
-  const action = $('#audit-action').value.trim();
-  const {entries} = await api(`/api/admin/audit?limit=50${action ? `&action=${encodeURIComponent(action)}` : ''}`, {token});
-  clear($('#audit-rows')).append(...entries.map((e) => el('tr', {},
-    el('td', {text: when(e.at)}), el('td', {text: e.actor}), el('td', {text: e.action}),
-    el('td', {class: 'detail', text: JSON.stringify(e.detail)}))));
-}
-
 async function loadRetention(token) {
   const r = await api('/api/admin/retention', {token});
   const keep = r.retention_days > 0 ? `${r.retention_days}日` : '無期限';
@@ -44,6 +38,7 @@ export function loadManagement(token) {
 
 export function setupManagement(token, onError) {
   report = onError;
+  fillActionFilter();
   const guard = (promise) => promise.then(() => onError('')).catch((err) => onError(relayErrorText(err, '操作できません')));
   $('#token-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -57,6 +52,7 @@ export function setupManagement(token, onError) {
     })());
   });
   $('#audit-form').addEventListener('submit', (event) => { event.preventDefault(); guard(loadAudit(token)); });
+  $('#audit-action').addEventListener('change', () => guard(loadAudit(token)));
   $('#purge-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const days = Number($('#purge-days').value);
