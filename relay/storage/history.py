@@ -1,11 +1,13 @@
 """The administrator's history figures over a date range, computed from the store.
 
 Sessions by language and by day, mean session time, confidence by language, and the escalations:
-rate, reasons, average speed of answer, service level and abandonment. The queue's own counters
-(``GET /api/stats``) run since the queue was created; these are recomputed from the stored escalation
-records, so they can be asked for any range. A *wait* starts with a request (``requested``) and ends
-answered (``connected``), abandoned (``cancelled``: the counter cancelled, closed or left) or
-unavailable (no interpreter within the maximum wait).
+rate, reasons, average speed of answer, service level, abandonment and cancellations. The queue's own
+counters (``GET /api/stats``) run since the queue was created; these are recomputed from the stored
+escalation records, so they can be asked for any range, with the same definitions
+(``relay.escalation.queue.stats``). A *wait* starts with a request (``requested``) and ends answered
+(``connected``), unavailable (no interpreter within the maximum wait), or ``cancelled`` — which the
+record's reason tells apart: ``cancelled`` is a request withdrawn by the clerk or the resident (counted
+apart, not in the rates), anything else (``closed``, ``counter_gone``) a caller who gave up: abandoned.
 """
 
 from __future__ import annotations
@@ -16,12 +18,18 @@ from typing import Any
 from relay.storage.store import Store
 
 ENDED = {"connected": "answered", "cancelled": "abandoned", "unavailable": "unavailable"}
+WITHDRAWN = "cancelled"  # the reason stored with a ``cancelled`` row when the request was withdrawn
+
+
+def _outcome(state: str, reason: str | None) -> str:
+    return "cancelled" if state == "cancelled" and reason == WITHDRAWN else ENDED[state]
 
 
 @dataclass
 class _Waits:
     answered: int = 0
     abandoned: int = 0
+    cancelled: int = 0
     unavailable: int = 0
     within_service_level: int = 0
     answer_seconds: list[float] = field(default_factory=list)
@@ -33,12 +41,14 @@ class _Waits:
             self.within_service_level += waited_s <= service_level_s
 
     def figures(self) -> dict[str, Any]:
-        ended = self.answered + self.abandoned + self.unavailable
+        ended = self.answered + self.abandoned + self.unavailable  # cancelled requests are not waits that ended
         return {
-            "answered": self.answered, "abandoned": self.abandoned, "unavailable": self.unavailable,
+            "answered": self.answered, "abandoned": self.abandoned, "cancelled": self.cancelled,
+            "unavailable": self.unavailable,
             "average_speed_of_answer_s": _mean(self.answer_seconds),
             "service_level": self.within_service_level / ended if ended else None,
             "abandonment_rate": self.abandoned / ended if ended else None,
+            "cancellation_rate": self.cancelled / (ended + self.cancelled) if ended + self.cancelled else None,
         }
 
 
@@ -101,6 +111,6 @@ async def _escalations(store: Store, start: float, end: float, service_level_s: 
             if row["day"] in days:
                 days[row["day"]]["escalations"] += 1
         elif state in ENDED and session in open_since:
-            waits.end(ENDED[state], row["created_at"] - open_since.pop(session), service_level_s)
+            waits.end(_outcome(state, row["reason"]), row["created_at"] - open_since.pop(session), service_level_s)
     return {"escalated_sessions": len(escalated), "escalations_by_reason": reasons,
             "waiting_now": len(open_since), **waits.figures()}

@@ -37,6 +37,10 @@ def test_dashboard_charts_live_state_and_tokens(live_relay: LiveRelay, new_conte
     expect(page.get_by_role("figure", name="日別の受付数（言語別）").locator("rect")).to_have_count(6)
     expect(page.get_by_role("figure", name="通訳者を呼んだ理由")).to_contain_text("確信度が低い")
     expect(page.locator("#kpis-history")).to_contain_text("25%")  # 1 of 4 ended waits within 30 s
+    outcomes = page.get_by_role("figure", name="通訳者を呼んだ結果").get_by_role("img").get_attribute("aria-label") or ""
+    for outcome, count in (("応答", 2), ("放棄（待ちきれず）", seeded.abandoned), ("取り消し", seeded.cancelled)):
+        assert f"{outcome} {count}件" in outcomes, outcomes  # the withdrawn call is not among the abandoned
+    expect(page.locator(".kpi").filter(has_text="取り消し（呼び出しを取り消した）")).to_contain_text("1件")
     expect(page.locator("#counters")).to_contain_text("税務課 2番")
     expect(page.locator("#engines")).to_contain_text("準備完了")
     shot(page, "admin-dashboard")

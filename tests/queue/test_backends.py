@@ -77,19 +77,31 @@ async def test_timeouts_apply_on_tick(make_queue: MakeQueue, inboxes, clock: Fak
     assert (await queue.stats()).unavailable_rate == 1.0
 
 
-async def test_cancel_and_counter_loss_count_as_abandoned(make_queue: MakeQueue, inboxes,
-                                                          clock: FakeClock) -> None:
+async def test_a_cancelled_request_is_not_an_abandoned_call(make_queue: MakeQueue, inboxes,
+                                                             clock: FakeClock) -> None:
+    """Withdrawn with 「呼び出しを取り消す」: counted as cancelled, outside the rates. Given up (the counter
+    left, or closed the session while waiting): abandoned. The counts survive a restart (another node)."""
     queue = await make_queue()
     inbox = await inboxes(queue)
-    await queue.enqueue("s1", "en")
-    await queue.enqueue("s2", "en")
-    await queue.cancel("s1")
+    await queue.sign_in("op1", ["en"])
+    await queue.enqueue("s0", "en")
+    clock.advance(10)
+    await queue.accept("op1", "s0")  # answered within the service level
+    for session in ("s1", "s2", "s3"):
+        await queue.enqueue(session, "en")
+    await queue.cancel("s1")  # the clerk or the resident withdrew it
     await queue.counter_disconnected("s2")
+    await queue.session_closed("s3")  # the clerk closed the conversation while it waited
     clock.advance(30)
     await queue.tick()
     assert (await inbox.wait_for(Cancelled, session_id="s2")).why == "counter_gone"
     stats = await queue.stats()
-    assert stats.abandoned == 2 and stats.abandonment_rate == 1.0 and stats.waiting == 0
+    assert (stats.answered, stats.abandoned, stats.cancelled, stats.waiting) == (1, 2, 1, 0)
+    assert stats.abandonment_rate == pytest.approx(2 / 3) and stats.service_level == pytest.approx(1 / 3)
+    assert stats.cancellation_rate == pytest.approx(1 / 4)
+    await queue.close()
+    again = await make_queue()
+    assert ((await again.stats()).abandoned, (await again.stats()).cancelled) == (2, 1)
 
 
 async def test_dropped_operator_past_grace_requeues_at_the_head(make_queue: MakeQueue, inboxes,
@@ -157,6 +169,14 @@ async def test_prometheus_shows_the_service_metrics(make_queue: MakeQueue, clock
     assert "madoguchi_queue_service_level_ratio 0.0" in text  # 45 s > 30 s target
     assert 'madoguchi_queue_escalations_by_reason_total{reason="asked_in_words"} 1.0' in text
     assert 'madoguchi_queue_operators{state="busy"} 1.0' in text
+    await queue.enqueue("s2", "en")
+    await queue.cancel("s2")  # withdrawn: its own outcome, not an abandoned wait
+    registry = CollectorRegistry()
+    await QueueMetrics(registry).refresh(queue)
+    text = generate_latest(registry).decode()
+    assert 'madoguchi_queue_wait_outcomes_total{outcome="cancelled"} 1.0' in text
+    assert 'madoguchi_queue_wait_outcomes_total{outcome="abandoned"} 0.0' in text
+    assert "madoguchi_queue_cancellation_ratio 0.5" in text
 
 
 # ---- several nodes (Redis only) ----------------------------------------------------------------

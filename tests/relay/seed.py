@@ -1,5 +1,5 @@
 """A store with a known history, for the admin API and the dashboard: sessions on several days in
-several languages, utterances with confidences, escalations answered, abandoned and unavailable."""
+several languages, utterances with confidences, escalations answered, abandoned, cancelled and unavailable."""
 
 from __future__ import annotations
 
@@ -25,16 +25,19 @@ class Seeded:
     by_language: dict[str, int]
     answered_waits: list[float]
     abandoned: int
+    cancelled: int
     unavailable: int
     escalated: int
 
 
 async def seed_history(store: Store, now: float) -> Seeded:
     """Three days ago: 2 vi and 1 en; two days ago: 1 vi and 2 zh; yesterday: 1 pt. Escalations: one
-    answered after 12 s, one after 45 s, one abandoned, one unavailable."""
+    answered after 12 s, one after 45 s, one abandoned (the counter left), one withdrawn by the clerk
+    (cancelled: not abandoned), one unavailable."""
     plan = [(3, "vi"), (3, "vi"), (3, "en"), (2, "vi"), (2, "zh"), (2, "zh"), (1, "pt")]
-    escalations = {0: ("button", "connected", 12.0), 3: ("low_confidence", "connected", 45.0),
-                   4: ("missing_mt", "cancelled", 20.0), 6: ("button", "unavailable", 300.0)}
+    escalations = {0: ("button", "connected", 12.0, None), 3: ("low_confidence", "connected", 45.0, None),
+                   4: ("missing_mt", "cancelled", 20.0, "counter_gone"), 5: ("button", "cancelled", 8.0, "cancelled"),
+                   6: ("button", "unavailable", 300.0, "no_interpreter_free")}
     statements: list[tuple[str, tuple[object, ...]]] = []
     for i, (days_ago, lang) in enumerate(plan):
         created = local_noon(now) - days_ago * DAY + i * 60
@@ -46,13 +49,13 @@ async def seed_history(store: Store, now: float) -> Seeded:
                                (f"u{i}_{n}", f"seed{i:04d}", n + 1, created + n, "resident", lang, "…", confidence,
                                 "speech")))
         if i in escalations:
-            reason, outcome, wait = escalations[i]
+            reason, outcome, wait, ended_why = escalations[i]
             for at, state, why in ((created + 30, "requested", reason), (created + 31, "queued", reason),
-                                   (created + 30 + wait, outcome, None)):
+                                   (created + 30 + wait, outcome, ended_why)):
                 statements.append(("INSERT INTO escalations (session_id, created_at, state, reason, figures) "
                                    "VALUES (?,?,?,?,?)", (f"seed{i:04d}", at, state, why, json.dumps({}))))
     await store.write(statements)
     by_language: dict[str, int] = {}
     for _, lang in plan:
         by_language[lang] = by_language.get(lang, 0) + 1
-    return Seeded(local_noon(now), len(plan), by_language, [12.0, 45.0], 1, 1, len(escalations))
+    return Seeded(local_noon(now), len(plan), by_language, [12.0, 45.0], 1, 1, 1, len(escalations))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from typing import Any
 
 import pytest
 
-from tests.relay.conftest import Relay
+from tests.relay.conftest import MakeRelay, Relay
 from tests.relay.seed import DAY, seed_history
 
 ADMIN_ENDPOINTS = [("GET", "/api/admin/live"), ("GET", "/api/admin/history"), ("GET", "/api/admin/tokens"),
@@ -75,8 +77,10 @@ async def test_history_from_a_seeded_store(relay: Relay) -> None:
     assert body["escalation_rate"] == pytest.approx(seeded.escalated / seeded.sessions)
     assert body["average_speed_of_answer_s"] == pytest.approx(sum(seeded.answered_waits) / 2)
     assert body["service_level"] == pytest.approx(1 / 4), "one of four ended waits answered within 30 s"
-    assert body["abandonment_rate"] == pytest.approx(1 / 4)
-    assert body["escalations_by_reason"] == {"button": 2, "low_confidence": 1, "missing_mt": 1}
+    assert (body["answered"], body["abandoned"], body["cancelled"], body["unavailable"]) == (2, 1, 1, 1)
+    assert body["abandonment_rate"] == pytest.approx(1 / 4), "the withdrawn request is not an abandoned call"
+    assert body["cancellation_rate"] == pytest.approx(1 / 5)
+    assert body["escalations_by_reason"] == {"button": 3, "low_confidence": 1, "missing_mt": 1}
     assert body["confidence_by_language"]["zh"]["mean"] == pytest.approx(0.75)
     assert body["confidence_by_language"]["vi"]["mean"] == pytest.approx(0.85)
     narrow = await (await relay.client.get(f"/api/admin/history?from={seeded.noon - 1.2 * DAY}&to={now}",
@@ -155,3 +159,36 @@ async def test_the_dashboard_gets_names_beside_the_ids(relay: Relay) -> None:
     assert login["actor_name"] == "ベトナム語 通訳 田中"
     created = next(e for e in audit if e["action"] == "session.create")
     assert created["names"] == {"counter": "税務課 2番"} and created["actor"].startswith("clerk:")
+
+
+async def test_a_withdrawn_call_is_counted_apart_from_an_abandoned_one(make_relay: MakeRelay) -> None:
+    """Through the relay: a counter that cancels its call is 'cancelled'; a counter that goes away while
+    it waits (past the reconnect grace) gave up: 'abandoned'. The queue's figures and the history agree."""
+    relay = await make_relay(queue={"reconnect_grace_s": 0.2})
+    withdrawn, given_up = await relay.create_session("en"), await relay.create_session("vi")
+    for session in (withdrawn, given_up):
+        counter = await relay.counter(session)
+        await counter.send(type="escalate")
+        await counter.expect("escalation", state="queued")
+    await counter.close()  # the tablet of the second one goes away
+    first = await relay.counter(withdrawn)
+    await first.send(type="escalation.cancel")
+    await first.expect("escalation", state="cancelled")
+
+    async def service() -> dict[str, Any]:
+        return dict((await (await relay.client.get("/api/stats", headers=relay.auth("admin"))).json())["service"])
+
+    async def history() -> dict[str, Any]:
+        now = time.time()
+        return dict(await (await relay.client.get(f"/api/admin/history?from={now - DAY}&to={now + 60}",
+                                                  headers=relay.auth("admin"))).json())
+
+    for _ in range(100):  # the queue's tick ends the second wait once the grace is over
+        if (await history())["abandoned"]:
+            break
+        await asyncio.sleep(0.1)
+    figures = await service()
+    assert (figures["cancelled"], figures["abandoned"], figures["abandonment_rate"]) == (1, 1, 1.0)
+    stored = await history()
+    assert (stored["cancelled"], stored["abandoned"], stored["abandonment_rate"]) == (1, 1, 1.0)
+    assert stored["cancellation_rate"] == pytest.approx(1 / 2)

@@ -1,11 +1,12 @@
-// 履歴: sessions by day and language, by language, escalation reasons, confidence by language, and the
-// service figures, over a date range (GET /api/admin/history).
+// 履歴: sessions by day and language, by language, escalation reasons, how the calls ended (answered,
+// abandoned, cancelled, no interpreter), confidence by language, and the service figures, over a date
+// range (GET /api/admin/history).
 
 import {api} from '/static/common/connection.js';
 import {$, clear, el} from '/static/common/dom.js';
 import {relayErrorText} from '/static/common/relay-errors.js';
 import {barChart, stackedColumns} from './charts.js';
-import {REASONS, languageName, percent, seconds} from './format.js';
+import {OUTCOMES, REASONS, languageName, percent, seconds} from './format.js';
 
 const DAY_MS = 86400000;
 
@@ -24,7 +25,8 @@ export async function showHistory(token) {
   clear($('#kpis-history')).append(
     kpi('受付数', String(h.sessions)), kpi('通訳者を呼んだ割合', percent(h.escalation_rate)),
     kpi('目標時間内の応答', percent(h.service_level)), kpi('平均応答時間', seconds(h.average_speed_of_answer_s)),
-    kpi('放棄率', percent(h.abandonment_rate)), kpi('平均受付時間', seconds(h.mean_session_s)),
+    kpi('放棄率（待ちきれず）', percent(h.abandonment_rate)), kpi('取り消し（呼び出しを取り消した）', `${h.cancelled}件`),
+    kpi('平均受付時間', seconds(h.mean_session_s)),
   );
   const languages = Object.keys(h.sessions_by_language).sort((a, b) => h.sessions_by_language[b] - h.sessions_by_language[a]);
   clear($('#charts')).append(
@@ -32,6 +34,8 @@ export async function showHistory(token) {
     barChart('言語別の受付数', languages.map((code) => ({label: languageName(code), value: h.sessions_by_language[code]})),
       {format: (v) => `${v}件`}),
     barChart('通訳者を呼んだ理由', Object.entries(h.escalations_by_reason).map(([r, n]) => ({label: REASONS[r] || r, value: n})),
+      {format: (v) => `${v}件`}),
+    barChart('通訳者を呼んだ結果', Object.entries(OUTCOMES).map(([key, label]) => ({label, value: h[key] || 0})),
       {format: (v) => `${v}件`}),
     barChart('言語別の認識の確信度', Object.entries(h.confidence_by_language).map(([code, c]) => ({label: languageName(code), value: c.mean})),
       {format: (v) => v.toFixed(2), max: 1}),

@@ -47,7 +47,8 @@ class QueueMetrics:
             return
         yield self._gauge("average_speed_of_answer_seconds", "Mean wait until an operator accepted",
                           s.average_speed_of_answer_s)
-        yield self._gauge("abandonment_ratio", "Waits ended by the counter before an answer", s.abandonment_rate)
+        yield self._gauge("abandonment_ratio", "Waits given up by the counter before an answer", s.abandonment_rate)
+        yield self._gauge("cancellation_ratio", "Requests withdrawn by the counter or the resident", s.cancellation_rate)
         yield self._gauge("unavailable_ratio", "Waits ended by the maximum wait", s.unavailable_rate)
         yield self._gauge("service_level_ratio", f"Waits answered within {s.service_level_s:g} s", s.service_level)
         yield self._gauge("longest_current_wait_seconds", "Longest wait of a session now in the queue",
@@ -72,7 +73,7 @@ class QueueMetrics:
         for lang, count in sorted(s.escalations_by_lang.items()):
             by_lang.add_metric([lang], count)
         outcomes = CounterMetricFamily(f"{self.namespace}_wait_outcomes", "How waits ended", labels=["outcome"])
-        for outcome, count in (("answered", s.answered), ("abandoned", s.abandoned),
+        for outcome, count in (("answered", s.answered), ("abandoned", s.abandoned), ("cancelled", s.cancelled),
                                ("unavailable", s.unavailable)):
             outcomes.add_metric([outcome], count)
         yield from (by_reason, by_lang, outcomes)

@@ -107,10 +107,15 @@ class QueueMoves:
         return notes + (self._move(operator, AVAILABLE, now, why) if operator.state == OFFERED else [])
 
     def _abandon(self, entry: Entry, now: float, why: str) -> Notes:
+        """The request ends unanswered: withdrawn (``cancelled``, counted apart) or given up (the counter
+        closed the session or went away: abandoned)."""
         notes = self._drop_offer_of(entry, now, why)
         del self.state.entries[entry.session_id]
         if not entry.answered:
-            self.state.stats.abandoned += 1
+            if why == "cancelled":
+                self.state.stats.cancelled += 1
+            else:
+                self.state.stats.abandoned += 1
         return [*notes, Cancelled((entry.node,), entry.session_id, why)]
 
     def _end_connected(self, entry: Entry, now: float, why: str, close_session: bool,

@@ -2,8 +2,12 @@
 
 Definitions (documented for supervisors in docs/operators.md):
 - ASA (average speed of answer): mean seconds from escalation to the first operator accepting it.
-- Abandonment rate: escalations that left before an answer because the counter cancelled or went away,
-  divided by every escalation that has ended its wait (answered + abandoned + unavailable).
+- Abandonment rate: escalations that left before an answer because the caller gave up waiting (the
+  counter closed the session or went away), divided by every escalation that has ended its wait
+  (answered + abandoned + unavailable).
+- Cancelled: requests withdrawn with 「呼び出しを取り消す」 by the clerk or the resident (the conversation
+  no longer needs an interpreter). Counted apart, and left out of the waits the rates divide by: a
+  withdrawn request is neither served nor failed. Cancellation rate: cancelled / (ended waits + cancelled).
 - Service level: share of ended waits answered within ``service_level_s``.
 - Occupancy: (busy + wrap-up seconds) / (seconds signed in and not away), over all operators.
 """
@@ -21,11 +25,13 @@ class ServiceStats:
     escalations: int
     answered: int
     abandoned: int
+    cancelled: int
     unavailable: int
     waiting: int
     connected: int
     average_speed_of_answer_s: float | None
     abandonment_rate: float | None
+    cancellation_rate: float | None
     unavailable_rate: float | None
     service_level: float | None
     service_level_s: float
@@ -48,6 +54,7 @@ class StatsTracker:
     answered: int = 0
     answered_within_sl: int = 0
     abandoned: int = 0
+    cancelled: int = 0  # withdrawn by the counter or the resident: not an abandoned call
     unavailable: int = 0
     total_answer_wait_s: float = 0.0
     by_reason: dict[str, int] = field(default_factory=dict)
@@ -78,6 +85,7 @@ class StatsTracker:
         return sum(times) / len(times) if times else None
 
     def ended_waits(self) -> int:
+        """Waits that ended served or failed (what the rates divide by); cancelled requests are not among them."""
         return self.answered + self.abandoned + self.unavailable
 
 
