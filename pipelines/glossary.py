@@ -61,11 +61,15 @@ _READING_CHARS = re.compile(r"^[\u3041-\u309f\u30fc\s・]+$")  # hiragana, ー, 
 _FORBIDDEN = ("\t", "\n", "\r")
 
 
-def validate_entry(entry: GlossaryEntry, required_languages: Sequence[str] = ()) -> None:
+def validate_entry(entry: GlossaryEntry, required_languages: Sequence[str] = (),
+                   need_a_translation: bool = False) -> None:
     """Raise ``ValueError`` saying what is wrong with ``entry`` (for the admin API and the TSV loader).
 
-    ``required_languages`` are the languages the city supports: each must have a preferred translation,
-    because MT protection falls back to the source term where one is missing."""
+    A language may be left without a translation: MT then does not protect the term in that language
+    (``pipelines.mt.protect`` only replaces terms that have a preferred translation on both sides) and
+    translates it as it would any word. ``required_languages`` (the shipped glossary's test) must each
+    have one; ``need_a_translation`` (the admin API) asks for at least one language besides Japanese,
+    since a term with none is never used by MT (only by やさしい日本語 and the recogniser)."""
     if not entry.ja.strip():
         raise ValueError("the Japanese term (ja) is empty")
     if not entry.easy.strip():
@@ -84,6 +88,8 @@ def validate_entry(entry: GlossaryEntry, required_languages: Sequence[str] = ())
     missing = [lang for lang in required_languages if not entry.translations.get(lang)]
     if missing:
         raise ValueError(f"{entry.ja}: no preferred translation for {', '.join(missing)}")
+    if need_a_translation and not any(entry.translations.values()):
+        raise ValueError(f"{entry.ja}: give a translation in at least one language besides Japanese")
 
 
 def save_glossary(entries: Sequence[GlossaryEntry], path: Path = DEFAULT_GLOSSARY) -> None:

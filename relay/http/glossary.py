@@ -4,6 +4,11 @@ Edits go to the file named by ``[mt] glossary_path`` (the built-in glossary insi
 is read-only; a ``glossary_path`` that does not exist yet starts as a copy of it). The MT engine and the
 やさしい日本語 rewriter re-read the file when it changes, so an edit applies from the next utterance.
 Every edit is validated first and written atomically, and it goes into the audit log.
+
+A term needs its Japanese, a hiragana reading, a やさしい日本語 explanation and a translation in at least
+one language; other languages may stay empty (a city adds the languages it knows). In a language without
+one the term is not protected: MT translates it like any other word. ``PUT`` answers with the offered
+languages left ``untranslated``, so the dashboard can say so.
 """
 
 from __future__ import annotations
@@ -57,19 +62,23 @@ async def put_term(request: web.Request) -> web.Response:
     translations = body.get("translations", {})
     if not isinstance(translations, dict) or not all(isinstance(v, str) for v in translations.values()):
         raise api_error(400, ErrorCode.INVALID_FIELD, "translations must map language codes to text")
+    # a language left empty has no preferred translation: MT translates the term there as any word
+    given = {lang: text for lang, text in translations.items() if text.strip()}
     entry = GlossaryEntry(ja=request.match_info["term"], reading=str(body.get("reading", "")),
-                          easy=str(body.get("easy", "")), translations=dict(translations))
+                          easy=str(body.get("easy", "")), translations=given)
     try:
-        validate_entry(entry, request.app[CONTEXT].supported_languages())
+        validate_entry(entry, need_a_translation=True)
     except ValueError as exc:
         raise api_error(400, ErrorCode.INVALID_FIELD, str(exc)) from None
+    offered = request.app[CONTEXT].supported_languages()
     async with _lock:
         entries = await asyncio.to_thread(read_glossary, path)
         created = all(e.ja != entry.ja for e in entries)
         entries = [e for e in entries if e.ja != entry.ja] + [entry]
         await asyncio.to_thread(save_glossary, entries, path)
     await request.app[CONTEXT].store.audit(principal.actor, "glossary.put", term=entry.ja)
-    return web.json_response(_as_dict(entry), status=201 if created else 200)
+    untranslated = [lang for lang in offered if lang != "ja" and lang not in entry.translations]
+    return web.json_response({**_as_dict(entry), "untranslated": untranslated}, status=201 if created else 200)
 
 
 async def delete_term(request: web.Request) -> web.Response:

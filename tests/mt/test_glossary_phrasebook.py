@@ -60,6 +60,17 @@ def test_validate_entry_says_what_is_wrong(entry: GlossaryEntry, message: str) -
         validate_entry(entry, ("en", "zh"))
 
 
+def test_a_term_may_leave_languages_empty_but_needs_one_translation_for_the_admin_api(tmp_path: Path) -> None:
+    english_only = GlossaryEntry("粗大ごみ", "そだいごみ", "大きい ごみ", {"en": "oversized garbage"})
+    validate_entry(english_only, need_a_translation=True)
+    with pytest.raises(ValueError, match="at least one language"):
+        validate_entry(GlossaryEntry("粗大ごみ", "そだいごみ", "大きい ごみ", {}), need_a_translation=True)
+    path = tmp_path / "glossary.tsv"
+    both = GlossaryEntry("住民票", "じゅうみんひょう", "住所の 紙", {"en": "certificate of residence", "vi": "giấy"})
+    save_glossary([both, english_only], path)
+    assert read_glossary(path) == [both, english_only], "an empty cell reads back as no translation"
+
+
 def test_phrasebook_covers_every_default_language() -> None:
     book = load_phrasebook()
     assert len(book) >= 60

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from pipelines.glossary import GlossaryEntry
+from pipelines.glossary import GlossaryEntry, read_glossary, save_glossary
 from pipelines.lru import LruCache
 from pipelines.mt import ArgosTranslator, MtConfig
 from pipelines.mt.backend import Candidate
@@ -150,6 +151,23 @@ def test_one_batch_per_utterance_and_one_per_pivot_hop() -> None:
     assert len(models["en-vi"].batches) == 1
     assert result.details["pivot"] == "en" and result.details["glossary_lost"] == []
     assert result.text == "giấy chứng nhận cư trúをください。 Bảo hiểm Y tế Quốc dânです。"
+
+
+def test_a_term_without_a_translation_in_a_language_is_left_to_the_model(tmp_path: Path) -> None:
+    """A glossary term a city translated into English only: protected into English; into Vietnamese
+    (via the English pivot) and back from Vietnamese it is translated like any word — no placeholder
+    reaches the resident, nothing counts as lost, the confidence is not lowered."""
+    path = tmp_path / "glossary.tsv"
+    save_glossary([GlossaryEntry("粗大ごみ", "そだいごみ", "大きい ごみ", {"en": "oversized garbage"})], path)
+    engine, models = _engine(glossary_path=str(path))
+    english = engine.translate("粗大ごみです。", "ja", "en")
+    assert english.text == "oversized garbageです。" and english.details["glossary_terms"] == ["粗大ごみ"]
+    vietnamese = engine.translate("粗大ごみです。", "ja", "vi")
+    assert models["ja-en"].batches[-1] == ["粗大ごみです。"], "not protected: the model sees the term itself"
+    assert "ZX" not in vietnamese.text.upper() and "粗大ごみ" in vietnamese.text
+    assert vietnamese.details["glossary_terms"] == [] and vietnamese.details["glossary_lost"] == []
+    assert vietnamese.confidence == engine.translate("ごみです。", "ja", "vi").confidence  # as without the term
+    assert protect("rác cồng kềnh ở đâu", "vi", "ja", read_glossary(path)) == ("rác cồng kềnh ở đâu", [])
 
 
 def test_confidence_drops_when_a_term_is_lost() -> None:

@@ -27,9 +27,14 @@ async def test_admin_edits_a_copy_of_the_glossary(make_relay: MakeRelay, tmp_pat
     bad = await relay.client.put("/api/glossary/粗大ごみ", headers=relay.auth("admin"),
                                  json={**term, "reading": "sodaigomi"})
     assert bad.status == 400 and "hiragana" in (await bad.json())["error"]["message"]
-    missing = await relay.client.put("/api/glossary/粗大ごみ", headers=relay.auth("admin"),
-                                     json={**term, "translations": {"en": "oversized garbage"}})
-    assert missing.status == 400, "every offered language needs its preferred translation"
+    only_english = await relay.client.put("/api/glossary/粗大ごみ", headers=relay.auth("admin"),
+                                          json={**term, "translations": {"en": "oversized garbage", "vi": " "}})
+    assert only_english.status == 200, "a city adds the languages it knows; the others may stay empty"
+    assert (await only_english.json())["untranslated"] == ["vi"]
+    assert {e.ja: e for e in read_glossary(copy)}["粗大ごみ"].translations == {"en": "oversized garbage"}
+    nothing = await relay.client.put("/api/glossary/粗大ごみ", headers=relay.auth("admin"),
+                                     json={**term, "translations": {"en": "", "vi": ""}})
+    assert nothing.status == 400 and "at least one language" in (await nothing.json())["error"]["message"]
     assert (await relay.client.put("/api/glossary/粗大ごみ", headers=relay.auth("clerk"), json=term)).status == 403
 
     deleted = await relay.client.delete("/api/glossary/粗大ごみ", headers=relay.auth("admin"))
