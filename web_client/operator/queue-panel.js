@@ -1,19 +1,9 @@
-// The queue and the offer: who waits (language in its own script and in Japanese, reason, waiting
-// time, position), and the offer that rings with its countdown until accepted, declined or withdrawn.
+// The queue and the offer: who waits (the list itself is drawn by queue-list.js), and the offer that
+// rings with its countdown until accepted, declined or withdrawn.
 
-import {$, clear, el, setText} from '/static/common/dom.js';
+import {$, setText} from '/static/common/dom.js';
 import {REASONS, describe} from './languages.js';
-
-export function languageLabel(code) {
-  const {native, japanese} = describe(code);
-  return el('span', {class: 'lang'}, el('span', {class: 'lang-native', lang: code === 'auto' ? 'ja' : code, text: native}),
-    el('span', {lang: 'ja', text: `（${japanese}）`}));
-}
-
-function waited(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  return s < 60 ? `${s}秒` : `${Math.floor(s / 60)}分${s % 60}秒`;
-}
+import {renderQueueList, renderWaits, showCounterName} from './queue-list.js';
 
 export class QueuePanel {
   constructor({onTake, onDecline, lookup = async () => null}) {
@@ -21,6 +11,7 @@ export class QueuePanel {
     this.entries = [];
     this.allowPick = true; // queue.allow_pick, from GET /api/queue
     this.offer = null;
+    this.counters = new Map(); // session id → counter name ('' while unknown)
     this._ring = null;
     this._tick = setInterval(() => { this._renderWaits(); this._renderCountdown(); }, 1000);
     $('#offer-accept').addEventListener('click', () => this.offer && this.onTake(this.offer.session_id));
@@ -29,25 +20,26 @@ export class QueuePanel {
 
   render(entries) {
     this.entries = entries.filter((e) => e.state !== 'connected');
-    const body = clear($('#queue-rows'));
-    for (const entry of this.entries) {
-      const pick = entry.state === 'waiting' && this.allowPick
-        ? el('button', {type: 'button', text: '取る', attrs: {'aria-label': `${describe(entry.lang).japanese}の窓口を取る`},
-          on: {click: () => this.onTake(entry.session_id)}})
-        : el('span', {class: 'muted', text: entry.state === 'waiting' ? '待ち' : '提示中'});
-      body.append(el('tr', {dataset: {session: entry.session_id}},
-        el('td', {text: String(entry.position ?? '')}), el('td', {}, languageLabel(entry.lang)),
-        el('td', {text: REASONS[entry.reason] || entry.reason}),
-        el('td', {class: 'waited', dataset: {since: String(entry.waiting_since)}}), el('td', {}, pick)));
-    }
+    const list = $('#queue-rows');
+    renderQueueList(list, this.entries, {allowPick: this.allowPick, onTake: this.onTake,
+      counterName: (id) => this.counters.get(id) || ''});
     $('#queue-empty').hidden = this.entries.length > 0;
-    this._renderWaits();
+    for (const entry of this.entries) this._lookUpCounter(entry.session_id);
+  }
+
+  /** Which counter waits: asked once per session (GET /api/sessions/{id}); unknown stays blank. */
+  _lookUpCounter(sessionId) {
+    if (this.counters.has(sessionId)) return;
+    this.counters.set(sessionId, '');
+    this.lookup(sessionId).then((session) => {
+      const name = (session && session.counter) || '';
+      this.counters.set(sessionId, name);
+      if (name) showCounterName($('#queue-rows'), sessionId, name);
+    }).catch(() => {}); // the request stays listed without the counter's name
   }
 
   _renderWaits() {
-    for (const cell of document.querySelectorAll('#queue-rows .waited')) {
-      setText(cell, waited(Date.now() / 1000 - Number(cell.dataset.since)));
-    }
+    renderWaits($('#queue-rows'));
   }
 
   showOffer(message) {
