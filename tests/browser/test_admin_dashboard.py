@@ -44,8 +44,7 @@ def test_dashboard_charts_live_state_and_tokens(live_relay: LiveRelay, new_conte
     expect(page.locator("#counters")).to_contain_text("税務課 2番")
     expect(page.locator("#engines")).to_contain_text("準備完了")
     shot(page, "admin-dashboard")
-    page.get_by_role("heading", name="履歴").scroll_into_view_if_needed()
-    page.mouse.wheel(0, 200)
+    page.get_by_role("heading", name="履歴").evaluate("heading => heading.scrollIntoView()")  # to the top
     shot(page, "admin-history")
 
     page.get_by_label("役割").select_option("operator")
@@ -117,4 +116,6 @@ def test_dashboard_names_people_and_says_what_each_audit_entry_means(live_relay:
     first.get_by_text("記録").click()  # the raw record, for IT
     expect(first.locator("code")).to_contain_text("login")
     expect(first.locator("code")).to_be_visible()
+    audit.get_by_role("heading", name="監査ログ").scroll_into_view_if_needed()
+    shot(page, "admin-audit")
     assert not errors, errors

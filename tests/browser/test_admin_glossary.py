@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pipelines.glossary import DEFAULT_GLOSSARY, read_glossary
-from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors
+from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot
 
 
 @pytest.fixture
@@ -87,4 +87,6 @@ def test_a_term_needs_only_the_languages_the_city_knows(live_relay: LiveRelay, n
     expect(glossary.get_by_role("status")).to_contain_text("訳のない言語（ベトナム語）では")
     assert {e.ja: e for e in read_glossary(glossary_copy)}["整理券"].translations == {"en": "numbered ticket"}
     expect(glossary.get_by_role("row").filter(has_text="整理券")).to_contain_text("英語: numbered ticket")
+    glossary.get_by_role("heading", name="用語集").scroll_into_view_if_needed()
+    shot(page, "admin-glossary")
     assert errors == [], errors

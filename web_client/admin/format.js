@@ -17,5 +17,5 @@ export const REASONS = {button: 'ボタン', asked_in_words: '言葉で依頼', 
 export const ROLES = {clerk: '職員', operator: '通訳者', admin: '管理者', counter: '窓口', resident: '住民'};
 // How a call for an interpreter ended: abandoned = the caller gave up waiting (left, or closed the
 // conversation); cancelled = withdrawn with 「呼び出しを取り消す」, not counted in the rates.
-export const OUTCOMES = {answered: '応答', abandoned: '放棄（待ちきれず）', cancelled: '取り消し', unavailable: '通訳者なし（最大待ち時間）'};
+export const OUTCOMES = {answered: '応答', abandoned: '放棄（待ちきれず）', cancelled: '取り消し', unavailable: '通訳者なし'};
 export const MODES = {translation: '翻訳', easy_japanese: 'やさしい日本語'};
