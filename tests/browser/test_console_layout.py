@@ -1,6 +1,7 @@
-"""The interpreter console on the laptops interpreters have (1280×800, 1366×768): each queued request
-reads on one or two clean lines — the language in its own script and in Japanese, why, how long it has
-waited, which counter — never broken in the middle of a word or a number."""
+"""The interpreter console's waiting list. On the laptops interpreters have (1280×800, 1366×768) each
+queued request reads on one or two clean lines — the language in its own script and in Japanese, why,
+how long it has waited, which counter — never broken in the middle of a word or a number; and a take
+the relay refuses is said in Japanese and leaves no empty session on the screen."""
 
 from __future__ import annotations
 
@@ -58,3 +59,19 @@ MEASURE = """[...document.querySelectorAll('#queue-rows li')].map((li) => {
     cut: lang.scrollWidth > lang.clientWidth + 1,
     lines: Math.round((bottom - top) / (lang.getBoundingClientRect().height || lineHeight))};
 })"""
+
+
+def test_a_refused_take_is_said_in_japanese(live_relay: LiveRelay, new_context: Any) -> None:
+    """The relay's refusals reach the interpreter in Japanese, with its code kept for IT: here 取る on a
+    waiting call before choosing 受付可 (the queue does not know this interpreter yet)."""
+    console = new_context(viewport=(1280, 800)).new_page()
+    console.goto("/operator")
+    console.get_by_label("通訳者トークン").fill(live_relay.tokens["operator"])
+    console.get_by_role("button", name="サインイン").click()
+    expect(console.locator("#state-now")).to_have_text("受付前")
+    queue_callers(live_relay)
+    console.get_by_role("button", name="ベトナム語の窓口を取る").click()
+    alert = console.get_by_role("alert").filter(has_text="受付の状態がまだ設定されていません")
+    expect(alert).to_contain_text("（unknown_operator）")
+    expect(console.get_by_role("region", name="対応中")).to_be_hidden()  # not taken: no empty session shown
+    expect(console.get_by_text("受付前です。")).to_be_visible()

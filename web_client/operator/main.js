@@ -5,6 +5,7 @@
 import {RelayConnection, api} from '/static/common/connection.js';
 import {$, clear, el, setText} from '/static/common/dom.js';
 import {RELAY_UNREACHABLE, isUnreachable, relayErrorText} from '/static/common/relay-errors.js';
+import {TAKE_REFUSED, relayErrorWords} from './errors.js';
 import {describe, rememberNames} from './languages.js';
 import {LiveAudio} from './live-audio.js';
 import {QueuePanel} from './queue-panel.js';
@@ -90,8 +91,10 @@ function start(token) {
   const session = new SessionPanel({send: (m) => conn.send(m), onError: banner,
     colleagues: async () => (await api('/api/queue', {token})).operators});
   const video = new VideoPanel($('#video-section'), conn);
+  let taking = null; // a session asked for with accept, until the relay makes this operator busy or refuses
   const queue = new QueuePanel({
     onTake: (sessionId) => {
+      taking = sessionId;
       conn.lastSeq = 0; // the session's events are numbered from 1: replayed from the start
       conn.sessionId = sessionId;
       session.open(sessionId);
@@ -127,7 +130,10 @@ function start(token) {
   conn.addEventListener('fatal', ({detail}) => signOut(detail.error ? detail.error.message : `切断されました (${detail.code})`));
   conn.addEventListener('audio', ({detail}) => live.audio(detail));
   conn.addEventListener('message', ({detail: m}) => {
-    if (m.type === 'operator.status') showStatus(m);
+    if (m.type === 'operator.status') {
+      if (m.state === 'busy') taking = null;
+      showStatus(m);
+    }
     else if (m.type === 'queue') queue.render(m.entries);
     else if (m.type === 'escalation' && m.seq === undefined) {
       if (m.state === 'offered') queue.showOffer(m);
@@ -138,7 +144,12 @@ function start(token) {
       else if (m.state === 'returned') { session.close(); video.reset(); conn.sessionId = null; conn.lastSeq = 0; }
     } else if (m.type === 'notice' && m.code.startsWith('counter_')) session.counterState(m.code);
     else if (m.type === 'video.signal') video.handle(m);
-    else if (m.type === 'error') banner(`エラー: ${m.message}`);
+    else if (m.type === 'error') {
+      banner(relayErrorWords(m));
+      if (taking && TAKE_REFUSED.has(m.code)) { // not ours after all: back to the waiting view
+        session.close(); conn.sessionId = null; conn.lastSeq = 0; taking = null;
+      }
+    }
     else if (!live.handle(m)) session.apply(m);
   });
   api('/api/queue', {token}).then((q) => { queue.allowPick = q.allow_pick !== false; queue.render(q.entries); }).catch(() => {});
