@@ -242,3 +242,14 @@ def test_a_missed_offer_says_why_the_console_is_now_away(make_live_relay: Any, n
     console.get_by_role("button", name="ベトナム語の窓口を取る").click()
     expect(console.locator("#state-now")).to_have_text("対応中")
     assert not errors, errors
+
+
+def test_a_revoked_token_signs_the_console_out_in_plain_words(live_relay: LiveRelay, new_context: Any) -> None:
+    _, token = live_relay.call(live_relay.ctx.auth.add_token("operator", "通訳 佐藤"))
+    console = new_context(viewport=(1280, 800)).new_page()
+    sign_in(console, live_relay, ["vi"], token)
+    tokens = live_relay.api("GET", "/api/admin/tokens", role="admin")["tokens"]
+    sato = next(t for t in tokens if t["name"] == "通訳 佐藤")
+    live_relay.api("DELETE", f"/api/admin/tokens/{sato['id']}", role="admin")
+    expect(console.get_by_role("alert").filter(has_text="トークンが正しくないか、無効にされました")).to_contain_text("4401")
+    expect(console.get_by_label("通訳者トークン")).to_be_visible()  # back at the sign-in

@@ -24,3 +24,16 @@ export function relayErrorWords(message) {
   const words = WORDS[message.code];
   return words ? `${words}（${message.code}）` : `エラー: ${message.message}（${message.code}）`;
 }
+
+// why the relay closed the console's connection for good (docs/protocol.md, close codes)
+const CLOSES = {
+  4401: 'トークンが正しくないか、無効にされました。管理者に確認して、サインインし直してください。',
+  4403: 'このトークンでは通訳者コンソールを使えません（通訳者のトークンではありません）。',
+};
+
+/** The sign-in screen's words after the relay ended the connection for good. */
+export function fatalWords({code, error}) {
+  if (CLOSES[code]) return `${CLOSES[code]}（${code}）`;
+  if (error) return relayErrorWords(error);
+  return `中継サーバーが接続を終了しました。サインインし直してください。（${code}）`;
+}

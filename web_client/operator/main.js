@@ -5,7 +5,7 @@
 import {RelayConnection, api} from '/static/common/connection.js';
 import {$, clear, el, setText} from '/static/common/dom.js';
 import {RELAY_UNREACHABLE, isUnreachable, relayErrorText} from '/static/common/relay-errors.js';
-import {TAKE_REFUSED, relayErrorWords} from './errors.js';
+import {TAKE_REFUSED, fatalWords, relayErrorWords} from './errors.js';
 import {describe, rememberNames} from './languages.js';
 import {LiveAudio} from './live-audio.js';
 import {QueuePanel} from './queue-panel.js';
@@ -127,7 +127,7 @@ function start(token) {
     clearTimeout(downTimer);
     if (state === 'down') downTimer = setTimeout(() => banner(RELAY_UNREACHABLE), UNREACHABLE_AFTER_MS);
   });
-  conn.addEventListener('fatal', ({detail}) => signOut(detail.error ? detail.error.message : `切断されました (${detail.code})`));
+  conn.addEventListener('fatal', ({detail}) => signOut(fatalWords(detail)));
   conn.addEventListener('audio', ({detail}) => live.audio(detail));
   conn.addEventListener('message', ({detail: m}) => {
     if (m.type === 'operator.status') {
