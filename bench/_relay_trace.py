@@ -61,7 +61,8 @@ def _count_hops(loop: asyncio.AbstractEventLoop) -> None:
     soon, threadsafe = loop.call_soon, loop.call_soon_threadsafe
 
     def counted_soon(*args: Any, **kwargs: Any) -> Any:
-        HOPS["call_soon"] = HOPS.get("call_soon", 0) + 1
+        if not getattr(args[0], "tracing", False):  # the trace's own stamps are not the relay's hand-overs
+            HOPS["call_soon"] = HOPS.get("call_soon", 0) + 1
         return soon(*args, **kwargs)
 
     def counted_threadsafe(*args: Any, **kwargs: Any) -> Any:
@@ -148,28 +149,58 @@ def _stamp_store_writes() -> None:
 
 
 def _stamp_bridge() -> None:
-    run = Bridge.run
+    if hasattr(Bridge, "start"):
+        _stamp_bridge_start()
+        return
+    run = Bridge.run  # before the bridge's calls were futures: a coroutine, awaited in a task
 
     async def traced(self: Bridge, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         HOPS["bridge"] = HOPS.get("bridge", 0) + 1
         stamps = _CURRENT.get()
         if stamps is None or key != "mt":
             return await run(self, key, fn, *args, **kwargs)
-
-        def timed(*a: Any, **kw: Any) -> Any:  # in the worker thread
-            stamps["mt.thread_start"] = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                stamps["mt.thread_end"] = time.perf_counter()
-
         stamps["mt.ask"] = time.perf_counter()
         try:
-            return await run(self, key, timed, *args, **kwargs)
+            return await run(self, key, _timed(stamps, fn), *args, **kwargs)
         finally:
             stamps["mt.done"] = time.perf_counter()
 
     Bridge.run = traced  # type: ignore[method-assign]
+
+
+def _timed(stamps: dict[str, float], fn: Callable[..., Any]) -> Callable[..., Any]:
+    def timed(*a: Any, **kw: Any) -> Any:  # in the worker thread
+        stamps["mt.thread_start"] = time.perf_counter()
+        try:
+            return fn(*a, **kw)
+        finally:
+            stamps["mt.thread_end"] = time.perf_counter()
+
+    return timed
+
+
+def _stamp_bridge_start() -> None:
+    """The bridge's calls are futures that wake their caller directly: ``mt.done`` is stamped by a callback
+    of the future added before the caller's own (so it runs just before the turn resumes; not counted as
+    one of the relay's hand-overs)."""
+    start = Bridge.start
+
+    def traced(self: Bridge, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        HOPS["bridge"] = HOPS.get("bridge", 0) + 1
+        stamps = _CURRENT.get()
+        if stamps is None or key != "mt":
+            return start(self, key, fn, *args, **kwargs)
+        stamps["mt.ask"] = time.perf_counter()
+        future = start(self, key, _timed(stamps, fn), *args, **kwargs)
+
+        def done(_: Any) -> None:
+            stamps["mt.done"] = time.perf_counter()
+
+        done.tracing = True  # type: ignore[attr-defined]
+        future.add_done_callback(done)
+        return future
+
+    Bridge.start = traced  # type: ignore[method-assign]
 
 
 # the stages reported, in the order a message goes through them: (label, from stamp, to stamp)

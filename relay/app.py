@@ -10,9 +10,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -88,15 +86,6 @@ def _batch_size(settings: AppSettings, section: str) -> int:
     return batch if isinstance(batch, int) and batch > 1 else 1
 
 
-def _enough_threads(limits: dict[str, int]) -> None:
-    """Batched decodes wait for each other in bridge threads: give the loop's default executor (which
-    ``asyncio.to_thread`` uses; cores + 4 threads by default) a thread for every call the bridge allows."""
-    needed = sum(limits.values())
-    if needed > (os.cpu_count() or 1) + 4:
-        asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(max_workers=needed, thread_name_prefix="engine"))
-
-
 def _tts_rates(settings: AppSettings) -> dict[str, float]:
     """Speaking rate by translation kind: ``[tts] rate_easy_japanese`` for やさしい日本語, else
     ``rate_translation``."""
@@ -117,10 +106,8 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     else:
         await asyncio.to_thread(editable_glossary_path, settings)  # the admin API edits it
     metrics = RelayMetrics()
-    limits = _bridge_limits(settings)
-    if _batch_size(settings, "asr") > 1 or _batch_size(settings, "mt") > 1:
-        _enough_threads(limits)
-    bridge = Bridge(limits, timeout_s=settings.relay.engine_timeout_s)
+    # each model gets a thread for every call its limit allows (batched decodes wait for each other in them)
+    bridge = Bridge(_bridge_limits(settings), timeout_s=settings.relay.engine_timeout_s)
     mask = mask_personal_numbers if settings.store.mask_personal_numbers else None
     escalation = EscalationSlot()  # NoEscalation until the operator queue runs
     pipeline = TurnPipeline(engines, bridge, metrics, observer=escalation,
@@ -147,6 +134,7 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         await stop_all(background)
         await ctx.hub.stop_speech()
         await escalation_cm.__aexit__(None, None, None)
+        bridge.close()
         await store.close()
         log.info("store closed", extra={"path": settings.store.path})
 

@@ -1,18 +1,35 @@
 """The one bridge between the event loop and the synchronous engines.
 
-Every blocking model call goes through ``Bridge.run``: it runs in a worker thread (``asyncio.to_thread``)
-behind a semaphore per model key, so one slow model cannot starve the others and a model is never run by
-more threads than it was sized for. Generators (faster-whisper segments, piper sentences) are consumed
-inside the thread, never on the loop.
+Every blocking model call goes through the bridge: it runs in a worker thread, at most ``limit(key)``
+calls of a model at a time (a semaphore per model key), so one slow model cannot starve the others and
+a model is never run by more threads than it was sized for. Generators (faster-whisper segments, piper
+sentences) are consumed inside the thread, never on the loop.
+
+Each model has threads of its own (a ``ThreadPoolExecutor`` with as many threads as its limit), not the
+loop's default executor (cores + 4 threads, 6 on a 2-core node, shared by every model, the glossary API
+and start-up): there, the per-model limits (2 decodes + 2 translations + 2 voices + 4 rewrites, times
+the batch sizes) added up to more calls than threads, so a translation could wait for a thread that
+speech held although its own model had a free slot, and an engine that hung past its timeout kept its
+thread, so a few of them stalled every other model. Now a hung model stalls only its own calls (each
+fails after ``timeout_s``, with the usual offer of an interpreter).
+
+A call is a future that the worker thread settles itself (one ``call_soon_threadsafe``), started at
+once when a slot is free, with no task in between: ``start`` returns it without awaiting, so the turn
+pipeline can start a translation while it stores the transcript. From the engine's answer to the
+waiting coroutine that is two event-loop hand-overs (the thread's callback, the waiter's wake-up),
+where ``asyncio.to_thread`` in a task took four (its future chain, the task's step, the task's end).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from typing import ParamSpec, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
 
 from pipelines.base import EngineError
 
@@ -22,55 +39,132 @@ T = TypeVar("T")
 _DONE = object()
 
 
+class _Call:
+    """One engine call: what to run, the future its caller awaits, when it started running."""
+
+    __slots__ = ("call", "future", "holds_slot", "started", "timeout_s", "timer")
+
+    def __init__(self, call: Callable[[], Any], future: asyncio.Future[Any], timeout_s: float) -> None:
+        self.call, self.future, self.timeout_s = call, future, timeout_s
+        self.started: float | None = None  # when it took a slot
+        self.timer: asyncio.TimerHandle | None = None
+        self.holds_slot = False
+
+
 class Bridge:
     def __init__(self, limits: dict[str, int] | None = None, default_limit: int = 2,
                  timeout_s: float = 0.0) -> None:
         self._limits = dict(limits or {})
         self._timeout_s = timeout_s  # 0: wait as long as the engine takes
         self._default_limit = default_limit
-        self._semaphores: dict[str, asyncio.Semaphore] = {}
+        self._executors: dict[str, ThreadPoolExecutor] = {}
+        self._waiting: dict[str, deque[_Call]] = {}
         self._queued: dict[str, int] = {}
         self._running: dict[str, int] = {}
         self.busy_seconds: dict[str, float] = {}
 
-    def _semaphore(self, key: str) -> asyncio.Semaphore:
-        sem = self._semaphores.get(key)
-        if sem is None:
-            sem = asyncio.Semaphore(self.limit(key))
-            self._semaphores[key] = sem
-        return sem
-
     async def run(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args, **kwargs)`` in a thread, at most ``limit(key)`` at a time."""
-        return await self._call(key, self._timeout_s, functools.partial(fn, *args, **kwargs))
+        return await self.start(key, fn, *args, **kwargs)
 
     async def load(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """As ``run``, with no timeout: loading a model the first time it is needed (a voice with
         ``[tts] preload = false``) takes as long as it takes, and is not the engine being slow."""
-        return await self._call(key, 0.0, functools.partial(fn, *args, **kwargs))
+        return await self._submit(key, 0.0, functools.partial(fn, *args, **kwargs))
 
-    async def _call(self, key: str, timeout_s: float, call: Callable[[], T]) -> T:
-        semaphore = self._semaphore(key)
-        self._queued[key] = self._queued.get(key, 0) + 1
-        try:
-            await semaphore.acquire()
-        finally:
-            self._queued[key] -= 1
+    def start(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> asyncio.Future[T]:
+        """As ``run``, but the call is under way (or waiting for a slot) when this returns: await the
+        future for its result; cancelling it only stops waiting (a thread cannot be stopped)."""
+        return self._submit(key, self._timeout_s, functools.partial(fn, *args, **kwargs))
+
+    def _submit(self, key: str, timeout_s: float, call: Callable[[], T]) -> asyncio.Future[T]:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        pending = _Call(call, future, timeout_s)
+        if self._running.get(key, 0) < self.limit(key):
+            self._begin(key, pending)
+        else:
+            self._waiting.setdefault(key, deque()).append(pending)
+            self._queued[key] = self._queued.get(key, 0) + 1
+            future.add_done_callback(functools.partial(self._left_queue, key, pending))
+        return future
+
+    def _begin(self, key: str, pending: _Call) -> None:
+        """Take a slot and hand the call to the model's threads (on the loop)."""
         self._running[key] = self._running.get(key, 0) + 1
+        pending.started, pending.holds_slot = time.perf_counter(), True
+        loop = pending.future.get_loop()
+        if pending.timeout_s:
+            pending.timer = loop.call_later(pending.timeout_s, self._timed_out, key, pending)
         try:
-            started = time.perf_counter()
-            try:
-                async with asyncio.timeout(timeout_s or None):
-                    return await asyncio.to_thread(call)
-            except TimeoutError:
-                # the thread cannot be stopped and finishes on its own; the utterance is reported as
-                # failed (with an offer of an interpreter) and the session goes on
-                raise EngineError(f"{key} did not answer within {timeout_s:g} s") from None
-            finally:
-                self.busy_seconds[key] = self.busy_seconds.get(key, 0.0) + time.perf_counter() - started
-        finally:
-            self._running[key] -= 1
-            semaphore.release()
+            self._executor(key).submit(self._work, loop, key, pending)
+        except RuntimeError as exc:  # the bridge is closed: the relay is shutting down
+            self._settle(key, pending, None, EngineError(f"{key}: {exc}"))
+
+    def _work(self, loop: asyncio.AbstractEventLoop, key: str, pending: _Call) -> None:
+        """In the model's thread: run the call and hand its outcome to the loop, in one callback."""
+        try:
+            outcome, error = pending.call(), None
+        except BaseException as exc:  # the caller gets exactly what the engine raised
+            outcome, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed (shutdown): nobody waits any more
+            loop.call_soon_threadsafe(self._settle, key, pending, outcome, error)
+
+    def _settle(self, key: str, pending: _Call, outcome: Any, error: BaseException | None) -> None:
+        """On the loop, once the thread has returned: free the slot, answer the caller."""
+        if pending.timer is not None:
+            pending.timer.cancel()
+        self._release(key, pending)
+        future = pending.future
+        if future.done():
+            return  # its caller was cancelled, or it timed out: the answer comes too late
+        if isinstance(error, StopIteration):  # a future cannot carry it (it would end a coroutine)
+            error = RuntimeError(f"{key}: StopIteration from the engine")
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(outcome)
+
+    def _timed_out(self, key: str, pending: _Call) -> None:
+        # the thread cannot be stopped and finishes on its own; the utterance is reported as failed (with
+        # an offer of an interpreter) and the session goes on. Its slot is freed now (as a cancelled call's
+        # is), so the model's next call is not refused for it: it waits for the model's thread instead,
+        # and fails after its own timeout if that one hangs too.
+        self._release(key, pending)
+        if not pending.future.done():
+            pending.future.set_exception(EngineError(f"{key} did not answer within {pending.timeout_s:g} s"))
+
+    def _release(self, key: str, pending: _Call) -> None:
+        """Free the call's slot (once: at its timeout or when its thread returns, whichever is first) and
+        start the calls waiting for one. A cancelled caller's slot stays taken until then: the model is
+        still busy with it."""
+        if not pending.holds_slot:
+            return
+        pending.holds_slot = False
+        self._running[key] -= 1
+        self.busy_seconds[key] = self.busy_seconds.get(key, 0.0) + time.perf_counter() - (pending.started or 0.0)
+        waiting = self._waiting.get(key)
+        while waiting and self._running[key] < self.limit(key):
+            following = waiting.popleft()
+            if not following.future.done():  # a caller cancelled while waiting has left already
+                self._queued[key] -= 1
+                self._begin(key, following)
+
+    def _left_queue(self, key: str, pending: _Call, future: asyncio.Future[Any]) -> None:
+        if future.cancelled() and pending.started is None:  # cancelled before it had a slot
+            self._queued[key] -= 1
+
+    def _executor(self, key: str) -> ThreadPoolExecutor:
+        executor = self._executors.get(key)
+        if executor is None:
+            executor = ThreadPoolExecutor(max_workers=self.limit(key), thread_name_prefix=f"bridge-{key}")
+            self._executors[key] = executor
+        return executor
+
+    def close(self) -> None:
+        """Let the models' threads end once their calls return (the relay's shutdown; calls after this
+        fail with ``EngineError``)."""
+        for executor in self._executors.values():
+            executor.shutdown(wait=False, cancel_futures=True)
 
     def waiting(self, key: str) -> int:
         """Calls of ``key`` waiting for a free slot now (readable from a worker thread: a snapshot)."""

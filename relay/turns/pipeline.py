@@ -58,6 +58,23 @@ def phrase_starts(text: str) -> list[int]:
     return offsets
 
 
+def _timed_translation(translator: Any, key: str, text: str, source: str, target: str, asked: float) -> Translation:
+    """In the bridge's thread: the translation, with its time from being asked for (``mt_ms`` or
+    ``easy_ms``, waiting for a slot included) unless the engine timed itself."""
+    result: Translation = translator.translate(text, source, target)
+    if "mt_ms" not in result.timings and "easy_ms" not in result.timings:
+        result.timings[f"{key}_ms"] = (time.perf_counter() - asked) * 1000
+    return result
+
+
+def _abandon(translating: asyncio.Future[Translation]) -> None:
+    """A translation nobody will read: stop waiting for it, and read a failure it already had (so asyncio
+    does not log it as never retrieved)."""
+    if translating.done() and not translating.cancelled():
+        translating.exception()
+    translating.cancel()
+
+
 def new_utterance_id() -> str:
     return "u_" + secrets.token_hex(6)
 
@@ -116,28 +133,28 @@ class TurnPipeline:
         await self.complete(session, utterance, translating=translating)
         self.metrics.observe_stage("turn", (time.perf_counter() - started) * 1000)
 
-    def _start_translation(self, session: Session, u: Utterance) -> asyncio.Task[Translation] | None:
+    def _start_translation(self, session: Session, u: Utterance) -> asyncio.Future[Translation] | None:
         """The listener's translation, started while the transcript is being stored: storing before
         sending binds each event to its own commit, not the translation to the transcript's, so the engine
         and the store work at once and the translation waits for one commit instead of two. It is still
-        published (stored, then sent) only after the transcript is, and a failure reported only then."""
+        published (stored, then sent) only after the transcript is, and a failure reported only then.
+        The bridge's own future, no task around it: the engine's answer wakes the turn directly."""
         target = self.target_of(session, u.speaker, u.lang)
         if target is None or u.early is not None:
             return None  # nothing to translate, or it was started at the speaker's pause
-        task = asyncio.ensure_future(self.translate_quietly(u.text, u.lang, target))
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # a failure is read by the turn
-        return task
+        return self.start_translation(u.text, u.lang, target)
 
-    async def _publish_first(self, session: Session, u: Utterance, translating: asyncio.Task[Translation] | None) -> None:
+    async def _publish_first(self, session: Session, u: Utterance,
+                             translating: asyncio.Future[Translation] | None) -> None:
         try:
             await self.publish_transcript(session, u)
         except BaseException:
             if translating is not None:  # not stored, not sent: its translation is never used
-                translating.cancel()
+                _abandon(translating)
             raise
 
     async def complete(self, session: Session, utterance: Utterance, *, done: frozenset[str] = frozenset(),
-                       translating: asyncio.Task[Translation] | None = None) -> None:
+                       translating: asyncio.Future[Translation] | None = None) -> None:
         """Everything after the transcript. ``done``: translation kinds already stored (a turn that a
         crash interrupted is completed after the restart without repeating them); ``translating``: the
         listener's translation, already under way (``_start_translation``)."""
@@ -233,11 +250,11 @@ class TurnPipeline:
             return None
 
     async def _translate_for_listener(self, session: Session, u: Utterance,
-                                      translating: asyncio.Task[Translation] | None = None) -> Translation | None:
+                                      translating: asyncio.Future[Translation] | None = None) -> Translation | None:
         source, target = u.lang, self.target_of(session, u.speaker, u.lang)
         if target is None:
             if translating is not None:
-                translating.cancel()
+                _abandon(translating)
             return None
         if translating is not None:
             return await self._call_translator(session, u.text, source, target, started=translating)
@@ -256,12 +273,13 @@ class TurnPipeline:
 
     async def translate_quietly(self, text: str, source: str, target: str) -> Translation:
         """A translation for nobody yet (started at a pause); raises ``EngineError`` and reports nothing."""
+        return await self.start_translation(text, source, target)
+
+    def start_translation(self, text: str, source: str, target: str) -> asyncio.Future[Translation]:
+        """As ``translate_quietly``, under way when this returns (the bridge's future)."""
         key = "easy_japanese" if target == EASY_JAPANESE else "mt"
-        started = time.perf_counter()
-        result: Translation = await self.bridge.run(key, self._translator_for(target).translate, text, source, target)
-        if "mt_ms" not in result.timings and "easy_ms" not in result.timings:
-            result.timings[f"{key}_ms"] = (time.perf_counter() - started) * 1000
-        return result
+        return self.bridge.start(key, _timed_translation, self._translator_for(target), key, text, source, target,
+                                 time.perf_counter())
 
     async def _back_translate(self, session: Session, u: Utterance, forward: Translation) -> bool:
         """Publish the back-translation (which ends the turn); False when there is none."""
@@ -274,7 +292,7 @@ class TurnPipeline:
         return back is not None
 
     async def _call_translator(self, session: Session, text: str, source: str, target: str, quiet: bool = False,
-                               started: asyncio.Task[Translation] | None = None) -> Translation | None:
+                               started: asyncio.Future[Translation] | None = None) -> Translation | None:
         try:
             return await (started if started is not None else self.translate_quietly(text, source, target))
         except EngineUnavailable as exc:
