@@ -50,8 +50,14 @@ from aiohttp import web
 sys.path.insert(0, {root!r})
 from relay.app import create_app, keep_collections_short
 from relay.context import CONTEXT
+from relay.runtime.event_loop import loop_factory, set_switch_interval
 from relay.runtime.serving import files_needed, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
+settings = load_settings(env={{}}, overrides={{
+    "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay!r}}},
+    "logging": {{"level": "WARNING"}}}})
+set_switch_interval(settings.relay.switch_interval_ms)  # as madoguchi serve does
+new_loop = loop_factory(settings.relay.event_loop)
 from tests.fakes import fake_engines
 TRACE = None
 if {trace!r}:
@@ -88,7 +94,9 @@ def stats(store):
             "cpu": time.process_time() - _marks.get("cpu", 0.0),
             "writes": store.writes - _marks.get("writes", 0), "commits": store.commits - _marks.get("commits", 0),
             "gc_threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
-            "hops": dict(TRACE.HOPS) if TRACE else {{}}}}
+            "hops": dict(TRACE.HOPS) if TRACE else {{}},
+            "loop": type(asyncio.get_running_loop()).__module__.split(".")[0],
+            "switch_interval_ms": sys.getswitchinterval() * 1000}}
 
 async def main():
     gc.callbacks.append(on_gc)
@@ -96,9 +104,6 @@ async def main():
         gc.set_threshold(*{gc_threshold!r})
     if TRACE:
         TRACE.install(asyncio.get_running_loop())
-    settings = load_settings(env={{}}, overrides={{
-        "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay_gc!r}}},
-        "logging": {{"level": "WARNING"}}}})
     raise_open_file_limit(files_needed(settings))
     app = create_app(settings, fake_engines())
     keep_collections_short(app, settings)  # as madoguchi serve does
@@ -132,12 +137,14 @@ if {profile!r}:
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        asyncio.run(main())
+        with asyncio.Runner(loop_factory=new_loop) as runner:
+            runner.run(main())
     finally:
         profiler.disable()
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
 else:
-    asyncio.run(main())
+    with asyncio.Runner(loop_factory=new_loop) as runner:
+        runner.run(main())
 """
 
 
@@ -324,6 +331,8 @@ def load_independent(stats: dict[str, Any], count: int, result: dict[str, Any]) 
     if "garbage_after_hangup" in stats:
         lines.append(f"cyclic garbage the sessions left once every socket had closed: {stats['garbage_after_hangup']} objects "
                      f"({stats['garbage_after_hangup'] / max(1, result['open']):.1f} per session)")
+    lines.append(f"relay event loop: {stats.get('loop', '?')}, thread switch interval "
+                 f"{stats.get('switch_interval_ms', 0.0):g} ms")
     lines.append(f"relay garbage collections while conversing (threshold {tuple(stats['gc_threshold'])}, "
                  f"{stats['frozen']} objects frozen):")
     for gen, (n, total, longest, cpu, collected) in sorted(stats["gc"].items()):
@@ -357,7 +366,18 @@ def figures(args: argparse.Namespace, result: dict[str, Any], stats: dict[str, A
         out |= {"cpu_ms_per_message": stats["cpu"] / count * 1000, "writes_per_message": stats["writes"] / count,
                 "commits_per_message": stats["commits"] / count}
         out["gc0_per_1000"] = stats["gc"]["0"][0] / count * 1000
+        out |= {"loop": stats.get("loop"), "switch_interval_ms": stats.get("switch_interval_ms")}
+        if stats.get("hops"):
+            out["callbacks_per_message"] = stats["hops"].get("call_soon", 0) / count
+            out["thread_answers_per_message"] = stats["hops"].get("threadsafe", 0) / count
     return out
+
+
+def relay_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The relay settings a run changes from their defaults (the defaults are what is measured otherwise)."""
+    chosen = {"gc_freeze_s": args.relay_gc_freeze_s, "event_loop": args.relay_event_loop,
+              "switch_interval_ms": args.relay_switch_interval_ms}
+    return {key: value for key, value in chosen.items() if value is not None}
 
 
 def raise_own_open_file_limit(sockets: int) -> None:
@@ -393,6 +413,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--relay-gc-freeze-s", type=float, default=None,
                         help="the relay's relay.gc_freeze_s (default: the relay's own default; 0 = Python's collector "
                              "with only the start-up heap frozen)")
+    parser.add_argument("--relay-event-loop", choices=("asyncio", "uvloop"), default=None,
+                        help="the relay's relay.event_loop (default: the relay's own default)")
+    parser.add_argument("--relay-switch-interval-ms", type=float, default=None,
+                        help="the relay's relay.switch_interval_ms (default: the relay's own; 0 = Python's 5 ms)")
     args = parser.parse_args(argv)
     raise_own_open_file_limit(2 * args.sessions)
     port = free_port()
@@ -401,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
                              max_sessions=args.sessions + 10, profile=args.profile, bench=str(ROOT / "bench"),
                              trace=str(Path(tmp) / "trace.json") if args.trace else "",
                              gc_threshold=tuple(int(v) for v in args.relay_gc_threshold.split(",") if v),
-                             relay_gc={} if args.relay_gc_freeze_s is None else {"gc_freeze_s": args.relay_gc_freeze_s})
+                             relay=relay_overrides(args))
         server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
         try:
             assert server.stdout is not None

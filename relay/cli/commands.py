@@ -141,6 +141,7 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
     from aiohttp import web
 
     from relay.app import create_app, keep_collections_short
+    from relay.runtime.event_loop import new_event_loop, say_event_loop, set_switch_interval
     from relay.runtime.logs import configure_logging
     from relay.runtime.serving import (
         files_needed,
@@ -157,9 +158,12 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
         ssl_context.load_cert_chain(server.tls_cert, server.tls_key)
     app = create_app(settings)
     keep_collections_short(app, settings)  # after the engines are loaded
+    set_switch_interval(settings.relay.switch_interval_ms)
+    loop = new_event_loop(settings.relay.event_loop)
+    app.on_startup.append(say_event_loop)
     web.run_app(app, host=args.host or server.host, port=args.port or server.port,
                 ssl_context=ssl_context, shutdown_timeout=server.shutdown_timeout_s, print=_print_listening,
-                access_log=None, backlog=listen_backlog(settings))
+                access_log=None, backlog=listen_backlog(settings), loop=loop)
     return 0
 
 

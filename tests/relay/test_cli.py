@@ -83,9 +83,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_serve_starts_answers_and_stops_cleanly(config: Path) -> None:
+@pytest.mark.parametrize("event_loop", ["asyncio", "uvloop"])
+def test_serve_starts_answers_and_stops_cleanly(config: Path, event_loop: str) -> None:
+    if event_loop == "uvloop":
+        pytest.importorskip("uvloop")  # optional for a relay, a test dependency (`make test` installs it)
     port = _free_port()
-    env = {**os.environ, "MADOGUCHI_LOGGING_FORMAT": "json"}
+    env = {**os.environ, "MADOGUCHI_LOGGING_FORMAT": "json", "MADOGUCHI_RELAY_EVENT_LOOP": event_loop,
+           "MADOGUCHI_RELAY_SWITCH_INTERVAL_MS": "0.5"}
     server = subprocess.Popen([sys.executable, "-m", "relay.cli", "serve", "--config", str(config),
                                "--port", str(port)], stderr=subprocess.PIPE, text=True, env=env)
     try:
@@ -105,6 +109,8 @@ def test_serve_starts_answers_and_stops_cleanly(config: Path) -> None:
     assert server.returncode == 0
     lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert any(line["event"] == "store closed" for line in lines), "the store is flushed on shutdown"
+    started = next(line for line in lines if line["event"] == "event loop")
+    assert (started["loop"], started["switch_interval_ms"]) == (event_loop, 0.5), "it runs as configured"
 
 
 def test_models_install_list_remove_offline(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
