@@ -377,6 +377,7 @@ def relay_overrides(args: argparse.Namespace) -> dict[str, Any]:
     """The relay settings a run changes from their defaults (the defaults are what is measured otherwise)."""
     chosen = {"gc_freeze_s": args.relay_gc_freeze_s, "event_loop": args.relay_event_loop,
               "switch_interval_ms": args.relay_switch_interval_ms}
+    chosen |= {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.relay_set)}
     return {key: value for key, value in chosen.items() if value is not None}
 
 
@@ -417,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the relay's relay.event_loop (default: the relay's own default)")
     parser.add_argument("--relay-switch-interval-ms", type=float, default=None,
                         help="the relay's relay.switch_interval_ms (default: the relay's own; 0 = Python's 5 ms)")
+    parser.add_argument("--relay-set", action="append", default=[], metavar="KEY=JSON",
+                        help="any other [relay] setting for the run, e.g. turns_per_minute=0 (a closed loop of one "
+                             "session: every message with commits of its own)")
     args = parser.parse_args(argv)
     raise_own_open_file_limit(2 * args.sessions)
     port = free_port()
