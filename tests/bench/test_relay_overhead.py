@@ -28,3 +28,27 @@ def test_a_short_run_reports_latencies_and_load_independent_figures() -> None:
     assert re.search(r"relay CPU per message: [\d.]+ ms", report)
     assert re.search(r"cyclic garbage the sessions left once every socket had closed: \d+ objects", report)
     assert "gen 2:" in report
+
+
+def test_a_traced_run_on_uvloop_says_where_each_message_goes_and_counts_the_hand_overs() -> None:
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "relay_overhead.py"), "--sessions", "4",
+                          "--messages", "3", "--think", "0", "--idle", "0", "--trace", "--relay-event-loop", "uvloop",
+                          "--relay-switch-interval-ms", "0.5"],
+                         capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = run.stdout
+    assert "failed: 0" in report and "relay event loop: uvloop, thread switch interval 0.5 ms" in report
+    assert re.search(r"where the time goes \(12 traced messages", report), report
+    # every typed message asks the translator once, through the bridge, whose answer wakes the turn
+    assert re.search(r"bridge calls 1\.00, event-loop callbacks scheduled [\d.]+", report), report
+    mt = re.search(r"mt: worker thread\s+([\d.]+)", report)
+    assert mt is not None and float(mt[1]) >= 0, report
+
+
+def test_the_thread_switch_benchmark_compares_intervals() -> None:
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "thread_switch.py"), "--intervals", "5,1",
+                          "--rounds", "1", "--calls", "5", "--work", "200"],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = [line for line in run.stdout.splitlines() if re.match(r"\s+[\d.]+ ms \|", line)]
+    assert [row.split()[0] for row in rows] == ["5", "1"], run.stdout
