@@ -52,3 +52,11 @@ def test_the_thread_switch_benchmark_compares_intervals() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     rows = [line for line in run.stdout.splitlines() if re.match(r"\s+[\d.]+ ms \|", line)]
     assert [row.split()[0] for row in rows] == ["5", "1"], run.stdout
+
+
+def test_the_bridge_cost_benchmark_measures_both_event_loops() -> None:
+    run = subprocess.run([sys.executable, str(ROOT / "bench" / "bridge_cost.py"), "--calls", "50", "--rounds", "1"],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    measured = re.findall(r"^\s+(asyncio|uvloop)\s+CPU\s+[\d.]+ µs", run.stdout, re.MULTILINE)
+    assert measured == ["asyncio", "uvloop"], run.stdout
