@@ -39,6 +39,14 @@ T = TypeVar("T")
 _DONE = object()
 
 
+def abandon(call: asyncio.Future[Any]) -> None:
+    """A call whose answer nobody will read: stop waiting for it, and read a failure it already had (so
+    asyncio does not log it as never retrieved)."""
+    if call.done() and not call.cancelled():
+        call.exception()
+    call.cancel()
+
+
 class _Call:
     """One engine call: what to run, the future its caller awaits, when it started running."""
 
@@ -161,10 +169,10 @@ class Bridge:
         return executor
 
     def close(self) -> None:
-        """Let the models' threads end once their calls return (the relay's shutdown; calls after this
-        fail with ``EngineError``)."""
+        """Let the models' threads end once their calls return (the relay's shutdown; calls asked after
+        this fail with ``EngineError``). Calls already handed over still run and answer their callers."""
         for executor in self._executors.values():
-            executor.shutdown(wait=False, cancel_futures=True)
+            executor.shutdown(wait=False)
 
     def waiting(self, key: str) -> int:
         """Calls of ``key`` waiting for a free slot now (readable from a worker thread: a snapshot)."""

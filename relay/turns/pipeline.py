@@ -22,7 +22,7 @@ from pipelines.base import EASY_JAPANESE, AudioChunk, EngineError, Engines, Engi
 from relay.runtime.metrics import RelayMetrics
 from relay.storage.privacy import mask_personal_numbers
 from relay.storage.turn_records import Rows, translation_rows, utterance_rows
-from relay.turns.bridge import Bridge
+from relay.turns.bridge import Bridge, abandon
 from relay.turns.early import EarlyTurn, PreparedSpeech
 from relay.turns.routing import hears, translation_target
 from relay.turns.session import Participant, Session
@@ -59,20 +59,12 @@ def phrase_starts(text: str) -> list[int]:
 
 
 def _timed_translation(translator: Any, key: str, text: str, source: str, target: str, asked: float) -> Translation:
-    """In the bridge's thread: the translation, with its time from being asked for (``mt_ms`` or
-    ``easy_ms``, waiting for a slot included) unless the engine timed itself."""
+    """In the bridge's thread: the translation, timed (``<key>_ms``) from being asked for unless the engine
+    timed itself."""
     result: Translation = translator.translate(text, source, target)
     if "mt_ms" not in result.timings and "easy_ms" not in result.timings:
         result.timings[f"{key}_ms"] = (time.perf_counter() - asked) * 1000
     return result
-
-
-def _abandon(translating: asyncio.Future[Translation]) -> None:
-    """A translation nobody will read: stop waiting for it, and read a failure it already had (so asyncio
-    does not log it as never retrieved)."""
-    if translating.done() and not translating.cancelled():
-        translating.exception()
-    translating.cancel()
 
 
 def new_utterance_id() -> str:
@@ -138,7 +130,7 @@ class TurnPipeline:
         sending binds each event to its own commit, not the translation to the transcript's, so the engine
         and the store work at once and the translation waits for one commit instead of two. It is still
         published (stored, then sent) only after the transcript is, and a failure reported only then.
-        The bridge's own future, no task around it: the engine's answer wakes the turn directly."""
+        The bridge's future, no task around it: the engine's answer wakes the turn directly."""
         target = self.target_of(session, u.speaker, u.lang)
         if target is None or u.early is not None:
             return None  # nothing to translate, or it was started at the speaker's pause
@@ -150,7 +142,7 @@ class TurnPipeline:
             await self.publish_transcript(session, u)
         except BaseException:
             if translating is not None:  # not stored, not sent: its translation is never used
-                _abandon(translating)
+                abandon(translating)
             raise
 
     async def complete(self, session: Session, utterance: Utterance, *, done: frozenset[str] = frozenset(),
@@ -254,7 +246,7 @@ class TurnPipeline:
         source, target = u.lang, self.target_of(session, u.speaker, u.lang)
         if target is None:
             if translating is not None:
-                _abandon(translating)
+                abandon(translating)
             return None
         if translating is not None:
             return await self._call_translator(session, u.text, source, target, started=translating)
@@ -277,9 +269,8 @@ class TurnPipeline:
 
     def start_translation(self, text: str, source: str, target: str) -> asyncio.Future[Translation]:
         """As ``translate_quietly``, under way when this returns (the bridge's future)."""
-        key = "easy_japanese" if target == EASY_JAPANESE else "mt"
-        return self.bridge.start(key, _timed_translation, self._translator_for(target), key, text, source, target,
-                                 time.perf_counter())
+        key, now = "easy_japanese" if target == EASY_JAPANESE else "mt", time.perf_counter()
+        return self.bridge.start(key, _timed_translation, self._translator_for(target), key, text, source, target, now)
 
     async def _back_translate(self, session: Session, u: Utterance, forward: Translation) -> bool:
         """Publish the back-translation (which ends the turn); False when there is none."""
