@@ -175,6 +175,7 @@ def _check(args: argparse.Namespace, settings: AppSettings) -> int:
     from pipelines.models import model_managers
     from pipelines.registry import read_provenance
     from relay.engines.loading import load_relay_engines
+    from relay.runtime.event_loop import event_loop_status
     from relay.runtime.logs import configure_logging
 
     configure_logging("ERROR", "text")  # the report below says what is missing, once
@@ -191,6 +192,7 @@ def _check(args: argparse.Namespace, settings: AppSettings) -> int:
     report["store"] = asyncio.run(_check_store(settings))
     report["queue"] = asyncio.run(_check_queue(settings))
     report["system"] = {tool: bool(shutil.which(tool)) for tool in ("espeak-ng", "sox", "redis-server")}
+    report["event_loop"] = event_loop_status(settings.relay.event_loop)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -211,6 +213,8 @@ def _print_check(report: dict[str, Any]) -> None:
     print(f"store:      {'ready  ' if store['ready'] else 'FAILED '} {store['detail']}")
     queue = report["queue"]
     print(f"queue:      {'ready  ' if queue['ready'] else 'FAILED '} {queue['detail']}")
+    loop = report["event_loop"]
+    print(f"event loop: {loop['runs_on']:7} {loop['detail']}")
 
 
 async def _check_store(settings: AppSettings) -> dict[str, Any]:

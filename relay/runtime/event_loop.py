@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import logging
 import sys
 from collections.abc import Callable
@@ -44,6 +45,13 @@ def loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop]:
         else:
             return uvloop.new_event_loop  # type: ignore[no-any-return]
     return asyncio.new_event_loop
+
+
+def event_loop_status(choice: str) -> dict[str, str]:
+    """For ``madoguchi check``: the loop chosen, the loop the relay would run on, and why."""
+    if choice == "uvloop" and importlib.util.find_spec("uvloop") is None:
+        return {"chosen": choice, "runs_on": "asyncio", "detail": "uvloop chosen but not installed (pip install uvloop)"}
+    return {"chosen": choice, "runs_on": choice, "detail": "uvloop" if choice == "uvloop" else "Python's asyncio loop"}
 
 
 def set_switch_interval(milliseconds: float) -> None:

@@ -58,6 +58,17 @@ def test_check_reports_store_and_missing_models(config: Path, capsys: pytest.Cap
     assert report["engines"]["asr"]["ready"] is False and report["engines"]["asr"]["detail"]
 
 
+def test_check_says_which_event_loop_the_relay_runs_on(config: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["check", "--json", "--config", str(config)]) == 0
+    assert json.loads(capsys.readouterr().out)["event_loop"]["runs_on"] == "asyncio"
+    monkeypatch.setenv("MADOGUCHI_RELAY_EVENT_LOOP", "uvloop")
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # chosen, but as if it were not installed
+    assert main(["check", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "event loop: asyncio uvloop chosen but not installed" in out
+
+
 def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[relay]\nmax_sesions = 5\n")
