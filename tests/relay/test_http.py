@@ -162,11 +162,19 @@ async def test_shutdown_closes_sockets_with_1001_and_flushes_store(make_relay: M
     await ws.send(type="text", speaker="clerk", text="最後の発言")
     await ws.expect("transcript")
     await relay.client.server.app.shutdown()
-    assert await ws.recv() is None and ws.close_code == CloseCode.GOING_AWAY
+    # what the turn had already stored and sent may still come before the close (the connection closes
+    # after what is queued for it); nothing comes after it
+    received = []
+    while (message := await ws.recv()) is not None:
+        received.append(message)
+    assert ws.close_code == CloseCode.GOING_AWAY
+    assert all(m["type"] == "translation" for m in received), received
     await relay.client.close()
     restarted = await make_relay()
     rows = await restarted.ctx.store.transcript(session["session_id"])
     assert rows and rows[0]["text"] == "最後の発言"
+    stored = {t["text"] for row in rows for t in row["translations"]}
+    assert all(m["text"] in stored for m in received), "whatever was sent had been stored first"
 
 
 async def test_info_logs_carry_session_id_but_no_transcript_text(relay: Relay, caplog: pytest.LogCaptureFixture) -> None:
