@@ -21,8 +21,9 @@ export function renderPanel(face, state, {furigana = true, wakachi = false} = {}
   const choose = (code) => actions && actions.choose(code);
   const toggle = () => actions && actions.toggle();
   const parts = [status];
-  // unknown and nothing to read yet (in やさしい日本語 mode the clerk's words are readable before it is known)
-  const grid = state.choosing || (!known && !state.main);
+  // unknown and nothing to read yet (in やさしい日本語 mode the clerk's words are readable before it is
+  // known); without the relay's list of languages the panel keeps its usual text
+  const grid = Boolean(state.languages) && (state.choosing || (!known && !state.main));
   if (state.languages && !(grid && !known)) parts.push(languageToggle(state.languages, state.lang, grid, toggle));
   if (grid) {
     parts.push(languageGrid(state.languages, known ? state.lang : null, choose));
