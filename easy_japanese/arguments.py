@@ -28,6 +28,7 @@ class Frame:
     transitive: str  # the verb that takes the object instead (終わる → 終わらせる), or ""
     object_particle: str = ""  # が for verbs whose "object" takes が (問題が分かる, 日本語ができる)
     where: str = ""  # a サ変 noun whose を names where it happens (内科を受診 → 内科で診てもらう): that particle
+    no_ni_thing: bool = False  # what it is about takes を, never に (調査に手伝う: 協力 → 手伝う is refused there)
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,12 @@ def frames() -> dict[str, Frame]:
     table = {}
     for row in read_tsv_rows(DATA_DIR / "verb_frames.tsv"):
         kind = row[1]
-        if kind not in ("no", "place", "ga", "where"):
-            raise ValueError(f"verb_frames.tsv: bad row {row!r} (object must be no, place, ga or where)")
+        if kind not in ("no", "place", "ga", "where", "wo"):
+            raise ValueError(f"verb_frames.tsv: bad row {row!r} (object must be no, place, ga, where or wo)")
         instead = row[2] if len(row) > 2 else ""
+        if kind == "wo":
+            table[row[0]] = Frame(row[0], True, "", no_ni_thing=True)
+            continue
         if kind == "where":
             table[row[0]] = Frame(row[0], True, "", "", instead)
             continue
@@ -67,6 +71,12 @@ def is_person(tok: Token) -> bool:
     if tok.surface in _PERSON_NOUNS and tok.pos1 == "名詞":
         return True  # 世帯の方が提出できる: 方 (the polite "person"), 家族, 本人 …
     return tok.pos3 == "人名" or tok.surface.endswith(_PERSON_ENDS)  # not any suffix: 保険証 is a thing
+
+
+def refuses_ni_thing(word: str) -> bool:
+    """A verb (or its noun, 手伝い) that takes what it is about with を, never a thing with に."""
+    frame = frames().get(word)
+    return frame is not None and frame.no_ni_thing
 
 
 def is_intransitive(verb: str) -> bool:

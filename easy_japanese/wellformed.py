@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import Token
-from easy_japanese.arguments import CASE_PARTICLES, is_intransitive, is_person, is_time
+from easy_japanese.arguments import CASE_PARTICLES, is_intransitive, is_person, is_time, refuses_ni_thing
 
 MESSAGES = {
     "unknown_word": "a word the dictionary does not know",
@@ -35,6 +35,7 @@ MESSAGES = {
     "repeated_argument": "the same argument twice for one verb",
     "state_with_te_iru": "いる or ある followed by 〜ている",
     "echoed_predicate": "a noun phrase that repeats the verb it goes with (かかるお金がかかる)",
+    "thing_with_ni": "a thing marked with に for a verb that takes it with を (調査に手伝う)",
 }
 _CASE = frozenset(["が", "を"])
 _ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])
@@ -171,6 +172,22 @@ def _echoed_predicate(tokens: list[Token], k: int) -> bool:
     return False
 
 
+def _thing_with_ni(tokens: list[Token], k: int) -> bool:
+    """調査に手伝う, 避難訓練に手伝いをお願いします: a thing with に/へ before 手伝う, which takes を."""
+    tok = tokens[k]
+    if tok.surface not in ("に", "へ") or tok.pos2 != "格助詞" or k == 0:
+        return False
+    head = tokens[k - 1]
+    if is_person(head) or is_time(head) or head.pos1 not in ("名詞", "接尾辞"):
+        return False
+    for nxt in tokens[k + 1 : k + 4]:
+        if refuses_ni_thing(nxt.lemma) or refuses_ni_thing(nxt.surface):
+            return True
+        if nxt.pos1 in ("動詞", "補助記号") or (nxt.pos1 == "名詞" and nxt.surface != "ご"):
+            return False
+    return False
+
+
 def _two_places(first: Token, second: Token) -> bool:
     return not any(is_time(t) or is_person(t) or t.pos1 not in ("名詞", "代名詞") for t in (first, second))
 
@@ -193,6 +210,8 @@ def problems(tokens: list[Token]) -> list[Problem]:
             kinds.append("object_of_intransitive")
         if _echoed_predicate(tokens, k):
             kinds.append("echoed_predicate")
+        if _thing_with_ni(tokens, k):
+            kinds.append("thing_with_ni")
         argument = _same_clause_argument(tokens, k)
         if argument:
             kinds.append(argument)

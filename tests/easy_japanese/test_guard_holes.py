@@ -130,3 +130,19 @@ def test_counter_speech_read_in_the_fourth_pass(before: str, wrong: str, meant: 
 ])
 def test_a_humble_verb_keeps_the_sense_its_sentence_gives_it(before: str, after: str) -> None:
     assert rewrite(before, options=PLAIN).text == after
+
+
+@pytest.mark.parametrize(("before", "broken"), [
+    ("町内会の活動に協力してください。", "町内会の活動に手伝ってください。"),  # 手伝う takes what it is about with を
+    ("避難訓練にご協力をお願いします。", "避難訓練に手伝いをお願いします。"),
+    ("アンケートへのご協力をお願いします。", "アンケートへの手伝いをお願いします。"),
+])
+def test_help_is_not_given_to_a_thing_with_ni(before: str, broken: str) -> None:
+    result = rewrite(before, options=PLAIN)
+    assert result.text != broken and result.refusals, result.text
+    assert any("に for a verb" in reason for reason in compare(before, broken))
+
+
+def test_help_is_still_made_for_a_person_or_without_a_target() -> None:
+    assert rewrite("田中さんに協力してもらいました。", options=PLAIN).text == "田中さんに手伝ってもらいました。"
+    assert rewrite("ご協力ありがとうございました。", options=PLAIN).text == "手伝ってくれて、ありがとうございました。"
