@@ -142,7 +142,7 @@ def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> Fitted:
         return Fitted(easy[easy_tokens[own[-1]].end :], (given["を"][0], where.where))
     if verb is not None and own:
         mark = easy_tokens[own[-1]]
-        filled = given.get(mark.surface, [])
+        filled = given.get(mark.surface, []) + (given.get("へ", []) if mark.surface == "に" else [])  # 外国へ転出
         # 車を駐車 → 車をとめる (a verb takes one を object); この学校に入学 → この学校に入る (the same place);
         # 大学に進学 → 大学に行く (the sentence says where); 6時に帰宅 keeps 家に帰る (6時 is a time, not where)
         same_place = _fills_the_place(tokens, filled, mark, easy_tokens, own[-1])

@@ -9,6 +9,7 @@ and phrase rules rebuild whole endings on purpose.
 from __future__ import annotations
 
 from easy_japanese.analyzer import Token, analyze
+from easy_japanese.arguments import is_person
 from easy_japanese.rules.base import Edit
 
 WORD_RULES = ("vocabulary.word", "vocabulary.verb", "phrase.sense")
@@ -42,10 +43,13 @@ def _modified_clause(after: list[Token], start: int, end: int) -> bool:
     modified the noun. The modifier now runs into the clause's verb (broken) or modifies the clause's
     own noun (the child is busy). A phrase that opens with an adjective (くわしいこと) stacks fine.
     Read in the re-analysed sentence, so that a word such as しくみ is read as the noun it is there."""
-    before = next((t for t in reversed(after) if t.end <= start), None)
-    if before is None or before.end != start or not _modifies_a_noun(before):
+    k = next((k for k in range(len(after) - 1, -1, -1) if after[k].end <= start), None)
+    if k is None or after[k].end != start or not _modifies_a_noun(after[k]):
         return False
-    return _is_clause([t for t in after if start <= t.start and t.end <= end])
+    clause = [t for t in after if start <= t.start and t.end <= end]
+    if after[k].surface == "の" and k > 0 and is_person(after[k - 1]) and clause and clause[0].pos1 == "動詞":
+        return False  # お子さんの持ってくるもの: の marks who does it (お子さんが持ってくる)
+    return _is_clause(clause)
 
 
 def _modifies_a_noun(tok: Token) -> bool:

@@ -146,10 +146,11 @@ def _same_clause_argument(tokens: list[Token], k: int) -> str | None:
         nxt = tokens[m]
         if nxt.pos1 in ("動詞", "形容詞", "助動詞", "補助記号") or nxt.pos2 in ("接続助詞", "係助詞", "副助詞"):
             return None
-        if nxt.pos2 == "格助詞" and nxt.surface == tok.surface and m > k + 1:
+        same = nxt.surface == tok.surface or {nxt.surface, tok.surface} == {"に", "へ"}  # 外国へほかの市に引っ越す
+        if nxt.pos2 == "格助詞" and same and m > k + 1:
             if tok.surface == "を":
                 return "double_object"
-            if tokens[m - 1].surface == tokens[k - 1].surface or (tok.surface == "に" and _two_places(tokens[k - 1], tokens[m - 1])):
+            if tokens[m - 1].surface == tokens[k - 1].surface or (nxt.surface in ("に", "へ") and _two_places(tokens[k - 1], tokens[m - 1])):
                 return "repeated_argument"
     return None
 

@@ -13,7 +13,7 @@ flags it.
 from __future__ import annotations
 
 from easy_japanese.analyzer import Token
-from easy_japanese.arguments import governed_particles, is_intransitive, is_person
+from easy_japanese.arguments import governed_particles, is_intransitive, is_person, is_time
 from easy_japanese.rules.base import Context, Edit, swap_verb
 
 # サ変 nouns that take no を object: their される is 尊敬語 (国外から転入される方 = 転入する方)
@@ -35,15 +35,37 @@ def _predicate_start(tokens: list[Token], v: int) -> int:
     return v - 1 if tokens[v].lemma == "為る" and v > 0 and tokens[v - 1].pos1 == "名詞" else v
 
 
-def _has_agent(tokens: list[Token], start: int) -> bool:
-    """A passive names who does it: 犬にかまれた, 担当者に急に退職されて, 市によって: a person or animal
-    with に anywhere in the clause (adverbs such as 急に in between), or によって."""
+def _has_agent(tokens: list[Token], start: int, goal_verb: bool) -> bool:
+    """A passive may name who or what does it: 犬にかまれた, 担当者に急に退職されて, 雨に降られて, 泥棒に
+    入られた, 市によって. Any noun with に in the clause (not a time) may be that, except the one
+    place a verb of entering goes to (日本に入国された, 保険に加入された)."""
+    places = 0
     for k in range(start - 1, max(-1, start - 12), -1):
         tok = tokens[k]
         if tok.surface in ("、", "。") or (tok.pos1 == "助詞" and tok.pos2 == "接続助詞") or tok.pos1 == "動詞":
             return [t.surface for t in tokens[max(0, k - 2) : k + 1]] == ["に", "よっ", "て"]
-        if tok.surface == "に" and tok.pos2 == "格助詞" and k > 0 and is_person(tokens[k - 1]):
+        if tok.surface == "に" and tok.pos2 == "格助詞" and k > 0 and not is_time(tokens[k - 1]):
+            places += 1
+            if is_person(tokens[k - 1]) or not goal_verb or places > 1:
+                return True
+    return False
+
+
+# verbs whose に is where one goes in (日本に入国される, 保険に加入される), not who does it
+_GOAL_VERBS = frozenset(["入る", "帰る", "戻る", "通う", "住む", "行く", "来る", "転入", "入国", "入院", "入学", "入園", "入会",
+                         "入居", "加入", "来日", "帰国", "転居", "転園", "転校", "通院", "在籍", "在住", "居住", "滞在", "参加",
+                         "応募", "出席", "就職", "到着", "避難", "帰宅", "帰省", "受診"])
+# what the honorific is said about at a counter: 転入される方, 帰国される前に, 欠席される場合; ます in a polite sentence
+_HONORIFIC_HEADS = frozenset(["方", "場合", "前", "後", "とき", "時", "際", "日", "予定", "ます"])
+
+
+def _said_of_the_resident(tokens: list[Token], i: int) -> bool:
+    """The れる at ``i`` is followed (after た or る) by a noun such as 方 or 場合, or by ます."""
+    for tok in tokens[i + 1 : i + 3]:
+        if tok.lemma in _HONORIFIC_HEADS or tok.surface in _HONORIFIC_HEADS:
             return True
+        if tok.lemma != "た":
+            return False
     return False
 
 
@@ -68,9 +90,11 @@ def plain_honorific_at(tokens: list[Token], i: int) -> bool:
     v = i - 1
     if _after_honorific_naru(tokens, v):
         return True
-    if tokens[i].lemma == "られる" or not _is_intransitive_predicate(tokens, v):
-        return False  # 来られる, 見られる may be "can come", "can see"
-    return not _has_agent(tokens, _predicate_start(tokens, v))
+    if tokens[i].lemma == "られる" or not _is_intransitive_predicate(tokens, v) or not _said_of_the_resident(tokens, i):
+        return False  # 来られる, 見られる may be "can come", "can see"; 雨に降られてぬれた is a passive
+    start = _predicate_start(tokens, v)
+    goal = tokens[start].surface in _GOAL_VERBS or verb.base in _GOAL_VERBS
+    return not _has_agent(tokens, start, goal)
 
 
 def honorific_passive_at(tokens: list[Token], i: int) -> bool:
@@ -82,7 +106,7 @@ def honorific_passive_at(tokens: list[Token], i: int) -> bool:
     if verb is None or tokens[i].lemma == "られる":
         return False
     start = _predicate_start(tokens, i - 1)
-    return "を" in governed_particles(tokens, start) and not _has_agent(tokens, start)
+    return "を" in governed_particles(tokens, start) and not _has_agent(tokens, start, False)
 
 
 def honorific_passives(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:

@@ -83,6 +83,8 @@ def test_an_honorific_passive_that_can_only_be_one_is_made_plain(before: str, af
     ("犬にかまれた方は、病院に行ってください。", "かまれた"),
     ("担当者に急に退職されて、手続きが遅れました。", "退職されて"),  # it happened to us: a passive, not 尊敬語
     ("市によって避難された方は、こちらです。", "避難された"),
+    ("雨に降られてぬれた。", "降られて"),  # it rained on me
+    ("留守中に家に泥棒に入られました。", "入られました"),  # a burglar broke in: not 入りました
     ("代理人の方が来られる場合は、委任状が必要です。", "来られる"),  # may be "can come"
 ])
 def test_a_passive_or_a_potential_is_never_made_active(before: str, passive: str) -> None:
@@ -146,3 +148,15 @@ def test_help_is_not_given_to_a_thing_with_ni(before: str, broken: str) -> None:
 def test_help_is_still_made_for_a_person_or_without_a_target() -> None:
     assert rewrite("田中さんに協力してもらいました。", options=PLAIN).text == "田中さんに手伝ってもらいました。"
     assert rewrite("ご協力ありがとうございました。", options=PLAIN).text == "手伝ってくれて、ありがとうございました。"
+
+
+def test_a_place_given_with_he_is_the_place_the_easy_phrase_names() -> None:
+    # 転出 → ほかの市に引っ越す: 外国へ already says where, so ほかの市に is left out, never said twice
+    assert rewrite("海外へ転出される場合も、届出が必要です。", options=PLAIN).text.startswith("外国へ引っ越すときも、")
+    reasons = compare("海外へ転出する場合も、届出が必要です。", "海外へほかの市に引っ越す場合も、届出が必要です。")
+    assert any("the same argument twice" in reason for reason in reasons), reasons
+
+
+def test_a_person_with_no_may_say_who_does_it_in_a_clause() -> None:
+    # お子さんの持ってくるもの: の marks who brings it (お子さんが持ってくる), not a modifier cut off
+    assert rewrite("お子様の持ち物には、名前を書いてください。", options=PLAIN).text == "お子さんの持ってくるものには、名前を書いてください。"
