@@ -63,5 +63,5 @@ def _is_clause(tokens: list[Token]) -> bool:
         return False
     if tokens[0].pos1 == "動詞":
         return True
-    has_predicate = any(t.pos1 in ("動詞", "形容詞") for t in tokens)
-    return has_predicate and any(t.pos2 == "格助詞" and t.surface != "の" for t in tokens)
+    has_verb = any(t.pos1 == "動詞" for t in tokens)  # 仲がいい友達 is a noun with its quality: 一番の仲がいい友達 reads well
+    return has_verb and any(t.pos2 == "格助詞" and t.surface != "の" for t in tokens)
