@@ -1,8 +1,8 @@
 """The special honorific and humble verbs (いらっしゃる, 参る, 伺う, 承る, 申す …) → plain verbs.
 
 Several have more than one plain verb, chosen by the words around them: 参る is 来る when a colleague
-comes to the resident (担当の者が参ります) and 行く when the speaker goes; 伺う is 行く with a place,
-聞く with what is asked, and left when neither is said (明日は伺えません); 承る is 聞く for what is said
+comes to the resident (担当の者が参ります) and 行く when the speaker goes; 伺う is 聞く with what is
+asked or the person asked, and 行く (a visit) otherwise (明日は伺えません); 承る is 聞く for what is said
 (ご意見を承る) and 受け付ける for what a counter takes in. A potential (参れません) stays a potential.
 """
 
@@ -34,9 +34,8 @@ def _plain_verb_for(tokens: list[Token], i: int) -> str | None:
         if after_te:
             return "いく"
         return "来る" if (prev is not None and prev.surface == "から") or _someone_else_comes(tokens, i) else "行く"
-    if lemma == "伺う":  # そちらに伺います: visit; お名前を伺う, 〜と伺いました: ask, hear; 明日は伺えません: left
-        particles = {t.surface for t in tokens[max(0, i - 5) : i] if t.pos2 == "格助詞"}
-        return "行く" if particles & {"に", "へ"} else ("聞く" if particles & {"を", "と"} else None)
+    if lemma == "伺う":
+        return "聞く" if _asks_or_hears(tokens, i) else "行く"
     if lemma == "承る":  # ご意見を承る: hear; こちらでは承れません: this counter does not take it
         return "聞く" if _heard_object(tokens, i) else "受け付ける"
     if lemma in ("存じる", "存ずる"):
@@ -58,6 +57,29 @@ def _someone_else_comes(tokens: list[Token], i: int) -> bool:
     return False
 
 
+def _asks_or_hears(tokens: list[Token], i: int) -> bool:
+    """伺う is 聞く with what is asked or heard (お名前を伺う, 〜と伺いました, 噂は伺っています, そのことについて)
+    or a person asked (先生に伺ってください, 田中さんから伺いました); otherwise it is a visit (そちらに伺います,
+    明日は伺えません, 良くなったら伺います)."""
+    from easy_japanese.arguments import is_person, is_time
+
+    for k in range(i - 1, max(-1, i - 6), -1):
+        tok = tokens[k]
+        if [t.surface for t in tokens[max(0, k - 2) : k + 1]] == ["に", "つい", "て"]:
+            return True  # そのことについては伺いました
+        if tok.pos1 in ("補助記号", "動詞") or tok.pos2 == "接続助詞":
+            return False
+        head = tokens[k - 1] if k else None
+        if tok.surface in ("を", "と") and tok.pos2 == "格助詞":
+            return True
+        if head is not None and tok.surface in ("に", "へ", "から") and tok.pos2 == "格助詞":
+            return is_person(head) and head.surface not in _PLACE_WORDS  # そちらに伺います: a place
+        if head is not None and tok.surface == "は" and not is_person(head) and not is_time(head) and head.pos1 in ("名詞", "代名詞"):
+            return True  # あなたの噂は伺っています: what is heard, as the topic
+    return False
+
+
+_PLACE_WORDS = frozenset(["そちら", "こちら", "あちら", "どちら", "そこ", "ここ", "あそこ", "どこ"])
 _U_TO_E = dict(zip("うくぐすつぬぶむる", "えけげせてねべめれ", strict=True))
 
 
