@@ -131,6 +131,7 @@ def test_counter_speech_read_in_the_fourth_pass(before: str, wrong: str, meant: 
     ("私が参ります。", "私が行きます。"),
     ("すぐにそちらへ参ります。", "すぐにそちらへ行きます。"),
     ("ご意見を承りました。", "ご意見を聞きました。"),
+    ("こちらの表をご覧なさい。", "こちらの表を見なさい。"),  # ご覧 is 見る (SNOW's writers write 見ろ, ruder)
     ("明日そちらに伺えますか。", "明日そちらに行くことができますか。"),
 ])
 def test_a_humble_verb_keeps_the_sense_its_sentence_gives_it(before: str, after: str) -> None:
