@@ -81,6 +81,12 @@ def _bridge_limits(settings: AppSettings) -> dict[str, int]:
     return limits
 
 
+def _bridge_nice(settings: AppSettings) -> dict[str, int]:
+    """Speech synthesis at the lower CPU priority of ``[tts] nice`` (``relay.turns.bridge``)."""
+    nice = getattr(settings.section("tts"), "nice", 0)
+    return {"tts": nice} if isinstance(nice, int) and nice > 0 else {}
+
+
 def _batch_size(settings: AppSettings, section: str) -> int:
     batch = getattr(settings.section(section), "batch_size", 1)
     return batch if isinstance(batch, int) and batch > 1 else 1
@@ -107,7 +113,8 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(editable_glossary_path, settings)  # the admin API edits it
     metrics = RelayMetrics()
     # each model gets a thread for every call its limit allows (batched decodes wait for each other in them)
-    bridge = Bridge(_bridge_limits(settings), timeout_s=settings.relay.engine_timeout_s)
+    bridge = Bridge(_bridge_limits(settings), timeout_s=settings.relay.engine_timeout_s,
+                    nice=_bridge_nice(settings))
     mask = mask_personal_numbers if settings.store.mask_personal_numbers else None
     escalation = EscalationSlot()  # NoEscalation until the operator queue runs
     pipeline = TurnPipeline(engines, bridge, metrics, observer=escalation,

@@ -46,6 +46,9 @@ class TtsConfig:
     onnx_threads: int = field(
         default=0, metadata={"help": "onnxruntime intra-op threads per voice (0 = onnxruntime default)"}
     )
+    nice: int = field(
+        default=10, metadata={"help": "how much lower the CPU priority of speech synthesis is than recognition and translation (Linux nice, 0-19; 0 = the same): on a busy node the final transcripts and translations come first and speech waits for free CPU (see docs/performance.md, \"Where a turn's CPU goes\")"}
+    )
     max_concurrent: int = field(
         default=2, metadata={"help": "sentences synthesised at once across all sessions (relay bridge limit)"}
     )

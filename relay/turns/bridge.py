@@ -18,6 +18,10 @@ once when a slot is free, with no task in between: ``start`` returns it without 
 pipeline can start a translation while it stores the transcript. From the engine's answer to the
 waiting coroutine that is two event-loop hand-overs (the thread's callback, the waiter's wake-up),
 where ``asyncio.to_thread`` in a task took four (its future chain, the task's step, the task's end).
+
+Keys given a ``nice`` value (speech synthesis, ``[tts] nice``) get threads whose CPU priority is lowered
+once, at their start (``pipelines.priority``): on a busy node the kernel then runs the decodes and
+translations that someone is waiting for first.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 from pipelines.base import EngineError
+from pipelines.priority import lower_this_thread
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -61,8 +66,9 @@ class _Call:
 
 class Bridge:
     def __init__(self, limits: dict[str, int] | None = None, default_limit: int = 2,
-                 timeout_s: float = 0.0) -> None:
+                 timeout_s: float = 0.0, nice: dict[str, int] | None = None) -> None:
         self._limits = dict(limits or {})
+        self._nice = {key: value for key, value in (nice or {}).items() if value > 0}
         self._timeout_s = timeout_s  # 0: wait as long as the engine takes
         self._default_limit = default_limit
         self._executors: dict[str, ThreadPoolExecutor] = {}
@@ -164,7 +170,12 @@ class Bridge:
     def _executor(self, key: str) -> ThreadPoolExecutor:
         executor = self._executors.get(key)
         if executor is None:
-            executor = ThreadPoolExecutor(max_workers=self.limit(key), thread_name_prefix=f"bridge-{key}")
+            if key in self._nice:  # speech: threads whose CPU priority is lowered once, at their start
+                executor = ThreadPoolExecutor(
+                    max_workers=self.limit(key), thread_name_prefix=f"bridge-{key}-lowered",
+                    initializer=lower_this_thread, initargs=(self._nice[key],))
+            else:
+                executor = ThreadPoolExecutor(max_workers=self.limit(key), thread_name_prefix=f"bridge-{key}")
             self._executors[key] = executor
         return executor
 

@@ -170,3 +170,14 @@ def test_sessions_share_the_model_and_decode_concurrently(recognizer: WhisperRec
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = [future.result() for future in [pool.submit(session, i) for i in range(3)]]
     assert [kinds.count("final") for kinds in results] == [1, 1, 1]
+
+
+def test_concurrent_decodes_share_the_cores_instead_of_competing_for_them() -> None:
+    from pipelines.asr.recognizer import decode_threads
+
+    # 2 cores, 2 decodes at once: one thread each (CTranslate2 alone would give each decode 2)
+    assert decode_threads(AsrConfig(), cores=2) == 1
+    assert decode_threads(AsrConfig(max_concurrent_decodes=2), cores=16) == 8
+    assert decode_threads(AsrConfig(max_concurrent_decodes=4), cores=2) == 1
+    assert decode_threads(AsrConfig(max_concurrent_decodes=1), cores=2) == 2
+    assert decode_threads(AsrConfig(cpu_threads=3), cores=2) == 3  # a city's explicit choice stands

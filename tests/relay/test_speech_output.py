@@ -5,11 +5,16 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 
-from pipelines.base import AudioChunk
-from tests.fakes import FakeSynthesizer, fake_engines
+import pytest
+
+from pipelines.base import AudioChunk, Translation
+from pipelines.priority import thread_nice
+from tests.fakes import FakeSynthesizer, FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay
 from tests.relay.test_speech_queue import speech_log, spoken_in_order, wait_until
 
@@ -91,3 +96,42 @@ async def test_a_voice_loaded_at_first_use_does_not_time_out_its_first_utterance
     assert [kind for kind, _ in log].count("audio") >= 2, "both sentences were spoken"
     assert not any(kind == "notice" for kind, _ in log), "no tts_failed for the first utterance"
     assert synth.loaded == {"vi"}
+
+
+class PriorityNotingSynthesizer(FakeSynthesizer):
+    """Notes the CPU priority (nice) of the thread that synthesises each sentence."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.nice: list[int] = []
+
+    def _sentences(self, lang: str) -> Iterator[AudioChunk]:
+        for chunk in super()._sentences(lang):
+            self.nice.append(thread_nice())
+            yield chunk
+
+
+class PriorityNotingTranslator(FakeTranslator):
+    def __init__(self) -> None:
+        super().__init__()
+        self.nice: list[int] = []
+
+    def translate(self, text: str, source: str, target: str) -> Translation:
+        self.nice.append(thread_nice())
+        return super().translate(text, source, target)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="nice is per thread on Linux only")
+@pytest.mark.parametrize("nice", [7, 0])
+async def test_speech_is_synthesised_at_the_configured_lower_cpu_priority(make_relay: MakeRelay, nice: int) -> None:
+    # on a busy node the kernel runs the translation (and the recogniser) before speech: ps shows the
+    # synthesis threads at [tts] nice above the relay's own; 0 keeps them level
+    synth, translator = PriorityNotingSynthesizer(voices=("vi",), sentences=2), PriorityNotingTranslator()
+    relay = await make_relay(fake_engines(synthesizer=synth, translator=translator), tts={"nice": nice})
+    session = await relay.create_session("vi")
+    counter, resident = await relay.counter(session), await relay.resident(session)
+    await counter.send(type="text", speaker="clerk", text="こちらにお名前を書いてください")
+    await resident.expect("tts.end")
+    own = thread_nice()
+    assert translator.nice and set(translator.nice) == {own}
+    assert synth.nice and set(synth.nice) == {min(19, own + nice)}

@@ -215,3 +215,24 @@ def test_a_voice_not_preloaded_loads_when_asked_and_a_broken_one_is_an_engine_er
     broken = load_synthesizer(TtsConfig(preload=False), models_dir)
     with pytest.raises(EngineError, match="failed to load"):
         broken.load_voice("en")
+
+
+def _threads_nice() -> dict[int, int]:
+    """Nice value of every thread of this process, by thread id (Linux /proc)."""
+    nice = {}
+    for task in Path("/proc/self/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        nice[int(task.name)] = int(fields[16])  # field 19 of stat; the split starts at field 3
+    return nice
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="nice is per thread on Linux only")
+def test_a_voice_s_own_threads_run_at_the_configured_lower_priority(make_synth: MakeSynth) -> None:
+    # onnxruntime's intra-op threads are created with the voice and keep the priority of the thread that
+    # created them: a voice loaded at [tts] nice leaves none of its threads at the relay's priority
+    before = _threads_nice()
+    synth = make_synth("ja", nice=6, onnx_threads=2)
+    assert list(synth.synthesize("こんにちは。", "ja"))
+    new = {tid: nice for tid, nice in _threads_nice().items() if tid not in before}
+    own = before[threading.get_native_id()]
+    assert new and set(new.values()) == {min(19, own + 6)}
