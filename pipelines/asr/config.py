@@ -20,6 +20,7 @@ class AsrConfig:
     max_tokens_per_second: float = field(default=15.0, metadata={"help": "cap on decoded tokens per second of audio (stops runaway loops)"})
     partial_interval_s: float = field(default=0.5, metadata={"help": "seconds of new speech between two partial hypotheses"})
     skip_partials_when_busy: bool = field(default=True, metadata={"help": "decode no partial while other sessions' audio waits for the recogniser or when it would take the last free decode slot (finals first: partials are most of a turn's recognition CPU, and they thin out under load); the pause decode that a final reuses always runs"})
+    skip_partials_behind_s: float = field(default=0.5, metadata={"help": "decode no partial in a step that brings more than this many seconds of new audio at once (the recogniser has fallen behind the speaker: partials thin out by themselves as the node gets busier, and the final comes sooner); the pause decode always runs (0 = partials however late)"})
     endpoint_silence_s: float = field(default=0.5, metadata={"help": "silence that ends an utterance that sounds finished, in seconds"})
     unfinished_silence_s: float = field(default=1.2, metadata={"help": "silence that ends an utterance that sounds unfinished (a comma, a particle, a conjunction: the speaker only took a breath)"})
     max_utterance_s: float = field(default=15.0, metadata={"help": "longest utterance; longer speech is cut at a pause (at most 30)"})

@@ -68,9 +68,14 @@ class WhisperStream:
     def process(self, partials: bool = True) -> list[RecognitionEvent]:
         """``partials=False``: the model is busy (other sessions wait for it, or this step holds its
         last free slot), so no partial is decoded now (with ``skip_partials_when_busy``); what a final
-        needs — the pause decode — still runs."""
-        events = self._ingest(self._resampler.push(self._take_pending()))
-        events += self._maybe_partial(partials or not self._config.skip_partials_when_busy)
+        needs — the pause decode — still runs. Nor is one decoded when this step brings more than
+        ``skip_partials_behind_s`` of audio at once: the recogniser has fallen that far behind the
+        speaker (its last decode took that long, or it waited for a slot), a partial that late shows
+        the speaker little, and its CPU is better spent catching up before the final."""
+        audio = self._resampler.push(self._take_pending())
+        behind = 0 < self._config.skip_partials_behind_s < len(audio) / WHISPER_RATE
+        events = self._ingest(audio)
+        events += self._maybe_partial((partials or not self._config.skip_partials_when_busy) and not behind)
         self._trim_audio()
         return events
 

@@ -249,3 +249,21 @@ def test_partials_can_be_kept_under_load(make_stream: MakeStream) -> None:
     stream, decoder = make_stream(words_heard("I would like to register"), skip_partials_when_busy=False)
     events = stream_busy(stream, np.concatenate([silence(0.5), tone(3.0), silence(1.0)]))
     assert len(partials(events)) >= 4 and len(decoder.calls) >= 5
+
+
+def test_a_recogniser_behind_the_speaker_skips_partials_until_it_catches_up(make_stream: MakeStream) -> None:
+    # a busy node: each step brings 0.75 s of audio (its last decode took that long); the speaker sees
+    # the pause decode's text and the same final, at the same audio time, for one decode instead of five
+    audio = np.concatenate([silence(0.5), tone(4.0), silence(1.5)])
+    said = "I would like to register my new address please"
+    behind, behind_decoder = make_stream(words_heard(said))
+    kept, kept_decoder = make_stream(words_heard(said), skip_partials_behind_s=0)
+    late, late_kept = stream_in_chunks(behind, audio, chunk_s=0.75), stream_in_chunks(kept, audio, chunk_s=0.75)
+    def timed_finals(events: list) -> list:
+        return [(t, e.text) for t, e in events if e.kind == "final"]
+
+    assert timed_finals(late) == timed_finals(late_kept) and [text for _, text in timed_finals(late)] == [said]
+    assert [e.text for e in partials(late)] == [said]  # the pause decode, shown as the partial
+    assert len(behind_decoder.calls) == 1 and len(kept_decoder.calls) >= 5
+    on_time, _ = make_stream(words_heard(said))  # in step with the speaker: partials as before
+    assert len(partials(stream_in_chunks(on_time, audio, chunk_s=0.25))) >= 6
