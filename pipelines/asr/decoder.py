@@ -9,6 +9,7 @@ encoder pass.
 from __future__ import annotations
 
 import math
+import threading
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -82,12 +83,20 @@ def restrict_languages(probabilities: list[tuple[str, float]], allowed: Sequence
 
 
 class WhisperDecoder:
-    """``Decoder`` on a loaded ``faster_whisper.WhisperModel`` (thread-safe: one per recogniser)."""
+    """``Decoder`` on a loaded ``faster_whisper.WhisperModel`` (thread-safe: one per recogniser).
 
-    def __init__(self, model: Any, encoder_window_s: float = 30.0) -> None:
+    ``solo_model``, when given, is a second copy of the same model that uses every core: a decode that
+    starts while no other runs takes it (as fast as a lone decode can be: one counter waits no longer);
+    decodes that overlap take ``model``, whose workers have one share of the cores each, so that they
+    never compete for the same cores (``pipelines.asr.recognizer.decode_threads``)."""
+
+    def __init__(self, model: Any, encoder_window_s: float = 30.0, solo_model: Any = None) -> None:
         from faster_whisper.tokenizer import Tokenizer
 
         self._model = model
+        self._solo = solo_model
+        self._lock = threading.Lock()
+        self._running = 0  # decodes in progress, on either model
         self._min_frames = int(encoder_window_s * 100)  # 100 mel frames per second
         self._tokenizer = Tokenizer(model.hf_tokenizer, multilingual=True, task="transcribe", language="ja")
         self.supported_languages: tuple[str, ...] = tuple(model.supported_languages)
@@ -106,21 +115,31 @@ class WhisperDecoder:
         beam size and one ``suppress_blank`` (``BatchingDecoder`` only batches requests that agree);
         each request keeps its own prompt, forced prefix, languages and token cap.
         """
-        from faster_whisper.audio import pad_or_trim
-
         if len({(r.beam_size, not r.prefix) for r in requests}) > 1:
             raise ValueError("a batch must share its beam size and whether it has a prefix")
+        with self._lock:
+            model = self._solo if self._solo is not None and self._running == 0 else self._model
+            self._running += 1
+        try:
+            return self._decode_on(model, requests)
+        finally:
+            with self._lock:
+                self._running -= 1
+
+    def _decode_on(self, model: Any, requests: Sequence[DecodeRequest]) -> list[Hypothesis]:
+        from faster_whisper.audio import pad_or_trim
+
         started = time.perf_counter()
-        features = [self._model.feature_extractor(r.audio) for r in requests]
+        features = [model.feature_extractor(r.audio) for r in requests]
         frames = self._encoder_frames(max(f.shape[-1] for f in features))
-        encoded = self._model.encode(np.stack([pad_or_trim(f, frames) for f in features]))
-        detected = self._model.model.detect_language(encoded)
+        encoded = model.encode(np.stack([pad_or_trim(f, frames) for f in features]))
+        detected = model.model.detect_language(encoded)
         langs = [restrict_languages([(token[2:-2], prob) for token, prob in d], r.languages)
                  for d, r in zip(detected, requests, strict=True)]
         prompts = [self._prompt(lang, r.prefix, r.context(lang) if r.context else "")
                    for (lang, _), r in zip(langs, requests, strict=True)]
         caps = [min(448, len(prompt) + r.max_new_tokens) for (prompt, _), r in zip(prompts, requests, strict=True)]
-        results = self._model.model.generate(
+        results = model.model.generate(
             encoded, [prompt for prompt, _ in prompts], beam_size=requests[0].beam_size, max_length=max(caps),
             return_scores=True, return_no_speech_prob=True, suppress_blank=not requests[0].prefix,
         )

@@ -71,32 +71,48 @@ def load_recognizer(config: AsrConfig, models_dir: Path) -> WhisperRecognizer:
     if missing:
         raise ModelMissing(f"Whisper model '{config.model}' in {folder} is incomplete: missing {', '.join(missing)}")
     try:
-        from faster_whisper import WhisperModel
-
-        model = WhisperModel(str(folder), device=config.device, compute_type=config.compute_type,
-                             cpu_threads=decode_threads(config), num_workers=max(1, config.max_concurrent_decodes),
-                             local_files_only=True)
+        model = _whisper(folder, config, decode_threads(config), max(1, config.max_concurrent_decodes))
+        solo = _whisper(folder, config, 0, 1) if _solo_copy(config) else None
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelMissing(f"Whisper model '{config.model}' in {folder} could not be loaded: {exc}") from exc
     installed = manager.describe(folder)
-    return WhisperRecognizer(batched(WhisperDecoder(model, config.encoder_window_s), config), config, installed)
+    decoder = WhisperDecoder(model, config.encoder_window_s, solo_model=solo)
+    return WhisperRecognizer(batched(decoder, config), config, installed)
+
+
+def _whisper(folder: Path, config: AsrConfig, threads: int, workers: int) -> Any:
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(folder), device=config.device, compute_type=config.compute_type, cpu_threads=threads,
+                        num_workers=workers, local_files_only=True)
+
+
+def _solo_copy(config: AsrConfig) -> bool:
+    """A second copy of the model for decodes that run alone (``WhisperDecoder``), with CTranslate2's
+    own thread count: by default on a CPU whose cores the concurrent decodes share, so that one counter
+    gets its decodes as fast as before the cores were shared out. Not with batches (they gather while
+    the model is busy, so they rarely run alone) nor with an explicit ``cpu_threads``."""
+    return (config.device == "cpu" and config.cpu_threads == 0 and config.batch_size <= 1
+            and decode_threads(config) < _cores())
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def decode_threads(config: AsrConfig, cores: int | None = None) -> int:
-    """CPU threads of one decode: ``cpu_threads``, or by default the cores shared out among the
-    ``max_concurrent_decodes`` that may run at once (at least 1).
+    """CPU threads of one decode that may overlap others: ``cpu_threads``, or by default the cores shared
+    out among the ``max_concurrent_decodes`` that may run at once (at least 1).
 
     CTranslate2 splits each layer of a decode across its threads and waits for the slowest at every
-    step; with more threads than cores (its own default of up to 4 per decode, times the concurrent
-    decodes) a decode whose thread was descheduled waits for it, and every waiting costs CPU. Measured
-    with the real Whisper base on 2 cores (``bench/turn_cpu.py``): 1 thread per decode cost 14–20 % less
-    CPU per decode than 2, and a lone decode about 0.1 s more time on an idle machine.
+    step; with more threads than cores (its own default gives each of two concurrent decodes both
+    cores) a decode whose thread was descheduled waits for it, and the waiting costs CPU. Measured with
+    the real Whisper base on 2 cores, one decode at a time (``bench/turn_cpu.py``): 1 thread per decode
+    cost 9 % less CPU than 2. A decode that runs alone uses the solo copy with every core (``_solo_copy``).
     """
     if config.cpu_threads > 0:
         return config.cpu_threads
-    if cores is None:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, cores // max(1, config.max_concurrent_decodes))
+    return max(1, (cores or _cores()) // max(1, config.max_concurrent_decodes))
 
 
 def batched(decoder: WhisperDecoder, config: AsrConfig) -> Decoder:

@@ -8,6 +8,8 @@ never words.
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -181,3 +183,40 @@ def test_concurrent_decodes_share_the_cores_instead_of_competing_for_them() -> N
     assert decode_threads(AsrConfig(max_concurrent_decodes=4), cores=2) == 1
     assert decode_threads(AsrConfig(max_concurrent_decodes=1), cores=2) == 2
     assert decode_threads(AsrConfig(cpu_threads=3), cores=2) == 3  # a city's explicit choice stands
+
+
+class ModelSpy:
+    """A loaded Whisper that notes each decode under its name (and may hold it until told)."""
+
+    def __init__(self, inner: object, name: str, log: list[str], hold: threading.Event | None = None) -> None:
+        self.inner, self.name, self.log, self.hold = inner, name, log, hold
+
+    def encode(self, features: np.ndarray) -> object:
+        self.log.append(self.name)
+        if self.hold is not None:
+            self.hold.wait(10)
+        return self.inner.encode(features)  # type: ignore[attr-defined]
+
+    def __getattr__(self, attr: str) -> object:
+        return getattr(self.inner, attr)
+
+
+def test_a_decode_alone_gets_every_core_and_overlapping_decodes_share_them(recognizer: WhisperRecognizer) -> None:
+    # one counter's decodes run on the copy with CTranslate2's own threads (as fast as before); a decode
+    # that overlaps another runs on the workers that have one share of the cores each
+    from pipelines.asr.decoder import WhisperDecoder
+
+    model, log, hold = recognizer._decoder._model, [], threading.Event()  # type: ignore[attr-defined]
+    decoder = WhisperDecoder(ModelSpy(model, "shared", log), 0.0, solo_model=ModelSpy(model, "solo", log, hold))
+    clip = np.zeros(16000, dtype=np.float32)
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(decoder.decode, clip, ("ja", "en"), "", 1, 8)
+        for _ in range(500):
+            if log:
+                break
+            time.sleep(0.01)
+        second = decoder.decode(clip, ("ja", "en"), "", 1, 8)  # while the first is still decoding
+        hold.set()
+        assert first.result().lang in ("ja", "en") and second.lang in ("ja", "en")
+    decoder.decode(clip, ("ja", "en"), "", 1, 8)  # alone again
+    assert log == ["solo", "shared", "solo"]
