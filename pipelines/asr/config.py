@@ -10,7 +10,7 @@ class AsrConfig:
     model: str = field(default="base", metadata={"help": "name of the installed Whisper model to load (see `madoguchi models list`)"})
     device: str = field(default="cpu", metadata={"help": "where to run Whisper: cpu or cuda"})
     compute_type: str = field(default="int8", metadata={"help": "CTranslate2 compute type: int8, int8_float16, float16, float32"})
-    cpu_threads: int = field(default=0, metadata={"help": "threads per decode on CPU (0 = a decode that runs alone uses every core, through a second copy of the model, about 80 MB more; decodes that overlap share the cores, the cores divided by max_concurrent_decodes each, so they never compete for one; see docs/asr.md, Threads)"})
+    cpu_threads: int = field(default=0, metadata={"help": "threads per decode on CPU (0 = a decode that runs alone uses every core, through a second copy of the model, about 130 MB more; decodes that overlap share the cores, the cores divided by max_concurrent_decodes each, so they never compete for one; see docs/asr.md, Threads)"})
     max_concurrent_decodes: int = field(default=2, metadata={"help": "decodes that may run at once across all sessions"})
     batch_size: int = field(default=1, metadata={"help": "decodes of different sessions run together in one batch, up to this many (1 = each decode alone); max_concurrent_decodes batches may run at once"})
     batch_window_ms: float = field(default=20.0, metadata={"help": "with batch_size > 1: how long a decode waits for others to join its batch when the model is idle (while it is busy, decodes gather anyway)"})
