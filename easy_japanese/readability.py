@@ -1,6 +1,6 @@
 """``check(text)``: a readability report for clerks writing notices (like YANSIS, as an API).
 
-Flags long sentences, difficult words (with the easy word our dictionary suggests), honorifics,
+Flags long sentences, difficult words and set phrases (with the easy form the rewriter uses), honorifics,
 double negatives, dense kanji, grammar the guard would reject (``wellformed.py``) and every change the
 rewriter had to leave out (the guard's refusals), and gives a 0–100 score (100 = nothing to fix). The suggestions are
 the changes ``rewrite`` would make, so the report and the rewriter never disagree.
@@ -17,13 +17,16 @@ from easy_japanese.wellformed import problems
 
 KANJI_RATIO_LIMIT = 0.30  # more than about one character in three in kanji is hard to read
 _PENALTY = {"long_sentence": 8, "difficult_word": 4, "honorific": 5, "double_negative": 8, "kanji_density": 6,
-            "grammar": 15, "left_as_is": 5}
-_ISSUE_OF_RULE = {"honorific": "honorific", "negation.double": "double_negative", "vocabulary": "difficult_word"}
+            "grammar": 15, "left_as_is": 5, "set_phrase": 4}
+# rule (prefix) → the kind of issue its change shows in the clerk's text; set phrases are told like words
+# (少々お待ちください → 少し待ってください), and so are vague endings (結構です) and impersonal passives (が行われます)
+_ISSUE_OF_RULE = {"honorific": "honorific", "negation.double": "double_negative", "vocabulary": "difficult_word",
+                  "phrase": "set_phrase", "negation.vague": "set_phrase", "voice.passive": "set_phrase"}
 
 
 @dataclass(frozen=True)
 class Issue:
-    kind: str  # long_sentence | difficult_word | honorific | double_negative | kanji_density | grammar | left_as_is
+    kind: str  # long_sentence | difficult_word | set_phrase | honorific | double_negative | kanji_density | grammar | left_as_is
     text: str
     start: int
     end: int
@@ -80,8 +83,9 @@ def _rule_issues(text: str, options: RewriteOptions) -> tuple[list[Issue], str]:
     flagged = {(i.start, i.end) for i in issues}
     for word in result.honorifics_left:  # what the rewriter had to leave: the clerk can say it plainly
         start = text.find(word)
-        if start >= 0 and (start, start + len(word)) not in flagged:
-            issues.append(Issue("honorific", word, start, start + len(word), f"「{word}」は敬語です。ふつうの言い方にしてください。"))
+        span = (start, start + len(word)) if start >= 0 else (0, len(text))  # never dropped: it lowered the confidence
+        if span not in flagged:
+            issues.append(Issue("honorific", word, *span, f"「{word}」は敬語です。ふつうの言い方にしてください。"))
     return issues, result.text
 
 
@@ -98,10 +102,9 @@ def check(text: str, *, options: RewriteOptions | None = None) -> ReadabilityRep
     if not text.strip():
         return ReadabilityReport(100, (), {"sentences": 0}, "")
     issues, suggestion = _rule_issues(text, options)
-    flagged = {i.text for i in issues}
     for word in difficult_words(text, analyze(text), options):
-        if word not in flagged:
-            start = text.find(word)
+        start = text.find(word)  # a word the rewriter changed is flagged already, with its easy form
+        if not any(i.start < start + len(word) and start < i.end for i in issues):
             issues.append(Issue("difficult_word", word, start, start + len(word), f"「{word}」は難しい言葉です。"))
     issues += _sentence_issues(text, options)
     issues += _grammar_issues(text)

@@ -5,8 +5,8 @@ the potential (来られる: can come). A passive read as an honorific and made 
 does what (カードを盗まれた方 are the victims, not the thieves), so only what cannot be a passive is
 rewritten: an intransitive verb (``INTRANSITIVE_SURU`` and the verbs that never take を in
 ``data/verb_frames.tsv``), which has no passive without someone it happens to (子どもに泣かれる), and
-the double honorific お〜になられる. What may be either (住所を変更された方, 申請される場合) is left
-and counted as an honorific left (``honorific_passive_at``), so the confidence falls and ``check()``
+the double honorific お〜になられる. What may be either (住所を変更された方, 申請される場合: also
+"when it is applied for") is left and counted as an honorific left (``honorific_passive_at``), so the confidence falls and ``check()``
 flags it.
 """
 
@@ -97,16 +97,52 @@ def plain_honorific_at(tokens: list[Token], i: int) -> bool:
     return not _has_agent(tokens, start, goal)
 
 
+# サ変 verbs done to a person: 紹介された方 are the people introduced, 診断された方 those diagnosed (passives)
+_DONE_TO_A_PERSON = frozenset(["紹介", "招待", "推薦", "指名", "選出", "表彰", "逮捕", "保護", "採用", "雇用", "派遣", "診断",
+                               "認定", "任命", "解雇", "処分", "案内", "指導", "救助", "誘導", "登録", "合格", "選考"])
+
+
+def _names_what_it_happens_to(tokens: list[Token], start: int) -> bool:
+    """The clause names a thing with が, は or も (予定が変更された場合: the plan is changed, a passive);
+    a person (あなたが申請される場合) may be who does it politely."""
+    for k in range(start - 1, max(-1, start - 12), -1):
+        tok = tokens[k]
+        if tok.surface in ("、", "。") or (tok.pos1 == "助詞" and tok.pos2 == "接続助詞") or tok.pos1 == "動詞":
+            return False
+        if tok.surface in ("が", "は", "も") and tok.pos1 == "助詞" and k > 0 and not is_person(tokens[k - 1]):
+            return True
+    return False
+
+
+def _suru_said_of_the_resident(tokens: list[Token], i: int) -> bool:
+    """申請される場合, 来庁される前に, 変更されますか: a サ変 verb's される with no object, no one named who does
+    it and nothing named that it is done to, said of 場合/方/ます … Read as 尊敬語 (a counter speaks of the
+    resident's own steps), but 変更される場合 may be "when it is changed": counted, never made plain."""
+    v = i - 1
+    if tokens[i].lemma != "れる" or tokens[v].lemma != "為る" or v == 0 or tokens[v - 1].pos1 != "名詞":
+        return False
+    noun, head = tokens[v - 1].surface, next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
+    if head == "方" and noun in _DONE_TO_A_PERSON:
+        return False
+    start = v - 1
+    source = {"から", "より"} & set(governed_particles(tokens, start))  # 市から指定された日: the city does it
+    return (_said_of_the_resident(tokens, i) and not source and not _has_agent(tokens, start, False)
+            and not _names_what_it_happens_to(tokens, start))
+
+
 def honorific_passive_at(tokens: list[Token], i: int) -> bool:
     """The れる/られる at ``i`` reads as 尊敬語, whether or not the rule may make it plain: also a
-    transitive verb with its を object and no one named who does it (住所を変更された方)."""
+    transitive verb with its を object and no one named who does it (住所を変更された方), and a サ変
+    verb said of the resident with nothing named that it is done to (申請される場合)."""
     if plain_honorific_at(tokens, i):
         return True
     verb = _voice_verb(tokens, i)
     if verb is None or tokens[i].lemma == "られる":
         return False
     start = _predicate_start(tokens, i - 1)
-    return "を" in governed_particles(tokens, start) and not _has_agent(tokens, start, False)
+    if "を" in governed_particles(tokens, start) and not _has_agent(tokens, start, False):
+        return True
+    return _suru_said_of_the_resident(tokens, i)
 
 
 def honorific_passives(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
