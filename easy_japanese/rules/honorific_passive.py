@@ -103,31 +103,40 @@ _DONE_TO_A_PERSON = frozenset(["紹介", "招待", "推薦", "指名", "選出",
 
 
 def _names_what_it_happens_to(tokens: list[Token], start: int) -> bool:
-    """The clause names a thing with が, は or も (予定が変更された場合: the plan is changed, a passive);
-    a person (あなたが申請される場合) may be who does it politely."""
-    for k in range(start - 1, max(-1, start - 12), -1):
+    """The clause names a thing with が or も (予定が変更された場合: the plan is changed, a passive), or the
+    sentence has a thing as its topic (児童手当は、中学校を卒業するまで支給される前に: は reaches past the
+    clause); a person (代理の方が申請される場合) may be who does it politely."""
+    in_clause = True
+    for k in range(start - 1, 0, -1):
         tok = tokens[k]
         if tok.surface in ("、", "。") or (tok.pos1 == "助詞" and tok.pos2 == "接続助詞") or tok.pos1 == "動詞":
+            in_clause = False
+        if tok.surface == "。":
             return False
-        if tok.surface in ("が", "は", "も") and tok.pos1 == "助詞" and k > 0 and not is_person(tokens[k - 1]):
+        if tok.pos1 == "助詞" and not is_person(tokens[k - 1]) and tokens[k - 1].pos1 in ("名詞", "代名詞", "接尾辞") and (
+                tok.surface == "は" or (in_clause and tok.surface in ("が", "も"))):
             return True
     return False
 
 
+# what a counter says the resident does, as a noun: 申請される場合, 申請される方, 郵送される前に (not ます:
+# 支給されます, 送付されます are what the city does, passives)
+_NOMINAL_HEADS = frozenset(["方", "場合", "前", "後", "とき", "時", "際"])
+
+
 def _suru_said_of_the_resident(tokens: list[Token], i: int) -> bool:
-    """申請される場合, 来庁される前に, 変更されますか: a サ変 verb's される with no object, no one named who does
-    it and nothing named that it is done to, said of 場合/方/ます … Read as 尊敬語 (a counter speaks of the
-    resident's own steps), but 変更される場合 may be "when it is changed": counted, never made plain."""
+    """申請される場合, 郵送される前に: a サ変 verb's される with no object, no one named who does it and
+    nothing named that it is done to, before 場合/方/前 … Read as 尊敬語 (a counter speaks of the resident's
+    own steps), but 変更される場合 may be "when it is changed": counted, never made plain."""
     v = i - 1
     if tokens[i].lemma != "れる" or tokens[v].lemma != "為る" or v == 0 or tokens[v - 1].pos1 != "名詞":
         return False
-    noun, head = tokens[v - 1].surface, next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
-    if head == "方" and noun in _DONE_TO_A_PERSON:
+    head = next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
+    if head not in _NOMINAL_HEADS or (head == "方" and tokens[v - 1].surface in _DONE_TO_A_PERSON):
         return False
     start = v - 1
     source = {"から", "より"} & set(governed_particles(tokens, start))  # 市から指定された日: the city does it
-    return (_said_of_the_resident(tokens, i) and not source and not _has_agent(tokens, start, False)
-            and not _names_what_it_happens_to(tokens, start))
+    return not source and not _has_agent(tokens, start, False) and not _names_what_it_happens_to(tokens, start)
 
 
 def honorific_passive_at(tokens: list[Token], i: int) -> bool:
