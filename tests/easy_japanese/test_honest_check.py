@@ -33,8 +33,8 @@ def test_an_honorific_suru_with_no_object_is_counted_and_flagged(before: str, le
     ("予定が変更された場合は、お知らせします。", "変更され"),  # the plan is changed: a passive
     ("紹介された方は、こちらでお待ちください。", "紹介され"),  # the people introduced
     ("市から指定された日に出してください。", "指定され"),  # 市から: who does it
-    ("児童手当は、中学校を卒業するまで支給されます。", "支給され"),  # the city pays it
-    ("児童手当は、申請した翌月から支給される場合があります。", "支給され"),  # the topic is what is paid
+    ("来月の15日に支給されます。", "支給され"),  # the city pays it
+    ("児童手当は、申請の翌月に支給される場合があります。", "支給され"),  # the topic is what is paid
 ])
 def test_a_passive_of_a_suru_verb_is_not_counted_as_an_honorific(before: str, passive: str) -> None:
     result = rewrite(before, options=PLAIN)
