@@ -293,7 +293,30 @@ def kana_words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             edits.append(Edit(tok.start, tok.end, "たち", "vocabulary.kana"))
         elif (kanji := _KANA_VERB_STEMS.get((tok.pos1, tok.lemma))) and tok.surface.startswith(kanji[0]):
             edits.append(Edit(tok.start, tok.start + len(kanji[0]), kanji[1], "vocabulary.kana"))
+        elif (tok.lemma, tok.pos1) in _KANA_WORDS and tok.surface == tok.lemma and tok.reading:
+            edits.append(Edit(tok.start, tok.end, tok.reading, "vocabulary.kana"))
+        elif (standard := _standard_stem(tok)) is not None:
+            edits.append(Edit(tok.start, tok.start + len(standard[0]), standard[1], "vocabulary.kana"))
     return edits
+
+
+# words whose kanji are read outside the 常用漢字表 (当て字, 熟字訓, kanji not in the table): written in kana,
+# as official writing does; (lemma, part of speech), the reading comes from the analyser
+_KANA_WORDS = frozenset([("何故", "副詞"), ("沢山", "副詞"), ("殆ど", "名詞"), ("殆ど", "副詞"), ("筈", "名詞"),
+                         ("矢張り", "副詞"), ("流石", "副詞"), ("勿論", "副詞"), ("兎に角", "副詞")])
+# a spelling that the 常用漢字表 does not give, for the word the analyser names (its lemma is the standard
+# spelling): 分らない → 分からない (送り仮名), 停まる → 止まる, 恐い → 怖い, 充分 → 十分, 思いだす → 思い出す
+_STANDARD_SPELLING = {("分かる", "分る"), ("止まる", "停まる"), ("怖い", "恐い"), ("十分", "充分"), ("思い出す", "思いだす")}
+
+
+def _standard_stem(tok: Token) -> tuple[str, str] | None:
+    """(written stem, standard stem) of a word in ``_STANDARD_SPELLING``: the stem without the inflected
+    last kana for a verb or an adjective (分ら → 分から), the whole word otherwise (充分 → 十分)."""
+    if (tok.lemma, tok.base) not in _STANDARD_SPELLING:
+        return None
+    inflects = tok.pos1 in ("動詞", "形容詞")
+    written, standard = (tok.base[:-1], tok.lemma[:-1]) if inflects else (tok.base, tok.lemma)
+    return (written, standard) if tok.surface.startswith(written) else None
 
 
 # helper verbs after て (〜ておく, 〜てみる, 〜ている, 〜てもらう …) are written in kana; 〜て行く / 〜て来る are

@@ -1,0 +1,40 @@
+"""SARI that does no harm, found on the SNOW dev rows in the fifth pass of issue 13 (one test per change;
+each fails when the old behaviour is planted back). The sentences are ours, not SNOW's."""
+
+from __future__ import annotations
+
+import pytest
+
+from easy_japanese import RewriteOptions, rewrite
+
+PLAIN = RewriteOptions(gloss_counter_terms=False)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("説明が分らない方は、聞いてください。", "説明が分からない方は、聞いてください。"),  # 送り仮名 of the 常用漢字表
+    ("分りました。", "分かりました。"),
+    ("バスは市役所の前に停まります。", "バスは市役所の前に止まります。"),  # 停 has no reading とまる
+    ("犬が恐い方は、言ってください。", "犬が怖い方は、言ってください。"),
+    ("時間は充分にあります。", "時間は十分にあります。"),
+    ("暗証番号を思いだしてください。", "暗証番号を思い出してください。"),
+    ("勿論、無料です。", "もちろん、無料です。"),  # kanji read outside the 常用漢字表: kana
+    ("書類は沢山あります。", "書類はたくさんあります。"),
+    ("明日届く筈です。", "明日届くはずです。"),
+])
+def test_a_spelling_outside_the_joyo_table_is_written_the_standard_way(before: str, after: str) -> None:
+    assert rewrite(before, options=PLAIN).text == after
+
+
+@pytest.mark.parametrize(("before", "kept"), [
+    ("道が二つに分かれています。", "分かれて"),  # another verb (分かれる), already standard
+    ("車はここに止まれません。", "止ま"),
+    ("5時十分に来てください。", "5時10分"),  # ten minutes, not じゅうぶん
+    ("一寸先も見えません。", "一寸"),  # いっすん (a measure), not ちょっと: left
+])
+def test_a_standard_spelling_or_another_word_is_left_as_it_is(before: str, kept: str) -> None:
+    assert kept in rewrite(before, options=PLAIN).text
+
+
+def test_juubun_is_not_a_difficult_word() -> None:
+    result = rewrite("時間は十分にあります。", options=PLAIN)
+    assert result.unknown_difficult_words == () and result.confidence == 1.0
