@@ -84,15 +84,19 @@ def _tail_phrase_edits(text: str, tokens: list[Token], phrase: str, easy: str) -
 def set_phrases(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     """少々お待ちください → 少し待ってください, ご本人様 → 本人, 〜ていただけますでしょうか → 〜てください."""
     edits: list[Edit] = []
+    taken: list[tuple[int, int]] = []  # the table is longest first: 少々お待ちくださいませ is one phrase, not 〜ください + ませ
     for phrase, easy in set_phrase_table():
         if phrase.startswith("〜"):
             edits += _tail_phrase_edits(text, tokens, phrase[1:], easy[1:])
             continue
         start = text.find(phrase)
         while start >= 0:
-            if easy != phrase:
-                edits.append(Edit(start, start + len(phrase), easy, "phrase.set"))
-            start = text.find(phrase, start + len(phrase))
+            end = start + len(phrase)
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+                if easy != phrase:
+                    edits.append(Edit(start, end, easy, "phrase.set"))
+            start = text.find(phrase, end)
     return edits
 
 

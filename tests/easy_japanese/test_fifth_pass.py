@@ -38,3 +38,20 @@ def test_a_standard_spelling_or_another_word_is_left_as_it_is(before: str, kept:
 def test_juubun_is_not_a_difficult_word() -> None:
     result = rewrite("時間は十分にあります。", options=PLAIN)
     assert result.unknown_difficult_words == () and result.confidence == 1.0
+
+
+def test_the_longest_set_phrase_is_the_one_applied() -> None:
+    result = rewrite("少々お待ちくださいませ。", options=PLAIN)  # not 少々お待ちください + ませ, refused as a command
+    assert result.text == "少し待ってください。" and result.refusals == () and result.confidence == 1.0
+
+
+@pytest.mark.parametrize(("before", "after"), [  # pairs of the Immigration Services Agency's vocabulary
+    ("予約は不要です。", "予約はいりません。"),
+    ("手続きは不要ですか。", "手続きは必要ないですか。"),  # not いりませんか, which reads as an offer
+    ("不要な書類は捨ててください。", "いらない書類は捨ててください。"),
+    ("税金に関する相談はこちらです。", "税金についての相談はこちらです。"),
+    ("ただちに逃げてください。", "すぐに逃げてください。"),
+    ("料金を一括して払うことができます。", "料金をまとめて払うことができます。"),
+])
+def test_a_word_of_the_agency_vocabulary_we_lacked(before: str, after: str) -> None:
+    assert rewrite(before, options=PLAIN).text == after
