@@ -55,3 +55,19 @@ def test_the_longest_set_phrase_is_the_one_applied() -> None:
 ])
 def test_a_word_of_the_agency_vocabulary_we_lacked(before: str, after: str) -> None:
     assert rewrite(before, options=PLAIN).text == after
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("高価な物は持ってこないでください。", "高い物は持ってこないでください。"),
+    ("早起きしないと、間に合いませんよ。", "早く起きないと、間に合いませんよ。"),
+    ("悪天候のため、中止します。", "悪い天気のため、やめます。"),
+    ("バスはめったに来ません。", "バスはほとんど来ません。"),  # the negation stays
+    ("早起きは大切です。", "早起きは大切です。"),  # the noun alone is left
+])
+def test_a_word_snow_rewrites_the_same_way_read_in_context(before: str, after: str) -> None:
+    assert rewrite(before, options=PLAIN).text == after
+
+
+def test_an_adjective_noun_that_cannot_take_its_ending_is_refused_and_counted() -> None:
+    result = rewrite("この時計は高価だった。", options=PLAIN)  # 高いだった is not Japanese
+    assert result.text == "この時計は高価だった。" and result.refusals and result.confidence < 1.0
