@@ -40,9 +40,11 @@ def test_resident_chooses_its_language_on_the_phone_in_auto_mode(live_relay: Liv
 def test_tablet_keeps_the_residents_typed_words_until_the_language_is_known(live_relay: LiveRelay,
                                                                              new_context: Any) -> None:
     counter = open_counter(live_relay, new_context(), lang="自動")
-    say(counter, "Hello", who="住民の入力（住民の言語）")
+    box = counter.get_by_label("住民の入力（言語はまだ不明）")
+    assert box.get_attribute("placeholder") == "住民の言語が決まると送れます"  # what the clerk can expect, not a blank name
+    say(counter, "Hello", who="住民の入力（言語はまだ不明）")
     counter.get_by_role("list", name="お知らせ").get_by_text("住民の言語が決まるまで、住民の入力は送れません").wait_for()
-    assert counter.get_by_label("住民の入力（住民の言語）").input_value() == "Hello"
+    assert box.input_value() == "Hello"
 
 
 def test_a_refused_text_is_told_to_the_resident_and_stays_in_the_box(make_live_relay: MakeLiveRelay,

@@ -44,12 +44,56 @@ def test_resident_changes_its_language_on_the_phone_at_any_time(make_live_relay:
     # a resident who reads Japanese best: easy Japanese, with furigana
     phone.get_by_role("button", name="🌐 ไทย").click()
     phone.get_by_role("button", name="やさしい日本語").click()
-    expect(phone.get_by_role("button", name="送信")).to_be_visible()
+    expect(phone.get_by_role("button", name="おくる")).to_be_visible()  # the page's own words in easy Japanese too
     notices.get_by_text("住民の言語をやさしい日本語に変えました（住民がスマートフォンで選びました）").wait_for()
-    expect(phone.get_by_label("この電話で音声を聞く")).to_be_visible()  # Japanese has a voice
+    expect(phone.get_by_label("この でんわで こえを きく")).to_be_visible()  # Japanese has a voice
     say(counter, "在留カードを見せてください。")
     easy = phone.get_by_role("log").get_by_role("listitem").filter(has_text="在留カード")
     expect(easy.locator("ruby rt").first).to_be_attached()
+    assert not errors, errors
+
+
+# kanji a resident who asked for easy Japanese has no furigana for: visible text outside <ruby>, not in
+# the conversation (the relay's easy-Japanese engine writes that) and not the session's language name
+BARE_KANJI = """() => {
+  const bare = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (parent.closest('#bubbles, ruby') || !parent.checkVisibility()) continue;
+    if (/[\u4e00-\u9fff]/.test(node.data)) bare.push(node.data.trim());
+  }
+  return bare;
+}"""
+
+
+def test_the_phone_speaks_easy_japanese_to_whoever_chose_it(live_relay: LiveRelay, new_context: Any) -> None:
+    counter = open_counter(live_relay, new_context(), lang="自動")
+    phone = new_context(viewport=(360, 640), is_mobile=True, has_touch=True).new_page()
+    errors = console_errors(phone)
+    phone.goto(resident_url(counter))
+    phone.get_by_role("region", name="Choose your language").get_by_role("button", name="やさしい日本語").click()
+    # controls in kana, short and plain (no 送信, 通訳者を呼ぶ, この電話で音声を聞く)
+    for name in ("おくる", "はなす", "つうやくの ひとを よぶ", "🌐 やさしい日本語"):
+        expect(phone.get_by_role("button", name=name, exact=True)).to_be_visible()
+    expect(phone.get_by_label("おおきい もじ")).to_be_visible()
+    assert phone.get_by_role("textbox").get_attribute("placeholder") == "ここに かいて ください"
+    expect(phone.get_by_role("heading", level=1).locator("ruby rt").first).to_have_text("まどぐち")
+    assert phone.evaluate(BARE_KANJI) == []
+
+    phone.get_by_role("button", name="つうやくの ひとを よぶ").click()  # a status line: easy words, furigana
+    status = phone.get_by_role("status").filter(has_text="つうやく")
+    expect(status.locator("ruby rt").first).to_be_attached()
+    expect(status).not_to_contain_text("通訳者")
+    assert phone.evaluate(BARE_KANJI) == []
+    shot(phone, "resident-phone-easy-japanese")
+
+    counter.get_by_role("button", name="受付終了").click()  # the end, and the page after it
+    counter.get_by_role("dialog").get_by_role("button", name="終了する").click()
+    expect(phone.get_by_role("status")).to_have_text("はなしは おわりました。ありがとう ございました。")
+    phone.reload()
+    expect(phone.get_by_role("status")).to_contain_text("あたらしい QRコードを よんで ください")
+    assert phone.evaluate(BARE_KANJI) == []
     assert not errors, errors
 
 
@@ -64,6 +108,11 @@ def test_resident_without_a_phone_chooses_its_language_on_the_tablet(live_relay:
         expect(languages.get_by_role("button", name=name)).to_be_visible()
     expect(panel).not_to_contain_text("Please wait")  # no guessed language while it is unknown
     shot(counter, "counter-auto-language")
+    counter.get_by_role("button", name="通訳者を呼ぶ").first.click()  # the call's state, in no guessed language
+    status = panel.locator(".panel-status")
+    expect(status.locator(".panel-icon")).to_be_visible()  # a pictogram, then やさしい日本語 with furigana
+    expect(status.locator("[lang=ja] ruby rt").first).to_be_attached()
+    assert not any(c.isascii() and c.isalpha() for c in status.inner_text()), status.inner_text()
 
     languages.get_by_role("button", name="नेपाली").click()
     notices.get_by_text("住民の言語はネパール語です（住民向け画面で選びました）").wait_for()

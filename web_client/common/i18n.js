@@ -1,5 +1,10 @@
 // A tiny i18n helper: a page keeps its own table {lang: {key: text}}; missing keys fall back to
 // English, then to the key itself, so a half-translated language still works.
+// A text may carry furigana in Aozora Bunko's notation, ｜窓口《まどぐち》 (the phone's やさしい日本語):
+// putText shows it as <ruby>; plainText keeps the base alone, for places that take no markup
+// (aria-label, placeholder, title).
+
+import {el} from '/static/common/dom.js';
 
 const RTL = new Set(['ar', 'fa', 'he', 'ur']);
 
@@ -17,6 +22,27 @@ export function sourceLang(table, lang, key, fallback = 'en') {
   return table[lang] && key in table[lang] ? lang : fallback;
 }
 
+const RUBY_MARK = /｜([^｜《》]+)《([^《》]+)》/g;
+
+/** Put `text` into `node` as text and <ruby>/<rt> elements (never as HTML). */
+export function putText(node, text) {
+  const parts = [];
+  let at = 0;
+  for (const match of text.matchAll(RUBY_MARK)) {
+    if (match.index > at) parts.push(text.slice(at, match.index));
+    parts.push(el('ruby', {}, match[1], el('rt', {text: match[2]})));
+    at = match.index + match[0].length;
+  }
+  if (at < text.length) parts.push(text.slice(at));
+  node.replaceChildren(...parts);
+  return node;
+}
+
+/** The text without its furigana marks (the base text stays). */
+export function plainText(text) {
+  return text.replace(RUBY_MARK, '$1');
+}
+
 /** Set lang (fonts, screen-reader voice) and direction on an element. */
 export function setLang(node, lang) {
   node.lang = lang;
@@ -28,14 +54,14 @@ export function setLang(node, lang) {
 export function applyStrings(root, table, lang) {
   const t = translator(table, lang);
   for (const node of root.querySelectorAll('[data-i18n]')) {
-    node.textContent = t(node.dataset.i18n);
+    putText(node, t(node.dataset.i18n));
     setLang(node, sourceLang(table, lang, node.dataset.i18n));
   }
   for (const node of root.querySelectorAll('[data-i18n-label]')) {
-    node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+    node.setAttribute('aria-label', plainText(t(node.dataset.i18nLabel)));
   }
   for (const node of root.querySelectorAll('[data-i18n-placeholder]')) {
-    node.setAttribute('placeholder', t(node.dataset.i18nPlaceholder));
+    node.setAttribute('placeholder', plainText(t(node.dataset.i18nPlaceholder)));
   }
   return t;
 }

@@ -3,21 +3,35 @@
 // shown on a second screen: /counter/panel in its own window follows through a BroadcastChannel.
 
 import {el, rubyText} from '/static/common/dom.js';
-import {setLang, translator, sourceLang} from '/static/common/i18n.js';
+import {putText, setLang, translator, sourceLang} from '/static/common/i18n.js';
 import {languageGrid, languageToggle} from '/static/counter/panel-language.js';
 import {RESIDENT_STRINGS} from '/static/resident/strings.js';
 
 export const PANEL_CHANNEL = 'madoguchi-panel';
+
+// A pictogram before each interpreter-call line: read by a resident whatever language they read, and
+// the only sign that is not Japanese while the language is 自動 (the panel then speaks やさしい日本語).
+const STATUS_ICONS = {offered: '⚠️', queued: '⏳', queued_short: '⏳', queued_position: '⏳', connected: '🧑‍💼',
+  returned: '💬', unavailable: '🚫', cancelled: '✖️'};
+
+/** The call-status line: the pictogram, then the words (furigana in やさしい日本語). */
+function statusLine(state, t, lang) {
+  if (!state.status) return null;
+  const icon = STATUS_ICONS[state.status];
+  const words = putText(el('span', {lang: sourceLang(RESIDENT_STRINGS, lang, state.status)}), t(state.status, state.vars || {}));
+  return el('p', {class: 'panel-status'}, icon ? el('span', {class: 'panel-icon', text: icon, attrs: {'aria-hidden': 'true'}}) : null, words);
+}
 
 /** Render a panel state into `face` (also used by the second-screen window). `state.lang` is the
  * session's resident language (`auto` while unknown: then only the language choice is shown);
  * `actions` {choose(code), toggle()} answer the resident's touches. */
 export function renderPanel(face, state, {furigana = true, wakachi = false} = {}, actions = null) {
   const known = state.lang && state.lang !== 'auto';
-  const lang = known ? state.lang : 'en';
+  // not known yet: no guess at the resident's language; Japanese (やさしい日本語, with furigana) with
+  // pictograms, as the 🌐 言語 · Language choice is
+  const lang = known ? state.lang : 'ja';
   const t = translator(RESIDENT_STRINGS, lang);
-  const status = state.status ? el('p', {class: 'panel-status', text: t(state.status, state.vars || {})}) : null;
-  if (status) setLang(status, sourceLang(RESIDENT_STRINGS, lang, state.status));
+  const status = statusLine(state, t, lang);
   const choose = (code) => actions && actions.choose(code);
   const toggle = () => actions && actions.toggle();
   const parts = [status];
@@ -44,11 +58,11 @@ function conversation(state, t, lang, {furigana, wakachi}) {
     main.append(ruby || phrases ? rubyText(text, ruby, {furigana, phrases: wakachi ? phrases : null}) : text);
   } else {
     setLang(main, sourceLang(RESIDENT_STRINGS, lang, 'welcome'));
-    main.append(t('welcome'));
+    putText(main, t('welcome'));
     main.classList.add('placeholder');
   }
   if (!state.you) return [main];
-  const you = el('p', {class: 'panel-you'}, el('span', {class: 'tag', text: t('said') + ': '}), el('span', {text: state.you.text, lang: state.you.lang}));
+  const you = el('p', {class: 'panel-you'}, putText(el('span', {class: 'tag'}), t('said') + ': '), el('span', {text: state.you.text, lang: state.you.lang}));
   setLang(you.firstChild, sourceLang(RESIDENT_STRINGS, lang, 'said'));
   return [main, you];
 }

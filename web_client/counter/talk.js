@@ -260,12 +260,13 @@ export class Talk extends EventTarget {
       $('#trouble [data-key="auto"]').remove();
     }
     this.panel.update({lang: lang || 'auto'});
-    const name = lang === 'auto' || !lang ? '住民の言語' : languageName(lang, this.session.mode);
-    $('#resident-head').textContent = lang === 'auto' ? '住民（言語：自動）' : `住民（${name}）`;
+    const name = lang === 'auto' || !lang ? '' : languageName(lang, this.session.mode);
+    $('#resident-head').textContent = !name ? '住民（言語：自動）' : `住民（${name}）`;
     // the clerk's side of the tablet, in Japanese like the row above it; what is typed is in the
     // resident's language (its lang attribute picks the font and the keyboard's language)
-    $('#resident-text-label').textContent = `住民の入力（${name}）`;
-    $('#resident-text').placeholder = `住民の言葉を入力（${name}）`;
+    // 自動: no language to name; the clerk is told when the box can be used instead
+    $('#resident-text-label').textContent = lang === 'auto' || !lang ? '住民の入力（言語はまだ不明）' : `住民の入力（${name}）`;
+    $('#resident-text').placeholder = lang === 'auto' || !lang ? '住民の言語が決まると送れます' : `住民の言葉を入力（${name}）`;
     if (lang && lang !== 'auto') setLang($('#resident-text'), lang); else $('#resident-text').removeAttribute('lang');
   }
 

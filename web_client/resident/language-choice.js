@@ -7,8 +7,10 @@
 
 import {api} from '/static/common/connection.js';
 import {el} from '/static/common/dom.js';
+import {plainText, putText} from '/static/common/i18n.js';
 
-export const EASY_JAPANESE_NAME = 'やさしい日本語';
+// with furigana: whoever asks for やさしい日本語 may not read 日本語 (plainText for an accessible name)
+export const EASY_JAPANESE_NAME = 'やさしい｜日本語《にほんご》';
 
 export class LanguageChoice {
   /** `section`: the (hidden) element to fill; `onChoose(code)` when the resident taps a language. */
@@ -31,7 +33,7 @@ export class LanguageChoice {
     return this.languages;
   }
 
-  /** A language's name in its own script (Japanese: やさしい日本語). */
+  /** A language's name in its own script (Japanese: やさしい日本語, with its furigana mark). */
   nameOf(code) {
     if (code === 'ja') return EASY_JAPANESE_NAME;
     return (this.languages || []).find((l) => l.code === code)?.name || code;
@@ -40,9 +42,9 @@ export class LanguageChoice {
   /** Show the buttons, the `current` language (if any) marked as chosen. */
   async show(current = null) {
     if (!(await this.load())) return false;
-    const buttons = this.languages.map((l) => el('button', {
-      type: 'button', class: 'lang-choice', lang: l.code, text: this.nameOf(l.code),
-      attrs: {'aria-pressed': String(l.code === current)}, on: {click: () => this.onChoose(l.code)}}));
+    const buttons = this.languages.map((l) => putText(el('button', {
+      type: 'button', class: 'lang-choice', lang: l.code, on: {click: () => this.onChoose(l.code)},
+      attrs: {'aria-pressed': String(l.code === current), 'aria-label': plainText(this.nameOf(l.code))}}), this.nameOf(l.code)));
     this.section.querySelector('.choices').replaceChildren(...buttons);
     this.section.hidden = false;
     return true;

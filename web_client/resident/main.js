@@ -5,7 +5,7 @@
 import {MicCapture, CAPTURE_RATE} from '/static/common/capture.js';
 import {RelayConnection} from '/static/common/connection.js';
 import {$, el, rubyText} from '/static/common/dom.js';
-import {applyStrings, setLang, sourceLang, translator} from '/static/common/i18n.js';
+import {applyStrings, plainText, putText, setLang, sourceLang, translator} from '/static/common/i18n.js';
 import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
 import {LanguageChoice} from '/static/resident/language-choice.js';
@@ -48,9 +48,9 @@ function setUiLang(code) {
   lang = pickLang(code);
   t = applyStrings(document.body, RESIDENT_STRINGS, lang);
   setLang(document.documentElement, lang);
-  document.title = t('title');
+  document.title = plainText(t('title'));
   renderPending();
-  $('#speak-label').textContent = t(speaking ? 'stop' : 'speak');
+  putText($('#speak-label'), t(speaking ? 'stop' : 'speak'));
   setLang($('#speak-label'), sourceLang(RESIDENT_STRINGS, lang, speaking ? 'stop' : 'speak'));
 }
 
@@ -59,7 +59,7 @@ function status(key, vars = {}, level = 'info') {
   node.dataset.key = key || '';
   node.hidden = !key;
   if (!key) return;
-  node.textContent = t(key, vars);
+  putText(node, t(key, vars));
   node.dataset.level = level;
   setLang(node, sourceLang(RESIDENT_STRINGS, lang, key));
 }
@@ -75,7 +75,7 @@ function bubble(id, kind) {
   }
   b.li.className = `bubble ${kind}`;
   const key = {resident: 'you', operator: 'interpreter'}[kind] || 'staff';
-  b.who.textContent = t(key);
+  putText(b.who, t(key));
   setLang(b.who, sourceLang(RESIDENT_STRINGS, lang, key));
   const log = $('#bubbles').parentElement;
   log.scrollTop = log.scrollHeight;
@@ -95,7 +95,7 @@ function renderPending() {
   list.hidden = waiting.length === 0;
   list.replaceChildren(...waiting.map((item) => el('li', {class: 'pending-item'},
     el('span', {class: 'text', text: item.text, lang: residentLang && residentLang !== 'auto' ? residentLang : undefined}),
-    el('span', {class: 'why', text: t('pending'), lang: sourceLang(RESIDENT_STRINGS, lang, 'pending')}))));
+    putText(el('span', {class: 'why', lang: sourceLang(RESIDENT_STRINGS, lang, 'pending')}), t('pending')))));
 }
 
 function onMessage(m) {
@@ -172,7 +172,8 @@ async function renderLangButton() {
   button.setAttribute('aria-expanded', String(Boolean(choice && choice.open && known)));
   if (!known || !choice) return;
   await choice.load();
-  $('#lang-current').textContent = choice.nameOf(residentLang);
+  putText($('#lang-current'), choice.nameOf(residentLang));
+  button.setAttribute('aria-label', `🌐 ${plainText(choice.nameOf(residentLang))}`); // not the furigana too
   setLang($('#lang-current'), residentLang);
 }
 
@@ -311,7 +312,7 @@ function connect({session, token}) {
     if (e.detail.state === 'down' && !closed) {
       started = false;
       const banner = $('#banner');
-      banner.textContent = t('reconnecting');
+      putText(banner, t('reconnecting'));
       setLang(banner, sourceLang(RESIDENT_STRINGS, lang, 'reconnecting'));
       banner.hidden = false;
     }

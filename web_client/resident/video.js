@@ -2,13 +2,13 @@
 // it (`video.state {resident_allowed}`): the phone calls the interpreter's console with its own camera
 // and shows the interpreter. Its own small table of words: the rest of the page keeps its strings.
 
-import {el, setText} from '/static/common/dom.js';
-import {setLang, sourceLang, translator} from '/static/common/i18n.js';
+import {el} from '/static/common/dom.js';
+import {putText, setLang, sourceLang, translator} from '/static/common/i18n.js';
 import {VideoCall} from '/static/common/video-call.js';
 
 const STRINGS = {
   en: {title: 'Video with the interpreter (sign language)', join: 'Join the video', end: 'End the video', live: 'Connected', ended: 'The video has ended', failed: 'The video could not start'},
-  ja: {title: '通訳者とのビデオ（手話）', join: 'ビデオに参加する', end: 'ビデオを終了', live: '通話中', ended: 'ビデオは終了しました', failed: 'ビデオを開始できません'},
+  ja: {title: '｜通訳《つうやく》の ｜人《ひと》と ビデオ（｜手話《しゅわ》）', join: 'ビデオに はいる', end: 'ビデオを おわる', live: 'つながって います', ended: 'ビデオは おわりました', failed: 'ビデオが はじまりません'}, // やさしい日本語
   vi: {title: 'Gọi video với phiên dịch viên (ngôn ngữ ký hiệu)', join: 'Tham gia video', end: 'Kết thúc video', live: 'Đã kết nối', ended: 'Video đã kết thúc', failed: 'Không thể bắt đầu video'},
   zh: {title: '与翻译员视频（手语）', join: '加入视频', end: '结束视频', live: '已连接', ended: '视频已结束', failed: '无法开始视频'},
   ko: {title: '통역사와 영상 통화(수어)', join: '영상 통화 참여', end: '영상 통화 종료', live: '연결됨', ended: '영상 통화가 끝났습니다', failed: '영상 통화를 시작할 수 없습니다'},
@@ -48,14 +48,14 @@ export class ResidentVideo {
     const lang = this.currentLang();
     const t = translator(STRINGS, lang);
     for (const [node, key] of [[this.title, 'title'], [this.join, 'join'], [this.end, 'end']]) {
-      setText(node, t(key));
+      putText(node, t(key));
       setLang(node, sourceLang(STRINGS, lang, key));
     }
   }
 
   _say(key) {
     const lang = this.currentLang();
-    setText(this.status, key ? translator(STRINGS, lang)(key) : '');
+    putText(this.status, key ? translator(STRINGS, lang)(key) : '');
     if (key) setLang(this.status, sourceLang(STRINGS, lang, key));
   }
 
