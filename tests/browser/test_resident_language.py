@@ -72,7 +72,15 @@ def test_the_phone_speaks_easy_japanese_to_whoever_chose_it(live_relay: LiveRela
     phone = new_context(viewport=(360, 640), is_mobile=True, has_touch=True).new_page()
     errors = console_errors(phone)
     phone.goto(resident_url(counter))
-    phone.get_by_role("region", name="Choose your language").get_by_role("button", name="やさしい日本語").click()
+    choices = phone.get_by_role("region", name="Choose your language")
+    # on a small phone the whole choice, the message box and the buttons are on its screen
+    for control in (choices.get_by_role("button", name="やさしい日本語"), phone.get_by_role("button", name="Send"),
+                    phone.get_by_role("button", name="Call an interpreter")):
+        expect(control).to_be_in_viewport(ratio=1)
+    choices.get_by_role("button", name="やさしい日本語").click()
+    counter.get_by_role("list", name="お知らせ").get_by_text(
+        "住民の言語はやさしい日本語です（住民がスマートフォンで選びました）。職員の言葉をやさしい日本語にして伝えます。").wait_for()
+    expect(phone.get_by_role("log")).to_contain_text("まって ください。")  # not an empty box: what happens next
     # controls in kana, short and plain (no 送信, 通訳者を呼ぶ, この電話で音声を聞く)
     for name in ("おくる", "はなす", "つうやくの ひとを よぶ", "🌐 やさしい日本語"):
         expect(phone.get_by_role("button", name=name, exact=True)).to_be_visible()
@@ -86,6 +94,9 @@ def test_the_phone_speaks_easy_japanese_to_whoever_chose_it(live_relay: LiveRela
     expect(status.locator("ruby rt").first).to_be_attached()
     expect(status).not_to_contain_text("通訳者")
     assert phone.evaluate(BARE_KANJI) == []
+    say(counter, "在留カードを見せてください。")
+    expect(phone.get_by_role("log").get_by_role("listitem")).to_have_count(1)
+    expect(phone.get_by_role("log").get_by_text("まって ください。")).to_be_hidden()
     shot(phone, "resident-phone-easy-japanese")
 
     counter.get_by_role("button", name="受付終了").click()  # the end, and the page after it

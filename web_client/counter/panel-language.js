@@ -19,10 +19,15 @@ export function panelLanguages(all) {
     .map((l) => ({code: l.code, name: nativeName(all, l.code)}));
 }
 
+/** やさしい日本語 breaks between its two words, never inside 日本語 (the button has word-break: keep-all). */
+function breakable(name) {
+  return name === EASY_JAPANESE_NAME ? ['やさしい', el('wbr'), '日本語'] : [name];
+}
+
 /** The grid of languages; `current` marked as chosen. */
 export function languageGrid(languages, current, onChoose) {
   const buttons = (languages || []).map((l) => el('button', {type: 'button', class: 'panel-choice', lang: l.code,
-    text: l.name, attrs: {'aria-pressed': String(l.code === current)}, on: {click: () => onChoose(l.code)}}));
+    attrs: {'aria-pressed': String(l.code === current)}, on: {click: () => onChoose(l.code)}}, ...breakable(l.name)));
   // the heading in no one language: a globe, and "language" in the two a counter always shares
   return el('div', {class: 'panel-languages', attrs: {role: 'group', 'aria-label': '言語 · Language'}},
     el('p', {class: 'panel-languages-title', attrs: {'aria-hidden': 'true'}}, '🌐 ', el('span', {lang: 'ja', text: '言語'}),

@@ -15,11 +15,13 @@ const STATUS_ICONS = {offered: '⚠️', queued: '⏳', queued_short: '⏳', que
   returned: '💬', unavailable: '🚫', cancelled: '✖️'};
 
 /** The call-status line: the pictogram, then the words (furigana in やさしい日本語). */
-function statusLine(state, t, lang) {
+function statusLine(state, t, lang, compact) {
   if (!state.status) return null;
-  const icon = STATUS_ICONS[state.status];
-  const words = putText(el('span', {lang: sourceLang(RESIDENT_STRINGS, lang, state.status)}), t(state.status, state.vars || {}));
-  return el('p', {class: 'panel-status'}, icon ? el('span', {class: 'panel-icon', text: icon, attrs: {'aria-hidden': 'true'}}) : null, words);
+  const key = compact && state.status.startsWith('queued') ? 'queued_short' : state.status;
+  const icon = STATUS_ICONS[key];
+  const words = putText(el('span', {lang: sourceLang(RESIDENT_STRINGS, lang, key)}), t(key, state.vars || {}));
+  return el('p', {class: compact ? 'panel-status compact' : 'panel-status'},
+    icon ? el('span', {class: 'panel-icon', text: icon, attrs: {'aria-hidden': 'true'}}) : null, words);
 }
 
 /** Render a panel state into `face` (also used by the second-screen window). `state.lang` is the
@@ -31,13 +33,12 @@ export function renderPanel(face, state, {furigana = true, wakachi = false} = {}
   // pictograms, as the 🌐 言語 · Language choice is
   const lang = known ? state.lang : 'ja';
   const t = translator(RESIDENT_STRINGS, lang);
-  const status = statusLine(state, t, lang);
   const choose = (code) => actions && actions.choose(code);
   const toggle = () => actions && actions.toggle();
-  const parts = [status];
   // unknown and nothing to read yet (in やさしい日本語 mode the clerk's words are readable before it is
   // known); without the relay's list of languages the panel keeps its usual text
   const grid = Boolean(state.languages) && (state.choosing || (!known && !state.main));
+  const parts = [statusLine(state, t, lang, grid)];
   if (state.languages && !(grid && !known)) parts.push(languageToggle(state.languages, state.lang, grid, toggle));
   if (grid) {
     parts.push(languageGrid(state.languages, known ? state.lang : null, choose));
@@ -45,6 +46,7 @@ export function renderPanel(face, state, {furigana = true, wakachi = false} = {}
     parts.push(...conversation(state, t, lang, {furigana, wakachi}));
   }
   face.replaceChildren(...parts.filter(Boolean));
+  face.scrollTop = 0; // new words start at the top (not where the language list was scrolled to)
   face.classList.toggle('rotated', Boolean(state.rotated));
   face.classList.toggle('mirrored', Boolean(state.mirrored));
 }

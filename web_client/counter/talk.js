@@ -248,7 +248,8 @@ export class Talk extends EventTarget {
     const how = {chosen: '住民がスマートフォンで選びました', detected: '話した言葉で判定しました', settings: '住民向け画面で選びました'}[m.reason];
     if (!how) return;
     const name = languageName(m.resident_lang, m.mode);
-    const text = before === 'auto' ? `住民の言語は${name}です（${how}）。翻訳を始めます。` : `住民の言語を${name}に変えました（${how}）。`;
+    const next = m.resident_lang === 'ja' ? '職員の言葉をやさしい日本語にして伝えます。' : '翻訳を始めます。'; // nothing to translate
+    const text = before === 'auto' ? `住民の言語は${name}です（${how}）。${next}` : `住民の言語を${name}に変えました（${how}）。`;
     this.trouble({key: 'auto', level: 'ok', text});
     $('#trouble [data-key="auto-typed"]')?.remove();
   }

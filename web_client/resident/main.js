@@ -235,6 +235,7 @@ function finish(key = 'closed') {
 /** Nothing more can be said here: the reason, in the resident's language, and every control off. */
 function endedView(key) {
   status(key, {}, 'closed');
+  $('#log-empty').hidden = true; // nobody will speak any more
   for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
 }
 
