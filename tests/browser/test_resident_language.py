@@ -68,6 +68,10 @@ BARE_KANJI = """() => {
 
 
 def test_the_phone_speaks_easy_japanese_to_whoever_chose_it(live_relay: LiveRelay, new_context: Any) -> None:
+    from relay.engines.easy_japanese import EasyJapaneseTranslator
+
+    live_relay.ctx.engines.easy_japanese = EasyJapaneseTranslator(None)  # the real rewriter, for the screenshot
+    live_relay.ctx.pipeline.engines.easy_japanese = live_relay.ctx.engines.easy_japanese
     counter = open_counter(live_relay, new_context(), lang="自動")
     phone = new_context(viewport=(360, 640), is_mobile=True, has_touch=True).new_page()
     errors = console_errors(phone)

@@ -50,7 +50,7 @@ export function rubyText(text, ruby, {furigana = true, phrases = null} = {}) {
   const flush = () => { if (run) frag.append(document.createTextNode(run)); run = ''; };
   let at = 0;
   while (at < text.length) {
-    if (breaks.has(at)) run += ' ';
+    if (breaks.has(at) && at > 0) run += ' '; // between phrases, not before the first
     const span = spans.find((r) => r.start === at);
     if (span && furigana) {
       flush();
