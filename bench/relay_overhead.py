@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -43,6 +44,20 @@ from typing import Any
 import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from _relay_stalls import (  # noqa: E402
+    GcPauses,
+    LatenessTicker,
+    context_switches,
+    cpu_ticks,
+    run_delay_s,
+    stalls,
+    steal_share,
+)
+
+from relay.runtime.event_loop import loop_factory  # noqa: E402
+
+CLIENT_GC = GcPauses()  # this process's garbage collections while the sessions converse
 
 SERVER = r"""
 import asyncio, gc, json, signal, sys, time
@@ -59,9 +74,11 @@ settings = load_settings(env={{}}, overrides={{
 set_switch_interval(settings.relay.switch_interval_ms)  # as madoguchi serve does
 new_loop = loop_factory(settings.relay.event_loop)
 from tests.fakes import fake_engines
+sys.path.insert(0, {bench!r})
+import _relay_stalls as STALLS
+GC_SPANS, TICKER = STALLS.GcPauses(), STALLS.LatenessTicker()  # the relay's side of the stall report
 TRACE = None
 if {trace!r}:
-    sys.path.insert(0, {bench!r})
     import _relay_trace as TRACE
 
 # garbage-collector pauses by generation: wall seconds, and CPU seconds of the thread that collected
@@ -86,6 +103,8 @@ def mark(store):
         p.clear()
     COLLECTED.update({{0: 0, 1: 0, 2: 0}})
     _marks.update(cpu=time.process_time(), writes=store.writes, commits=store.commits)
+    GC_SPANS.clear()
+    TICKER.clear()
     if TRACE:
         TRACE.HOPS.clear()
 
@@ -95,11 +114,14 @@ def stats(store):
             "writes": store.writes - _marks.get("writes", 0), "commits": store.commits - _marks.get("commits", 0),
             "gc_threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
             "hops": dict(TRACE.HOPS) if TRACE else {{}},
+            "late": list(TICKER.samples), "gc_spans": list(GC_SPANS.pauses),
             "loop": type(asyncio.get_running_loop()).__module__.split(".")[0],
             "switch_interval_ms": sys.getswitchinterval() * 1000}}
 
 async def main():
     gc.callbacks.append(on_gc)
+    GC_SPANS.install()
+    ticker = asyncio.get_running_loop().create_task(TICKER.run())
     if {gc_threshold!r}:
         gc.set_threshold(*{gc_threshold!r})
     if TRACE:
@@ -123,6 +145,8 @@ async def main():
         signal.SIGUSR2, lambda: ended.update(stats(store), collected=sum(COLLECTED.values())))
     await stop.wait()
     figures = ended or stats(store)
+    TICKER.stop()
+    await ticker
     await asyncio.sleep(1)  # every client has hung up: let their connections finish
     gc.unfreeze()  # what the sessions' sockets left behind that only the collector frees, frozen or not
     gc.collect()  # with what the relay's GC policy already reclaimed once the last client had gone
@@ -162,8 +186,13 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
+    return sum(user_system_seconds(pid))
+
+
+def user_system_seconds(pid: int) -> tuple[float, float]:
+    """The process's CPU time so far: in its own code (user) and in the kernel for it (system)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -238,14 +267,6 @@ async def converse(counter: Peer, resident: Peer, messages: int, think: float, r
             await asyncio.sleep(random.expovariate(1 / think))
 
 
-async def loop_lateness(samples: list[float], stop: asyncio.Event) -> None:
-    """How late a 10 ms timer fires in this process: the client's own share of every latency."""
-    while not stop.is_set():
-        due = time.perf_counter() + 0.01
-        await asyncio.sleep(0.01)
-        samples.append(max(0.0, time.perf_counter() - due))
-
-
 async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int) -> dict[str, Any]:
     result: dict[str, Any] = {"transcript": [], "translation": [], "lateness": [], "failed": [], "messages": []}
     limit = asyncio.Semaphore(args.connect_concurrency or args.sessions)
@@ -262,21 +283,43 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
         started = time.perf_counter()
         pairs = [p for p in await asyncio.gather(*(connect(http) for _ in range(args.sessions))) if p]
         result["connect_s"], result["open"] = time.perf_counter() - started, len(pairs)
+        result["client_loop"] = type(asyncio.get_running_loop()).__module__.split(".")[0]
+        result["client_gc_frozen"] = args.client_gc_freeze
+        # The clients' state lives as long as their sockets: freeze it, as the relay's GC policy freezes its
+        # own, so that a full collection of this one process holding 2,000 sockets (150-200 ms, which no
+        # browser has) does not stop every client at once and land in the measured latencies.
+        if args.client_gc_freeze:
+            gc.collect()
+            gc.freeze()
         if args.idle:  # every session open, nobody talking: what keeping the sockets alive costs
             cpu0 = cpu_seconds(relay_pid)
             await asyncio.sleep(args.idle)
             result["idle_cpu"] = (cpu_seconds(relay_pid) - cpu0) / args.idle
-        stop = asyncio.Event()
-        ticker = asyncio.get_running_loop().create_task(loop_lateness(result["lateness"], stop))
+        late = LatenessTicker()  # how late this process's own loop runs: its share of every latency
+        ticker = asyncio.get_running_loop().create_task(late.run())
         os.kill(relay_pid, signal.SIGUSR1)  # the relay counts its garbage collections from here
+        CLIENT_GC.clear()
         cpu0, started = cpu_seconds(relay_pid), time.perf_counter()
+        split0 = user_system_seconds(relay_pid)
+        own_cpu0, machine0 = time.process_time(), cpu_ticks()
+        delays0 = run_delay_s(relay_pid), run_delay_s(os.getpid())
+        switches0 = context_switches(relay_pid)
         outcomes = await asyncio.gather(*(converse(c, r, args.messages, args.think, result) for c, r in pairs),
                                         return_exceptions=True)
         result["elapsed"] = time.perf_counter() - started
         result["relay_cpu"] = (cpu_seconds(relay_pid) - cpu0) / result["elapsed"]
+        result["relay_user_system_s"] = [after - before for after, before in zip(user_system_seconds(relay_pid), split0,
+                                                                                 strict=True)]
         os.kill(relay_pid, signal.SIGUSR2)  # and up to here
-        stop.set()
+        result["client_cpu_s"], machine = time.process_time() - own_cpu0, cpu_ticks()
+        result["steal"], result["machine_busy"] = steal_share(machine0, machine)
+        result["relay_switches"] = [after - before for after, before in zip(context_switches(relay_pid), switches0,
+                                                                            strict=True)]
+        result["run_delay_s"] = [run_delay_s(relay_pid) - delays0[0], run_delay_s(os.getpid()) - delays0[1]]
+        result["client_gc"], result["client_gc_cpu"] = list(CLIENT_GC.pauses), list(CLIENT_GC.cpu)
+        late.stop()
         await ticker
+        result["late"], result["lateness"] = late.samples, [lateness for _, lateness in late.samples]
         result["failed"] += [f"converse: {type(o).__name__}: {o}" for o in outcomes if isinstance(o, BaseException)]
         await asyncio.gather(*(p.close() for pair in pairs for p in pair), return_exceptions=True)
     return result
@@ -311,6 +354,7 @@ def report(args: argparse.Namespace, result: dict[str, Any], rss: float, stats: 
                  f"{3 * count / result['elapsed']:.0f}); mean {statistics.mean(result['translation']) * 1000:.2f} ms")
     lines.append(f"relay CPU while conversing: {result['relay_cpu'] * 100:.0f}% of a core; peak RSS: {rss:.0f} MB")
     lines += load_independent(stats, count, result)
+    lines += stalls(stats, count, result, percentile)
     return "\n".join(lines)
 
 
@@ -414,7 +458,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--relay-gc-freeze-s", type=float, default=None,
                         help="the relay's relay.gc_freeze_s (default: the relay's own default; 0 = Python's collector "
                              "with only the start-up heap frozen)")
-    parser.add_argument("--relay-event-loop", choices=("asyncio", "uvloop"), default=None,
+    parser.add_argument("--client-loop", choices=("auto", "asyncio", "uvloop"), default="auto",
+                        help="the event loop of this process's 2,000 client sockets: auto = uvloop when installed (the "
+                             "clients share the machine's cores with the relay: the less CPU they take, the less "
+                             "of the relay's they measure)")
+    parser.add_argument("--client-gc-freeze", action=argparse.BooleanOptionalAction, default=True,
+                        help="freeze this process's heap once every session is connected (the default), so that no "
+                             "full collection of 2,000 clients' state stops them all during the conversation")
+    parser.add_argument("--relay-event-loop", choices=("auto", "asyncio", "uvloop"), default=None,
                         help="the relay's relay.event_loop (default: the relay's own default)")
     parser.add_argument("--relay-switch-interval-ms", type=float, default=None,
                         help="the relay's relay.switch_interval_ms (default: the relay's own; 0 = Python's 5 ms)")
@@ -423,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
                              "session: every message with commits of its own)")
     args = parser.parse_args(argv)
     raise_own_open_file_limit(2 * args.sessions)
+    CLIENT_GC.install()
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         code = SERVER.format(root=str(ROOT), db=str(Path(tmp) / "bench.sqlite3"), port=port,
@@ -437,7 +489,8 @@ def main(argv: list[str] | None = None) -> int:
             if not ready or ready[0] != "READY":
                 print("relay did not start", file=sys.stderr)
                 return 1
-            result = asyncio.run(drive(f"http://127.0.0.1:{port}", ready[1], args, server.pid))
+            with asyncio.Runner(loop_factory=loop_factory(args.client_loop)) as runner:
+                result = runner.run(drive(f"http://127.0.0.1:{port}", ready[1], args, server.pid))
             rss = peak_rss_mb(server.pid)
             server.terminate()
             out, _ = server.communicate(timeout=30)

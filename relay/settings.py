@@ -73,7 +73,7 @@ class RelayConfig:
     engine_timeout_s: float = _f(30.0, "An engine call (one decode, translation or sentence of speech) that takes longer fails that utterance with engine_failed and an offer of an interpreter; the session goes on. Loading a voice at its first use ([tts] preload = false) is not counted. 0 = wait forever.")
     gc_freeze_s: float = _f(1.0, "Every this many seconds the objects alive so far are frozen out of garbage collection (gc.freeze; reference counting still frees them), so no collection scans the open sessions' state and none pauses every session for long. 0 = Python's collector as it is, only the start-up heap frozen (madoguchi serve).")
     gc_reclaim_hours: float = _f(6.0, "With gc_freeze_s: a full collection of everything, frozen objects included, reclaims the reference cycles closed connections leave (about 60 objects per session) as soon as no client is connected, and at least this often (a pause of about 0.2 s per 1,000 open sessions).")
-    event_loop: str = _f("asyncio", "The event loop madoguchi serve runs every session on: asyncio (Python's own) or uvloop (the same loop in C, less CPU per message; optional: pip install uvloop, or the fast extra). uvloop chosen but not installed: a warning in the log, and asyncio.")
+    event_loop: str = _f("auto", "The event loop madoguchi serve runs every session on: auto (uvloop when it is installed, else asyncio), asyncio (Python's own) or uvloop (the same loop in C, less CPU per message; optional: pip install uvloop, or the fast extra). uvloop chosen but not installed: a warning in the log, and asyncio.")
     switch_interval_ms: float = _f(1.0, "How long a thread may hold Python's interpreter lock while another waits for it (sys.setswitchinterval; Python's own is 5 ms). The event loop waits this long for an engine thread running Python code, and an engine or store thread woken by the loop as long for a busy loop: shorter bounds every session's wait. 0 = Python's own.")
     idle_session_minutes: float = _f(60.0, "An open session with nobody connected and no event for this long is closed (reason expired). 0 = never.")
 
@@ -279,8 +279,8 @@ def _validate(settings: AppSettings) -> None:
         raise SettingsError("server.tls_cert and server.tls_key go together")
     if relay.gc_freeze_s < 0 or relay.gc_reclaim_hours <= 0:
         raise SettingsError("relay.gc_freeze_s must be 0 or more and relay.gc_reclaim_hours positive")
-    if relay.event_loop not in ("asyncio", "uvloop"):
-        raise SettingsError(f"relay.event_loop must be asyncio or uvloop, got {relay.event_loop!r}")
+    if relay.event_loop not in ("auto", "asyncio", "uvloop"):
+        raise SettingsError(f"relay.event_loop must be auto, asyncio or uvloop, got {relay.event_loop!r}")
     if not 0 <= relay.switch_interval_ms <= 100:
         raise SettingsError(f"relay.switch_interval_ms must be between 0 (Python's own) and 100, got {relay.switch_interval_ms}")
     if not 1 <= relay.speech_backlog <= 20:

@@ -2,10 +2,13 @@
 
 One event loop carries every session of a node: each typed or spoken turn is a dozen callbacks of that
 loop (socket reads and writes, the turn's steps, the answers of the store's and the engines' threads),
-each waiting behind everything else ready. ``relay.event_loop = "uvloop"`` runs it on uvloop (libuv, in
-C: the loop's own scheduling and the socket I/O cost less per callback). It is optional — a package
-the relay does not need (``pip install uvloop``, or the project's ``fast`` extra) — and Python's own loop
-stays the default; chosen but not installed, the relay says so in its log and runs on Python's loop.
+each waiting behind everything else ready. ``relay.event_loop = "auto"`` (the default) runs it on uvloop
+(libuv, in C: the loop's own scheduling and the socket I/O cost less per callback; at 1,000 sessions a
+typed message costs the relay a sixth less CPU: docs/performance.md, "Fifth round") when uvloop is
+installed, and on Python's own loop when it is not, without a word: uvloop is a package the relay does
+not need (``pip install uvloop``, or the project's ``fast`` extra). ``"uvloop"`` insists on it (chosen
+but not installed, the relay says so in its log and runs on Python's loop); ``"asyncio"`` keeps Python's
+loop.
 
 ``relay.switch_interval_ms`` is Python's thread switch interval (``sys.setswitchinterval``). The engines
 and the store run in worker threads, and a worker that wakes up (a translation asked for, a commit to
@@ -31,11 +34,18 @@ from collections.abc import Callable
 
 log = logging.getLogger("madoguchi.runtime")
 
-EVENT_LOOPS = ("asyncio", "uvloop")
+EVENT_LOOPS = ("auto", "asyncio", "uvloop")
+
+
+def uvloop_installed() -> bool:
+    return importlib.util.find_spec("uvloop") is not None
 
 
 def loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop]:
-    """What makes the relay's event loop: uvloop's when chosen and installed, else Python's own."""
+    """What makes the relay's event loop: uvloop's when chosen (or ``auto``) and installed, else Python's
+    own."""
+    if choice == "auto":
+        choice = "uvloop" if uvloop_installed() else "asyncio"
     if choice == "uvloop":
         try:
             uvloop = importlib.import_module("uvloop")
@@ -49,7 +59,12 @@ def loop_factory(choice: str) -> Callable[[], asyncio.AbstractEventLoop]:
 
 def event_loop_status(choice: str) -> dict[str, str]:
     """For ``madoguchi check``: the loop chosen, the loop the relay would run on, and why."""
-    if choice == "uvloop" and importlib.util.find_spec("uvloop") is None:
+    installed = uvloop_installed()
+    if choice == "auto":
+        runs_on = "uvloop" if installed else "asyncio"
+        detail = "uvloop (installed)" if installed else "Python's asyncio loop (uvloop is not installed)"
+        return {"chosen": choice, "runs_on": runs_on, "detail": detail}
+    if choice == "uvloop" and not installed:
         return {"chosen": choice, "runs_on": "asyncio", "detail": "uvloop chosen but not installed (pip install uvloop)"}
     return {"chosen": choice, "runs_on": choice, "detail": "uvloop" if choice == "uvloop" else "Python's asyncio loop"}
 

@@ -28,6 +28,12 @@ def test_a_short_run_reports_latencies_and_load_independent_figures() -> None:
     assert re.search(r"relay CPU per message: [\d.]+ ms", report)
     assert re.search(r"cyclic garbage the sessions left once every socket had closed: \d+ objects", report)
     assert "gen 2:" in report
+    # what competed with the relay, and where the longest stalls came from
+    assert re.search(r"relay CPU per message in its own code / in the kernel: [\d.]+ / [\d.]+ ms", report), report
+    assert re.search(r"benchmark clients \(uvloop loop\) CPU per message: [\d.]+ ms; machine while conversing: "
+                     r"\d+% busy, [\d.]+% stolen", report), report
+    assert re.search(r"relay event loop lateness \(ms\) p50 / p99 / max: [\d.]+ / [\d.]+ / [\d.]+", report), report
+    assert "longest stalls of each loop:" in report
 
 
 def test_a_traced_run_on_uvloop_says_where_each_message_goes_and_counts_the_hand_overs() -> None:

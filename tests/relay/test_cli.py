@@ -60,8 +60,12 @@ def test_check_reports_store_and_missing_models(config: Path, capsys: pytest.Cap
 
 def test_check_says_which_event_loop_the_relay_runs_on(config: Path, capsys: pytest.CaptureFixture[str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("uvloop")  # a test dependency: installed by `make test`
     assert main(["check", "--json", "--config", str(config)]) == 0
-    assert json.loads(capsys.readouterr().out)["event_loop"]["runs_on"] == "asyncio"
+    assert json.loads(capsys.readouterr().out)["event_loop"]["runs_on"] == "uvloop", "the default, when installed"
+    monkeypatch.setenv("MADOGUCHI_RELAY_EVENT_LOOP", "asyncio")
+    assert main(["check", "--json", "--config", str(config)]) == 0
+    assert json.loads(capsys.readouterr().out)["event_loop"]["runs_on"] == "asyncio", "as chosen"
     monkeypatch.setenv("MADOGUCHI_RELAY_EVENT_LOOP", "uvloop")
     monkeypatch.setitem(sys.modules, "uvloop", None)  # chosen, but as if it were not installed
     assert main(["check", "--config", str(config)]) == 0

@@ -1,6 +1,6 @@
 """The event loop and thread switch interval of ``madoguchi serve`` (relay.runtime.event_loop): uvloop
-when chosen and installed, Python's own loop otherwise (with a warning when uvloop was chosen but is
-missing); the switch interval as configured, Python's own with 0."""
+when chosen (or by default) and installed, Python's own loop otherwise (with a warning when uvloop was
+chosen but is missing); the switch interval as configured, Python's own with 0."""
 
 from __future__ import annotations
 
@@ -28,10 +28,19 @@ def _loop_module(choice: str) -> str:
         loop.close()
 
 
-def test_uvloop_is_used_when_chosen_and_pythons_loop_by_default() -> None:
+def test_uvloop_is_used_when_chosen_or_by_default_and_pythons_loop_when_asked_for() -> None:
     pytest.importorskip("uvloop")  # a test dependency: installed by `make test`
     assert _loop_module("uvloop") == "uvloop"
+    assert _loop_module("auto") == "uvloop", "the default takes uvloop when it is installed"
     assert _loop_module("asyncio") == "asyncio"
+
+
+def test_the_default_runs_on_pythons_loop_without_a_warning_when_uvloop_is_missing(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # as if it were not installed
+    with caplog.at_level(logging.INFO, logger="madoguchi.runtime"):
+        assert _loop_module("auto") == "asyncio"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "uvloop is optional: nothing to warn of"
 
 
 def test_uvloop_chosen_but_missing_falls_back_to_pythons_loop_and_says_so(
