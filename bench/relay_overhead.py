@@ -16,7 +16,12 @@ lateness is part of every latency measured here). Figures that do not depend on 
 come with them: the relay's CPU time per message (and, from ``--idle`` seconds with every session open
 and silent, what the open sockets alone cost), the store's writes and commits per message, every
 garbage collection by generation with its CPU time, and the reference cycles the sessions left once
-every socket had closed.
+every socket had closed. And what else ran: the clients' own CPU per message (their loop is uvloop when
+installed, ``--client-loop``, and their heap is frozen once every session is connected,
+``--client-gc-freeze``: a full collection of one process holding 2,000 client sockets stopped every client
+for 130-200 ms, once a run, and landed in the measured latencies), the machine's busy and stolen shares,
+the relay's user and kernel CPU and context switches per message, how long each process waited for a
+core, and the longest stalls of both loops with what coincided (bench/_relay_stalls.py).
 
     .venv/bin/python bench/relay_overhead.py --sessions 100 --messages 20
     .venv/bin/python bench/relay_overhead.py --sessions 1000 --messages 10 --think 5
