@@ -47,7 +47,7 @@ def test_partial_cadence_under_load_and_with_remote_asr_is_configurable(tmp_path
     ("[relay]\ndefault_mode = \"poetry\"\n", {}, "default_mode"),
     ("[relay]\nspeech_backlog = 0\n", {}, "relay.speech_backlog must be between 1 and 20"),
     ("", {"MADOGUCHI_RELAY_SPEECH_BACKLOG": "50"}, "relay.speech_backlog must be between 1 and 20"),
-    ("[relay]\nevent_loop = \"tokio\"\n", {}, "relay.event_loop must be asyncio or uvloop"),
+    ("[relay]\nevent_loop = \"tokio\"\n", {}, "relay.event_loop must be auto, asyncio or uvloop"),
     ("", {"MADOGUCHI_RELAY_SWITCH_INTERVAL_MS": "-1"}, "relay.switch_interval_ms must be between 0"),
 ])
 def test_bad_configuration_is_a_clear_error(tmp_path: Path, toml: str, env: dict[str, str], needle: str) -> None:
