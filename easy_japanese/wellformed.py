@@ -94,8 +94,10 @@ def _pair(tokens: list[Token], k: int) -> str | None:
     purpose = nxt.surface == "に" and after is not None and after.surface == "は"  # 出すには: in order to hand in
     if tok.pos1 in ("動詞", "形容詞") and tok.cform.startswith(("終止形", "連体形")) and nxt.pos2 == "格助詞" and nxt.surface in ("が", "を", "に", "で") and not purpose:
         return "predicate_before_case"  # 危ないがある, 赤ちゃんがいるが分かったら: a predicate used as a noun
-    if tok.pos1 in ("動詞", "形容詞") and tok.cform.startswith(("終止形", "連体形")) and nxt.lemma == "だ" and not nxt.surface.startswith(("な", "だろ", "でしょ")):
-        return "predicate_before_copula"  # 正しいである, できないだった: the copula needs a noun
+    predicate = tok.pos1 in ("動詞", "形容詞") or (tok.pos1 == "助動詞" and tok.lemma in ("無い", "ない", "たい"))
+    copula = (nxt.lemma == "だ" and not nxt.surface.startswith(("な", "だろ", "でしょ"))) or nxt.surface == "でし"
+    if predicate and tok.cform.startswith(("終止形", "連体形")) and copula:
+        return "predicate_before_copula"  # 正しいである, できないだった, 高いでした: the copula needs a noun
     if tok.lemma in ("居る", "有る") and nxt.surface in ("て", "で") and after is not None and after.lemma in ("居る", "有る"):
         return "state_with_te_iru"  # 滞在しています → いています: a state has no 〜ている
     if tok.lemma == "事" and nxt.pos1 == "動詞" and nxt.lemma not in ("為る", "出来る"):

@@ -132,7 +132,23 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
             return None  # a predicate cannot take a case particle: 妊娠が → おなかに赤ちゃんがいるが
         if nxt.surface in ("の", "な", "だ"):
             end = nxt.end  # 不明な点 → 分からない点, 所定の紙 → 決められた紙
+        past = _past_of_predicate(entry.easy, nxt, next_token(tokens, last + 1))
+        if past is not None:  # 不明だった → 分からなかった, 高価でした → 高かったです (not 分からないだった)
+            return Edit(start, past[0], past[1], "vocabulary.word")
     return Edit(start, end, entry.easy, "vocabulary.word")
+
+
+def _past_of_predicate(easy: str, copula: Token, after: Token | None) -> tuple[int, str] | None:
+    """(end, text) for an easy side ending in an adjective or ない, put in the past of the copula after
+    the word: だった → 〜かった, でした → 〜かったです. None for anything else (the rule then leaves the
+    copula to the guard, which refuses 高いだった)."""
+    if after is None or after.lemma != "た" or copula.surface not in ("だっ", "でし"):
+        return None
+    last = analyze(easy)[-1]
+    if not (last.pos1 == "形容詞" or (last.pos1 == "助動詞" and last.lemma in ("無い", "ない", "たい"))) or not easy.endswith("い"):
+        return None
+    stem = easy[:-2] + "よかっ" if easy.endswith("いい") and last.lemma in ("良い", "いい") else easy[:-1] + "かっ"
+    return after.end, stem + ("た" if copula.surface == "だっ" else "たです")
 
 
 def words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:

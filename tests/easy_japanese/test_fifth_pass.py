@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from easy_japanese import RewriteOptions, rewrite
+from easy_japanese.analyzer import analyze
+from easy_japanese.wellformed import problems
 
 PLAIN = RewriteOptions(gloss_counter_terms=False)
 
@@ -68,6 +70,25 @@ def test_a_word_snow_rewrites_the_same_way_read_in_context(before: str, after: s
     assert rewrite(before, options=PLAIN).text == after
 
 
-def test_an_adjective_noun_that_cannot_take_its_ending_is_refused_and_counted() -> None:
-    result = rewrite("この時計は高価だった。", options=PLAIN)  # 高いだった is not Japanese
-    assert result.text == "この時計は高価だった。" and result.refusals and result.confidence < 1.0
+@pytest.mark.parametrize(("before", "after"), [
+    ("この時計は高価だった。", "この時計は高かった。"),  # not 高いだった
+    ("この時計は高価でした。", "この時計は高かったです。"),  # not 高いでした
+    ("場所は不明だった。", "場所は分からなかった。"),  # not 分からないだった (it passed, at confidence 1.0)
+    ("住所が不明です。", "住所が分からないです。"),
+])
+def test_an_adjective_easy_side_takes_the_past_of_the_copula(before: str, after: str) -> None:
+    result = rewrite(before, options=PLAIN)
+    assert result.text == after and result.confidence == 1.0
+
+
+@pytest.mark.parametrize("broken", ["場所は分からないだった。", "時計は高いでした。", "行きたいだった。"])
+def test_a_predicate_before_the_past_copula_does_not_parse(broken: str) -> None:
+    assert "predicate_before_copula" in {p.kind for p in problems(analyze(broken))}
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("彼はその仕事に適切だった。", "彼はその仕事に適切だった。"),  # suited to: not 仕事に正しかった ("right for")
+    ("適切な方法で捨ててください。", "正しい方法で捨ててください。"),
+])
+def test_tekisetsu_with_ni_is_suited_to_and_is_left(before: str, after: str) -> None:
+    assert rewrite(before, options=PLAIN).text == after
