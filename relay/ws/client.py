@@ -1,4 +1,4 @@
-"""What the message handlers (``handlers``, ``video``) need of a connection, as a Protocol.
+"""What the message handlers (``handlers`` and the modules it dispatches to) need of a connection, as a Protocol.
 
 ``relay.ws.connection.Connection`` is the one implementation; it imports the handlers to call them, so
 the handlers name it only through this Protocol (no import cycle, and a handler can be tested with any

@@ -48,7 +48,7 @@ from relay.wire.protocol import (
     error_message,
     store_unavailable,
 )
-from relay.ws import handlers
+from relay.ws import handlers, sign_in, speech_input
 from relay.ws.audio_input import AudioRateLimiter, check_frame
 from relay.ws.client import Turn
 
@@ -212,7 +212,7 @@ class Connection:
                 raise ProtocolError(ErrorCode.UNSUPPORTED_PROTOCOL,
                                     f"this relay speaks protocol {PROTOCOL_VERSION}",
                                     close_code=CloseCode.PROTOCOL_VERSION)
-            welcome = await handlers.hello(self, message)
+            welcome = await sign_in.hello(self, message)
         except ProtocolError as exc:
             await self._refuse(exc.close_code or CloseCode.BAD_HELLO, exc.code, exc.message)
             return None
@@ -226,7 +226,7 @@ class Connection:
         return message
 
     async def _attach(self, hello: Hello) -> None:
-        await handlers.after_welcome(self, hello)
+        await sign_in.after_welcome(self, hello)
         self._attached.set()
 
     async def _refuse(self, close_code: int, code: str, text: str) -> None:
@@ -323,7 +323,7 @@ class Connection:
         assert self._tasks is not None
         self.audio, self.audio_speaker, self.audio_limiter = stream, speaker, limiter
         self.audio_sink, self.audio_rate = stream.push, sample_rate
-        self.audio_task = self._tasks.create_task(handlers.consume_recognition(self, stream, speaker))
+        self.audio_task = self._tasks.create_task(speech_input.consume_recognition(self, stream, speaker))
 
     def start_operator_audio(self, sample_rate: int) -> None:
         if self.audio_sink is not None:
