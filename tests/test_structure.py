@@ -7,11 +7,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("relay", "pipelines", "easy_japanese")
+# the tests are read as often as the code (bench/ joins once bench/relay_overhead.py is split)
+SIZE_CHECKED = (*PACKAGES, "tests")
 MAX_MODULE_LINES = 400
 
 
 def _modules() -> list[Path]:
-    return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
+    return sorted(p for package in SIZE_CHECKED for p in (ROOT / package).rglob("*.py"))
 
 
 def test_no_module_is_over_400_lines() -> None:

@@ -12,6 +12,7 @@ import pytest
 from relay.escalation.queue.backend import InProcessQueue, ModelBackend
 from relay.escalation.queue.config import QueueConfig
 from relay.escalation.queue.events import Notification
+from relay.escalation.queue.model import QueueModel
 from relay.escalation.queue.redis_backend import RedisQueue
 
 
@@ -29,6 +30,19 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+@pytest.fixture
+def model() -> QueueModel:
+    return QueueModel(QueueConfig(offer_timeout_s=20, max_wait_s=300, reconnect_grace_s=30,
+                                  heartbeat_timeout_s=600, wrap_up_s=15, default_handle_time_s=120))
+
+
+@pytest.fixture
+def hb_model() -> QueueModel:
+    """Heartbeats due every 60 s."""
+    return QueueModel(QueueConfig(offer_timeout_s=20, max_wait_s=300, reconnect_grace_s=30,
+                                  heartbeat_timeout_s=60, wrap_up_s=15))
 
 
 def queue_config(**overrides: object) -> QueueConfig:
