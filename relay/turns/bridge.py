@@ -170,12 +170,11 @@ class Bridge:
     def _executor(self, key: str) -> ThreadPoolExecutor:
         executor = self._executors.get(key)
         if executor is None:
-            if key in self._nice:  # speech: threads whose CPU priority is lowered once, at their start
-                executor = ThreadPoolExecutor(
-                    max_workers=self.limit(key), thread_name_prefix=f"bridge-{key}-lowered",
-                    initializer=lower_this_thread, initargs=(self._nice[key],))
-            else:
-                executor = ThreadPoolExecutor(max_workers=self.limit(key), thread_name_prefix=f"bridge-{key}")
+            # speech: threads whose CPU priority is lowered once, at their start (nice 0 leaves it as it is)
+            nice = self._nice.get(key, 0)
+            executor = ThreadPoolExecutor(
+                max_workers=self.limit(key), thread_name_prefix=f"bridge-{key}{'-lowered' if nice else ''}",
+                initializer=lower_this_thread, initargs=(nice,))
             self._executors[key] = executor
         return executor
 

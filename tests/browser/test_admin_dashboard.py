@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveRelay, console_errors, shot
+from tests.browser.sign_in import sign_in_to_dashboard
 from tests.browser.test_counter import open_counter
 from tests.browser.test_operator_console import sign_in, take_the_call
 from tests.relay.seed import seed_history
@@ -24,9 +25,7 @@ def test_dashboard_charts_live_state_and_tokens(live_relay: LiveRelay, new_conte
     relay.create_session("vi", counter="税務課 2番")
     page = new_context(viewport=(1280, 1000)).new_page()
     errors = console_errors(page)
-    page.goto("/admin")
-    page.get_by_label("管理者トークン").fill(relay.tokens["admin"])
-    page.get_by_role("button", name="サインイン").click()
+    sign_in_to_dashboard(page, relay.tokens["admin"])
 
     by_language = page.get_by_role("figure", name="言語別の受付数")
     expect(by_language.locator("rect")).to_have_count(len(seeded.by_language))
@@ -78,9 +77,7 @@ def _status(relay: LiveRelay, token: str) -> int:
 @pytest.mark.parametrize("role", ["clerk", "operator"])
 def test_dashboard_refuses_other_tokens(live_relay: LiveRelay, new_context: Any, role: str) -> None:
     page = new_context().new_page()
-    page.goto("/admin")
-    page.get_by_label("管理者トークン").fill(live_relay.tokens[role])
-    page.get_by_role("button", name="サインイン").click()
+    sign_in_to_dashboard(page, live_relay.tokens[role])
     expect(page.get_by_role("alert").filter(has_text="管理者のトークンではありません")).to_be_visible()
 
 
@@ -95,9 +92,7 @@ def test_dashboard_names_people_and_says_what_each_audit_entry_means(live_relay:
 
     page = new_context(viewport=(1280, 1000)).new_page()
     errors = console_errors(page)
-    page.goto("/admin")
-    page.get_by_label("管理者トークン").fill(relay.tokens["admin"])
-    page.get_by_role("button", name="サインイン").click()
+    sign_in_to_dashboard(page, relay.tokens["admin"])
     tanaka = page.locator("#operators").get_by_role("row").filter(has_text="ベトナム語 通訳 田中")
     expect(tanaka).to_contain_text("対応中")
     expect(tanaka.get_by_role("cell").first).to_contain_text(operator_id)  # the id stays, for IT, beside the name

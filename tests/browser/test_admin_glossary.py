@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from pipelines.glossary import DEFAULT_GLOSSARY, read_glossary
 from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot
+from tests.browser.sign_in import sign_in_to_dashboard
 
 
 @pytest.fixture
@@ -25,14 +26,18 @@ def live_relay(make_live_relay: MakeLiveRelay, glossary_copy: Path) -> LiveRelay
     return make_live_relay(mt={"glossary_path": str(glossary_copy)}, relay={"languages": ["en", "vi"]})
 
 
-def test_admin_adds_edits_and_removes_a_term(live_relay: LiveRelay, new_context: Any, glossary_copy: Path) -> None:
+def open_glossary(live_relay: LiveRelay, new_context: Any) -> tuple[Any, list[str], Any]:
+    """The dashboard signed in, its glossary region listing the shipped terms; with the page's console errors."""
     page = new_context(viewport=(1280, 900)).new_page()
     errors = console_errors(page)
-    page.goto("/admin")
-    page.get_by_label("管理者トークン").fill(live_relay.tokens["admin"])
-    page.get_by_role("button", name="サインイン").click()
+    sign_in_to_dashboard(page, live_relay.tokens["admin"])
     glossary = page.get_by_role("region", name="用語集")
     expect(glossary.get_by_role("row").filter(has_text="住民票").first).to_be_visible()
+    return page, errors, glossary
+
+
+def test_admin_adds_edits_and_removes_a_term(live_relay: LiveRelay, new_context: Any, glossary_copy: Path) -> None:
+    page, errors, glossary = open_glossary(live_relay, new_context)
 
     glossary.get_by_label("用語", exact=True).fill("粗大ごみ")
     glossary.get_by_label("読み（ひらがな）").fill("そだいごみ")
@@ -66,13 +71,7 @@ def test_admin_adds_edits_and_removes_a_term(live_relay: LiveRelay, new_context:
 
 def test_a_term_needs_only_the_languages_the_city_knows(live_relay: LiveRelay, new_context: Any,
                                                          glossary_copy: Path) -> None:
-    page = new_context(viewport=(1280, 900)).new_page()
-    errors = console_errors(page)
-    page.goto("/admin")
-    page.get_by_label("管理者トークン").fill(live_relay.tokens["admin"])
-    page.get_by_role("button", name="サインイン").click()
-    glossary = page.get_by_role("region", name="用語集")
-    expect(glossary.get_by_role("row").filter(has_text="住民票").first).to_be_visible()
+    page, errors, glossary = open_glossary(live_relay, new_context)
 
     glossary.get_by_label("用語", exact=True).fill("整理券")
     glossary.get_by_label("読み（ひらがな）").fill("せいりけん")

@@ -18,15 +18,24 @@ def no_raw_error(page: Any) -> None:
     assert "TypeError" not in text and "Failed to fetch" not in text, text
 
 
+def sign_in_while_the_relay_is_down(page: Any, live_relay: LiveRelay, path: str, token_label: str,
+                                    role: str) -> Any:
+    """The page loads, then the relay goes down and the person signs in: the page says in plain Japanese that
+    it cannot sign in. Returns that alert."""
+    page.goto(path)
+    live_relay.go_down()
+    page.get_by_label(token_label).fill(live_relay.tokens[role])
+    page.get_by_role("button", name="サインイン").click()
+    alert = page.get_by_role("alert").filter(has_text=UNREACHABLE)
+    expect(alert).to_contain_text("サインインできません")
+    no_raw_error(page)
+    return alert
+
+
 def test_console_says_the_relay_is_unreachable_and_comes_back(live_relay: LiveRelay, new_context: Any) -> None:
     console = new_context(viewport=(1280, 800)).new_page()
-    console.goto("/operator")
-    live_relay.go_down()  # down before the interpreter signs in
-    console.get_by_label("通訳者トークン").fill(live_relay.tokens["operator"])
-    console.get_by_role("button", name="サインイン").click()
-    alert = console.get_by_role("alert").filter(has_text=UNREACHABLE)
-    expect(alert).to_contain_text("サインインできません")
-    no_raw_error(console)
+    # down before the interpreter signs in
+    alert = sign_in_while_the_relay_is_down(console, live_relay, "/operator", "通訳者トークン", "operator")
 
     live_relay.come_back()
     expect(console.locator("#link-state")).to_have_text("接続済み", timeout=BACK)  # signed in by itself
@@ -48,13 +57,7 @@ def test_console_says_the_relay_is_unreachable_and_comes_back(live_relay: LiveRe
 
 def test_dashboard_says_the_relay_is_unreachable_and_comes_back(live_relay: LiveRelay, new_context: Any) -> None:
     page = new_context(viewport=(1280, 800)).new_page()
-    page.goto("/admin")
-    live_relay.go_down()
-    page.get_by_label("管理者トークン").fill(live_relay.tokens["admin"])
-    page.get_by_role("button", name="サインイン").click()
-    alert = page.get_by_role("alert").filter(has_text=UNREACHABLE)
-    expect(alert).to_contain_text("サインインできません")
-    no_raw_error(page)
+    alert = sign_in_while_the_relay_is_down(page, live_relay, "/admin", "管理者トークン", "admin")
 
     live_relay.come_back()
     expect(page.get_by_role("heading", name="現在の状況")).to_be_visible(timeout=BACK)  # signed in by itself
