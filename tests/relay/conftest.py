@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from asyncio.subprocess import Process
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,17 @@ def make_relay(aiohttp_client: Any, store_path: Path) -> MakeRelay:
 @pytest.fixture
 async def relay(make_relay: MakeRelay) -> Relay:
     return await make_relay()
+
+
+@pytest.fixture
+async def node_processes() -> AsyncIterator[list[Process]]:
+    """Relay processes a test starts (``tests.relay.peers``): killed, if still running, when it ends."""
+    procs: list[Process] = []
+    yield procs
+    for proc in procs:
+        if proc.returncode is None:
+            proc.kill()
+        await proc.wait()
 
 
 def pcm_silence(seconds: float, rate: int = 16000) -> bytes:

@@ -95,16 +95,6 @@ async def _spawn(*args: str) -> Process:
     return proc
 
 
-@pytest.fixture
-async def processes() -> AsyncIterator[list[Process]]:
-    procs: list[Process] = []
-    yield procs
-    for proc in procs:
-        if proc.returncode is None:
-            proc.kill()
-        await proc.wait()
-
-
 async def _add_token(store_path: Path, role: str) -> str:
     store = await Store(store_path).open()
     try:
@@ -114,7 +104,7 @@ async def _add_token(store_path: Path, role: str) -> str:
 
 
 async def test_kill_9_of_an_operator_client_requeues_with_nothing_lost(
-        node_factory: Any, processes: list[Process]) -> None:
+        node_factory: Any, node_processes: list[Process]) -> None:
     a, b = await node_factory("A"), await node_factory("B")
     session = await a.create_session("en")
     counter = await a.counter(session)
@@ -122,7 +112,7 @@ async def test_kill_9_of_an_operator_client_requeues_with_nothing_lost(
     said = await counter.expect("transcript")
     proc = await _spawn("operator", "--url", f"ws://127.0.0.1:{b.client.port}/ws", "--token", b.tokens["operator"],
                   "--lang", "en")
-    processes.append(proc)
+    node_processes.append(proc)
     await counter.send(type="escalate")
     await counter.expect("escalation", state="connected")
     proc.send_signal(signal.SIGKILL)
@@ -138,13 +128,13 @@ async def test_kill_9_of_an_operator_client_requeues_with_nothing_lost(
 
 
 async def test_kill_9_of_a_relay_node_loses_nothing(
-        node_factory: Any, processes: list[Process], tmp_path: Path, redis_url: str,
+        node_factory: Any, node_processes: list[Process], tmp_path: Path, redis_url: str,
         prefix: str, aiohttp_client: Any) -> None:
     store = tmp_path / "killed.sqlite3"
     port = _free_port()
     node_args = ("node", "--port", str(port), "--store", str(store), "--node-id", "K", "--redis", redis_url,
                  "--prefix", prefix)
-    processes.append(await _spawn(*node_args))
+    node_processes.append(await _spawn(*node_args))
     clerk = await _add_token(store, "clerk")
     b = await node_factory("B")
     session_resp = await b.client.session.post(f"http://127.0.0.1:{port}/api/sessions",
@@ -176,9 +166,9 @@ async def test_kill_9_of_a_relay_node_loses_nothing(
     # restarted node must replay them from the store, once, and then go on live
     last_seen = before["seq"] - 1
 
-    processes[0].send_signal(signal.SIGKILL)  # the counter's node dies
-    await processes[0].wait()
-    processes.append(await _spawn(*node_args))  # and is started again on the same store and Redis
+    node_processes[0].send_signal(signal.SIGKILL)  # the counter's node dies
+    await node_processes[0].wait()
+    node_processes.append(await _spawn(*node_args))  # and is started again on the same store and Redis
 
     back = await counter_on_k(resume_after=last_seen)
     await operator.send(type="text", speaker="operator", text="Still here after the restart.", lang="en")

@@ -8,12 +8,10 @@ import asyncio
 import random
 import signal
 from asyncio.subprocess import Process
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from relay.turns.pipeline import Utterance
 from tests.conftest import _free_port
@@ -84,16 +82,6 @@ async def test_a_turn_cut_short_by_a_crash_is_completed_after_the_restart(make_r
 
 SESSIONS = 20
 TURNS = 4
-
-
-@pytest.fixture
-async def node_processes() -> AsyncIterator[list[Process]]:
-    procs: list[Process] = []
-    yield procs
-    for proc in procs:
-        if proc.returncode is None:
-            proc.kill()
-        await proc.wait()
 
 
 class Tablet:

@@ -26,6 +26,7 @@ from tests.netguard import guarded_env
 from tests.relay.conftest import WsClient
 from tests.remote.libretranslate_server import LibreTranslateServer
 from tests.remote.servers import TTS_VOICES, WyomingServer, free_port
+from tests.remote.test_relay_remote import speak
 from tests.remote.test_wyoming_asr import heard_the_sentence, words
 
 pytestmark = [pytest.mark.engine, pytest.mark.redis]
@@ -132,15 +133,6 @@ async def connect(http: aiohttp.ClientSession, node: Node, **hello: Any) -> WsCl
     await client.send(type="hello", protocol=1, **hello)
     await client.expect("welcome")
     return client
-
-
-async def speak(counter: WsClient, pcm: bytes, rate: int) -> None:
-    await counter.send(type="audio.start", speaker="resident", sample_rate=rate)
-    step = rate // 4 * 2
-    for offset in range(0, len(pcm), step):
-        await counter.send_raw(pcm[offset:offset + step])
-        await asyncio.sleep(0.05)  # faster than real time, within the relay's audio-rate limit
-    await counter.send(type="audio.stop")
 
 
 async def test_a_counter_on_node_a_and_an_interpreter_on_node_b(
