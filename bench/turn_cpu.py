@@ -18,6 +18,8 @@ node with ``[asr] skip_partials_when_busy``).
 
     .venv/bin/python bench/turn_cpu.py --rounds 2
     .venv/bin/python bench/turn_cpu.py --rounds 2 --busy --set asr.cpu_threads=1
+
+``--utterances`` and ``--mt-size small`` make a short run (the tests' smoke run).
 """
 
 from __future__ import annotations
@@ -198,15 +200,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE")
     parser.add_argument("--busy", action="store_true", help="every recogniser step is told others wait")
     parser.add_argument("--no-tts", action="store_true", help="no speech output (relay.tts_default=false)")
+    parser.add_argument("--utterances", type=int, default=4, help="how many of each speaker's 4 utterances are spoken")
+    parser.add_argument("--mt-size", choices=("base", "small"), default="base",
+                        help="transformer-base (random weights), or the tiny test packages (smoke test)")
     parser.add_argument("--json", type=Path)
     return parser.parse_args()
 
 
-def load(overrides: dict[str, dict[str, Any]]) -> tuple[Any, Any]:
+def load(overrides: dict[str, dict[str, Any]], mt_size: str) -> tuple[Any, Any]:
     from relay.engines.loading import load_relay_engines
     from relay.settings import load_settings
 
-    models = prepare_models("base")
+    models = prepare_models(mt_size)
     sections = {"models": {"dir": str(models)}, "mt": {"cache_size": 0},
                 "tts": {"cache_max_mb": 0, "presynthesize_phrasebook": False}}
     for section, values in overrides.items():
@@ -218,7 +223,7 @@ def load(overrides: dict[str, dict[str, Any]]) -> tuple[Any, Any]:
 
 def main() -> None:
     args = parse_args()
-    settings, engines = load(setting_overrides(args.set))
+    settings, engines = load(setting_overrides(args.set), args.mt_size)
     ledger = Ledger()
     recognizer = engines.recognizer
     decoder = LabelledDecoder(recognizer._decoder, Ledger())  # the warm-up's ledger, then ``ledger``
@@ -232,7 +237,8 @@ def main() -> None:
     turns.partials, turns.texts = 0, []
     started = time.process_time()
     for _ in range(args.rounds):
-        for clerk, resident in zip(speech["clerk"], speech["resident"], strict=True):
+        for clerk, resident in zip(speech["clerk"][:args.utterances], speech["resident"][:args.utterances],
+                                   strict=True):
             turns.turn(clerk)
             turns.turn(resident)
     report(ledger, time.process_time() - started, turns, args)
