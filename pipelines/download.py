@@ -201,6 +201,16 @@ def discard_if_empty(folder: Path) -> None:
         discard_download(folder)
 
 
+def replace_folder(staged: Path, final: Path) -> None:
+    """Put a fully written ``staged`` folder at ``final`` by renames, replacing a folder already there:
+    a relay starting meanwhile sees the old model or the new one, never half of one."""
+    if final.exists():
+        old = final.parent / f".old-{final.name}-{os.getpid()}"
+        os.rename(final, old)
+        shutil.rmtree(old, ignore_errors=True)
+    os.rename(staged, final)
+
+
 # ------------------------------------------------------------------ internals
 
 

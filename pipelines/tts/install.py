@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tarfile
 import tempfile
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import onnxruntime
 
+from pipelines.download import replace_folder
 from pipelines.models import sha256_file
 from pipelines.tts.voices import VoiceFormatError, VoiceInfo, read_voice, voices_dir
 
@@ -127,11 +127,7 @@ def copy_into_place(models_dir: Path, voice: VoiceInfo, sha256: str) -> Path:
                 shutil.copyfile(voice.onnx_path.parent / extra, tmp / extra)
         config_sum = sha256_file(tmp / f"{voice.name}.onnx.json")
         (tmp / CHECKSUM_FILE).write_text(f"{sha256}  {voice.name}.onnx\n{config_sum}  {voice.name}.onnx.json\n")
-        if final.exists():
-            old = root / f".old-{voice.name}-{os.getpid()}"
-            os.rename(final, old)
-            shutil.rmtree(old, ignore_errors=True)
-        os.rename(tmp, final)
+        replace_folder(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return final

