@@ -221,8 +221,11 @@ def _threads_nice() -> dict[int, int]:
     """Nice value of every thread of this process, by thread id (Linux /proc)."""
     nice = {}
     for task in Path("/proc/self/task").iterdir():
-        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        nice[int(task.name)] = int(fields[16])  # field 19 of stat; the split starts at field 3
+        try:
+            stat = (task / "stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):  # a thread that ended between the listing and the read
+            continue
+        nice[int(task.name)] = int(stat.rsplit(")", 1)[1].split()[16])  # field 19; the split starts at field 3
     return nice
 
 
