@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from playwright.sync_api import expect
 
 from pipelines.base import MissingEngine
 from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot, wait_until
@@ -127,6 +128,9 @@ def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: 
     live_relay.ctx.engines.easy_japanese = EasyJapaneseTranslator(None)
     live_relay.ctx.pipeline.engines.easy_japanese = live_relay.ctx.engines.easy_japanese
     page = open_counter(live_relay, new_context(), lang="自動", mode="やさしい日本語")
+    notices = page.get_by_role("list", name="お知らせ")  # the language unknown, yet the words reach the panel
+    expect(notices).to_contain_text("職員の言葉は、それまでやさしい日本語で住民向け画面に出ます。")
+    expect(notices).not_to_contain_text("翻訳されません")
     say(page, "転入届をご提出ください。")
     easy = bubbles(page).locator(".kind-easy_japanese")
     easy.locator("ruby rt").first.wait_for()

@@ -256,7 +256,9 @@ export class Talk extends EventTarget {
 
   _residentLang(lang) {
     if (lang === 'auto') {
-      this.trouble({key: 'auto', level: 'warn', text: '住民の言語がまだ分かりません。住民がスマートフォンか住民向け画面（🌐）で言語を選ぶか、住民が話すと翻訳が始まります。それまで職員の言葉は翻訳されません。'});
+      // やさしい日本語 needs no resident language: the clerk's words reach the panel meanwhile
+      const meanwhile = this.session.mode === 'easy_japanese' ? '職員の言葉は、それまでやさしい日本語で住民向け画面に出ます。' : 'それまで職員の言葉は翻訳されません。';
+      this.trouble({key: 'auto', level: 'warn', text: `住民の言語がまだ分かりません。住民がスマートフォンか住民向け画面（🌐）で言語を選ぶか、住民が話すと翻訳が始まります。${meanwhile}`});
     } else if ($('#trouble [data-key="auto"]')?.classList.contains('warn')) {
       $('#trouble [data-key="auto"]').remove();
     }
