@@ -3,9 +3,9 @@
 One event loop carries every session of a node: each typed or spoken turn is a dozen callbacks of that
 loop (socket reads and writes, the turn's steps, the answers of the store's and the engines' threads),
 each waiting behind everything else ready. ``relay.event_loop = "auto"`` (the default) runs it on uvloop
-(libuv, in C: the loop's own scheduling and the socket I/O cost less per callback; at 1,000 sessions a
-typed message costs the relay a sixth less CPU: docs/performance.md, "Fifth round") when uvloop is
-installed, and on Python's own loop when it is not, without a word: uvloop is a package the relay does
+(libuv, in C: the loop's own scheduling and the socket I/O cost less per callback; at 1,000 sessions it
+measured a quarter less CPU per message on a busy machine and no difference on a quiet one:
+docs/performance.md, "Fifth round") when uvloop is installed, and on Python's own loop when it is not, without a word: uvloop is a package the relay does
 not need (``pip install uvloop``, or the project's ``fast`` extra). ``"uvloop"`` insists on it (chosen
 but not installed, the relay says so in its log and runs on Python's loop); ``"asyncio"`` keeps Python's
 loop.

@@ -1,8 +1,8 @@
 """The one bridge between the event loop and the synchronous engines.
 
 Every blocking model call goes through the bridge: it runs in a worker thread, at most ``limit(key)``
-calls of a model at a time (a count of running calls and a queue of waiting ones per model key), so one slow model cannot starve the others and
-a model is never run by more threads than it was sized for. Generators (faster-whisper segments, piper
+calls of a model at a time (a count of running calls and a queue of waiting ones per model key), so one
+slow model cannot starve the others and a model is never run by more threads than it was sized for. Generators (faster-whisper segments, piper
 sentences) are consumed inside the thread, never on the loop.
 
 Each model has threads of its own (a ``ThreadPoolExecutor`` with as many threads as its limit), not the

@@ -4,7 +4,7 @@
 // putText shows it as <ruby>; plainText keeps the base alone, for places that take no markup
 // (aria-label, placeholder, title).
 
-import {el} from '/static/common/dom.js';
+import {rubyText} from '/static/common/dom.js';
 
 const RTL = new Set(['ar', 'fa', 'he', 'ur']);
 
@@ -24,17 +24,21 @@ export function sourceLang(table, lang, key, fallback = 'en') {
 
 const RUBY_MARK = /｜([^｜《》]+)《([^《》]+)》/g;
 
-/** Put `text` into `node` as text and <ruby>/<rt> elements (never as HTML). */
+/** Put `text` into `node` as text and <ruby>/<rt> elements (never as HTML), with the renderer the
+ * relay's furigana use (dom.js rubyText): the marks become spans of the plain text. */
 export function putText(node, text) {
-  const parts = [];
+  const spans = [];
+  let plain = '';
   let at = 0;
   for (const match of text.matchAll(RUBY_MARK)) {
-    if (match.index > at) parts.push(text.slice(at, match.index));
-    parts.push(el('ruby', {}, match[1], el('rt', {text: match[2]})));
+    plain += text.slice(at, match.index);
+    spans.push({start: plain.length, end: plain.length + match[1].length, reading: match[2]});
+    plain += match[1];
     at = match.index + match[0].length;
   }
-  if (at < text.length) parts.push(text.slice(at));
-  node.replaceChildren(...parts);
+  plain += text.slice(at);
+  if (spans.length) node.replaceChildren(rubyText(plain, spans));
+  else node.textContent = plain;
   return node;
 }
 
