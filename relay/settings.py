@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from pipelines.languages import DEFAULT_RESIDENT_LANGUAGES
+from pipelines.languages import DEFAULT_RESIDENT_LANGUAGES, JAPANESE, KNOWN_LANGUAGES
 
 ENV_PREFIX = "MADOGUCHI_"
 
@@ -47,7 +47,7 @@ class ServerConfig:
 
 @dataclass
 class RelayConfig:
-    languages: list[str] = _f(list(DEFAULT_RESIDENT_LANGUAGES), "Resident languages offered at the counter (ISO 639-1 codes).")  # noqa: RUF009
+    languages: list[str] = _f(list(DEFAULT_RESIDENT_LANGUAGES), "Resident languages offered at the counter (ISO 639-1 codes named in pipelines/languages.py; an unknown code stops start-up).")  # noqa: RUF009
     default_mode: str = _f("translation", "Mode of a new session: translation or easy_japanese.")
     back_translation: bool = _f(True, "Send the clerk a back-translation of every translation of their words.")
     translate_at_pause: bool = _f(True, "Start translating (and synthesising the first sentence) when the speaker pauses, with the decode that becomes the final if the pause ends the utterance; discarded unseen if they go on. Costs some wasted translations; saves the resident most of the endpointing wait.")
@@ -285,9 +285,23 @@ def _validate(settings: AppSettings) -> None:
         raise SettingsError(f"relay.switch_interval_ms must be between 0 (Python's own) and 100, got {relay.switch_interval_ms}")
     if not 1 <= relay.speech_backlog <= 20:
         raise SettingsError(f"relay.speech_backlog must be between 1 and 20 (utterances waiting to be spoken), got {relay.speech_backlog}")
+    _validate_languages(relay.languages)
     for positive in ("max_sessions", "max_message_bytes", "outbound_queue", "max_text_chars"):
         if getattr(relay, positive) <= 0:
             raise SettingsError(f"relay.{positive} must be positive")
+
+
+def _validate_languages(languages: list[str]) -> None:
+    # A mistyped code ("vn" for Vietnamese) would silently leave a resident's language off the tablet;
+    # a code without a name in pipelines/languages.py would show a bare code to the resident.
+    offered = [code for code in KNOWN_LANGUAGES if code != JAPANESE]
+    unknown = [code for code in languages if code not in offered]
+    if unknown:
+        raise SettingsError(
+            f"relay.languages: unknown resident language code(s) {', '.join(map(repr, unknown))}; "
+            f"known (ISO 639-1): {', '.join(offered)}")
+    if not languages:
+        raise SettingsError("relay.languages must name at least one resident language")
 
 
 def settings_reference() -> str:

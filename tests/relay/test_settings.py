@@ -49,6 +49,9 @@ def test_partial_cadence_under_load_and_with_remote_asr_is_configurable(tmp_path
     ("", {"MADOGUCHI_RELAY_SPEECH_BACKLOG": "50"}, "relay.speech_backlog must be between 1 and 20"),
     ("[relay]\nevent_loop = \"tokio\"\n", {}, "relay.event_loop must be auto, asyncio or uvloop"),
     ("", {"MADOGUCHI_RELAY_SWITCH_INTERVAL_MS": "-1"}, "relay.switch_interval_ms must be between 0"),
+    ("[relay]\nlanguages = [\"en\", \"vn\"]\n", {}, "unknown resident language code.*'vn'.*vi"),
+    ("", {"MADOGUCHI_RELAY_LANGUAGES": "en, ja"}, "unknown resident language code.*'ja'"),
+    ("[relay]\nlanguages = []\n", {}, "at least one resident language"),
 ])
 def test_bad_configuration_is_a_clear_error(tmp_path: Path, toml: str, env: dict[str, str], needle: str) -> None:
     config = tmp_path / "c.toml"
