@@ -110,7 +110,7 @@ def worker(model_dir: Path, size: str, sessions: int, compute_type: str, seconds
     cpu1, wall = os.times(), time.perf_counter() - wall0
     lat = [x for r in results for x in r["latencies"]]
     gaps = [g for r in results for g in cadence(r["partials"])]
-    sizes = getattr(getattr(recognizer._decoder, "gatherer", None), "batch_sizes", None) or [1]
+    sizes = getattr(getattr(recognizer.decoder, "gatherer", None), "batch_sizes", None) or [1]
     return {
         "size": size, "sessions": sessions, "finals": len(lat), "batch": batch, "mean_batch": float(np.mean(sizes)),
         "rtf": sum(r["busy"] for r in results) / sum(r["audio_s"] for r in results),

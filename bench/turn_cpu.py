@@ -225,10 +225,9 @@ def main() -> None:
     args = parse_args()
     settings, engines = load(setting_overrides(args.set), args.mt_size)
     ledger = Ledger()
-    recognizer = engines.recognizer
-    decoder = LabelledDecoder(recognizer._decoder, Ledger())  # the warm-up's ledger, then ``ledger``
-    recognizer._decoder = decoder
-    recognizer.stream_class = labelled_stream(decoder)
+    decoder = LabelledDecoder(engines.recognizer.decoder, Ledger())  # the warm-up's ledger, then ``ledger``
+    engines.recognizer = engines.recognizer.with_decoder(decoder)
+    engines.recognizer.stream_class = labelled_stream(decoder)
     turns = Turns(engines, decoder.ledger, decoder, settings.relay.back_translation, not args.no_tts, args.busy)
     speech = speech_set(lead_s=0.3, tail_s=2.0)
     turns.turn(speech["clerk"][0])  # warm-up: first calls load and allocate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,19 @@ class WhisperRecognizer:
         self._model = model
         self._vad_session = vad_session if vad_session is not None else load_vad_session()
         self._languages = tuple(languages or (model.languages if model else ()))
+
+    @property
+    def decoder(self) -> Decoder:
+        """The decoder every stream of this recogniser shares (the model, or the batches across sessions)."""
+        return self._decoder
+
+    def with_decoder(self, decoder: Decoder) -> WhisperRecognizer:
+        """This recogniser (same model, VAD, languages, glossary and ``stream_class``) whose new streams decode
+        through ``decoder`` instead: typically one that wraps ``self.decoder`` to time, count or script its
+        decodes (benchmarks, tests). The streams of ``self`` keep the decoder they were given."""
+        other = copy.copy(self)  # a copy, not the constructor: a subclass (the remote one) builds differently
+        other._decoder = decoder
+        return other
 
     def status(self) -> EngineStatus:
         c = self._config

@@ -74,7 +74,7 @@ def test_missing_or_broken_model_says_why(models_dir: Path, tmp_path: Path) -> N
 
 
 def test_language_identification_is_restricted_to_the_session_languages(recognizer: WhisperRecognizer) -> None:
-    decoder = recognizer._decoder
+    decoder = recognizer.decoder
     rng = np.random.default_rng(1)
     clips = [rng.normal(0, 0.1, 16000 * 2).astype(np.float32) for _ in range(3)]
     pcm, _rate = espeak("hello, I would like to register my address", "en")
@@ -134,6 +134,35 @@ class ScriptedText:
         hyp = self.inner.decode(audio, languages, prefix, beam_size, max_new_tokens, context)
         return replace(hyp, text=self.text, lang="ja" if "ja" in languages else hyp.lang,
                        no_speech_prob=0.0, avg_logprob=-0.3, compression_ratio=1.0)
+
+
+class CountedDecodes:
+    """Counts the decodes that go through it (what a benchmark's timing decoder does)."""
+
+    def __init__(self, inner: Decoder) -> None:
+        self.inner, self.calls = inner, 0
+
+    def decode(self, audio: np.ndarray, languages, prefix: str, beam_size: int, max_new_tokens: int,  # type: ignore[no-untyped-def]
+               context=None) -> Hypothesis:
+        self.calls += 1
+        return self.inner.decode(audio, languages, prefix, beam_size, max_new_tokens, context)
+
+
+def test_a_recogniser_with_another_decoder_decodes_through_it_and_leaves_the_loaded_one_alone(
+    recognizer: WhisperRecognizer,
+) -> None:
+    """``with_decoder``: how bench/turn_cpu.py times each decode without reaching into the recogniser."""
+    counted = CountedDecodes(recognizer.decoder)
+    wrapped = recognizer.with_decoder(counted)
+    speech, rate = espeak(SENTENCE_JA, "ja")
+    quiet = b"\0\0" * rate
+    said = quiet + speech + quiet + quiet
+    finals = [e for _, e in run_stream(wrapped, said, rate) if e.kind == "final"]
+    assert len(finals) == 1 and counted.calls > 0, "the same recogniser, decoding through the given decoder"
+    assert wrapped.status() == recognizer.status() and wrapped.decoder is counted
+    through_wrapper = counted.calls
+    assert [e.kind for _, e in run_stream(recognizer, said, rate)][-1] == "final"
+    assert counted.calls == through_wrapper, "the loaded recogniser still decodes through its own decoder"
 
 
 def test_guard_drops_a_known_hallucination_on_a_short_burst_but_not_on_real_speech(

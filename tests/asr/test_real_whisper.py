@@ -96,7 +96,7 @@ def test_what_whisper_invents_on_silence_and_noise_is_dropped(recognizer: Whispe
         "noise bursts": (rng.normal(0, 0.3, len(t)) * ((t % 1.0) < 0.15)).astype(np.float32),
         "chime": (0.1 * np.sin(2 * np.pi * 523 * t) * (np.sin(2 * np.pi * t) > 0)).astype(np.float32),
     }
-    decoder = recognizer._decoder
+    decoder = recognizer.decoder
     for name, audio in noises.items():
         hyp = decoder.decode(audio, ("ja", "en"), "", 1, 40)
         assert not hyp.text.strip() or guard_reason(hyp, AsrConfig(), 0.5, 0.6), (name, hyp)
