@@ -98,8 +98,10 @@ class Tablet:
         self.ws = WsClient(await self.http.ws_connect(self.url))
         hello: dict[str, Any] = {"type": "hello", "protocol": 1, "role": "counter", "token": self.token,
                                  "session_id": self.session_id}
-        if self.events:
-            hello["resume_after"] = max(self.events)
+        # as the pages do, also when it has seen nothing yet: without resume_after the relay sends only what
+        # comes after the welcome, so a tablet that no event reached before the kill (under load) never saw
+        # the texts the node had stored by then ('turns never completed')
+        hello["resume_after"] = max(self.events, default=0)
         await self.ws.send(**hello)
         await self.ws.expect("welcome")
 
