@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from playwright.sync_api import expect
 
 from pipelines.base import Engines
 from relay.app import create_app
@@ -39,6 +40,11 @@ from tests.fakes import fake_engines
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# the deadline of every expect(...) assertion: Playwright's own is 5 s, and context.set_default_timeout (below)
+# does not reach assertions. Generous, as for actions: it only decides how long a failing test takes. With
+# 5 s, a page that polls every 5 s (the dashboard) or a loaded CI machine failed tests that were right.
+ASSERTION_TIMEOUT_MS = 30_000
+expect.set_options(timeout=ASSERTION_TIMEOUT_MS)
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # root in containers and CI
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -99,7 +99,10 @@ def test_speech_that_cannot_be_stored_is_kept_and_sent_as_typed_text(make_live_r
     spoken.wait_for()
     counter.get_by_role("button", name="🎤 マイク").click()
     counter.get_by_role("list", name="お知らせ").get_by_text("もう一度話さなくても送れます").wait_for()
-    assert bubbles(counter).count() == 0, "nothing is shown as said before it is recorded"
+    # nothing is shown as said before it is recorded. Waited for, not counted at once: the fake microphone
+    # loops, and a repeat heard before the microphone stopped shows its partial line until its final comes
+    # back unrecorded too (under load that was after the notice); a bubble shown as said would stay
+    expect(bubbles(counter)).to_have_count(0)
     shot(counter, "counter-speech-not-recorded")
 
     spoken.get_by_role("button", name="文字で送る").click()  # the store is still down: it waits as typed text
