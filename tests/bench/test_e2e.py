@@ -38,18 +38,24 @@ def test_settings_are_given_as_section_key_value() -> None:
 def test_one_counter_talks_through_the_real_relay_and_every_stage_is_timed(tmp_path: Path) -> None:
     """The clerk speaks one Japanese sentence (espeak-ng) through a relay process with Whisper base and the
     Piper voice: the report times its final transcript, the translation on the resident's phone and the
-    first byte of the resident's speech audio, and names the relay process with its CPU and memory."""
+    first byte of the resident's speech audio, and names the relay process with its CPU and memory.
+
+    The bench counts a turn's speech missing once ``--turn-timeout`` has passed; here that deadline only
+    decides how long a failing run takes, as nothing may be missing. The voice loads at its first use
+    (its ONNX session: 0.8 CPU s), which took 7-13 s on a 2-core machine that other work kept busy (load
+    average 6-10), and the first audio came 9-11 s after the speech: the 20 s deadline this test had
+    failed it now and then with no first audio. The run ends as soon as the turn is complete."""
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "e2e.py"), "--counters", "1", "--duration", "1", "--think", "0",
-         "--warm-up-turns", "0", "--mt-size", "small", "--turn-timeout", "20", "--set", "tts.preload=false",
+         "--warm-up-turns", "0", "--mt-size", "small", "--turn-timeout", "120", "--set", "tts.preload=false",
          "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=180)
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     report = json.loads(next(line for line in run.stdout.splitlines() if line.startswith("{")))
     clerk = report["latency_s"]["clerk (ja→en)"]
     for stage in ("final", "translation", "first_audio"):
         assert clerk[stage]["n"] == 1 and clerk[stage]["missing"] == 0, (stage, report)
-        assert 0 < clerk[stage]["p50"] < 20
+        assert 0 < clerk[stage]["p50"] < 120
     assert clerk["final"]["p50"] <= clerk["translation"]["p50"] <= clerk["first_audio"]["p50"]
     assert report["processes"]["relay"]["peak_rss_mb"] > 100, "Whisper base is loaded in the relay"
     assert "| inprocess | 1 |" in run.stdout, "the Markdown table follows the JSON"
