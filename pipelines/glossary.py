@@ -65,8 +65,8 @@ def validate_entry(entry: GlossaryEntry, required_languages: Sequence[str] = (),
                    need_a_translation: bool = False) -> None:
     """Raise ``ValueError`` saying what is wrong with ``entry`` (for the admin API and the TSV loader).
 
-    A language may be left without a translation: MT then does not protect the term in that language
-    (``pipelines.mt.protect`` only replaces terms that have a preferred translation on both sides) and
+    A language may be left without a translation: MT then protects the term only on a pivot's step that
+    has it on both sides (ja→en keeps the English term on the way to that language) and otherwise
     translates it as it would any word. ``required_languages`` (the shipped glossary's test) must each
     have one; ``need_a_translation`` (the admin API) asks for at least one language besides Japanese,
     since a term with none is never used by MT (only by やさしい日本語 and the recogniser)."""

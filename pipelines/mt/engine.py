@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -16,7 +16,7 @@ from pipelines.lru import LruCache
 from pipelines.mt.backend import Candidate, SentenceTranslator
 from pipelines.mt.confidence import hypothesis_confidence, sentence_confidence, utterance_confidence
 from pipelines.mt.config import MtConfig
-from pipelines.mt.protect import protect, restore
+from pipelines.mt.protect import ProtectedTerm, protect, restore, term_in
 from pipelines.mt.sentences import join_sentences, split_sentences
 from pipelines.phrasebook import DEFAULT_PHRASEBOOK, Phrasebook, PhrasebookMatch, build_phrasebook
 
@@ -55,6 +55,26 @@ class _HopResult:
     alternatives: list[str]  # the whole utterance, rank by rank
     alternative_confidences: list[float]
     confidence: float
+
+
+@dataclass
+class _EarlyTerms:
+    """Terms put back after a pivot's first step: what the audit trail and the confidence need."""
+
+    used: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    invented: int = 0
+
+    def restore(self, sentences: list[str], per_sentence: list[list[ProtectedTerm]], language: str,
+                keep: set[int]) -> list[str]:
+        out = []
+        for sentence, found in zip(sentences, per_sentence, strict=True):
+            restored = restore(sentence, found, language, keep)
+            self.used += restored.terms
+            self.lost += restored.lost
+            self.invented += restored.invented
+            out.append(restored.text)
+        return out
 
 
 class ArgosTranslator:
@@ -140,22 +160,46 @@ class ArgosTranslator:
             raise EngineUnavailable(self._no_route_reason(source, target))
         protected, terms = protect(text, source, target, self.glossary)
         sentences = split_sentences(protected, self.config.max_sentence_chars)
-        confidence, result = 1.0, None
-        for hop in hops:
+        confidence, result, early, numbered = 1.0, None, _EarlyTerms(), len(terms)
+        for index, hop in enumerate(hops):
+            # A term the city translated into the pivot language only (English, say) is protected on the
+            # step that has it on both sides, so the next step translates the city's words, not a guess.
+            sentences, step_terms = self._protect_for_hop(sentences, hop, source, target, len(hops),
+                                                          first=numbered + 1)
+            numbered += sum(map(len, step_terms))
             result = self._run_hop(hop, sentences)
             sentences, confidence = result.texts, confidence * result.confidence
+            if index < len(hops) - 1:
+                sentences = early.restore(sentences, step_terms, hop.target, keep={t.number for t in terms})
+            else:
+                terms = [*terms, *(t for per_sentence in step_terms for t in per_sentence)]
         assert result is not None
         restored = restore(join_sentences(sentences, target), terms, target)
-        confidence *= LOST_TERM_PENALTY ** (len(restored.lost) + restored.invented)
+        lost = len(restored.lost) + len(early.lost)
+        confidence *= LOST_TERM_PENALTY ** (lost + restored.invented + early.invented)
         details: dict[str, object] = {
-            "glossary_terms": list(restored.terms), "glossary_lost": list(restored.lost),
-            "glossary_invented": restored.invented,
+            "glossary_terms": [*early.used, *restored.terms], "glossary_lost": [*early.lost, *restored.lost],
+            "glossary_invented": restored.invented + early.invented,
             "pivot": self.config.pivot_language if len(hops) > 1 else None,
             "route": [hop.name for hop in hops], "sentences": len(sentences),
             "hypotheses": [{"text": restore(alt, terms, target).text, "confidence": round(c, 4)}
                            for alt, c in zip(result.alternatives, result.alternative_confidences, strict=True)],
         }
         return Translation(restored.text, source, target, "translation", round(confidence, 4), details=details)
+
+    def _protect_for_hop(self, sentences: list[str], hop: SentenceTranslator, source: str, target: str,
+                         hops: int, first: int) -> tuple[list[str], list[list[ProtectedTerm]]]:
+        """Per sentence, the terms this step of a pivot can protect that the whole route could not."""
+        if hops == 1:
+            return sentences, [[] for _ in sentences]
+        entries = [e for e in self.glossary if not (term_in(e, source) and term_in(e, target))]
+        protected, per_sentence = [], []
+        for sentence in sentences:
+            text, found = protect(sentence, hop.source, hop.target, entries, first)
+            protected.append(text)
+            per_sentence.append(found)
+            first += len(found)
+        return protected, per_sentence
 
     def _run_hop(self, hop: SentenceTranslator, sentences: list[str]) -> _HopResult:
         if not sentences:

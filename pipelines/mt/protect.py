@@ -12,7 +12,7 @@ and counted so the confidence is lowered too (the translation is garbled around 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from pipelines.glossary import GlossaryEntry
@@ -46,9 +46,10 @@ def term_in(entry: GlossaryEntry, lang: str) -> str | None:
 
 
 def protect(
-    text: str, source: str, target: str, glossary: Sequence[GlossaryEntry]
+    text: str, source: str, target: str, glossary: Sequence[GlossaryEntry], first: int = 1
 ) -> tuple[str, list[ProtectedTerm]]:
-    """Replace every glossary term of ``text`` that has a preferred ``target`` translation."""
+    """Replace every glossary term of ``text`` that has a preferred ``target`` translation, numbering the
+    placeholders from ``first`` (a pivot's second step numbers after the first step's)."""
     candidates = [(s, t, e) for e in glossary if (s := term_in(e, source)) and (t := term_in(e, target))]
     candidates.sort(key=lambda c: -len(c[0]))  # 国民健康保険 before 健康保険
     terms: list[ProtectedTerm] = []
@@ -56,7 +57,7 @@ def protect(
         pattern = _surface_pattern(surface, source)
         if not pattern.search(text):
             continue
-        term = ProtectedTerm(len(terms) + 1, entry.ja, surface, preferred)
+        term = ProtectedTerm(first + len(terms), entry.ja, surface, preferred)
         text = pattern.sub(_spaced(placeholder(term.number), source), text)
         terms.append(term)
     # Terms lost by the model are appended in the order they appear in the source.
@@ -64,14 +65,19 @@ def protect(
     return re.sub(r" {2,}", " ", text).strip(), terms
 
 
-def restore(translated: str, terms: Sequence[ProtectedTerm], target: str) -> Restored:
+def restore(translated: str, terms: Sequence[ProtectedTerm], target: str,
+            keep: Collection[int] = ()) -> Restored:
+    """Put the preferred translations back; placeholders numbered in ``keep`` stay for a later step."""
     by_number = {term.number: term for term in terms}
     seen: set[int] = set()
     invented = 0
 
     def put_back(match: re.Match[str]) -> str:
         nonlocal invented
-        term = by_number.get(int(match.group(1)))
+        number = int(match.group(1))
+        if number in keep:
+            return placeholder(number)
+        term = by_number.get(number)
         if term is None:
             invented += 1
             return ""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.glossary import DEFAULT_GLOSSARY, read_glossary
+from pipelines.glossary import DEFAULT_GLOSSARY, GlossaryEntry, read_glossary, save_glossary
 from pipelines.mt import ArgosTranslator, MtConfig, load_translator
 from pipelines.mt.models import ArgosModels
 
@@ -27,11 +27,16 @@ GLOSSARY = read_glossary(DEFAULT_GLOSSARY)
 
 
 @pytest.fixture(scope="module")
-def copying(tmp_path_factory: pytest.TempPathFactory) -> ArgosTranslator:
+def copy_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("copy-models")
     for source, target in (("ja", "en"), ("en", "vi")):
         ArgosModels().install(folder, cached_copy_package(source, target))
-    return load_translator(MtConfig(cache_size=0), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def copying(copy_models: Path) -> ArgosTranslator:
+    return load_translator(MtConfig(cache_size=0), copy_models)
 
 
 def test_the_copy_model_copies_through_the_real_engine(copying: ArgosTranslator) -> None:
@@ -62,3 +67,15 @@ def test_placeholders_survive_a_pivot_through_english(copying: ArgosTranslator) 
     assert result.details["route"] == ["ja→en", "en→vi"]
     vietnamese = next(e for e in GLOSSARY if e.ja == "住民票").translations["vi"]
     assert result.text == f"{vietnamese}の手続きです。" and result.details["glossary_lost"] == []
+
+
+def test_a_term_given_in_english_only_reaches_vietnamese_through_the_pivot(copy_models: Path, tmp_path: Path) -> None:
+    """A city adds 粗大ごみ with its English only: the first step keeps the city's English, the second
+    step translates that (here: copies it), and nothing is counted as lost."""
+    glossary = tmp_path / "glossary.tsv"
+    save_glossary([GlossaryEntry("粗大ごみ", "そだいごみ", "大きい ごみ", {"en": "oversized garbage"})], glossary)
+    translator = load_translator(MtConfig(cache_size=0, glossary_path=str(glossary)), copy_models)
+    result = translator.translate("粗大ごみの日です。", "ja", "vi")
+    assert result.details["route"] == ["ja→en", "en→vi"]
+    assert result.text == "oversized garbageの日です。" and result.details["glossary_lost"] == []
+    assert result.details["glossary_terms"] == ["粗大ごみ"]

@@ -153,21 +153,48 @@ def test_one_batch_per_utterance_and_one_per_pivot_hop() -> None:
     assert result.text == "giấy chứng nhận cư trúをください。 Bảo hiểm Y tế Quốc dânです。"
 
 
-def test_a_term_without_a_translation_in_a_language_is_left_to_the_model(tmp_path: Path) -> None:
-    """A glossary term a city translated into English only: protected into English; into Vietnamese
-    (via the English pivot) and back from Vietnamese it is translated like any word — no placeholder
-    reaches the resident, nothing counts as lost, the confidence is not lowered."""
+def _pivot_engine(glossary: Path) -> tuple[ArgosTranslator, dict[str, EchoModel]]:
+    models = {f"{a}-{b}": EchoModel(a, b) for a, b in (("ja", "en"), ("en", "vi"), ("vi", "en"), ("en", "ja"))}
+    pairs = {(m.source, m.target): m for m in models.values()}
+    return ArgosTranslator(MtConfig(glossary_path=str(glossary)), pairs), models  # type: ignore[arg-type]
+
+
+def test_a_term_translated_into_the_pivot_language_only_is_kept_on_that_step(tmp_path: Path) -> None:
+    """A term the city gave in English only (the admin page asks for one language at least): into
+    Vietnamese the pivot's first step keeps the city's English, so the second step translates that, not
+    the model's guess; back from Vietnamese the English step's words become the Japanese term. No
+    placeholder reaches the resident; nothing counts as lost."""
     path = tmp_path / "glossary.tsv"
     save_glossary([GlossaryEntry("粗大ごみ", "そだいごみ", "大きい ごみ", {"en": "oversized garbage"})], path)
-    engine, models = _engine(glossary_path=str(path))
+    engine, models = _pivot_engine(path)
     english = engine.translate("粗大ごみです。", "ja", "en")
     assert english.text == "oversized garbageです。" and english.details["glossary_terms"] == ["粗大ごみ"]
     vietnamese = engine.translate("粗大ごみです。", "ja", "vi")
-    assert models["ja-en"].batches[-1] == ["粗大ごみです。"], "not protected: the model sees the term itself"
-    assert "ZX" not in vietnamese.text.upper() and "粗大ごみ" in vietnamese.text
-    assert vietnamese.details["glossary_terms"] == [] and vietnamese.details["glossary_lost"] == []
-    assert vietnamese.confidence == engine.translate("ごみです。", "ja", "vi").confidence  # as without the term
+    assert models["ja-en"].batches[-1] == ["ZX1Zです。"], "the first step keeps the term"
+    assert models["en-vi"].batches[-1] == ["oversized garbageです。"], "the second step reads the city's English"
+    assert vietnamese.text == "oversized garbageです。" and "ZX" not in vietnamese.text.upper()
+    assert vietnamese.details["glossary_terms"] == ["粗大ごみ"] and vietnamese.details["glossary_lost"] == []
+    assert vietnamese.confidence == engine.translate("ごみです。", "ja", "vi").confidence
+    back = engine.translate("Mang oversized garbage đến đây.", "vi", "ja")
+    assert models["en-ja"].batches[-1] == ["Mang ZX1Z đến đây."], "the English step's words are the term"
+    assert back.text == "Mang 粗大ごみ đến đây." and back.details["glossary_terms"] == ["粗大ごみ"]
     assert protect("rác cồng kềnh ở đâu", "vi", "ja", read_glossary(path)) == ("rác cồng kềnh ở đâu", [])
+
+
+def test_a_term_lost_on_the_pivot_s_first_step_still_reaches_the_resident(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.tsv"
+    save_glossary([GlossaryEntry("粗大ごみ", "そだいごみ", "大きい ごみ", {"en": "oversized garbage"}),
+                   GlossaryEntry("住民票", "じゅうみんひょう", "x", {"en": "certificate of residence",
+                                                                 "vi": "giấy chứng nhận cư trú"})], path)
+    engine, models = _pivot_engine(path)
+    kept = engine.translate("粗大ごみです。", "ja", "vi")
+    engine.pairs["ja", "en"] = DroppingModel("ja", "en")
+    engine.cache.clear()
+    lost = engine.translate("住民票と粗大ごみです。", "ja", "vi")
+    assert models["en-vi"].batches[-1] == ["It is. (oversized garbage)"], "appended in English for the next step"
+    assert lost.text == "It is. (oversized garbage) (giấy chứng nhận cư trú)"
+    assert sorted(lost.details["glossary_lost"]) == ["住民票", "粗大ごみ"]  # type: ignore[arg-type]
+    assert lost.confidence < kept.confidence
 
 
 def test_confidence_drops_when_a_term_is_lost() -> None:
