@@ -11,9 +11,14 @@ the ``IntegrityError``), one commit. While it commits, the next writes queue up 
 next transaction. Under light load a batch is one write, as before; under heavy load the number of
 commits grows far slower than the number of writes.
 
-The hand-overs themselves are kept to the least: a batch is handed to the thread at once (no task to
-start first), and the thread reports the commit with one ``call_soon_threadsafe`` that calls every
-writer's callback right there, in the order the writes were asked for. A session event is therefore
+The hand-overs themselves are kept to the least. Handing a batch to the idle thread wakes it (a
+``futex`` wake that the kernel may answer by running the thread on the loop's own core, where it finds
+the interpreter lock held and sleeps again: under load the single costliest line of the relay's profile),
+so the writes asked for in one turn of the event loop — several sessions' events in a burst — are handed
+over together, once, at the end of that turn (``loop.call_soon``: after every callback that was ready
+with it), not the first alone and the rest after its commit. The thread reports the commit with one
+``call_soon_threadsafe`` that calls every writer's callback right there, in the order the writes were
+asked for. A session event is therefore
 numbered and sent in the very turn of the event loop in which its commit is known
 (``Store.queue_event``), instead of after three more task wake-ups, each of which waits behind every
 other session's work in the loop's queue: under load those waits were most of a typed message's time.
@@ -53,15 +58,18 @@ class GroupCommit:
         self._commit = commit
         self._executor = executor
         self._queued: list[tuple[Statements, Committed]] = []
-        self._in_flight = False
-        self.batches = 0  # transactions asked of ``commit``
+        self._in_flight = False  # a batch is on the thread
+        self._handing_over = False  # a hand-over is scheduled for the end of this turn of the loop
+        self.batches = 0  # transactions asked of ``commit``: one trip to the thread each
 
     def write_then(self, statements: Statements, committed: Committed) -> None:
         """Queue a write; ``committed(outcome)`` is called on the event loop once its transaction is over
         (after the callbacks of every write asked for before it). Nothing can unask it."""
         self._queued.append((statements, committed))
-        if not self._in_flight:
-            self._start_batch(asyncio.get_running_loop())
+        if not self._in_flight and not self._handing_over:
+            # the thread is idle: wake it once for every write of this turn of the loop, not for the first
+            self._handing_over = True
+            asyncio.get_running_loop().call_soon(self._hand_over)
 
     async def write(self, statements: Statements) -> None:
         """Committed when this returns. A caller cancelled meanwhile does not unwrite anything: its
@@ -85,6 +93,11 @@ class GroupCommit:
         if self._in_flight or self._queued:
             await self.write([])
 
+    def _hand_over(self) -> None:
+        self._handing_over = False
+        if self._queued and not self._in_flight:
+            self._start_batch(asyncio.get_running_loop())
+
     def _start_batch(self, loop: asyncio.AbstractEventLoop) -> None:
         batch, self._queued = self._queued[:MAX_BATCH], self._queued[MAX_BATCH:]
         self._in_flight = True
@@ -101,10 +114,10 @@ class GroupCommit:
 
         try:
             self._executor.submit(in_thread)
-        except RuntimeError as exc:  # the executor is shut down (the store is closed)
+        except RuntimeError as exc:  # the executor is shut down (the store is closed): every writer hears it
             self._in_flight = False
-            self._queued = []
-            for _, committed in batch:
+            refused, self._queued = batch + self._queued, []
+            for _, committed in refused:
                 committed(exc)
 
     def _finish(self, loop: asyncio.AbstractEventLoop, batch: list[tuple[Statements, Committed]],

@@ -84,7 +84,7 @@ async def test_callers_wake_only_after_their_batch_is_committed() -> None:
     release = threading.Event()
 
     def commit(batch: list[Statements]) -> list[Outcome]:  # on the store's thread
-        log.append(f"commit {len(batch)}")
+        log.append(f"commit {'+'.join(sql for statements in batch for sql, _ in statements)}")
         release.wait(10)
         log.append("committed")
         return [None] * len(batch)
@@ -96,17 +96,17 @@ async def test_callers_wake_only_after_their_batch_is_committed() -> None:
             await group.write([(name, ())])
             log.append(f"{name} returned")
 
-        first = asyncio.gather(write("a"), write("b"))
+        first = asyncio.gather(write("a"), write("b"))  # asked for in the same turn of the loop
         await asyncio.sleep(0.01)
-        later = asyncio.ensure_future(write("c"))  # asked for while a is being committed
+        later = asyncio.gather(write("c"), write("d"))  # asked for while a and b are being committed
         await asyncio.sleep(0.01)
-        assert log == ["commit 1"], "nobody returns before the commit"
+        assert log == ["commit a+b"], "one trip to the thread for both, and nobody returns before the commit"
         release.set()
         await asyncio.gather(first, later)
     first_commit, second_commit = [i for i, entry in enumerate(log) if entry == "committed"]
-    assert log.index("commit 2") > first_commit, "b and c waited for the next transaction, together"
-    assert first_commit < log.index("a returned")
-    assert log.index("b returned") > second_commit and log.index("c returned") > second_commit
+    assert log.index("commit c+d") > first_commit, "c and d waited for the next transaction, together"
+    assert first_commit < log.index("a returned") and first_commit < log.index("b returned")
+    assert log.index("c returned") > second_commit and log.index("d returned") > second_commit
     assert group.batches == 2
 
 
