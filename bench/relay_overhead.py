@@ -1,8 +1,8 @@
 """Relay overhead: N concurrent sessions exchanging text through fake engines with zero latency.
 
 The relay runs in its own process (as in production, with the open-file limit and listen queue of
-``madoguchi serve``: relay/runtime/serving.py); this process drives N counter tablets and N resident phones
-over real websockets. Every socket is read all the time, as a browser's is, so the relay's pings are
+``madoguchi serve``: relay/runtime/serving.py; its script is bench/_relay_server.py); this process drives N
+counter tablets and N resident phones over real websockets. Every socket is read all the time, as a browser's is, so the relay's pings are
 answered while a session pauses (a client that reads only while it waits for an answer misses its
 pongs when it pauses longer than the ping timeout, and the relay closes it: that is what reset the
 sockets of long runs before). All sessions connect first (at most ``--connect-concurrency`` set-ups
