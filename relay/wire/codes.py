@@ -106,7 +106,8 @@ class ErrorCode:
     ENGINE_UNAVAILABLE = _error("engine_unavailable", "the engine or language pair is not installed", http=503)
     ENGINE_FAILED = _error("engine_failed", "an engine failed on this input; an `escalation` `offered` follows when "
                            "a queue is configured")
-    NOT_ESCALATED = _error("not_escalated", "`escalation.cancel` while not waiting for an interpreter")
+    NOT_ESCALATED = _error("not_escalated", "`escalation.cancel` while not waiting for an interpreter (also "
+                           "once one is connected: the interpreter ends the call)")
     INVALID_STATE = _error(
         "invalid_state",
         "an action that does not fit the current state (e.g. `release` or operator `text` while serving no "

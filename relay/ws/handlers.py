@@ -45,7 +45,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "text": ALL_ROLES,
     "settings": frozenset({"counter", "resident"}),  # a resident: its own language only (on_settings)
     "escalate": frozenset({"counter", "resident"}),
-    "escalation.cancel": frozenset({"counter"}),
+    # a resident withdraws a call pressed by mistake: its token reaches only its own session's call
+    "escalation.cancel": frozenset({"counter", "resident"}),
     "accept": frozenset({"operator"}),
     "decline": frozenset({"operator"}),
     "release": frozenset({"operator"}),

@@ -158,6 +158,38 @@ async def test_cancel_decline_and_next_operator(make_relay: MakeRelay) -> None:
     assert (await counter.expect("error"))["code"] == "not_escalated"
 
 
+async def test_the_resident_withdraws_its_own_call(make_relay: MakeRelay) -> None:
+    """A resident who pressed 「Call an interpreter」 by mistake withdraws it from the phone: everyone is
+    told, the operator's offer goes, the call counts as withdrawn (not abandoned); once an interpreter
+    is connected the phone cannot end the call (the interpreter does)."""
+    relay = await make_relay(**FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    resident = await relay.resident(session)
+    operator = await _operator(relay)
+    await resident.send(type="escalate")
+    await resident.expect("escalation", state="queued")
+    await operator.expect("escalation", state="offered", session_id=session["session_id"])
+    await resident.send(type="escalation.cancel")
+    await resident.expect("escalation", state="cancelled")
+    await counter.expect("escalation", state="cancelled")
+    await operator.expect("escalation", state="cancelled", session_id=session["session_id"])
+    stats = await relay.ctx.escalation.backend.stats()
+    assert (stats.cancelled, stats.abandoned) == (1, 0), "withdrawn, not abandoned"
+    await resident.send(type="escalation.cancel")
+    refused = await resident.expect("error")
+    assert (refused["code"], refused["fatal"]) == ("not_escalated", False)
+
+    await resident.send(type="escalate")
+    await operator.expect("escalation", state="offered", session_id=session["session_id"])
+    await operator.send(type="accept", session_id=session["session_id"])
+    await resident.expect("escalation", state="connected")
+    await resident.send(type="escalation.cancel")
+    assert (await resident.expect("error"))["code"] == "not_escalated"
+    await resident.send(type="text", speaker="resident", text="Still there?")
+    await operator.expect("transcript", text="Still there?")  # the interpreter still serves the session
+
+
 async def test_no_interpreter_free_within_max_wait(make_relay: MakeRelay) -> None:
     relay = await make_relay(queue={"max_wait_s": 0.5})
     session = await relay.create_session("en")

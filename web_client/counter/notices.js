@@ -1,7 +1,8 @@
 // What the clerk is told, in plain Japanese: escalation states, engine trouble (what does not work
 // and what to do), and what is missing at start (from `welcome`). Never the engine's own message.
 
-export function escalationText(m) {
+/** The escalation line; `canceller` (clerk, resident or unknown) says who withdrew a call. */
+export function escalationText(m, canceller) {
   switch (m.state) {
     case 'offered': return '翻訳の確かさが低いようです。通訳者を呼ぶことができます。';
     case 'queued': {
@@ -12,7 +13,9 @@ export function escalationText(m) {
     case 'connected': return '通訳者と接続しました。通訳者が会話に入ります。';
     case 'returned': return '通訳者が退出しました。AI翻訳に戻ります。';
     case 'unavailable': return '今は対応できる通訳者がいません。AI翻訳を続けます。文字入力（筆談）も使えます。';
-    case 'cancelled': return '通訳者の呼び出しを取り消しました。';
+    case 'cancelled': return {clerk: '通訳者の呼び出しを取り消しました。',
+      resident: '住民がスマートフォンで通訳者の呼び出しを取り消しました。必要なら、もう一度「通訳者を呼ぶ」を押してください。'}[canceller]
+      || '通訳者の呼び出しは取り消されました。';
     default: return '';
   }
 }

@@ -69,7 +69,7 @@ export class Talk extends EventTarget {
     this._on('#stop-speech', 'click', () => this.player.stop());
     this._on('#escalate-button', 'click', () => this._send({type: 'escalate'}));
     this._on('#escalation-accept', 'click', () => this._send({type: 'escalate'}));
-    this._on('#escalation-cancel', 'click', () => this._send({type: 'escalation.cancel'}));
+    this._on('#escalation-cancel', 'click', () => { this._cancelling = this._send({type: 'escalation.cancel'}); });
     this._on('#clerk-form', 'submit', (e) => this._typed(e, '#clerk-text', 'clerk'));
     this._on('#resident-form', 'submit', (e) => this._typed(e, '#resident-text', 'resident'));
     const display = (key) => (e) => {
@@ -156,6 +156,7 @@ export class Talk extends EventTarget {
 
   _welcome({message, reconnected}) {
     const s = message.session || {};
+    this._liveAfter = message.last_seq || 0; // events up to here are a replay: who did what is not known now
     Object.assign(this.session, {resident_lang: s.resident_lang, mode: s.mode, tts: s.tts, counter: s.counter});
     this._residentLang(s.resident_lang);
     $('#opt-tts').checked = s.tts !== false;
@@ -207,7 +208,7 @@ export class Talk extends EventTarget {
     const box = $('#escalation');
     box.hidden = false;
     box.dataset.state = m.state;
-    $('#escalation-text').textContent = escalationText(m);
+    $('#escalation-text').textContent = escalationText(m, this._canceller(m));
     $('#escalation-accept').hidden = m.state !== 'offered';
     $('#escalation-cancel').hidden = m.state !== 'queued';
     $('#escalate-button').disabled = m.state === 'queued' || m.state === 'connected';
@@ -215,6 +216,16 @@ export class Talk extends EventTarget {
     const residentKey = {queued: queuedKey(m), connected: 'connected', returned: 'returned',
       unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
     this.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
+  }
+
+  /** Who withdrew a call: this tablet (its 呼び出しを取り消す), else — live, not replayed — the resident's
+   * phone (the only other screen that can), so the clerk is not left wondering. */
+  _canceller(m) {
+    if (m.state !== 'cancelled' || m.reason !== 'cancelled') return undefined;
+    const mine = this._cancelling;
+    this._cancelling = false;
+    if (mine) return 'clerk';
+    return typeof m.seq === 'number' && m.seq > (this._liveAfter || 0) ? 'resident' : undefined;
   }
 
   /** The escalation line belongs to one session: a new one starts without it. */

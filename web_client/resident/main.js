@@ -129,7 +129,7 @@ function onMessage(m) {
       const key = {queued: queuedKey(m), connected: 'connected', returned: 'returned',
         unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
       status(key, {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
-      $('#call-button').disabled = m.state === 'queued' || m.state === 'connected';
+      callButtons(m.state);
       return;
     }
     case 'session.updated': sessionLang(m.resident_lang); return;
@@ -138,6 +138,14 @@ function onMessage(m) {
     case 'error': onError(m, refused); return;
     default:
   }
+}
+
+/** While the call waits, 「Cancel the interpreter call」 stands where 「Call an interpreter」 was (the
+ * resident may have pressed it by mistake); while an interpreter is connected neither is shown. */
+function callButtons(state) {
+  if (closed) return;
+  $('#call-button').hidden = state === 'queued' || state === 'connected';
+  $('#cancel-call-button').hidden = state !== 'queued';
 }
 
 /** Speech output the resident will not hear (the tablet's or this phone's): the text stands on screen.
@@ -206,6 +214,7 @@ function onError(m, refused) {
     return;
   }
   if (m.code === 'session_closed') { finish(); return; }
+  if (m.code === 'not_escalated') return; // withdrawn as an interpreter came: the escalation line says so
   const box = $('#type-text');
   if (refused && m.code !== 'rate_limited' && !box.value.trim()) box.value = refused.text;
   status(errorKey(m.code), {}, 'warn');
@@ -232,11 +241,18 @@ function finish(key = 'closed') {
   endedView(key);
 }
 
-/** Nothing more can be said here: the reason, in the resident's language, and every control off. */
+/** Nothing more can be said here: the reason, in the resident's language, at the top; what was said
+ * stays readable (large text too); no control that could still look usable — the message box, the
+ * buttons and the video go, and so does an empty conversation box (after a reload the relay, rightly,
+ * gives a dead token nothing to show). */
 function endedView(key) {
   status(key, {}, 'closed');
+  document.body.classList.add('ended');
+  for (const [id, b] of bubbles) if (b.li.classList.contains('partial')) { b.li.remove(); bubbles.delete(id); }
   $('#log-empty').hidden = true; // nobody will speak any more
   for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
+  for (const part of document.querySelectorAll('#type-form, #pending, .actions, .resident-video')) part.hidden = true;
+  $('#bubbles').closest('.log').hidden = bubbles.size === 0;
 }
 
 async function toggleSpeaking() {
@@ -289,6 +305,9 @@ function wire() {
   $('#speak-button').addEventListener('click', toggleSpeaking);
   $('#lang-button').addEventListener('click', toggleChoice);
   $('#call-button').addEventListener('click', () => { if (!connection || !connection.send({type: 'escalate'})) status('not_sent'); });
+  $('#cancel-call-button').addEventListener('click', () => {
+    if (!connection || !connection.send({type: 'escalation.cancel'})) status('not_sent');
+  });
   $('#opt-large').addEventListener('change', (e) => document.body.classList.toggle('large', e.target.checked));
   $('#opt-hear').addEventListener('change', (e) => { player.muted = !e.target.checked; if (e.target.checked) player.unlock(); });
 }
