@@ -38,10 +38,20 @@ export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
+// a character of Japanese text: a space between two of them is a 分かち書き space, not a word's own
+const JAPANESE = /[\u3001-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60々〆ー]/;
+
+/** Whether the space at `at` stands between two Japanese characters. */
+function wakachiSpace(text, at) {
+  return (text[at] === ' ' || text[at] === '\u3000') && JAPANESE.test(text[at - 1] || '') && JAPANESE.test(text[at + 1] || '');
+}
+
 /** Text with furigana: `ruby` is [{start, end, reading}] offsets into `text` (from a translation of
  * kind easy_japanese). With `phrases` (offsets from the same message) a space is put before each
- * phrase: 分かち書き. Built from text nodes and <ruby>/<rt> elements only. */
-export function rubyText(text, ruby, {furigana = true, phrases = null} = {}) {
+ * phrase: 分かち書き. `spaces: false` (分かち書き off) also drops the spaces the text brings itself
+ * between Japanese words (a glossary's explanation, 「ほかの 市から …」, is written spaced). Built from
+ * text nodes and <ruby>/<rt> elements only. */
+export function rubyText(text, ruby, {furigana = true, phrases = null, spaces = true} = {}) {
   const frag = document.createDocumentFragment();
   const spans = [...(ruby || [])].filter((r) => r.start >= 0 && r.end <= text.length && r.start < r.end)
     .sort((a, b) => a.start - b.start);
@@ -50,6 +60,7 @@ export function rubyText(text, ruby, {furigana = true, phrases = null} = {}) {
   const flush = () => { if (run) frag.append(document.createTextNode(run)); run = ''; };
   let at = 0;
   while (at < text.length) {
+    if (!spaces && wakachiSpace(text, at)) { at += 1; continue; }
     if (breaks.has(at) && at > 0) run += ' '; // between phrases, not before the first
     const span = spans.find((r) => r.start === at);
     if (span && furigana) {

@@ -126,8 +126,10 @@ export class ConversationView {
   _fillText(node, message) {
     node.lang = message.lang;
     const {furigana, wakachi} = this.display;
-    node.replaceChildren(message.ruby || message.phrases
-      ? rubyText(message.text, message.ruby, {furigana, phrases: wakachi ? message.phrases : null}) : message.text);
+    // やさしい日本語 always through rubyText: 分かち書き off must drop the spaces the text brings too
+    node.replaceChildren(message.ruby || message.phrases || message.kind === 'easy_japanese'
+      ? rubyText(message.text, message.ruby, {furigana, phrases: wakachi ? message.phrases : null, spaces: wakachi})
+      : message.text);
   }
 
   _scroll() {

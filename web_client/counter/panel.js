@@ -56,8 +56,9 @@ function conversation(state, t, lang, {furigana, wakachi}) {
   const main = el('p', {class: 'panel-main'});
   if (state.main) {
     setLang(main, state.main.lang);
-    const {text, ruby, phrases} = state.main;
-    main.append(ruby || phrases ? rubyText(text, ruby, {furigana, phrases: wakachi ? phrases : null}) : text);
+    const {text, ruby, phrases, kind} = state.main;
+    main.append(ruby || phrases || kind === 'easy_japanese'
+      ? rubyText(text, ruby, {furigana, phrases: wakachi ? phrases : null, spaces: wakachi}) : text);
   } else {
     setLang(main, sourceLang(RESIDENT_STRINGS, lang, 'welcome'));
     putText(main, t('welcome'));
@@ -103,7 +104,8 @@ export class ResidentPanel {
   apply(message, residentLang) {
     if (message.type === 'translation' && message.kind !== 'back_translation'
         && (message.lang === residentLang || message.kind === 'easy_japanese')) {
-      this.update({main: {text: message.text, ruby: message.ruby, phrases: message.phrases, lang: message.lang}, you: null});
+      this.update({main: {text: message.text, ruby: message.ruby, phrases: message.phrases, lang: message.lang,
+        kind: message.kind}, you: null});
     } else if (message.type === 'transcript' && message.speaker === 'resident') {
       this.update({you: {text: message.text, lang: message.lang}});
     } else if (message.type === 'transcript' && message.speaker === 'clerk' && residentLang === 'ja') {
