@@ -46,6 +46,16 @@ function wakachiSpace(text, at) {
   return (text[at] === ' ' || text[at] === '\u3000') && JAPANESE.test(text[at - 1] || '') && JAPANESE.test(text[at + 1] || '');
 }
 
+const KANJI = /[\u3400-\u9fff\uf900-\ufaff々〆]/;
+
+/** A reading wider than its kanji may overhang the characters beside it — kana, punctuation, a space —
+ * as printed furigana do (JIS X 4051), so that the word is not set apart by a gap; never a kanji (the
+ * reading would seem to belong to it) nor another reading (they would collide), nor past the text's
+ * ends (a box's edge may clip it there). */
+function mayOverhang(before, after) {
+  return Boolean(before) && Boolean(after) && !KANJI.test(before) && !KANJI.test(after); // not at an edge of the text
+}
+
 /** Text with furigana: `ruby` is [{start, end, reading}] offsets into `text` (from a translation of
  * kind easy_japanese). With `phrases` (offsets from the same message) a space is put before each
  * phrase: 分かち書き. `spaces: false` (分かち書き off) also drops the spaces the text brings itself
@@ -57,19 +67,24 @@ export function rubyText(text, ruby, {furigana = true, phrases = null, spaces = 
     .sort((a, b) => a.start - b.start);
   const breaks = new Set((phrases || []).filter((at) => !spans.some((r) => at > r.start && at < r.end)));
   let run = '';
+  let last = ''; // the character shown last ('' at the start, null right after a reading)
   const flush = () => { if (run) frag.append(document.createTextNode(run)); run = ''; };
   let at = 0;
   while (at < text.length) {
     if (!spaces && wakachiSpace(text, at)) { at += 1; continue; }
-    if (breaks.has(at) && at > 0) run += ' '; // between phrases, not before the first
+    if (breaks.has(at) && at > 0) { run += ' '; last = ' '; } // between phrases, not before the first
     const span = spans.find((r) => r.start === at);
     if (span && furigana) {
       flush();
-      frag.append(el('ruby', {}, text.slice(span.start, span.end), el('rt', {text: span.reading})));
+      const next = spans.some((r) => r.start === span.end) ? null : (text[span.end] || '');
+      frag.append(el('ruby', {class: mayOverhang(last, next) ? 'overhang' : undefined},
+        text.slice(span.start, span.end), el('rt', {text: span.reading})));
+      last = null;
       at = span.end;
       continue;
     }
     run += text[at];
+    last = text[at];
     at += 1;
   }
   flush();
