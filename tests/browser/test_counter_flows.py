@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,8 @@ def test_resident_panel_turns_and_opens_on_a_second_screen(make_live_relay: Make
     shot(page, "counter-panel-rotated")
     page.get_by_role("button", name="↻ 180°回転").click()
     page.get_by_role("button", name="⇋ 鏡像").click()
-    assert "mirrored" in (face.get_attribute("class") or "")
+    # waited for, not read at once: read right after the click, it was missing once on a loaded machine
+    expect(face).to_have_class(re.compile(r"\bmirrored\b"))
     with context.expect_page() as popup_info:
         page.get_by_role("button", name="別画面に表示").click()
     popup = popup_info.value
