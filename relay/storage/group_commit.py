@@ -1,7 +1,7 @@
 """Group commit: writes that arrive while the store's thread is busy share its next transaction.
 
 Every session event is stored and committed before it is sent (``relay.turns.session.Session.publish``),
-and a typed turn writes three transactions (its transcript, its translation, the end of the turn). With
+and a typed turn writes two transactions (its transcript; its translation, which ends the turn). With
 one trip to the store's thread per transaction, 1,000 sessions meant about 600 thread hand-overs a
 second, each a wake-up of the store's thread and a return through the event loop, and the writes of one
 session waited behind everyone else's in the thread's queue. Here each write joins a queue; whenever the
@@ -18,10 +18,10 @@ so the writes asked for in one turn of the event loop — several sessions' even
 over together, once, at the end of that turn (``loop.call_soon``: after every callback that was ready
 with it), not the first alone and the rest after its commit. The thread reports the commit with one
 ``call_soon_threadsafe`` that calls every writer's callback right there, in the order the writes were
-asked for. A session event is therefore
-numbered and sent in the very turn of the event loop in which its commit is known
-(``Store.queue_event``), instead of after three more task wake-ups, each of which waits behind every
-other session's work in the loop's queue: under load those waits were most of a typed message's time.
+asked for. A session event is therefore numbered and sent in the very turn of the event loop in which
+its commit is known (``Store.queue_event``), instead of after three more task wake-ups, each of which
+waits behind every other session's work in the loop's queue: under load those waits were most of a
+typed message's time.
 
 A caller's ``await write(...)`` still returns only once its statements are committed (store before
 send), and writes are committed, and their callbacks called, in the order they were asked for.
