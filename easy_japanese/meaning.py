@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import Token
+from easy_japanese.modality import FINE_BEFORE_KEKKOU, obligation_at, obligations
 from easy_japanese.rules.numbers import ERAS, kanji_value
 from easy_japanese.rules.protect import glossary_spans
 
@@ -40,7 +41,7 @@ class Meaning:
     polarity: int  # negations, double negatives counted as resolved
     tense: str  # past | nonpast (main predicate)
     aspect: str  # ている / てある / ておく ... or "" (main predicate)
-    links: tuple[str, ...]  # conditions and reasons, sorted: condition, reason
+    links: tuple[str, ...]  # conditions, obligations and reasons, sorted
     facts: frozenset[str]  # numbers with units: 14時, 2026年, 3000円
     names: frozenset[str]
     terms: frozenset[str]
@@ -163,6 +164,8 @@ def _prohibits(words: list[Token], chain: list[Token]) -> bool:
             if (words[k + 2].lemma in ("いける", "行ける", "成る", "駄目") or words[k + 2].surface.startswith("いけ")) and not negated:
                 return True
     last = words[-1]
+    if len(words) > 2 and last.lemma == "無い" and last.surface == "なく" and words[-3].surface in ("お", "ご", "御"):
+        return True  # お忘れなく, ご心配なく: "please do not" with the verb left unsaid
     if last.lemma == "事" and len(words) > 1 and words[-2].lemma == "ない" and not chain:
         return True
     return last.lemma == "禁止"
@@ -240,11 +243,12 @@ def _negative_word(tok: Token) -> bool:
 
 
 def _refusal(words: list[Token], k: int) -> bool:
-    """結構です after anything but で/も declines (no, thank you); いりません says the same."""
+    """結構です declines (no, thank you; いりません says the same), except after で/も or a condition
+    (ここで結構です, なければ結構です: that is fine)."""
     tok = words[k]
     if tok.surface != "結構" or k + 1 >= len(words) or words[k + 1].lemma != "です":
         return False
-    return not (k > 0 and words[k - 1].surface in ("で", "も"))
+    return not (k > 0 and words[k - 1].surface in FINE_BEFORE_KEKKOU)
 
 
 def _double_negative_at(words: list[Token], k: int) -> int | None:
@@ -268,22 +272,13 @@ def _double_negative_at(words: list[Token], k: int) -> int | None:
 def links(words: list[Token]) -> tuple[str, ...]:
     found = []
     for k, tok in enumerate(words):
-        if _obligation_at(words, k):
+        if obligation_at(words, k):
             continue
         if (tok.lemma == "た" and tok.cform.startswith("仮定形")) or (tok.surface in ("ば", "れば") and tok.pos2 == "接続助詞") or (tok.lemma == "だ" and tok.surface in ("なら", "ならば")) or (tok.lemma in ("場合", "時", "際") and not (k and words[k - 1].pos2 == "数詞") and k + 1 < len(words) and words[k + 1].surface in ("は", "には", "に", "、")):
             found.append("condition")
         elif tok.surface == "ので" or (tok.surface == "から" and tok.pos2 == "接続助詞") or (tok.surface == "で" and k > 0 and words[k - 1].surface == "の" and words[k - 1].pos2 == "準体助詞") or tok.surface in _REASON_CONJUNCTIONS:
             found.append("reason")
-    return tuple(sorted(found))
-
-
-def _obligation_at(words: list[Token], k: int) -> bool:
-    """The ば / と / ては of 〜なければならない, 〜ないといけない, 〜なくてはいけない: must, not if."""
-    if words[k].surface not in ("ば", "と", "ては", "て", "は") or k == 0 or k + 1 >= len(words):
-        return False
-    nxt = words[k + 1]
-    after = words[k + 2] if nxt.surface == "は" and k + 2 < len(words) else nxt
-    return words[k - 1].lemma in ("ない", "無い") and (after.lemma in ("成る", "いける", "行ける", "駄目") or after.surface.startswith("いけ"))
+    return tuple(sorted(found + ["obligation"] * obligations(words)))
 
 
 def _number_at(words: list[Token], k: int) -> tuple[str, int] | None:
@@ -379,7 +374,7 @@ def differences(before: Meaning, after: Meaning) -> list[str]:
     if before.aspect != after.aspect:
         found.append(f"it would change the aspect ({before.aspect or 'plain'} → {after.aspect or 'plain'})")
     if before.links != after.links:
-        found.append("it would change a condition or reason")
+        found.append("it would change a condition, reason or obligation")
     if before.facts != after.facts:
         lost = sorted(before.facts - after.facts) or sorted(after.facts - before.facts)
         found.append(f"it would change a number, date or amount ({', '.join(lost)})")

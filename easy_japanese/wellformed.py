@@ -36,6 +36,8 @@ MESSAGES = {
     "state_with_te_iru": "いる or ある followed by 〜ている",
     "echoed_predicate": "a noun phrase that repeats the verb it goes with (かかるお金がかかる)",
     "thing_with_ni": "a thing marked with に for a verb that takes it with を (調査に手伝う)",
+    "noun_before_na": "a noun before な, which only a na-adjective takes (しばらくの間な措置)",
+    "doubled_auxiliary": "the same helper verb twice after て (しまっておいておく)",
 }
 _CASE = frozenset(["が", "を"])
 _ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])
@@ -88,7 +90,8 @@ def _pair(tokens: list[Token], k: int) -> str | None:
         before = tokens[k - 1] if k else None  # いただけますでしょうか is an accepted (if heavy) polite form
         return None if before is not None and before.lemma in ("頂く", "御座る", "ござる") else "masu_deshou"
     ending = (nxt.surface in ("て", "で") and nxt.pos2 == "接続助詞") or nxt.lemma == "た"
-    if tok.pos1 in ("動詞", "形容詞", "助動詞") and tok.cform.startswith(("終止形", "連体形")) and ending:
+    not_doing = tok.lemma == "ない" and nxt.surface == "で"  # 忘れないでください: ないで is a form of its own
+    if tok.pos1 in ("動詞", "形容詞", "助動詞") and tok.cform.startswith(("終止形", "連体形")) and ending and not not_doing:
         return "dictionary_form_before_te"  # かけるて, 終わらせるた
     after = tokens[k + 2] if k + 2 < len(tokens) else None
     purpose = nxt.surface == "に" and after is not None and after.surface == "は"  # 出すには: in order to hand in
@@ -98,6 +101,11 @@ def _pair(tokens: list[Token], k: int) -> str | None:
     copula = (nxt.lemma == "だ" and not nxt.surface.startswith(("な", "だろ", "でしょ"))) or nxt.surface == "でし"
     if predicate and tok.cform.startswith(("終止形", "連体形")) and copula:
         return "predicate_before_copula"  # 正しいである, できないだった, 高いでした: the copula needs a noun
+    noun_na = tok.pos1 == "名詞" and tok.pos3 != "形状詞可能" and nxt.surface == "な" and nxt.lemma == "だ"
+    if noun_na and (after is None or after.surface != "の"):  # 学生なので, 休みなのに: な before の is fine
+        return "noun_before_na"
+    if _doubled_auxiliary(tokens, k):
+        return "doubled_auxiliary"
     if tok.lemma in ("居る", "有る") and nxt.surface in ("て", "で") and after is not None and after.lemma in ("居る", "有る"):
         return "state_with_te_iru"  # 滞在しています → いています: a state has no 〜ている
     if tok.lemma == "事" and nxt.pos1 == "動詞" and nxt.lemma not in ("為る", "出来る"):
@@ -109,6 +117,17 @@ def _pair(tokens: list[Token], k: int) -> str | None:
     if tok.surface in _CASE and tok.pos2 == "格助詞" and nxt.surface in _ALSO_CASE and nxt.pos2 == "格助詞":
         return "double_particle"
     return None
+
+
+def _doubled_auxiliary(tokens: list[Token], k: int) -> bool:
+    """〜ておいておく, 〜ていている: an easy side that brings its own ておく before the sentence's (保管 →
+    しまっておく in 保管しておく)."""
+    tok = tokens[k]
+    if tok.pos1 != "動詞" or tok.pos2 != "非自立可能" or tok.lemma not in ("置く", "居る", "仕舞う") or k == 0:
+        return False
+    if tokens[k - 1].surface not in ("て", "で") or k + 2 >= len(tokens):
+        return False
+    return tokens[k + 1].surface in ("て", "で") and tokens[k + 2].lemma == tok.lemma
 
 
 def _ga_koto_ga_dekiru(tokens: list[Token], k: int) -> bool:

@@ -56,7 +56,8 @@ _GOAL_VERBS = frozenset(["入る", "帰る", "戻る", "通う", "住む", "行�
                          "入居", "加入", "来日", "帰国", "転居", "転園", "転校", "通院", "在籍", "在住", "居住", "滞在", "参加",
                          "応募", "出席", "就職", "到着", "避難", "帰宅", "帰省", "受診"])
 # what the honorific is said about at a counter: 転入される方, 帰国される前に, 欠席される場合; ます in a polite sentence
-_HONORIFIC_HEADS = frozenset(["方", "場合", "前", "後", "とき", "時", "際", "日", "予定", "ます"])
+# and の / ので (ご家族全員が引っ越されるのでなければ)
+_HONORIFIC_HEADS = frozenset(["方", "場合", "前", "後", "とき", "時", "際", "日", "予定", "ます", "の", "ので"])
 
 
 def _said_of_the_resident(tokens: list[Token], i: int) -> bool:

@@ -9,7 +9,7 @@ asked or the person asked, and 行く (a visit) otherwise (明日は伺えませ
 from __future__ import annotations
 
 from easy_japanese.analyzer import Token
-from easy_japanese.rules.base import Context, Edit, next_token, prev_token, swap_verb
+from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
 
 _PLACE_PARTICLES = {"から", "へ"}
 
@@ -132,6 +132,9 @@ def special_verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             continue
         if tok.lemma == "為さる" and tok.cform.startswith("命令形"):
             continue  # 書きなさい is a plain command, not 敬語
+        if tok.lemma == "差し上げる" and (prefix := _action_object_prefix(tokens, i)) is not None:
+            edits += _do_the_action(tokens, i, prefix)  # お電話を差し上げます → 電話をします
+            continue
         plain = _plain_verb_for(tokens, i)
         after = next_token(tokens, i)
         if plain and _is_potential(tok, after):  # 参れません: cannot come (not 行きません, "will not go")
@@ -143,6 +146,23 @@ def special_verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         elif plain:
             edits += swap_verb(tokens, i, plain, "honorific.verb")
     return edits
+
+
+def _action_object_prefix(tokens: list[Token], i: int) -> Token | None:
+    """The お/ご of お電話を, ご連絡 before 差し上げる: an action done for the resident, not a gift."""
+    n = i - 2 if i >= 1 and tokens[i - 1].surface == "を" else i - 1
+    if n < 1:
+        return None
+    noun, prefix = tokens[n], tokens[n - 1]
+    return prefix if is_prefix_o(prefix) and noun.pos1 == "名詞" and noun.pos3 == "サ変可能" else None
+
+
+def _do_the_action(tokens: list[Token], i: int, prefix: Token) -> list[Edit]:
+    """お電話を差し上げます → 電話をします (電話をあげます is not what a clerk means, and sounds rude)."""
+    verb = swap_verb(tokens, i, "する", "honorific.verb")
+    return [Edit(prefix.start, prefix.end, "", "honorific.verb", unit=prefix.start)] + [
+        Edit(e.start, e.end, e.replacement, e.rule_id, unit=prefix.start) for e in verb
+    ]
 
 
 def _is_set_phrase(tokens: list[Token], i: int) -> bool:

@@ -11,6 +11,7 @@ import re
 
 from easy_japanese.analyzer import Token
 from easy_japanese.conjugation import conjugate
+from easy_japanese.modality import FINE_BEFORE_KEKKOU
 from easy_japanese.rules.base import Context, Edit, prev_token
 
 # (pattern after the negated word, meaning) — "yes" means the two negatives cancel out
@@ -19,6 +20,13 @@ _DOUBLE = re.compile(
     r"|なく(?:はない|もない|はありません|もありません)(?:です)?"
 )
 _PARTIAL = re.compile(r"ない(?:わけではない|わけではありません|わけじゃない)(?:です)?")
+# 〜なければならないわけではない: the obligation is what is denied ("need not"), not the verb before it;
+# read as a plain partial negative it became 行かなければなることもあります (issue 13, sixth pass)
+_NOT_OBLIGED = re.compile(
+    r"(?:なければ|なくては|なくちゃ|なきゃ|ないと)(?:なら|いけ)ない(?:わけではない|わけではありません|わけじゃない)(?:です)?"
+)
+# verbs whose 〜かねます is plainly 〜ません: they already say "cannot" (分かりかねます → 分かりません)
+_KANERU_PLAIN = frozenset(["分かる", "出来る"])
 _OBLIGATION = {
     "なくてはいけません": "なければなりません",
     "なくてはなりません": "なければなりません",
@@ -66,13 +74,18 @@ def _positive(tokens: list[Token], start: int, polite: bool) -> tuple[int, str] 
 
 
 def double_negatives(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
-    """〜ないことはない → 〜る; 〜ないわけではない → 〜こともある."""
+    """〜ないことはない → 〜る; 〜ないわけではない → 〜こともある; 〜なければならないわけではない → 〜なくてもいい."""
     edits = []
+    obliged_spans = []
+    for m in _NOT_OBLIGED.finditer(text):
+        polite = m.group(0).endswith(("ありません", "です"))
+        edits.append(Edit(m.start(), m.end(), "なくてもいいです" if polite else "なくてもいい", "negation.double"))
+        obliged_spans.append((m.start(), m.end()))
     for pattern, partial in ((_DOUBLE, False), (_PARTIAL, True)):
         for m in pattern.finditer(text):
             polite = m.group(0).endswith(("ありません", "です"))
             found = _positive(tokens, m.start(), polite)
-            if found is None:
+            if found is None or any(a <= m.start() < b for a, b in obliged_spans):
                 continue
             start, positive = found
             if partial:
@@ -93,8 +106,10 @@ def _dictionary_form(tokens: list[Token], start: int) -> str | None:
 
 
 def obligation(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
-    """〜なくてはいけません / 〜ないといけません → 〜なければなりません."""
-    edits = []
+    """〜なくてはいけません / 〜ないといけません → 〜なければなりません; すべき → するべき (the form a
+    learner knows: す is する's old written form, kept only before べき)."""
+    edits = [Edit(tok.start, tok.end, "する", "negation.obligation") for k, tok in enumerate(tokens)
+             if tok.lemma == "為る" and tok.surface == "す" and k + 1 < len(tokens) and tokens[k + 1].lemma == "べし"]
     for phrase, plain in _OBLIGATION.items():
         if phrase not in text:  # most phrases are absent: skip building the pattern
             continue
@@ -113,12 +128,27 @@ def vague(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             edits.append(Edit(m.start(), m.end(), plain, "negation.vague"))
     for i, tok in enumerate(tokens):
         if tok.surface == "結構" and i + 1 < len(tokens) and tokens[i + 1].surface == "です":
-            prev = prev_token(tokens, i)
-            meaning = "いいです" if prev is not None and prev.surface in ("で", "も") else "いりません"
+            meaning = "いいです" if _fine_after(tokens, i) else "いりません"
             edits.append(Edit(tok.start, tokens[i + 1].end, meaning, "negation.vague"))
         elif tok.lemma == "兼ねる" and tok.pos1 in ("接尾辞", "動詞") and i + 1 < len(tokens) and tokens[i + 1].surface == "ます":
             verb = prev_token(tokens, i)
             if verb is not None and verb.pos1 == "動詞":
-                stem = "でき" if verb.lemma == "為る" else verb.surface
-                edits.append(Edit(verb.start, tokens[i + 1].end, stem + "ません", "negation.vague"))
+                edits.append(Edit(verb.start, tokens[i + 1].end, _cannot(verb), "negation.vague"))
     return edits
+
+
+def _fine_after(tokens: list[Token], i: int) -> bool:
+    """ここで結構です, それでも結構です, なければ結構です say "that is fine", not "no, thank you"."""
+    prev = prev_token(tokens, i)
+    if prev is not None and prev.surface == "、" and i >= 2:
+        prev = tokens[i - 2]  # お持ちでなければ、結構です: after a condition
+    return prev is not None and prev.surface in FINE_BEFORE_KEKKOU
+
+
+def _cannot(verb: Token) -> str:
+    """〜かねます says "cannot": お答えしかねます → 答えることができません, not 答えません ("will not")."""
+    if verb.lemma == "為る":
+        return "できません"  # 対応しかねます → 対応できません
+    if verb.lemma in _KANERU_PLAIN:
+        return verb.surface + "ません"
+    return verb.base + "ことができません"

@@ -102,8 +102,14 @@ def _is_counter(tok: Token) -> bool:
     return any(tok.surface.startswith(c) for c in _COUNTERS | {"日", "月", "週"})
 
 
+_ICHIJI_WORDS = frozenset(["金", "的", "払い", "預かり", "保育", "停止", "帰国"])  # 一時金, 一時的 …
+
+
 def _idiom(prev: Token | None, nxt: Token, after: Token | None) -> bool:
-    """もう一度, もう一人 ("again", "one more") and 二度と ("never again") are written in words."""
+    """もう一度, もう一人 ("again", "one more") and 二度と ("never again") are written in words; so is
+    一時 ("for a while", "lump") inside a word: 一時金, 一時保育 are not 1時金 ("one o'clock money")."""
+    if nxt.surface == "時" and after is not None and after.surface in _ICHIJI_WORDS:
+        return True
     return (prev is not None and prev.surface == "もう") or (nxt.surface == "度" and after is not None and after.surface == "と")
 
 

@@ -182,13 +182,25 @@ def _suru_noun_edits(tokens: list[Token], i: int, entry: LexEntry, start: int | 
         after = next_token(tokens, i + 1)
         if after is not None and after.lemma in _VOICE_AUX:
             return []
-        fitted = fit_to_arguments(tokens, i, entry.easy)
+        fitted = fit_to_arguments(tokens, i, _without_own_helper(tokens, i + 1, entry.easy))
         return _with_particle(tokens, swap_verb(tokens, i + 1, fitted.easy, "vocabulary.verb", start=start), fitted)
     # 審査の結果 is left: 調べることの結果 is not Japanese (a こと phrase does not modify a noun with の)
     before_no = nxt is not None and nxt.surface == "の" and entry.noun_easy.endswith("こと")
     if entry.noun_easy and (nxt is None or nxt.lemma not in _SURU) and not before_no and not _in_compound(tokens, i, i):
         return [Edit(start, tok.end, entry.noun_easy, "vocabulary.verb")]
     return []
+
+
+def _without_own_helper(tokens: list[Token], i: int, easy: str) -> str:
+    """保管しておく → しまっておく, not しまっておいておく: an easy side that ends in the helper verb
+    (ておく, ている) the sentence has after する already gives that helper to the sentence."""
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    if after is None or tokens[i + 1].surface not in ("て", "で") or after.pos2 != "非自立可能":
+        return easy
+    parts = analyze(easy)
+    if len(parts) >= 3 and parts[-1].lemma == after.lemma and parts[-2].surface in ("て", "で") and parts[-3].pos1 == "動詞":
+        return "".join(t.surface for t in parts[:-3]) + parts[-3].base
+    return easy
 
 
 def _with_particle(tokens: list[Token], edits: list[Edit], fitted: Fitted) -> list[Edit]:
