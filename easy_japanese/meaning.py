@@ -46,6 +46,7 @@ class Meaning:
     names: frozenset[str]
     terms: frozenset[str]
     text: str = ""  # the text itself: a name or term is kept if it is still written in it
+    outside_facts: frozenset[str] = frozenset()  # facts outside brackets (not in an explanation we add)
 
 
 def _sentences(tokens: list[Token]) -> list[list[Token]]:
@@ -59,15 +60,21 @@ def _sentences(tokens: list[Token]) -> list[list[Token]]:
 
 def _words(sentence: list[Token]) -> list[Token]:
     """The sentence without punctuation and brackets (our own explanations are not part of the frame)."""
-    words, depth = [], 0
-    for tok in sentence:
+    return [tok for tok in unbracketed(sentence) if tok.pos1 != "補助記号"]
+
+
+def unbracketed(tokens: list[Token]) -> list[Token]:
+    """The tokens outside brackets. No rule changes what is inside brackets, so what is new there is a
+    counter term's explanation (国民年金（20さいから 60さいまでの …）): its numbers are not the sentence's."""
+    kept, depth = [], 0
+    for tok in tokens:
         if tok.surface in ("（", "("):
             depth += 1
         elif tok.surface in ("）", ")"):
             depth = max(0, depth - 1)
-        elif depth == 0 and tok.pos1 != "補助記号":
-            words.append(tok)
-    return words
+        elif depth == 0:
+            kept.append(tok)
+    return kept
 
 
 def predicate_chain(words: list[Token]) -> tuple[int, list[Token]]:
@@ -359,6 +366,7 @@ def meaning_of(text: str, tokens: list[Token]) -> Meaning:
         names=frozenset(t.surface for t in all_words if t.pos2 == "固有名詞"),
         terms=frozenset(term for _s, _e, term in glossary_spans(text)),
         text=text,
+        outside_facts=facts(unbracketed(tokens)),
     )
 
 
@@ -375,8 +383,9 @@ def differences(before: Meaning, after: Meaning) -> list[str]:
         found.append(f"it would change the aspect ({before.aspect or 'plain'} → {after.aspect or 'plain'})")
     if before.links != after.links:
         found.append("it would change a condition, reason or obligation")
-    if before.facts != after.facts:
-        lost = sorted(before.facts - after.facts) or sorted(after.facts - before.facts)
+    added = after.outside_facts - before.facts  # a counter term's explanation may add 20さい in brackets
+    if before.facts - after.facts or added:
+        lost = sorted(before.facts - after.facts) or sorted(added)
         found.append(f"it would change a number, date or amount ({', '.join(lost)})")
     lost_names = sorted(name for name in before.names if name not in after.text)
     if lost_names:

@@ -215,9 +215,13 @@ def _two_places(first: Token, second: Token) -> bool:
 
 
 def problems(tokens: list[Token]) -> list[Problem]:
-    """Every break found in ``tokens`` (an analysed text)."""
+    """Every break found in ``tokens`` (an analysed text), except inside a counter term's explanation:
+    that is our fixed text, and the analyser may misread it (…しくみ）: 仕組み read as a verb)."""
     found = []
+    explained = _in_explanations(tokens)
     for k, tok in enumerate(tokens):
+        if k in explained:
+            continue
         kinds = []
         if _unknown(tokens, k) and not (k and _unknown(tokens, k - 1)):
             kinds.append("unknown_word")
@@ -239,6 +243,22 @@ def problems(tokens: list[Token]) -> list[Problem]:
             kinds.append(argument)
         found += [Problem(kind, tok.start, tok.end) for kind in kinds]
     return found
+
+
+def _in_explanations(tokens: list[Token]) -> set[int]:
+    """Indices of the tokens inside brackets that hold a counter term's explanation (gloss.counter_term)."""
+    from easy_japanese.rules.protect import explanations  # the rules package imports this module
+
+    inside: set[int] = set()
+    opened: int | None = None
+    for k, tok in enumerate(tokens):
+        if tok.surface in ("（", "("):
+            opened = k
+        elif tok.surface in ("）", ")") and opened is not None:
+            if "".join(t.surface for t in tokens[opened + 1 : k]) in explanations():
+                inside.update(range(opened, k + 1))
+            opened = None
+    return inside
 
 
 def new_problems(before: list[Token], after: list[Token]) -> list[str]:

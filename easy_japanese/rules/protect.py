@@ -77,6 +77,13 @@ def counter_terms() -> tuple[GlossaryTerm, ...]:
     return tuple(sorted(terms.values(), key=lambda t: -len(t[0])))
 
 
+@depends_on_glossary
+@lru_cache(maxsize=1)
+def explanations() -> frozenset[str]:
+    """Every counter term's explanation as the gloss rule writes it in brackets, without its spaces."""
+    return frozenset(easy.replace(" ", "").replace("\u3000", "") for _term, _reading, easy in counter_terms())
+
+
 @lru_cache(maxsize=4096)
 def _glossary_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(_find_terms(text))
