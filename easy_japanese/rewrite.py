@@ -154,22 +154,31 @@ def honorifics_in(tokens: list[Token]) -> list[str]:
     return found
 
 
-def difficult_words(text: str, tokens: list[Token], options: RewriteOptions) -> list[str]:
+def difficult_words(text: str, tokens: list[Token], options: RewriteOptions, refused: frozenset[str] = frozenset()) -> list[str]:
     """Content words that are rare and left as they are: not a glossary term, not marked easy by our
     dictionary. A word the dictionary has an easy word for counts too when it is still there (翌月分から,
     口座振替, 転出の手続き: inside a compound or a phrase the rules must leave), so the confidence falls."""
     mask = protected_mask(text)
     lexicon = load_lexicon()
     words = []
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         if not tok.is_content or tok.pos2 in ("固有名詞", "数詞") or any(mask[tok.start : tok.end]):
             continue
-        entry = lexicon.get(tok.base)
+        entry = lexicon.get(tok.base) or lexicon.get(tok.surface)  # 高価すぎる: the analyser's base is 高価い
         if (entry is not None and entry.easy.startswith(entry.word)) or not has_kanji(tok.surface):
             continue  # 予約 → 予約する: the dictionary marks the word easy
-        if needs_ruby(tok.surface, tok.base, options) and not is_everyday(tok.base, 3.5, tok.surface):
+        alone = _stands_alone(tokens, k) and tok.surface not in refused  # a refusal lowers the confidence already
+        if entry is not None and entry.word == tok.surface and entry.kind in ("n", "a") and alone:
+            words.append(tok.surface)  # a word we have an easier word for, however common (高価, 困難)
+        elif needs_ruby(tok.surface, tok.base, options) and not is_everyday(tok.base, 3.5, tok.surface):
             words.append(tok.surface)
     return list(dict.fromkeys(words))
+
+
+def _stands_alone(tokens: list[Token], k: int) -> bool:
+    """A word of its own, not part of a compound or a name (子育て支援センター, 津波警報)."""
+    around = [tokens[j] for j in (k - 1, k + 1) if 0 <= j < len(tokens)]
+    return not any(t.pos1 in ("名詞", "接頭辞", "接尾辞", "形状詞") and t.pos2 != "数詞" for t in around)
 
 
 def rewrite(text: str, *, options: RewriteOptions | None = None) -> Rewrite:
@@ -189,6 +198,6 @@ def rewrite(text: str, *, options: RewriteOptions | None = None) -> Rewrite:
         ruby=spans,
         html=render_html(display, spans),
         rules=tuple(hits),
-        unknown_difficult_words=tuple(difficult_words(display, tokens, options)),
+        unknown_difficult_words=tuple(difficult_words(display, tokens, options, frozenset(h.source for h in hits if not h.applied))),
         honorifics_left=tuple(honorifics_in(tokens)),
     )

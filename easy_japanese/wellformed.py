@@ -38,6 +38,7 @@ MESSAGES = {
     "thing_with_ni": "a thing marked with に for a verb that takes it with を (調査に手伝う)",
     "noun_before_na": "a noun before な, which only a na-adjective takes (しばらくの間な措置)",
     "doubled_auxiliary": "the same helper verb twice after て (しまっておいておく)",
+    "dictionary_form_before_sugiru": "a verb or adjective in dictionary form before すぎる or そう (難しいすぎる)",
 }
 _CASE = frozenset(["が", "を"])
 _ALSO_CASE = frozenset(["が", "を", "に", "へ", "と"])
@@ -104,6 +105,9 @@ def _pair(tokens: list[Token], k: int) -> str | None:
     noun_na = tok.pos1 == "名詞" and tok.pos3 != "形状詞可能" and nxt.surface == "な" and nxt.lemma == "だ"
     if noun_na and (after is None or after.surface != "の"):  # 学生なので, 休みなのに: な before の is fine
         return "noun_before_na"
+    stem_needed = (nxt.lemma == "過ぎる" and nxt.pos2 == "非自立可能") or nxt.lemma == "そう-様態"
+    if tok.pos1 in ("動詞", "形容詞", "助動詞") and tok.cform.startswith(("終止形", "連体形")) and stem_needed:
+        return "dictionary_form_before_sugiru"  # 難しいすぎる, 行くすぎる: すぎる and そう take the stem
     if _doubled_auxiliary(tokens, k):
         return "doubled_auxiliary"
     if tok.lemma in ("居る", "有る") and nxt.surface in ("て", "で") and after is not None and after.lemma in ("居る", "有る"):

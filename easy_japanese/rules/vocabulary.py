@@ -128,6 +128,8 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
     if _needs_ni(head, nxt, entry):
         return Edit(start, end, entry.easy + "に", "vocabulary.word")  # 来月結婚する → 次の月に結婚する
     if entry.kind == "n" and _ends_in_predicate(entry.easy) and nxt is not None:
+        if (stem := _stem_before_sugiru(entry.easy, nxt)) is not None:
+            return Edit(start, end, stem, "vocabulary.word")  # 困難すぎる → 難しすぎる (not 難しいすぎる)
         if nxt.surface == "に" or (nxt.pos1 == "助詞" and nxt.surface not in ("の", "な", "か")):
             return None  # a predicate cannot take a case particle: 妊娠が → おなかに赤ちゃんがいるが
         if nxt.surface in ("の", "な", "だ"):
@@ -136,6 +138,25 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         if past is not None:  # 不明だった → 分からなかった, 高価でした → 高かったです (not 分からないだった)
             return Edit(start, past[0], past[1], "vocabulary.word")
     return Edit(start, end, entry.easy, "vocabulary.word")
+
+
+def _stem_before_sugiru(easy: str, nxt: Token) -> str | None:
+    """The stem of an easy side ending in an い-adjective, before すぎる or そう (難し, よ of いい)."""
+    if not ((nxt.lemma == "過ぎる" and nxt.pos2 == "非自立可能") or nxt.lemma == "そう-様態"):
+        return None
+    last = analyze(easy)[-1]
+    if last.pos1 != "形容詞" or not easy.endswith("い"):
+        return None
+    return easy[:-2] + "よ" if easy.endswith("いい") and last.lemma in ("良い", "いい") else easy[:-1]
+
+
+def _misspelt_adjective(tok: Token) -> Edit | None:
+    """高価すぎる: the analyser reads 高価 as 高い written another way (lemma 高い, stem 高価); our entry
+    (高価 → 高い) gives its usual spelling: 高すぎる, 高そうな."""
+    entry = load_lexicon().get(tok.surface)
+    if entry is None or entry.kind != "n" or entry.easy != tok.lemma or not tok.cform.startswith("語幹"):
+        return None
+    return Edit(tok.start, tok.end, entry.easy[:-1], "vocabulary.word")
 
 
 def _past_of_predicate(easy: str, copula: Token, after: Token | None) -> tuple[int, str] | None:
@@ -166,6 +187,8 @@ def words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if adjective is not None and adjective.kind == "a" and tok.pos1 == "形容詞" and not is_protected(mask, tok.start, tok.end):
             stem = adjective.easy[:-1]
             edits.append(Edit(tok.start, tok.end, stem + tok.surface[len(adjective.word) - 1 :], "vocabulary.word"))
+        elif tok.pos1 == "形容詞" and tok.surface != tok.lemma[:-1] and not is_protected(mask, tok.start, tok.end):
+            edits += [edit for edit in [_misspelt_adjective(tok)] if edit is not None]
     return edits
 
 

@@ -147,3 +147,35 @@ def test_the_guard_still_reads_what_is_in_brackets_that_are_not_an_explanation(s
     from easy_japanese.guard import compare
 
     assert compare(source, rewritten)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("この機械は高価すぎる。", "この機械は高すぎる。"),  # the analyser reads 高価 as 高い's stem: it was left
+    ("高価そうな時計です。", "高そうな時計です。"),
+    ("手続きが困難すぎる。", "手続きが難しすぎる。"),  # was 難しいすぎる at confidence 1.0
+    ("手続きが困難そうです。", "手続きが難しそうです。"),
+])
+def test_an_adjective_easy_side_takes_its_stem_before_sugiru(before: str, after: str) -> None:
+    result = rewrite(before, options=PLAIN)
+    assert result.text == after and result.confidence == 1.0
+
+
+def test_a_dictionary_word_left_counts_as_difficult_however_common() -> None:
+    left = rewrite("この機械は高価すぎる。", options=RewriteOptions(disabled_rules=["vocabulary.word"]))
+    assert left.unknown_difficult_words == ("高価",) and left.confidence < 1.0
+    assert "危険" in rewrite("土砂災害の危険がある地域です。").unknown_difficult_words  # 危ないがある would break
+    # a part of a compound or a name is not counted, nor a word whose refusal lowered the confidence already
+    assert "期限" not in rewrite("保険証の有効期限は9月30日です。").unknown_difficult_words
+    assert "支援" not in rewrite("子育て支援センターは9時からです。").unknown_difficult_words
+    refused = rewrite("税金の支払いが難しい場合は、相談してください。")
+    assert refused.refusals and "支払い" not in refused.unknown_difficult_words
+
+
+@pytest.mark.parametrize("broken", ["手続きが難しいすぎる。", "高いすぎます。", "書類が多いすぎて大変です。"])
+def test_the_reanalysis_rejects_a_dictionary_form_before_sugiru(broken: str) -> None:
+    assert "dictionary_form_before_sugiru" in {p.kind for p in problems(analyze(broken))}
+
+
+@pytest.mark.parametrize("fine", ["雨が降るそうです。", "値段が高いそうです。", "難しそうです。", "高すぎます。"])
+def test_hearsay_sou_after_a_dictionary_form_is_fine(fine: str) -> None:
+    assert problems(analyze(fine)) == []  # 降るそうです: "I hear it will rain"
