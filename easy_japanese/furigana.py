@@ -1,7 +1,7 @@
 """Furigana: which words get a reading, and the ruby spans, HTML and bracket renderings.
 
 A word gets furigana when it has a kanji above the configured school grade, or when it is not an
-everyday word (wordfreq Zipf below the threshold and not one of our easy replacement words). Readings
+everyday word (wordfreq Zipf below the threshold), also where it is one of our easy replacement words. Readings
 come from the analyser, corrected by our list of counter words it splits or misreads
 (``data/readings.tsv``) and by the glossary's readings; okurigana is left outside the ruby (書(か)いて).
 """
@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from easy_japanese.analyzer import analyze, has_kanji
 from easy_japanese.config import RewriteOptions
-from easy_japanese.lexicon import DATA_DIR, is_everyday, max_kanji_grade, read_tsv_rows
+from easy_japanese.lexicon import DATA_DIR, max_kanji_grade, read_tsv_rows, zipf
 from easy_japanese.rules.protect import counter_terms, depends_on_glossary
 
 
@@ -38,11 +38,14 @@ def fixed_readings() -> tuple[tuple[str, str], ...]:
 
 
 def needs_ruby(word: str, base: str, options: RewriteOptions) -> bool:
+    """Ruby unless every kanji is of a low school grade and the word is an everyday one (日本, 今日, 学校,
+    名前: Zipf ≥ ``furigana_min_zipf``). An easy word we write in place of a hard one (外国 for 海外) is
+    easy to understand, not necessarily to read: it gets ruby like any other word."""
     if not has_kanji(word):
         return False
     if options.furigana_kanji_grade <= 0 or max_kanji_grade(word) > options.furigana_kanji_grade:
         return True
-    return not is_everyday(base, options.furigana_min_zipf, word)
+    return max(zipf(base), zipf(word)) < options.furigana_min_zipf
 
 
 def _trim_okurigana(surface: str, reading: str, start: int) -> RubySpan | None:

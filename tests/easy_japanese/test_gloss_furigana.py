@@ -76,3 +76,20 @@ def test_wakachigaki_spaces_phrases_but_keeps_words_whole() -> None:
     assert out == "ここに 名前を 書いて ください。"
     out = rewrite("日本に住んでいる人", options=RewriteOptions(wakachigaki=True, gloss_counter_terms=False)).text
     assert out == "日本に 住んでいる 人"
+
+
+def test_an_easy_word_we_write_gets_ruby_like_any_other_word() -> None:
+    """外国 (our easy word for 海外) is easy to understand, not necessarily to read (Zipf 4.9 < 5.0): it
+    used to be left without ruby, also inside our own explanations (外国人が 日本に 住む ための カード)."""
+    shown = rewrite("在留カードを見せてください。").with_paren_ruby()
+    assert "外国人(がいこくじん)が" in shown  # the whole word, not 外国(がいこく)人
+    assert "外国(がいこく)へ" in rewrite("海外へ引っ越す方は、来てください。").with_paren_ruby()
+
+
+def test_everyday_words_of_low_grade_kanji_are_left_without_ruby_unless_asked() -> None:
+    """The policy (furigana_kanji_grade 2, furigana_min_zipf 5.0): 日本, 学校, 今日 are read by every
+    resident who reads any kanji; furigana_kanji_grade = 0 puts ruby on every kanji word."""
+    text = "日本の学校は今日休みです。"
+    assert not {"日本", "学校", "今日"} & {text[s.start : s.end] for s in ruby_spans(text)}
+    every = {text[s.start : s.end] for s in ruby_spans(text, RewriteOptions(furigana_kanji_grade=0))}
+    assert {"日本", "学校", "今日"} <= every
