@@ -38,6 +38,7 @@ MESSAGES = {
     "thing_with_ni": "a thing marked with に for a verb that takes it with を (調査に手伝う)",
     "noun_before_na": "a noun before な, which only a na-adjective takes (しばらくの間な措置)",
     "doubled_auxiliary": "the same helper verb twice after て (しまっておいておく)",
+    "prefix_before_receiving": "お/ご + a verb stem or a noun directly before もらう/くれる (お聞かせもらいました)",
     "dictionary_form_before_sugiru": "a verb or adjective in dictionary form before すぎる or そう (難しいすぎる)",
 }
 _CASE = frozenset(["が", "を"])
@@ -108,6 +109,8 @@ def _pair(tokens: list[Token], k: int) -> str | None:
     stem_needed = (nxt.lemma == "過ぎる" and nxt.pos2 == "非自立可能") or nxt.lemma == "そう-様態"
     if tok.pos1 in ("動詞", "形容詞", "助動詞") and tok.cform.startswith(("終止形", "連体形")) and stem_needed:
         return "dictionary_form_before_sugiru"  # 難しいすぎる, 行くすぎる: すぎる and そう take the stem
+    if _prefix_before_receiving(tokens, k):
+        return "prefix_before_receiving"
     if _doubled_auxiliary(tokens, k):
         return "doubled_auxiliary"
     if tok.lemma in ("居る", "有る") and nxt.surface in ("て", "で") and after is not None and after.lemma in ("居る", "有る"):
@@ -121,6 +124,15 @@ def _pair(tokens: list[Token], k: int) -> str | None:
     if tok.surface in _CASE and tok.pos2 == "格助詞" and nxt.surface in _ALSO_CASE and nxt.pos2 == "格助詞":
         return "double_particle"
     return None
+
+
+def _prefix_before_receiving(tokens: list[Token], k: int) -> bool:
+    """お聞かせもらいました, ご記入もらえますか: お〜いただく made plain without its て (聞かせてもらう)."""
+    if tokens[k].pos1 != "接頭辞" or tokens[k].surface not in ("お", "ご", "御") or k + 2 >= len(tokens):
+        return False
+    m = k + 2 if k + 3 < len(tokens) and tokens[k + 2].lemma in ("せる", "させる") else k + 1
+    stem = tokens[k + 1].pos1 == "動詞" or tokens[k + 1].pos3 == "サ変可能"  # not お金もらった (spoken)
+    return stem and tokens[m + 1].lemma in ("貰う", "呉れる")
 
 
 def _doubled_auxiliary(tokens: list[Token], k: int) -> bool:

@@ -197,6 +197,8 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             continue
         if prev is not None and i >= 2 and is_prefix_o(tokens[i - 2]) and (found := _stem_after_o(tokens, i - 2)):
             start, lead = tokens[i - 2].start, _te_form(found[0], True)
+        elif prev is not None and prev.lemma in ("せる", "させる") and i >= 3 and is_prefix_o(tokens[i - 3]):
+            start, lead = tokens[i - 3].start, tokens[i - 2].surface + prev.surface + "て"  # お聞かせ → 聞かせて
         elif prev is None or prev.surface not in ("て", "で"):
             edits += swap_verb(tokens, i, _plain_receive(tok), "honorific.itadaku")
             continue

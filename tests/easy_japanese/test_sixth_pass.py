@@ -63,6 +63,12 @@ def test_the_sixth_pass_sentences_are_new_dev_rows_with_nothing_rejected_or_lost
     ("医療費控除を受けるには、領収書を保管しておく必要があります。", "領収書をしまっておく必要があります。"),
     # an intransitive verb's される before の/ので is 尊敬語 (was left at confidence 1.0)
     ("ご家族全員が引っ越されるのでなければ、世帯主の変更が必要です。", "ご家族全員が引っ越すのでなければ、"),
+    # a mask is worn with つける, not 着る (着用 → 身につける fits clothes, masks and helmets)
+    ("ご来庁の際は、マスクをご着用ください。", "市役所に来るときは、マスクを身につけてください。"),
+    ("お大事になさってください。", "お大事にしてください。"),  # was refused as a request made a statement (0.85)
+    ("恐縮ですが、もう一度お名前をお聞かせください。", "お名前を教えてください。"),  # was left at 1.0
+    ("ご意見をお聞かせいただけますでしょうか。", "ご意見を聞かせてもらえますか。"),
+    ("お話をお聞かせいただきました。", "お話を聞かせてもらいました。"),  # was お聞かせもらいました at 1.0
     # すべき is する's old written form: the learner's form is するべき
     ("住所が変わったら、すぐに届け出をすべきです。", "届け出をするべきです。"),
     ("そうすべきではありません。", "そうするべきではありません。"),
@@ -90,12 +96,15 @@ def test_no_fresh_sentence_keeps_an_old_wrong_output(fixed: str) -> None:
     ("しばらくの間な措置です。", "noun_before_na"),  # 一時的な → しばらくの間 + な
     ("領収書をしまっておいておく必要があります。", "doubled_auxiliary"),
     ("待っていている。", "doubled_auxiliary"),
+    ("お話をお聞かせもらいました。", "prefix_before_receiving"),
+    ("ご記入もらえますか。", "prefix_before_receiving"),
 ])
 def test_the_reanalysis_rejects_what_the_fixes_used_to_write(broken: str, kind: str) -> None:
     assert kind in {p.kind for p in problems(analyze(broken))}
 
 
-@pytest.mark.parametrize("fine", ["学生なので、無料です。", "必要な書類です。", "書類をしまっておいてください。", "忘れないでください。"])
+@pytest.mark.parametrize("fine", ["学生なので、無料です。", "必要な書類です。", "書類をしまっておいてください。", "忘れないでください。",
+                                  "お金もらいました。", "ご記入いただけますか。"])
 def test_the_reanalysis_accepts_what_is_right(fine: str) -> None:
     assert problems(analyze(fine)) == []
 
@@ -179,3 +188,8 @@ def test_the_reanalysis_rejects_a_dictionary_form_before_sugiru(broken: str) -> 
 @pytest.mark.parametrize("fine", ["雨が降るそうです。", "値段が高いそうです。", "難しそうです。", "高すぎます。"])
 def test_hearsay_sou_after_a_dictionary_form_is_fine(fine: str) -> None:
     assert problems(analyze(fine)) == []  # 降るそうです: "I hear it will rain"
+
+
+def test_a_set_phrase_keeps_its_sentence_type() -> None:
+    result = rewrite("お大事になさってください。", options=PLAIN)  # お大事に alone was refused (a request made a statement)
+    assert result.text == "お大事にしてください。" and result.refusals == () and result.confidence == 1.0
