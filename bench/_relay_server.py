@@ -4,8 +4,9 @@ changes, and the figures the relay reports when the conversation is over.
 The relay runs in its own process, as ``madoguchi serve`` runs it (the open-file limit, the listen
 backlog, the thread switch interval, the event loop and the GC policy of relay/runtime/), with fake
 engines of zero latency, so that what is measured is the relay's own path. SIGUSR1 marks the start of
-the conversation and SIGUSR2 its end: between them the relay counts its CPU time, the store's writes and
-commits, its garbage collections by generation and how late its loop ran (``bench/_relay_stalls.py``);
+the conversation and SIGUSR2 its end, each answered with the same signal once taken (the driver waits for
+it): between them the relay counts its CPU time, the store's writes and commits, its garbage collections
+by generation and how late its loop ran (``bench/_relay_stalls.py``);
 with ``--trace`` it stamps each typed message's stages (``bench/_relay_trace.py``). It prints
 ``READY <token>`` once it listens and ``STATS <json>`` when it is told to stop (SIGTERM).
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 SERVER = r"""
-import asyncio, gc, json, signal, sys, time
+import asyncio, gc, json, os, signal, sys, time
 from aiohttp import web
 sys.path.insert(0, {root!r})
 from relay.app import create_app, keep_collections_short
@@ -65,6 +66,13 @@ def mark(store):
     TICKER.clear()
     if TRACE:
         TRACE.HOPS.clear()
+    os.kill(os.getppid(), signal.SIGUSR1)  # counting: the driver starts the conversation only now
+
+def end(store, ended):
+    # SIGUSR2: the conversation is over (before the clients hang up, which the GC policy answers with a
+    # full collection of its own)
+    ended.update(stats(store), collected=sum(COLLECTED.values()))
+    os.kill(os.getppid(), signal.SIGUSR2)
 
 def stats(store):
     return {{"gc": {{g: [len(p), sum(p), max(p, default=0.0), sum(PAUSE_CPU[g]), COLLECTED[g]] for g, p in PAUSES.items()}},
@@ -96,11 +104,8 @@ async def main():
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     store = app[CONTEXT].store
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, mark, store)
-    # SIGUSR2: the conversation is over (before the clients hang up, which the GC policy answers with a
-    # full collection of its own)
     ended = {{}}
-    asyncio.get_running_loop().add_signal_handler(
-        signal.SIGUSR2, lambda: ended.update(stats(store), collected=sum(COLLECTED.values())))
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR2, end, store, ended)
     await stop.wait()
     figures = ended or stats(store)
     TICKER.stop()
