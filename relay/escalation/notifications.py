@@ -164,7 +164,7 @@ class NotificationHandler:
     async def on_OfferMade(self, note: OfferMade) -> None:
         self._to_operator(note.operator_id, Escalation(
             state="offered", session_id=note.session_id, lang=note.lang, reason=note.reason,
-            eta_s=_round(max(0.0, note.expires_at - time.time())),
+            eta_s=_round(max(0.0, note.expires_at - time.time())), counter=note.counter or None,
         ))
 
     async def on_OfferWithdrawn(self, note: OfferWithdrawn) -> None:

@@ -157,7 +157,7 @@ class EscalationService:
         await self.home(session)  # listening before any operator can accept
         try:
             await self.backend.enqueue(session.id, session.resident_lang, priority=decision.priority,
-                                       reason=decision.reason)
+                                       reason=decision.reason, counter=session.record.counter)
         except QueueError as exc:
             if strict:
                 raise ProtocolError(exc.code, _queue_message(exc)) from None

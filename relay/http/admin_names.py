@@ -6,7 +6,8 @@ administrator knows them as 「ベトナム語 通訳 田中」 and 「市民課
 on counters, ``counter`` on queue entries, and on audit entries ``actor_role``, ``actor_name`` and
 ``names`` (``token``: the name of ``detail.token_id``; ``counter``: the counter of ``detail.session``).
 A name that cannot be found (a token deleted with its database, a session purged or on another node)
-is simply left out: the page then shows the raw id.
+is simply left out: the page then shows the raw id. A queue entry carries its counter's name itself
+(whichever node the counter is on), so the queue keeps it where this node's store has no record.
 """
 
 from __future__ import annotations

@@ -267,6 +267,7 @@ class Escalation(Message):
     session_id: str | None = None
     lang: str | None = None
     operator: str | None = None
+    counter: str | None = None  # an offer: the counter's name, from whichever node it is on
 
 
 @dataclass(frozen=True)

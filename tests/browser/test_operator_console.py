@@ -34,6 +34,21 @@ def take_the_call(counter: Any, console: Any) -> None:
     return offer
 
 
+def test_the_counter_s_name_comes_with_a_call_from_another_relay_node(live_relay: LiveRelay, new_context: Any) -> None:
+    """With several relay nodes the console's own node does not know a session on another node
+    (GET /api/sessions/{id} answers 404 there): the offer and the queue carry the counter's name."""
+    console = new_context(viewport=(1280, 860)).new_page()
+    console.route(re.compile(r".*/api/sessions/[^/?]+$"), lambda route: route.fulfill(
+        status=404, json={"error": {"code": "session_not_found", "message": "no such session"}}))
+    sign_in(console, live_relay, ["vi"])
+    counter = open_counter(live_relay, new_context())
+    offer = take_the_call(counter, console)
+    expect(offer).to_contain_text("市民課 1番")
+    offer.get_by_role("button", name="受ける").click()
+    expect(console.locator("#state-now")).to_have_text("対応中")
+    expect(console.get_by_role("region", name="対応中")).to_contain_text("市民課 1番")
+
+
 def test_operator_takes_an_offer_replies_corrects_and_releases(live_relay: LiveRelay, new_context: Any) -> None:
     relay = live_relay
     console = new_context(viewport=(1280, 860)).new_page()

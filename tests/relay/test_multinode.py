@@ -45,7 +45,7 @@ async def node_factory(aiohttp_client: Any, tmp_path: Path, redis_url: str, pref
     async def start(name: str) -> Relay:
         settings = _node_settings(name, tmp_path / f"{name}.sqlite3", redis_url, prefix)
         relay = Relay(await aiohttp_client(create_app(settings, fake_engines())), {})
-        for role in ("clerk", "operator"):
+        for role in ("clerk", "operator", "admin"):
             _, relay.tokens[role] = await relay.ctx.auth.add_token(role, f"{role} on {name}")
         return relay
 
@@ -65,6 +65,12 @@ async def test_operator_on_node_b_serves_a_counter_on_node_a(node_factory: Any) 
     assert (await counter.expect("escalation", state="queued"))["position"] == 1
     offer = await operator.expect("escalation", state="offered")
     assert offer["session_id"] == session["session_id"]
+    # node B has no record of node A's session: the counter's name travels with the call
+    assert offer["counter"] == "市民課 1番"
+    queued = [e for m in operator.seen if m["type"] == "queue" for e in m["entries"]]
+    assert queued and {e["counter"] for e in queued} == {"市民課 1番"}
+    live = await (await b.client.get("/api/admin/live", headers=b.auth("admin"))).json()
+    assert [e["counter"] for e in live["queue"]] == ["市民課 1番"], "node B's dashboard names node A's counter"
     await operator.send(type="accept", session_id=session["session_id"])
     await counter.expect("escalation", state="connected")
     await operator.expect("escalation", state="connected")

@@ -97,7 +97,7 @@ function start(token) {
       taking = sessionId;
       conn.lastSeq = 0; // the session's events are numbered from 1: replayed from the start
       conn.sessionId = sessionId;
-      session.open(sessionId);
+      session.open(sessionId, queue.known(sessionId));
       queue.hideOffer();
       conn.send({type: 'accept', session_id: sessionId});
       api(`/api/sessions/${sessionId}`, {token}).then((info) => session.update(sessionId, info)).catch(() => {});

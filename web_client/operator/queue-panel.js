@@ -20,11 +20,23 @@ export class QueuePanel {
 
   render(entries) {
     this.entries = entries.filter((e) => e.state !== 'connected');
+    // The queue carries each counter's name from whichever relay node it is on; the lookup below is
+    // for a queue written before names were carried.
+    for (const entry of entries) if (entry.counter) this.counters.set(entry.session_id, entry.counter);
     const list = $('#queue-rows');
     renderQueueList(list, this.entries, {allowPick: this.allowPick, onTake: this.onTake,
       counterName: (id) => this.counters.get(id) || ''});
     $('#queue-empty').hidden = this.entries.length > 0;
     for (const entry of this.entries) this._lookUpCounter(entry.session_id);
+  }
+
+  /** What the queue says of a session (its counter's name from whichever node it is on, its
+   * language), for the session panel until the session itself is fetched; null if nothing is known. */
+  known(sessionId) {
+    const entry = this.entries.find((e) => e.session_id === sessionId)
+      || (this.offer && this.offer.session_id === sessionId ? this.offer : null);
+    const counter = this.counters.get(sessionId);
+    return entry && counter ? {counter, resident_lang: entry.lang} : null;
   }
 
   /** Which counter waits: asked once per session (GET /api/sessions/{id}); unknown stays blank. */
@@ -44,10 +56,14 @@ export class QueuePanel {
 
   showOffer(message) {
     this.offer = {...message, expires: Date.now() + (message.eta_s || 0) * 1000};
-    this._renderDetail();
-    this.lookup(message.session_id).then((session) => {
-      if (session && this.offer && this.offer.session_id === message.session_id) this._renderDetail(session.counter);
-    }).catch(() => {}); // the offer stands without the counter's name
+    if (message.counter) this.counters.set(message.session_id, message.counter);
+    const known = this.counters.get(message.session_id);
+    this._renderDetail(known || '');
+    if (!known) {
+      this.lookup(message.session_id).then((session) => {
+        if (session && this.offer && this.offer.session_id === message.session_id) this._renderDetail(session.counter);
+      }).catch(() => {}); // the offer stands without the counter's name
+    }
     const box = $('#offer');
     box.hidden = false;
     $('#idle').hidden = true; // the offer takes the main area: the console is no longer just waiting

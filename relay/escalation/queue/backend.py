@@ -36,7 +36,7 @@ class QueueBackend(Protocol):
     async def close(self) -> None: ...
     # counter side
     async def enqueue(self, session_id: str, lang: str, *, priority: int = 0,
-                      reason: str = "button") -> list[Notification]: ...
+                      reason: str = "button", counter: str = "") -> list[Notification]: ...
     async def cancel(self, session_id: str) -> list[Notification]: ...
     async def session_closed(self, session_id: str) -> list[Notification]: ...
     async def counter_disconnected(self, session_id: str) -> list[Notification]: ...
@@ -148,8 +148,9 @@ class ModelBackend:
         raise NotImplementedError
 
     async def enqueue(self, session_id: str, lang: str, *, priority: int = 0,
-                      reason: str = "button") -> list[Notification]:
-        return await self._apply(lambda m, now: m.enqueue(session_id, lang, priority, reason, self.node_id, now))
+                      reason: str = "button", counter: str = "") -> list[Notification]:
+        return await self._apply(lambda m, now: m.enqueue(session_id, lang, priority, reason, self.node_id, now,
+                                                          counter))
 
     async def cancel(self, session_id: str) -> list[Notification]:
         return await self._apply(lambda m, now: m.cancel(session_id, now))

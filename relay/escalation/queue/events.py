@@ -85,6 +85,7 @@ class OfferMade(Notification):
     lang: str
     reason: str
     expires_at: float
+    counter: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class EntryView:
     operator_id: str | None
     node: str
     counter_connected: bool
+    counter: str = ""  # the counter's name ("" in a state written before names were carried)
 
 
 @dataclass(frozen=True)

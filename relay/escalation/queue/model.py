@@ -45,13 +45,14 @@ class QueueModel(QueueMoves):
     ``QueueMoves``."""
 
     # ---- counter side -------------------------------------------------------------------------
-    def enqueue(self, session_id: str, lang: str, priority: int, reason: str, node: str, now: float) -> Notes:
+    def enqueue(self, session_id: str, lang: str, priority: int, reason: str, node: str, now: float,
+                counter: str = "") -> Notes:
         if session_id in self.state.entries:
             raise InvalidTransition(f"session {session_id} is already escalated")
         if sum(e.state != CONNECTED for e in self.state.entries.values()) >= self.config.max_queue_length:
             raise QueueFull(f"{self.config.max_queue_length} sessions are already waiting")
         self.state.next_seq += 1
-        entry = Entry(session_id, lang, priority, reason, node, now, self.state.next_seq, now)
+        entry = Entry(session_id, lang, priority, reason, node, now, self.state.next_seq, now, counter=counter)
         self.state.entries[session_id] = entry
         self.state.stats.escalated(reason, lang)
         return self._settle(now, [])

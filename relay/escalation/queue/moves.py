@@ -182,7 +182,7 @@ class QueueMoves:
         operator.session_id = entry.session_id
         notes = self._move(operator, OFFERED, now, "offer")
         offer = OfferMade(self._nodes(entry, operator), entry.session_id, operator.operator_id, entry.lang,
-                          entry.reason, expires)
+                          entry.reason, expires, entry.counter)
         return [offer, *notes]
 
     def _announce(self, now: float, fresh_only: bool) -> Notes:

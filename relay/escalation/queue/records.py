@@ -50,6 +50,7 @@ class Entry:
     counter_lost_at: float | None = None
     announce: str = "queued"  # "queued"/"requeued": EntryQueued still owed to the counter
     announced: list[float] | None = None  # [position, eta] last told to the counter
+    counter: str = ""  # the counter's name, so that every node's consoles and dashboard can show it
 
     def order_key(self) -> tuple[int, int, float, int]:
         return (0 if self.at_head else 1, -self.priority, self.enqueued_at, self.seq)

@@ -22,6 +22,7 @@ def entry_view(entry: Entry, position: int | None) -> EntryView:
         session_id=entry.session_id, lang=entry.lang, reason=entry.reason, priority=entry.priority,
         state=entry.state, position=position, waiting_since=entry.waiting_since,
         operator_id=entry.operator_id, node=entry.node, counter_connected=entry.counter_lost_at is None,
+        counter=entry.counter,
     )
 
 
