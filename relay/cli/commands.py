@@ -120,18 +120,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _easy(argv: list[str]) -> int:
     try:
         from easy_japanese.cli import main as easy_main
+        from easy_japanese.rules.protect import use_glossary
     except ImportError as exc:
         print(f"madoguchi: easy_japanese is not installed: {exc}", file=sys.stderr)
         return 2
-    if "--glossary" not in argv:  # the relay's glossary, as at the counter
-        from pipelines.glossary import DEFAULT_GLOSSARY
-        from relay.engines.loading import editable_glossary_path
+    # the relay's glossary, as at the counter (the rewriter explains its terms); easy_japanese knows
+    # nothing of the relay's files, so the relay hands the terms over
+    from pipelines.glossary import DEFAULT_GLOSSARY
+    from relay.engines.easy_japanese import glossary_terms
+    from relay.engines.loading import editable_glossary_path
 
-        try:
-            glossary = editable_glossary_path(load_settings(None)) or DEFAULT_GLOSSARY
-        except SettingsError:
-            glossary = DEFAULT_GLOSSARY
-        argv = [*argv, "--glossary", str(glossary)]
+    try:
+        glossary = editable_glossary_path(load_settings(None)) or DEFAULT_GLOSSARY
+    except SettingsError:
+        glossary = DEFAULT_GLOSSARY
+    use_glossary(glossary_terms(glossary if glossary.exists() else DEFAULT_GLOSSARY))
     return int(easy_main(argv))
 
 

@@ -150,3 +150,14 @@ def test_models_fetch_without_network_says_what_to_do(config: Path, capsys: pyte
     assert main(["models", "fetch", "whisper", "tiny", "--config", str(config)]) == 1
     err = capsys.readouterr().err
     assert "install" in err, "offline, fetch points to the offline install"
+
+
+def test_easy_rewrites_and_checks_with_the_relay_s_glossary(capsys: pytest.CaptureFixture[str]) -> None:
+    """`madoguchi easy` as the README shows it: the rewrite explains the glossary's counter terms as the
+    relay does at the counter, and `--check` scores a clerk's notice."""
+    assert main(["easy", "住民票の写しをご用意いただけますでしょうか。"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("住民票（") and "用意してください" in out, out
+    assert main(["easy", "--check", "少々お待ちください。"]) == 0
+    report = capsys.readouterr().out
+    assert "score:" in report and "少し" in report, report
