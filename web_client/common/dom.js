@@ -50,10 +50,10 @@ const KANJI = /[\u3400-\u9fff\uf900-\ufaff々〆]/;
 
 /** A reading wider than its kanji may overhang the characters beside it — kana, punctuation, a space —
  * as printed furigana do (JIS X 4051), so that the word is not set apart by a gap; never a kanji (the
- * reading would seem to belong to it) nor another reading (they would collide), nor past the text's
- * ends (a box's edge may clip it there). */
+ * reading would seem to belong to it) nor another reading (they would collide). At the text's edges it
+ * reaches into the box's padding (the panel's text keeps some for it). */
 function mayOverhang(before, after) {
-  return Boolean(before) && Boolean(after) && !KANJI.test(before) && !KANJI.test(after); // not at an edge of the text
+  return before !== null && after !== null && !KANJI.test(before) && !KANJI.test(after); // '' : an edge of the text
 }
 
 /** Text with furigana: `ruby` is [{start, end, reading}] offsets into `text` (from a translation of
