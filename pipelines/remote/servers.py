@@ -112,7 +112,14 @@ class ServerPool:
         now = time.monotonic()
         parts = []
         for s in self.servers:
-            state = f"down ({s.last_error})" if s.is_down(now) else ("up" if s.probed else "not yet asked")
-            parts.append(f"{s.address} {state}")
+            parts.append(f"{s.address} {self._state(s, now)}")
         ready = any(not s.is_down(now) for s in self.servers)
         return ready, "; ".join(parts)
+
+    @staticmethod
+    def _state(server: ServerState, now: float) -> str:
+        if server.is_down(now):
+            return f"down ({server.last_error})"
+        if server.last_error:  # the mark expired, but nothing has succeeded there since: not "up"
+            return f"being tried again (its last request failed: {server.last_error})"
+        return "up" if server.probed else "not yet asked"
