@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from easy_japanese.analyzer import Token, analyze
+from easy_japanese.idioms import away_from_seat
 from easy_japanese.lexicon import DATA_DIR, read_tsv_rows
 
 # the particles that mark a predicate's own arguments; the clause ends at another predicate or a comma
@@ -240,5 +241,7 @@ def role_changes(before: list[Token], after: list[Token]) -> list[str]:
             continue  # but a person who can do it never becomes what is done (方が出せる → 方を出す)
         if "を" in particles and kept == {"が"} and any(noun.endswith(head) for head in ga_objects):
             continue  # その問題を理解する → その問題が分かる: the new verb takes its object with が
+        if noun.endswith("席") and kept == {"に"} and any(away_from_seat(before, k) for k in range(len(before))):
+            continue  # 席を外しています → 席にいません: the idiom says where someone is not
         changed.append(f"{noun}{'/'.join(sorted(particles))} → {noun}{'/'.join(sorted(kept))}")
     return [f"it would change who does what to whom ({', '.join(changed)})"] if changed else []

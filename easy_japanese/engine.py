@@ -8,6 +8,7 @@ explanation lists them ("left as is, because …") and the confidence falls.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import analyze
@@ -21,7 +22,9 @@ from easy_japanese.rules.phrases import kept_phrase_mask
 class RuleHit:
     """One change: ``source`` (``start``:``end`` in the input text) became ``result`` by ``rule_id``.
 
-    A refusal has ``applied`` False: the change was not made, and ``note`` says why."""
+    A refusal has ``applied`` False: the change was not made, and ``note`` says why. ``replaced`` is the
+    text the rule replaced as it stood then; it differs from ``source`` where an earlier rule had changed
+    that part already (受け取れないことはありません → 受け取れます, then 受け取る → もらう)."""
 
     rule_id: str
     source: str
@@ -30,9 +33,10 @@ class RuleHit:
     end: int
     applied: bool = True
     note: str = ""
+    replaced: str = ""
 
     def shifted(self, offset: int) -> RuleHit:
-        return RuleHit(self.rule_id, self.source, self.result, self.start + offset, self.end + offset, self.applied, self.note)
+        return dataclasses.replace(self, start=self.start + offset, end=self.end + offset)
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"rule": self.rule_id, "source": self.source, "result": self.result,
@@ -68,7 +72,8 @@ class TrackedText:
     def refusal(self, edit: Edit, reasons: list[str]) -> RuleHit:
         start, end = self.source_span(edit.start, edit.end)
         note = "left as is, because " + "; ".join(dict.fromkeys(reasons))
-        return RuleHit(edit.rule_id, self.original[start:end], edit.replacement, start, end, False, note)
+        return RuleHit(edit.rule_id, self.original[start:end], edit.replacement, start, end, False, note,
+                       self.text[edit.start : edit.end])
 
     def apply(self, edits: list[Edit]) -> list[RuleHit]:
         hits: list[RuleHit] = []
@@ -79,7 +84,8 @@ class TrackedText:
             pieces.append(self.text[pos : edit.start])
             origin += self.origin[pos : edit.start]
             src = self.source_span(edit.start, edit.end)
-            hits.append(RuleHit(edit.rule_id, self.original[src[0] : src[1]], edit.replacement, *src))
+            hits.append(RuleHit(edit.rule_id, self.original[src[0] : src[1]], edit.replacement, *src,
+                                replaced=self.text[edit.start : edit.end]))
             pieces.append(edit.replacement)
             origin += [src] * len(edit.replacement)
             pos = edit.end

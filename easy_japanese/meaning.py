@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from easy_japanese.analyzer import Token
+from easy_japanese.idioms import away_from_seat, concession_at, double_negative_at
 from easy_japanese.modality import FINE_BEFORE_KEKKOU, obligation_at, obligations
 from easy_japanese.rules.numbers import ERAS, kanji_value
 from easy_japanese.rules.protect import glossary_spans
@@ -193,6 +194,8 @@ def tense_and_aspect(words: list[Token]) -> tuple[str, str]:
             aspect = _ASPECT_OF[tok.base]
     if not aspect and _is_honorific_state(words, head):
         aspect = "ている"
+    if away_from_seat(words, head):
+        aspect = ""  # 席を外しています is the state 席にいません
     return ("past" if past else "nonpast"), aspect
 
 
@@ -200,12 +203,12 @@ def negations(words: list[Token]) -> int:
     """Negative endings and negative words; 〜ないことはない / 〜ないわけではない count as resolved (0)."""
     count, k = 0, 0
     while k < len(words):
-        second = _double_negative_at(words, k)
+        second = double_negative_at(words, k)
         if second is not None:
             k = second + 1
             continue
-        if _is_negation(words, k) and not _polite_request_negative(words, k):
-            count += 1
+        if (_is_negation(words, k) and not _polite_request_negative(words, k)) or away_from_seat(words, k):
+            count += 1  # 席を外している says 席にいない
         k += 1
     return count
 
@@ -258,28 +261,13 @@ def _refusal(words: list[Token], k: int) -> bool:
     return not (k > 0 and words[k - 1].surface in FINE_BEFORE_KEKKOU)
 
 
-def _double_negative_at(words: list[Token], k: int) -> int | None:
-    """Index of the second negative in ない + (こと/わけ) + は/も/では + ない, which resolves to a positive."""
-    if words[k].lemma not in ("ない", "無い") or k + 2 >= len(words):
-        return None
-    j = k + 1
-    if words[j].lemma in ("事", "訳"):
-        j += 1
-    particles = 0
-    while j < len(words) and words[j].surface in ("は", "も", "で") and particles < 2:
-        j, particles = j + 1, particles + 1
-    if not particles or words[j - 1].surface not in ("は", "も"):
-        return None  # 〜ないでいただけませんか is not a double negative; 〜ないではない is
-    for m in range(j, min(j + 3, len(words))):
-        if words[m].lemma in ("ない", "無い", "ず"):
-            return m
-    return None
-
-
 def links(words: list[Token]) -> tuple[str, ...]:
     found = []
     for k, tok in enumerate(words):
         if obligation_at(words, k):
+            continue
+        if concession_at(words, k):  # 〜なくても, and 本人でなければ…ないことはない, which says the same
+            found.append("concession")
             continue
         if (tok.lemma == "た" and tok.cform.startswith("仮定形")) or (tok.surface in ("ば", "れば") and tok.pos2 == "接続助詞") or (tok.lemma == "だ" and tok.surface in ("なら", "ならば")) or (tok.lemma in ("場合", "時", "際") and not (k and words[k - 1].pos2 == "数詞") and k + 1 < len(words) and words[k + 1].surface in ("は", "には", "に", "、")):
             found.append("condition")

@@ -37,6 +37,8 @@ def obligations(words: list[Token]) -> int:
         if tok.lemma == "べし":
             count += 1
         elif (j := _must_verb(words, k)) is not None:
-            denied = [t.lemma for t in words[j + 1 : j + 3]] == ["ない", "訳"]
+            # 〜なければならないわけではない / ことはない: need not
+            denied = [t.lemma for t in words[j + 1 : j + 3]] in (["ない", "訳"], ["ない", "事"]) and (
+                j + 3 < len(words) and words[j + 3].surface in ("は", "で", "も"))
             count += not denied
     return count

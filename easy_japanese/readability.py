@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from easy_japanese.analyzer import analyze, has_kanji
 from easy_japanese.config import RewriteOptions
+from easy_japanese.engine import RuleHit
 from easy_japanese.rewrite import difficult_words, rewrite, split_sentences
 from easy_japanese.wellformed import problems
 
@@ -78,8 +79,8 @@ def _rule_issues(text: str, options: RewriteOptions) -> tuple[list[Issue], str]:
             continue
         kind = next((k for prefix, k in _ISSUE_OF_RULE.items() if hit.rule_id.startswith(prefix)), None)
         if kind is not None:
-            issues.append(Issue(kind, hit.source, hit.start, hit.end, f"{hit.rule_id}: 「{hit.source}」→「{hit.result}」",
-                                hit.result))
+            start, end, shown = _changed_words(text, hit)
+            issues.append(Issue(kind, text[start:end], start, end, f"{hit.rule_id}: 「{shown}」→「{hit.result}」", hit.result))
     flagged = {(i.start, i.end) for i in issues}
     for word in result.honorifics_left:  # what the rewriter had to leave: the clerk can say it plainly
         start = text.find(word)
@@ -87,6 +88,19 @@ def _rule_issues(text: str, options: RewriteOptions) -> tuple[list[Issue], str]:
         if span not in flagged:
             issues.append(Issue("honorific", word, *span, f"「{word}」は敬語です。ふつうの言い方にしてください。"))
     return issues, result.text
+
+
+def _changed_words(text: str, hit: RuleHit) -> tuple[int, int, str]:
+    """(start, end, words) of a change in the clerk's text. Where an earlier rule had changed that part
+    already, the change is told on the words it was made on (受け取る → もらう, on 受け取れ), not as if the
+    clerk's whole phrase became its last piece (受け取れないことはありません → もらう)."""
+    if not hit.replaced or hit.replaced == hit.source:
+        return hit.start, hit.end, hit.source
+    head = analyze(hit.replaced)[:1]
+    for tok in analyze(hit.source):
+        if head and tok.lemma == head[0].lemma and tok.pos1 == head[0].pos1:
+            return hit.start + tok.start, hit.start + tok.end, hit.replaced
+    return hit.start, hit.end, hit.replaced
 
 
 def _grammar_issues(text: str) -> list[Issue]:

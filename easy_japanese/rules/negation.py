@@ -11,6 +11,7 @@ import re
 
 from easy_japanese.analyzer import Token
 from easy_japanese.conjugation import conjugate
+from easy_japanese.idioms import negative_condition_end
 from easy_japanese.modality import FINE_BEFORE_KEKKOU
 from easy_japanese.rules.base import Context, Edit, prev_token
 
@@ -23,7 +24,8 @@ _PARTIAL = re.compile(r"ない(?:わけではない|わけではありません|
 # 〜なければならないわけではない: the obligation is what is denied ("need not"), not the verb before it;
 # read as a plain partial negative it became 行かなければなることもあります (issue 13, sixth pass)
 _NOT_OBLIGED = re.compile(
-    r"(?:なければ|なくては|なくちゃ|なきゃ|ないと)(?:なら|いけ)ない(?:わけではない|わけではありません|わけじゃない)(?:です)?"
+    r"(?:なければ|なくては|なくちゃ|なきゃ|ないと)(?:なら|いけ)ない"
+    r"(?:わけではない|わけではありません|わけじゃない|ことはない|ことはありません)(?:です)?"
 )
 # verbs whose 〜かねます is plainly 〜ません: they already say "cannot" (分かりかねます → 分かりません)
 _KANERU_PLAIN = frozenset(["分かる", "出来る"])
@@ -92,8 +94,29 @@ def double_negatives(text: str, tokens: list[Token], ctx: Context) -> list[Edit]
                 plain = positive.removesuffix("ます").removesuffix("です")
                 base = _dictionary_form(tokens, start) or plain
                 positive = base + ("こともあります" if polite else "こともある")
-            edits.append(Edit(start, m.end(), positive, "negation.double"))
+            edits.append(_with_concession(text, tokens, start, m.end(), positive))
     return edits
+
+
+def _with_concession(text: str, tokens: list[Token], start: int, end: int, positive: str) -> Edit:
+    """本人でなければ受け取れないことはありません denies "only the person themself": resolved, it is
+    本人でなくても受け取れます. Read literally (本人でなければ受け取れます) it would say the opposite, so the
+    negative condition of the clause (なければ, ないと, なくては) becomes なくても in the same edit."""
+    k = next((k for k, t in enumerate(tokens) if t.end == start), 0)
+    while k > 0 and not _ends_a_clause(tokens, k):
+        k -= 1
+    neg = negative_condition_end(tokens, k) if k > 0 else None
+    if neg is None:
+        return Edit(start, end, positive, "negation.double")
+    return Edit(tokens[neg].start, end, "なくても" + text[tokens[k].end : start] + positive, "negation.double")
+
+
+def _ends_a_clause(tokens: list[Token], k: int) -> bool:
+    """A full stop, a conjunction other than て (ば, と, ので, が …), or the は of 〜ては."""
+    tok = tokens[k]
+    if tok.pos2 == "句点" or (tok.pos2 == "接続助詞" and tok.surface not in ("て", "で")):
+        return True
+    return tok.surface == "は" and tokens[k - 1].surface == "て"
 
 
 def _dictionary_form(tokens: list[Token], start: int) -> str | None:

@@ -128,8 +128,8 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
     if _needs_ni(head, nxt, entry):
         return Edit(start, end, entry.easy + "に", "vocabulary.word")  # 来月結婚する → 次の月に結婚する
     if entry.kind == "n" and _ends_in_predicate(entry.easy) and nxt is not None:
-        if (stem := _stem_before_sugiru(entry.easy, nxt)) is not None:
-            return Edit(start, end, stem, "vocabulary.word")  # 困難すぎる → 難しすぎる (not 難しいすぎる)
+        if (stem := _stem_before_sugiru(entry.easy, nxt)) is not None:  # 困難すぎる → 難しすぎる (not 難しいすぎる)
+            return Edit(start, nxt.end, stem + nxt.surface, "vocabulary.word")  # the hit shows the whole word
         if nxt.surface == "に" or (nxt.pos1 == "助詞" and nxt.surface not in ("の", "な", "か")):
             return None  # a predicate cannot take a case particle: 妊娠が → おなかに赤ちゃんがいるが
         if nxt.surface in ("の", "な", "だ"):
@@ -150,12 +150,15 @@ def _stem_before_sugiru(easy: str, nxt: Token) -> str | None:
     return easy[:-2] + "よ" if easy.endswith("いい") and last.lemma in ("良い", "いい") else easy[:-1]
 
 
-def _misspelt_adjective(tok: Token) -> Edit | None:
+def _misspelt_adjective(tok: Token, nxt: Token | None) -> Edit | None:
     """高価すぎる: the analyser reads 高価 as 高い written another way (lemma 高い, stem 高価); our entry
-    (高価 → 高い) gives its usual spelling: 高すぎる, 高そうな."""
+    (高価 → 高い) gives its usual spelling: 高すぎる, 高そうな. The edit takes the すぎる / そう after the
+    stem with it, so the explanation and ``check()`` say 高価すぎる → 高すぎる, not 高価 → 高."""
     entry = load_lexicon().get(tok.surface)
     if entry is None or entry.kind != "n" or entry.easy != tok.lemma or not tok.cform.startswith("語幹"):
         return None
+    if nxt is not None and nxt.start == tok.end and (nxt.lemma in ("過ぎる", "そう-様態") or nxt.pos1 == "接尾辞"):
+        return Edit(tok.start, nxt.end, entry.easy[:-1] + nxt.surface, "vocabulary.word")
     return Edit(tok.start, tok.end, entry.easy[:-1], "vocabulary.word")
 
 
@@ -182,13 +185,13 @@ def words(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             if edit is not None:
                 edits.append(edit)
     lexicon = load_lexicon()
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         adjective = lexicon.get(tok.base)
         if adjective is not None and adjective.kind == "a" and tok.pos1 == "形容詞" and not is_protected(mask, tok.start, tok.end):
             stem = adjective.easy[:-1]
             edits.append(Edit(tok.start, tok.end, stem + tok.surface[len(adjective.word) - 1 :], "vocabulary.word"))
         elif tok.pos1 == "形容詞" and tok.surface != tok.lemma[:-1] and not is_protected(mask, tok.start, tok.end):
-            edits += [edit for edit in [_misspelt_adjective(tok)] if edit is not None]
+            edits += [edit for edit in [_misspelt_adjective(tok, next_token(tokens, k))] if edit is not None]
     return edits
 
 
