@@ -233,9 +233,10 @@ def start_servers(models: Path, workdir: Path) -> tuple[list[Proc], dict[str, An
     return procs, remote
 
 
-def start_relay(overrides: dict[str, Any], workdir: Path) -> tuple[Proc, str, str]:
+def start_relay(overrides: dict[str, Any], workdir: Path, optional: tuple[str, ...] = ()) -> tuple[Proc, str, str]:
     """``madoguchi serve`` in its own process; returns it, its base URL and a clerk token once every
-    engine is ready."""
+    engine is ready (but the ``optional`` ones: engines a run does without, e.g. the voices with speech
+    output off)."""
     config, port, log = workdir / "madoguchi.toml", free_port(), workdir / "relay.log"
     write_config(config, overrides)
     cli = [sys.executable, "-m", "relay.cli"]
@@ -247,16 +248,16 @@ def start_relay(overrides: dict[str, Any], workdir: Path) -> tuple[Proc, str, st
                                           stdout=log.open("wb"), stderr=subprocess.STDOUT))
     base = f"http://127.0.0.1:{port}"
     _wait_port(proc, port, log, timeout_s=180)
-    _wait_engines(proc, base, log)
+    _wait_engines(proc, base, log, optional)
     return proc, base, token
 
 
-def _wait_engines(proc: Proc, base: str, log: Path, timeout_s: float = 180) -> None:
+def _wait_engines(proc: Proc, base: str, log: Path, optional: tuple[str, ...] = (), timeout_s: float = 180) -> None:
     deadline = time.monotonic() + timeout_s
     while True:
         with urllib.request.urlopen(f"{base}/healthz", timeout=10) as answer:
             health = json.load(answer)
-        missing = {n: e["detail"] for n, e in health["engines"].items() if e["state"] != "ready"}
+        missing = {n: e["detail"] for n, e in health["engines"].items() if e["state"] != "ready" and n not in optional}
         if not missing:
             return
         if proc.proc.poll() is not None or time.monotonic() > deadline:

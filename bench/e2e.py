@@ -67,7 +67,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--label", default="", help="name of this configuration in the table")
     parser.add_argument("--mt-size", choices=("base", "small"), default="base",
                         help="transformer-base (random weights), or the tiny test packages (smoke test)")
+    parser.add_argument("--models-dir", type=Path, default=None,
+                        help="use this models folder as it is instead of the registry models (e.g. the random-weight "
+                             "Whisper base of bench/device/build_models.py, where the registry packages are absent)")
+    parser.add_argument("--skip-engine", action="append", default=[], metavar="NAME",
+                        help="an engine of /healthz the run does without (not waited for), e.g. tts with speech "
+                             "output off and no voices in --models-dir; repeatable")
     parser.add_argument("--ramp", action="store_true", help="find the largest N that holds the target")
+    parser.add_argument("--ramp-start", type=int, default=1, help="the ramp's first N (then doubling, then bisection)")
     parser.add_argument("--ramp-max", type=int, default=32)
     parser.add_argument("--ramp-stage", choices=("final", "translation"), default="translation")
     parser.add_argument("--target-s", type=float, default=1.5, help="p95 target of the ramp stage (s)")
@@ -104,7 +111,7 @@ class Stack:
 
 @contextmanager
 def running_stack(args: argparse.Namespace, workdir: Path) -> Iterator[Stack]:
-    models = prepare_models(args.mt_size)
+    models = args.models_dir.resolve() if args.models_dir else prepare_models(args.mt_size)
     procs: list[Proc] = []
     try:
         overrides: dict[str, Any] = {
@@ -117,7 +124,7 @@ def running_stack(args: argparse.Namespace, workdir: Path) -> Iterator[Stack]:
             procs += servers
         for section, values in setting_overrides(args.set).items():
             overrides.setdefault(section, {}).update(values)
-        relay, base, token = start_relay(overrides, workdir)
+        relay, base, token = start_relay(overrides, workdir, tuple(args.skip_engine))
         procs.insert(0, relay)
         spoken = tts_languages(base) if overrides.get("relay", {}).get("tts_default", True) else set()
         yield Stack(base, token, procs, spoken)
@@ -280,9 +287,10 @@ def stage_p95(result: dict[str, Any], stage: str) -> float:
     return float("inf") if entry["missing"] or entry["n"] == 0 else float(entry["p95"])
 
 
-def ramp(measure_p95: Callable[[int], float], target: float, limit: int) -> int:
-    """The largest N ≤ limit with ``measure_p95(N) ≤ target``: doubling from 1, then bisection (0 if N=1 fails)."""
-    held, failed, n = 0, None, 1
+def ramp(measure_p95: Callable[[int], float], target: float, limit: int, start: int = 1) -> int:
+    """The largest N ≤ limit with ``measure_p95(N) ≤ target``: doubling from ``start``, then bisection (below
+    ``start`` too when it fails; 0 if N=1 fails). A large node starts higher to spend no time on 1, 2, 4…"""
+    held, failed, n = 0, None, start
     while n <= limit:
         if measure_p95(n) <= target:
             held, n = n, n * 2
@@ -342,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
             return result
 
         if args.ramp:
-            held = ramp(lambda n: stage_p95(run(n), args.ramp_stage), args.target_s, args.ramp_max)
+            held = ramp(lambda n: stage_p95(run(n), args.ramp_stage), args.target_s, args.ramp_max, args.ramp_start)
             print(markdown(sorted(results, key=lambda r: r["counters"])))
             print(f"largest N with {args.ramp_stage} p95 ≤ {args.target_s} s and nothing missing: {held}")
         else:

@@ -28,6 +28,20 @@ def test_the_ramp_finds_the_largest_count_that_holds_the_target() -> None:
     assert e2e.ramp(lambda n: 0.1, target=1.5, limit=20) == 16, "never beyond the limit"
 
 
+def test_a_ramp_that_starts_high_doubles_from_there_and_looks_below_its_start_when_that_fails() -> None:
+    tried: list[int] = []
+
+    def p95(n: int) -> float:
+        tried.append(n)
+        return 0.1 * n  # 15 counters give 1.5 s, 16 give 1.6 s
+
+    assert e2e.ramp(p95, target=1.5, limit=32, start=4) == 15
+    assert tried == [4, 8, 16, 12, 14, 15], "no time spent on 1 and 2 counters"
+    tried.clear()
+    assert e2e.ramp(p95, target=0.25, limit=32, start=4) == 2
+    assert tried == [4, 2, 3]
+
+
 def test_settings_are_given_as_section_key_value() -> None:
     assert e2e.setting_overrides(["asr.max_concurrent_decodes=4", "relay.back_translation=false", "tts.voices=x"]) == {
         "asr": {"max_concurrent_decodes": 4}, "relay": {"back_translation": False}, "tts": {"voices": "x"}}
