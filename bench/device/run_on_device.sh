@@ -39,6 +39,7 @@ elapsed() { echo $(( $(date +%s) - START )); }
 phase() {  # phase NAME MAX_S LOG COMMAND...: under `timeout`, at most MAX_S and what the budget leaves
   local name=$1 max=$2 log=$3 limit
   shift 3
+  [[ " ${PHASES:-models gpu ramp overhead batched slots} " == *" $name "* ]] || return 0
   limit=$(( BUDGET_S - $(elapsed) - 20 ))
   (( limit > max )) && limit=$max
   if (( limit < 45 )); then
