@@ -19,6 +19,7 @@
 # Japanese finals is off. No fugashi/wordfreq: the やさしい日本語 engine is not loaded (not on this path).
 #
 #   OUT=/tmp/out bash bench/device/run_on_device.sh                      # on the lent machine
+#   PHASES="models overhead batched slots" BUDGET_S=330 bash bench/device/run_on_device.sh   # some phases only
 #   PYTHON=/tmp/venv312/bin/python MODELS=/tmp/models DURATION=8 RAMP_MAX=2 BUDGET_S=300 \
 #     OUT=/tmp/out bash bench/device/run_on_device.sh                    # smoke test here
 set -uo pipefail
