@@ -75,14 +75,26 @@ def load_independent(stats: dict[str, Any], count: int, result: dict[str, Any]) 
     return lines
 
 
-def traced_stages(result: dict[str, Any], path: Path) -> list[str]:
-    """The relay's stamps of each message joined with this process's send and receive times."""
+def traced_stages(result: dict[str, Any], path: Path, stats: dict[str, Any]) -> list[str]:
+    """The relay's stamps of each message joined with this process's send and receive times: where the time
+    goes (bench/_relay_trace.py), and what the slowest 1 % met on the way (bench/_relay_tail.py)."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from _relay_trace import breakdown
+    from _relay_tail import tail_causes
+    from _relay_trace import breakdown, complete
 
     stamps = json.loads(path.read_text()) if path.exists() else {}
     rows = [{**stamps[m["utterance_id"]], **m} for m in result["messages"] if m["utterance_id"] in stamps]
-    return breakdown(rows, percentile)
+    return breakdown(rows, percentile) + tail_causes(complete(rows), stats, result, percentile) + stall_stacks(stats)
+
+
+def stall_stacks(stats: dict[str, Any], worst: int = 8) -> list[str]:
+    """Where the relay's loop thread was while its loop was stalled (``StallSampler``, 2 ms samples)."""
+    counts = stats.get("stall_stacks") or {}
+    total = sum(counts.values())
+    lines = [f"the relay loop's thread while its loop was over 5 ms late: {total} samples (every 2 ms)"]
+    for where, n in sorted(counts.items(), key=lambda item: -item[1])[:worst]:
+        lines.append(f"  {n:5d}  {where}")
+    return lines
 
 
 def figures(args: argparse.Namespace, result: dict[str, Any], stats: dict[str, Any]) -> dict[str, Any]:

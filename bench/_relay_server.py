@@ -36,9 +36,10 @@ from tests.fakes import fake_engines
 sys.path.insert(0, {bench!r})
 import _relay_stalls as STALLS
 GC_SPANS, TICKER = STALLS.GcPauses(), STALLS.LatenessTicker()  # the relay's side of the stall report
-TRACE = None
+TRACE = SAMPLER = None
 if {trace!r}:
     import _relay_trace as TRACE
+    SAMPLER = STALLS.StallSampler(TICKER)  # where the loop's thread is while the loop is stalled
 
 # garbage-collector pauses by generation: wall seconds, and CPU seconds of the thread that collected
 # (the CPU figure does not depend on what else runs on the machine)
@@ -66,11 +67,15 @@ def mark(store):
     TICKER.clear()
     if TRACE:
         TRACE.HOPS.clear()
+        SAMPLER.clear()
+        SAMPLER.enabled = True
     os.kill(os.getppid(), signal.SIGUSR1)  # counting: the driver starts the conversation only now
 
 def end(store, ended):
     # SIGUSR2: the conversation is over (before the clients hang up, which the GC policy answers with a
     # full collection of its own)
+    if SAMPLER:
+        SAMPLER.enabled = False
     ended.update(stats(store), collected=sum(COLLECTED.values()))
     os.kill(os.getppid(), signal.SIGUSR2)
 
@@ -79,7 +84,7 @@ def stats(store):
             "cpu": time.process_time() - _marks.get("cpu", 0.0),
             "writes": store.writes - _marks.get("writes", 0), "commits": store.commits - _marks.get("commits", 0),
             "gc_threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
-            "hops": dict(TRACE.HOPS) if TRACE else {{}},
+            "hops": dict(TRACE.HOPS) if TRACE else {{}}, "stall_stacks": dict(SAMPLER.counts) if SAMPLER else {{}},
             "late": list(TICKER.samples), "gc_spans": list(GC_SPANS.pauses),
             "loop": type(asyncio.get_running_loop()).__module__.split(".")[0],
             "switch_interval_ms": sys.getswitchinterval() * 1000}}

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
+import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,7 @@ class LatenessTicker:
     def __init__(self) -> None:
         self.samples: Stamped = []
         self._stop = asyncio.Event()
+        self.last_fired = time.perf_counter()  # read by StallSampler from another thread
 
     def clear(self) -> None:
         self.samples.clear()
@@ -68,10 +72,49 @@ class LatenessTicker:
         while not self._stop.is_set():
             due = time.perf_counter() + 0.01
             await asyncio.sleep(0.01)
-            self.samples.append((due, max(0.0, time.perf_counter() - due)))
+            self.last_fired = time.perf_counter()
+            self.samples.append((due, max(0.0, self.last_fired - due)))
 
     def stop(self) -> None:
         self._stop.set()
+
+
+class StallSampler:
+    """What the event loop's thread is doing while its loop is stalled: a thread that wakes every 2 ms and,
+    when the loop's 10 ms ticker (``LatenessTicker``) is more than ``late_s`` overdue, records where the
+    loop's thread is (its innermost frames of this project, aiohttp and asyncio). A sampler thread needs
+    the interpreter lock to look, so it sees the loop's own Python work and the waits in it, not a stop of
+    the whole process (a garbage collection, the kernel not running it): those the stall report shows."""
+
+    def __init__(self, ticker: LatenessTicker, late_s: float = 0.005) -> None:
+        self.ticker, self.late_s = ticker, late_s
+        self.counts: dict[str, int] = {}
+        self.enabled = False
+        self._loop_thread = threading.get_ident()
+        self._done = threading.Event()
+        threading.Thread(target=self._run, name="stall-sampler", daemon=True).start()
+
+    def clear(self) -> None:
+        self.counts.clear()
+
+    def stop(self) -> None:
+        self._done.set()
+
+    def _run(self) -> None:
+        while not self._done.wait(0.002):
+            if self.enabled and time.perf_counter() - self.ticker.last_fired > 0.01 + self.late_s:
+                frame = sys._current_frames().get(self._loop_thread)
+                if frame is not None:
+                    where = self._where(frame)
+                    self.counts[where] = self.counts.get(where, 0) + 1
+
+    @staticmethod
+    def _where(frame: Any) -> str:
+        """The innermost four frames, innermost first: function (file:line)."""
+        names = []
+        for summary in reversed(traceback.extract_stack(frame)[-4:]):
+            names.append(f"{summary.name} ({Path(summary.filename).name}:{summary.lineno})")
+        return " < ".join(names)
 
 
 def cpu_ticks() -> dict[str, int]:
@@ -161,10 +204,10 @@ def stalls(stats: dict[str, Any], count: int, result: dict[str, Any],
     if relay_late:
         lines.append(f"relay event loop lateness (ms) p50 / p99 / max: {percentile(relay_late, 50):.2f} / "
                      f"{percentile(relay_late, 99):.2f} / {max(relay_late):.2f}")
-    bench_gc = [tuple(p) for p in result.get("client_gc", [])]
+    bench_gc = [tuple(p) for p in result.get("client_gcs", [])]
     longest = max((w for _, w, _ in bench_gc), default=0.0)
     full = [cpu for (*_, g), cpu in zip(bench_gc, result["client_gc_cpu"], strict=True) if g == 2]
-    lines.append(f"benchmark clients' garbage collections ({'heap frozen once connected' if result['client_gc_frozen'] else 'heap not frozen'}): "
+    lines.append(f"benchmark clients' garbage collections (collector: {result.get('client_gc', '?')}): "
                  f"{len(bench_gc)}, longest {longest * 1000:.1f} ms; full (gen 2): {len(full)}, CPU "
                  f"{max(full, default=0.0) * 1000:.1f} ms at most")
     lines.append("longest stalls of each loop:")

@@ -224,13 +224,19 @@ STAGES: list[tuple[str, str, str]] = [
 ]
 
 
+def complete(rows: list[dict[str, float]]) -> list[dict[str, float]]:
+    """The traces that have every stamp of every stage, with ``ready``: the moment the translation could be
+    published (once both its transcript is sent and it exists)."""
+    for r in rows:
+        if "transcript.stored" in r and "mt.done" in r:
+            r["ready"] = max(r["transcript.stored"], r["mt.done"])
+    return [r for r in rows if all(a in r and b in r for _, a, b in STAGES)]
+
+
 def breakdown(rows: list[dict[str, float]], percentile: Callable[[list[float], float], float]) -> list[str]:
     """Each stage's p50 and p99 over every message, and its mean over the slowest 1 % of messages (by
     send → translation): where the tail's time goes."""
-    for r in rows:  # the translation can be published once both its transcript is sent and it exists
-        if "transcript.stored" in r and "mt.done" in r:
-            r["ready"] = max(r["transcript.stored"], r["mt.done"])
-    rows = [r for r in rows if all(a in r and b in r for _, a, b in STAGES)]
+    rows = complete(rows)
     if not rows:
         return ["trace: no complete message traces"]
     cut = percentile([r["at_translation"] - r["sent"] for r in rows], 99)

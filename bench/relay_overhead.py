@@ -18,8 +18,9 @@ and silent, what the open sockets alone cost), the store's writes and commits pe
 garbage collection by generation with its CPU time, and the reference cycles the sessions left once
 every socket had closed. And what else ran: the clients' own CPU per message (their loop is uvloop when
 installed, ``--client-loop``, and their heap is frozen once every session is connected,
-``--client-gc-freeze``: a full collection of one process holding 2,000 client sockets stopped every client
-for 130-200 ms, once a run, and landed in the measured latencies), the machine's busy and stolen shares,
+``--client-gc``, and their collector is off while they converse: a full collection of one process
+holding 2,000 client sockets stopped every client for 130-200 ms, once a run, and its generation-1
+collections 14-24 ms a few times a run, and each landed in the measured latencies), the machine's busy and stolen shares,
 the relay's user and kernel CPU and context switches per message, how long each process waited for a
 core, and the longest stalls of both loops with what coincided (bench/_relay_stalls.py).
 
@@ -184,13 +185,18 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
         pairs = [p for p in await asyncio.gather(*(connect(http) for _ in range(args.sessions))) if p]
         result["connect_s"], result["open"] = time.perf_counter() - started, len(pairs)
         result["client_loop"] = type(asyncio.get_running_loop()).__module__.split(".")[0]
-        result["client_gc_frozen"] = args.client_gc_freeze
+        result["client_gc"] = args.client_gc
         # The clients' state lives as long as their sockets: freeze it, as the relay's GC policy freezes its
         # own, so that a full collection of this one process holding 2,000 sockets (150-200 ms, which no
         # browser has) does not stop every client at once and land in the measured latencies.
-        if args.client_gc_freeze:
+        if args.client_gc != "python":
             gc.collect()
             gc.freeze()
+        if args.client_gc == "paused":
+            # ... and no collection of theirs while they converse: a generation-1 collection of this process
+            # scans what 1,000 sessions made since the freeze (on the quiet machine: a few a run, 14-24 ms
+            # each, every client stopped meanwhile, in the latencies of every message then in flight)
+            gc.disable()
         if args.idle:  # every session open, nobody talking: what keeping the sockets alive costs
             cpu0 = cpu_seconds(relay_pid)
             await asyncio.sleep(args.idle)
@@ -211,12 +217,13 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
         result["relay_user_system_s"] = [after - before for after, before in zip(user_system_seconds(relay_pid), split0,
                                                                                  strict=True)]
         await tell_relay(relay_pid, signal.SIGUSR2)  # and up to here
+        gc.enable()
         result["client_cpu_s"], machine = time.process_time() - own_cpu0, cpu_ticks()
         result["steal"], result["machine_busy"] = steal_share(machine0, machine)
         result["relay_switches"] = [after - before for after, before in zip(context_switches(relay_pid), switches0,
                                                                             strict=True)]
         result["run_delay_s"] = [run_delay_s(relay_pid) - delays0[0], run_delay_s(os.getpid()) - delays0[1]]
-        result["client_gc"], result["client_gc_cpu"] = list(CLIENT_GC.pauses), list(CLIENT_GC.cpu)
+        result["client_gcs"], result["client_gc_cpu"] = list(CLIENT_GC.pauses), list(CLIENT_GC.cpu)
         late.stop()
         await ticker
         result["late"], result["lateness"] = late.samples, [lateness for _, lateness in late.samples]
@@ -262,9 +269,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="the event loop of this process's 2,000 client sockets: auto = uvloop when installed (the "
                              "clients share the machine's cores with the relay: the less CPU they take, the less "
                              "of the relay's they measure)")
-    parser.add_argument("--client-gc-freeze", action=argparse.BooleanOptionalAction, default=True,
-                        help="freeze this process's heap once every session is connected (the default), so that no "
-                             "full collection of 2,000 clients' state stops them all during the conversation")
+    parser.add_argument("--client-gc", choices=("paused", "frozen", "python"), default="paused",
+                        help="this process's garbage collector: paused = its heap frozen once every session is "
+                             "connected and no collection while the sessions converse (the default: no collection "
+                             "of 2,000 clients' state stops them all during the conversation); frozen = the heap "
+                             "frozen once, Python's collector after (before 27 Nov 08:00); python = Python's "
+                             "collector as it is")
     parser.add_argument("--relay-event-loop", choices=("auto", "asyncio", "uvloop"), default=None,
                         help="the relay's relay.event_loop (default: the relay's own default)")
     parser.add_argument("--relay-switch-interval-ms", type=float, default=None,
@@ -294,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             stats = relay_stats(out)
             print(report(args, result, rss, stats))
             if args.trace:
-                print("\n".join(traced_stages(result, Path(tmp) / "trace.json")))
+                print("\n".join(traced_stages(result, Path(tmp) / "trace.json", stats)))
             if args.json:
                 Path(args.json).write_text(json.dumps(figures(args, result, stats), indent=1))
         finally:

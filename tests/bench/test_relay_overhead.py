@@ -34,6 +34,8 @@ def test_a_short_run_reports_latencies_and_load_independent_figures() -> None:
                      r"\d+% busy, [\d.]+% stolen", report), report
     assert re.search(r"relay event loop lateness \(ms\) p50 / p99 / max: [\d.]+ / [\d.]+ / [\d.]+", report), report
     assert "longest stalls of each loop:" in report
+    # the clients' collector is off while they converse: none of its pauses is in the latencies
+    assert "benchmark clients' garbage collections (collector: paused): 0, longest 0.0 ms" in report, report
 
 
 def test_a_traced_run_on_uvloop_says_where_each_message_goes_and_counts_the_hand_overs() -> None:
@@ -51,6 +53,11 @@ def test_a_traced_run_on_uvloop_says_where_each_message_goes_and_counts_the_hand
     assert bridge is not None and float(bridge[1]) == 1.0, report
     mt = re.search(r"mt: worker thread\s+([\d.]+)", report)
     assert mt is not None and float(mt[1]) >= 0, report
+    # what the slowest messages met, against every message, and where the relay's loop was when it stalled
+    assert re.search(r"what the slowest 1% met \(\d+ messages at or above [\d.]+ ms; a wait over 2 ms counts\), "
+                     r"against every message \(12\)", report), report
+    assert re.search(r"relay young collection \(gen 0\)\s+\d+%\s+[\d.]+%", report), report
+    assert re.search(r"the relay loop's thread while its loop was over 5 ms late: \d+ samples", report), report
 
 
 def test_the_thread_switch_benchmark_compares_intervals() -> None:
