@@ -217,13 +217,13 @@ async def drive(base: str, token: str, args: argparse.Namespace, relay_pid: int)
         result["relay_user_system_s"] = [after - before for after, before in zip(user_system_seconds(relay_pid), split0,
                                                                                  strict=True)]
         await tell_relay(relay_pid, signal.SIGUSR2)  # and up to here
-        gc.enable()
         result["client_cpu_s"], machine = time.process_time() - own_cpu0, cpu_ticks()
         result["steal"], result["machine_busy"] = steal_share(machine0, machine)
         result["relay_switches"] = [after - before for after, before in zip(context_switches(relay_pid), switches0,
                                                                             strict=True)]
         result["run_delay_s"] = [run_delay_s(relay_pid) - delays0[0], run_delay_s(os.getpid()) - delays0[1]]
         result["client_gcs"], result["client_gc_cpu"] = list(CLIENT_GC.pauses), list(CLIENT_GC.cpu)
+        gc.enable()
         late.stop()
         await ticker
         result["late"], result["lateness"] = late.samples, [lateness for _, lateness in late.samples]
