@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from easy_japanese.analyzer import Token, analyze
-from easy_japanese.idioms import away_from_seat
+from easy_japanese.idioms import idiom_role_change
 from easy_japanese.lexicon import DATA_DIR, read_tsv_rows
 
 # the particles that mark a predicate's own arguments; the clause ends at another predicate or a comma
@@ -121,6 +121,14 @@ def _fills_the_place(tokens: list[Token], filled: list[int], own: Token, easy_to
     return any(m > 0 and _is_place_word(tokens[m - 1]) for m in filled)
 
 
+def _modifies_its_own_place(tokens: list[Token], i: int, easy_tokens: list[Token], k: int) -> bool:
+    """入学する学校 → 入る学校, not 学校に入る学校: the clause modifies the noun its easy phrase names
+    (or a kind of it: 入学する小学校 → 入る小学校)."""
+    after = [t for t in tokens[i + 1 : i + 3] if t.pos1 == "名詞"][:1]
+    verb = tokens[i + 1] if tokens[i].pos1 == "名詞" and i + 1 < len(tokens) else tokens[i]
+    return bool(after) and k > 0 and after[0].surface.endswith(easy_tokens[k - 1].surface) and verb.cform.startswith("連体形")
+
+
 def _is_place_word(tok: Token) -> bool:
     """A noun that can say where (大学, 市役所), not 忘れずに (a verb form) nor a time or a person."""
     return tok.pos1 in ("名詞", "代名詞", "接尾辞") and not is_time(tok) and not is_person(tok)
@@ -147,7 +155,7 @@ def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> Fitted:
         # 車を駐車 → 車をとめる (a verb takes one を object); この学校に入学 → この学校に入る (the same place);
         # 大学に進学 → 大学に行く (the sentence says where); 6時に帰宅 keeps 家に帰る (6時 is a time, not where)
         same_place = _fills_the_place(tokens, filled, mark, easy_tokens, own[-1])
-        if filled and (mark.surface == "を" or same_place):
+        if (filled and (mark.surface == "を" or same_place)) or _modifies_its_own_place(tokens, i, easy_tokens, own[-1]):
             easy = easy[mark.end :]
             easy_tokens = analyze(easy)
             verb = main_verb(easy_tokens)
@@ -162,7 +170,10 @@ def fit_to_arguments(tokens: list[Token], i: int, easy: str) -> Fitted:
         # 話を理解してもらう: someone else is made to understand, and 分かってもらう keeps を (話が分かってもらう is broken)
         keep = is_person(tokens[obj - 1]) or _done_for_someone(tokens, i)
         return Fitted(easy) if keep else Fitted(easy, (obj, frame.object_particle))
-    if frame.transitive:  # 受付を終了 → 受付を終わらせる: the verb that takes what is done
+    if frame.transitive and not own:
+        # 受付を終了 → 受付を終わらせる: the verb that takes what is done. Not where the easy phrase keeps a place
+        # of its own (入学 → 学校に入る): a を before it belongs to another verb (就学通知書を入学する学校に出す),
+        # and 学校に入れる would say "put into school"; the guard then refuses the を it cannot take
         tok = easy_tokens[verb]
         return Fitted(easy[: tok.start] + frame.transitive + easy[tok.end :])
     return Fitted(easy)
@@ -241,7 +252,7 @@ def role_changes(before: list[Token], after: list[Token]) -> list[str]:
             continue  # but a person who can do it never becomes what is done (方が出せる → 方を出す)
         if "を" in particles and kept == {"が"} and any(noun.endswith(head) for head in ga_objects):
             continue  # その問題を理解する → その問題が分かる: the new verb takes its object with が
-        if noun.endswith("席") and kept == {"に"} and any(away_from_seat(before, k) for k in range(len(before))):
-            continue  # 席を外しています → 席にいません: the idiom says where someone is not
+        if idiom_role_change(noun, particles, kept, before):
+            continue  # 席を外しています → 席にいません, 委任状を要します → 委任状が必要です (idioms.py)
         changed.append(f"{noun}{'/'.join(sorted(particles))} → {noun}{'/'.join(sorted(kept))}")
     return [f"it would change who does what to whom ({', '.join(changed)})"] if changed else []

@@ -74,3 +74,12 @@ def away_from_seat(words: list[Token], k: int) -> bool:
         return False
     after = words[k + 1 : k + 3]
     return len(after) == 2 and after[0].surface == "て" and after[1].lemma in ("居る", "いる", "おる")
+
+
+def idiom_role_change(noun: str, particles: set[str], kept: set[str], before: list[Token]) -> bool:
+    """A change of particle that a fixed turn makes on purpose: 席を外しています → 席にいません (where someone
+    is not), 委任状を要します → 委任状が必要です, 手数料を要します → 手数料がかかります (what is needed)."""
+    lemmas = [tok.lemma for tok in before]
+    if noun.endswith("席") and kept == {"に"} and any(away_from_seat(before, k) for k in range(len(before))):
+        return True
+    return "を" in particles and kept == {"が"} and "要する" in lemmas

@@ -29,7 +29,7 @@ _ASPECT_OF = {"居る": "ている", "いる": "ている", "おる": "ている
 _GIVING = {"頂く", "貰う", "呉れる", "下さる"}
 _CAUSATIVE = {"せる", "させる"}
 # negatives that are part of a fixed, positive phrase: すみません, 差し支えない, 構わない, 申し訳ない
-_IDIOM_NEGATIVE_HEADS = {"済む", "差し支える", "構う", "申し訳", "仕方", "しょう", "違い", "間", "程", "ほど"}
+_IDIOM_NEGATIVE_HEADS = {"済む", "差し支える", "差し支え", "構う", "申し訳", "仕方", "しょう", "違い", "間", "程", "ほど"}
 _QUESTION_WORDS = {"どこ", "何処", "いつ", "何時", "何", "なに", "なん", "誰", "だれ", "どう", "なぜ", "何故", "いくら", "どれ", "どの", "どちら", "どっち", "いくつ", "どんな"}
 # お休みです says the office is closed (a day off), not that someone is resting now (休んでいる)
 _DAY_NOUNS = frozenset(["休み"])
@@ -328,8 +328,8 @@ def _normalised(words: list[Token], k: int, value: str, unit: str) -> str:
         elif prev == "の" and prev2 in ("夜", "夜中") and hour == 12:
             hour = 0
         return f"{hour % 24}時"
-    if unit == "年" and prev in ERAS and value.isdigit():
-        return f"{ERAS[prev] + int(value)}年"
+    if unit in ("年", "年度") and prev in ERAS and value.isdigit():
+        return f"{ERAS[prev] + int(value)}{unit}"
     if unit == "年" and prev == "元" and prev2 in ERAS:
         return f"{ERAS[prev2] + 1}年"
     return f"{value}{unit}"
@@ -343,14 +343,14 @@ def meaning_of(text: str, tokens: list[Token]) -> Meaning:
     last_words = _words(last)
     question = any(t.surface and t.surface[-1] in _QUESTION_MARKS for t in last[-2:])
     tense, aspect = tense_and_aspect(last_words)
-    era_year = [f"{ERAS[m]}年" for m in ERAS if f"{m}元年" in text]
+    era_year = [f"{ERAS[m] + 1}年" + ("度" if f"{m}元年度" in text else "") for m in ERAS if f"{m}元年" in text]
     return Meaning(
         kind=sentence_kind(last_words, question),
         polarity=negations(all_words),
         tense=tense,
         aspect=aspect,
         links=links(all_words),
-        facts=facts(tokens) | frozenset(f"{int(y[:-1]) + 1}年" for y in era_year),
+        facts=facts(tokens) | frozenset(era_year),
         names=frozenset(t.surface for t in all_words if t.pos2 == "固有名詞"),
         terms=frozenset(term for _s, _e, term in glossary_spans(text)),
         text=text,

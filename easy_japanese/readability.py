@@ -74,9 +74,7 @@ def _rule_issues(text: str, options: RewriteOptions) -> tuple[list[Issue], str]:
     issues = []
     for hit in result.refusals:  # the rewriter could not make this easier without changing what it says
         issues.append(Issue("left_as_is", hit.source, hit.start, hit.end, f"{hit.rule_id}: {hit.note}"))
-    for hit in result.rules:
-        if not hit.applied:
-            continue
+    for hit in _with_particles_joined([hit for hit in result.rules if hit.applied], text):
         kind = next((k for prefix, k in _ISSUE_OF_RULE.items() if hit.rule_id.startswith(prefix)), None)
         if kind is not None:
             start, end, shown = _changed_words(text, hit)
@@ -88,6 +86,28 @@ def _rule_issues(text: str, options: RewriteOptions) -> tuple[list[Issue], str]:
         if span not in flagged:
             issues.append(Issue("honorific", word, *span, f"「{word}」は敬語です。ふつうの言い方にしてください。"))
     return issues, result.text
+
+
+_PARTICLES = frozenset(["の", "が", "を", "に", "で"])
+
+
+def _with_particles_joined(hits: list[RuleHit], text: str) -> list[RuleHit]:
+    """A particle a rule changes with its word (申請の提出 → 申請を出す) is told with that word (「の提出」→
+    「を出す」), not as a difficult word of its own (「の」→「を」)."""
+    joined: list[RuleHit] = []
+    taken = -1
+    for k, hit in enumerate(hits):
+        nxt = hits[k + 1] if k + 1 < len(hits) else None
+        if k == taken:
+            continue  # told with the particle before it
+        if hit.source in _PARTICLES and hit.result in _PARTICLES and nxt is not None and nxt.rule_id == hit.rule_id \
+                and 0 <= nxt.start - hit.end <= 2:
+            result = hit.result + text[hit.end : nxt.start] + nxt.result
+            joined.append(RuleHit(hit.rule_id, text[hit.start : nxt.end], result, hit.start, nxt.end))
+            taken = k + 1
+            continue
+        joined.append(hit)
+    return joined
 
 
 def _changed_words(text: str, hit: RuleHit) -> tuple[int, int, str]:

@@ -140,6 +140,9 @@ def honorifics_in(tokens: list[Token]) -> list[str]:
             noun = tokens[i - 2].surface if i >= 2 and tokens[i - 1].lemma == "為る" and tokens[i - 2].pos1 == "名詞" else ""
             found.append(noun + tokens[i - 1].surface + tok.surface)
             continue
+        if _prefixed_stem_before_no(tokens, i):
+            found.append(tokens[i - 1].surface + tok.surface)  # お越しの際, お持ちの上: 尊敬語 no rule made plain
+            continue
         if tok.surface == "いで" and i and tokens[i - 1].surface in ("お", "御"):
             found.append("おいで")  # おいでです: いらっしゃる (is here, comes), left where it is ambiguous
             continue
@@ -152,6 +155,13 @@ def honorifics_in(tokens: list[Token]) -> list[str]:
             continue
         found.append(tok.surface)
     return found
+
+
+def _prefixed_stem_before_no(tokens: list[Token], i: int) -> bool:
+    """お + a verb's 連用形 + の (お越しの際, お読みの方): the resident's action said politely."""
+    tok = tokens[i]
+    return (0 < i < len(tokens) - 1 and tokens[i - 1].surface in ("お", "御") and tokens[i - 1].pos1 == "接頭辞"
+            and tok.pos1 == "動詞" and tok.cform.startswith("連用形") and tokens[i + 1].surface == "の")
 
 
 def difficult_words(text: str, tokens: list[Token], options: RewriteOptions, refused: frozenset[str] = frozenset()) -> list[str]:

@@ -195,8 +195,8 @@ def _same_clause_argument(tokens: list[Token], k: int) -> str | None:
 def _echoed_predicate(tokens: list[Token], k: int) -> bool:
     """V + noun + particle + … the same V: かかるお金がかかる, 払うお金を払う (an easy side that says the verb twice)."""
     tok = tokens[k]
-    if tok.pos1 != "動詞" or not tok.cform.startswith(("終止形", "連体形")):
-        return False
+    if tok.pos1 != "動詞" or not tok.cform.startswith(("終止形", "連体形")) or tok.lemma == "為る":
+        return False  # する is a light verb: 混雑することが予想される, 入学する学校に提出して repeat nothing
     m = k + 1
     while m < len(tokens) and tokens[m].pos1 in ("名詞", "接頭辞", "接尾辞"):
         m += 1  # the noun phrase: お金, 手続きの費用

@@ -22,9 +22,26 @@ def counter_term_gloss(text: str, tokens: list[Token], ctx: Context) -> list[Edi
         after = tokens[ends[end] + 1] if end in ends and ends[end] + 1 < len(tokens) else None
         if after is not None and after.pos1 in ("名詞", "接尾辞") and after.pos2 != "数詞":
             continue  # 年金事務所, 防災マップ: the term is part of a longer name; a bracket would split it
+        if _someone_elses(tokens, start, explanations[term]):
+            continue  # 金融機関の窓口 is the bank's counter: （市役所で 手続きを する ところ） would send the resident to us
         if term in seen or text.startswith(("（", "("), end):
             seen.append(term)
             continue
         seen.append(term)
         edits.append(Edit(start, end, f"{term}（{explanations[term]}）", "gloss.counter_term"))
     return edits
+
+
+# places that are not the city's: a term explained as the city's (窓口: 市役所で 手続きを する ところ) is
+# not explained after one of them (銀行の窓口, 税務署の窓口)
+_NOT_THE_CITY = ("銀行", "金融機関", "郵便局", "店", "コンビニ", "会社", "勤務先", "病院", "医療機関", "税務署",
+                 "年金事務所", "出入国在留管理局", "入管", "大使館", "領事館", "ハローワーク", "学校")
+
+
+def _someone_elses(tokens: list[Token], start: int, explanation: str) -> bool:
+    """The term belongs to a place that is not the city (金融機関の窓口) while its explanation says it is."""
+    k = next((k for k, tok in enumerate(tokens) if tok.start == start), 0)
+    if "市" not in explanation or k < 2 or tokens[k - 1].surface != "の":
+        return False
+    owner = "".join(tok.surface for tok in tokens[max(0, k - 4) : k - 1])
+    return owner.endswith(_NOT_THE_CITY)

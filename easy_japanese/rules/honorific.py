@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from easy_japanese.analyzer import Token, analyze
+from easy_japanese.arguments import is_person
 from easy_japanese.conjugation import te_form
 from easy_japanese.lexicon import load_lexicon
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
@@ -205,10 +206,23 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         request_end = _itadaku_request(tokens, i)
         if request_end is not None:
             edits.append(Edit(start, request_end, lead + "ください", "honorific.itadaku"))
+        elif start != tok.start and _party_with_ni(tokens, start) and not lead.startswith(_MOTION):
+            continue  # 提出先にご確認いただいて: 確認してもらって would make the office the one who checks
         else:
             swapped = swap_verb(tokens, i, _plain_receive(tok), "honorific.itadaku")[0]
             edits.append(Edit(start, swapped.end, lead + swapped.replacement, "honorific.itadaku"))
     return edits
+
+
+_MOTION = ("来て", "行って", "戻って", "入って", "寄って", "集まって")  # 窓口にお越しいただく: に is where, not who
+
+
+def _party_with_ni(tokens: list[Token], start: int) -> bool:
+    """An office or a place with に just before お/ご〜いただく (提出先にご確認いただいて): who is asked, or who
+    does it; もらう reads it as the doer. A person with に (世帯主の方にお支払いいただきます) is the doer."""
+    k = next((k for k, t in enumerate(tokens) if t.start == start), 0)
+    return (k >= 2 and tokens[k - 1].surface in ("に", "へ") and tokens[k - 2].pos1 in ("名詞", "接尾辞", "代名詞")
+            and not is_person(tokens[k - 2]))
 
 
 def _plain_receive(tok: Token) -> str:

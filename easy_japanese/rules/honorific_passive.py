@@ -150,9 +150,21 @@ def honorific_passive_at(tokens: list[Token], i: int) -> bool:
     if verb is None or tokens[i].lemma == "られる":
         return False
     start = _predicate_start(tokens, i - 1)
+    if _done_by_the_city(tokens, i):
+        return False  # 保険料を免除された期間: the resident is exempted (a passive), never exempts
     if "を" in governed_particles(tokens, start) and not _has_agent(tokens, start, False):
         return True
     return _suru_said_of_the_resident(tokens, i)
+
+
+# サ変 verbs only the city (or the state) does to a resident: their される is a passive (保険料を免除された,
+# 税金を還付される), never the resident's own step said politely, so it is neither made plain nor counted
+_DONE_BY_THE_CITY = frozenset(["免除", "減免", "減額", "課税", "還付", "徴収", "支給", "給付", "交付", "許可", "承認",
+                               "却下", "決定", "督促", "差し押さえ", "延滞"])
+
+
+def _done_by_the_city(tokens: list[Token], i: int) -> bool:
+    return i >= 2 and tokens[i - 1].lemma == "為る" and tokens[i - 2].surface in _DONE_BY_THE_CITY
 
 
 def honorific_passives(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:

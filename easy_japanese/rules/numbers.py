@@ -10,7 +10,7 @@ from easy_japanese.analyzer import Token
 from easy_japanese.rules.base import Context, Edit, next_token, prev_token
 
 ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911}
-_ERA_YEAR = re.compile(r"(令和|平成|昭和|大正)(元|\d{1,2})年(?!（\d)")
+_ERA_YEAR = re.compile(r"(令和|平成|昭和|大正)(元|\d{1,2})年(度)?(?!（\d)")
 # 14時, 14時30分, 14:30 — not 3時間 (a duration), not already 午後2時
 _CLOCK = re.compile(r"(?<![\d:：.])(\d{1,2})(?:時(?![間代点期刻])(半|\d{1,2}分)?|[:：](\d{2})(?!\d))")
 _DAYPART_BEFORE = ("午前", "午後", "朝", "夜", "晩", "夕方", "昼", "深夜", "明け方", "夜の", "朝の", "昼の")
@@ -26,9 +26,10 @@ def era_years(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     for m in _ERA_YEAR.finditer(text):
         number = 1 if m.group(2) == "元" else int(m.group(2))
         western = ERAS[m.group(1)] + number
-        if text[max(0, m.start() - 6) : m.start()].endswith(f"{western}年（"):
+        year = "年度" if m.group(3) else "年"  # 令和8年度 → 2026年度（令和8年度）, a fiscal year
+        if text[max(0, m.start() - 7) : m.start()].endswith(f"{western}{year}（"):
             continue
-        edits.append(Edit(m.start(), m.end(), f"{western}年（{m.group(0)}）", "numbers.era_year"))
+        edits.append(Edit(m.start(), m.end(), f"{western}{year}（{m.group(0)}）", "numbers.era_year"))
     return edits
 
 

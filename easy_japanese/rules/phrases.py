@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from easy_japanese.analyzer import Token
+from easy_japanese.analyzer import Token, analyze
 from easy_japanese.conjugation import conjugate, te_form
 from easy_japanese.lexicon import DATA_DIR, read_tsv_rows
-from easy_japanese.rules.base import Context, Edit, prev_token
+from easy_japanese.rules.base import Context, Edit, is_prefix_o, prev_token
 
 _CAUSATIVE_LEADS = ("させて", "せて")
 
@@ -132,3 +132,68 @@ def senses(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
 
 def _stem_of(verb: str) -> str:
     return conjugate(verb, "連用形-一般", "ます")[0]
+
+
+def after_doing(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """ご記入の上、ご提出ください → 記入してから、…; お申し込みの上 → 申し込んでから; お持ちの上 → 持って:
+    〜の上 in a notice says "after doing"; お/ご + a verb there is an honorific a resident does not know."""
+    edits = []
+    for k, tok in enumerate(tokens):
+        if tok.surface != "上" or k < 2 or tokens[k - 1].surface != "の" or tokens[k - 1].pos2 != "格助詞":
+            continue
+        word, prefix = tokens[k - 2], (tokens[k - 3] if k >= 3 and is_prefix_o(tokens[k - 3]) else None)
+        if word.pos1 == "名詞" and word.pos3 == "サ変可能":
+            easy = word.surface + "してから"  # 記入の上 → 記入してから (the word rules then make it 書いてから)
+        elif prefix is not None and (verb := _verb_of(word)):
+            easy = te_form(verb) + ("" if verb == "持つ" else "から")  # お持ちの上 → 持って (bring it)
+        else:
+            continue
+        edits.append(Edit(prefix.start if prefix is not None else word.start, tok.end, easy, "phrase.after"))
+    return edits
+
+
+_STEM_TO_END = {"い": "う", "き": "く", "ぎ": "ぐ", "し": "す", "ち": "つ", "に": "ぬ", "び": "ぶ", "み": "む", "り": "る"}
+
+
+def _verb_of(word: Token) -> str | None:
+    """The verb whose 連用形 the word is: お持ち (持つ), お越し (越す), お申し込み (申し込む), お問い合わせ (問い合わせる)."""
+    if word.pos1 == "動詞" and word.cform.startswith("連用形"):
+        return "来る" if word.base == "越す" else word.base  # お越し is coming, not crossing
+    if word.pos1 != "名詞" or not word.surface:
+        return None
+    candidates = [word.surface + "る"]
+    if word.surface[-1] in _STEM_TO_END:
+        candidates.insert(0, word.surface[:-1] + _STEM_TO_END[word.surface[-1]])
+    for candidate in candidates:
+        parsed = analyze(candidate)
+        if len(parsed) == 1 and parsed[0].pos1 == "動詞" and parsed[0].base == candidate:
+            return candidate
+    return None
+
+
+# what 要する needs that is spent is said with かかる (a time: 20分程度かかる; money: 手数料がかかる); else 必要
+_TIME_SPENT = ("分", "時間", "日", "日間", "週間", "か月", "年", "程度", "ほど")
+_MONEY_SPENT = ("円", "料", "費", "費用", "料金", "お金", "期間", "日数")
+
+
+def required(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """委任状を要します → 委任状が必要です; 300円の手数料を要します → 手数料がかかります; 20分程度を要する
+    手続き → 20分程度かかる手続き: 要する is written Japanese a resident does not learn."""
+    edits = []
+    for k, tok in enumerate(tokens[2:], start=2):
+        wo, after = tokens[k - 1], (tokens[k + 1] if k + 1 < len(tokens) else None)
+        if tok.lemma != "要する" or tok.pos1 != "動詞" or wo.surface != "を" or wo.pos2 != "格助詞":
+            continue
+        head = tokens[k - 2].surface
+        ga = "" if head.endswith(_TIME_SPENT) else "が"
+        spent = bool(not ga or head.endswith(_MONEY_SPENT))
+        if tok.cform.startswith("連用形") and after is not None and after.surface == "ます" and after.cform.startswith("終止形"):
+            easy, end = ("かかります" if spent else "必要です"), after.end
+        elif tok.cform.startswith("連体形") and after is not None and after.pos1 == "名詞":
+            easy, end = ("かかる" if spent else "必要な"), tok.end
+        elif tok.cform.startswith("終止形") and (after is None or after.pos2 == "句点"):
+            easy, end = ("かかる" if spent else "必要だ"), tok.end
+        else:
+            continue
+        edits.append(Edit(wo.start, end, ga + easy, "phrase.required"))
+    return edits

@@ -22,6 +22,7 @@ _SURU = {"為る", "出来る"}
 _VOICE_AUX = {"れる", "られる", "せる", "させる"}
 _SUFFIX_HEADS = ("分", "末", "中", "頃", "号", "初", "以降", "以内", "以前")
 _COPULA = {"です", "だ", "な", "の", "でし", "だっ", "で", "じゃ"}
+_KINDS_OF_DAY = frozenset(["休日", "平日", "夜間", "祝日", "土日", "早朝", "深夜"])
 
 
 @lru_cache(maxsize=2048)
@@ -62,6 +63,8 @@ def _time_word_before_noun(tokens: list[Token], first: int, last: int, entry: Le
     prev = prev_token(tokens, first)
     if first != last or tokens[first].pos3 != "副詞可能" or (prev is not None and prev.pos1 in ("名詞", "接頭辞")):
         return False
+    if tokens[first].surface in _KINDS_OF_DAY:
+        return False  # 休日窓口, 平日夜間: the name of a service (休みの日窓口 would not be Japanese)
     nxt, after = next_token(tokens, last), next_token(tokens, last + 1)
     if after is not None and after.pos1 in ("名詞", "接尾辞", "接頭辞"):
         return False  # 休日夜間急患センター: a name made of nouns, not a time word before a noun
@@ -110,6 +113,9 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         return None
     if nxt is not None and nxt.lemma in _SURU:
         return None
+    prev = prev_token(tokens, first)
+    if head.pos3 == "副詞可能" and prev is not None and (prev.pos2 == "数詞" or prev.pos3 == "助数詞"):
+        return None  # 4月1日現在 ("as of April 1"): 4月1日今 would not be Japanese
     if nxt is not None and nxt.start == tokens[last].end and nxt.surface.startswith(_SUFFIX_HEADS) and nxt.pos1 != "接尾辞":
         return None  # 翌月分から: 分 belongs to the word (the analyser reads 分から as 分かる); 来月末, 今年中
     if nxt is not None and nxt.pos1 == "動詞" and nxt.start == tokens[last].end and _is_phrase(entry.easy) and not _is_time_phrase(head, entry.easy):
@@ -119,10 +125,10 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         return None  # 食事をする is an action: ご飯をする would not be Japanese
     if entry.kind == "adv" and (nxt is None or nxt.surface in _COPULA or nxt.pos1 == "補助記号"):
         return None
-    if entry.kind != "adv" and _in_compound(tokens, first, last) and not _time_word_before_noun(tokens, first, last, entry):
+    joins_nouns = head.pos1 == "接続詞"  # 在留カード及び写真, 保険証又は…: a conjunction is no part of a compound
+    if entry.kind != "adv" and not joins_nouns and _in_compound(tokens, first, last) and not _time_word_before_noun(tokens, first, last, entry):
         return None
     start, end = head.start, tokens[last].end
-    prev = prev_token(tokens, first)
     if prev is not None and is_prefix_o(prev):
         start = prev.start
     if _needs_ni(head, nxt, entry):
