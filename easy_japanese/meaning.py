@@ -269,7 +269,7 @@ def links(words: list[Token]) -> tuple[str, ...]:
         if concession_at(words, k):  # 〜なくても, and 本人でなければ…ないことはない, which says the same
             found.append("concession")
             continue
-        if (tok.lemma == "た" and tok.cform.startswith("仮定形")) or (tok.surface in ("ば", "れば") and tok.pos2 == "接続助詞") or (tok.lemma == "だ" and tok.surface in ("なら", "ならば")) or (tok.lemma in ("場合", "時", "際") and not (k and words[k - 1].pos2 == "数詞") and k + 1 < len(words) and words[k + 1].surface in ("は", "には", "に", "、")):
+        if (tok.surface == "次第" and k and words[k - 1].pos1 == "動詞") or (tok.lemma == "た" and tok.cform.startswith("仮定形")) or (tok.surface in ("ば", "れば") and tok.pos2 == "接続助詞") or (tok.lemma == "だ" and tok.surface in ("なら", "ならば")) or (tok.lemma in ("場合", "時", "際") and not (k and words[k - 1].pos2 == "数詞") and k + 1 < len(words) and words[k + 1].surface in ("は", "には", "に", "、")):
             found.append("condition")
         elif tok.surface == "ので" or (tok.surface == "から" and tok.pos2 == "接続助詞") or (tok.surface == "で" and k > 0 and words[k - 1].surface == "の" and words[k - 1].pos2 == "準体助詞") or tok.surface in _REASON_CONJUNCTIONS:
             found.append("reason")

@@ -197,3 +197,19 @@ def required(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             continue
         edits.append(Edit(wo.start, end, ga + easy, "phrase.required"))
     return edits
+
+
+def as_soon_as(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """届き次第、発送します → 届いたら、すぐに発送します: a verb's 連用形 + 次第 is "as soon as" (あなた次第,
+    a noun before it, is "up to you" and is left)."""
+    edits = []
+    for k, tok in enumerate(tokens[1:], start=1):
+        verb = tokens[k - 1]
+        if tok.surface != "次第" or verb.pos1 != "動詞" or not verb.cform.startswith("連用形"):
+            continue
+        base = "する" if verb.lemma == "為る" else ("できる" if verb.lemma == "出来る" else verb.base)
+        te = te_form(base)
+        after = tokens[k + 1] if k + 1 < len(tokens) else None
+        end = after.end if after is not None and after.surface == "、" else tok.end
+        edits.append(Edit(verb.start, end, te[:-1] + ("だら" if te.endswith("で") else "たら") + "、すぐに", "phrase.after"))
+    return edits
