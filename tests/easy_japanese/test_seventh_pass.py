@@ -101,3 +101,19 @@ def test_another_sense_of_the_idiom_is_left(source: str, kept: str) -> None:
 ])
 def test_the_guard_reads_the_idiom_as_a_negation(source: str, right: str, wrong: str) -> None:
     assert compare(source, right) == [] and compare(source, wrong)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # SARI steps taken on the SNOW dev rows, each right for residents (SNOW's writers make the same change in
+    # every training row with the word); あいにくの雨 and あいにくですが are other uses
+    ("あいにく母は留守です。", "残念ながら母は留守です。"),
+    ("あいにく担当者は席を外しております。", "残念ながら"),
+    ("バスが来て彼女は乗りこんだ。", "彼女は乗った。"),
+    ("あいにくですが、本日は終了しました。", "残念ですが、"),
+])
+def test_a_sari_step_that_is_right_for_residents(before: str, after: str) -> None:
+    assert after in easy(before)
+
+
+def test_another_use_of_a_sari_word_is_left() -> None:
+    assert easy("あいにくの雨です。") == "あいにくの雨です。"
