@@ -110,6 +110,9 @@ def test_the_guard_reads_the_idiom_as_a_negation(source: str, right: str, wrong:
     ("あいにく担当者は席を外しております。", "残念ながら"),
     ("バスが来て彼女は乗りこんだ。", "彼女は乗った。"),
     ("あいにくですが、本日は終了しました。", "残念ですが、"),
+    ("あなたが幸せならそれでかまわない。", "それでいい。"),  # かまう is not a learner's word
+    ("印鑑がなければ、サインで構いません。", "サインでいいです。"),
+    ("要するに人生は短い。", "つまり人生は短い。"),
 ])
 def test_a_sari_step_that_is_right_for_residents(before: str, after: str) -> None:
     assert after in easy(before)
