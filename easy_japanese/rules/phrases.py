@@ -148,7 +148,9 @@ def after_doing(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             easy = te_form(verb) + ("" if verb == "持つ" else "から")  # お持ちの上 → 持って (bring it)
         else:
             continue
-        edits.append(Edit(prefix.start if prefix is not None else word.start, tok.end, easy, "phrase.after"))
+        after = tokens[k + 1] if k + 1 < len(tokens) else None
+        end = after.end if after is not None and after.surface == "で" else tok.end  # 調査の上で → 調べてから
+        edits.append(Edit(prefix.start if prefix is not None else word.start, end, easy, "phrase.after"))
     return edits
 
 
@@ -185,8 +187,9 @@ def required(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if tok.lemma != "要する" or tok.pos1 != "動詞" or wo.surface != "を" or wo.pos2 != "格助詞":
             continue
         head = tokens[k - 2].surface
-        ga = "" if head.endswith(_TIME_SPENT) else "が"
-        spent = bool(not ga or head.endswith(_MONEY_SPENT))
+        counted = k >= 3 and (tokens[k - 3].pos2 == "数詞" or head in ("程度", "ほど"))  # 20分かかる; 時間がかかる
+        ga = "" if head.endswith(_TIME_SPENT) and counted else "が"
+        spent = head.endswith(_TIME_SPENT) or head.endswith(_MONEY_SPENT)
         if tok.cform.startswith("連用形") and after is not None and after.surface == "ます" and after.cform.startswith("終止形"):
             easy, end = ("かかります" if spent else "必要です"), after.end
         elif tok.cform.startswith("連体形") and after is not None and after.pos1 == "名詞":
