@@ -13,6 +13,9 @@ full collection stopped the event loop for 0.5–1 s on the shared 2-core machin
 once. Those objects live as long as the process, so once the engines are loaded they are frozen out of
 collection (``gc.freeze``); only what sessions create is scanned afterwards, and from then on the
 objects the sessions keep are frozen too, every ``relay.gc_freeze_s`` (``relay.runtime.gc_policy``).
+
+Each websocket's ping (``relay.heartbeat_s``) comes that long after the socket's own last traffic, not
+rounded to the whole second: ``handler_args``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import math
 import resource
 from collections.abc import Callable
 from typing import Any
@@ -60,6 +64,19 @@ def raise_open_file_limit(needed: int = 0) -> int:
 def listen_backlog(settings: AppSettings) -> int:
     """Room for every session's two sockets reconnecting at once."""
     return max(128, min(MAX_BACKLOG, 2 * settings.relay.max_sessions))
+
+
+def handler_args() -> dict[str, Any]:
+    """aiohttp's request handler for ``madoguchi serve`` (``web.run_app(handler_args=…)``, or
+    ``web.AppRunner(app, **…)``). aiohttp rounds every timer longer than 5 s up to a whole second of the
+    event loop's clock, so that timers share wake-ups. A relay's websocket pings (``relay.heartbeat_s``,
+    20 s) are such timers, one per socket: at 1,000 sessions about 130 ping callbacks ran within 10 ms of
+    each other, once a second, and their pongs came back together — a burst that every message arriving
+    then waited behind, and whose objects, alive all at once, made young garbage collections more
+    frequent (``bench/relay_overhead.py``, docs/performance.md). Not rounded, each socket pings
+    ``heartbeat_s`` after its own last traffic, and the pings of sockets that talk at different moments
+    are spread out. (The only timers aiohttp rounds this way on the server side are the websockets'.)"""
+    return {"timeout_ceil_threshold": math.inf}
 
 
 GC_TASK = web.AppKey("gc_policy_task", asyncio.Task[None])
