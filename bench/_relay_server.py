@@ -25,7 +25,7 @@ sys.path.insert(0, {root!r})
 from relay.app import create_app, keep_collections_short
 from relay.context import CONTEXT
 from relay.runtime.event_loop import loop_factory, set_switch_interval
-from relay.runtime.serving import files_needed, handler_args, listen_backlog, raise_open_file_limit
+from relay.runtime.serving import files_needed, server_kwargs, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
 settings = load_settings(env={{}}, overrides={{
     "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay!r}}},
@@ -100,7 +100,7 @@ async def main():
     raise_open_file_limit(files_needed(settings))
     app = create_app(settings, fake_engines())
     keep_collections_short(app, settings)  # as madoguchi serve does
-    runner = web.AppRunner(app, access_log=None, **handler_args())  # as madoguchi serve does
+    runner = web.AppRunner(app, access_log=None, **server_kwargs())  # as madoguchi serve does
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", {port}, backlog=listen_backlog(settings)).start()
     _, token = await app[CONTEXT].auth.add_token("clerk", "bench")

@@ -148,9 +148,9 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
     from relay.runtime.logs import configure_logging
     from relay.runtime.serving import (
         files_needed,
-        handler_args,
         listen_backlog,
         raise_open_file_limit,
+        server_kwargs,
     )
 
     configure_logging(settings.logging.level, settings.logging.format)
@@ -167,7 +167,7 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
     app.on_startup.append(say_event_loop)
     web.run_app(app, host=args.host or server.host, port=args.port or server.port,
                 ssl_context=ssl_context, shutdown_timeout=server.shutdown_timeout_s, print=_print_listening,
-                access_log=None, backlog=listen_backlog(settings), loop=loop, handler_args=handler_args())
+                access_log=None, backlog=listen_backlog(settings), loop=loop, **server_kwargs())
     return 0
 
 

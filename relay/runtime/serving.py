@@ -15,7 +15,7 @@ collection (``gc.freeze``); only what sessions create is scanned afterwards, and
 objects the sessions keep are frozen too, every ``relay.gc_freeze_s`` (``relay.runtime.gc_policy``).
 
 Each websocket's ping (``relay.heartbeat_s``) comes that long after the socket's own last traffic, not
-rounded to the whole second: ``handler_args``.
+rounded to the whole second: ``server_kwargs``.
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ def listen_backlog(settings: AppSettings) -> int:
     return max(128, min(MAX_BACKLOG, 2 * settings.relay.max_sessions))
 
 
-def handler_args() -> dict[str, Any]:
-    """aiohttp's request handler for ``madoguchi serve`` (``web.run_app(handler_args=…)``, or
-    ``web.AppRunner(app, **…)``). aiohttp rounds every timer longer than 5 s up to a whole second of the
+def server_kwargs() -> dict[str, Any]:
+    """Keyword arguments of aiohttp's request handler for ``madoguchi serve`` (``web.run_app(app, **…)``,
+    ``web.AppRunner(app, **…)``: an unknown one makes aiohttp log a warning for every connection). aiohttp rounds every timer longer than 5 s up to a whole second of the
     event loop's clock, so that timers share wake-ups. A relay's websocket pings (``relay.heartbeat_s``,
     20 s) are such timers, one per socket: at 1,000 sessions about 130 ping callbacks ran within 10 ms of
     each other, once a second, and their pongs came back together — a burst that every message arriving

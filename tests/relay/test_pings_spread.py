@@ -1,5 +1,5 @@
 """The relay's websocket pings (``relay.heartbeat_s``) come each socket's own interval after its last
-traffic, as ``madoguchi serve`` runs the server (relay.runtime.serving.handler_args): aiohttp's own
+traffic, as ``madoguchi serve`` runs the server (relay.runtime.serving.server_kwargs): aiohttp's own
 default rounds them up to the whole second, so at 1,000 sessions about a hundred sockets were pinged in
 one turn of the event loop, once a second, and every message arriving then waited behind the burst."""
 
@@ -15,7 +15,7 @@ from aiohttp import WSMsgType
 from aiohttp.test_utils import TestServer
 
 from relay.app import create_app
-from relay.runtime.serving import handler_args
+from relay.runtime.serving import server_kwargs
 from relay.settings import load_settings
 from tests.fakes import fake_engines
 
@@ -39,7 +39,7 @@ async def test_sockets_opened_at_different_moments_are_pinged_at_different_momen
     settings = load_settings(env={}, overrides={"store": {"path": str(tmp_path / "relay.sqlite3")},
                                                 "relay": {"heartbeat_s": HEARTBEAT_S, "hello_timeout_s": 60.0}})
     server = TestServer(create_app(settings, fake_engines()))
-    await server.start_server(**handler_args())  # as madoguchi serve runs it
+    await server.start_server(**server_kwargs())  # as madoguchi serve runs it
     client = await aiohttp_client(server)
     # four sockets a quarter of a second apart: rounded up to the whole second, at least two of the four
     # pings would leave in the same instant (four moments within one second fall into at most two seconds)
