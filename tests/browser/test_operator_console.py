@@ -106,9 +106,12 @@ def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_conte
     console = new_context(viewport=(1280, 860)).new_page()
     errors = console_errors(console)
     sign_in(console, live_relay, ["vi"])
-    counter = open_counter(live_relay, new_context(viewport=(1280, 900)))
+    counter = open_counter(live_relay, new_context(viewport=(1280, 800)))
     take_the_call(counter, console).get_by_role("button", name="受ける").click()
     expect(console.locator("#state-now")).to_have_text("対応中")
+    say(counter, "住民票の写しですね")
+    say(counter, "ビデオでも話せます")  # the conversation goes on beside the video
+    expect(console.get_by_role("log", name="会話")).to_contain_text("ビデオでも話せます")
 
     console.get_by_role("button", name="ビデオを依頼").click()
     expect(counter.get_by_role("status").filter(has_text="通訳者がビデオ通話を求めています")).to_be_visible()
@@ -117,17 +120,34 @@ def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_conte
     assert wait_until(console, "document.querySelector('#video-section [data-peer=counter] video.remote').videoWidth") > 0
     assert wait_until(counter, "document.querySelector('#video-panel video.video-remote').videoWidth") > 0
     expect(counter.locator("#video-panel").get_by_role("status")).to_have_text("通話中")
+    the_call_fits_the_screen(counter)  # the log gave the picture room: its latest line is still in view
+    expect(bubbles(counter).last).to_contain_text("ビデオでも話せます")
     counter.get_by_role("button", name="🎤 マイク").click()  # the counter's microphone, live to the interpreter
     expect(console.locator("#live-now")).to_contain_text("聞こえている")
-    say(counter, "ビデオでも話せます")  # the conversation goes on beside the video
-    expect(console.get_by_role("log", name="会話")).to_contain_text("ビデオでも話せます")
     shot(counter, "counter-video-call")
+    counter.set_viewport_size({"width": 1024, "height": 768})
+    the_call_fits_the_screen(counter)  # while the microphone's partial lines come and grow
     shot(console, "operator-video-call")
 
     console.get_by_role("button", name="ビデオを終了").click()
     expect(counter.locator("#video-panel").get_by_role("status")).to_have_text("ビデオ通話を終了しました")
     assert counter.evaluate("document.querySelector('#video-panel video.video-remote').srcObject") is None
     assert not errors, errors
+
+
+def the_call_fits_the_screen(counter: Any) -> None:
+    """During a video call the clerk sees the interpreter, the latest sentence and every control at once,
+    without scrolling the page (a landscape tablet: 1280×800, 1024×768)."""
+    height = counter.viewport_size["height"]
+    picture = counter.get_by_role("region", name="ビデオ通話（手話通訳）").get_by_label("通訳者の映像")
+    in_view = [picture, bubbles(counter).last, counter.get_by_label("職員の入力（日本語）"),
+               counter.get_by_role("button", name="住民の入力を送信")]
+    in_view += [counter.get_by_role("button", name=name, exact=True) for name in ("🎤 マイク", "受付終了", "ビデオを終了")]
+    for thing in in_view:
+        expect(thing).to_be_in_viewport(ratio=1)
+    box = picture.bounding_box()
+    assert box is not None and box["height"] >= height / 3, ("the interpreter's picture is too small to read signs", box)
+    assert counter.evaluate("document.scrollingElement.scrollHeight") <= height, "the page scrolls"
 
 
 def test_console_rides_out_dropped_connections(live_relay: LiveRelay, new_context: Any) -> None:

@@ -15,6 +15,25 @@ export class ConversationView {
     this.display = {furigana, wakachi};
     this.languageName = languageName;
     this.bubbles = new Map(); // utterance_id → {li, said, lines: Map(kind → element), speaker}
+    this._keepTheLatestInView(list.parentElement);
+  }
+
+  /** A log that shrinks (a video call opens above it, a notice appears) or whose last line grows (a
+   * partial line filling in while someone speaks) keeps its latest line in view, unless the reader had
+   * scrolled up to read an earlier one. */
+  _keepTheLatestInView(log) {
+    if (!log || typeof ResizeObserver !== 'function') return;
+    let atEnd = true, lastTop = 0;
+    log.addEventListener('scroll', () => {
+      // a scroll event comes a frame late, maybe after new lines grew the log: only a scroll upwards
+      // (the reader's, never ours, which go down) leaves the end
+      if (log.scrollHeight - log.scrollTop - log.clientHeight < 24) atEnd = true;
+      else if (log.scrollTop < lastTop) atEnd = false;
+      lastTop = log.scrollTop;
+    });
+    const follow = new ResizeObserver(() => { if (atEnd) log.scrollTop = log.scrollHeight; });
+    follow.observe(log);
+    follow.observe(this.list);
   }
 
   clear() {

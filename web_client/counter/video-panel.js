@@ -25,9 +25,11 @@ export class CounterVideo {
     this.startButton = el('button', {type: 'button', class: 'primary', text: '📹 ビデオ通話（手話）を開始', on: {click: () => this._start()}});
     this.endButton = el('button', {type: 'button', text: 'ビデオを終了', disabled: true, on: {click: () => this.call.end('hung_up')}});
     this.allow = el('input', {type: 'checkbox', on: {change: () => connection.send({type: 'video.allow', resident: this.allow.checked})}});
+    // one row under the picture (what is happening, then the buttons), so that during a call the picture
+    // takes every pixel the tablet's screen can give it (video-panel.css)
     section.replaceChildren(el('h2', {id: 'video-title', text: 'ビデオ通話（手話通訳）'}),
-      el('div', {class: 'video-stage'}, this.remote, this.local), this.status,
-      el('div', {class: 'row'}, this.startButton, this.endButton,
+      el('div', {class: 'video-stage'}, this.remote, this.local),
+      el('div', {class: 'row video-bar'}, this.status, this.startButton, this.endButton,
         el('label', {}, this.allow, ' 住民のスマートフォンも参加できる')));
     section.hidden = true;
     this.call = new VideoCall({connection, peer: 'operator', localVideo: this.local, remoteVideo: this.remote});
@@ -76,7 +78,7 @@ export class CounterVideo {
     setText(this.status, STATES[state] || '');
     const live = state === 'calling' || state === 'connected';
     this.endButton.disabled = !live;
-    this.startButton.disabled = live;
+    this.startButton.hidden = live; // nothing to start during a call: its room goes to the picture
     this.local.hidden = !live;
     this.section.classList.toggle('in-call', live);
   }
