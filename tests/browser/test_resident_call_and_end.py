@@ -14,6 +14,8 @@ from tests.browser.test_counter import open_counter, resident_url, say
 from tests.browser.test_resident_language import BARE_KANJI
 from tests.fakes import fake_engines
 
+# how many lines a control's text takes on the screen
+LINES = "e => { const r = document.createRange(); r.selectNodeContents(e); return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; }"
 QUEUE = {"queue": {"offer_timeout_s": 5.0, "max_wait_s": 120.0}}
 SENTENCE = "住民票の写しを発行します。本人確認書類をお持ちですか。"
 
@@ -30,6 +32,7 @@ def test_the_resident_withdraws_a_call_pressed_by_mistake(make_live_relay: MakeL
     counter.get_by_role("status").filter(has_text="通訳者を呼んでいます").wait_for()
     withdraw = phone.get_by_role("button", name="Hủy gọi phiên dịch viên")
     expect(withdraw).to_be_in_viewport(ratio=1)
+    assert withdraw.evaluate(LINES) == 1
     expect(call).to_be_hidden()  # in its place, not beside it: one thing to press
     withdraw.click()
     expect(phone.get_by_role("status")).to_have_text("Đã hủy gọi phiên dịch viên.")
@@ -56,6 +59,9 @@ def test_the_resident_withdraws_a_call_in_easy_japanese(make_live_relay: MakeLiv
     phone.get_by_role("status").filter(has_text="まって います").wait_for()
     withdraw = phone.get_by_role("button", name="つうやくを よぶのを やめる")  # a control in kana
     expect(withdraw).to_be_in_viewport(ratio=1)
+    assert withdraw.evaluate(LINES) == 1, "read on one line, not broken into three"
+    expect(phone.get_by_role("button", name="はなす")).to_be_in_viewport(ratio=1)
+    expect(phone.get_by_role("textbox")).to_be_in_viewport(ratio=1)
     withdraw.click()
     status = phone.get_by_role("status").filter(has_text="よぶのを やめました")
     expect(status.locator("ruby rt").first).to_have_text("つうやく")  # furigana, as every phone string
