@@ -99,7 +99,8 @@ class NotificationHandler:
         await self._event(note.session_id, "unavailable", "no_interpreter_free")
 
     async def on_Cancelled(self, note: Cancelled) -> None:
-        await self._event(note.session_id, "cancelled", note.why)
+        by = self.service.withdrawing.pop(note.session_id, None)
+        await self._event(note.session_id, "cancelled", note.why, **({"by": by} if by and note.why == "cancelled" else {}))
 
     # ------------------------------------------------------------ both sides
 

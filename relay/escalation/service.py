@@ -71,6 +71,9 @@ class EscalationService:
         self.links: dict[LiveConnection, OperatorLink] = {}
         self.homes: dict[str, HomeLink] = {}
         self._policies: dict[str, EscalationPolicy] = {}
+        # session → the role withdrawing its call, until the queue's ``Cancelled`` comes back to this node
+        # (the session's home, where the withdrawing screen is connected): the event then says whose
+        self.withdrawing: dict[str, str] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self.events = events(self)
 
@@ -169,9 +172,11 @@ class EscalationService:
                                                 "priority": decision.priority})
 
     async def cancel(self, conn: LiveConnection, session: Session) -> None:
+        self.withdrawing[session.id] = conn.role
         try:
             await self.backend.cancel(session.id)
         except QueueError as exc:
+            self.withdrawing.pop(session.id, None)
             raise ProtocolError(ErrorCode.NOT_ESCALATED, _queue_message(exc)) from None
 
     async def observe(self, session: Session, utterance: Utterance, confidences: dict[str, float]) -> None:
@@ -223,6 +228,7 @@ class EscalationService:
         if link is not None:
             await link.close()
         self._policies.pop(session.id, None)
+        self.withdrawing.pop(session.id, None)
 
     # ------------------------------------------------------------ operators
 

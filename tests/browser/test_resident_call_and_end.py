@@ -37,9 +37,12 @@ def test_the_resident_withdraws_a_call_pressed_by_mistake(make_live_relay: MakeL
     withdraw.click()
     expect(phone.get_by_role("status")).to_have_text("Đã hủy gọi phiên dịch viên.")
     expect(phone.get_by_role("status")).to_have_attribute("lang", "vi")
-    counter.get_by_role("status").filter(has_text="住民がスマートフォンで通訳者の呼び出しを取り消しました").wait_for()
+    withdrawn = counter.get_by_role("status").filter(has_text="住民がスマートフォンで通訳者の呼び出しを取り消しました")
+    withdrawn.wait_for()
     expect(counter.get_by_role("button", name="呼び出しを取り消す")).to_be_hidden()
     expect(withdraw).to_be_hidden()
+    counter.reload()  # the tablet still knows who withdrew it (the relay's replay says so)
+    expect(withdrawn).to_be_visible()
     expect(call).to_be_enabled()  # the resident can still call, on purpose this time
     call.click()
     phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên").wait_for()

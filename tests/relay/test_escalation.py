@@ -152,7 +152,7 @@ async def test_cancel_decline_and_next_operator(make_relay: MakeRelay) -> None:
     await first.send(type="decline", session_id=session["session_id"])
     await second.expect("escalation", state="offered", session_id=session["session_id"])
     await counter.send(type="escalation.cancel")
-    await counter.expect("escalation", state="cancelled")
+    await counter.expect("escalation", state="cancelled", by="counter")  # the clerk's own: said as such
     await second.expect("escalation", state="cancelled", session_id=session["session_id"])
     await counter.send(type="escalation.cancel")
     assert (await counter.expect("error"))["code"] == "not_escalated"
@@ -172,7 +172,7 @@ async def test_the_resident_withdraws_its_own_call(make_relay: MakeRelay) -> Non
     await operator.expect("escalation", state="offered", session_id=session["session_id"])
     await resident.send(type="escalation.cancel")
     await resident.expect("escalation", state="cancelled")
-    await counter.expect("escalation", state="cancelled")
+    await counter.expect("escalation", state="cancelled", by="resident")  # the tablet can say who withdrew it
     await operator.expect("escalation", state="cancelled", session_id=session["session_id"])
     stats = await relay.ctx.escalation.backend.stats()
     assert (stats.cancelled, stats.abandoned) == (1, 0), "withdrawn, not abandoned"

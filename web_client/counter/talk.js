@@ -218,12 +218,14 @@ export class Talk extends EventTarget {
     this.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
   }
 
-  /** Who withdrew a call: this tablet (its 呼び出しを取り消す), else — live, not replayed — the resident's
-   * phone (the only other screen that can), so the clerk is not left wondering. */
+  /** Who withdrew a call, so the clerk is not left wondering: the relay says whose screen did (`by`, also
+   * in a replay after a reload); from an older relay, this tablet (its 呼び出しを取り消す), else — live,
+   * not replayed — the resident's phone (the only other screen that can). */
   _canceller(m) {
     if (m.state !== 'cancelled' || m.reason !== 'cancelled') return undefined;
     const mine = this._cancelling;
     this._cancelling = false;
+    if (m.by) return m.by === 'resident' ? 'resident' : 'clerk';
     if (mine) return 'clerk';
     return typeof m.seq === 'number' && m.seq > (this._liveAfter || 0) ? 'resident' : undefined;
   }
