@@ -47,6 +47,29 @@ function wakachiSpace(text, at) {
 }
 
 const KANJI = /[\u3400-\u9fff\uf900-\ufaff々〆]/;
+const KANA = /[\u3041-\u309f\u30a1-\u30ff]/;
+const KANA_RUNS = /[\u3041-\u309f\u30a1-\u30ff]+|[^\u3041-\u309f\u30a1-\u30ff]+/g;
+const hiragana = (s) => s.replace(/[\u30a1-\u30f6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+
+/** A reading over a word with kana inside it (引っ越 read ひっこ) goes over each kanji alone — ひ over 引,
+ * こ over 越, nothing over っ — as printed furigana do; a reading that does not split that way (no kana
+ * inside, or kana the reading lacks) is left over the whole word. */
+function overKanjiOnly(span, text) {
+  const base = text.slice(span.start, span.end);
+  if (!KANA.test(base) || !KANJI.test(base)) return [span];
+  const runs = base.match(KANA_RUNS);
+  const kana = (run) => KANA.test(run[0]);
+  const pattern = new RegExp(`^${runs.map((run) => (kana(run) ? hiragana(run) : '(.+?)')).join('')}$`);
+  const readings = hiragana(span.reading).match(pattern);
+  if (!readings) return [span];
+  const spans = [];
+  let at = span.start, group = 1;
+  for (const run of runs) {
+    if (!kana(run)) spans.push({start: at, end: at + run.length, reading: readings[group++]});
+    at += run.length;
+  }
+  return spans;
+}
 
 /** A reading wider than its kanji may overhang the characters beside it — kana, punctuation, a space —
  * as printed furigana do (JIS X 4051), so that the word is not set apart by a gap; never a kanji (the
@@ -64,7 +87,7 @@ function mayOverhang(before, after) {
 export function rubyText(text, ruby, {furigana = true, phrases = null, spaces = true} = {}) {
   const frag = document.createDocumentFragment();
   const spans = [...(ruby || [])].filter((r) => r.start >= 0 && r.end <= text.length && r.start < r.end)
-    .sort((a, b) => a.start - b.start);
+    .flatMap((r) => overKanjiOnly(r, text)).sort((a, b) => a.start - b.start);
   const breaks = new Set((phrases || []).filter((at) => !spans.some((r) => at > r.start && at < r.end)));
   let run = '';
   let last = ''; // the character shown last ('' at the start, null right after a reading)
@@ -77,7 +100,10 @@ export function rubyText(text, ruby, {furigana = true, phrases = null, spaces = 
     if (span && furigana) {
       flush();
       const next = spans.some((r) => r.start === span.end) ? null : (text[span.end] || '');
-      frag.append(el('ruby', {class: mayOverhang(last, next) ? 'overhang' : undefined},
+      // at the text's start the word itself starts there, its reading reaching rightwards only: centred,
+      // a long reading would push the word in and leave a gap at the bubble's edge
+      const classes = [last === '' ? 'lead' : '', mayOverhang(last, next) ? 'overhang' : ''].filter(Boolean);
+      frag.append(el('ruby', {class: classes.join(' ') || undefined},
         text.slice(span.start, span.end), el('rt', {text: span.reading})));
       last = null;
       at = span.end;
