@@ -79,7 +79,8 @@ def test_an_ended_conversation_is_said_plainly_and_stays_readable(make_live_rela
     say(counter, SENTENCE)
     phone = new_context(viewport=(360, 640), is_mobile=True, has_touch=True).new_page()
     errors = console_errors(phone)
-    phone.goto(resident_url(counter))
+    link = resident_url(counter)
+    phone.goto(link)
     said = phone.get_by_role("log").get_by_text("Chúng tôi sẽ cấp")
     said.wait_for()
     counter.get_by_role("button", name="受付終了").click()
@@ -87,6 +88,7 @@ def test_an_ended_conversation_is_said_plainly_and_stays_readable(make_live_rela
 
     ended = phone.get_by_role("status").filter(has_text="Cuộc hội thoại đã kết thúc")
     expect(ended).to_be_in_viewport(ratio=1)
+    expect(ended).to_contain_text("cho đến khi đóng trang này")  # readable here until the page is closed
     expect(said).to_be_visible()  # what the clerk said is still there to read
     assert said.evaluate("e => getComputedStyle(e.closest('.log')).opacity") == "1"
     for control in (phone.get_by_role("textbox"), phone.get_by_role("button", name="Gửi"),
@@ -95,11 +97,16 @@ def test_an_ended_conversation_is_said_plainly_and_stays_readable(make_live_rela
     expect(phone.get_by_label("Chữ lớn")).to_be_enabled()  # reading it larger still works
     shot(phone, "resident-phone-closed")
 
-    phone.reload()  # the token is gone with the session: the relay gives nothing more to show
-    expect(phone.get_by_role("status")).to_contain_text("Cuộc hội thoại đã kết thúc")
-    expect(phone.get_by_role("log")).to_be_hidden()  # not an empty box
+    phone.reload()  # (a phone's browser may reload a tab by itself) the token is gone with the session:
+    expect(ended).to_contain_text("cho đến khi đóng trang này")  # the relay has nothing more, the phone does
+    expect(said).to_be_visible()  # what the clerk said, still there to read again
+    expect(phone.get_by_role("log").get_by_role("listitem")).to_have_count(1)  # once, nothing doubled
     expect(phone.get_by_role("textbox")).to_be_hidden()
     expect(phone.locator("main button:visible")).to_have_count(0)
+    phone.goto(link)  # a QR code scanned again in the same tab: what was kept goes (here: the dead link's)
+    expect(phone.get_by_role("status")).to_contain_text("Cuộc hội thoại đã kết thúc")
+    expect(phone.get_by_role("status")).not_to_contain_text("cho đến khi đóng trang này")
+    expect(said).to_be_hidden()
     assert not errors, errors
 
 

@@ -12,6 +12,7 @@ import {LanguageChoice} from '/static/resident/language-choice.js';
 import {queuedKey} from '/static/resident/strings.js';
 import {PHONE_STRINGS as RESIDENT_STRINGS, errorKey} from '/static/resident/strings-session.js';
 import {ResidentVideo} from '/static/resident/video.js';
+import {forgetLines, keepLine, keptLines} from '/static/resident/kept.js';
 
 const KEY = 'madoguchi.resident';
 const LANG_KEY = 'madoguchi.resident.lang'; // the resident's language, once known: also for the page after the end
@@ -35,7 +36,10 @@ function credentials() {
   if (params.get('token')) {
     const saved = {session: params.get('session'), token: params.get('token')};
     const before = JSON.parse(sessionStorage.getItem(KEY) || 'null');
-    if (!before || before.token !== saved.token) sessionStorage.removeItem(`${KEY}.outbox`); // another visit's texts
+    if (!before || before.token !== saved.token) { // another visit's texts and lines
+      sessionStorage.removeItem(`${KEY}.outbox`);
+      forgetLines();
+    }
     sessionStorage.removeItem(ENDED_KEY);
     sessionStorage.setItem(KEY, JSON.stringify(saved));
     history.replaceState(null, '', location.pathname); // the token leaves the address bar
@@ -82,6 +86,20 @@ function bubble(id, kind) {
   return b;
 }
 
+/** An interpreter's correction: the AI's line struck through above it. */
+function crossOut(b, old) {
+  b.li.insertBefore(el('p', {class: 'old', text: old.text, lang: old.lang}), b.text);
+}
+
+/** After a reload of an ended conversation: the lines this tab kept (kept.js), as they were shown. */
+function showKeptLines() {
+  for (const [id, line] of keptLines()) {
+    const b = bubble(id, line.kind);
+    if (line.old) crossOut(b, line.old);
+    show(b, line.text, line.lang, line.ruby, line.phrases);
+  }
+}
+
 function show(b, text, textLang, ruby, phrases) {
   setLang(b.text, textLang);
   // やさしい日本語 on the phone: furigana and 分かち書き, as printed easy-Japanese texts are
@@ -113,13 +131,17 @@ function onMessage(m) {
     case 'transcript':
       if (m.speaker !== 'resident') return;
       show(bubble(m.utterance_id, 'resident'), m.text, m.lang);
+      keepLine(m.utterance_id, {kind: 'resident', text: m.text, lang: m.lang});
       if (['not_sent', 'speech_not_sent'].includes($('#status').dataset.key)) status(null); // what could not be sent now is
       return;
     case 'translation': {
       if (m.kind === 'back_translation') return;
-      const b = bubble(m.utterance_id, m.kind === 'operator' ? 'operator' : 'clerk');
-      if (m.replaces && b.text.textContent) b.li.insertBefore(el('p', {class: 'old', text: b.text.textContent, lang: b.text.lang}), b.text);
+      const kind = m.kind === 'operator' ? 'operator' : 'clerk';
+      const b = bubble(m.utterance_id, kind);
+      const old = m.replaces && b.text.textContent ? {text: b.text.textContent, lang: b.text.lang} : undefined;
+      if (old) crossOut(b, old);
       show(b, m.text, m.lang, m.ruby, m.phrases);
+      keepLine(m.utterance_id, {kind, text: m.text, lang: m.lang, ruby: m.ruby, phrases: m.phrases, ...(old ? {old} : {})});
       return;
     }
     case 'tts.start': case 'tts.end': case 'live.start': case 'live.end':
@@ -242,13 +264,14 @@ function finish(key = 'closed') {
 }
 
 /** Nothing more can be said here: the reason, in the resident's language, at the top; what was said
- * stays readable (large text too); no control that could still look usable — the message box, the
- * buttons and the video go, and so does an empty conversation box (after a reload the relay, rightly,
- * gives a dead token nothing to show). */
+ * stays readable (large text too), also after a reload (kept.js: this tab only, until it is closed —
+ * the page says so); no control that could still look usable — the message box, the buttons and the
+ * video go, and so does an empty conversation box. */
 function endedView(key) {
-  status(key, {}, 'closed');
-  document.body.classList.add('ended');
   for (const [id, b] of bubbles) if (b.li.classList.contains('partial')) { b.li.remove(); bubbles.delete(id); }
+  // with something to read: say that it stays readable here, and until when
+  status(bubbles.size && key !== 'no_session' ? 'ended_readable' : key, {}, 'closed');
+  document.body.classList.add('ended');
   $('#log-empty').hidden = true; // nobody will speak any more
   for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
   for (const part of document.querySelectorAll('#type-form, #pending, .actions, .resident-video')) part.hidden = true;
@@ -351,5 +374,9 @@ offerSpeech(); // no language yet: nothing to speak
 // a new QR code scanned while this page is open (same tab, new fragment): start again with its token
 window.addEventListener('hashchange', () => { if (new URLSearchParams(location.hash.slice(1)).get('token')) location.reload(); });
 const creds = credentials();
-if (!creds || !creds.token) endedView(sessionStorage.getItem(ENDED_KEY) ? 'ended' : 'no_session');
+if (!creds || !creds.token) {
+  const ended = Boolean(sessionStorage.getItem(ENDED_KEY));
+  if (ended) showKeptLines();
+  endedView(ended ? 'ended' : 'no_session');
+}
 else connect(creds);
