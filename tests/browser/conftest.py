@@ -289,6 +289,23 @@ def wait_until(page: Any, expression: str, timeout_s: float = 30.0) -> Any:
         page.wait_for_timeout(100)
 
 
+def in_a_while(pages: Any, assertion: Callable[..., None], *expected: Any) -> None:
+    """What a person sees after waiting for a page's own timers (a retry every 2-3 s, a refresh every 5 s,
+    a reconnection's back-off, a health poll): the clock of each page (``page.clock`` or its context's,
+    installed before the page loads) is moved on a second at a time until ``assertion(*expected)`` holds,
+    instead of the test waiting for those timers for real. Timers, fetches and sockets run as they would;
+    only the waiting between them is skipped. ``pages``: one page or several (a counter and a phone)."""
+    clocks = [page.clock for page in (pages if isinstance(pages, (list, tuple)) else [pages])]
+    for _ in range(40):
+        try:
+            assertion(*expected, timeout=300)
+            return
+        except AssertionError:
+            for clock in clocks:
+                clock.fast_forward(1000)
+    assertion(*expected)  # one last wait at the real pace, with the usual deadline
+
+
 def console_errors(page: Any) -> list[str]:
     """Collects console errors and uncaught exceptions of a page (CSP violations show up here)."""
     errors: list[str] = []

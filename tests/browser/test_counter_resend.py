@@ -9,7 +9,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from relay.storage.store import Store
-from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot
+from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, in_a_while, shot
 from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, resident_url, say
 from tests.fakes import FakeRecognizer, fake_engines
 
@@ -26,17 +26,24 @@ async def _store_writable(store: Store, writable: bool) -> None:
     await store._run(pragma)
 
 
+def _with_clock(context: Any) -> Any:
+    """A context whose pages' timers the test can move on (``in_a_while``): the pages poll /healthz every
+    few seconds to see the store back, and resend then; the test does not wait for that poll for real."""
+    context.clock.install()
+    return context
+
+
 def _stored_texts(relay: LiveRelay, session_id: str) -> list[str]:
     return [u["text"] for u in relay.api("GET", f"/api/sessions/{session_id}/transcript")["utterances"]]
 
 
 def test_texts_typed_while_the_store_is_down_wait_and_are_stored_once(live_relay: LiveRelay,
                                                                        new_context: Any) -> None:
-    counter = open_counter(live_relay, new_context())
+    counter = open_counter(live_relay, _with_clock(new_context()))
     errors = console_errors(counter)
     say(counter, "こんにちは")
     bubbles(counter).filter(has_text="[vi] こんにちは").wait_for()
-    phone = new_context(viewport=(390, 844), is_mobile=True).new_page()
+    phone = _with_clock(new_context(viewport=(390, 844), is_mobile=True)).new_page()
     phone.goto(resident_url(counter))
     phone.get_by_role("log").get_by_text("[vi] こんにちは").wait_for()
     session_id = counter.evaluate("window.madoguchi.talk.session.session_id")
@@ -56,6 +63,7 @@ def test_texts_typed_while_the_store_is_down_wait_and_are_stored_once(live_relay
     shot(counter, "counter-not-recorded")
 
     live_relay.call(_store_writable(live_relay.ctx.store, True))  # the disk is back; nobody touches a page
+    in_a_while([counter, phone], expect(bubbles(counter).filter(has_text="Tôi đã chuyển nhà")).to_be_visible)
     bubbles(counter).filter(has_text="[vi] 住所変更の手続きです").wait_for()
     bubbles(counter).filter(has_text="Tôi đã chuyển nhà").wait_for()
     phone.get_by_role("log").get_by_text("[vi] 住所変更の手続きです").wait_for()
@@ -69,7 +77,7 @@ def test_texts_typed_while_the_store_is_down_wait_and_are_stored_once(live_relay
 
 
 def test_a_reload_while_a_text_waits_keeps_it_and_sends_it_once(live_relay: LiveRelay, new_context: Any) -> None:
-    counter = open_counter(live_relay, new_context())
+    counter = open_counter(live_relay, _with_clock(new_context()))
     session_id = counter.evaluate("window.madoguchi.talk.session.session_id")
     live_relay.call(_store_writable(live_relay.ctx.store, False))
     say(counter, "印鑑をお持ちですか")
@@ -79,7 +87,7 @@ def test_a_reload_while_a_text_waits_keeps_it_and_sends_it_once(live_relay: Live
     counter.get_by_role("region", name=PENDING).get_by_text("印鑑をお持ちですか").wait_for()
     counter.get_by_text("接続が戻ったら自動で送ります").wait_for()
     live_relay.call(_store_writable(live_relay.ctx.store, True))
-    bubbles(counter).filter(has_text="[vi] 印鑑をお持ちですか").wait_for(timeout=30_000)
+    in_a_while(counter, expect(bubbles(counter).filter(has_text="[vi] 印鑑をお持ちですか")).to_be_visible)
     counter.get_by_role("region", name=PENDING).wait_for(state="hidden")
     assert _stored_texts(live_relay, session_id) == ["印鑑をお持ちですか"]
     assert bubbles(counter).count() == 1
@@ -89,7 +97,7 @@ def test_speech_that_cannot_be_stored_is_kept_and_sent_as_typed_text(make_live_r
                                                                       new_context: Any) -> None:
     recognizer = FakeRecognizer([("ja", "転入届を出してください")], utterance_bytes=32000)
     relay = make_live_relay(fake_engines(recognizer=recognizer))
-    counter = open_counter(relay, new_context())
+    counter = open_counter(relay, _with_clock(new_context()))
     errors = console_errors(counter)
     session_id = counter.evaluate("window.madoguchi.talk.session.session_id")
     relay.call(_store_writable(relay.ctx.store, False))
@@ -110,7 +118,7 @@ def test_speech_that_cannot_be_stored_is_kept_and_sent_as_typed_text(make_live_r
     for repeat in pending.get_by_role("button", name="「転入届を出してください」を送らずに消す").all():
         repeat.click()  # the fake microphone loops: its later repeats of the sentence are dropped
     relay.call(_store_writable(relay.ctx.store, True))
-    bubbles(counter).filter(has_text="[vi] 転入届を出してください").wait_for()
+    in_a_while(counter, expect(bubbles(counter).filter(has_text="[vi] 転入届を出してください")).to_be_visible)
     pending.wait_for(state="hidden")
     assert _stored_texts(relay, session_id) == ["転入届を出してください"], "stored once, as typed text"
     assert not errors, errors

@@ -3,28 +3,13 @@ the browser's "TypeError: Failed to fetch"), keep trying, and come back by thems
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveRelay
+from tests.browser.conftest import LiveRelay, in_a_while
 
 UNREACHABLE = "中継サーバーに接続できません"
-
-
-def in_a_while(page: Any, assertion: Callable[..., None], *expected: Any) -> None:
-    """What a person sees after waiting for the page's own timers (a retry every 2-3 s, a refresh every 5 s,
-    a reconnection's back-off): the page's clock (``page.clock``, installed before it loads) is moved on a
-    second at a time until ``assertion(*expected)`` holds, instead of the test waiting for them for real.
-    The page's timers, fetches and sockets run as they would; only the waiting between them is skipped."""
-    for _ in range(40):
-        try:
-            assertion(*expected, timeout=300)
-            return
-        except AssertionError:
-            page.clock.fast_forward(1000)
-    assertion(*expected)  # one last wait at the real pace, with the usual deadline
 
 
 def no_raw_error(page: Any) -> None:
