@@ -105,9 +105,11 @@ def test_the_phone_speaks_easy_japanese_to_whoever_chose_it(live_relay: LiveRela
 
     counter.get_by_role("button", name="受付終了").click()  # the end, and the page after it
     counter.get_by_role("dialog").get_by_role("button", name="終了する").click()
-    expect(phone.get_by_role("status")).to_have_text("はなしは おわりました。ありがとう ございました。")
+    ended = phone.get_by_role("status")  # and what was said stays readable until the page is closed
+    expect(ended).to_contain_text("はなしは おわりました。この ページを とじるまで、したで よむ ことが できます。")
     phone.reload()
-    expect(phone.get_by_role("status")).to_contain_text("あたらしい QRコードを よんで ください")
+    expect(ended).to_contain_text("この ページを とじるまで")
+    expect(ended).to_contain_text("あたらしい QRコードを よんで ください")
     assert phone.evaluate(BARE_KANJI) == []
     assert not errors, errors
 
