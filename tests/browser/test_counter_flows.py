@@ -165,8 +165,10 @@ def test_resident_panel_turns_and_opens_on_a_second_screen(make_live_relay: Make
     assert page.get_by_role("button", name="↻ 180°回転").get_attribute("aria-pressed") == "true"
     shot(page, "counter-panel-rotated")
     page.get_by_role("button", name="↻ 180°回転").click()
+    # turned back before the next click: mid-turn the panel's corners sweep over its own buttons, and a
+    # click Playwright aimed at ⇋ then lands on the panel (under load it did, and nothing was mirrored)
+    wait_until(page, "getComputedStyle(document.getElementById('panel-face')).transform === 'none'")
     page.get_by_role("button", name="⇋ 鏡像").click()
-    # waited for, not read at once: read right after the click, it was missing once on a loaded machine
     expect(face).to_have_class(re.compile(r"\bmirrored\b"))
     with context.expect_page() as popup_info:
         page.get_by_role("button", name="別画面に表示").click()
