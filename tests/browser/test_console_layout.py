@@ -74,4 +74,10 @@ def test_a_refused_take_is_said_in_japanese(live_relay: LiveRelay, new_context: 
     alert = console.get_by_role("alert").filter(has_text="受付の状態がまだ設定されていません")
     expect(alert).to_contain_text("（unknown_operator）")
     expect(console.get_by_role("region", name="対応中")).to_be_hidden()  # not taken: no empty session shown
-    expect(console.get_by_text("受付前です。")).to_be_visible()
+    hint = console.get_by_text("受付前です。")
+    expect(hint).to_contain_text("画面上部の「状態」で「受付可」")  # where a first-time interpreter finds it
+    available = console.get_by_role("group", name="状態").get_by_role("radio", name="受付可")
+    assert available.bounding_box()["y"] < hint.bounding_box()["y"], "「受付可」 is above, as the hint says"
+    for size in ({"width": 1024, "height": 768}, {"width": 360, "height": 640}):
+        console.set_viewport_size(size)
+        assert available.bounding_box()["y"] < hint.bounding_box()["y"], size

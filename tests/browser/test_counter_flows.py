@@ -17,6 +17,7 @@ from pipelines.base import MissingEngine
 from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot, wait_until
 from tests.browser.phrases import ANSWERS, PhraseTranslator
 from tests.browser.test_counter import CLERK_INPUT, bubbles, open_counter, resident_url, say
+from tests.browser.test_resident_call_and_end import LINES
 from tests.fakes import FakeTranslator, fake_engines
 
 QUEUE = {"queue": {"offer_timeout_s": 5.0, "max_wait_s": 60.0, "wrap_up_s": 0.0}}
@@ -268,3 +269,24 @@ def test_resident_phone_in_its_own_script(make_live_relay: MakeLiveRelay, new_co
         assert all(ch.isspace() for ch in ends), f"lines end inside a word: {ends}"
     assert not errors
     assert counter.get_by_label(CLERK_INPUT).is_visible()
+
+
+def test_a_language_without_translation_is_called_for_and_said_so(make_live_relay: MakeLiveRelay,
+                                                                  new_context: Any) -> None:
+    """Nepali with no translation model: the relay calls an interpreter by itself. A first-time clerk is told
+    why (not left wondering who pressed it) and is not told to press 「通訳者を呼ぶ」 (disabled: one is called)."""
+    translator = FakeTranslator(missing=[("ja", "ne"), ("ne", "ja")])
+    relay = make_live_relay(fake_engines(translator=translator), queue={"max_wait_s": 120.0})
+    page = open_counter(relay, new_context(), lang="नेपाली")
+    call = page.get_by_role("status").filter(has_text="通訳者を呼んでいます")
+    expect(call).to_contain_text("この言語は翻訳できないため、自動で通訳者を呼んでいます")
+    expect(page.get_by_role("button", name="通訳者を呼ぶ", exact=True)).to_be_disabled()
+    notices = page.get_by_role("list", name="お知らせ")
+    say(page, "こんにちは")  # translated into nothing: the notice says what still works
+    expect(notices).to_contain_text("この言語の翻訳が入っていません。定型文と文字入力は使えます。")
+    expect(notices).to_contain_text("通訳者を呼んであるので、通訳者が対応します。")
+    expect(notices).not_to_contain_text("押してください")
+    withdraw = page.get_by_role("button", name="呼び出しを取り消す")
+    assert withdraw.evaluate(LINES) == 1, "its name on one line, not broken inside 取り消す"
+    withdraw.click()
+    expect(notices).to_contain_text("必要なら「通訳者を呼ぶ」を押してください。")  # now it may be called again

@@ -8,7 +8,9 @@ export function escalationText(m, canceller) {
     case 'queued': {
       const where = m.position ? `${m.position}番目` : '順番待ち';
       const eta = typeof m.eta_s === 'number' ? `、あと約${Math.max(1, Math.round(m.eta_s / 60))}分` : '';
-      return `通訳者を呼んでいます（${where}${eta}）。そのままお待ちください。`;
+      // the relay calls one by itself for a language it cannot translate: said, or the clerk wonders who did
+      const why = m.reason === 'missing_mt' ? 'この言語は翻訳できないため、自動で' : '';
+      return `${why}通訳者を呼んでいます（${where}${eta}）。そのままお待ちください。`;
     }
     case 'connected': return '通訳者と接続しました。通訳者が会話に入ります。';
     case 'returned': return '通訳者が退出しました。AI翻訳に戻ります。';
@@ -41,8 +43,7 @@ export function troubleText(m) {
     }
   }
   switch (m.code) {
-    case 'engine_unavailable':
-      return {text: 'この言語の翻訳が入っていません。定型文と文字入力は使えます。必要なら「通訳者を呼ぶ」を押してください。', level: 'bad', key: 'mt'};
+    case 'engine_unavailable': return mtNotice(false);
     case 'engine_failed':
       return {text: '翻訳または音声認識がうまく動きませんでした。もう一度話すか、文字で入力するか、通訳者を呼んでください。', level: 'bad', key: 'engine'};
     case 'store_unavailable':
@@ -57,11 +58,18 @@ export function troubleText(m) {
   }
 }
 
+/** No translation for the resident's language: what still works, and the interpreter — to call, or
+ * (`calling`: queued or connected, as the relay does by itself for such a language) already called. */
+export function mtNotice(calling) {
+  const next = calling ? '通訳者を呼んであるので、通訳者が対応します。' : '必要なら「通訳者を呼ぶ」を押してください。';
+  return {text: `この言語の翻訳が入っていません。定型文と文字入力は使えます。${next}`, level: 'bad', key: 'mt'};
+}
+
 /** What is missing at start, from welcome.engines. */
 export function missingEngines(engines = {}) {
   const out = [];
   if (engines.asr && !engines.asr.ready) out.push({text: '音声認識が使えません（モデル未導入）。文字入力（筆談）を使ってください。', level: 'bad', key: 'asr'});
-  if (engines.mt && !engines.mt.ready) out.push({text: '翻訳エンジンが入っていません。定型文だけ翻訳できます。必要なら通訳者を呼んでください。', level: 'bad', key: 'mt'});
+  if (engines.mt && !engines.mt.ready) out.push(mtNotice(false));
   if (engines.tts && !engines.tts.ready) out.push({text: '音声合成が使えません。画面の文字を見せてください。', level: 'warn', key: 'tts'});
   if (engines.easy_japanese && !engines.easy_japanese.ready) out.push({text: 'やさしい日本語の書き換えが使えません。', level: 'warn', key: 'easy'});
   return out;

@@ -8,7 +8,7 @@ import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
 import {ConversationView} from '/static/counter/conversation.js';
 import {MicController} from '/static/counter/mic.js';
-import {escalationText, japaneseName, languageName, missingEngines, troubleText} from '/static/counter/notices.js';
+import {escalationText, japaneseName, languageName, missingEngines, mtNotice, troubleText} from '/static/counter/notices.js';
 import {renderPending} from '/static/counter/pending.js';
 import {ResidentPanel} from '/static/counter/panel.js';
 import {panelLanguages} from '/static/counter/panel-language.js';
@@ -208,7 +208,11 @@ export class Talk extends EventTarget {
     const box = $('#escalation');
     box.hidden = false;
     box.dataset.state = m.state;
-    $('#escalation-text').textContent = escalationText(m, this._canceller(m));
+    if (m.state === 'queued' && m.reason) this._callReason = m.reason; // position updates come without it
+    else if (m.state !== 'queued') this._callReason = null;
+    $('#escalation-text').textContent = escalationText({...m, reason: m.reason || this._callReason}, this._canceller(m));
+    this._calling = m.state === 'queued' || m.state === 'connected';
+    if ($('#trouble [data-key="mt"]')) this.trouble(mtNotice(this._calling)); // no 'call one' while one is called
     $('#escalation-accept').hidden = m.state !== 'offered';
     $('#escalation-cancel').hidden = m.state !== 'queued';
     $('#escalate-button').disabled = m.state === 'queued' || m.state === 'connected';
@@ -232,7 +236,8 @@ export class Talk extends EventTarget {
 
   /** The escalation line belongs to one session: a new one starts without it. */
   _resetEscalation() {
-    this._queued = false;
+    this._queued = this._calling = false;
+    this._callReason = null;
     $('#escalation').hidden = true;
     $('#escalation-text').textContent = '';
     $('#escalate-button').disabled = false;
@@ -314,7 +319,8 @@ export class Talk extends EventTarget {
   }
 
   /** A message for the clerk in the notice list (one per key: a newer one replaces it). */
-  trouble({key, level, text}) {
+  trouble(notice) {
+    const {key, level, text} = notice.key === 'mt' ? mtNotice(this._calling) : notice;
     const list = $('#trouble');
     const old = list.querySelector(`[data-key="${CSS.escape(key)}"]`);
     const item = el('li', {class: `notice ${level}`, dataset: {key}}, el('span', {text}),

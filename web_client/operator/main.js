@@ -24,8 +24,9 @@ const SIGN_IN_RETRY_MS = 3000;
 // what the main area says while no offer rings and no session is served, by the operator's state
 const IDLE_TEXT = {
   available: '依頼を待っています。依頼が来ると音とこの画面で知らせます。',
-  away: '離席中です。依頼は届きません。受け付けるには左の「受付可」を選んでください。',
-  offline: '受付前です。対応言語を選び、左の「受付可」を選ぶと依頼が届きます。',
+  // 「状態」 sits at the top of the screen (the header) on every size: never 'left' (it is not)
+  away: '離席中です。依頼は届きません。受け付けるには画面上部の「状態」で「受付可」を選んでください。',
+  offline: '受付前です。対応言語を選び、画面上部の「状態」で「受付可」を選ぶと依頼が届きます。',
 };
 const MISSED_OFFER = '依頼に応答がなかったため、離席にしました。受け付けるには「受付可」を選んでください。';
 
