@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveRelay, console_errors, shot
+from pipelines.base import MissingEngine
+from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot
 from tests.browser.sign_in import sign_in_to_dashboard
 from tests.browser.test_counter import open_counter
 from tests.browser.test_operator_console import sign_in, take_the_call
+from tests.browser.test_resident_call_and_end import LINES
+from tests.fakes import fake_engines
 from tests.relay.seed import seed_history
 
 
@@ -114,3 +117,19 @@ def test_dashboard_names_people_and_says_what_each_audit_entry_means(live_relay:
     audit.get_by_role("heading", name="監査ログ").scroll_into_view_if_needed()
     shot(page, "admin-audit")
     assert not errors, errors
+
+
+def test_an_engine_s_state_reads_whole_beside_a_long_detail(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    """IT reads whether each engine is ready: 未インストール on one line beside the real relay's long reason
+    (the walkthrough with the real relay showed it one character per line)."""
+    engines = fake_engines()
+    engines.translator = MissingEngine("mt", "phrasebook only: until an Argos translation package is installed, only "  # type: ignore[assignment]
+                                       "the phrasebook's fixed phrases are translated (none under /var/lib/madoguchi/models/argos)")
+    relay = make_live_relay(engines)
+    page = new_context(viewport=(1280, 800)).new_page()
+    sign_in_to_dashboard(page, relay.tokens["admin"])
+    engines_table = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="エンジン"))
+    missing = engines_table.get_by_role("row").filter(has_text="phrasebook only").get_by_role("cell").nth(1)
+    expect(missing).to_have_text("未インストール")
+    for cell in (missing, engines_table.get_by_role("columnheader", name="状態")):
+        assert cell.evaluate(LINES) == 1, cell.inner_text()
