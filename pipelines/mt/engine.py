@@ -164,8 +164,8 @@ class ArgosTranslator:
         for index, hop in enumerate(hops):
             # A term the city translated into the pivot language only (English, say) is protected on the
             # step that has it on both sides, so the next step translates the city's words, not a guess.
-            sentences, step_terms = self._protect_for_hop(sentences, hop, source, target, len(hops),
-                                                          first=numbered + 1)
+            sentences, step_terms = self._protect_for_hop(sentences, hop, source, target,
+                                                          pivoted=len(hops) > 1, first=numbered + 1)
             numbered += sum(map(len, step_terms))
             result = self._run_hop(hop, sentences)
             sentences, confidence = result.texts, confidence * result.confidence
@@ -188,9 +188,9 @@ class ArgosTranslator:
         return Translation(restored.text, source, target, "translation", round(confidence, 4), details=details)
 
     def _protect_for_hop(self, sentences: list[str], hop: SentenceTranslator, source: str, target: str,
-                         hops: int, first: int) -> tuple[list[str], list[list[ProtectedTerm]]]:
+                         pivoted: bool, first: int) -> tuple[list[str], list[list[ProtectedTerm]]]:
         """Per sentence, the terms this step of a pivot can protect that the whole route could not."""
-        if hops == 1:
+        if not pivoted:  # a direct route protected every term it could before the first step
             return sentences, [[] for _ in sentences]
         entries = [e for e in self.glossary if not (term_in(e, source) and term_in(e, target))]
         protected, per_sentence = [], []

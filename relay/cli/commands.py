@@ -134,7 +134,7 @@ def _easy(argv: list[str]) -> int:
         glossary = editable_glossary_path(load_settings(None)) or DEFAULT_GLOSSARY
     except SettingsError:
         glossary = DEFAULT_GLOSSARY
-    use_glossary(glossary_terms(glossary if glossary.exists() else DEFAULT_GLOSSARY))
+    use_glossary(glossary_terms(glossary))  # editable_glossary_path creates the city's file when missing
     return int(easy_main(argv))
 
 
