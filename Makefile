@@ -69,7 +69,7 @@ test: install-dev install-libretranslate system-packages
 screenshots: install-dev system-packages
 	MADOGUCHI_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser
 
-## fuzz-long: the long fuzz, 100,000 frames at a live relay (about 6 minutes on two cores; docs/security.md)
+## fuzz-long: the long fuzz, 100,000 frames at a live relay (about 4 minutes on two cores at load 9–12; docs/security.md)
 fuzz-long: install-dev
 	MADOGUCHI_FUZZ_FRAMES=100000 $(PY) -m pytest -q -s tests/relay/test_fuzz.py
 

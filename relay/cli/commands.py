@@ -1,4 +1,4 @@
-"""``madoguchi``: serve, check, token, purge, models, easy, config."""
+"""``madoguchi``: serve, check, token, purge, models, easy, config, protocol."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 This module is the one registry. Code elsewhere names a code only through ``ErrorCode``, ``CloseCode`` or
 ``NoticeCode`` (a test rejects string literals), and ``docs/protocol.md``'s code tables are generated from
-the entries here (``madoguchi protocol --docs docs/protocol.md``; a test keeps the file in sync), so a new
+the entries here (``madoguchi protocol --update-docs``; a test keeps the file in sync), so a new
 code is documented where it is defined. Clients may switch on every code listed: they are stable.
 """
 

@@ -6,7 +6,7 @@ Each example opens one to three connections at once. Fast by default (2,000–6,
 included, in about 120 connections); ``MADOGUCHI_FUZZ_FRAMES=100000`` runs the long variant (see docs/security.md for its time and
 memory). The memory check is not a timing assertion: the relay's RSS after the fuzz against its RSS
 after a warm-up of 20 examples, under a bound far above what a healthy run grows (about 1 MB by default,
-6 MB in the long run) and far below what a leak per connection adds (100 MB in the long run when
+10 MB in the long run) and far below what a leak per connection adds (100 MB in the long run when
 permessage-deflate fragmented the heap).
 """
 
