@@ -158,6 +158,7 @@ class FakeSynthesizer:
         self.sentence_delay_s = sentence_delay_s  # time per sentence, so that two utterances overlap
         self.requests: list[tuple[str, str, float]] = []
         self.presynthesized: list[tuple[str, str]] = []
+        self.log: list[tuple[str, str, str]] = []  # ("ahead" | "live", text, lang), in the order begun
 
     def status(self) -> EngineStatus:
         return EngineStatus("tts", True, "fake synthesizer", languages=tuple(sorted(self.voices)))
@@ -169,8 +170,13 @@ class FakeSynthesizer:
         return self.rate_hz
 
     def presynthesize(self, texts: Iterable[str], lang: str, rate: float = 1.0) -> int:
-        self.presynthesized.extend((text, lang) for text in texts)
-        return len(self.presynthesized)
+        made = 0
+        for text in texts:
+            time.sleep(self.sentence_delay_s)
+            self.presynthesized.append((text, lang))
+            self.log.append(("ahead", text, lang))
+            made += 1
+        return made
 
     def load_voice(self, lang: str) -> None:
         if lang not in self.voices:
@@ -184,6 +190,7 @@ class FakeSynthesizer:
         if lang not in self.voices:
             raise EngineUnavailable(f"no voice for {lang}")
         self.requests.append((text, lang, rate))
+        self.log.append(("live", text, lang))
         return self._sentences(lang)
 
     def _sentences(self, lang: str) -> Iterator[AudioChunk]:

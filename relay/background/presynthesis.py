@@ -3,6 +3,11 @@
 Phrasebook phrases are said all day at every counter ("please wait", "please write your name here"):
 with their audio ready, the resident hears them at once. This runs at low priority through the same
 bridge as live speech, one language at a time, and never delays start-up.
+
+One phrase per bridge call: a clerk's live speech then waits for one phrase at most, not for a whole
+language's (minutes with Kokoro on a busy node), and a shutdown waits for the one phrase its thread is
+rendering. A phrase that times out (a busy node) stops the warming with a warning: the remaining phrases
+are synthesised when first said, and the relay is not reported as failing.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipelines.base import EngineError
 from relay.context import RelayContext
 
 log = logging.getLogger("madoguchi.presynthesis")
@@ -41,9 +47,15 @@ async def presynthesize_phrasebook(ctx: RelayContext) -> int:
     # slowest, and the residents' languages should be warm first.
     languages = [lang for lang in ctx.supported_languages() if lang != "ja"] + ["ja"]
     for lang in languages:
-        if synth.has_voice(lang):
-            texts = phrase_texts(phrasebook, lang)
-            total += await ctx.bridge.run("tts", synth.presynthesize, texts, lang, tts.rate_for("phrasebook"))
+        if not synth.has_voice(lang):
+            continue
+        for text in phrase_texts(phrasebook, lang):
+            try:
+                total += await ctx.bridge.run("tts", synth.presynthesize, [text], lang, tts.rate_for("phrasebook"))
+            except EngineError as exc:
+                log.warning("phrasebook pre-synthesis stopped; the rest is synthesised when first said",
+                            extra={"lang": lang, "sentences": total, "error": str(exc)})
+                return total
     log.info("phrasebook pre-synthesised", extra={"sentences": total,
                                                    "seconds": round(time.perf_counter() - started, 1)})
     return total
