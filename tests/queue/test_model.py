@@ -197,3 +197,23 @@ def test_max_wait_while_offered_withdraws_the_offer() -> None:
     notes = model.tick(10.0)
     assert one(notes, OfferWithdrawn).why == "unavailable" and one(notes, Unavailable)
     assert op_state(model, "op1") == "available"
+
+
+# ---- a missed offer is not a decline ------------------------------------------------------------
+
+def test_an_offer_missed_while_away_comes_back_when_the_interpreter_is_available_again(model: QueueModel) -> None:
+    model.sign_in("op1", ["en"], N, 0.0)  # the only interpreter for English
+    model.enqueue("s1", "en", 0, "button", N, 1.0)
+    model.tick(21.0)  # they were away from the desk: the offer timed out, they are set away
+    assert op_state(model, "op1") == "away" and model.state.entries["s1"].state == "waiting"
+    notes = model.set_operator_state("op1", "available", 60.0)
+    assert one(notes, OfferMade).operator_id == "op1", "the waiting counter is offered to them again"
+
+
+def test_a_declined_call_is_not_offered_again_after_the_interpreter_comes_back(model: QueueModel) -> None:
+    model.sign_in("op1", ["en"], N, 0.0)
+    model.enqueue("s1", "en", 0, "button", N, 1.0)
+    model.decline("op1", "s1", 2.0)
+    model.set_operator_state("op1", "away", 3.0)
+    notes = model.set_operator_state("op1", "available", 60.0)
+    assert not of(notes, OfferMade), "a decline is their decision; they may still take it from the list"

@@ -103,9 +103,17 @@ class QueueModel(QueueMoves):
             known.languages = list(languages)
             return self._reattach(known, node, now)
         state = AVAILABLE if available else AWAY
+        if available:
+            self._back_at_desk(operator_id)
         operator = Operator(operator_id, list(languages), node, state, now, now)
         self.state.operators[operator_id] = operator
         return self._settle(now, [OperatorStateChanged((ALL_NODES,), operator_id, state, "signed_in")])
+
+    def _back_at_desk(self, operator_id: str) -> None:
+        """The operator says they are available: the offers they let time out may come to them again."""
+        for entry in self.state.entries.values():
+            if operator_id in entry.missed_by:
+                entry.missed_by.remove(operator_id)
 
     def sign_out(self, operator_id: str, now: float) -> Notes:
         operator = self._operator(operator_id)
@@ -141,6 +149,8 @@ class QueueModel(QueueMoves):
             return self._settle(now, notes)
         if operator.state == OFFERED:
             notes += self._withdraw_offer(operator, "declined")
+        if state == AVAILABLE:
+            self._back_at_desk(operator_id)
         return self._settle(now, notes + self._move(operator, state, now, "requested"))
 
     def set_language(self, session_id: str, lang: str, now: float) -> Notes:
@@ -151,7 +161,7 @@ class QueueModel(QueueMoves):
             return []
         entry.lang, entry.announced = lang, None
         if entry.state == WAITING:
-            entry.declined_by = []
+            entry.declined_by, entry.missed_by = [], []
         return self._settle(now, [])
 
     def accept(self, operator_id: str, session_id: str, now: float) -> Notes:

@@ -95,8 +95,10 @@ class QueueMoves:
         entry = self.state.entries[operator.session_id]
         self._move_entry(entry, WAITING)
         entry.operator_id, entry.offer_expires_at, entry.announced = None, None, None
-        if why in ("declined", "timeout"):
+        if why == "declined":
             entry.declined_by.append(operator.operator_id)  # do not offer it to them again
+        elif why == "timeout":
+            entry.missed_by.append(operator.operator_id)  # not until they say they are back (available)
         return [OfferWithdrawn((operator.node,), entry.session_id, operator.operator_id, why)]
 
     def _drop_offer_of(self, entry: Entry, now: float, why: str) -> Notes:
@@ -135,7 +137,7 @@ class QueueMoves:
             return []
         self._move_entry(entry, WAITING)
         entry.operator_id, entry.at_head, entry.waiting_since = None, True, now
-        entry.announce, entry.announced, entry.declined_by = "requeued", None, []
+        entry.announce, entry.announced, entry.declined_by, entry.missed_by = "requeued", None, [], []
         return [Returned(self._nodes(entry, operator), entry.session_id, operator.operator_id, "operator_lost")]
 
     def _remove_operator(self, operator: Operator, now: float, why: str) -> Notes:

@@ -45,6 +45,8 @@ class Entry:
     operator_id: str | None = None
     offer_expires_at: float | None = None
     declined_by: list[str] = field(default_factory=list)
+    # let an offer time out (away from the desk, not a decision): offered it again once they are back
+    missed_by: list[str] = field(default_factory=list)
     preferred_operator: str | None = None
     connected_at: float | None = None
     counter_lost_at: float | None = None

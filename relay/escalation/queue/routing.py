@@ -10,9 +10,11 @@ from relay.escalation.queue.records import AVAILABLE, AWAY, WAITING, Entry, Oper
 
 def choose_operator(state: QueueState, entry: Entry) -> Operator | None:
     """The operator named by a transfer if free, else the one idle longest among the free operators
-    who speak the language and have not declined this session."""
+    who speak the language and have not declined this session (nor missed its offer since they were
+    last back at their desk)."""
     candidates = [o for o in state.operators.values()
-                  if o.can_take(entry.lang) and o.operator_id not in entry.declined_by]
+                  if o.can_take(entry.lang) and o.operator_id not in entry.declined_by
+                  and o.operator_id not in entry.missed_by]
     if not candidates:
         return None
     preferred = [o for o in candidates if o.operator_id == entry.preferred_operator]
