@@ -254,12 +254,13 @@ class TurnPipeline:
                 abandon(translating)
             return None
         if translating is not None:
-            return await self._call_translator(session, u.text, source, target, started=translating)
+            return await self._call_translator(session, u.text, source, target, started=translating,
+                                               utterance_id=u.utterance_id)
         early = await u.early.translation() if u.early is not None else None
         if early is not None:  # started at the speaker's pause, for exactly this text
             return Translation(early.text, early.source_lang, early.target_lang, early.kind, early.confidence,
                                early.ruby, {**early.details, "started_at_pause": True}, early.timings)
-        return await self._call_translator(session, u.text, source, target)
+        return await self._call_translator(session, u.text, source, target, utterance_id=u.utterance_id)
 
     def _translator_for(self, target: str) -> Any:
         return self.engines.easy_japanese if target == EASY_JAPANESE else self.engines.translator
@@ -288,26 +289,29 @@ class TurnPipeline:
         return back is not None
 
     async def _call_translator(self, session: Session, text: str, source: str, target: str, quiet: bool = False,
-                               started: asyncio.Future[Translation] | None = None) -> Translation | None:
+                               started: asyncio.Future[Translation] | None = None,
+                               utterance_id: str | None = None) -> Translation | None:
         try:
             return await (started if started is not None else self.translate_quietly(text, source, target))
         except EngineUnavailable as exc:
             if not quiet:
                 await self._report(session, ErrorCode.ENGINE_UNAVAILABLE, exc.reason, "no_mt_model",
-                                   {"source": source, "target": target})
+                                   {"source": source, "target": target}, utterance_id)
             return None
         except EngineError as exc:
             log.warning("translation failed", extra={"session": session.id, "error": str(exc)})
             if not quiet:
                 await self._report(session, ErrorCode.ENGINE_FAILED, f"translation failed: {exc}",
-                                   "engine_failed", {"source": source, "target": target})
+                                   "engine_failed", {"source": source, "target": target}, utterance_id)
             return None
 
     async def _report(self, session: Session, code: str, message: str, reason: str,
-                      figures: dict[str, Any]) -> None:
-        """Engine trouble: tell the counter, then let the escalation policy decide what to offer."""
+                      figures: dict[str, Any], utterance_id: str | None = None) -> None:
+        """Engine trouble: tell the counter (which sentence went untranslated, so the tablet can mark it),
+        then let the escalation policy decide what to offer."""
         self.metrics.errors.labels(code).inc()
-        session.send_transient(Error(code=code, message=message), lambda p: p.role == "counter")
+        session.send_transient(Error(code=code, message=message, utterance_id=utterance_id),
+                               lambda p: p.role == "counter")
         await self.observer.on_trouble(session, reason, figures)
 
     def _stored(self, text: str) -> str:

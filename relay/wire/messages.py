@@ -332,7 +332,8 @@ class Error(Message):
     fatal: bool = False
     ref: str | None = None  # the type of the message that caused it, when known
     client_id: str | None = None  # the client_id of the text this error is about (store_unavailable)
-    # store_unavailable after speech: what was recognised, neither stored nor translated
+    # store_unavailable after speech: what was recognised, neither stored nor translated; a failed
+    # translation: the sentence it was for
     utterance_id: str | None = None
     speaker: str | None = None
     lang: str | None = None

@@ -119,6 +119,8 @@ def test_engine_trouble_is_told_in_plain_japanese(make_live_relay: MakeLiveRelay
     notices.get_by_text("音声認識が使えません（モデル未導入）。文字入力（筆談）を使ってください。").wait_for()
     say(page, "住民票ですね")
     notices.get_by_text("翻訳または音声認識がうまく動きませんでした").wait_for()
+    sentence = page.get_by_role("listitem").filter(has_text="住民票ですね")
+    sentence.get_by_text("翻訳できず、住民の方には届いていません").wait_for()  # which sentence never reached them
     text = page.inner_text("body")
     assert "fake translator failure" not in text and "Whisper" not in text, "no raw engine message"
     shot(page, "counter-engine-trouble")

@@ -137,9 +137,10 @@ async def test_engine_failure_is_reported_and_session_goes_on(make_relay: MakeRe
     session = await relay.create_session("en")
     ws = await relay.counter(session)
     await ws.send(type="text", speaker="clerk", text="こんにちは")
-    await ws.expect("transcript")
+    said = await ws.expect("transcript")
     error = await ws.expect("error")
     assert error["code"] == "engine_failed" and not error["fatal"]
+    assert error["utterance_id"] == said["utterance_id"], "the tablet can mark the sentence the resident never got"
     await _still_works(ws)
 
 

@@ -51,6 +51,17 @@ export class ConversationView {
     }
   }
 
+  /** The relay could not translate this sentence: say on its bubble that the other side never got it
+   * (until a translation of it comes after all, from an interpreter say). */
+  untranslated(utteranceId) {
+    const bubble = this.bubbles.get(utteranceId);
+    if (!bubble || bubble.untranslated) return;
+    const text = bubble.speaker === 'clerk' ? '⚠ 翻訳できず、住民の方には届いていません' : '⚠ 日本語に翻訳できませんでした';
+    bubble.untranslated = el('p', {class: 'untranslated', text});
+    bubble.li.append(bubble.untranslated);
+    this._scroll();
+  }
+
   /** Furigana and 分かち書き (spaces between phrases) for やさしい日本語, on or off. */
   setDisplay(changes) {
     Object.assign(this.display, changes);
@@ -107,6 +118,7 @@ export class ConversationView {
       return bubble;
     }
     if (bubble.speaker === 'operator' && m.kind === 'operator' && !m.replaces) return bubble; // its own words
+    if (bubble.untranslated && m.kind !== 'back_translation') { bubble.untranslated.remove(); bubble.untranslated = null; }
     const key = `main:${m.lang}`;
     const old = bubble.lines.get(key);
     if (m.replaces && old) {

@@ -194,6 +194,7 @@ export class Talk extends EventTarget {
         return;
       case 'error': case 'notice': {
         if (m.code === 'store_unavailable' && m.text && m.utterance_id) this._unsavedSpeech(m);
+        if ((m.code === 'engine_failed' || m.code === 'engine_unavailable') && m.utterance_id) this.view.untranslated(m.utterance_id);
         const item = troubleText(m);
         if (item) this.trouble(item);
         return;
