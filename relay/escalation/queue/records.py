@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from relay.escalation.queue.stats import StatsTracker
@@ -97,8 +97,10 @@ class QueueState:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QueueState:
-        entries = [Entry(**e) for e in data.get("entries", [])]
-        operators = [Operator(**o) for o in data.get("operators", [])]
+        # fields this version does not know (a newer node shares the Redis queue during an upgrade) are left
+        # out rather than refused, so nodes can be upgraded one after the other
+        entries = [Entry(**_known(Entry, e)) for e in data.get("entries", [])]
+        operators = [Operator(**_known(Operator, o)) for o in data.get("operators", [])]
         return cls(
             entries={e.session_id: e for e in entries},
             operators={o.operator_id: o for o in operators},
@@ -106,3 +108,8 @@ class QueueState:
             next_seq=int(data.get("next_seq", 0)),
             listing_digest=str(data.get("listing_digest", "")),
         )
+
+
+def _known(record: type, data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(record)}
+    return {key: value for key, value in data.items() if key in names}
