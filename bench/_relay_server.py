@@ -29,7 +29,8 @@ from relay.runtime.serving import files_needed, server_kwargs, listen_backlog, r
 from relay.settings import load_settings
 settings = load_settings(env={{}}, overrides={{
     "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay!r}}},
-    "logging": {{"level": "WARNING"}}}})
+    # typed text only: no phrasebook speech made ahead, whose bridge calls would run among the counted ones
+    "tts": {{"presynthesize_phrasebook": False}}, "logging": {{"level": "WARNING"}}}})
 set_switch_interval(settings.relay.switch_interval_ms)  # as madoguchi serve does
 new_loop = loop_factory(settings.relay.event_loop)
 from tests.fakes import fake_engines
