@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from pipelines.asr.config import AsrConfig, decode_slots
 from pipelines.base import Engines
 from relay.background import housekeeping
 from relay.background.presynthesis import presynthesize_phrasebook
@@ -71,6 +72,9 @@ def create_app(settings: AppSettings, engines: Engines | None = None, *, store: 
 
 def _bridge_limits(settings: AppSettings) -> dict[str, int]:
     limits = {"asr": 2, "mt": 2, "tts": 2, "easy_japanese": 4}
+    asr = settings.section("asr")
+    if isinstance(asr, AsrConfig):  # 0 = by the node's cores: the bridge lets in what the model runs
+        limits["asr"] = decode_slots(asr)
     for section, key in (("asr", "max_concurrent_decodes"), ("mt", "max_concurrent"), ("tts", "max_concurrent")):
         config = settings.section(section)
         value = getattr(config, key, None)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pipelines.asr.audio import check_sample_rate
 from pipelines.asr.batching import BatchingDecoder
-from pipelines.asr.config import AsrConfig
+from pipelines.asr.config import AsrConfig, decode_slots, node_cores
 from pipelines.asr.decoder import Decoder, WhisperDecoder
 from pipelines.asr.endpoint import StreamingVad, load_vad_session
 from pipelines.asr.hints import GlossaryHints
@@ -49,7 +48,7 @@ class WhisperRecognizer:
     def status(self) -> EngineStatus:
         c = self._config
         return EngineStatus(
-            name="asr", ready=True, detail=f"whisper '{c.model}' {c.compute_type} on {c.device}",
+            name="asr", ready=True, detail=f"whisper '{c.model}' {c.compute_type} on {c.device}, {_parallelism(c)}",
             models=(self._model.name,) if self._model else (c.model,), languages=self._languages,
         )
 
@@ -60,6 +59,14 @@ class WhisperRecognizer:
             raise ValueError(f"whisper '{self._config.model}' cannot recognise {unknown or 'no language'}")
         return self.stream_class(self._decoder, StreamingVad(self._vad_session), self._config, languages, sample_rate,
                              self._hints)
+
+
+def _parallelism(config: AsrConfig) -> str:
+    """How many decodes run at once, and on how many threads: what IT sizes a node by (``/healthz``)."""
+    slots = decode_slots(config)
+    if config.device != "cpu":
+        return f"{slots} decodes at once"
+    return f"{slots} decodes at once, {decode_threads(config)} thread(s) each"
 
 
 def glossary_hints(config: AsrConfig) -> GlossaryHints | None:
@@ -85,7 +92,7 @@ def load_recognizer(config: AsrConfig, models_dir: Path) -> WhisperRecognizer:
     if missing:
         raise ModelMissing(f"Whisper model '{config.model}' in {folder} is incomplete: missing {', '.join(missing)}")
     try:
-        model = _whisper(folder, config, decode_threads(config), max(1, config.max_concurrent_decodes))
+        model = _whisper(folder, config, decode_threads(config), decode_slots(config))
         solo = _whisper(folder, config, 0, 1) if _solo_copy(config) else None
     except (RuntimeError, ValueError, OSError) as exc:
         raise ModelMissing(f"Whisper model '{config.model}' in {folder} could not be loaded: {exc}") from exc
@@ -107,16 +114,12 @@ def _solo_copy(config: AsrConfig) -> bool:
     gets its decodes as fast as before the cores were shared out. Not with batches (they gather while
     the model is busy, so they rarely run alone) nor with an explicit ``cpu_threads``."""
     return (config.device == "cpu" and config.cpu_threads == 0 and config.batch_size <= 1
-            and decode_threads(config) < _cores())
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+            and decode_threads(config) < node_cores())
 
 
 def decode_threads(config: AsrConfig, cores: int | None = None) -> int:
     """CPU threads of one decode that may overlap others: ``cpu_threads``, or by default the cores shared
-    out among the ``max_concurrent_decodes`` that may run at once (at least 1).
+    out among the decodes that may run at once (``decode_slots``; at least 1).
 
     CTranslate2 splits each layer of a decode across its threads and waits for the slowest at every
     step; with more threads than cores (its own default gives each of two concurrent decodes both
@@ -126,7 +129,8 @@ def decode_threads(config: AsrConfig, cores: int | None = None) -> int:
     """
     if config.cpu_threads > 0:
         return config.cpu_threads
-    return max(1, (cores or _cores()) // max(1, config.max_concurrent_decodes))
+    cores = cores or node_cores()
+    return max(1, cores // decode_slots(config, cores))
 
 
 def batched(decoder: WhisperDecoder, config: AsrConfig) -> Decoder:
@@ -134,4 +138,4 @@ def batched(decoder: WhisperDecoder, config: AsrConfig) -> Decoder:
     if config.batch_size <= 1:
         return decoder
     return BatchingDecoder(decoder, batch_size=config.batch_size, window_s=config.batch_window_ms / 1000.0,
-                           max_running=max(1, config.max_concurrent_decodes))
+                           max_running=decode_slots(config))

@@ -18,9 +18,10 @@ import numpy as np
 import pytest
 
 from pipelines.asr import AsrConfig, load_recognizer
+from pipelines.asr.config import decode_slots
 from pipelines.asr.decoder import Decoder, Hypothesis
 from pipelines.asr.models import WhisperModels
-from pipelines.asr.recognizer import WhisperRecognizer
+from pipelines.asr.recognizer import WhisperRecognizer, decode_threads
 from pipelines.base import ModelMissing, RecognitionEvent
 
 from .conftest import espeak, speech_extent
@@ -56,7 +57,9 @@ def run_stream(recognizer: WhisperRecognizer, pcm: bytes, rate: int, languages: 
 def test_load_reports_the_model_and_its_languages(recognizer: WhisperRecognizer) -> None:
     status = recognizer.status()
     assert status.ready and status.name == "asr"
-    assert status.detail == "whisper 'tiny-random' int8 on cpu"
+    slots = decode_slots(AsrConfig())
+    assert status.detail == (f"whisper 'tiny-random' int8 on cpu, {slots} decodes at once, "
+                             f"{decode_threads(AsrConfig())} thread(s) each")
     assert {"ja", "en", "vi", "zh"} <= set(status.languages)
 
 
@@ -206,12 +209,34 @@ def test_sessions_share_the_model_and_decode_concurrently(recognizer: WhisperRec
 def test_concurrent_decodes_share_the_cores_instead_of_competing_for_them() -> None:
     from pipelines.asr.recognizer import decode_threads
 
-    # 2 cores, 2 decodes at once: one thread each (CTranslate2 alone would give each decode 2)
+    # 2 cores, 2 decodes at once (the default there): one thread each (CTranslate2 alone would give each decode 2)
     assert decode_threads(AsrConfig(), cores=2) == 1
     assert decode_threads(AsrConfig(max_concurrent_decodes=2), cores=16) == 8
     assert decode_threads(AsrConfig(max_concurrent_decodes=4), cores=2) == 1
     assert decode_threads(AsrConfig(max_concurrent_decodes=1), cores=2) == 2
     assert decode_threads(AsrConfig(cpu_threads=3), cores=2) == 3  # a city's explicit choice stands
+
+
+def test_a_larger_node_runs_more_decodes_at_once_with_fewer_threads_each() -> None:
+    from pipelines.asr.config import decode_slots
+    from pipelines.asr.recognizer import decode_threads
+
+    # by default half the cores decode at once (two at least): 16 speaking counters on 16 cores had
+    # their finals queue behind two 8-thread decodes (docs/deployment.md, Sizing a node)
+    assert [decode_slots(AsrConfig(), cores=n) for n in (1, 2, 4, 16, 64)] == [2, 2, 2, 8, 32]
+    assert decode_threads(AsrConfig(), cores=16) == 2
+    assert decode_slots(AsrConfig(max_concurrent_decodes=3), cores=16) == 3  # a city's explicit choice stands
+
+
+def test_the_relay_lets_through_as_many_decodes_as_the_model_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipelines.asr.config
+    from relay.app import _bridge_limits
+    from relay.settings import load_settings
+
+    monkeypatch.setattr(pipelines.asr.config, "node_cores", lambda: 16)
+    assert _bridge_limits(load_settings(env={}))["asr"] == 8
+    explicit = load_settings(env={}, overrides={"asr": {"max_concurrent_decodes": 3}})
+    assert _bridge_limits(explicit)["asr"] == 3
 
 
 class ModelSpy:
