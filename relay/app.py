@@ -32,6 +32,7 @@ from relay.runtime.rate_limits import RelayLimits
 from relay.runtime.supervision import stop_all, supervised
 from relay.settings import AppSettings
 from relay.storage.auth import Authenticator
+from relay.storage.checkpoint import CheckpointPolicy
 from relay.storage.privacy import mask_personal_numbers
 from relay.storage.store import Store
 from relay.turns.bridge import Bridge
@@ -108,14 +109,16 @@ def _tts_rates(settings: AppSettings) -> dict[str, float]:
 async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS_KEY]
     given = app[STORE_KEY]
-    store = given if given is not None else Store(settings.store.path)
+    metrics = RelayMetrics()
+    store = given if given is not None else Store(
+        settings.store.path, CheckpointPolicy(settings.store.checkpoint_interval_s, settings.store.wal_limit_mb),
+        checkpoint_failed=lambda: metrics.background_failures.labels("store-checkpoint").inc())
     await store.open()
     engines = app[ENGINES_KEY]
     if engines is None:
         engines = await asyncio.to_thread(load_relay_engines, settings)
     else:
         await asyncio.to_thread(editable_glossary_path, settings)  # the admin API edits it
-    metrics = RelayMetrics()
     # each model gets a thread for every call its limit allows (batched decodes wait for each other in them)
     bridge = Bridge(_bridge_limits(settings), timeout_s=settings.relay.engine_timeout_s,
                     nice=_bridge_nice(settings))

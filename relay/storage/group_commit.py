@@ -52,10 +52,13 @@ MAX_BATCH = 256  # writes per transaction at most, so one commit never holds the
 
 
 class GroupCommit:
-    def __init__(self, commit: Callable[[list[Statements]], list[Outcome]], executor: Executor) -> None:
+    def __init__(self, commit: Callable[[list[Statements]], list[Outcome]], executor: Executor,
+                 after: Callable[[], None] = lambda: None) -> None:
         """``commit`` writes a batch in one transaction and returns one outcome per write, in order; it
-        runs on ``executor`` (the store's one thread)."""
+        runs on ``executor`` (the store's one thread), and ``after`` right after it there, once the
+        batch's outcomes are on their way to the loop (the store's upkeep: relay.storage.checkpoint)."""
         self._commit = commit
+        self._after = after
         self._executor = executor
         self._queued: list[tuple[Statements, Committed]] = []
         self._in_flight = False  # a batch is on the thread
@@ -111,6 +114,7 @@ class GroupCommit:
                 outcomes = [exc] * len(statements)
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is left waiting
                 loop.call_soon_threadsafe(self._finish, loop, batch, outcomes)
+            self._after()
 
         try:
             self._executor.submit(in_thread)

@@ -4,13 +4,15 @@ Every call is an ``async`` method that runs its SQL on the store's own thread, s
 waits on the disk and writes are serialised without locks. WAL mode with ``synchronous=NORMAL`` keeps a
 commit cheap while surviving a process crash (a power cut may lose the last commits, not corrupt the
 file). Session events are stored — and committed — before anyone is sent them; a reconnecting client is
-served from here, also after a restart. No audio is ever stored.
+served from here, also after a restart. No audio is ever stored. The log is copied into the database
+file by a thread of its own, not inside a commit (relay.storage.checkpoint).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable
@@ -18,106 +20,42 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from relay.storage.checkpoint import Checkpointer, CheckpointPolicy
 from relay.storage.group_commit import Committed, GroupCommit, Outcome, Statements, write_together
 from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord
 from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
+from relay.storage.schema import SCHEMA
 from relay.storage.turn_records import Rows, TurnRecords
 
 # the records are defined in relay.storage.records; the store hands them out, so it re-exports them
 __all__ = ["SCHEMA", "SessionRecord", "Store", "StoreUnavailable", "StoredEvent", "TokenRecord"]
 
 T = TypeVar("T")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    id TEXT PRIMARY KEY,
-    counter TEXT NOT NULL,
-    resident_lang TEXT NOT NULL,
-    mode TEXT NOT NULL,
-    tts INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    closed_at REAL,
-    resident_token_hash TEXT,
-    resident_token_expires REAL,
-    created_by TEXT
-);
-CREATE INDEX IF NOT EXISTS sessions_created ON sessions(created_at);
-CREATE TABLE IF NOT EXISTS events (
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    body TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    PRIMARY KEY (session_id, seq)
-);
-CREATE TABLE IF NOT EXISTS utterances (
-    id TEXT PRIMARY KEY,
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    created_at REAL NOT NULL,
-    speaker TEXT NOT NULL,
-    lang TEXT NOT NULL,
-    text TEXT NOT NULL,
-    confidence REAL NOT NULL,
-    source TEXT NOT NULL,
-    asr_details TEXT NOT NULL DEFAULT '{}',
-    timings TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS utterances_session ON utterances(session_id, seq);
-CREATE TABLE IF NOT EXISTS translations (
-    utterance_id TEXT NOT NULL REFERENCES utterances(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    lang TEXT NOT NULL,
-    text TEXT NOT NULL,
-    confidence REAL NOT NULL,
-    details TEXT NOT NULL DEFAULT '{}',
-    timings TEXT NOT NULL DEFAULT '{}',
-    replaced INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS translations_utterance ON translations(utterance_id);
-CREATE TABLE IF NOT EXISTS escalations (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    created_at REAL NOT NULL,
-    state TEXT NOT NULL,
-    reason TEXT,
-    figures TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at REAL NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS tokens (
-    id TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    name TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE,
-    created_at REAL NOT NULL,
-    revoked_at REAL
-);
-"""
+log = logging.getLogger("madoguchi.store")
 
 
 class Store(RecoveryRecords, TurnRecords):
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, checkpoint: CheckpointPolicy | None = None,
+                 checkpoint_failed: Callable[[], None] = lambda: None) -> None:
+        """``checkpoint``: the log is copied by a background thread (the relay's ``[store]`` settings);
+        None, or an interval of 0, leaves it to SQLite, inside the commits (short-lived CLI commands)."""
         self.path = str(path)
+        self.checkpointer = (Checkpointer(self.path, checkpoint, checkpoint_failed)
+                             if checkpoint and checkpoint.interval_s > 0 and self.path != ":memory:" else None)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._db: sqlite3.Connection | None = None
         self.writes = 0  # transactions asked for (``write`` calls that succeeded)
         self.commits = 0  # transactions committed: fewer than ``writes`` when concurrent writes share one
         self.fault: str | None = None  # the last write error while the store cannot write; None when healthy
         # concurrent writes share one transaction and one trip to the thread (relay.storage.group_commit)
-        self._group = GroupCommit(lambda batch: self._write_batch(batch), self._executor)
+        self._group = GroupCommit(lambda batch: self._write_batch(batch), self._executor, self._after_commit)
 
     # ------------------------------------------------------------ lifecycle
 
     async def open(self) -> Store:
         await self._run(self._open_sync)
+        if self.checkpointer is not None:
+            self.checkpointer.start()
         return self
 
     def _open_sync(self) -> None:
@@ -130,10 +68,14 @@ class Store(RecoveryRecords, TurnRecords):
         db.execute("PRAGMA foreign_keys=ON")
         db.executescript(SCHEMA)
         db.executescript(RECOVERY_SCHEMA)
+        if self.checkpointer is not None:
+            self.checkpointer.disable_auto_checkpoint(db)
         self._db = db
 
     async def close(self) -> None:
         await self._group.flush()
+        if self.checkpointer is not None:
+            await asyncio.to_thread(self.checkpointer.stop)  # before the last, full checkpoint below
         if self._db is not None:
             await self._run(self._close_sync)
         self._executor.shutdown(wait=True)
@@ -156,6 +98,13 @@ class Store(RecoveryRecords, TurnRecords):
             except Exception:  # rolled back; retried one by one below
                 pass
         return [self._write_alone(statements) for statements in batch]
+
+    def _after_commit(self) -> None:
+        try:
+            if self.checkpointer is not None and self._db is not None:
+                self.checkpointer.after_commit(self._db)
+        except Exception:  # the writes are committed; the next round of the checkpoint tries again
+            log.exception("store checkpoint after a commit failed")
 
     def _write_together(self, batch: list[Statements]) -> list[Outcome]:
         outcomes = write_together(self._conn(), batch)
