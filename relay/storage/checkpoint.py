@@ -26,8 +26,7 @@ the file is opened again.
 A reader that keeps an old snapshot open (a long query from another process) stops any checkpoint, this
 one or SQLite's own, from copying past it; the log then grows until it finishes (a warning names the
 size). A checkpoint that fails (a disk error) is logged with its traceback, counted, and retried with a
-growing delay; until one succeeds again the writer checkpoints inside its commits as SQLite does by
-default, so the log stays bounded even then.
+growing delay; the writer's own look at the log's size keeps it bounded meanwhile.
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ from dataclasses import dataclass
 
 log = logging.getLogger("madoguchi.store")
 
-SQLITE_AUTOCHECKPOINT = 1000  # SQLite's default wal_autocheckpoint (pages): the fallback
 MAX_RETRY_S = 30.0  # a failing checkpoint is retried at most this far apart
 CHECK_EVERY = 16  # commits between two looks of the writer at the log's size
 
@@ -71,7 +69,6 @@ class Checkpointer:
         self._commits = 0  # the writer's, since the store opened
         self._next_check = CHECK_EVERY  # the writer looks at the -wal file's size at this commit
         self._finish_due = False  # the writer's last try met the background round: try again
-        self._writer_auto = False  # the writer checkpoints in its commits (SQLite's way): the fallback
         self._blocked_logged = False
         self._round = threading.Lock()  # held while one of the two checkpoints this process runs copies
         self._stop = threading.Event()
@@ -86,12 +83,9 @@ class Checkpointer:
         db.execute(f"PRAGMA journal_size_limit={int(self.policy.wal_limit_mb * 1e6)}")
 
     def after_commit(self, db: sqlite3.Connection) -> None:
-        """On the store's thread, after a batch's callbacks are on their way: take over the checkpoint
-        while the background one fails, and finish it when the log is over the limit (looked at every
-        ``CHECK_EVERY`` commits: a ``stat`` of the -wal file, whatever the background thread is doing)."""
-        if (self.fault is not None) != self._writer_auto:
-            self._writer_auto = self.fault is not None
-            db.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT if self._writer_auto else 0}")
+        """On the store's thread, after a batch's callbacks are on their way: finish the checkpoint when
+        the log is over the limit (looked at every ``CHECK_EVERY`` commits: a ``stat`` of the -wal file),
+        whatever the background thread is doing — also while it fails."""
         self._commits += 1
         if self._finish_due or (self._commits >= self._next_check and self._wal_file_bytes() > self._limit_bytes):
             self._next_check = self._commits + CHECK_EVERY
@@ -170,5 +164,5 @@ class Checkpointer:
         self.failures += 1
         self.fault = str(exc)
         self._failed()
-        log.error("store checkpoint failed; the writer checkpoints in its commits until it works again",
+        log.error("store checkpoint failed; retried, and the writer copies the log when it passes the limit",
                   exc_info=exc, extra={"retry_s": retry_s, "failures": self.failures})

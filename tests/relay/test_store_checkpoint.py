@@ -79,7 +79,7 @@ async def test_a_failing_checkpoint_is_logged_retried_and_the_log_stays_bounded_
             assert len(failed) >= 2 and len(counted) == checkpointer.failures >= 2  # retried, each one counted
             assert failed[0].levelno == logging.ERROR and failed[0].exc_info is not None  # with its traceback
             assert checkpointer.fault == "disk I/O error"
-            # meanwhile the writer copies the log inside its commits, as SQLite does by default
+            # meanwhile the writer copies the log itself whenever it passes the limit
             assert largest < 8e6, f"the -wal file grew to {largest / 1e6:.1f} MB while the checkpoint failed"
             failing = False
             for _ in range(200):
