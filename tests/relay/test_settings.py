@@ -52,6 +52,8 @@ def test_partial_cadence_under_load_and_with_remote_asr_is_configurable(tmp_path
     ("[relay]\nlanguages = [\"en\", \"vn\"]\n", {}, "unknown resident language code.*'vn'.*vi"),
     ("", {"MADOGUCHI_RELAY_LANGUAGES": "en, ja"}, "unknown resident language code.*'ja'"),
     ("[relay]\nlanguages = []\n", {}, "at least one resident language"),
+    ("[store]\nwal_limit_mb = 0\n", {}, "store.wal_limit_mb positive"),
+    ("", {"MADOGUCHI_STORE_CHECKPOINT_INTERVAL_S": "-1"}, "store.checkpoint_interval_s must be 0"),
 ])
 def test_bad_configuration_is_a_clear_error(tmp_path: Path, toml: str, env: dict[str, str], needle: str) -> None:
     config = tmp_path / "c.toml"
