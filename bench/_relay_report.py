@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from _relay_stalls import stalls
+from _relay_store import store_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ def load_independent(stats: dict[str, Any], count: int, result: dict[str, Any]) 
     if "garbage_after_hangup" in stats:
         lines.append(f"cyclic garbage the sessions left once every socket had closed: {stats['garbage_after_hangup']} objects "
                      f"({stats['garbage_after_hangup'] / max(1, result['open']):.1f} per session)")
+    lines += store_lines(stats, count)
     lines.append(f"relay event loop: {stats.get('loop', '?')}, thread switch interval "
                  f"{stats.get('switch_interval_ms', 0.0):g} ms")
     lines.append(f"relay garbage collections while conversing (threshold {tuple(stats['gc_threshold'])}, "
@@ -111,6 +113,8 @@ def figures(args: argparse.Namespace, result: dict[str, Any], stats: dict[str, A
                 "commits_per_message": stats["commits"] / count}
         out["gc0_per_1000"] = stats["gc"]["0"][0] / count * 1000
         out |= {"loop": stats.get("loop"), "switch_interval_ms": stats.get("switch_interval_ms")}
+        if stats.get("store"):
+            out["store"] = stats["store"]
         if stats.get("hops"):
             out["callbacks_per_message"] = stats["hops"].get("call_soon", 0) / count
             out["thread_answers_per_message"] = stats["hops"].get("threadsafe", 0) / count

@@ -6,7 +6,8 @@ backlog, the thread switch interval, the event loop and the GC policy of relay/r
 engines of zero latency, so that what is measured is the relay's own path. SIGUSR1 marks the start of
 the conversation and SIGUSR2 its end, each answered with the same signal once taken (the driver waits for
 it): between them the relay counts its CPU time, the store's writes and commits, its garbage collections
-by generation and how late its loop ran (``bench/_relay_stalls.py``);
+by generation, how late its loop ran (``bench/_relay_stalls.py``) and how long each of the store's
+transactions held its thread and which ones checkpointed (``bench/_relay_store.py``);
 with ``--trace`` it stamps each typed message's stages (``bench/_relay_trace.py``). It prints
 ``READY <token>`` once it listens and ``STATS <json>`` when it is told to stop (SIGTERM).
 """
@@ -28,7 +29,7 @@ from relay.runtime.event_loop import loop_factory, set_switch_interval
 from relay.runtime.serving import files_needed, server_kwargs, listen_backlog, raise_open_file_limit
 from relay.settings import load_settings
 settings = load_settings(env={{}}, overrides={{
-    "store": {{"path": {db!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay!r}}},
+    "store": {{"path": {db!r}, **{store!r}}}, "relay": {{"max_sessions": {max_sessions}, "back_translation": False, **{relay!r}}},
     # typed text only: no phrasebook speech made ahead, whose bridge calls would run among the counted ones
     "tts": {{"presynthesize_phrasebook": False}}, "logging": {{"level": "WARNING"}}}})
 set_switch_interval(settings.relay.switch_interval_ms)  # as madoguchi serve does
@@ -36,7 +37,9 @@ new_loop = loop_factory(settings.relay.event_loop)
 from tests.fakes import fake_engines
 sys.path.insert(0, {bench!r})
 import _relay_stalls as STALLS
+from _relay_store import StoreCommits
 GC_SPANS, TICKER = STALLS.GcPauses(), STALLS.LatenessTicker()  # the relay's side of the stall report
+STORE = StoreCommits()  # the store's transactions: how long each held its thread, which ones checkpointed
 TRACE = SAMPLER = None
 if {trace!r}:
     import _relay_trace as TRACE
@@ -66,6 +69,7 @@ def mark(store):
     _marks.update(cpu=time.process_time(), writes=store.writes, commits=store.commits)
     GC_SPANS.clear()
     TICKER.clear()
+    STORE.clear()
     if TRACE:
         TRACE.HOPS.clear()
         SAMPLER.clear()
@@ -84,6 +88,7 @@ def stats(store):
     return {{"gc": {{g: [len(p), sum(p), max(p, default=0.0), sum(PAUSE_CPU[g]), COLLECTED[g]] for g, p in PAUSES.items()}},
             "cpu": time.process_time() - _marks.get("cpu", 0.0),
             "writes": store.writes - _marks.get("writes", 0), "commits": store.commits - _marks.get("commits", 0),
+            "store": STORE.figures(store),
             "gc_threshold": gc.get_threshold(), "frozen": gc.get_freeze_count(),
             "hops": dict(TRACE.HOPS) if TRACE else {{}}, "stall_stacks": dict(SAMPLER.counts) if SAMPLER else {{}},
             "late": list(TICKER.samples), "gc_spans": list(GC_SPANS.pauses),
@@ -109,6 +114,7 @@ async def main():
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     store = app[CONTEXT].store
+    STORE.install(store)
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, mark, store)
     ended = {{}}
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR2, end, store, ended)
@@ -146,7 +152,7 @@ def server_code(args: argparse.Namespace, root: Path, db: Path, port: int, trace
     return SERVER.format(root=str(root), db=str(db), port=port, max_sessions=args.sessions + 10,
                          profile=args.profile, bench=str(root / "bench"), trace=trace,
                          gc_threshold=tuple(int(v) for v in args.relay_gc_threshold.split(",") if v),
-                         relay=relay_overrides(args))
+                         relay=relay_overrides(args), store=store_overrides(args))
 
 
 def relay_stats(server_output: str) -> dict[str, Any]:
@@ -155,6 +161,11 @@ def relay_stats(server_output: str) -> dict[str, Any]:
         if line.startswith("STATS "):
             return dict(json.loads(line[6:]))
     return {}
+
+
+def store_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The [store] settings a run changes (``--store-set``), e.g. checkpoint_interval_s=0: SQLite's own."""
+    return {key: json.loads(value) for key, value in (item.split("=", 1) for item in args.store_set)}
 
 
 def relay_overrides(args: argparse.Namespace) -> dict[str, Any]:

@@ -282,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--relay-set", action="append", default=[], metavar="KEY=JSON",
                         help="any other [relay] setting for the run, e.g. turns_per_minute=0 (a closed loop of one "
                              "session: every message with commits of its own)")
+    parser.add_argument("--store-set", action="append", default=[], metavar="KEY=JSON",
+                        help="any [store] setting for the run, e.g. checkpoint_interval_s=0 (SQLite's own checkpoint, "
+                             "inside the commits, as before 27 Nov 11:30)")
     args = parser.parse_args(argv)
     raise_own_open_file_limit(2 * args.sessions)
     CLIENT_GC.install()

@@ -15,7 +15,9 @@ last page before the next commit comes, and the log starts again only when it ha
 with everything copied starts it). The bound: every ``CHECK_EVERY`` commits the writer looks at the
 size of the -wal file (cut back to ``wal_limit_mb`` whenever the log starts again, so a larger file is
 a log that holds more); over the limit, the store's own thread finishes the checkpoint right after that
-commit (what the background thread has not copied yet, and the syncs), and the log starts again.
+commit (what the background thread has not copied yet, and the syncs), and the log starts again. (It
+first wakes the background thread for a round at once and looks again ``CHECK_EVERY`` commits later:
+the bulk of the copy, and the syncs of most of the log, are done off its path even then.)
 Durability: a commit is in the log before its writer is answered, as before (store before send; a
 killed process loses nothing it was told is stored). With ``synchronous=NORMAL`` the log reaches the disk
 at each checkpoint, so what a power cut may lose is now the commits of the last interval or so, where
@@ -68,10 +70,12 @@ class Checkpointer:
         self._limit_bytes = policy.wal_limit_mb * 1e6
         self._commits = 0  # the writer's, since the store opened
         self._next_check = CHECK_EVERY  # the writer looks at the -wal file's size at this commit
-        self._finish_due = False  # the writer's last try met the background round: try again
+        self._finish_due = False  # the writer's last try met another process's checkpoint: try again
+        self._hurried = False  # the writer found the log over the limit and woke the background thread
         self._blocked_logged = False
         self._round = threading.Lock()  # held while one of the two checkpoints this process runs copies
         self._stop = threading.Event()
+        self._wake = threading.Event()  # the interval is over, the writer hurries it, or the store closes
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------ the store's thread
@@ -87,9 +91,21 @@ class Checkpointer:
         the log is over the limit (looked at every ``CHECK_EVERY`` commits: a ``stat`` of the -wal file),
         whatever the background thread is doing — also while it fails."""
         self._commits += 1
-        if self._finish_due or (self._commits >= self._next_check and self._wal_file_bytes() > self._limit_bytes):
+        if not self._finish_due:
+            if self._commits < self._next_check:
+                return
             self._next_check = self._commits + CHECK_EVERY
-            self._finish(db)
+            if self._wal_file_bytes() <= self._limit_bytes:
+                self._hurried = False
+                return
+            if not self._hurried and self.fault is None:
+                # first a background round now, not at its interval: it copies the bulk and syncs it off
+                # this thread, and what is left for this thread's finish, CHECK_EVERY commits on, is little
+                self._hurried = True
+                self._wake.set()
+                return
+        self._hurried = False
+        self._finish(db)
 
     def _wal_file_bytes(self) -> int:
         try:
@@ -123,6 +139,7 @@ class Checkpointer:
     def stop(self) -> None:
         """Blocks until the thread is gone (its round, if one runs, finishes first)."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
@@ -130,7 +147,11 @@ class Checkpointer:
     def _run(self) -> None:
         db: sqlite3.Connection | None = None
         delay = self.policy.interval_s
-        while not self._stop.wait(delay):
+        while True:
+            self._wake.wait(delay)
+            self._wake.clear()
+            if self._stop.is_set():
+                break
             try:
                 db = db or self._connect()
                 with self._round:
