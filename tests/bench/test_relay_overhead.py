@@ -26,6 +26,9 @@ def test_a_short_run_reports_latencies_and_load_independent_figures() -> None:
     assert float(writes[1]) == 2.0
     assert 0 < float(writes[2]) <= 2.0
     assert re.search(r"relay CPU per message: [\d.]+ ms", report)
+    # the store's transactions: how many held its thread long, and which copied the log (a checkpoint)
+    store = re.search(r"store's thread: (\d+) transactions; (\d+) copied the log into the database file", report)
+    assert store is not None and int(store[1]) > 0 and int(store[2]) <= int(store[1]), report
     assert re.search(r"cyclic garbage the sessions left once every socket had closed: \d+ objects", report)
     assert "gen 2:" in report
     # what competed with the relay, and where the longest stalls came from
