@@ -132,3 +132,28 @@ def test_nothing_committed_is_lost_when_the_relay_is_killed(tmp_path: Path, inte
 
     stored = asyncio.run(reopened())
     assert stored[:len(told)] == told  # every write its writer was told is committed is there
+
+
+async def test_a_reader_holding_an_old_snapshot_is_named_in_the_log_and_the_log_is_copied_once_it_is_done(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "s.sqlite3"
+    store = await Store(path, CheckpointPolicy(interval_s=0.02, wal_limit_mb=0.5)).open()
+    await store.create_session(SessionRecord("s1", "A", "en", "translation", False, "open", 1.0))
+    reader = sqlite3.connect(path, isolation_level=None)  # an sqlite3 shell left inside a transaction
+    try:
+        with caplog.at_level(logging.INFO, logger="madoguchi.store"):
+            reader.execute("BEGIN")
+            reader.execute("SELECT COUNT(*) FROM events").fetchone()
+            for seq in range(1, 1200):
+                await store.append_event("s1", seq, "transcript", BODY)
+            assert any("a reader holds an old snapshot" in r.getMessage() and r.levelno == logging.WARNING
+                       for r in caplog.records), "the log grew past its limit without a word"
+            held = _wal_bytes(path)
+            assert held > 2e6  # nothing could restart the log meanwhile
+            reader.execute("COMMIT")
+            for seq in range(1200, 1800):
+                await store.append_event("s1", seq, "transcript", BODY)
+            assert any(r.getMessage() == "store write-ahead log copied again" for r in caplog.records)
+    finally:
+        reader.close()
+        await store.close()
