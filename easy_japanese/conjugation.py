@@ -7,7 +7,9 @@ particle is voiced or unvoiced to match (読んで, 行って, 書いて).
 
 from __future__ import annotations
 
-from easy_japanese.analyzer import verb_type
+from functools import lru_cache
+
+from easy_japanese.analyzer import Token, analyze, verb_type
 
 # godan row → kana for the a, i, u, e, o grades
 _ROWS = {
@@ -105,3 +107,26 @@ def te_form(base: str) -> str:
 def masu_form(base: str, ending: str = "ます") -> str:
     """書く → 書きます (or 書きません, 書きました with ``ending``)."""
     return conjugate(base, "連用形-一般", "ます")[0] + ending
+
+
+_STEM_TO_END = dict(zip("いきぎしちにびみり", "うくぐすつぬぶむる", strict=True))
+
+
+def verb_of_stem(word: Token) -> str | None:
+    """The verb whose 連用形 the word is: お持ち → 持つ, お帰り → 帰る, お問い合わせ → 問い合わせる. After お/ご
+    the analyser often tags the stem as a noun; お越し is coming (来る), not crossing (越す)."""
+    if word.pos1 == "動詞" and word.cform.startswith("連用形"):
+        return "来る" if word.base == "越す" else word.base
+    return _dictionary_form(word.surface) if word.pos1 == "名詞" and word.surface else None
+
+
+@lru_cache(maxsize=1024)
+def _dictionary_form(stem: str) -> str | None:
+    """呼び → 呼ぶ, 問い合わせ → 問い合わせる: the godan reading first, then the ichidan one."""
+    candidates = [stem[:-1] + _STEM_TO_END[stem[-1]]] if stem[-1] in _STEM_TO_END else []
+    candidates.append(stem + "る")
+    for candidate in candidates:
+        parsed = analyze(candidate)
+        if len(parsed) == 1 and parsed[0].pos1 == "動詞" and parsed[0].cform.startswith("終止形") and parsed[0].base == candidate:
+            return candidate
+    return None

@@ -8,8 +8,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from easy_japanese.analyzer import analyze
+from easy_japanese.facts import facts
 from easy_japanese.guard import compare
-from easy_japanese.meaning import facts, meaning_of
+from easy_japanese.meaning import meaning_of
 from easy_japanese.rewrite import Rewrite, rewrite
 
 _GLOSS = re.compile(r"（[^（）]*）")

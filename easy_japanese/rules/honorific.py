@@ -9,11 +9,10 @@ mistaken for 申す and お願いします is left alone.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from easy_japanese.analyzer import Token, analyze
+from easy_japanese.analyzer import Token
 from easy_japanese.arguments import is_person
-from easy_japanese.conjugation import te_form
+from easy_japanese.conjugation import te_form, verb_of_stem
 from easy_japanese.lexicon import load_lexicon
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, next_token, prev_token, swap_verb
 from easy_japanese.rules.protect import protected_mask
@@ -33,27 +32,10 @@ def _stem_after_o(tokens: list[Token], i: int) -> tuple[str, bool] | None:
     word = next_token(tokens, i)
     if word is None or word.base in _KEEP_O_VERBS or word.surface == "いで":
         return None  # おいでです is いらっしゃる (come, be), not 出る
-    if word.pos1 == "動詞" and word.cform.startswith("連用形"):
-        return ("来る" if word.base == "越す" else word.base), False
     if word.pos1 == "名詞" and (word.pos3 == "サ変可能" or _is_suru_noun(word.surface)) and word.surface != "覧":
         return word.surface + "する", True
-    verb = _verb_from_stem(word.surface) if word.pos1 == "名詞" and word.goshu == "和" else None
+    verb = verb_of_stem(word) if word.pos1 == "動詞" or word.goshu == "和" else None
     return (verb, False) if verb else None
-
-
-_I_TO_U = dict(zip("いきぎしちにびみり", "うくぐすつぬぶむる", strict=True))
-
-
-@lru_cache(maxsize=1024)
-def _verb_from_stem(stem: str) -> str | None:
-    """お帰り → 帰る, お呼び → 呼ぶ: a verb stem the analyser tagged as a noun."""
-    candidates = [stem[:-1] + _I_TO_U[stem[-1]]] if stem and stem[-1] in _I_TO_U else []
-    candidates.append(stem + "る")
-    for candidate in candidates:
-        tokens = analyze(candidate)
-        if len(tokens) == 1 and tokens[0].pos1 == "動詞" and tokens[0].cform.startswith("終止形"):
-            return candidate
-    return None
 
 
 def _is_suru_noun(word: str) -> bool:

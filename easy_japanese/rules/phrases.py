@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from easy_japanese.analyzer import Token, analyze
-from easy_japanese.conjugation import conjugate, te_form
+from easy_japanese.analyzer import Token
+from easy_japanese.conjugation import conjugate, te_form, verb_of_stem
 from easy_japanese.lexicon import DATA_DIR, read_tsv_rows
 from easy_japanese.rules.base import Context, Edit, is_prefix_o, prev_token
 
@@ -144,7 +144,7 @@ def after_doing(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         word, prefix = tokens[k - 2], (tokens[k - 3] if k >= 3 and is_prefix_o(tokens[k - 3]) else None)
         if word.pos1 == "名詞" and word.pos3 == "サ変可能":
             easy = word.surface + "してから"  # 記入の上 → 記入してから (the word rules then make it 書いてから)
-        elif prefix is not None and (verb := _verb_of(word)):
+        elif prefix is not None and (verb := verb_of_stem(word)):
             easy = te_form(verb) + ("" if verb == "持つ" else "から")  # お持ちの上 → 持って (bring it)
         else:
             continue
@@ -152,25 +152,6 @@ def after_doing(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         end = after.end if after is not None and after.surface == "で" else tok.end  # 調査の上で → 調べてから
         edits.append(Edit(prefix.start if prefix is not None else word.start, end, easy, "phrase.after"))
     return edits
-
-
-_STEM_TO_END = {"い": "う", "き": "く", "ぎ": "ぐ", "し": "す", "ち": "つ", "に": "ぬ", "び": "ぶ", "み": "む", "り": "る"}
-
-
-def _verb_of(word: Token) -> str | None:
-    """The verb whose 連用形 the word is: お持ち (持つ), お越し (越す), お申し込み (申し込む), お問い合わせ (問い合わせる)."""
-    if word.pos1 == "動詞" and word.cform.startswith("連用形"):
-        return "来る" if word.base == "越す" else word.base  # お越し is coming, not crossing
-    if word.pos1 != "名詞" or not word.surface:
-        return None
-    candidates = [word.surface + "る"]
-    if word.surface[-1] in _STEM_TO_END:
-        candidates.insert(0, word.surface[:-1] + _STEM_TO_END[word.surface[-1]])
-    for candidate in candidates:
-        parsed = analyze(candidate)
-        if len(parsed) == 1 and parsed[0].pos1 == "動詞" and parsed[0].base == candidate:
-            return candidate
-    return None
 
 
 # what 要する needs that is spent is said with かかる (a time: 20分程度かかる; money: 手数料がかかる); else 必要
