@@ -91,6 +91,8 @@ def plain_honorific_at(tokens: list[Token], i: int) -> bool:
     v = i - 1
     if _after_honorific_naru(tokens, v):
         return True
+    if _own_step_said_politely(tokens, i):
+        return True
     if tokens[i].lemma == "られる" or not _is_intransitive_predicate(tokens, v) or not _said_of_the_resident(tokens, i):
         return False  # 来られる, 見られる may be "can come", "can see"; 雨に降られてぬれた is a passive
     start = _predicate_start(tokens, v)
@@ -138,6 +140,23 @@ def _suru_said_of_the_resident(tokens: list[Token], i: int) -> bool:
     start = v - 1
     source = {"から", "より"} & set(governed_particles(tokens, start))  # 市から指定された日: the city does it
     return not source and not _has_agent(tokens, start, False) and not _names_what_it_happens_to(tokens, start)
+
+
+# サ変 verbs a counter says only of the resident's own steps: their される before 方 / 場合 / 前 … is 尊敬語
+# (希望される方 wish, 廃車された場合 scrapped their car), never something done to the resident; a thing named
+# with が or as the topic (書類が提出された場合) or someone who does it (代理人により) still reads as a passive
+_RESIDENTS_OWN_STEPS = frozenset(["希望", "申請", "提出", "廃車", "届出", "申告", "予約", "購入", "持参", "記入", "契約",
+                                  "解約", "相続", "寄付", "返却", "利用", "申し込み", "請求", "受診", "受験", "受講"])
+
+
+def _own_step_said_politely(tokens: list[Token], i: int) -> bool:
+    v = i - 1
+    if tokens[i].lemma != "れる" or tokens[v].lemma != "為る" or v == 0 or tokens[v - 1].surface not in _RESIDENTS_OWN_STEPS:
+        return False
+    head = next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
+    start = v - 1
+    source = {"から", "より"} & set(governed_particles(tokens, start))
+    return head in _NOMINAL_HEADS and not source and not _has_agent(tokens, start, False) and not _names_what_it_happens_to(tokens, start)
 
 
 def honorific_passive_at(tokens: list[Token], i: int) -> bool:

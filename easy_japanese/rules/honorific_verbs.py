@@ -132,8 +132,8 @@ def special_verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             continue
         if tok.lemma == "為さる" and tok.cform.startswith("命令形"):
             continue  # 書きなさい is a plain command, not 敬語
-        if tok.lemma == "差し上げる" and (prefix := _action_object_prefix(tokens, i)) is not None:
-            edits += _do_the_action(tokens, i, prefix)  # お電話を差し上げます → 電話をします
+        if tok.lemma == "差し上げる" and _action_before(tokens, i):
+            edits += _do_the_action(tokens, i, _action_object_prefix(tokens, i))  # お電話を差し上げます → 電話をします
             continue
         plain = _plain_verb_for(tokens, i)
         after = next_token(tokens, i)
@@ -148,18 +148,33 @@ def special_verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     return edits
 
 
+# actions done for the resident even without お/ご: 電話を差し上げます is a call, not a telephone given
+_ACTIONS = frozenset(["電話", "連絡", "説明", "案内", "返事", "返信", "回答", "報告"])
+
+
+def _object_index(tokens: list[Token], i: int) -> int:
+    return i - 2 if i >= 1 and tokens[i - 1].surface == "を" else i - 1
+
+
+def _action_before(tokens: list[Token], i: int) -> bool:
+    n = _object_index(tokens, i)
+    return _action_object_prefix(tokens, i) is not None or (n >= 0 and tokens[n].surface in _ACTIONS)
+
+
 def _action_object_prefix(tokens: list[Token], i: int) -> Token | None:
     """The お/ご of お電話を, ご連絡 before 差し上げる: an action done for the resident, not a gift."""
-    n = i - 2 if i >= 1 and tokens[i - 1].surface == "を" else i - 1
+    n = _object_index(tokens, i)
     if n < 1:
         return None
     noun, prefix = tokens[n], tokens[n - 1]
     return prefix if is_prefix_o(prefix) and noun.pos1 == "名詞" and noun.pos3 == "サ変可能" else None
 
 
-def _do_the_action(tokens: list[Token], i: int, prefix: Token) -> list[Edit]:
+def _do_the_action(tokens: list[Token], i: int, prefix: Token | None) -> list[Edit]:
     """お電話を差し上げます → 電話をします (電話をあげます is not what a clerk means, and sounds rude)."""
     verb = swap_verb(tokens, i, "する", "honorific.verb")
+    if prefix is None:
+        return verb
     return [Edit(prefix.start, prefix.end, "", "honorific.verb", unit=prefix.start)] + [
         Edit(e.start, e.end, e.replacement, e.rule_id, unit=prefix.start) for e in verb
     ]

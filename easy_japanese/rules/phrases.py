@@ -197,3 +197,37 @@ def as_soon_as(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         end = after.end if after is not None and after.surface == "、" else tok.end
         edits.append(Edit(verb.start, end, te[:-1] + ("だら" if te.endswith("で") else "たら") + "、すぐに", "phrase.after"))
     return edits
+
+
+_ICHIDAN_HELPERS = ("れる", "られる", "せる", "させる")  # 課税されるものとします → 課税されます
+
+
+def shall(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """〜ものとします, the "shall" of notices: 提出するものとします → 提出します (it is to be done), 行うものとし、→
+    行い、; after た it is "will be treated as": 辞退したものとします → 辞退したことにします. Left after ない (払わない
+    ものとします is a rule, 払わないことにします a decision) and after a noun (1年間のものとします)."""
+    edits = []
+    for k, tok in enumerate(tokens[1:-2], start=1):
+        suru = tokens[k + 2]
+        if tok.lemma != "物" or tokens[k + 1].surface != "と" or suru.lemma != "為る":
+            continue
+        after = tokens[k + 3] if k + 3 < len(tokens) else None
+        ending = "ます" if after is not None and after.surface == "ます" else "、" if after is not None and after.surface == "、" else ""
+        if not (ending or suru.cform.startswith("終止形")):
+            continue  # ものとしました, ものとすれば: left
+        verb = tokens[k - 1]
+        if verb.lemma == "た":
+            edits.append(Edit(tok.start, tokens[k + 1].end, "ことに", "phrase.shall"))  # 辞退したことにします
+            continue
+        if verb.pos1 == "動詞" and verb.cform.startswith(("終止形", "連体形")):
+            stem = _stem_of("する" if verb.lemma == "為る" else verb.base)
+        elif verb.lemma in _ICHIDAN_HELPERS and verb.surface.endswith("る"):
+            stem = verb.surface[:-1]
+        else:
+            continue
+        if not stem:
+            continue
+        end = after.end if ending == "ます" and after is not None else suru.end
+        easy = stem + "ます" if ending == "ます" else stem if ending == "、" else ""
+        edits.append(Edit(verb.start, end, easy or verb.surface, "phrase.shall"))  # 提出するものとする → 提出する
+    return edits

@@ -123,14 +123,16 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
     after = next_token(tokens, last + 1)
     if nxt is not None and nxt.surface == "を" and after is not None and after.lemma in _SURU:
         return None  # 食事をする is an action: ご飯をする would not be Japanese
-    if entry.kind == "adv" and (nxt is None or nxt.surface in _COPULA or nxt.pos1 == "補助記号"):
-        return None
+    if entry.kind == "adv" and (nxt is None or nxt.surface in _COPULA or (nxt.pos1 == "補助記号" and nxt.surface not in "、，,")):
+        return None  # ただいま。 is a greeting ("I'm home"); ただいま、混み合っております is "now"
     joins_nouns = head.pos1 == "接続詞"  # 在留カード及び写真, 保険証又は…: a conjunction is no part of a compound
     if entry.kind != "adv" and not joins_nouns and _in_compound(tokens, first, last) and not _time_word_before_noun(tokens, first, last, entry):
         return None
     start, end = head.start, tokens[last].end
     if prev is not None and is_prefix_o(prev):
         start = prev.start
+    if entry.kind == "adv" and entry.easy.endswith("、") and nxt is not None and nxt.surface in "、，,":
+        return Edit(start, end, entry.easy[:-1], "vocabulary.word")  # ただいま、 → 今、 (not 今、、)
     if _needs_ni(head, nxt, entry):
         return Edit(start, end, entry.easy + "に", "vocabulary.word")  # 来月結婚する → 次の月に結婚する
     if entry.kind == "n" and _ends_in_predicate(entry.easy) and nxt is not None:
