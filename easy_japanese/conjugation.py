@@ -93,6 +93,8 @@ def conjugate(base: str, cform: str, next_surface: str = "") -> tuple[str, str |
         return stem, (wanted if wanted != next_surface else None)
     if cform.startswith("連用形"):
         cform = "連用形-一般"
+    if ctype.startswith("サ行変格") and cform.startswith("未然形") and next_surface.startswith(("ず", "ぬ", "ざ")):
+        return base[:-2] + "せ", None  # なさらずに → せずに (しずに is not Japanese)
     return _stem_for(base, ctype, cform), None
 
 

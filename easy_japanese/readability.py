@@ -116,11 +116,17 @@ def _changed_words(text: str, hit: RuleHit) -> tuple[int, int, str]:
     clerk's whole phrase became its last piece (受け取れないことはありません → もらう)."""
     if not hit.replaced or hit.replaced == hit.source:
         return hit.start, hit.end, hit.source
+    if 2 * _common_prefix(hit.replaced, hit.source) >= len(hit.source):
+        return hit.start, hit.end, hit.source  # 再発行いたし, seen as 再発行し: the clerk wrote the whole of it
     head = analyze(hit.replaced)[:1]
     for tok in analyze(hit.source):
         if head and tok.lemma == head[0].lemma and tok.pos1 == head[0].pos1:
             return hit.start + tok.start, hit.start + tok.end, hit.replaced
     return hit.start, hit.end, hit.replaced
+
+
+def _common_prefix(a: str, b: str) -> int:
+    return next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 def _grammar_issues(text: str) -> list[Issue]:

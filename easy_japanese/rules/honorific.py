@@ -119,6 +119,10 @@ def o_ninaru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             swapped = swap_verb(tokens, naru, easy, "honorific.o_ninaru")[0]
             edits.append(Edit(tok.start, swapped.end, swapped.replacement, "honorific.o_ninaru"))
             continue
+        if base == "持つ" and any(t.lemma == "た" for t in tokens[naru + 1 : naru + 3]):
+            swapped = swap_verb(tokens, naru, "くる", "honorific.o_ninaru")[0]  # お持ちになりましたか: did you bring it?
+            edits.append(Edit(tok.start, swapped.end, "持って" + swapped.replacement, "honorific.o_ninaru"))
+            continue  # (持ちましたか would ask whether it was held)
         swapped = swap_verb(tokens, naru, base, "honorific.o_ninaru")[0]
         edits.append(Edit(tok.start, swapped.end, swapped.replacement, "honorific.o_ninaru"))
     return edits
@@ -204,7 +208,13 @@ def _party_with_ni(tokens: list[Token], start: int) -> bool:
     does it; もらう reads it as the doer. A person with に (世帯主の方にお支払いいただきます) is the doer."""
     k = next((k for k, t in enumerate(tokens) if t.start == start), 0)
     return (k >= 2 and tokens[k - 1].surface in ("に", "へ") and tokens[k - 2].pos1 in ("名詞", "接尾辞", "代名詞")
-            and not is_person(tokens[k - 2]))
+            and not is_person(tokens[k - 2]) and not _is_when(tokens[k - 2]))
+
+
+def _is_when(tok: Token) -> bool:
+    """予約の際に, 受付の前に, 3時に: when, not who (予約の際にお知らせいただければ → 知らせてもらえれば). Not 先
+    (提出先に is who is asked), though the analyser reads it as a time noun."""
+    return tok.surface in ("際", "前", "後", "あと", "うち", "間", "時", "とき") or tok.pos2 == "数詞" or tok.pos3 == "助数詞"
 
 
 def _plain_receive(tok: Token) -> str:

@@ -146,7 +146,7 @@ def _suru_said_of_the_resident(tokens: list[Token], i: int) -> bool:
 # (希望される方 wish, 廃車された場合 scrapped their car), never something done to the resident; a thing named
 # with が or as the topic (書類が提出された場合) or someone who does it (代理人により) still reads as a passive
 _RESIDENTS_OWN_STEPS = frozenset(["希望", "申請", "提出", "廃車", "届出", "申告", "予約", "購入", "持参", "記入", "契約",
-                                  "解約", "相続", "寄付", "返却", "利用", "申し込み", "請求", "受診", "受験", "受講"])
+                                  "解約", "相続", "寄付", "返却", "利用", "申し込み", "請求", "受診", "受験", "受講", "紛失"])
 
 
 def _own_step_said_politely(tokens: list[Token], i: int) -> bool:
@@ -166,14 +166,26 @@ def honorific_passive_at(tokens: list[Token], i: int) -> bool:
     if plain_honorific_at(tokens, i):
         return True
     verb = _voice_verb(tokens, i)
-    if verb is None or tokens[i].lemma == "られる":
+    if verb is None:
         return False
+    if tokens[i].lemma == "られる":
+        return _rareru_with_object(tokens, i)
     start = _predicate_start(tokens, i - 1)
     if _done_by_the_city(tokens, i):
         return False  # 保険料を免除された期間: the resident is exempted (a passive), never exempts
     if "を" in governed_particles(tokens, start) and not _has_agent(tokens, start, False):
         return True
     return _suru_said_of_the_resident(tokens, i)
+
+
+def _rareru_with_object(tokens: list[Token], i: int) -> bool:
+    """会社を辞められたときは: 尊敬語, or the potential ("could quit"), or a passive; never made plain, but in the
+    past, with its を object, before 方 / 場合 / とき … and no one named who does it, it is counted as an honorific
+    left (in the present, 健診を受けられる方, "who can have it" tells the resident the same: neither)."""
+    past = i + 1 < len(tokens) and tokens[i + 1].lemma == "た"  # 健診を受けられる方 ("who can have it") is not counted
+    head = next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
+    start = _predicate_start(tokens, i - 1)
+    return past and head in _NOMINAL_HEADS and "を" in governed_particles(tokens, start) and not _has_agent(tokens, start, False)
 
 
 # サ変 verbs only the city (or the state) does to a resident: their される is a passive (保険料を免除された,

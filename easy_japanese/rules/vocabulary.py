@@ -111,6 +111,8 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
     head, nxt = tokens[first], next_token(tokens, last)
     if head.pos1 == "接尾辞" or (entry.kind == "n" and head.pos1 in ("動詞", "形容詞")):
         return None
+    if entry.easy == entry.word and not _drops_honorific_prefix(tokens, first):
+        return None  # an entry that marks a word easy changes nothing but an honorific お/ご (ご希望 → 希望)
     if nxt is not None and nxt.lemma in _SURU:
         return None
     prev = prev_token(tokens, first)
@@ -146,6 +148,15 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         if past is not None:  # 不明だった → 分からなかった, 高価でした → 高かったです (not 分からないだった)
             return Edit(start, past[0], past[1], "vocabulary.word")
     return Edit(start, end, entry.easy, "vocabulary.word")
+
+
+# nouns whose お is part of the everyday word (お知らせ is the notice; 知らせ alone reads as news)
+_O_NOUNS = frozenset(["お知らせ", "お金", "お茶", "お湯", "お礼", "お釣り", "お菓子", "お土産", "お祭り", "お手洗い"])
+
+
+def _drops_honorific_prefix(tokens: list[Token], first: int) -> bool:
+    prev = prev_token(tokens, first)
+    return prev is not None and is_prefix_o(prev) and prev.surface + tokens[first].surface not in _O_NOUNS
 
 
 def _stem_before_sugiru(easy: str, nxt: Token) -> str | None:
