@@ -38,7 +38,8 @@ def test_the_fresh_sentences_are_new_dev_rows_with_nothing_rejected_or_lost() ->
     ("本日は予診票をお持ちになりましたか。", "予診票を持ってきましたか。"),  # was 持ちましたか ("did you hold it?")
     ("無理をなさらずに日程を変更してください。", "無理をせずに"),  # was 無理をしずに (not Japanese)
     ("ご遠慮なさらずに職員にお声がけください。", "遠慮しないで"),  # was やめずに ("without quitting")
-    ("ご不明な点は、ご遠慮なくお尋ねください。", "遠慮しないで聞いてください。"),
+    ("ご不明な点は、ご遠慮なくお尋ねください。", "遠慮なく聞いてください。"),  # ご遠慮なく was left (an honorific)
+    ("遠慮せずに言ってください。", "遠慮せずに言ってください。"),  # was やめずに
     # unnatural or a hard word left at confidence 1.0 on main
     ("加入のお知らせが届きます。", "加入のお知らせが届きます。"),  # was 加入の知らせ: the noun keeps its お
     ("別の手当を受けられる場合がございます。", "受けられることがあります。"),  # was ときがあります
