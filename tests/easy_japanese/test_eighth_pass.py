@@ -55,7 +55,7 @@ def test_tadaima_meaning_now_becomes_ima(before: str, after: str) -> None:
     assert result.text.endswith(after) and result.confidence == 1.0, (result.text, result.confidence)
 
 
-@pytest.mark.parametrize("greeting", ["ただいま。", "お母さん、ただいま！"])
+@pytest.mark.parametrize("greeting", ["ただいま。", "お母さん、ただいま！", "ただいま、お母さん。"])
 def test_tadaima_as_a_greeting_is_left(greeting: str) -> None:
     assert easy(greeting) == greeting
 
