@@ -127,7 +127,7 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         return None  # 食事をする is an action: ご飯をする would not be Japanese
     if entry.kind == "adv" and (nxt is None or nxt.surface in _COPULA or (nxt.pos1 == "補助記号" and nxt.surface not in "、，,")):
         return None  # ただいま。 is a greeting ("I'm home"); ただいま、混み合っております is "now"
-    if entry.kind == "adv" and nxt.surface in "、，," and not _predicate_follows(tokens, last + 1):
+    if entry.kind == "adv" and nxt is not None and nxt.surface in "、，," and not _predicate_follows(tokens, last + 1):
         return None  # ただいま、お母さん。: a greeting, with no predicate for the adverb to go with
     joins_nouns = head.pos1 == "接続詞"  # 在留カード及び写真, 保険証又は…: a conjunction is no part of a compound
     if entry.kind != "adv" and not joins_nouns and _in_compound(tokens, first, last) and not _time_word_before_noun(tokens, first, last, entry):
