@@ -34,6 +34,7 @@ from relay.wire.protocol import (
     NoticeCode,
     Transcript,
     TranslationMessage,
+    Untranslated,
     encode,
 )
 
@@ -254,13 +255,12 @@ class TurnPipeline:
                 abandon(translating)
             return None
         if translating is not None:
-            return await self._call_translator(session, u.text, source, target, started=translating,
-                                               utterance_id=u.utterance_id)
+            return await self._call_translator(session, u.text, source, target, started=translating, turn=u)
         early = await u.early.translation() if u.early is not None else None
         if early is not None:  # started at the speaker's pause, for exactly this text
             return Translation(early.text, early.source_lang, early.target_lang, early.kind, early.confidence,
                                early.ruby, {**early.details, "started_at_pause": True}, early.timings)
-        return await self._call_translator(session, u.text, source, target, utterance_id=u.utterance_id)
+        return await self._call_translator(session, u.text, source, target, turn=u)
 
     def _translator_for(self, target: str) -> Any:
         return self.engines.easy_japanese if target == EASY_JAPANESE else self.engines.translator
@@ -290,29 +290,36 @@ class TurnPipeline:
 
     async def _call_translator(self, session: Session, text: str, source: str, target: str, quiet: bool = False,
                                started: asyncio.Future[Translation] | None = None,
-                               utterance_id: str | None = None) -> Translation | None:
+                               turn: Utterance | None = None) -> Translation | None:
+        """The translation, or None after reporting why (unless ``quiet``); ``turn``: the sentence it is for."""
         try:
             return await (started if started is not None else self.translate_quietly(text, source, target))
         except EngineUnavailable as exc:
             if not quiet:
                 await self._report(session, ErrorCode.ENGINE_UNAVAILABLE, exc.reason, "no_mt_model",
-                                   {"source": source, "target": target}, utterance_id)
+                                   {"source": source, "target": target}, turn, target)
             return None
         except EngineError as exc:
             log.warning("translation failed", extra={"session": session.id, "error": str(exc)})
             if not quiet:
                 await self._report(session, ErrorCode.ENGINE_FAILED, f"translation failed: {exc}",
-                                   "engine_failed", {"source": source, "target": target}, utterance_id)
+                                   "engine_failed", {"source": source, "target": target}, turn, target)
             return None
 
     async def _report(self, session: Session, code: str, message: str, reason: str,
-                      figures: dict[str, Any], utterance_id: str | None = None) -> None:
+                      figures: dict[str, Any], turn: Utterance | None, target: str) -> None:
         """Engine trouble: tell the counter (which sentence went untranslated, so the tablet can mark it),
-        then let the escalation policy decide what to offer."""
+        let the escalation policy decide what to offer, and store that the sentence went untranslated
+        (``untranslated``: a screen that reloads still marks it; the error itself is not replayed)."""
         self.metrics.errors.labels(code).inc()
+        utterance_id = turn.utterance_id if turn is not None else None
         session.send_transient(Error(code=code, message=message, utterance_id=utterance_id),
                                lambda p: p.role == "counter")
         await self.observer.on_trouble(session, reason, figures)
+        if turn is not None:
+            lang = "ja" if target == EASY_JAPANESE else target
+            await session.publish(lambda seq: Untranslated(seq=seq, utterance_id=turn.utterance_id,
+                                                           speaker=turn.speaker, lang=lang, code=code))
 
     def _stored(self, text: str) -> str:
         return mask_personal_numbers(text) if self.mask_numbers else text

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from pipelines.base import EASY_JAPANESE
-from relay.wire.protocol import Message, Partial, Transcript, TranslationMessage
+from relay.wire.protocol import Message, Partial, Transcript, TranslationMessage, Untranslated
 
 JAPANESE = "ja"
 AUTO = "auto"
@@ -104,11 +104,12 @@ def hears(role: str, message: TranslationMessage, resident_lang: str) -> bool:
 
 
 def sees(role: str, message: Message, resident_lang: str) -> bool:
-    """The resident's phone shows the resident's own words and what was said to them, in their language;
-    the counter tablet (clerk and resident panels) and an operator see everything."""
+    """The resident's phone shows the resident's own words (and that one of them went untranslated) and
+    what was said to them, in their language; the counter tablet (clerk and resident panels) and an operator
+    see everything."""
     if role != "resident":
         return True
-    if isinstance(message, (Transcript, Partial)):
+    if isinstance(message, (Transcript, Partial, Untranslated)):
         return message.speaker == "resident"
     if isinstance(message, TranslationMessage):
         if message.kind == "back_translation":

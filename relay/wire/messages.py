@@ -216,6 +216,19 @@ class TranslationMessage(Message):
 
 
 @dataclass(frozen=True)
+class Untranslated(Message):
+    """The relay could not translate this sentence for its listener: stored like any session event, so a
+    screen that reloads still shows that the other side never got it, until a ``translation`` of it comes."""
+
+    TYPE = "untranslated"
+    seq: int
+    utterance_id: str
+    speaker: str
+    lang: str  # the language it was not translated into (``ja`` for やさしい日本語 too)
+    code: str  # why, as the ``error`` the counter was sent: engine_failed | engine_unavailable
+
+
+@dataclass(frozen=True)
 class TtsStart(Message):
     """Speech of one utterance follows as binary frames headed by ``stream`` (see ``audio_frame``)."""
 
@@ -345,7 +358,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
     for cls in (
         Hello, AudioStart, AudioStop, Text, Settings, Escalate, EscalationCancel, Accept, Decline,
         Release, Transfer, OperatorState, VideoSignal, VideoAllow, Bye,
-        Welcome, Partial, Transcript, TranslationMessage, TtsStart, TtsEnd, LiveStart, LiveEnd, Escalation, Queue,
+        Welcome, Partial, Transcript, TranslationMessage, Untranslated, TtsStart, TtsEnd, LiveStart, LiveEnd, Escalation, Queue,
         OperatorStatus, VideoState, SessionUpdated, SessionClosed, Notice, Error,
     )
 }

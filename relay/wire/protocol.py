@@ -54,6 +54,7 @@ from relay.wire.messages import (
     TranslationMessage,
     TtsEnd,
     TtsStart,
+    Untranslated,
     VideoAllow,
     VideoSignal,
     VideoState,
@@ -67,6 +68,6 @@ __all__ = [
     "EscalationState", "Hello", "LiveEnd", "LiveStart", "Message", "Mode", "Notice", "NoticeCode", "OperatorState",
     "OperatorStatus", "Partial", "ProtocolError", "Queue", "Release", "Role", "SessionClosed", "SessionUpdated",
     "Settings", "Speaker", "Text", "Transcript", "Transfer", "TranslationKind", "TranslationMessage", "TtsEnd",
-    "TtsStart", "VideoAllow", "VideoSignal", "VideoState", "Welcome", "audio_frame", "decode", "encode",
+    "TtsStart", "Untranslated", "VideoAllow", "VideoSignal", "VideoState", "Welcome", "audio_frame", "decode", "encode",
     "error_message", "is_encodable", "is_session_event", "parse_audio_frame", "store_unavailable",
 ]

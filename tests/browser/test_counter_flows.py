@@ -126,6 +126,22 @@ def test_engine_trouble_is_told_in_plain_japanese(make_live_relay: MakeLiveRelay
     shot(page, "counter-engine-trouble")
 
 
+def test_an_untranslated_sentence_is_still_marked_after_a_reload(make_live_relay: MakeLiveRelay,
+                                                                  new_context: Any) -> None:
+    """The clerk must still know, after a reload, which sentences never reached the other side."""
+    page = open_counter(make_live_relay(fake_engines(translator=FakeTranslator(fail=True))), new_context())
+    say(page, "住民票ですね")
+    say(page, "Cảm ơn", who="住民の入力（ベトナム語）")
+    clerk, resident = bubbles(page).filter(has_text="住民票ですね"), bubbles(page).filter(has_text="Cảm ơn")
+    expect(clerk.get_by_text("⚠ 翻訳できず、住民の方には届いていません")).to_be_visible()
+    expect(resident.get_by_text("⚠ 日本語に翻訳できませんでした")).to_be_visible()
+    page.reload()
+    expect(page.get_by_text("接続済み")).to_be_visible()
+    expect(clerk.get_by_text("⚠ 翻訳できず、住民の方には届いていません")).to_be_visible()
+    expect(resident.get_by_text("⚠ 日本語に翻訳できませんでした")).to_be_visible()
+    expect(bubbles(page).get_by_text("⚠", exact=False)).to_have_count(2)  # each sentence marked once
+
+
 def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: Any) -> None:
     from relay.engines.easy_japanese import EasyJapaneseTranslator
 

@@ -144,6 +144,27 @@ async def test_engine_failure_is_reported_and_session_goes_on(make_relay: MakeRe
     await _still_works(ws)
 
 
+async def test_an_untranslated_sentence_is_stored_and_marked_again_after_a_reload(make_relay: MakeRelay) -> None:
+    """The error is not replayed, so the relay stores ``untranslated``: a tablet that reloads still knows
+    which sentences the other side never got; the phone is told only of the resident's own."""
+    relay = await make_relay(fake_engines(translator=FakeTranslator(missing=[("ja", "vi"), ("vi", "ja")])))
+    session = await relay.create_session("vi")
+    counter, phone = await relay.counter(session), await relay.resident(session)
+    await counter.send(type="text", speaker="clerk", text="住民票ですね")
+    clerk = await counter.expect("transcript", speaker="clerk")
+    await phone.send(type="text", speaker="resident", text="Vâng")
+    resident = await counter.expect("transcript", speaker="resident")
+    await phone.expect("untranslated", utterance_id=resident["utterance_id"])
+    await counter.expect("untranslated", utterance_id=resident["utterance_id"])
+    reloaded = await relay.counter(session, resume_after=0)
+    await reloaded.expect("untranslated", utterance_id=resident["utterance_id"])
+    marks = [m for m in reloaded.seen if m["type"] == "untranslated"]
+    assert [(m["utterance_id"], m["speaker"], m["lang"], m["code"]) for m in marks] == [
+        (clerk["utterance_id"], "clerk", "vi", "engine_unavailable"),
+        (resident["utterance_id"], "resident", "ja", "engine_unavailable")]
+    assert not any(m["type"] == "untranslated" and m["speaker"] == "clerk" for m in phone.seen)
+
+
 async def test_recognizer_failure_reaches_the_counter(make_relay: MakeRelay) -> None:
     relay = await make_relay(fake_engines(recognizer=FakeRecognizer(fail=True)))
     session = await relay.create_session("en")

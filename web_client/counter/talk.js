@@ -181,6 +181,7 @@ export class Talk extends EventTarget {
       case 'tts.start': case 'tts.end': case 'live.start': case 'live.end':
         this.player.handle(m);
         return;
+      case 'untranslated': this.view.untranslated(m.utterance_id); return; // stored: also after a reload
       case 'escalation': this._escalation(m); return;
       case 'session.updated': {
         const before = this.session.resident_lang;
