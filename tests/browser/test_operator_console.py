@@ -128,6 +128,10 @@ def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_conte
     counter.set_viewport_size({"width": 1024, "height": 768})
     the_call_fits_the_screen(counter)  # while the microphone's partial lines come and grow
     shot(console, "operator-video-call")
+    for upright in ({"width": 800, "height": 1280}, {"width": 768, "height": 1024}):  # a tablet held upright
+        counter.set_viewport_size(upright)
+        the_call_fits_the_screen(counter)
+    shot(counter, "counter-video-call-portrait")
 
     console.get_by_role("button", name="ビデオを終了").click()
     expect(counter.locator("#video-panel").get_by_role("status")).to_have_text("ビデオ通話を終了しました")
@@ -137,17 +141,22 @@ def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_conte
 
 def the_call_fits_the_screen(counter: Any) -> None:
     """During a video call the clerk sees the interpreter, the latest sentence and every control at once,
-    without scrolling the page (a landscape tablet: 1280×800, 1024×768)."""
-    height = counter.viewport_size["height"]
+    and the resident their panel with the latest sentence, without scrolling the page (a tablet on its side:
+    1280×800, 1024×768; upright: 768×1024, 800×1280). The picture is at least a third of the screen's
+    shorter side high: upright, the width limits a camera's 4:3 picture, not the height."""
+    size = counter.viewport_size
     picture = counter.get_by_role("region", name="ビデオ通話（手話通訳）").get_by_label("通訳者の映像")
     in_view = [picture, bubbles(counter).last, counter.get_by_label("職員の入力（日本語）"),
-               counter.get_by_role("button", name="住民の入力を送信")]
+               counter.get_by_role("button", name="住民の入力を送信"),
+               counter.get_by_role("region", name="住民向け表示").get_by_text("ビデオでも話せます")]
     in_view += [counter.get_by_role("button", name=name, exact=True) for name in ("🎤 マイク", "受付終了", "ビデオを終了")]
     for thing in in_view:
         expect(thing).to_be_in_viewport(ratio=1)
     box = picture.bounding_box()
-    assert box is not None and box["height"] >= height / 3, ("the interpreter's picture is too small to read signs", box)
-    assert counter.evaluate("document.scrollingElement.scrollHeight") <= height, "the page scrolls"
+    shorter = min(size["width"], size["height"])
+    assert box is not None and box["height"] >= shorter / 3 and box["width"] >= shorter / 2, (
+        "the interpreter's picture is too small to read signs", box)
+    assert counter.evaluate("document.scrollingElement.scrollHeight") <= size["height"], "the page scrolls"
 
 
 def test_console_rides_out_dropped_connections(live_relay: LiveRelay, new_context: Any) -> None:
