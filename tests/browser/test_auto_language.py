@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import LiveRelay, MakeLiveRelay
 from tests.browser.test_counter import bubbles, open_counter, resident_url, say
 
@@ -22,15 +24,15 @@ def test_resident_chooses_its_language_on_the_phone_in_auto_mode(live_relay: Liv
     phone.get_by_placeholder("Type your message").fill("Xin chào")
     phone.get_by_role("button", name="Send").click()
     phone.get_by_role("status").filter(has_text="Choose your language first").wait_for()
-    assert phone.get_by_placeholder("Type your message").input_value() == "Xin chào"
+    expect(phone.get_by_placeholder("Type your message")).to_have_value("Xin chào")
 
     phone.get_by_role("button", name="Tiếng Việt").click()
     phone.get_by_role("button", name="Gửi").wait_for()  # the page now speaks Vietnamese
-    assert phone.get_by_role("heading", name="Choose your language").count() == 0
+    expect(phone.get_by_role("heading", name="Choose your language")).to_have_count(0)
     phone.get_by_role("button", name="Gửi").click()
     said = bubbles(counter).filter(has_text="Xin chào")
     said.get_by_text("[ja] Xin chào").wait_for()
-    assert said.get_attribute("data-speaker") == "resident"
+    expect(said).to_have_attribute("data-speaker", "resident")
     notices.get_by_text("住民の言語はベトナム語です（住民がスマートフォンで選びました）").wait_for()
 
     say(counter, "お名前を書いてください")
@@ -41,10 +43,10 @@ def test_tablet_keeps_the_residents_typed_words_until_the_language_is_known(live
                                                                              new_context: Any) -> None:
     counter = open_counter(live_relay, new_context(), lang="自動")
     box = counter.get_by_label("住民の入力（言語はまだ不明）")
-    assert box.get_attribute("placeholder") == "住民の言語が決まると送れます"  # what the clerk can expect, not a blank name
+    expect(box).to_have_attribute("placeholder", "住民の言語が決まると送れます")  # what the clerk can expect, not a blank name
     say(counter, "Hello", who="住民の入力（言語はまだ不明）")
     counter.get_by_role("list", name="お知らせ").get_by_text("住民の言語が決まるまで、住民の入力は送れません").wait_for()
-    assert box.input_value() == "Hello"
+    expect(box).to_have_value("Hello")
 
 
 def test_a_refused_text_is_told_to_the_resident_and_stays_in_the_box(make_live_relay: MakeLiveRelay,
@@ -57,4 +59,4 @@ def test_a_refused_text_is_told_to_the_resident_and_stays_in_the_box(make_live_r
     phone.get_by_placeholder("Nhập tin nhắn").fill(long_text)
     phone.get_by_role("button", name="Gửi").click()
     phone.get_by_role("status").filter(has_text="Đã xảy ra lỗi").wait_for()
-    assert phone.get_by_placeholder("Nhập tin nhắn").input_value() == long_text
+    expect(phone.get_by_placeholder("Nhập tin nhắn")).to_have_value(long_text)

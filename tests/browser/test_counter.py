@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import numpy as np
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot, wait_until
 from tests.fakes import FakeRecognizer, FakeSynthesizer, fake_engines
@@ -52,7 +54,7 @@ def test_wrong_token_is_refused_in_plain_words(live_relay: LiveRelay, new_contex
     page.get_by_label("職員用トークン").fill(live_relay.tokens["clerk"])
     page.get_by_role("button", name="登録する").click()
     page.get_by_role("heading", name="新しい受付を始める").wait_for()
-    assert page.get_by_role("button", name="受付開始").is_visible()
+    expect(page.get_by_role("button", name="受付開始")).to_be_visible()
 
 
 def test_start_screen_names_languages_in_their_own_script(live_relay: LiveRelay, new_context: Any) -> None:
@@ -62,8 +64,8 @@ def test_start_screen_names_languages_in_their_own_script(live_relay: LiveRelay,
     for name in ("Tiếng Việt", "ไทย", "မြန်မာ", "नेपाली", "한국어"):
         page.get_by_role("button", name=name).wait_for()  # the buttons come from /api/languages
     # the fake synthesizer has voices for ja, vi, en only: Thai is text only
-    assert "文字のみ" in page.get_by_role("button", name="ไทย").inner_text()
-    assert "音声・翻訳" in page.get_by_role("button", name="Tiếng Việt").inner_text()
+    expect(page.get_by_role("button", name="ไทย")).to_contain_text("文字のみ")
+    expect(page.get_by_role("button", name="Tiếng Việt")).to_contain_text("音声・翻訳")
     shot(page, "counter-start")
     assert not errors
 
@@ -98,15 +100,16 @@ def test_resident_phone_follows_and_its_typed_text_reaches_the_counter(live_rela
     log = phone.get_by_role("log")
     log.get_by_text("[vi] こちらにお名前を書いてください").wait_for()
     assert "token" not in phone.url, "the token left the address bar"
-    assert phone.locator("html").get_attribute("lang") == "vi"
+    expect(phone.locator("html")).to_have_attribute("lang", "vi")
     phone.get_by_placeholder("Nhập tin nhắn").fill("Tôi muốn đăng ký địa chỉ")
     phone.get_by_role("button", name="Gửi").click()
     log.get_by_text("Tôi muốn đăng ký địa chỉ").wait_for()
 
     resident_bubble = bubbles(counter).filter(has_text="Tôi muốn đăng ký địa chỉ")
     resident_bubble.get_by_text("[ja] Tôi muốn đăng ký địa chỉ").wait_for()
-    assert resident_bubble.get_attribute("data-speaker") == "resident"
-    assert "back" not in log.inner_text() and "[ja]" not in log.inner_text(), "the phone shows no Japanese check"
+    expect(resident_bubble).to_have_attribute("data-speaker", "resident")
+    for check in ("back", "[ja]"):  # the phone shows no Japanese check
+        expect(log).not_to_contain_text(check)
 
 
 def test_overlapping_speech_plays_one_utterance_after_the_other(make_live_relay: MakeLiveRelay,
@@ -144,9 +147,10 @@ def test_markup_in_a_transcript_is_shown_as_text_and_runs_nothing(make_live_rela
     bubbles(page).filter(has_text=attack).nth(1).wait_for()
     page.get_by_role("button", name="🎤 マイク").click()
     page.get_by_text(f"[vi] {attack}").first.wait_for()
-    assert page.locator("#bubbles img, #panel-face img").count() == 0
+    expect(page.locator("#bubbles img, #panel-face img")).to_have_count(0)
     assert page.evaluate("window.pwned") is None
-    assert page.get_by_role("region", name="住民向け表示").inner_text().count("onerror") == 1
+    once = re.compile(r"^(?![\s\S]*onerror[\s\S]*onerror)[\s\S]*onerror")  # shown as text, exactly once
+    expect(page.get_by_role("region", name="住民向け表示")).to_have_text(once)
     assert not errors
 
 
@@ -160,7 +164,7 @@ def test_reload_and_dropped_connection_lose_and_double_nothing(live_relay: LiveR
     page.reload()
     page.get_by_text("接続済み").wait_for()
     bubbles(page).filter(has_text="[vi] 二つ目です").wait_for()
-    assert bubbles(page).count() == 2
+    expect(bubbles(page)).to_have_count(2)
 
     url = resident_url(page)
     phone = new_context(viewport=(390, 844)).new_page()
@@ -176,7 +180,7 @@ def test_reload_and_dropped_connection_lose_and_double_nothing(live_relay: LiveR
     shot(page, "counter-reconnecting")
     context.set_offline(False)
     bubbles(page).filter(has_text="[ja] Xin chờ một chút").wait_for(timeout=20_000)
-    assert page.get_by_role("alert").is_hidden()
+    expect(page.get_by_role("alert")).to_be_hidden()
     say(page, "三つ目です")
     bubbles(page).filter(has_text="[vi] 三つ目です").wait_for()
     ids = page.eval_on_selector_all("#bubbles li", "items => items.map(li => li.dataset.utterance)")
@@ -189,8 +193,8 @@ def test_qr_code_opens_the_resident_view(live_relay: LiveRelay, new_context: Any
     page = open_counter(live_relay, new_context())
     page.get_by_role("img", name="住民用ページのQRコード").wait_for()
     # the resident's token is not on the screen for anyone at the counter to photograph, nor a link to tap
-    assert "token=" not in page.locator("body").inner_text()
-    assert page.get_by_role("link").count() == 0
+    expect(page.locator("body")).not_to_contain_text("token=")
+    expect(page.get_by_role("link")).to_have_count(0)
     url = resident_url(page)
     qr = page.get_by_role("img", name="住民用ページのQRコード")
     qr.wait_for()
@@ -213,7 +217,7 @@ def test_qr_code_opens_the_resident_view(live_relay: LiveRelay, new_context: Any
     decoded = zxingcpp.read_barcodes(np.ascontiguousarray(pixels))
     assert [code.text for code in decoded] == [url]
     assert url.startswith(live_relay.url + "/resident#session=")
-    assert qr.get_attribute("src").startswith("blob:"), "made on the relay, shown from memory"
+    expect(qr).to_have_attribute("src", re.compile(r"^blob:"))  # made on the relay, shown from memory
 
 
 def test_microphone_resumes_after_a_drop_and_the_gap_is_reported(make_live_relay: MakeLiveRelay,
@@ -234,7 +238,7 @@ def test_microphone_resumes_after_a_drop_and_the_gap_is_reported(make_live_relay
     streams_before = len(recognizer.streams)
     bubbles(page).filter(has_text="三つ目").first.wait_for()
     assert len(recognizer.streams) >= streams_before and len(recognizer.streams) >= 2, "a new audio stream"
-    assert page.get_by_role("button", name="🎤 マイク").get_attribute("aria-pressed") == "true"
+    expect(page.get_by_role("button", name="🎤 マイク")).to_have_attribute("aria-pressed", "true")
     page.get_by_role("button", name="🎤 マイク").click()
     ids = page.eval_on_selector_all("#bubbles li", "items => items.map(li => li.dataset.utterance)")
     assert len(ids) == len(set(ids))
@@ -247,12 +251,12 @@ def test_resident_speaks_on_the_phone(make_live_relay: MakeLiveRelay, new_contex
     phone = new_context(viewport=(390, 844)).new_page()
     phone.goto(resident_url(counter))
     phone.get_by_role("button", name="Nói").click()
-    assert phone.get_by_role("button", name="Nói xong").get_attribute("aria-pressed") == "true"
+    expect(phone.get_by_role("button", name="Nói xong")).to_have_attribute("aria-pressed", "true")
     phone.get_by_role("log").get_by_text("Tôi cần giấy chứng nhận cư trú").first.wait_for()
     phone.get_by_role("button", name="Nói xong").click()
     said = bubbles(counter).filter(has_text="[ja] Tôi cần giấy chứng nhận cư trú").first
     said.wait_for()
-    assert said.get_attribute("data-speaker") == "resident"
+    expect(said).to_have_attribute("data-speaker", "resident")
     assert recognizer.streams and recognizer.streams[0].languages == ["vi"], "a resident's stream is theirs"
 
 
@@ -266,7 +270,7 @@ def test_clerk_interrupts_the_speech(make_live_relay: MakeLiveRelay, new_context
     page.get_by_role("status").filter(has_text="待機中").wait_for()
     history = wait_until(page, "window.madoguchi.talk.player.history")
     assert history[0]["interrupted"] is True
-    assert page.get_by_role("button", name="🔇 音声を止める").is_disabled()
+    expect(page.get_by_role("button", name="🔇 音声を止める")).to_be_disabled()
 
 
 def test_push_to_talk_with_the_keyboard(make_live_relay: MakeLiveRelay, new_context: Any) -> None:

@@ -73,7 +73,7 @@ def test_calling_an_interpreter_shows_each_state(make_live_relay: MakeLiveRelay,
     counter.get_by_role("button", name="通訳者を呼ぶ").first.click()
     counter.get_by_role("status").filter(has_text="通訳者を呼んでいます（1番目").wait_for()
     phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên (thứ 1").wait_for()
-    assert phone.get_by_role("status").filter(has_text="Đang chờ").get_attribute("lang") == "vi"
+    expect(phone.get_by_role("status").filter(has_text="Đang chờ")).to_have_attribute("lang", "vi")
     shot(counter, "counter-escalation-queued")
     shot(phone, "resident-phone-queued")
     counter.get_by_role("button", name="呼び出しを取り消す").click()
@@ -121,8 +121,8 @@ def test_engine_trouble_is_told_in_plain_japanese(make_live_relay: MakeLiveRelay
     notices.get_by_text("翻訳または音声認識がうまく動きませんでした").wait_for()
     sentence = page.get_by_role("listitem").filter(has_text="住民票ですね")
     sentence.get_by_text("翻訳できず、住民の方には届いていません").wait_for()  # which sentence never reached them
-    text = page.inner_text("body")
-    assert "fake translator failure" not in text and "Whisper" not in text, "no raw engine message"
+    for raw in ("fake translator failure", "Whisper"):  # no raw engine message
+        expect(page.locator("body")).not_to_contain_text(raw, use_inner_text=True)
     shot(page, "counter-engine-trouble")
 
 
@@ -154,14 +154,15 @@ def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: 
     say(page, "転入届をご提出ください。")
     easy = bubbles(page).locator(".kind-easy_japanese")
     easy.locator("ruby rt").first.wait_for()
-    assert "ご提出" not in easy.inner_text()
+    expect(easy).not_to_contain_text("ご提出")
     panel = page.get_by_role("region", name="住民向け表示")
-    assert panel.locator("ruby rt").count() >= 1
+    expect(panel.locator("ruby rt").first).to_be_attached()
     shot(page, "counter-easy-japanese")
     page.get_by_label("ふりがな").uncheck()
-    assert easy.locator("rt").count() == 0 and panel.locator("rt").count() == 0
+    expect(easy.locator("rt")).to_have_count(0)
+    expect(panel.locator("rt")).to_have_count(0)
     page.get_by_label("ふりがな").check()
-    assert easy.locator("rt").count() >= 1
+    expect(easy.locator("rt").first).to_be_attached()
     # 分かち書き: a space between phrases, on request
     without = easy.locator(".text").evaluate("e => [...e.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join('')")
     page.get_by_label("分かち書き").check()
@@ -181,7 +182,7 @@ def test_resident_panel_turns_and_opens_on_a_second_screen(make_live_relay: Make
     page.get_by_role("button", name="↻ 180°回転").click()
     face = page.locator("#panel-face")
     wait_until(page, "getComputedStyle(document.getElementById('panel-face')).transform.startsWith('matrix(-1')")
-    assert page.get_by_role("button", name="↻ 180°回転").get_attribute("aria-pressed") == "true"
+    expect(page.get_by_role("button", name="↻ 180°回転")).to_have_attribute("aria-pressed", "true")
     shot(page, "counter-panel-rotated")
     page.get_by_role("button", name="↻ 180°回転").click()
     # turned back before the next click: mid-turn the panel's corners sweep over its own buttons, and a
@@ -196,7 +197,7 @@ def test_resident_panel_turns_and_opens_on_a_second_screen(make_live_relay: Make
     popup.get_by_text("Chúng tôi sẽ cấp").wait_for()
     say(page, "在留カードを見せてください。")
     popup.get_by_text("Vui lòng cho tôi xem thẻ cư trú.").wait_for()
-    assert popup.locator(".panel-main").get_attribute("lang") == "vi"
+    expect(popup.locator(".panel-main")).to_have_attribute("lang", "vi")
     shot(popup, "counter-panel-second-screen")
 
 
@@ -222,7 +223,7 @@ def test_end_of_session_summary_downloads_and_next(make_live_relay: MakeLiveRela
     page.get_by_role("heading", name="受付の記録").wait_for()
     summary = page.locator("#summary")
     summary.get_by_text("2件（職員 1・住民 1・通訳者 0）").wait_for()
-    assert "ベトナム語" in summary.inner_text()
+    expect(summary).to_contain_text("ベトナム語")
     shot(page, "counter-summary")
 
     phone.get_by_role("status").filter(has_text="Cuộc hội thoại đã kết thúc").wait_for()
@@ -241,7 +242,7 @@ def test_end_of_session_summary_downloads_and_next(make_live_relay: MakeLiveRela
         assert SENTENCE in raw.decode("utf-8-sig")
     page.get_by_role("button", name="次の方へ").click()
     page.get_by_role("heading", name="新しい受付を始める").wait_for()
-    assert page.get_by_label("窓口名").input_value() == "市民課 1番", "the counter name is remembered"
+    expect(page.get_by_label("窓口名")).to_have_value("市民課 1番")  # the counter name is remembered
 
 
 LINE_ENDS = """(el) => {
@@ -272,8 +273,8 @@ def test_resident_phone_in_its_own_script(make_live_relay: MakeLiveRelay, new_co
     errors = console_errors(phone)
     phone.goto(resident_url(counter))
     phone.get_by_role("log").get_by_role("listitem").first.wait_for()
-    assert phone.locator("html").get_attribute("lang") == lang
-    assert phone.locator(".bubble .text").first.get_attribute("lang") == lang
+    expect(phone.locator("html")).to_have_attribute("lang", lang)
+    expect(phone.locator(".bubble .text").first).to_have_attribute("lang", lang)
     phone.locator("#type-text").fill(ANSWERS[lang])
     phone.locator("#type-form button").click()
     bubbles(counter).filter(has_text="はい、これが私の在留カードです。").wait_for()
@@ -286,7 +287,7 @@ def test_resident_phone_in_its_own_script(make_live_relay: MakeLiveRelay, new_co
         assert ends, "the clerk's sentence wraps on a phone"
         assert all(ch.isspace() for ch in ends), f"lines end inside a word: {ends}"
     assert not errors
-    assert counter.get_by_label(CLERK_INPUT).is_visible()
+    expect(counter.get_by_label(CLERK_INPUT)).to_be_visible()
 
 
 def test_a_language_without_translation_is_called_for_and_said_so(make_live_relay: MakeLiveRelay,

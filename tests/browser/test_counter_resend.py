@@ -52,14 +52,14 @@ def test_texts_typed_while_the_store_is_down_wait_and_are_stored_once(live_relay
     say(counter, "住所変更の手続きです")
     pending = counter.get_by_role("region", name=PENDING)
     pending.get_by_role("listitem").filter(has_text="住所変更の手続きです").wait_for()
-    assert "直りしだい自動で送ります" in pending.inner_text(), "the clerk is told it will be sent by itself"
+    expect(pending).to_contain_text("直りしだい自動で送ります")  # the clerk is told it will be sent by itself
     counter.get_by_role("list", name="お知らせ").get_by_text("会話を記録できません").wait_for()
-    assert counter.get_by_label(CLERK_INPUT).input_value() == "", "the box is free for the next text"
+    expect(counter.get_by_label(CLERK_INPUT)).to_have_value("")  # the box is free for the next text
     phone.get_by_placeholder("Nhập tin nhắn").fill("Tôi đã chuyển nhà")
     phone.get_by_role("button", name="Gửi").click()
     phone_pending = phone.get_by_role("list", name="Chưa gửi được. Tin nhắn sẽ được gửi tự động.")
     phone_pending.get_by_text("Tôi đã chuyển nhà").wait_for()  # told in Vietnamese, not lost
-    assert bubbles(counter).count() == 1, "nothing is shown as said before it is recorded"
+    expect(bubbles(counter)).to_have_count(1)  # nothing is shown as said before it is recorded
     shot(counter, "counter-not-recorded")
 
     live_relay.call(_store_writable(live_relay.ctx.store, True))  # the disk is back; nobody touches a page
@@ -72,7 +72,7 @@ def test_texts_typed_while_the_store_is_down_wait_and_are_stored_once(live_relay
     counter.get_by_role("list", name="お知らせ").get_by_text("復旧しました").wait_for()
     assert sorted(_stored_texts(live_relay, session_id)) == sorted(
         ["こんにちは", "住所変更の手続きです", "Tôi đã chuyển nhà"]), "each text stored exactly once"
-    assert bubbles(counter).count() == 3
+    expect(bubbles(counter)).to_have_count(3)
     assert not errors
 
 
@@ -90,7 +90,7 @@ def test_a_reload_while_a_text_waits_keeps_it_and_sends_it_once(live_relay: Live
     in_a_while(counter, expect(bubbles(counter).filter(has_text="[vi] 印鑑をお持ちですか")).to_be_visible)
     counter.get_by_role("region", name=PENDING).wait_for(state="hidden")
     assert _stored_texts(live_relay, session_id) == ["印鑑をお持ちですか"]
-    assert bubbles(counter).count() == 1
+    expect(bubbles(counter)).to_have_count(1)
 
 
 def test_speech_that_cannot_be_stored_is_kept_and_sent_as_typed_text(make_live_relay: MakeLiveRelay,

@@ -33,15 +33,15 @@ def test_a_quick_tap_on_push_to_talk_does_not_leave_the_microphone_on(make_live_
                            b.dispatchEvent(new PointerEvent('pointerup', {bubbles: true})); }""")
     wait_until(page, "window.madoguchi.talk.mic.capture.running")
     page.wait_for_timeout(1000)  # frames flow from the fake microphone: none may be sent
-    assert page.get_by_role("status").filter(has_text="待機中").count() == 1
-    assert ptt.get_attribute("aria-pressed") == "false"
+    expect(page.get_by_role("status").filter(has_text="待機中")).to_have_count(1)
+    expect(ptt).to_have_attribute("aria-pressed", "false")
     assert not recognizer.streams, "nothing was recorded after the release"
     ptt.dispatch_event("pointerdown")
-    assert ptt.get_attribute("aria-pressed") == "true", "held: shown pressed"
+    expect(ptt).to_have_attribute("aria-pressed", "true")  # held: shown pressed
     page.get_by_role("status").filter(has_text="聞いています").or_(
         page.get_by_role("status").filter(has_text="認識中")).first.wait_for()
     ptt.dispatch_event("pointerup")
-    assert ptt.get_attribute("aria-pressed") == "false"
+    expect(ptt).to_have_attribute("aria-pressed", "false")
 
 
 def test_the_interpreter_ending_is_said_and_no_notice_carries_into_the_next_session(live_relay: LiveRelay,
@@ -59,8 +59,8 @@ def test_the_interpreter_ending_is_said_and_no_notice_carries_into_the_next_sess
     page.get_by_role("button", name="Tiếng Việt").click()
     page.get_by_role("button", name="受付開始").click()
     page.get_by_text("接続済み").wait_for()
-    assert escalation.is_hidden(), "the last session's interpreter line is gone"
-    assert page.get_by_role("button", name="通訳者を呼ぶ").first.is_enabled()
+    expect(escalation).to_be_hidden()  # the last session's interpreter line is gone
+    expect(page.get_by_role("button", name="通訳者を呼ぶ").first).to_be_enabled()
 
 
 def test_a_new_qr_code_in_the_same_phone_tab_opens_the_new_conversation(live_relay: LiveRelay,
@@ -76,7 +76,7 @@ def test_a_new_qr_code_in_the_same_phone_tab_opens_the_new_conversation(live_rel
     phone.goto(resident_url(counter))  # the same tab: only the fragment changes
     say(counter, "次の方どうぞ")
     phone.get_by_role("log").get_by_text("[vi] 次の方どうぞ").wait_for()
-    assert phone.get_by_role("button", name="Gửi").is_enabled()
+    expect(phone.get_by_role("button", name="Gửi")).to_be_enabled()
 
 
 def test_after_the_end_a_reload_says_so_in_the_residents_language(live_relay: LiveRelay, new_context: Any) -> None:

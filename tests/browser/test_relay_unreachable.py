@@ -13,8 +13,8 @@ UNREACHABLE = "中継サーバーに接続できません"
 
 
 def no_raw_error(page: Any) -> None:
-    text = page.locator("body").inner_text()
-    assert "TypeError" not in text and "Failed to fetch" not in text, text
+    for raw in ("TypeError", "Failed to fetch"):
+        expect(page.locator("body")).not_to_contain_text(raw, use_inner_text=True)
 
 
 def sign_in_while_the_relay_is_down(page: Any, live_relay: LiveRelay, path: str, token_label: str,
