@@ -128,7 +128,8 @@ def test_engine_trouble_is_told_in_plain_japanese(make_live_relay: MakeLiveRelay
 
 def test_an_untranslated_sentence_is_still_marked_after_a_reload(make_live_relay: MakeLiveRelay,
                                                                   new_context: Any) -> None:
-    """The clerk must still know, after a reload, which sentences never reached the other side."""
+    """The clerk must still know, after a reload, which sentences never reached the other side; the resident
+    is told on the phone which of their own words the staff never got."""
     page = open_counter(make_live_relay(fake_engines(translator=FakeTranslator(fail=True))), new_context())
     say(page, "住民票ですね")
     say(page, "Cảm ơn", who="住民の入力（ベトナム語）")
@@ -140,6 +141,16 @@ def test_an_untranslated_sentence_is_still_marked_after_a_reload(make_live_relay
     expect(clerk.get_by_text("⚠ 翻訳できず、住民の方には届いていません")).to_be_visible()
     expect(resident.get_by_text("⚠ 日本語に翻訳できませんでした")).to_be_visible()
     expect(bubbles(page).get_by_text("⚠", exact=False)).to_have_count(2)  # each sentence marked once
+    # the resident's phone says so on the resident's own words, in their language, also those said before
+    phone = new_context(viewport=(390, 844)).new_page()
+    phone.goto(resident_url(page))
+    not_sent = "⚠ Không dịch được sang tiếng Nhật: nhân viên chưa nhận được tin nhắn này."
+    expect(phone.get_by_role("log").get_by_role("listitem").filter(has_text="Cảm ơn")).to_contain_text(not_sent)
+    phone.get_by_placeholder("Nhập tin nhắn").fill("Tôi không hiểu")
+    phone.get_by_role("button", name="Gửi").click()
+    expect(phone.get_by_role("log").get_by_role("listitem").filter(has_text="Tôi không hiểu")).to_contain_text(not_sent)
+    expect(phone.get_by_role("log").get_by_text(not_sent)).to_have_count(2)  # never on what the clerk said
+    shot(phone, "resident-phone-untranslated")
 
 
 def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: Any) -> None:
@@ -154,7 +165,7 @@ def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: 
     say(page, "転入届をご提出ください。")
     easy = bubbles(page).locator(".kind-easy_japanese")
     easy.locator("ruby rt").first.wait_for()
-    expect(easy).not_to_contain_text("ご提出")
+    expect(easy).not_to_contain_text("ご提出", use_inner_text=True)
     panel = page.get_by_role("region", name="住民向け表示")
     expect(panel.locator("ruby rt").first).to_be_attached()
     shot(page, "counter-easy-japanese")
@@ -223,7 +234,7 @@ def test_end_of_session_summary_downloads_and_next(make_live_relay: MakeLiveRela
     page.get_by_role("heading", name="受付の記録").wait_for()
     summary = page.locator("#summary")
     summary.get_by_text("2件（職員 1・住民 1・通訳者 0）").wait_for()
-    expect(summary).to_contain_text("ベトナム語")
+    expect(summary).to_contain_text("ベトナム語", use_inner_text=True)
     shot(page, "counter-summary")
 
     phone.get_by_role("status").filter(has_text="Cuộc hội thoại đã kết thúc").wait_for()

@@ -100,6 +100,17 @@ function showKeptLines() {
   }
 }
 
+/** The relay could not put the resident's words into Japanese: their bubble says the staff never got them
+ * (the relay stores this, so a reload says it again; data-i18n: it follows a change of language). */
+function untranslated(id) {
+  const b = bubbles.get(id);
+  if (!b || b.li.querySelector('.untranslated')) return;
+  const note = el('p', {class: 'untranslated', dataset: {i18n: 'untranslated'}});
+  putText(note, t('untranslated'));
+  setLang(note, sourceLang(RESIDENT_STRINGS, lang, 'untranslated'));
+  b.li.append(note);
+}
+
 function show(b, text, textLang, ruby, phrases) {
   setLang(b.text, textLang);
   // やさしい日本語 on the phone: furigana and 分かち書き, as printed easy-Japanese texts are
@@ -144,6 +155,7 @@ function onMessage(m) {
       keepLine(m.utterance_id, {kind, text: m.text, lang: m.lang, ruby: m.ruby, phrases: m.phrases, ...(old ? {old} : {})});
       return;
     }
+    case 'untranslated': if (m.speaker === 'resident') untranslated(m.utterance_id); return;
     case 'tts.start': case 'tts.end': case 'live.start': case 'live.end':
       player.handle(m);
       return;
