@@ -8,8 +8,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveRelay, console_errors, shot, wait_until
+from tests.browser.conftest import LiveRelay, MakeLiveRelay, console_errors, shot, wait_until
 from tests.browser.test_counter import bubbles, open_counter, resident_url, say
+from tests.fakes import FakeTranslator, fake_engines
 
 
 def sign_in(page: Any, relay: LiveRelay, languages: list[str], token: str | None = None) -> None:
@@ -157,6 +158,21 @@ def the_call_fits_the_screen(counter: Any) -> None:
     assert box is not None and box["height"] >= shorter / 3 and box["width"] >= shorter / 2, (
         "the interpreter's picture is too small to read signs", box)
     assert counter.evaluate("document.scrollingElement.scrollHeight") <= size["height"], "the page scrolls"
+
+
+def test_the_interpreter_sees_which_sentences_never_reached_the_other_side(make_live_relay: MakeLiveRelay,
+                                                                            new_context: Any) -> None:
+    """Called because translation failed: the console marks the sentences the relay could not translate,
+    the ones to put across first."""
+    relay = make_live_relay(fake_engines(translator=FakeTranslator(fail=True)))
+    console = new_context(viewport=(1280, 860)).new_page()
+    sign_in(console, relay, ["vi"])
+    counter = open_counter(relay, new_context())
+    say(counter, "住民票の写しですね")
+    expect(bubbles(counter).filter(has_text="住民票の写しですね")).to_contain_text("翻訳できず")
+    take_the_call(counter, console).get_by_role("button", name="受ける").click()
+    sentence = console.get_by_role("log", name="会話").get_by_role("listitem").filter(has_text="住民票の写しですね")
+    expect(sentence).to_contain_text("⚠ 自動翻訳できず、住民には届いていません")
 
 
 def test_console_rides_out_dropped_connections(live_relay: LiveRelay, new_context: Any) -> None:

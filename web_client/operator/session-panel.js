@@ -94,6 +94,7 @@ export class SessionPanel {
   apply(message) {
     if (message.type === 'transcript') this._transcript(message);
     else if (message.type === 'translation') this._translation(message);
+    else if (message.type === 'untranslated') this._untranslated(message);
     else if (message.type === 'session.updated') {
       this.session = {...(this.session || {}), resident_lang: message.resident_lang, mode: message.mode};
       this._renderInfo();
@@ -122,8 +123,20 @@ export class SessionPanel {
     this._scroll();
   }
 
+  /** The relay could not translate this sentence: its listener never got it, which is what the interpreter
+   * may want to put across first (marked until a translation of it comes). */
+  _untranslated(m) {
+    const u = this.utterances.get(m.utterance_id);
+    if (!u || u.untranslated) return;
+    u.untranslated = el('p', {class: 'line untranslated',
+      text: `⚠ 自動翻訳できず、${m.speaker === 'clerk' ? '住民' : '職員'}には届いていません`});
+    u.li.append(u.untranslated);
+    this._scroll();
+  }
+
   _translation(m) {
     const u = this._utterance(m.utterance_id, 'operator');
+    if (u.untranslated && m.kind !== 'back_translation') { u.untranslated.remove(); u.untranslated = null; }
     if (m.replaces) {
       for (const line of u.lines) {
         if (line.lang === m.lang && line.kind !== 'operator') line.node.classList.add('replaced');
