@@ -109,7 +109,7 @@ def test_dashboard_names_people_and_says_what_each_audit_entry_means(live_relay:
     expect(rows.filter(has_text="通訳者「ベトナム語 通訳 田中」")).to_have_count(1)
     expect(rows.filter(has_text="職員「test clerk」")).to_contain_text("窓口として　窓口「市民課 1番」")
     for row in rows.all():
-        assert "login" not in row.get_by_role("cell").nth(2).inner_text()  # the meaning, not the code
+        expect(row.get_by_role("cell").nth(2)).not_to_contain_text("login", use_inner_text=True)  # the meaning, not the code
     first = rows.first
     first.get_by_text("記録").click()  # the raw record, for IT
     expect(first.locator("code")).to_contain_text("login")
