@@ -151,6 +151,12 @@ def test_an_untranslated_sentence_is_still_marked_after_a_reload(make_live_relay
     expect(phone.get_by_role("log").get_by_role("listitem").filter(has_text="Tôi không hiểu")).to_contain_text(not_sent)
     expect(phone.get_by_role("log").get_by_text(not_sent)).to_have_count(2)  # never on what the clerk said
     shot(phone, "resident-phone-untranslated")
+    page.get_by_role("button", name="受付終了").click()
+    page.get_by_role("dialog").get_by_role("button", name="終了する").click()
+    expect(phone.get_by_role("status")).to_contain_text("Cuộc hội thoại đã kết thúc")
+    phone.reload()  # the conversation read again after the end: still marked
+    expect(phone.get_by_role("log").get_by_role("listitem").filter(has_text="Tôi không hiểu")).to_contain_text(not_sent)
+    expect(phone.get_by_role("log").get_by_text(not_sent)).to_have_count(2)
 
 
 def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: Any) -> None:

@@ -15,7 +15,7 @@ function load() {
   }
 }
 
-/** One line as shown: {kind: clerk|resident|operator, text, lang, ruby?, phrases?, old?}. */
+/** One line as shown: {kind: clerk|resident|operator, text, lang, ruby?, phrases?, old?, untranslated?}. */
 export function keepLine(id, line) {
   const said = load();
   said.set(id, {...said.get(id), ...line});

@@ -97,6 +97,7 @@ function showKeptLines() {
     const b = bubble(id, line.kind);
     if (line.old) crossOut(b, line.old);
     show(b, line.text, line.lang, line.ruby, line.phrases);
+    if (line.untranslated) untranslated(id);
   }
 }
 
@@ -155,7 +156,11 @@ function onMessage(m) {
       keepLine(m.utterance_id, {kind, text: m.text, lang: m.lang, ruby: m.ruby, phrases: m.phrases, ...(old ? {old} : {})});
       return;
     }
-    case 'untranslated': if (m.speaker === 'resident') untranslated(m.utterance_id); return;
+    case 'untranslated':
+      if (m.speaker !== 'resident' || !bubbles.has(m.utterance_id)) return;
+      untranslated(m.utterance_id);
+      keepLine(m.utterance_id, {untranslated: true}); // read again after the end, too
+      return;
     case 'tts.start': case 'tts.end': case 'live.start': case 'live.end':
       player.handle(m);
       return;
