@@ -296,7 +296,9 @@ def test_a_missed_offer_says_why_the_console_is_now_away(make_live_relay: Any, n
     expect(console.get_by_text("離席中です。依頼は届きません。")).to_be_visible()
     console.get_by_role("button", name="言語を更新").click()  # new languages do not make it available unasked
     expect(console.locator("#state-now")).to_have_text("離席")
-    console.get_by_role("radio", name="受付可").check()
+    # click, not check(): check() reads the radio back after the click, and by then the missed call may be
+    # ringing already (no radio is checked while an offer rings): it failed 2 runs in 4 under load
+    console.get_by_role("radio", name="受付可").click()
     expect(console.locator("#banner")).to_be_hidden()
     # back at the desk: the call they missed (no decision of theirs) is offered to them again
     expect(offer).to_be_visible()
