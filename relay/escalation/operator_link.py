@@ -29,6 +29,8 @@ from typing import Any
 
 from relay.context import LiveConnection
 from relay.escalation.queue import QueueBackend
+from relay.escalation.queue.events import QueueUnavailable
+from relay.runtime.supervision import stop_all
 from relay.turns.session import Session
 from relay.wire.protocol import Message
 
@@ -110,6 +112,11 @@ class RemoteOperator:
         await self._pump.drain_and_stop()
 
 
+class ChannelClosed(QueueUnavailable):
+    """A session channel's listener ended before its subscription was live: it was closed meanwhile (the
+    operator's console went away while its call was being connected) or subscribing failed (Redis away)."""
+
+
 CommandHandler = Callable[[dict[str, Any]], Awaitable[None]]
 VoiceHandler = Callable[[bytes], None]
 
@@ -127,8 +134,16 @@ class ChannelListener:
         self._task = asyncio.create_task(self._run(), name=f"channel-{session_id}")
 
     async def ready(self) -> None:
-        """Returns once the subscription is live (payloads published after this are received)."""
-        await self._ready.wait()
+        """Returns once the subscription is live (payloads published after this are received); raises
+        ``ChannelClosed`` if the listener ended first, which waiting for it would never see (that wait
+        once held a node's queue notifications for good: no operator there was offered a call again)."""
+        live = asyncio.ensure_future(self._ready.wait())
+        try:
+            await asyncio.wait((live, self._task), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            live.cancel()
+        if not self._ready.is_set():
+            raise ChannelClosed(f"the channel of session {self.session_id} closed before it was live")
 
     async def _run(self) -> None:
         async with self._backend.subscribe_session(self.session_id) as subscription:
@@ -142,10 +157,7 @@ class ChannelListener:
                         log.exception("session channel handler failed", extra={"session": self.session_id})
 
     async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            async with asyncio.timeout(STOP_TIMEOUT_S):
-                await asyncio.shield(self._task)
+        await stop_all([self._task], timeout_s=STOP_TIMEOUT_S)  # its unsubscribe may lose a cancellation
 
 
 class OperatorLink:

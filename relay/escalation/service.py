@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from relay.context import LiveConnection, RelayContext
-from relay.escalation.operator_link import HomeLink, OperatorLink
+from relay.escalation.operator_link import ChannelClosed, HomeLink, OperatorLink
 from relay.escalation.operator_status import apply_operator_state, send_status
 from relay.escalation.policy import Decision, EscalationPolicy, PolicyConfig
 from relay.escalation.queue import QueueBackend, QueueConfig, QueueError, QueueMetrics
@@ -127,7 +127,7 @@ class EscalationService:
             try:
                 async with asyncio.timeout(HOME_READY_TIMEOUT_S):
                     await link.ready()
-            except TimeoutError:  # the shared queue (Redis) is away: nothing is half-made
+            except (TimeoutError, ChannelClosed):  # the shared queue (Redis) is away: nothing is half-made
                 self.homes.pop(session.id, None)
                 try:
                     await link.close()
@@ -253,7 +253,13 @@ class EscalationService:
             await current.close()
         link = OperatorLink(self.backend, conn, session_id, _operator_id(conn))
         self.links[conn] = link
-        await link.join(0 if resume_after is None else resume_after)
+        try:
+            await link.join(0 if resume_after is None else resume_after)
+        except ChannelClosed:
+            if self.links.get(conn) is not link:
+                return  # the console went away meanwhile (``disconnected`` closed the link): nothing to join
+            await self.close_link(conn)
+            raise
 
     async def close_link(self, conn: LiveConnection) -> None:
         link = self.links.pop(conn, None)

@@ -6,6 +6,14 @@
 failure is logged at CRITICAL instead and the task stays down — for one-shot work whose retry would do
 harm. Cancelling the returned task stops it for good (shutdown); ``stop_all`` does that for a list of
 tasks and logs any that had ended with an error instead of swallowing it.
+
+``stop_all`` waits a bounded time and cancels again while it waits: one cancellation can be lost. On
+Python 3.11 ``asyncio.wait_for`` returns the inner call's result instead of raising when the cancellation
+arrives in the same loop iteration as that result (CPython gh-86296, fixed in 3.12), and the Redis client
+sends every command through ``wait_for`` (its default ``socket_timeout``): a queue loop cancelled just as
+a command went out carried on, and the shutdown that awaited it never ended (a relay that did not stop on
+SIGTERM; a test teardown that hung past its 300 s limit on a busy machine). A task still running at the
+deadline is logged with where it is stuck, and left behind: shutdown goes on.
 """
 
 from __future__ import annotations
@@ -14,11 +22,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 log = logging.getLogger("madoguchi.supervision")
 
 STABLE_AFTER_S = 60.0
+STOP_TIMEOUT_S = 5.0  # for all the tasks of one stop_all together
+RECANCEL_S = 0.5  # long enough for a task's own clean-up (an unsubscribe, a close) to finish undisturbed
 
 
 def supervised(name: str, run: Callable[[], Awaitable[Any]], *, restart: bool = True, backoff_s: float = 1.0,
@@ -52,13 +62,35 @@ async def _supervise(name: str, run: Callable[[], Awaitable[Any]], restart: bool
         delay = min(max_backoff_s, delay * 2)
 
 
-async def stop_all(tasks: Iterable[asyncio.Task[Any]]) -> None:
-    """Cancel the tasks and wait for them all. A task that had ended with an error (not a cancellation) is
-    logged with its traceback: shutdown hides nothing."""
+async def stop_all(tasks: Iterable[asyncio.Task[Any]], timeout_s: float = STOP_TIMEOUT_S) -> None:
+    """Cancel the tasks and wait for them all, for at most ``timeout_s``, cancelling again every
+    ``RECANCEL_S`` the ones still running (a lost cancellation: see the module docstring). A task that had
+    ended with an error (not a cancellation) is logged with its traceback, one that would not stop with
+    where it was: shutdown hides nothing."""
     tasks = list(tasks)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    pending = {task for task in tasks if not task.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        left = deadline - loop.time()
+        if left <= 0:
+            break
+        _, pending = await asyncio.wait(pending, timeout=min(RECANCEL_S, left))
     for task in tasks:
-        task.cancel()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    for task, result in zip(tasks, results, strict=True):
-        if isinstance(result, Exception):
-            log.error("task had failed", exc_info=result, extra={"task": task.get_name()})
+        if task in pending:
+            log.error("task did not stop; left running", extra={"task": task.get_name(), "at": _where(task)})
+        elif not task.cancelled() and task.exception() is not None:
+            log.error("task had failed", exc_info=task.exception(), extra={"task": task.get_name()})
+
+
+def _where(task: asyncio.Task[Any]) -> str:
+    """The innermost frame the task waits in (``Task.get_stack`` shows only the outermost coroutine)."""
+    where, awaited = "?", cast(Any, task.get_coro())
+    while awaited is not None:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+        if frame is not None:
+            where = f"{frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}"
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+    return where

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from asyncio.subprocess import Process
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,6 +19,8 @@ from relay.app import create_app
 from relay.context import CONTEXT, RelayContext
 from relay.settings import load_settings
 from tests.fakes import fake_engines
+
+PROCESS_EXIT_S = 30.0  # a killed process is reaped in milliseconds; a teardown never waits for good
 
 
 class WsClient:
@@ -148,7 +151,9 @@ async def node_processes() -> AsyncIterator[list[Process]]:
     for proc in procs:
         if proc.returncode is None:
             proc.kill()
-        await proc.wait()
+        # bounded: on Python 3.11 wait() also waits for the end of the process's stdout pipe
+        async with asyncio.timeout(PROCESS_EXIT_S):
+            await proc.wait()
 
 
 def pcm_silence(seconds: float, rate: int = 16000) -> bytes:

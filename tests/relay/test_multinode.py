@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from relay.app import create_app
+from relay.escalation.queue.backend import SessionSubscription
 from relay.settings import load_settings
 from relay.storage.auth import Authenticator
 from relay.storage.store import Store
@@ -89,6 +90,50 @@ async def test_operator_on_node_b_serves_a_counter_on_node_a(node_factory: Any) 
     await counter.expect("escalation", state="returned")
     queue = await (await b.client.get("/api/queue", headers=b.auth("operator"))).json()
     assert queue["entries"] == [], "both nodes see one queue"
+
+
+async def test_a_console_that_drops_while_its_call_connects_leaves_its_node_offering_calls(
+        node_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Node B opens the accepting operator's side of the session channel; the console drops before that
+    subscription is live. Node B once waited for it for good, and with it every queue notification it
+    had to deliver: no operator connected there was offered a call again (seen as a flaky kill -9 test)."""
+    a, b = await node_factory("A"), await node_factory("B")
+    backend_b = b.ctx.escalation.backend
+    asked, console_gone = asyncio.Event(), asyncio.Event()
+    subscribe_session = backend_b.subscribe_session
+
+    def live_only_after_the_console_dropped(session_id: str) -> SessionSubscription:
+        subscription = subscribe_session(session_id)
+        add = subscription._subscribe
+
+        async def later(queue: asyncio.Queue[bytes]) -> None:
+            asked.set()
+            await console_gone.wait()
+            await add(queue)  # type: ignore[misc]
+
+        subscription._subscribe = later
+        return subscription
+
+    monkeypatch.setattr(backend_b, "subscribe_session", live_only_after_the_console_dropped)
+    session = await a.create_session("en")
+    counter = await a.counter(session)
+    operator = await b.connect("operator", b.tokens["operator"])
+    await operator.send(type="operator.state", state="available", languages=["en"])
+    await counter.send(type="escalate")
+    await operator.expect("escalation", state="offered")
+    await operator.send(type="accept", session_id=session["session_id"])
+    await counter.expect("escalation", state="connected")
+    await asked.wait()  # node B is opening the operator's side of the channel
+    await operator.close()
+    assert (await counter.expect("notice"))["code"] == "operator_disconnected"
+    console_gone.set()
+    assert (await counter.expect("escalation", state="queued"))["position"] == 1
+
+    rescuer = await b.connect("operator", b.tokens["operator"])
+    await rescuer.send(type="operator.state", state="available", languages=["en"])
+    await rescuer.expect("escalation", state="offered")
+    await rescuer.send(type="accept", session_id=session["session_id"])
+    await counter.expect("escalation", state="connected")
 
 
 async def _spawn(*args: str) -> Process:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 import pytest
 
 from relay.runtime.supervision import stop_all, supervised
+from tests.relay.conftest import MakeRelay
 
 
 def _failures(caplog: pytest.LogCaptureFixture, task: str) -> list[logging.LogRecord]:
@@ -63,3 +65,53 @@ async def test_shutdown_logs_a_task_that_had_failed(caplog: pytest.LogCaptureFix
     assert running.cancelled()
     [record] = _failures(caplog, "broken")
     assert record.levelno == logging.ERROR and "a bug in a loop" in caplog.text
+
+
+def _loop_losing_cancellations(lost: int, given_up: asyncio.Event | None = None) -> Callable[[], Awaitable[None]]:
+    """A loop whose first ``lost`` cancellations never reach it, as when Python 3.11's ``asyncio.wait_for``
+    (inside every Redis command) returns a result that arrived with the cancellation (CPython gh-86296)."""
+
+    async def loop() -> None:
+        missed = 0
+        while given_up is None or not given_up.is_set():
+            try:
+                await asyncio.sleep(0.01)
+            except asyncio.CancelledError:
+                missed += 1
+                if missed > lost:
+                    raise
+    return loop
+
+
+async def test_shutdown_stops_a_loop_that_lost_its_first_cancellation(caplog: pytest.LogCaptureFixture) -> None:
+    task = asyncio.create_task(_loop_losing_cancellations(1)(), name="queue-ticks")
+    await asyncio.sleep(0)
+    async with asyncio.timeout(10):  # once: awaited for good, a hang until the test run's limit
+        await stop_all([task])
+    assert task.cancelled()
+    assert "did not stop" not in caplog.text
+
+
+async def test_shutdown_gives_up_on_a_task_that_will_not_stop_and_says_where(
+        caplog: pytest.LogCaptureFixture) -> None:
+    given_up = asyncio.Event()
+    task = asyncio.create_task(_loop_losing_cancellations(10**9, given_up)(), name="stubborn")
+    await asyncio.sleep(0)
+    async with asyncio.timeout(10):
+        await stop_all([task], timeout_s=0.3)
+    assert not task.done(), "left running, not awaited for good"
+    [record] = [r for r in caplog.records if getattr(r, "task", None) == "stubborn"]
+    assert record.levelno == logging.ERROR and "did not stop" in record.getMessage()
+    assert "sleep" in record.at, "where it was stuck"
+    given_up.set()
+    await task
+
+
+async def test_a_relay_shuts_down_when_a_background_loop_lost_its_cancellation(make_relay: MakeRelay) -> None:
+    """What ``madoguchi serve`` does on SIGTERM (the app's shutdown and clean-up) ends, and stops the loop."""
+    relay = await make_relay()
+    loop = asyncio.create_task(_loop_losing_cancellations(1)(), name="purge")
+    relay.ctx.background.append(loop)
+    async with asyncio.timeout(30):
+        await relay.client.close()
+    assert loop.cancelled()

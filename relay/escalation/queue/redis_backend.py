@@ -37,7 +37,7 @@ from relay.escalation.queue.events import (
 )
 from relay.escalation.queue.model import QueueModel
 from relay.escalation.queue.stats import ServiceStats
-from relay.runtime.supervision import supervised
+from relay.runtime.supervision import stop_all, supervised
 
 MAX_RETRIES = 100
 logger = logging.getLogger(__name__)
@@ -72,10 +72,8 @@ class RedisQueue(ModelBackend):
             await self._subscribed[channel.encode()].wait()
 
     async def close(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._reader
+        if self._reader is not None:  # bounded: a Redis command may lose the cancellation (stop_all)
+            await stop_all([self._reader])
         if self._pubsub is not None:
             await self._pubsub.aclose()
         await self._redis.aclose()
