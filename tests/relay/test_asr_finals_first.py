@@ -31,10 +31,13 @@ class RecordingStream:
         return []
 
 
-async def until(condition: Callable[[], bool]) -> None:
-    for _ in range(200):
-        if condition():
-            return
+async def until(condition: Callable[[], bool], wait_s: float = 10.0) -> None:
+    """Wait for the recogniser's threads (slow on a busy machine); say so when it never happens rather than
+    going on to an assertion about something else."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while not condition():
+        assert loop.time() < deadline, "never happened"
         await asyncio.sleep(0.01)
 
 

@@ -22,10 +22,11 @@ from relay.storage.store import Store
 from tests.conftest import _free_port
 from tests.fakes import fake_engines
 from tests.netguard import guarded_env
-from tests.relay.conftest import Relay, WsClient
+from tests.relay.conftest import PROCESS_EXIT_S, Relay, WsClient
 
 pytestmark = pytest.mark.redis
 ROOT = Path(__file__).resolve().parents[2]
+PEER_READY_S = 60.0  # a peer imports the relay and starts in a second or two, even on a busy machine
 
 
 def _node_settings(node: str, store: Path, redis_url: str, prefix: str) -> Any:
@@ -141,8 +142,16 @@ async def _spawn(*args: str) -> Process:
         sys.executable, "-m", "tests.relay.peers", *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE,
         env=guarded_env(PYTHONPATH=str(ROOT)))  # the network guard, as in this process
     assert proc.stdout is not None
-    # awaited, not blocking: the peer may need this process's own relay (on this loop) to get ready
-    assert (await proc.stdout.readline()).strip() == b"READY"
+    # awaited, not blocking: the peer may need this process's own relay (on this loop) to get ready;
+    # bounded (a peer that never gets ready fails here, killed, not at the run's time limit)
+    try:
+        async with asyncio.timeout(PEER_READY_S):
+            ready = await proc.stdout.readline()
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise AssertionError(f"peer {args[0]} not ready within {PEER_READY_S:g} s") from None
+    assert ready.strip() == b"READY"
     return proc
 
 
@@ -218,7 +227,8 @@ async def test_kill_9_of_a_relay_node_loses_nothing(
     last_seen = before["seq"] - 1
 
     node_processes[0].send_signal(signal.SIGKILL)  # the counter's node dies
-    await node_processes[0].wait()
+    async with asyncio.timeout(PROCESS_EXIT_S):
+        await node_processes[0].wait()
     node_processes.append(await _spawn(*node_args))  # and is started again on the same store and Redis
 
     back = await counter_on_k(resume_after=last_seen)

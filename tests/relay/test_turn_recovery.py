@@ -15,7 +15,7 @@ import aiohttp
 
 from relay.turns.pipeline import Utterance
 from tests.conftest import _free_port
-from tests.relay.conftest import MakeRelay, Relay, WsClient
+from tests.relay.conftest import PROCESS_EXIT_S, MakeRelay, Relay, WsClient
 from tests.relay.test_multinode import _add_token, _spawn
 
 
@@ -142,7 +142,8 @@ async def test_kill_9_under_20_sessions_loses_and_repeats_nothing(node_processes
             await asyncio.gather(*(t.say(turn) for t in tablets))
             await asyncio.sleep(random.uniform(0.0, 0.1))
         node_processes[0].send_signal(signal.SIGKILL)
-        await node_processes[0].wait()
+        async with asyncio.timeout(PROCESS_EXIT_S):
+            await node_processes[0].wait()
         await asyncio.gather(*readers)
 
         node_processes.append(await _spawn(*args))  # restarted on the same store
