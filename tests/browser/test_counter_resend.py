@@ -115,8 +115,13 @@ def test_speech_that_cannot_be_stored_is_kept_and_sent_as_typed_text(make_live_r
 
     spoken.get_by_role("button", name="文字で送る").click()  # the store is still down: it waits as typed text
     pending.get_by_role("listitem").filter(has_text="未保存").filter(has_text="転入届を出してください").wait_for()
-    for repeat in pending.get_by_role("button", name="「転入届を出してください」を送らずに消す").all():
-        repeat.click()  # the fake microphone loops: its later repeats of the sentence are dropped
+    # the fake microphone loops: its later repeats of the sentence are dropped, one by one from the top (the
+    # list is drawn again after each, so a locator taken before a click may point past its end)
+    repeats = pending.get_by_role("button", name="「転入届を出してください」を送らずに消す")
+    for _ in range(20):
+        if repeats.count() == 0:
+            break
+        repeats.first.click()
     relay.call(_store_writable(relay.ctx.store, True))
     in_a_while(counter, expect(bubbles(counter).filter(has_text="[vi] 転入届を出してください")).to_be_visible)
     pending.wait_for(state="hidden")
