@@ -159,6 +159,30 @@ def test_an_untranslated_sentence_is_still_marked_after_a_reload(make_live_relay
     expect(phone.get_by_role("log").get_by_text(not_sent)).to_have_count(2)
 
 
+def test_the_resident_panel_never_shows_the_last_sentence_as_if_it_were_one_that_failed(
+        make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    """A resident reading the tablet's panel must not take the previous sentence for the one the clerk just
+    said and the relay could not translate: the panel says, in their language, that it did not come through."""
+    translator = FakeTranslator()
+    page = open_counter(make_live_relay(fake_engines(translator=translator)), new_context())
+    panel = page.get_by_role("region", name="住民向け表示")
+    say(page, "住民票ですね")
+    expect(panel).to_contain_text("[vi] 住民票ですね")
+    translator.fail = True
+    say(page, "印鑑はお持ちですか")
+    lost = "Không dịch được lời nhân viên vừa nói"
+    expect(panel).to_contain_text(lost)
+    expect(panel).not_to_contain_text("住民票ですね")
+    page.reload()  # replayed from the stored events: the same
+    expect(page.get_by_text("接続済み")).to_be_visible()
+    expect(panel).to_contain_text(lost)
+    expect(panel).not_to_contain_text("住民票ですね")
+    translator.fail = False
+    say(page, "こちらにお名前を")
+    expect(panel).to_contain_text("[vi] こちらにお名前を")
+    expect(panel).not_to_contain_text(lost)
+
+
 def test_easy_japanese_with_furigana_toggle(live_relay: LiveRelay, new_context: Any) -> None:
     from relay.engines.easy_japanese import EasyJapaneseTranslator
 

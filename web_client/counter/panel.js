@@ -54,7 +54,10 @@ export function renderPanel(face, state, {furigana = true, wakachi = false} = {}
 /** What the resident was last told, and what they said, in their language. */
 function conversation(state, t, lang, {furigana, wakachi}) {
   const main = el('p', {class: 'panel-main'});
-  if (state.main) {
+  if (state.main && state.main.notice) {
+    setLang(main, sourceLang(RESIDENT_STRINGS, lang, state.main.notice));
+    putText(main, t(state.main.notice));
+  } else if (state.main) {
     setLang(main, state.main.lang);
     const {text, ruby, phrases, kind} = state.main;
     main.append(ruby || phrases || kind === 'easy_japanese'
@@ -110,6 +113,9 @@ export class ResidentPanel {
       this.update({you: {text: message.text, lang: message.lang}});
     } else if (message.type === 'transcript' && message.speaker === 'clerk' && residentLang === 'ja') {
       this.update({main: {text: message.text, lang: 'ja'}, you: null});
+    } else if (message.type === 'untranslated' && message.speaker !== 'resident' && residentLang !== 'ja') {
+      // the staff's last words never reached the resident: the previous sentence must not stand as if it were them
+      this.update({main: {notice: 'staff_untranslated'}, you: null});
     }
   }
 

@@ -181,7 +181,10 @@ export class Talk extends EventTarget {
       case 'tts.start': case 'tts.end': case 'live.start': case 'live.end':
         this.player.handle(m);
         return;
-      case 'untranslated': this.view.untranslated(m.utterance_id); return; // stored: also after a reload
+      case 'untranslated': // stored: also after a reload
+        this.view.untranslated(m.utterance_id);
+        this.panel.apply(m, this.session.resident_lang);
+        return;
       case 'escalation': this._escalation(m); return;
       case 'session.updated': {
         const before = this.session.resident_lang;
