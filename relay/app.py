@@ -74,11 +74,10 @@ def create_app(settings: AppSettings, engines: Engines | None = None, *, store: 
 def _bridge_limits(settings: AppSettings) -> dict[str, int]:
     limits = {"asr": 2, "mt": 2, "tts": 2, "easy_japanese": 4}
     asr = settings.section("asr")
-    if isinstance(asr, AsrConfig):  # 0 = by the node's cores: the bridge lets in what the model runs
+    if isinstance(asr, AsrConfig):  # the decodes the model runs at once (by default by the node's cores)
         limits["asr"] = decode_slots(asr)
-    for section, key in (("asr", "max_concurrent_decodes"), ("mt", "max_concurrent"), ("tts", "max_concurrent")):
-        config = settings.section(section)
-        value = getattr(config, key, None)
+    for section in ("mt", "tts"):
+        value = getattr(settings.section(section), "max_concurrent", None)
         if isinstance(value, int) and value > 0:
             limits[section] = value
     for section in ("asr", "mt"):  # the calls that gather into each batch wait in their own threads

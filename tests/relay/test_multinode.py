@@ -130,11 +130,17 @@ async def test_a_console_that_drops_while_its_call_connects_leaves_its_node_offe
     console_gone.set()
     assert (await counter.expect("escalation", state="queued"))["position"] == 1
 
-    rescuer = await b.connect("operator", b.tokens["operator"])
-    await rescuer.send(type="operator.state", state="available", languages=["en"])
-    await rescuer.expect("escalation", state="offered")
-    await rescuer.send(type="accept", session_id=session["session_id"])
+    await _take_the_call(b, session)
     await counter.expect("escalation", state="connected")
+
+
+async def _take_the_call(node: Any, session: dict[str, Any]) -> Any:
+    """An interpreter signs in on ``node``, is offered the session's queued call and accepts it."""
+    interpreter = await node.connect("operator", node.tokens["operator"])
+    await interpreter.send(type="operator.state", state="available", languages=["en"])
+    await interpreter.expect("escalation", state="offered")
+    await interpreter.send(type="accept", session_id=session["session_id"])
+    return interpreter
 
 
 async def _spawn(*args: str) -> Process:
@@ -179,10 +185,7 @@ async def test_kill_9_of_an_operator_client_requeues_with_nothing_lost(
 
     assert (await counter.expect("notice"))["code"] == "operator_disconnected"
     assert (await counter.expect("escalation", state="queued"))["position"] == 1
-    rescuer = await b.connect("operator", b.tokens["operator"])
-    await rescuer.send(type="operator.state", state="available", languages=["en"])
-    await rescuer.expect("escalation", state="offered")
-    await rescuer.send(type="accept", session_id=session["session_id"])
+    rescuer = await _take_the_call(b, session)
     await rescuer.expect("escalation", state="connected")
     assert [m["text"] for m in rescuer.seen if m["type"] == "transcript"] == [said["text"]]
 
