@@ -31,6 +31,9 @@ $(VENV)/.installed: $(VENV)/.base pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.base pyproject.toml
 	$(PIP) install --quiet -e '.[dev]'
+	# openai-whisper only for its tokenizer files (tests/fixtures/build_whisper.py), without its
+	# dependencies: they would bring triton, numba and llvmlite (1.2 GB) that nothing here runs
+	$(PIP) install --quiet --no-deps openai-whisper==20250625
 	touch $@ $(VENV)/.installed
 
 $(LT_VENV)/.installed:
