@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.asr.batching import BatchingDecoder
 from pipelines.asr.decoder import DecodeRequest, WhisperDecoder
+from pipelines.asr.scoring import error_rate
 
 from .conftest import kokoro_speech, piper_speech, real_recognizer, real_whisper_model
 from .fakes import silence, stream_in_chunks
@@ -19,6 +20,20 @@ pytestmark = pytest.mark.engine
 
 JAPANESE = "転入届を出すときは、在留カードを持ってきてください。"
 ENGLISH = "Hello, I would like to register my new address. Where do I pay the health insurance?"
+
+
+SAID = [(JAPANESE, "ja"), (ENGLISH, "en")]
+
+
+def assert_heard_as_well_as_alone(together: list[str], alone: list[str]) -> None:
+    """Batching may not cost a session its words. Padding to the longest in the batch changes the int8
+    arithmetic a little, and by how much depends on the CPU's instructions (on an AVX2-only machine the
+    batched decode of the Japanese sentence wrote 電入届け where alone it wrote 店入届け, both for 転入届):
+    so each batched text is held to the one decoded alone, at most one character or word in ten apart,
+    and never further from what was said."""
+    for (said, lang), batched, single in zip(SAID, together, alone, strict=True):
+        assert error_rate(single, batched, lang) <= 0.1, (batched, single)
+        assert error_rate(said, batched, lang) <= error_rate(said, single, lang) + 0.05, (batched, single)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +48,7 @@ def test_two_utterances_decoded_in_one_batch_give_the_text_each_gives_alone(utte
     alone = [decoder.decode_batch([r])[0] for r in requests]
     together = decoder.decode_batch(requests)
     assert [h.lang for h in alone] == ["ja", "en"]
-    assert [h.text for h in together] == [h.text for h in alone]
+    assert_heard_as_well_as_alone([h.text for h in together], [h.text for h in alone])
     assert [h.lang for h in together] == [h.lang for h in alone]
     assert "insurance" in together[1].text
 
@@ -52,7 +67,8 @@ def test_sessions_decoding_at_once_share_a_batch_and_each_gets_its_own_text(utte
         t.start()
     for t in threads:
         t.join(60)
-    assert heard == {0: expected[0], 1: expected[1]}
+    assert sorted(heard) == [0, 1]
+    assert_heard_as_well_as_alone([heard[0], heard[1]], expected)
     assert batching.gatherer.batch_sizes == [2]
 
 
