@@ -7,8 +7,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# chromium and the Noto fonts: the browser tests (Playwright drives Debian's chromium, never a download)
-APT_PACKAGES := espeak-ng sox redis-server chromium fonts-noto-core fonts-noto-cjk
+# chromium and the Noto fonts: the browser tests (Playwright drives Debian's chromium, never a download);
+# the colour emoji font for the pages' icons (🎤 🌐 ⏳), which a tablet has and a bare Debian lacks
+APT_PACKAGES := espeak-ng sox redis-server chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 
 .PHONY: serve test screenshots fuzz-long lint check install install-dev install-libretranslate system-packages clean
 
