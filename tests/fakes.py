@@ -131,6 +131,9 @@ class FakeTranslator:
 
 
 class FakeEasyJapanese:
+    def __init__(self, *, fail: bool = False) -> None:
+        self.fail = fail
+
     def status(self) -> EngineStatus:
         return EngineStatus("easy_japanese", True, "fake rewriter")
 
@@ -138,6 +141,8 @@ class FakeEasyJapanese:
         return (source, target) == ("ja", EASY_JAPANESE)
 
     def translate(self, text: str, source: str, target: str) -> Translation:
+        if self.fail:
+            raise EngineError("fake rewriter failure")
         easy = f"やさしい:{text}"
         return Translation(easy, "ja", "ja", "easy_japanese", 0.9, ruby=(RubySpan(0, 1, "や"),))
 

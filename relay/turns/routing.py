@@ -104,12 +104,14 @@ def hears(role: str, message: TranslationMessage, resident_lang: str) -> bool:
 
 
 def sees(role: str, message: Message, resident_lang: str) -> bool:
-    """The resident's phone shows the resident's own words (and that one of them went untranslated) and
-    what was said to them, in their language; the counter tablet (clerk and resident panels) and an operator
-    see everything."""
+    """The resident's phone shows the resident's own words and what was said to them, in their language,
+    and that a sentence of either went untranslated; the counter tablet (clerk and resident panels) and an
+    operator see everything."""
     if role != "resident":
         return True
-    if isinstance(message, (Transcript, Partial, Untranslated)):
+    if isinstance(message, Untranslated):
+        return message.speaker == "resident" or was_for_the_resident(message, resident_lang)
+    if isinstance(message, (Transcript, Partial)):
         return message.speaker == "resident"
     if isinstance(message, TranslationMessage):
         if message.kind == "back_translation":
@@ -118,3 +120,10 @@ def sees(role: str, message: Message, resident_lang: str) -> bool:
             return True
         return message.lang == resident_lang
     return True
+
+
+def was_for_the_resident(message: Untranslated, resident_lang: str) -> bool:
+    """Words the resident never got: untranslated into the resident's language, or into やさしい日本語 (stored
+    as ``ja``; the phone shows every やさしい日本語 line). The event carries no text, so nothing the clerk said
+    reaches the phone; one left over from the resident's previous language is not about theirs."""
+    return message.lang in (resident_lang, JAPANESE)

@@ -7,7 +7,7 @@ import pytest
 
 from pipelines.base import EASY_JAPANESE
 from relay.turns import routing
-from relay.wire.protocol import Notice, Partial, Transcript, TranslationMessage
+from relay.wire.protocol import Notice, Partial, Transcript, TranslationMessage, Untranslated
 
 OFFERED = ["vi", "en", "pt"]
 
@@ -82,6 +82,20 @@ def test_the_residents_phone_sees_its_own_words_and_what_was_said_to_it() -> Non
     assert routing.sees("resident", Notice(code="no_voice", message="…"), "vi")
     for role in ("counter", "operator"):
         assert routing.sees(role, clerk_said, "vi") and routing.sees(role, _translation("back_translation", "ja"), "vi")
+
+
+@pytest.mark.parametrize(("speaker", "lang", "resident_lang", "seen"), [
+    ("clerk", "vi", "vi", True),  # the staff's words never reached the resident: the phone must say so
+    ("clerk", "ja", "vi", True),  # やさしい日本語 that could not be made (the phone shows every such line)
+    ("clerk", "ja", "auto", True),
+    ("clerk", "vi", "th", False),  # left over from the resident's previous language
+    ("resident", "ja", "vi", True),  # the resident's own words the staff never got
+])
+def test_the_residents_phone_is_told_which_words_went_untranslated(speaker: str, lang: str, resident_lang: str,
+                                                                    seen: bool) -> None:
+    mark = Untranslated(seq=3, utterance_id="u1", speaker=speaker, lang=lang, code="engine_failed")
+    assert routing.sees("resident", mark, resident_lang) is seen
+    assert routing.sees("counter", mark, resident_lang) and routing.sees("operator", mark, resident_lang)
 
 
 def test_who_hears_a_translation_spoken() -> None:

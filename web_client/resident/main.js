@@ -12,6 +12,7 @@ import {LanguageChoice} from '/static/resident/language-choice.js';
 import {queuedKey} from '/static/resident/strings.js';
 import {PHONE_STRINGS as RESIDENT_STRINGS, errorKey} from '/static/resident/strings-session.js';
 import {ResidentVideo} from '/static/resident/video.js';
+import {MissedWords} from '/static/resident/missed.js';
 import {forgetLines, keepLine, keptLines} from '/static/resident/kept.js';
 
 const KEY = 'madoguchi.resident';
@@ -20,6 +21,7 @@ const ENDED_KEY = 'madoguchi.resident.ended'; // this tab's conversation is over
 let lang = pickLang(localStorage.getItem(LANG_KEY) || navigator.language);
 let t = translator(RESIDENT_STRINGS, lang);
 const bubbles = new Map();
+const missed = new MissedWords($('#bubbles'), RESIDENT_STRINGS, () => lang); // the staff's words that did not come through
 const player = new SpeechPlayer();
 player.muted = true;
 const mic = new MicCapture();
@@ -148,6 +150,7 @@ function onMessage(m) {
       return;
     case 'translation': {
       if (m.kind === 'back_translation') return;
+      missed.settle(m);
       const kind = m.kind === 'operator' ? 'operator' : 'clerk';
       const b = bubble(m.utterance_id, kind);
       const old = m.replaces && b.text.textContent ? {text: b.text.textContent, lang: b.text.lang} : undefined;
@@ -157,7 +160,8 @@ function onMessage(m) {
       return;
     }
     case 'untranslated':
-      if (m.speaker !== 'resident' || !bubbles.has(m.utterance_id)) return;
+      if (m.speaker !== 'resident') { missed.show(m.utterance_id); return; }
+      if (!bubbles.has(m.utterance_id)) return;
       untranslated(m.utterance_id);
       keepLine(m.utterance_id, {untranslated: true}); // read again after the end, too
       return;
@@ -286,6 +290,7 @@ function finish(key = 'closed') {
  * video go, and so does an empty conversation box. */
 function endedView(key) {
   for (const [id, b] of bubbles) if (b.li.classList.contains('partial')) { b.li.remove(); bubbles.delete(id); }
+  missed.clear(); // nothing more will come: 'please wait' would mislead
   // with something to read: say that it stays readable here, and until when
   status(bubbles.size && key !== 'no_session' ? 'ended_readable' : key, {}, 'closed');
   document.body.classList.add('ended');
