@@ -2,7 +2,8 @@
 
 Every ``operator.state`` takes effect completely or raises (nothing applied), and the console is then
 told the queue's view of the operator, so its availability switch never shows a state the relay does
-not hold. The same ``operator.status`` follows every change of state and every ``welcome``.
+not hold; that answer echoes the request's ``client_id``, so a console that has sent another choice since
+knows the status before it for a stale one. The same ``operator.status`` follows every change of state and every ``welcome``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from relay.wire.protocol import ErrorCode, OperatorState, OperatorStatus, Protoc
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})?")
 MAX_LANGUAGES = 32
+MAX_CLIENT_ID = 64
 
 
 def checked_languages(languages: list[str]) -> list[str]:
@@ -32,20 +34,24 @@ def checked_languages(languages: list[str]) -> list[str]:
 async def apply_operator_state(backend: QueueBackend, conn: LiveConnection, operator_id: str,
                                message: OperatorState) -> None:
     languages = None if message.languages is None else checked_languages(message.languages)
+    if message.client_id is not None and not 0 < len(message.client_id) <= MAX_CLIENT_ID:
+        raise ProtocolError(ErrorCode.INVALID_FIELD, f"operator.state: client_id is 1–{MAX_CLIENT_ID} characters")
     try:
         await backend.set_operator_state(operator_id, message.state, languages=languages)
     except UnknownOperator:
         if languages is None:
             raise ProtocolError(ErrorCode.MISSING_FIELD, "operator.state: give languages when signing in") from None
         await backend.sign_in(operator_id, languages, available=message.state == "available")
-    await send_status(backend, operator_id, [conn])
+    await send_status(backend, operator_id, [conn], answers=message.client_id)
 
 
-async def send_status(backend: QueueBackend, operator_id: str, connections: Iterable[LiveConnection]) -> None:
-    """The operator's own state as the queue has it, to the given consoles."""
+async def send_status(backend: QueueBackend, operator_id: str, connections: Iterable[LiveConnection],
+                      answers: str | None = None) -> None:
+    """The operator's own state as the queue has it, to the given consoles (``answers``: the ``client_id``
+    of the ``operator.state`` it answers)."""
     snapshot = await backend.snapshot()
     mine = next((o for o in snapshot.operators if o.operator_id == operator_id), None)
-    status = OperatorStatus(state="offline") if mine is None else OperatorStatus(
-        state=mine.state, languages=list(mine.languages), session_id=mine.session_id)
+    status = OperatorStatus(state="offline", client_id=answers) if mine is None else OperatorStatus(
+        state=mine.state, languages=list(mine.languages), session_id=mine.session_id, client_id=answers)
     for conn in list(connections):
         conn.send(status)

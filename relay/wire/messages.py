@@ -128,6 +128,7 @@ class OperatorState(Message):
     TYPE = "operator.state"
     state: Literal["available", "away"]
     languages: list[str] | None = None
+    client_id: str | None = None  # echoed by the operator.status that answers it
 
 
 @_client
@@ -306,6 +307,9 @@ class OperatorStatus(Message):
     state: str
     languages: list[str] | None = None
     session_id: str | None = None
+    # the operator.state this status answers: a console tells the answer to its latest choice from a status
+    # that was on its way before it (which must not flip its switch back)
+    client_id: str | None = None
 
 
 @dataclass(frozen=True)

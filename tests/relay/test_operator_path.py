@@ -191,3 +191,18 @@ async def test_operator_hello_naming_a_session_it_does_not_serve_is_told_the_tru
     await ws.expect("operator.status", state="available")
     await drain(ws)
     assert not any(m["type"] in ("transcript", "translation") for m in ws.seen)
+
+
+async def test_the_answer_to_an_operator_state_names_it(make_relay: MakeRelay) -> None:
+    """A console that chose 受付可 then 離席 must tell the answer to its latest choice from a status sent
+    before it (which would flip its switch back): the answer echoes the request's client_id."""
+    relay = await make_relay(**FAST_QUEUE)
+    ws = await _operator(relay, "quick")
+    await ws.send(type="operator.state", state="available", languages=["en"], client_id="state-1")
+    await ws.send(type="operator.state", state="away", languages=["en"], client_id="state-2")
+    first = await ws.expect("operator.status", client_id="state-1")
+    last = await ws.expect("operator.status", client_id="state-2")
+    assert (first["state"], last["state"]) == ("available", "away")
+    await ws.send(type="operator.state", state="away", client_id="x" * 65)
+    refused = await ws.expect("error")
+    assert (refused["code"], refused["client_id"]) == ("invalid_field", "x" * 65)

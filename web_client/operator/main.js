@@ -32,6 +32,12 @@ const MISSED_OFFER = '依頼に応答がなかったため、離席にしまし�
 
 let conn = null;
 let status = {state: 'offline'};
+// the availability the operator chose last ({state, id}), until the relay's answer to it (operator.status
+// with that client_id): a status still on its way from before (受付可, then 離席 a moment later) must not
+// flip the switch back
+let chosen = null;
+let choices = 0;
+const AVAILABILITY = new Set(['available', 'away', 'offline']);
 let offerMissed = false; // an offer timed out: the queue sets this operator away (queue.away_after_missed_offer)
 let downTimer = null; // tells the interpreter that the relay is unreachable, if the link stays down
 let signInRetry = null;
@@ -51,7 +57,19 @@ function setAvailability(state) {
   const languages = selectedLanguages();
   if (!languages.length) { banner('対応言語を一つ以上選んでください'); showStatus(status); return; }
   localStorage.setItem(LANGS_KEY, JSON.stringify(languages));
-  if (!conn.send({type: 'operator.state', state, languages})) banner('接続が切れています');
+  const id = `state-${++choices}`;
+  if (conn.send({type: 'operator.state', state, languages, client_id: id})) chosen = {state, id};
+  else { banner('接続が切れています'); showStatus(status); }
+}
+
+/** The relay's view of this operator — but an availability sent before the answer to the operator's
+ * latest choice is stale: the switch keeps the choice until its answer comes. An offer or a session is
+ * shown as it comes, and so is everything once the choice is answered (a missed offer, a change made
+ * elsewhere). */
+function onStatus(next) {
+  if (chosen && next.client_id !== chosen.id && AVAILABILITY.has(next.state)) return;
+  if (chosen && next.client_id === chosen.id) chosen = null;
+  showStatus(next);
 }
 
 function showStatus(next) {
@@ -89,6 +107,7 @@ function start(token) {
   $('#view-console').hidden = false;
   $('#status-box').hidden = false;
   conn = new RelayConnection({role: 'operator', token});
+  chosen = null;
   const session = new SessionPanel({send: (m) => conn.send(m), onError: banner,
     colleagues: async () => (await api('/api/queue', {token})).operators});
   const video = new VideoPanel($('#video-section'), conn);
@@ -111,6 +130,7 @@ function start(token) {
   conn.addEventListener('welcome', ({detail: {message, reconnected}}) => {
     clearTimeout(downTimer);
     banner('');
+    chosen = null; // the status after welcome is the relay's view, whatever was sent before the drop
     setText($('#link-state'), reconnected ? `再接続しました（${new Date().toLocaleTimeString('ja-JP')}）` : LINK.open);
     video.configure(message.video);
     if (message.session_id) {
@@ -133,7 +153,7 @@ function start(token) {
   conn.addEventListener('message', ({detail: m}) => {
     if (m.type === 'operator.status') {
       if (m.state === 'busy') taking = null;
-      showStatus(m);
+      onStatus(m);
     }
     else if (m.type === 'queue') queue.render(m.entries);
     else if (m.type === 'escalation' && m.seq === undefined) {
@@ -147,6 +167,8 @@ function start(token) {
     else if (m.type === 'video.signal') video.handle(m);
     else if (m.type === 'error') {
       banner(relayErrorWords(m));
+      // the choice refused (a queue error names no message): the switch shows the relay's view again
+      if (chosen && (!m.ref || m.client_id === chosen.id)) { chosen = null; showStatus(status); }
       if (taking && TAKE_REFUSED.has(m.code)) { // not ours after all: back to the waiting view
         session.close(); conn.sessionId = null; conn.lastSeq = 0; taking = null;
       }
