@@ -180,9 +180,16 @@ def difficult_words(text: str, tokens: list[Token], options: RewriteOptions, ref
         alone = _stands_alone(tokens, k) and tok.surface not in refused  # a refusal lowers the confidence already
         if entry is not None and entry.word == tok.surface and entry.kind in ("n", "a") and alone:
             words.append(tok.surface)  # a word we have an easier word for, however common (高価, 困難)
-        elif needs_ruby(tok.surface, tok.base, options) and not is_everyday(tok.base, 3.5, tok.surface):
+        elif needs_ruby(tok.surface, tok.base, options) and not is_everyday(tok.base, 3.5, tok.surface) \
+                and not _common_with_suffix(tokens, k):
             words.append(tok.surface)
     return list(dict.fromkeys(words))
+
+
+def _common_with_suffix(tokens: list[Token], k: int) -> bool:
+    """冷蔵 + 庫: the analyser splits off a suffix, and the whole word (冷蔵庫) is an everyday one."""
+    after = tokens[k + 1] if k + 1 < len(tokens) else None
+    return after is not None and after.pos1 == "接尾辞" and is_everyday(tokens[k].surface + after.surface, 3.5)
 
 
 def _stands_alone(tokens: list[Token], k: int) -> bool:

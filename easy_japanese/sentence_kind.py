@@ -39,7 +39,7 @@ def sentence_kind(words: list[Token], question_mark: bool) -> str:
     question = question_mark or _ends_in_question_particle(chain)
     if _prohibits(words, chain):
         return "prohibition"
-    if question and any(t.lemma in _QUESTION_WORDS or t.surface in _QUESTION_WORDS for t in words):
+    if question and _asks_what(words):
         return "question"  # どこで会っていただけますか asks where: it is a question, not a plain request
     if question and _asks_permission(words, head, chain):
         return "permission"
@@ -56,6 +56,16 @@ def sentence_kind(words: list[Token], question_mark: bool) -> str:
     if words[head].lemma == "事" and head > 0 and words[head - 1].pos1 in ("動詞", "助動詞") and not chain:
         return "instruction"  # notices: 書類を提出すること。
     return "statement"
+
+
+def _asks_what(words: list[Token]) -> bool:
+    """A question word that the sentence asks about; not the どう of かどうか ("whether"), an embedded
+    question (必要かどうか、ご確認いただけますか is a request to check)."""
+    for k, tok in enumerate(words):
+        whether = tok.surface == "どう" and 0 < k < len(words) - 1 and words[k - 1].surface == "か" == words[k + 1].surface
+        if (tok.lemma in _QUESTION_WORDS or tok.surface in _QUESTION_WORDS) and not whether:
+            return True
+    return False
 
 
 def _asks_permission(words: list[Token], head: int, chain: list[Token]) -> bool:

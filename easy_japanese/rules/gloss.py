@@ -8,6 +8,7 @@ appears in a text its easy explanation is added in brackets. Terms come from the
 from __future__ import annotations
 
 from easy_japanese.analyzer import Token
+from easy_japanese.lexicon import load_lexicon
 from easy_japanese.rules.base import Context, Edit
 from easy_japanese.rules.protect import counter_terms, glossary_spans
 
@@ -22,6 +23,12 @@ def counter_term_gloss(text: str, tokens: list[Token], ctx: Context) -> list[Edi
         after = tokens[ends[end] + 1] if end in ends and ends[end] + 1 < len(tokens) else None
         if after is not None and after.pos1 in ("名詞", "接尾辞") and after.pos2 != "数詞":
             continue  # 年金事務所, 防災マップ: the term is part of a longer name; a bracket would split it
+        longer = _longer_word(tokens, ends, start, term)
+        if longer is not None:  # 身分証明書 is not a certificate the city issues: our dictionary's words for it
+            if longer[0] not in seen:
+                seen.append(longer[0])
+                edits.append(Edit(start - len(longer[0]) + len(term), end, f"{longer[0]}（{longer[1]}）", "gloss.counter_term"))
+            continue
         if _someone_elses(tokens, start, explanations[term]):
             continue  # 金融機関の窓口 is the bank's counter: （市役所で 手続きを する ところ） would send the resident to us
         if term in seen or text.startswith(("（", "("), end):
@@ -30,6 +37,15 @@ def counter_term_gloss(text: str, tokens: list[Token], ctx: Context) -> list[Edi
         seen.append(term)
         edits.append(Edit(start, end, f"{term}（{explanations[term]}）", "gloss.counter_term"))
     return edits
+
+
+def _longer_word(tokens: list[Token], ends: dict[int, int], start: int, term: str) -> tuple[str, str] | None:
+    """(word, easy words) when the term ends a longer word our dictionary explains (身分 + 証明書)."""
+    before = tokens[ends[start]] if start in ends else None
+    if before is None or before.pos1 not in ("名詞", "接頭辞"):
+        return None
+    entry = load_lexicon().get(before.surface + term)
+    return (entry.word, entry.easy) if entry is not None and entry.kind == "n" and entry.easy != entry.word else None
 
 
 # places that are not the city's: a term explained as the city's (窓口: 市役所で 手続きを する ところ) is

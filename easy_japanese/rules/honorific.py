@@ -174,7 +174,7 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         if tok.lemma != "頂く":
             continue
         prev = prev_token(tokens, i)
-        start, lead = tok.start, ""
+        start, lead, stem_verb = tok.start, "", ""
         if prev is not None and prev.surface in ("て", "で") and i >= 3 and tokens[i - 2].lemma in ("せる", "させる"):
             edits += _sasete_itadaku(tokens, i)
             continue
@@ -183,14 +183,16 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             edits.append(honorific_can)
             continue
         if prev is not None and i >= 2 and is_prefix_o(tokens[i - 2]) and (found := _stem_after_o(tokens, i - 2)):
-            start, lead = tokens[i - 2].start, _te_form(found[0], True)
+            start, lead, stem_verb = tokens[i - 2].start, _te_form(found[0], True), found[0]
         elif prev is not None and prev.lemma in ("せる", "させる") and i >= 3 and is_prefix_o(tokens[i - 3]):
             start, lead = tokens[i - 3].start, tokens[i - 2].surface + prev.surface + "て"  # お聞かせ → 聞かせて
         elif prev is None or prev.surface not in ("て", "で"):
             edits += swap_verb(tokens, i, _plain_receive(tok), "honorific.itadaku")
             continue
         request_end = _itadaku_request(tokens, i)
-        if request_end is not None:
+        if _resident_can(tokens, i) and (stem_verb or not lead):
+            edits.append(_resident_does_it(tokens, i, start, stem_verb))
+        elif request_end is not None:
             edits.append(Edit(start, request_end, lead + "ください", "honorific.itadaku"))
         elif start != tok.start and _party_with_ni(tokens, start) and not lead.startswith(_MOTION):
             continue  # 提出先にご確認いただいて: 確認してもらって would make the office the one who checks
@@ -201,6 +203,23 @@ def itadaku(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
 
 
 _MOTION = ("来て", "行って", "戻って", "入って", "寄って", "集まって")  # 窓口にお越しいただく: に is where, not who
+
+
+def _resident_can(tokens: list[Token], i: int) -> bool:
+    """お持ち込みいただくこともできます, 分けて納めていただくことができます: what the resident may do.
+    持ち込んでもらうこともできます would say that someone else can be asked to do it."""
+    after = [t.surface for t in tokens[i + 1 : i + 3]]
+    return (_kana_itadaku(tokens[i]) == "いただく" and after[:1] in (["こと"], ["事"]) and after[1:] in (["も"], ["が"])
+            and i + 3 < len(tokens) and tokens[i + 3].lemma == "出来る")
+
+
+def _resident_does_it(tokens: list[Token], i: int, start: int, stem_verb: str) -> Edit:
+    """お持ち込みいただく → 持ち込む, ご利用いただく → 利用する, 納めていただく → 納める (the verb itself)."""
+    if stem_verb:
+        return Edit(start, tokens[i].end, stem_verb, "honorific.itadaku")
+    verb = tokens[i - 2]
+    base = "する" if verb.lemma == "為る" else verb.base
+    return Edit(verb.start, tokens[i].end, base, "honorific.itadaku")
 
 
 def _party_with_ni(tokens: list[Token], start: int) -> bool:

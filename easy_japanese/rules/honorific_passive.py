@@ -156,7 +156,14 @@ def _own_step_said_politely(tokens: list[Token], i: int) -> bool:
     head = next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
     start = v - 1
     source = {"から", "より"} & set(governed_particles(tokens, start))
-    return head in _NOMINAL_HEADS and not source and not _has_agent(tokens, start, False) and not _names_what_it_happens_to(tokens, start)
+    return (head in _NOMINAL_HEADS or _conditional(tokens, i)) and not source and not _has_agent(tokens, start, False) and not _names_what_it_happens_to(tokens, start)
+
+
+def _conditional(tokens: list[Token], i: int) -> bool:
+    """申請されれば, 申請されたら: the resident's own step as a condition (学生の方は、申請されれば…)."""
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (tokens[i].cform.startswith("仮定形") and after is not None and after.surface == "ば") or (
+        after is not None and after.lemma == "た" and after.surface == "たら")
 
 
 def honorific_passive_at(tokens: list[Token], i: int) -> bool:
@@ -194,7 +201,13 @@ _DONE_BY_THE_CITY = frozenset(["免除", "減免", "減額", "課税", "還付",
                                "却下", "決定", "督促", "差し押さえ", "延滞"])
 
 
+# verbs of their own that only the city does to a resident: 過料を科される, 税を課される (a fine or a tax imposed)
+_IMPOSED = frozenset(["科する", "課する", "科す", "課す"])
+
+
 def _done_by_the_city(tokens: list[Token], i: int) -> bool:
+    if i >= 1 and tokens[i - 1].lemma in _IMPOSED:
+        return True
     return i >= 2 and tokens[i - 1].lemma == "為る" and tokens[i - 2].surface in _DONE_BY_THE_CITY
 
 

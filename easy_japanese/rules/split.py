@@ -48,6 +48,8 @@ def _finish(pred: Token, polite: bool, before: Token | None) -> str | None:
         return pred.surface + ("です" if polite else "")
     if pred.surface in ("な", "だ") and before is not None and before.pos1 in ("名詞", "形状詞"):
         return "です" if polite else "だ"
+    if pred.lemma == "た" and before is not None and before.lemma in ("ます", "です"):
+        return pred.surface  # 廃止されましたので、 → 廃止されました。ですから、 (まし + た: the sentence end is there)
     if pred.lemma == "た" and before is not None and before.pos1 == "動詞" and polite:
         base = "する" if before.lemma == "為る" else before.base
         return None if before.surface.endswith("ん") else conjugate(base, "連用形-一般", "ます")[0] + "ました"

@@ -22,6 +22,7 @@ _SURU = {"為る", "出来る"}
 _VOICE_AUX = {"れる", "られる", "せる", "させる"}
 _SUFFIX_HEADS = ("分", "末", "中", "頃", "号", "初", "以降", "以内", "以前")
 _COPULA = {"です", "だ", "な", "の", "でし", "だっ", "で", "じゃ"}
+_PARTS_OF_A_MONTH = frozenset(["上旬", "中旬", "下旬"])  # 6月中旬 → 6月中ごろ: a date, not a compound noun
 _KINDS_OF_DAY = frozenset(["休日", "平日", "夜間", "祝日", "土日", "早朝", "深夜"])
 
 
@@ -130,6 +131,7 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
     if entry.kind == "adv" and nxt is not None and nxt.surface in "、，," and not _predicate_follows(tokens, last + 1):
         return None  # ただいま、お母さん。: a greeting, with no predicate for the adverb to go with
     joins_nouns = head.pos1 == "接続詞"  # 在留カード及び写真, 保険証又は…: a conjunction is no part of a compound
+    joins_nouns = joins_nouns or (head.surface in _PARTS_OF_A_MONTH and first > 1 and tokens[first - 1].surface == "月")
     if entry.kind != "adv" and not joins_nouns and _in_compound(tokens, first, last) and not _time_word_before_noun(tokens, first, last, entry):
         return None
     start, end = head.start, tokens[last].end
@@ -329,7 +331,7 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             edits.append(Edit(tok.start, tok.end, easy_stem, "vocabulary.verb"))
         elif tok.pos1 == "動詞" and (tok.pos2 != "非自立可能" or _main_verb(tokens, i)):
             entry = lexicon.get(tok.base)
-            if entry is not None and entry.kind == "v" and entry.easy != entry.word:
+            if entry is not None and entry.kind == "v" and entry.easy != entry.word and not _put_in_a_place(tokens, i, entry):
                 fitted = fit_to_arguments(tokens, i, entry.easy)
                 edits += _with_particle(tokens, swap_verb(tokens, i, fitted.easy, "vocabulary.verb"), fitted)
         elif tok.pos1 == "名詞":
@@ -346,6 +348,16 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     return edits
 
 
+def _put_in_a_place(tokens: list[Token], i: int, entry: LexEntry) -> bool:
+    """箱に納める is putting away, not paying (納める → 払う): a place with に (not a time: 末日までに, 4月に)
+    and nothing paid with を."""
+    if entry.word != "納める":
+        return False
+    given = governed_particles(tokens, i)
+    places = [m for m in given.get("に", []) if m > 0 and tokens[m - 1].surface != "まで" and not is_time(tokens[m - 1])]
+    return bool(places) and "を" not in given
+
+
 def _asked_sense(tokens: list[Token], i: int, entry: LexEntry) -> LexEntry:
     """避難所へご確認ください, 担当者に確認してください: 確認 with someone or some office (に/へ) is asking them
     (聞く); 確かめる takes what is checked, and 避難所へ確かめて is not Japanese."""
@@ -354,7 +366,9 @@ def _asked_sense(tokens: list[Token], i: int, entry: LexEntry) -> LexEntry:
     k = i - 1 if i > 0 and is_prefix_o(tokens[i - 1]) else i
     for particle in ("に", "へ"):
         for m in governed_particles(tokens, k).get(particle, []):
-            if m > 0 and tokens[m - 1].pos1 in ("名詞", "接尾辞", "代名詞") and not is_time(tokens[m - 1]):
+            office = tokens[m - 1].surface == "先" and m > 1 and tokens[m - 2].pos1 == "名詞" and tokens[m - 2].pos2 != "数詞"
+            # 提出先に, 勤務先に: an office, though the analyser reads 先 as a time noun (3日先に is a time)
+            if m > 0 and tokens[m - 1].pos1 in ("名詞", "接尾辞", "代名詞") and (office or not is_time(tokens[m - 1])):
                 return dataclasses.replace(entry, easy="聞く", noun_easy="")
     return entry
 
