@@ -32,7 +32,6 @@ from relay.runtime.rate_limits import RelayLimits
 from relay.runtime.supervision import stop_all, supervised
 from relay.settings import AppSettings
 from relay.storage.auth import Authenticator
-from relay.storage.checkpoint import CheckpointPolicy
 from relay.storage.privacy import mask_personal_numbers
 from relay.storage.store import Store
 from relay.turns.bridge import Bridge
@@ -109,9 +108,8 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS_KEY]
     given = app[STORE_KEY]
     metrics = RelayMetrics()
-    store = given if given is not None else Store(
-        settings.store.path, CheckpointPolicy(settings.store.checkpoint_interval_s, settings.store.wal_limit_mb),
-        checkpoint_failed=lambda: metrics.background_failures.labels("store-checkpoint").inc())
+    store = given if given is not None else Store.configured(
+        settings.store, checkpoint_failed=lambda: metrics.background_failures.labels("store-checkpoint").inc())
     await store.open()
     engines = app[ENGINES_KEY]
     if engines is None:

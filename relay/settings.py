@@ -84,6 +84,7 @@ class StoreConfig:
     retention_days: int = _f(90, "Sessions older than this are deleted by `madoguchi purge` and daily by the server; 0 keeps all.")
     mask_personal_numbers: bool = _f(True, "Mask マイナンバー, phone and card numbers in stored transcripts.")
     checkpoint_interval_s: float = _f(1.0, "Every this many seconds a thread of its own copies the write-ahead log (the -wal file) into the database file, so that no commit waits for that copy and its two disk syncs (SQLite does it inside the commit that takes the log past 1,000 pages: 3–80 ms each at 1,000 sessions). 0 = SQLite's own, inside the commits.")
+    busy_timeout_s: float = _f(5.0, "How long a write waits while another process holds the store's write lock (a `madoguchi token` or `purge` command beside the running relay, or the relay beside one) before it fails with 'database is locked'. Every command that opens the store uses it, as `serve` does. 0 = fail at once.")
     wal_limit_mb: float = _f(64.0, "With checkpoint_interval_s: once the write-ahead log holds more than this, the store's thread finishes the copy itself after its next commit, so the log starts again (the -wal file stays within about this plus one interval's writes; a reader holding an old snapshot, such as a long query from another process, holds it longer, with a warning in the log).")
 
 
@@ -289,6 +290,8 @@ def _validate(settings: AppSettings) -> None:
         raise SettingsError(f"relay.speech_backlog must be between 1 and 20 (utterances waiting to be spoken), got {relay.speech_backlog}")
     if settings.store.checkpoint_interval_s < 0 or settings.store.wal_limit_mb <= 0:
         raise SettingsError("store.checkpoint_interval_s must be 0 (SQLite's own) or more and store.wal_limit_mb positive")
+    if not 0 <= settings.store.busy_timeout_s <= 600:
+        raise SettingsError(f"store.busy_timeout_s must be between 0 (fail at once) and 600, got {settings.store.busy_timeout_s}")
     _validate_languages(relay.languages)
     for positive in ("max_sessions", "max_message_bytes", "outbound_queue", "max_text_chars"):
         if getattr(relay, positive) <= 0:

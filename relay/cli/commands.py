@@ -15,6 +15,11 @@ from typing import Any
 from relay.settings import AppSettings, SettingsError, load_settings, settings_reference
 
 
+class CommandFailed(Exception):
+    """A command that could not do its work, for a reason the administrator can act on: printed as
+    ``madoguchi: <reason>`` with exit status 1, not a traceback."""
+
+
 def _config_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default=os.environ.get("MADOGUCHI_CONFIG"),
                         help="TOML configuration file (default: $MADOGUCHI_CONFIG, else built-in defaults)")
@@ -114,7 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "serve": _serve, "check": _check, "token": _token, "purge": _purge, "models": _models, "config": _config,
         "protocol": _protocol,
     }
-    return commands[args.command](args, settings)
+    try:
+        return commands[args.command](args, settings)
+    except CommandFailed as exc:
+        print(f"madoguchi: {exc}", file=sys.stderr)
+        return 1
 
 
 def _easy(argv: list[str]) -> int:
@@ -225,7 +234,7 @@ async def _check_store(settings: AppSettings) -> dict[str, Any]:
     from relay.storage.store import Store
 
     try:
-        store = await Store(settings.store.path).open()
+        store = await Store.configured(settings.store).open()
         sessions = await store.count_open_sessions()
         await store.close()
     except Exception as exc:
@@ -251,16 +260,23 @@ async def _check_queue(settings: AppSettings) -> dict[str, Any]:
 
 
 def _with_store(settings: AppSettings, action: Callable[[Any], Any]) -> Any:
-    from relay.storage.store import Store
+    """Run ``action(store)`` on the store opened as ``serve`` opens it (``[store]``: its busy timeout
+    above all, as the relay may be writing beside this command)."""
+    import sqlite3
+
+    from relay.storage.store import Store, StoreUnavailable
 
     async def run() -> Any:
-        store = await Store(settings.store.path).open()
+        store = await Store.configured(settings.store).open()
         try:
             return await action(store)
         finally:
             await store.close()
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    except (StoreUnavailable, sqlite3.Error, OSError) as exc:
+        raise CommandFailed(f"store {settings.store.path}: {exc}") from exc
 
 
 def _token(args: argparse.Namespace, settings: AppSettings) -> int:

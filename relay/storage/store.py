@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from relay.settings import StoreConfig
 from relay.storage.checkpoint import Checkpointer, CheckpointPolicy
 from relay.storage.group_commit import Committed, GroupCommit, Outcome, Statements, write_together
 from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord
@@ -36,10 +37,12 @@ log = logging.getLogger("madoguchi.store")
 
 class Store(RecoveryRecords, TurnRecords):
     def __init__(self, path: str | Path, checkpoint: CheckpointPolicy | None = None,
-                 checkpoint_failed: Callable[[], None] = lambda: None) -> None:
-        """``checkpoint``: the log is copied by a background thread (the relay's ``[store]`` settings);
-        None, or an interval of 0, leaves it to SQLite, inside the commits (short-lived CLI commands)."""
+                 checkpoint_failed: Callable[[], None] = lambda: None, busy_timeout_s: float = 5.0) -> None:
+        """``checkpoint``: the log is copied by a background thread; None, or an interval of 0, leaves it
+        to SQLite, inside the commits. ``busy_timeout_s``: how long a write waits for another process's
+        write lock (5 s, Python's default). ``Store.configured`` takes all of them from ``[store]``."""
         self.path = str(path)
+        self.busy_timeout_s = busy_timeout_s
         self.checkpointer = (Checkpointer(self.path, checkpoint, checkpoint_failed)
                              if checkpoint and checkpoint.interval_s > 0 and self.path != ":memory:" else None)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
@@ -49,6 +52,14 @@ class Store(RecoveryRecords, TurnRecords):
         self.fault: str | None = None  # the last write error while the store cannot write; None when healthy
         # concurrent writes share one transaction and one trip to the thread (relay.storage.group_commit)
         self._group = GroupCommit(lambda batch: self._write_batch(batch), self._executor, self._after_commit)
+
+    @classmethod
+    def configured(cls, config: StoreConfig, checkpoint_failed: Callable[[], None] = lambda: None) -> Store:
+        """The store as the ``[store]`` settings have it: ``serve`` and every ``madoguchi`` command that
+        opens it (a token added beside the running relay waits for its writes as the relay waits for
+        the command's)."""
+        return cls(config.path, CheckpointPolicy(config.checkpoint_interval_s, config.wal_limit_mb),
+                   checkpoint_failed=checkpoint_failed, busy_timeout_s=config.busy_timeout_s)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -61,7 +72,7 @@ class Store(RecoveryRecords, TurnRecords):
     def _open_sync(self) -> None:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=self.busy_timeout_s)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -135,9 +146,9 @@ class Store(RecoveryRecords, TurnRecords):
                 raise
         except sqlite3.IntegrityError:
             raise  # the data broke a rule (a duplicate): not a fault of the disk
-        except sqlite3.DatabaseError as exc:  # disk full, read-only file, I/O error, size limit
-            self.fault = str(exc)
-            raise StoreUnavailable(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:  # disk full, read-only file, I/O error, size limit, locked
+            self.fault = _described(exc, db)
+            raise StoreUnavailable(self.fault) from exc
         self.fault = None
         self.writes += 1
 
@@ -328,6 +339,16 @@ class Store(RecoveryRecords, TurnRecords):
 
 def _event_statements(session_id: str, seq: int, kind: str, body: str, extra: Rows | None) -> Statements:
     return [("INSERT INTO events VALUES (?,?,?,?,?)", (session_id, seq, kind, body, time.time())), *(extra or [])]
+
+
+def _described(exc: sqlite3.DatabaseError, db: sqlite3.Connection) -> str:
+    """The error, and for 'database is locked' how long this write waited for the other process's lock:
+    the busy timeout read back from SQLite, the one in force, whatever the configuration file says."""
+    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) != sqlite3.SQLITE_BUSY:
+        return str(exc)
+    waited_ms = int(db.execute("PRAGMA busy_timeout").fetchone()[0])
+    return (f"{exc}: another process held its write lock for longer than this write waits "
+            f"({waited_ms / 1000:g} s, store.busy_timeout_s)")
 
 
 def _session(row: sqlite3.Row) -> SessionRecord:
