@@ -156,6 +156,7 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
     from relay.runtime.event_loop import new_event_loop, say_event_loop, set_switch_interval
     from relay.runtime.logs import configure_logging
     from relay.runtime.serving import (
+        exit_when_stuck,
         files_needed,
         listen_backlog,
         raise_open_file_limit,
@@ -171,6 +172,7 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
         ssl_context.load_cert_chain(server.tls_cert, server.tls_key)
     app = create_app(settings)
     keep_collections_short(app, settings)  # after the engines are loaded
+    exit_when_stuck(app, settings.relay.engine_timeout_s)  # the last clean-up: after the store's
     set_switch_interval(settings.relay.switch_interval_ms)
     loop = new_event_loop(settings.relay.event_loop)
     app.on_startup.append(say_event_loop)

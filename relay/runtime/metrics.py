@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from relay.runtime.supervision import left_running
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 
 
@@ -37,6 +39,11 @@ class RelayMetrics:
         self.tts_failed = Counter("madoguchi_tts_failed_total",
                                   "Utterances whose speech the engine failed to synthesise (notice tts_failed)", ["lang"],
                                   registry=r)
+
+        self.tasks_left_running = Gauge(
+            "madoguchi_tasks_left_running",
+            "Tasks that did not stop when cancelled and still run (logged as 'task did not stop')", registry=r)
+        self.tasks_left_running.set_function(lambda: len(left_running()))
 
     def observe_stage(self, stage: str, milliseconds: float) -> None:
         self.stage_latency.labels(stage).observe(milliseconds / 1000.0)

@@ -16,6 +16,15 @@ objects the sessions keep are frozen too, every ``relay.gc_freeze_s`` (``relay.r
 
 Each websocket's ping (``relay.heartbeat_s``) comes that long after the socket's own last traffic, not
 rounded to the whole second: ``server_kwargs``.
+
+A relay always exits after SIGTERM: aiohttp's ``run_app`` ends by cancelling every task still alive and
+waiting for them all for good, so one task that ignores its cancellation (relay.runtime.supervision)
+kept the process alive until systemd killed it (``TimeoutStopSec``), with nothing in the log after
+``task did not stop``; and Python's exit waits for every worker thread, one stuck in an engine call as
+long. ``exit_when_stuck`` stops the tasks first, bounded, and when one still runs, or a thread still
+holds the exit ``relay.engine_timeout_s`` later, exits with ``EXIT_STUCK`` once the store is closed:
+``systemctl status`` shows the unit failed with status 70, and ``Restart=on-failure`` starts it again
+if it had stopped by itself.
 """
 
 from __future__ import annotations
@@ -24,14 +33,20 @@ import asyncio
 import gc
 import logging
 import math
+import os
 import resource
+import sys
+import threading
+import time
+import traceback
 from collections.abc import Callable
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
 from aiohttp import web
 
 from relay.runtime.gc_policy import GcPolicy
-from relay.runtime.supervision import stop_all, supervised
+from relay.runtime.supervision import left_running, stop_all, supervised
 from relay.settings import AppSettings
 
 log = logging.getLogger("madoguchi.listening")
@@ -39,6 +54,7 @@ log = logging.getLogger("madoguchi.listening")
 FILES_PER_SESSION = 3  # the tablet, the resident's phone, one more (an operator, a reconnect in flight)
 SPARE_FILES = 256  # the store, model files, logs, outgoing connections to Redis and remote engines
 MAX_BACKLOG = 65535  # the kernel caps it further at net.core.somaxconn
+EXIT_STUCK = 70  # EX_SOFTWARE (sysexits.h): stopped, but a task of the relay would not
 
 
 def files_needed(settings: AppSettings) -> int:
@@ -104,3 +120,50 @@ def keep_collections_short(app: web.Application, settings: AppSettings, *, anyon
 
     app.on_startup.append(start)
     app.on_cleanup.insert(0, stop)
+
+
+def exit_when_stuck(app: web.Application, threads_grace_s: float) -> None:
+    """The last clean-up of ``madoguchi serve`` (appended after the relay's own, so the store is closed):
+    every task still alive is stopped (``stop_all``, bounded), and if any will not stop, the process
+    exits at once with ``EXIT_STUCK``, its log flushed, instead of waiting for it for good.
+    Then Python's exit waits for every worker thread, and one stuck in an engine call (the relay stops
+    waiting for it after ``relay.engine_timeout_s``) would hold it as long: if the process is still
+    there ``threads_grace_s`` later, it exits the same way, with every thread's stack (0: no limit)."""
+
+    async def last(app: web.Application) -> None:
+        given_up = set(left_running())  # each already logged with where it is stuck: not waited for again
+        await stop_all(asyncio.all_tasks() - given_up - {asyncio.current_task()})
+        stuck = left_running()
+        if stuck:
+            _exit_now("relay stopped with tasks still running: exiting without them",
+                      tasks=[task.get_name() for task in stuck])
+        if threads_grace_s > 0:
+            threading.Thread(target=_exit_unless_gone, args=(threads_grace_s,), name="exit-watchdog",
+                             daemon=True).start()
+
+    app.on_cleanup.append(last)
+
+
+def _exit_unless_gone(grace_s: float) -> None:
+    """On a daemon thread: a process that exits in time takes this thread with it."""
+    time.sleep(grace_s)
+    frames = sys._current_frames()
+    threads = {thread.name: _stack(frames.get(thread.ident or 0)) for thread in threading.enumerate()
+               if not thread.daemon}
+    _exit_now("relay stopped but its threads still run: exiting without them", threads=threads)
+
+
+def _stack(frame: FrameType | None, depth: int = 4) -> str:
+    """The innermost frames a thread runs, outermost first."""
+    if frame is None:
+        return "?"
+    return " > ".join(f"{f.filename}:{f.lineno} {f.name}" for f in traceback.extract_stack(frame)[-depth:])
+
+
+def _exit_now(event: str, **detail: Any) -> NoReturn:
+    log.critical(event, extra={**detail, "exit_status": EXIT_STUCK})
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_STUCK)  # what remains of the shutdown would wait for them for good

@@ -13,7 +13,10 @@ arrives in the same loop iteration as that result (CPython gh-86296, fixed in 3.
 sends every command through ``wait_for`` (its default ``socket_timeout``): a queue loop cancelled just as
 a command went out carried on, and the shutdown that awaited it never ended (a relay that did not stop on
 SIGTERM; a test teardown that hung past its 300 s limit on a busy machine). A task still running at the
-deadline is logged with where it is stuck, and left behind: shutdown goes on.
+deadline is logged with where it is stuck, and left behind: shutdown goes on. ``left_running`` lists
+those that have not ended since (``madoguchi_tasks_left_running``); once its clean-up is done,
+``madoguchi serve`` gives every task still alive one more bounded ``stop_all`` and, if any is left,
+exits with ``EXIT_STUCK`` instead of waiting for it for good (relay.runtime.serving).
 """
 
 from __future__ import annotations
@@ -29,6 +32,13 @@ log = logging.getLogger("madoguchi.supervision")
 STABLE_AFTER_S = 60.0
 STOP_TIMEOUT_S = 5.0  # for all the tasks of one stop_all together
 RECANCEL_S = 0.5  # long enough for a task's own clean-up (an unsubscribe, a close) to finish undisturbed
+_left_running: set[asyncio.Task[Any]] = set()  # given up on by stop_all; pruned of those that ended since
+
+
+def left_running() -> list[asyncio.Task[Any]]:
+    """The tasks ``stop_all`` gave up on that are still running (in this process)."""
+    _left_running.difference_update([task for task in _left_running if task.done()])
+    return sorted(_left_running, key=lambda task: task.get_name())
 
 
 def supervised(name: str, run: Callable[[], Awaitable[Any]], *, restart: bool = True, backoff_s: float = 1.0,
@@ -62,14 +72,14 @@ async def _supervise(name: str, run: Callable[[], Awaitable[Any]], restart: bool
         delay = min(max_backoff_s, delay * 2)
 
 
-async def stop_all(tasks: Iterable[asyncio.Task[Any]], timeout_s: float = STOP_TIMEOUT_S) -> None:
+async def stop_all(tasks: Iterable[asyncio.Task[Any]], timeout_s: float | None = None) -> None:
     """Cancel the tasks and wait for them all, for at most ``timeout_s``, cancelling again every
     ``RECANCEL_S`` the ones still running (a lost cancellation: see the module docstring). A task that had
     ended with an error (not a cancellation) is logged with its traceback, one that would not stop with
-    where it was: shutdown hides nothing."""
+    where it was, and kept in ``left_running``: shutdown hides nothing. ``timeout_s``: ``STOP_TIMEOUT_S``."""
     tasks = list(tasks)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
+    deadline = loop.time() + (STOP_TIMEOUT_S if timeout_s is None else timeout_s)
     pending = {task for task in tasks if not task.done()}
     while pending:
         for task in pending:
@@ -80,17 +90,19 @@ async def stop_all(tasks: Iterable[asyncio.Task[Any]], timeout_s: float = STOP_T
         _, pending = await asyncio.wait(pending, timeout=min(RECANCEL_S, left))
     for task in tasks:
         if task in pending:
+            _left_running.add(task)
             log.error("task did not stop; left running", extra={"task": task.get_name(), "at": _where(task)})
         elif not task.cancelled() and task.exception() is not None:
             log.error("task had failed", exc_info=task.exception(), extra={"task": task.get_name()})
 
 
 def _where(task: asyncio.Task[Any]) -> str:
-    """The innermost frame the task waits in (``Task.get_stack`` shows only the outermost coroutine)."""
-    where, awaited = "?", cast(Any, task.get_coro())
+    """Every frame the task waits in, outermost first (``Task.get_stack`` shows only the outermost
+    coroutine, the innermost alone is often asyncio's own ``sleep`` or ``wait_for``)."""
+    frames, awaited = [], cast(Any, task.get_coro())
     while awaited is not None:
         frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
         if frame is not None:
-            where = f"{frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}"
+            frames.append(f"{frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
         awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
-    return where
+    return " > ".join(frames) or "?"

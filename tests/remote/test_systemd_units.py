@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from relay.cli.commands import build_parser
+from relay.runtime.supervision import STOP_TIMEOUT_S
+from relay.settings import RelayConfig, ServerConfig
 from tests.remote.libretranslate_server import LIBRETRANSLATE
 from tests.remote.servers import require
 
@@ -36,6 +38,12 @@ def exec_args(unit: str) -> list[str]:
     return shlex.split(service(unit)["ExecStart"][0])
 
 
+def stop_timeout_s(unit: str) -> float:
+    """How long systemd waits after SIGTERM before it kills the unit's process (its default: 90 s)."""
+    value = service(unit).get("TimeoutStopSec", ["90s"])[0]
+    return float(value.removesuffix("s"))
+
+
 def test_every_unit_restarts_on_failure_as_an_unprivileged_user() -> None:
     units = sorted(p.name for p in UNITS.glob("*.service"))
     assert units == ["libretranslate.service", "madoguchi-redis.service", "madoguchi.service",
@@ -51,6 +59,15 @@ def test_the_relay_unit_runs_madoguchi_serve_with_room_for_its_sockets() -> None
     parsed = build_parser().parse_args(args)
     assert parsed.config == "/etc/madoguchi/madoguchi.toml"
     assert int(service("madoguchi.service")["LimitNOFILE"][0]) >= 3 * 1000 + 256, "1,000 sessions and spare"
+
+
+def test_the_relay_unit_waits_for_a_clean_stop_before_it_kills() -> None:
+    """The relay's own bound on a stop (open turns for server.shutdown_timeout_s, then its loops, then any
+    task left over, each at most STOP_TIMEOUT_S, then an engine call stuck in its thread for at most
+    relay.engine_timeout_s) fits in TimeoutStopSec: systemd kills only a relay that is stuck beyond its
+    own limits, and the topology test fails on a node that does not stop within it."""
+    own_bound_s = ServerConfig().shutdown_timeout_s + 3 * STOP_TIMEOUT_S + RelayConfig().engine_timeout_s
+    assert stop_timeout_s("madoguchi.service") >= own_bound_s
 
 
 def test_the_libretranslate_unit_is_accepted_by_libretranslate() -> None:
