@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import netguard
+from tests import netguard, processes
 from tests.ci_rules import (  # noqa: F401  (hooks: skips are errors under CI=true)
     pytest_make_collect_report,
     pytest_report_header,
@@ -58,9 +58,11 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("redis-server is not installed (Debian: apt install redis-server)")
     port = _free_port()
     workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = workdir / "redis.log"
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(workdir)], stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -73,5 +75,4 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        processes.stop(proc, f"redis-server on port {port}", log, dump_stacks=False)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import processes
 from tests.conftest import _free_port
 from tests.relay.conftest import MakeRelay, WsClient
 from tests.relay.test_escalation import _operator
@@ -40,10 +41,10 @@ class RedisServer:
 
     def start(self) -> None:
         # appendonly: the queue survives the restart, as it would in a deployment
-        self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-             "--appendfsync", "always", "--dir", str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+                 "--appendfsync", "always", "--dir", str(self.workdir)], stdout=out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -54,11 +55,13 @@ class RedisServer:
                     raise RuntimeError("redis-server did not start") from None
                 time.sleep(0.05)
 
+    @property
+    def log(self) -> Path:
+        return self.workdir / f"redis-{self.port}.log"
+
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-            self.proc = None
+        processes.stop(self.proc, f"redis-server on port {self.port}", self.log, dump_stacks=False)
+        self.proc = None
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.netguard import ENV_FLAG, GUARD_DIR
+from tests.processes import STACKS_ON_ABORT
 from tests.remote.servers import ServerProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,10 @@ class LibreTranslateServer(ServerProcess):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def log_path(self) -> Path | None:
+        return self.log
+
     def environment(self) -> dict[str, str]:
         home = self.workdir / "home"
         return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
@@ -68,7 +73,7 @@ class LibreTranslateServer(ServerProcess):
                 "XDG_CONFIG_HOME": str(home / "config"), "ARGOS_PACKAGES_DIR": str(self.workdir / "packages"),
                 "ARGOS_DEVICE_TYPE": "cpu", "ARGOS_INTRA_THREADS": "1",
                 # the loopback-only guard, and nothing of the relay's on the path
-                "PYTHONPATH": str(GUARD_DIR), ENV_FLAG: "1", "PYTHONUNBUFFERED": "1"}
+                "PYTHONPATH": str(GUARD_DIR), ENV_FLAG: "1", "PYTHONUNBUFFERED": "1", **STACKS_ON_ABORT}
 
     def start(self) -> LibreTranslateServer:
         return self.launch().wait_ready()

@@ -8,6 +8,7 @@ socket guard (tests/netguard) on, as the relay's remote engines meet them in a d
 from __future__ import annotations
 
 import importlib.util
+import os
 import socket
 import subprocess
 import sys
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
@@ -36,9 +39,19 @@ def require(module: str) -> None:
 
 
 class ServerProcess:
-    """Stopping a test server's process: politely, then for good (shared by every server fixture)."""
+    """Stopping a test server's process: politely, then for good, saying so with what it was doing
+    (tests/processes.py; shared by every server fixture)."""
 
     proc: subprocess.Popen[bytes] | None
+
+    @property
+    def log_path(self) -> Path | None:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """Which server, in what a teardown says about it."""
+        return f"{type(self).__name__} on port {getattr(self, 'port', '?')}"
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -46,12 +59,7 @@ class ServerProcess:
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        processes.stop(self.proc, self.label, self.log_path)
 
 
 @dataclass
@@ -68,10 +76,19 @@ class WyomingServer(ServerProcess):
     def uri(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
 
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"{self.module}-{self.port}.log"
+
+    @property
+    def label(self) -> str:
+        return f"{self.module} on port {self.port}"
+
     def start(self) -> WyomingServer:
-        log = (self.workdir / f"{self.module}-{self.port}.log").open("ab")
+        log = self.log_path.open("ab")
         self.proc = subprocess.Popen([sys.executable, "-m", self.module, "--uri", self.uri, *self.args],
-                                     stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
+                                     stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir,
+                                     env={**os.environ, **processes.STACKS_ON_ABORT})
         deadline = time.monotonic() + 60
         while True:
             try:

@@ -4,15 +4,17 @@ wyoming-piper (the real Piper joe voice), one LibreTranslate (random-weight Argo
 format). A counter and a resident on node A, an interpreter on node B: the resident's speech is
 recognised on the Wyoming server and translated on LibreTranslate for the clerk, the interpreter on the
 other node takes the session from the shared queue, sees what was said and answers; once the session is
-back with the AI the resident hears the clerk, spoken by the Wyoming TTS server."""
+back with the AI the resident hears the clerk, spoken by the Wyoming TTS server. At the end both nodes
+must stop cleanly on SIGTERM (status 0) within the relay unit's TimeoutStopSec, as systemd stops them;
+one that does not fails the test with what it was doing (its stacks and the end of its log)."""
 
 from __future__ import annotations
 
 import asyncio
-import signal
+import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,13 @@ import pytest
 
 from relay.storage.auth import Authenticator
 from relay.storage.store import Store
+from tests import processes
 from tests.netguard import guarded_env
 from tests.relay.conftest import WsClient
 from tests.remote.libretranslate_server import LibreTranslateServer
 from tests.remote.servers import TTS_VOICES, WyomingServer, free_port
 from tests.remote.test_relay_remote import speak
+from tests.remote.test_systemd_units import stop_timeout_s
 from tests.remote.test_wyoming_asr import heard_the_sentence, words
 
 pytestmark = [pytest.mark.engine, pytest.mark.redis]
@@ -39,7 +43,8 @@ class Node:
     port: int
     config: Path
     store: Path
-    proc: asyncio.subprocess.Process | None = None
+    log: Path
+    proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -92,7 +97,7 @@ async def add_token(store_path: Path, role: str) -> str:
 
 async def wait_healthy(http: aiohttp.ClientSession, node: Node) -> dict[str, Any]:
     for _ in range(600):
-        assert node.proc is not None and node.proc.returncode is None, f"{node.name} exited: see its log"
+        assert node.proc is not None and node.proc.poll() is None, f"{node.name} exited: see {node.log}"
         try:
             async with http.get(f"{node.url}/healthz") as resp:
                 return dict(await resp.json())
@@ -102,30 +107,44 @@ async def wait_healthy(http: aiohttp.ClientSession, node: Node) -> dict[str, Any
 
 
 @pytest.fixture
-async def nodes(tmp_path: Path, redis_url: str, live_asr_servers: list[WyomingServer], piper_server: WyomingServer,
-                live_libretranslate: list[LibreTranslateServer]) -> AsyncIterator[list[Node]]:
+def nodes(tmp_path: Path, redis_url: str, live_asr_servers: list[WyomingServer], piper_server: WyomingServer,
+          live_libretranslate: list[LibreTranslateServer]) -> Iterator[list[Node]]:
     prefix = f"topology:{uuid.uuid4().hex[:8]}"
-    started = [Node(name, free_port(), tmp_path / f"{name}.toml", tmp_path / f"{name}.sqlite3")
-               for name in ("relay-a", "relay-b")]
+    started = [Node(name, free_port(), tmp_path / f"{name}.toml", tmp_path / f"{name}.sqlite3",
+                    tmp_path / f"{name}.log") for name in ("relay-a", "relay-b")]
     for node in started:
         node.config.write_text(node_config(node, tmp_path, redis_url, prefix, live_asr_servers[0].uri,
                                            piper_server.uri, live_libretranslate[0].url), encoding="utf-8")
-        log = (tmp_path / f"{node.name}.log").open("ab")
-        node.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "relay.cli", "serve", "--config", str(node.config), cwd=ROOT,
-            stdout=log, stderr=log, env=guarded_env(PYTHONPATH=str(ROOT)))
-        log.close()
+        with node.log.open("ab") as log:
+            node.proc = subprocess.Popen(
+                [sys.executable, "-m", "relay.cli", "serve", "--config", str(node.config)], cwd=ROOT,
+                stdout=log, stderr=subprocess.STDOUT,
+                env=guarded_env(PYTHONPATH=str(ROOT), **processes.STACKS_ON_ABORT))
     try:
         yield started
     finally:
-        for node in started:
-            if node.proc is not None and node.proc.returncode is None:
-                node.proc.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(node.proc.wait(), 30)
-                except TimeoutError:
-                    node.proc.kill()
-                    await node.proc.wait()
+        problems = stop_nodes(started)
+        if problems:
+            pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+def stop_nodes(nodes: list[Node]) -> list[str]:
+    """SIGTERM to every node at once, as systemd stops them; what went wrong with each that did not stop
+    within the unit's TimeoutStopSec, or stopped with a status other than 0."""
+    for node in nodes:
+        if node.proc is not None and node.proc.poll() is None:
+            node.proc.terminate()
+    limit_s = stop_timeout_s("madoguchi.service")
+    problems = []
+    for node in nodes:
+        assert node.proc is not None
+        problem = processes.wait_or_describe(node.proc, node.name, node.log, limit_s)
+        if problem is None and node.proc.returncode != 0:
+            problem = (f"{node.name} exited with status {node.proc.returncode} after SIGTERM; the end of its "
+                       f"log {node.log}:\n{processes.log_tail(node.log)}")
+        if problem is not None:
+            problems.append(f"{problem}\n(systemd stops a node the same way: deploy/systemd/madoguchi.service)")
+    return problems
 
 
 async def connect(http: aiohttp.ClientSession, node: Node, **hello: Any) -> WsClient:
