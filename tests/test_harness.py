@@ -11,6 +11,9 @@ import pytest
 from tests.netguard import guarded_env
 
 pytest_plugins = ["pytester"]
+# the inner runs load the CI rules, and configure pytest-asyncio as pyproject.toml does (left unset, it
+# warns in the outer run's summary)
+INNER_ARGS = ("-p", "tests.ci_rules", "-o", "asyncio_default_fixture_loop_scope=fixture-scope")
 
 SKIPPING_TESTS = """
 import pytest
@@ -32,7 +35,7 @@ def test_a_skip_fails_the_run_only_under_ci(pytester: pytest.Pytester, monkeypat
                                             ci: str, failed: int, skipped: int) -> None:
     monkeypatch.setenv("CI", ci)
     pytester.makepyfile(test_example=SKIPPING_TESTS)
-    result = pytester.runpytest("-p", "tests.ci_rules")
+    result = pytester.runpytest(*INNER_ARGS)
     result.assert_outcomes(passed=1, failed=failed, skipped=skipped, xfailed=1)
     if failed:
         result.stdout.fnmatch_lines(["*could not run under CI=true*redis-server is not installed*"])
@@ -42,7 +45,7 @@ def test_a_module_level_skip_fails_the_run_under_ci(pytester: pytest.Pytester,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "true")
     pytester.makepyfile(test_module="import pytest\npytest.importorskip('no_such_module_here')\n")
-    result = pytester.runpytest("-p", "tests.ci_rules")
+    result = pytester.runpytest(*INNER_ARGS)
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*could not run under CI=true*no_such_module_here*"])
 
