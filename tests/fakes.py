@@ -53,7 +53,7 @@ class FakeRecognizerStream:
 
     def finish(self) -> list[RecognitionEvent]:
         self.owner.wait_or_fail()
-        events = [self._final()] if self.buffered else []
+        events = [self._final()] if self.buffered and self.owner.final_on_finish else []
         self.buffered = 0
         return events
 
@@ -63,14 +63,21 @@ class FakeRecognizerStream:
     def _final(self) -> RecognitionEvent:
         lang, text = self.owner.take()
         self.partial_sent = False
+        details = {"avg_logprob": -0.3, "no_speech_prob": 0.01}
+        if not text:  # what the recogniser's guard does with what it will not show: why, in its details
+            details["dropped"] = self.owner.dropped
         return RecognitionEvent("final", text, self._lang(lang), confidence=self.owner.confidence,
-                                details={"avg_logprob": -0.3, "no_speech_prob": 0.01}, timings={"decode_ms": 1.0})
+                                details=details, timings={"decode_ms": 1.0})
 
 
 class FakeRecognizer:
     def __init__(self, transcripts: Sequence[tuple[str, str]] = (("ja", "こんにちは"),), *, delay: float = 0.0,
-                 fail: bool = False, confidence: float = 0.9, utterance_bytes: int = 0) -> None:
+                 fail: bool = False, confidence: float = 0.9, utterance_bytes: int = 0,
+                 dropped: float = 1.0, final_on_finish: bool = True) -> None:
+        """An empty transcript is a final the guard dropped, ``dropped`` its reason's code (GUARD_CODES);
+        ``final_on_finish=False``: audio.stop ends the stream with no final for what was shown."""
         self.transcripts = list(transcripts)
+        self.dropped, self.final_on_finish = dropped, final_on_finish
         self.delay, self.fail, self.confidence = delay, fail, confidence
         self.utterance_bytes = utterance_bytes
         self.audio_bytes = 0

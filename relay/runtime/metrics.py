@@ -44,6 +44,11 @@ class RelayMetrics:
             "madoguchi_tasks_left_running",
             "Tasks that did not stop when cancelled and still run (logged as 'task did not stop')", registry=r)
         self.tasks_left_running.set_function(lambda: len(left_running()))
+        self.speech_not_understood = Counter(
+            "madoguchi_speech_not_understood_total",
+            "Speech shown as a partial that gave no final: the speaker was asked to say it again or type it "
+            "(notice speech_not_understood), by reason (loop, no_speech, known_hallucination, low_confidence, "
+            "empty, no_final)", ["speaker", "reason"], registry=r)
 
     def observe_stage(self, stage: str, milliseconds: float) -> None:
         self.stage_latency.labels(stage).observe(milliseconds / 1000.0)

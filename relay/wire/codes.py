@@ -179,6 +179,11 @@ class NoticeCode:
                              "speech fell more than `relay.speech_backlog` (3) utterances behind the conversation: the oldest "
                              "waiting one "
                              "(`utterance_id`) is not spoken; its text stands")
+    SPEECH_NOT_UNDERSTOOD = _notice(
+        "speech_not_understood", "the speaker",
+        "speech was heard and shown as a partial, but gave no final transcript (the hallucination guard dropped "
+        "it, or it came out empty; the reason is in `message` and in the relay's log): every screen clears the "
+        "partial line, the speaker's screen asks to say it again or type it (`utterance_id`, `lang`)")
     OPERATOR_DISCONNECTED = _notice(
         "operator_disconnected", "counter, resident",
         "the interpreter's connection dropped; it has `queue.reconnect_grace_s` to come back before the session "

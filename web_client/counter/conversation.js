@@ -7,6 +7,7 @@
 import {el, rubyText, setText} from '/static/common/dom.js';
 
 const WHO = {clerk: '職員', resident: '住民', operator: '通訳者'};
+const NOT_UNDERSTOOD = '聞き取れませんでした。もう一度話すか、入力してください。';
 const KIND = {translation: '翻訳', phrasebook: '定型文', easy_japanese: 'やさしい日本語', operator: '通訳者', back_translation: '逆翻訳'};
 
 export class ConversationView {
@@ -60,6 +61,18 @@ export class ConversationView {
     bubble.untranslated = el('p', {class: 'untranslated', text});
     bubble.li.append(bubble.untranslated);
     this._scroll();
+  }
+
+  /** What this tablet's microphone picked up gave no text the relay would pass on (too unclear, or the
+   * microphone stopped first): its line stays, greyed, asking to say it again or type it, instead of
+   * vanishing without a word. */
+  notUnderstood(utteranceId) {
+    const bubble = this.bubbles.get(utteranceId);
+    if (!bubble || !bubble.li.classList.contains('partial')) return null;
+    bubble.li.classList.replace('partial', 'unheard');
+    bubble.said.lang = 'ja';
+    setText(bubble.said, NOT_UNDERSTOOD);
+    return bubble;
   }
 
   /** Furigana and 分かち書き (spaces between phrases) for やさしい日本語, on or off. */

@@ -197,6 +197,7 @@ export class Talk extends EventTarget {
         this.dispatchEvent(new CustomEvent('closed', {detail: {reason: m.reason}}));
         return;
       case 'error': case 'notice': {
+        if (m.code === 'speech_not_understood') { this._notUnderstood(m); return; }
         if (m.code === 'store_unavailable' && m.text && m.utterance_id) this._unsavedSpeech(m);
         if ((m.code === 'engine_failed' || m.code === 'engine_unavailable') && m.utterance_id) this.view.untranslated(m.utterance_id);
         const item = troubleText(m);
@@ -205,6 +206,12 @@ export class Talk extends EventTarget {
       }
       default:
     }
+  }
+
+  /** Speech this tablet picked up gave no final: its line stays on the log, greyed, saying so. */
+  _notUnderstood(m) {
+    this.view.notUnderstood(m.utterance_id);
+    this.mic.setRecognising(false);
   }
 
   _escalation(m) {

@@ -14,6 +14,7 @@ import {PHONE_STRINGS as RESIDENT_STRINGS, errorKey} from '/static/resident/stri
 import {ResidentVideo} from '/static/resident/video.js';
 import {MissedWords} from '/static/resident/missed.js';
 import {forgetLines, keepLine, keptLines} from '/static/resident/kept.js';
+import {markNotUnderstood, markUntranslated} from '/static/resident/marks.js';
 
 const KEY = 'madoguchi.resident';
 const LANG_KEY = 'madoguchi.resident.lang'; // the resident's language, once known: also for the page after the end
@@ -103,16 +104,8 @@ function showKeptLines() {
   }
 }
 
-/** The relay could not put the resident's words into Japanese: their bubble says the staff never got them
- * (the relay stores this, so a reload says it again; data-i18n: it follows a change of language). */
-function untranslated(id) {
-  const b = bubbles.get(id);
-  if (!b || b.li.querySelector('.untranslated')) return;
-  const note = el('p', {class: 'untranslated', dataset: {i18n: 'untranslated'}});
-  putText(note, t('untranslated'));
-  setLang(note, sourceLang(RESIDENT_STRINGS, lang, 'untranslated'));
-  b.li.append(note);
-}
+const untranslated = (id) => markUntranslated(bubbles.get(id), t, lang);
+const notUnderstood = (id) => markNotUnderstood(bubbles.get(id), t, lang);
 
 function show(b, text, textLang, ruby, phrases) {
   setLang(b.text, textLang);
@@ -136,7 +129,10 @@ function onMessage(m) {
   if (outbox && outbox.handle(m)) return;
   switch (m.type) {
     case 'partial': {
-      if (!m.text) { bubbles.get(m.utterance_id)?.li.remove(); bubbles.delete(m.utterance_id); return; }
+      if (!m.text) { // not said on record: the line goes (unless this phone heard it: notUnderstood keeps it)
+        if (bubbles.get(m.utterance_id)?.li.classList.contains('partial')) { bubbles.get(m.utterance_id).li.remove(); bubbles.delete(m.utterance_id); }
+        return;
+      }
       const b = bubble(m.utterance_id, 'resident');
       b.li.classList.add('partial');
       show(b, m.text + ' …', m.lang);
@@ -177,7 +173,9 @@ function onMessage(m) {
     }
     case 'session.updated': sessionLang(m.resident_lang); return;
     case 'session.closed': finish(); return;
-    case 'notice': speechNotice(m); return;
+    case 'notice':
+      if (m.code === 'speech_not_understood') notUnderstood(m.utterance_id); else speechNotice(m);
+      return;
     case 'error': onError(m, refused); return;
     default:
   }
