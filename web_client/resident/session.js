@@ -1,0 +1,98 @@
+// Where the session stands, said on the status line in the resident's language: the call for an
+// interpreter (and the button that withdraws it), speech the resident will not hear, errors (nothing typed
+// is lost with one), and the end of the conversation — after which what was said stays readable.
+
+import {$} from '/static/common/dom.js';
+import {bubbles, closeConversation, notUnderstood} from '/static/resident/conversation.js';
+import {renderLangButton, sessionLang} from '/static/resident/language.js';
+import {ENDED_KEY, KEY, page, status, statusKey} from '/static/resident/page.js';
+import {offerSpeech, stopSpeaking} from '/static/resident/speech.js';
+import {queuedKey} from '/static/resident/strings.js';
+import {errorKey} from '/static/resident/strings-session.js';
+
+/** While the call waits, 「Cancel the interpreter call」 stands where 「Call an interpreter」 was (the
+ * resident may have pressed it by mistake); while an interpreter is connected neither is shown. */
+function callButtons(state) {
+  if (page.closed) return;
+  $('#call-button').hidden = state === 'queued' || state === 'connected';
+  $('#cancel-call-button').hidden = state !== 'queued';
+}
+
+function onEscalation(m) {
+  const key = {queued: queuedKey(m), connected: 'connected', returned: 'returned',
+    unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
+  status(key, {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
+  callButtons(m.state);
+}
+
+/** Speech output the resident will not hear (the tablet's or this phone's): the text stands on screen.
+ * A wait for an interpreter stays shown: it says more than a skipped reading does. */
+function speechNotice(m) {
+  const key = {speech_skipped: 'speech_skipped', tts_failed: 'speech_failed'}[m.code];
+  if (!key || statusKey().startsWith('queued')) return;
+  status(key, {}, key === 'speech_failed' ? 'warn' : 'info');
+}
+
+/** Every error reaches the person, in their language; nothing typed is lost with it. */
+function onError(m, refused) {
+  if (m.code === 'store_unavailable') { // the outbox keeps typed texts and shows them as not sent yet
+    if (m.text && m.speaker === 'resident') keepSpeech(m.text);
+    return;
+  }
+  if (m.code === 'session_closed') { finish(); return; }
+  if (m.code === 'not_escalated') return; // withdrawn as an interpreter came: the escalation line says so
+  const box = $('#type-text');
+  if (refused && m.code !== 'rate_limited' && !box.value.trim()) box.value = refused.text;
+  status(errorKey(m.code), {}, 'warn');
+}
+
+/** Speech the relay recognised but could not record: put in the message box, one tap on Send away
+ * (a typed text then waits in the outbox until the relay can store it), instead of saying it again. */
+function keepSpeech(text) {
+  const box = $('#type-text');
+  if (!box.value.trim()) box.value = text;
+  status('speech_not_sent', {}, 'warn');
+}
+
+/** A relay message about the session; false for any other. `refused`: the typed text an error is about. */
+export function onSessionMessage(m, refused) {
+  switch (m.type) {
+    case 'escalation': onEscalation(m); return true;
+    case 'session.updated': sessionLang(m.resident_lang); return true;
+    case 'session.closed': finish(); return true;
+    case 'notice':
+      if (m.code === 'speech_not_understood') notUnderstood(m.utterance_id); else speechNotice(m);
+      return true;
+    case 'error': onError(m, refused); return true;
+    default: return false;
+  }
+}
+
+export function finish(key = 'closed') {
+  const {choice, connection, outbox} = page;
+  page.closed = true;
+  sessionStorage.removeItem(KEY); // the token dies with the session: forget it
+  sessionStorage.setItem(ENDED_KEY, '1');
+  if (outbox) outbox.clear();
+  stopSpeaking();
+  if (connection) connection.close();
+  if (choice) choice.hide();
+  renderLangButton();
+  offerSpeech(); // nothing more will be spoken
+  endedView(key);
+}
+
+/** Nothing more can be said here: the reason, in the resident's language, at the top; what was said
+ * stays readable (large text too), also after a reload (kept.js: this tab only, until it is closed —
+ * the page says so); no control that could still look usable — the message box, the buttons and the
+ * video go, and so does an empty conversation box. */
+export function endedView(key) {
+  closeConversation(); // 'please wait' for the staff's words would mislead now
+  // with something to read: say that it stays readable here, and until when
+  status(bubbles.size && key !== 'no_session' ? 'ended_readable' : key, {}, 'closed');
+  document.body.classList.add('ended');
+  $('#log-empty').hidden = true; // nobody will speak any more
+  for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
+  for (const part of document.querySelectorAll('#type-form, #pending, .actions, .resident-video')) part.hidden = true;
+  $('#bubbles').closest('.log').hidden = bubbles.size === 0;
+}
