@@ -140,11 +140,23 @@ def test_video_call_between_counter_and_console(live_relay: LiveRelay, new_conte
     assert not errors, errors
 
 
+# the width an input's placeholder needs (in the input's own font) and the width it has (an input scrolls
+# its value, not its placeholder: scrollWidth says nothing of a placeholder cut off)
+PLACEHOLDER_ROOM = """(input) => {
+  const style = getComputedStyle(input);
+  const pen = document.createElement('canvas').getContext('2d');
+  pen.font = style.font;
+  return [input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+          pen.measureText(input.placeholder).width];
+}"""
+
+
 def the_call_fits_the_screen(counter: Any) -> None:
     """During a video call the clerk sees the interpreter, the latest sentence and every control at once,
     and the resident their panel with the latest sentence, without scrolling the page (a tablet on its side:
     1280×800, 1024×768; upright: 768×1024, 800×1280). The picture is at least a third of the screen's
-    shorter side high: upright, the width limits a camera's 4:3 picture, not the height."""
+    shorter side high: upright, the width limits a camera's 4:3 picture, not the height. The resident's
+    input box shows its whole placeholder (it names the language the box takes)."""
     size = counter.viewport_size
     picture = counter.get_by_role("region", name="ビデオ通話（手話通訳）").get_by_label("通訳者の映像")
     in_view = [picture, bubbles(counter).last, counter.get_by_label("職員の入力（日本語）"),
@@ -153,6 +165,8 @@ def the_call_fits_the_screen(counter: Any) -> None:
     in_view += [counter.get_by_role("button", name=name, exact=True) for name in ("🎤 マイク", "受付終了", "ビデオを終了")]
     for thing in in_view:
         expect(thing).to_be_in_viewport(ratio=1)
+    room, text = counter.get_by_label("住民の入力（ベトナム語）").evaluate(PLACEHOLDER_ROOM)
+    assert text <= room, f"the resident box's placeholder is cut off at {size}: {text:.0f} px of text in {room:.0f} px"
     box = picture.bounding_box()
     shorter = min(size["width"], size["height"])
     assert box is not None and box["height"] >= shorter / 3 and box["width"] >= shorter / 2, (
