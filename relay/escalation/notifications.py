@@ -89,8 +89,9 @@ class NotificationHandler:
     # ------------------------------------------------------------ the counter's side
 
     async def on_EntryQueued(self, note: EntryQueued) -> None:
+        by = self.service.calling.pop(note.session_id, None)  # whose button, when one called
         await self._event(note.session_id, "queued", note.reason, position=note.position,
-                          eta_s=_round(note.eta_s), lang=note.lang)
+                          eta_s=_round(note.eta_s), lang=note.lang, **({"by": by} if by else {}))
 
     async def on_PositionChanged(self, note: PositionChanged) -> None:
         await self._event(note.session_id, "queued", None, position=note.position, eta_s=_round(note.eta_s))

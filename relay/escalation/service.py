@@ -74,6 +74,9 @@ class EscalationService:
         # session → the role withdrawing its call, until the queue's ``Cancelled`` comes back to this node
         # (the session's home, where the withdrawing screen is connected): the event then says whose
         self.withdrawing: dict[str, str] = {}
+        # session → the role whose button called, until the queue's ``EntryQueued`` comes back: the clerk
+        # is told a call they did not make came from the resident's phone
+        self.calling: dict[str, str] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self.events = events(self)
 
@@ -150,7 +153,12 @@ class EscalationService:
                                                        message.urgent)
         if message.reason:
             decision.figures["note"] = message.reason[:200]
-        await self.enqueue(session, decision, strict=True)
+        self.calling[session.id] = conn.role
+        try:
+            await self.enqueue(session, decision, strict=True)
+        except ProtocolError:
+            self.calling.pop(session.id, None)
+            raise
 
     async def enqueue(self, session: Session, decision: Decision, strict: bool = False) -> None:
         if session.operator_id is not None:
@@ -229,6 +237,7 @@ class EscalationService:
             await link.close()
         self._policies.pop(session.id, None)
         self.withdrawing.pop(session.id, None)
+        self.calling.pop(session.id, None)
 
     # ------------------------------------------------------------ operators
 

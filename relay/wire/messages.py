@@ -282,7 +282,7 @@ class Escalation(Message):
     lang: str | None = None
     operator: str | None = None
     counter: str | None = None  # an offer: the counter's name, from whichever node it is on
-    by: Literal["counter", "resident"] | None = None  # ``cancelled`` by a screen: whose (stored, so replayed)
+    by: Literal["counter", "resident"] | None = None  # ``queued`` or ``cancelled`` by a screen's button: whose (stored, so replayed)
 
 
 @dataclass(frozen=True)

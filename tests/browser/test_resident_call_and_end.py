@@ -4,6 +4,7 @@ conversation is said plainly, stays readable, and leaves no control that still l
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -29,7 +30,8 @@ def test_the_resident_withdraws_a_call_pressed_by_mistake(make_live_relay: MakeL
     call = phone.get_by_role("button", name="Gọi phiên dịch viên", exact=True)
     call.click()
     phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên").wait_for()
-    counter.get_by_role("status").filter(has_text="通訳者を呼んでいます").wait_for()
+    called = counter.locator("#escalation-text")  # the clerk pressed nothing: told who called
+    expect(called).to_have_text(re.compile(r"^住民がスマートフォンで通訳者を呼んでいます（1番目"))
     withdraw = phone.get_by_role("button", name="Hủy gọi phiên dịch viên")
     expect(withdraw).to_be_in_viewport(ratio=1)
     assert withdraw.evaluate(LINES) == 1
@@ -46,10 +48,14 @@ def test_the_resident_withdraws_a_call_pressed_by_mistake(make_live_relay: MakeL
     expect(call).to_be_enabled()  # the resident can still call, on purpose this time
     call.click()
     phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên").wait_for()
+    counter.reload()  # still said after a reload: the relay's replay says whose button it was
+    expect(called).to_have_text(re.compile(r"^住民がスマートフォンで通訳者を呼んでいます（1番目"))
     counter.get_by_role("button", name="呼び出しを取り消す").click()  # the clerk's own: said as the clerk's
     counter.get_by_role("status").filter(has_text="通訳者の呼び出しを取り消しました。").wait_for()
     expect(counter.get_by_role("status").filter(has_text="住民が")).to_have_count(0)
     expect(phone.get_by_role("status")).to_have_text("Đã hủy gọi phiên dịch viên.")
+    counter.get_by_role("button", name="通訳者を呼ぶ").first.click()  # the clerk's own call names nobody
+    expect(called).to_have_text(re.compile(r"^通訳者を呼んでいます（1番目"))
     assert not errors, errors
 
 

@@ -146,7 +146,7 @@ async def test_cancel_decline_and_next_operator(make_relay: MakeRelay) -> None:
     counter = await relay.counter(session)
     first = await _operator(relay)
     await counter.send(type="escalate")
-    await counter.expect("escalation", state="queued")
+    await counter.expect("escalation", state="queued", by="counter")
     await first.expect("escalation", state="offered")
     second = await _operator(relay, "second operator")
     await first.send(type="decline", session_id=session["session_id"])
@@ -169,6 +169,7 @@ async def test_the_resident_withdraws_its_own_call(make_relay: MakeRelay) -> Non
     operator = await _operator(relay)
     await resident.send(type="escalate")
     await resident.expect("escalation", state="queued")
+    await counter.expect("escalation", state="queued", reason="button", by="resident")  # not the clerk's call
     await operator.expect("escalation", state="offered", session_id=session["session_id"])
     await resident.send(type="escalation.cancel")
     await resident.expect("escalation", state="cancelled")

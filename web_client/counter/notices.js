@@ -8,8 +8,11 @@ export function escalationText(m, canceller) {
     case 'queued': {
       const where = m.position ? `${m.position}番目` : '順番待ち';
       const eta = typeof m.eta_s === 'number' ? `、あと約${Math.max(1, Math.round(m.eta_s / 60))}分` : '';
-      // the relay calls one by itself for a language it cannot translate: said, or the clerk wonders who did
-      const why = m.reason === 'missing_mt' ? 'この言語は翻訳できないため、自動で' : '';
+      // a call the clerk did not make says who or what made it, or the clerk wonders who did: the relay
+      // for a language it cannot translate, or after hearing the resident ask for one, or after too many
+      // uncertain translations; the resident with the phone's button
+      const why = {missing_mt: 'この言語は翻訳できないため、自動で', resident_button: '住民がスマートフォンで',
+        asked_in_words: '住民が通訳を求めたため、自動で', low_confidence: '翻訳の確かさが低い状態が続いたため、自動で'}[m.reason] || '';
       return `${why}通訳者を呼んでいます（${where}${eta}）。そのままお待ちください。`;
     }
     case 'connected': return '通訳者と接続しました。通訳者が会話に入ります。';

@@ -220,9 +220,10 @@ export class Talk extends EventTarget {
     const box = $('#escalation');
     box.hidden = false;
     box.dataset.state = m.state;
-    if (m.state === 'queued' && m.reason) this._callReason = m.reason; // position updates come without it
+    // position updates come without the reason; a button on the resident's phone is a call of its own kind
+    if (m.state === 'queued' && m.reason) this._callReason = m.reason === 'button' && m.by === 'resident' ? 'resident_button' : m.reason;
     else if (m.state !== 'queued') this._callReason = null;
-    $('#escalation-text').textContent = escalationText({...m, reason: m.reason || this._callReason}, this._canceller(m));
+    $('#escalation-text').textContent = escalationText({...m, reason: (m.state === 'queued' && this._callReason) || m.reason}, this._canceller(m));
     this._calling = m.state === 'queued' || m.state === 'connected';
     if ($('#trouble [data-key="mt"]')) this.trouble(mtNotice(this._calling)); // no 'call one' while one is called
     $('#escalation-accept').hidden = m.state !== 'offered';
