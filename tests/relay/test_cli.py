@@ -109,7 +109,8 @@ def test_serve_starts_answers_and_stops_cleanly(config: Path, event_loop: str) -
                                "--port", str(port)], stderr=subprocess.PIPE, text=True, env=env)
     try:
         body = None
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # generous: start-up took over 30 s with the 2 cores busy
+        while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as resp:
                     body = json.loads(resp.read())

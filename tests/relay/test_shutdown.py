@@ -50,7 +50,8 @@ sys.exit(main(sys.argv[1:]))
 
 
 def _wait_healthy(port: int, server: subprocess.Popen[str]) -> None:
-    for _ in range(300):
+    deadline = time.monotonic() + 120  # generous: start-up took over 30 s with the 2 cores busy
+    while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
                 return
