@@ -91,10 +91,12 @@ class NotificationHandler:
     async def on_EntryQueued(self, note: EntryQueued) -> None:
         by = self.service.calling.pop(note.session_id, None)  # whose button, when one called
         await self._event(note.session_id, "queued", note.reason, position=note.position,
-                          eta_s=_round(note.eta_s), lang=note.lang, **({"by": by} if by else {}))
+                          eta_s=_round(note.eta_s), lang=note.lang, covered=note.covered,
+                          **({"by": by} if by else {}))
 
     async def on_PositionChanged(self, note: PositionChanged) -> None:
-        await self._event(note.session_id, "queued", None, position=note.position, eta_s=_round(note.eta_s))
+        await self._event(note.session_id, "queued", None, position=note.position, eta_s=_round(note.eta_s),
+                          covered=note.covered)
 
     async def on_Unavailable(self, note: Unavailable) -> None:
         await self._event(note.session_id, "unavailable", "no_interpreter_free")

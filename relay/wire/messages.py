@@ -283,6 +283,7 @@ class Escalation(Message):
     operator: str | None = None
     counter: str | None = None  # an offer: the counter's name, from whichever node it is on
     by: Literal["counter", "resident"] | None = None  # ``queued`` or ``cancelled`` by a screen's button: whose (stored, so replayed)
+    covered: bool | None = None  # ``queued``: false while no interpreter signed in and not away declares the language
 
 
 @dataclass(frozen=True)

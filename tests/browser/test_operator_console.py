@@ -67,7 +67,7 @@ def test_operator_takes_an_offer_replies_corrects_and_releases(live_relay: LiveR
     log = console.get_by_role("log", name="会話")
     expect(log).to_contain_text("住民票の写しが必要ですか")  # the conversation so far
     expect(console.locator("#state-now")).to_have_text("対応中")
-    for name in ("AIに戻す", "受付を終了", "引き継ぐ"):  # ending and handing over need no scrolling
+    for name in ("AIに戻す", "窓口の受付を終了（住民の画面も閉じます）", "引き継ぐ"):  # ending and handing over need no scrolling
         box = console.get_by_role("button", name=name, exact=True).bounding_box()
         assert box is not None and box["y"] + box["height"] <= 860, (name, box)
 

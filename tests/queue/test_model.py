@@ -139,6 +139,30 @@ def test_eta_uses_handle_time_and_staff(model: QueueModel) -> None:
     assert later.eta_s == 35.0  # one ahead of free staff: 61 s / 2 operators, rounded up to 5 s
 
 
+def test_a_call_nobody_covers_is_told_so_until_someone_does(model: QueueModel) -> None:
+    """The only interpreter signed in speaks Portuguese: a Vietnamese call waits for nobody, and the counter
+    and the dashboard are told (``covered``), until an interpreter who declares Vietnamese is there."""
+    model.sign_in("op-pt", ["pt"], N, 0.0)
+    queued = one(model.enqueue("s1", "vi", 0, "missing_mt", N, 1.0), EntryQueued)
+    assert (queued.position, queued.eta_s, queued.covered) == (1, None, False)
+    assert [e.covered for e in model.snapshot(2.0).entries] == [False]
+    assert not of(model.sign_in("op-vi", ["vi"], N, 3.0, available=False), PositionChanged)  # away: still nobody
+    notes = model.set_operator_state("op-vi", "available", 4.0)
+    assert one(notes, OfferMade).operator_id == "op-vi"
+    assert one(notes, PositionChanged).covered  # the counter no longer reads that nobody covers it
+    model.decline("op-vi", "s1", 5.0)
+    model.sign_in("op-vi2", ["vi"], N, 6.0, available=False)
+    assert [e.covered for e in model.snapshot(7.0).entries] == [True]  # op-vi, available, covers it
+    notes = model.set_operator_state("op-vi", "away", 8.0)
+    assert one(notes, PositionChanged).covered is False  # op-vi2 is away too: told again
+
+
+def test_a_covered_call_says_so_from_the_start(model: QueueModel) -> None:
+    connected_session(model)  # op1 serves an English call: it covers English, only later
+    queued = one(model.enqueue("s2", "en", 0, "button", N, 2.0), EntryQueued)
+    assert queued.covered and queued.eta_s == 120.0
+
+
 # ---- decline and offer timeout -----------------------------------------------------------------
 
 def test_decline_offers_to_the_next_operator(model: QueueModel) -> None:

@@ -69,6 +69,32 @@ async def test_queue_entry_takes_the_detected_language(make_relay: MakeRelay) ->
     assert not any(m["type"] == "escalation" and m.get("state") == "offered" for m in vietnamese.seen)
 
 
+# ------------------------------------------------------------------ a language nobody covers
+
+
+async def test_the_counter_is_told_when_nobody_covers_its_language_and_when_someone_does(
+        make_relay: MakeRelay) -> None:
+    """The only interpreter at work speaks Portuguese: the Vietnamese call is queued with ``covered: false``
+    (stored with the event, so a reloaded tablet still says so) and the queue lists it so; an interpreter
+    who declares Vietnamese makes it ``covered: true`` before the offer rings."""
+    relay = await make_relay(**FAST_QUEUE)
+    await _operator(relay, "pt-only", ["pt"])
+    session = await relay.create_session("vi")
+    counter = await relay.counter(session)
+    await counter.send(type="escalate")
+    queued = await counter.expect("escalation", state="queued")
+    assert (queued["position"], queued["covered"]) == (1, False) and "eta_s" not in queued
+    assert (await _queue_entry(relay, session["session_id"]))["covered"] is False
+
+    vietnamese = await _operator(relay, "vi", ["vi"])
+    await counter.expect("escalation", state="queued", covered=True)
+    await vietnamese.expect("escalation", state="offered", session_id=session["session_id"])
+    replay = await relay.counter(session, resume_after=0)
+    await replay.expect("escalation", state="queued", covered=True)
+    told = [m.get("covered") for m in replay.seen if m["type"] == "escalation"]
+    assert told == [False, True], "the events are stored: a reloaded tablet is told the same"
+
+
 # ------------------------------------------------------------------ operator.state takes effect or errs
 
 

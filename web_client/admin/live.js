@@ -25,6 +25,14 @@ function named(name, id) {
   return el('span', {}, name, el('span', {class: 'token-id', text: id, attrs: {'aria-label': `ID ${id}`}}));
 }
 
+/** A queued call's state; one that nobody signed in and not away covers is flagged: it waits for nobody. */
+function queueState(e) {
+  const state = STATES[e.state] || e.state;
+  if (e.operator_name) return `${state}（${e.operator_name}）`;
+  if (e.covered === false) return el('span', {class: 'uncovered', text: `${state}（対応できる通訳者なし）`});
+  return state;
+}
+
 export async function refreshLive(token) {
   const [live, health] = await Promise.all([api('/api/admin/live', {token}), api('/healthz')]);
   const connections = Object.values(live.connections).reduce((a, b) => a + b, 0);
@@ -42,8 +50,7 @@ export async function refreshLive(token) {
   rows($('#operators'), live.operators, (o) => [named(o.name, o.operator_id), o.languages.map(languageName).join('・'),
     STATES[o.state] || o.state], 'サインインしている通訳者はいません');
   rows($('#queue'), live.queue, (e) => [String(e.position ?? '—'), e.counter || '—', languageName(e.lang),
-    REASONS[e.reason] || e.reason, e.operator_name ? `${STATES[e.state] || e.state}（${e.operator_name}）` : STATES[e.state] || e.state],
-  '待っている窓口はありません');
+    REASONS[e.reason] || e.reason, queueState(e)], '待っている窓口はありません');
   rows($('#engines'), Object.entries(health.engines), ([name, e]) => [name, e.state === 'ready' ? '準備完了' : '未インストール',
     e.detail], '—');
   $('#live-updated').textContent = `（${new Date().toLocaleTimeString('ja-JP')} 更新）`;

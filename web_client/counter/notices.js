@@ -13,6 +13,7 @@ export function escalationText(m, canceller) {
       // uncertain translations; the resident with the phone's button
       const why = {missing_mt: 'この言語は翻訳できないため、自動で', resident_button: '住民がスマートフォンで',
         asked_in_words: '住民が通訳を求めたため、自動で', low_confidence: '翻訳の確かさが低い状態が続いたため、自動で'}[m.reason] || '';
+      if (m.covered === false) return `${why}${uncoveredText(m.lang, where)}`;
       return `${why}通訳者を呼んでいます（${where}${eta}）。そのままお待ちください。`;
     }
     case 'connected': return '通訳者と接続しました。通訳者が会話に入ります。';
@@ -23,6 +24,15 @@ export function escalationText(m, canceller) {
       || '通訳者の呼び出しは取り消されました。';
     default: return '';
   }
+}
+
+/** Nobody signed in and not away declares the language (the relay's `covered: false`): waiting alone
+ * would leave the clerk and the resident waiting for nobody, so the clerk is told, with what still works
+ * (the call bar offers やさしい日本語 and 受付を終了 beside 呼び出しを取り消す; the call goes on waiting).
+ * Short: the bar is above the conversation, and the input rows must stay on a tablet's screen. */
+function uncoveredText(lang, where) {
+  const who = lang && lang !== 'auto' ? `${japaneseName(lang)}の通訳者` : '通訳者';
+  return `通訳者を呼んでいます（${where}）が、今は${who}がいません。`;
 }
 
 const LANG_JA = {en: '英語', zh: '中国語', ko: '韓国語', vi: 'ベトナム語', tl: 'タガログ語', pt: 'ポルトガル語', es: 'スペイン語',

@@ -70,6 +70,8 @@ export class Talk extends EventTarget {
     this._on('#escalate-button', 'click', () => this._send({type: 'escalate'}));
     this._on('#escalation-accept', 'click', () => this._send({type: 'escalate'}));
     this._on('#escalation-cancel', 'click', () => { this._cancelling = this._send({type: 'escalation.cancel'}); });
+    this._on('#escalation-easy', 'click', () => this._send({type: 'settings', mode: 'easy_japanese'})); // the call still waits
+    this._on('#escalation-end', 'click', () => $('#end-button').click()); // asked first, as 受付終了 is
     this._on('#clerk-form', 'submit', (e) => this._typed(e, '#clerk-text', 'clerk'));
     this._on('#resident-form', 'submit', (e) => this._typed(e, '#resident-text', 'resident'));
     const display = (key) => (e) => {
@@ -190,6 +192,7 @@ export class Talk extends EventTarget {
         const before = this.session.resident_lang;
         Object.assign(this.session, {resident_lang: m.resident_lang, mode: m.mode});
         this._residentLang(m.resident_lang);
+        this._showInstead();
         this._languageFound(m, before);
         return;
       }
@@ -223,7 +226,11 @@ export class Talk extends EventTarget {
     // position updates come without the reason; a button on the resident's phone is a call of its own kind
     if (m.state === 'queued' && m.reason) this._callReason = m.reason === 'button' && m.by === 'resident' ? 'resident_button' : m.reason;
     else if (m.state !== 'queued') this._callReason = null;
-    $('#escalation-text').textContent = escalationText({...m, reason: (m.state === 'queued' && this._callReason) || m.reason}, this._canceller(m));
+    const lang = this.session.resident_lang;
+    $('#escalation-text').textContent = escalationText({...m, reason: (m.state === 'queued' && this._callReason) || m.reason, lang}, this._canceller(m));
+    this._uncovered = m.state === 'queued' && m.covered === false;
+    box.dataset.covered = String(!this._uncovered);
+    this._showInstead();
     this._calling = m.state === 'queued' || m.state === 'connected';
     if ($('#trouble [data-key="mt"]')) this.trouble(mtNotice(this._calling)); // no 'call one' while one is called
     $('#escalation-accept').hidden = m.state !== 'offered';
@@ -233,6 +240,12 @@ export class Talk extends EventTarget {
     const residentKey = {queued: queuedKey(m), connected: 'connected', returned: 'returned',
       unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
     this.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
+  }
+
+  /** While nobody covers the language: やさしい日本語 (unless the clerk already speaks it) and 受付を終了. */
+  _showInstead() {
+    $('#escalation-easy').hidden = !this._uncovered || this.session.mode === 'easy_japanese';
+    $('#escalation-end').hidden = !this._uncovered;
   }
 
   /** Who withdrew a call, so the clerk is not left wondering: the relay says whose screen did (`by`, also
@@ -249,8 +262,9 @@ export class Talk extends EventTarget {
 
   /** The escalation line belongs to one session: a new one starts without it. */
   _resetEscalation() {
-    this._queued = this._calling = false;
+    this._queued = this._calling = this._uncovered = false;
     this._callReason = null;
+    this._showInstead();
     $('#escalation').hidden = true;
     $('#escalation-text').textContent = '';
     $('#escalate-button').disabled = false;

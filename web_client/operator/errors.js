@@ -1,6 +1,7 @@
 // The relay's `error` messages, said to the interpreter in Japanese: what happened and what to do. The
-// relay's own code stays at the end in brackets, for IT (docs/protocol.md lists every code); a code
-// this table does not know is shown with the relay's (English) message.
+// relay's own code is not for the interpreter: it goes to the banner's tooltip and the browser's console,
+// for IT (docs/protocol.md lists every code); a code this table does not know is shown with the relay's
+// (English) message.
 
 const WORDS = {
   unknown_session: 'その依頼はもう待ち行列にありません（ほかの通訳者が受けたか、窓口が取り消しました）。',
@@ -20,10 +21,13 @@ const WORDS = {
 export const TAKE_REFUSED = new Set(['unknown_session', 'invalid_transition', 'unknown_operator', 'queue_unavailable',
   'queue_full']);
 
+/** What the interpreter reads of a relay error (no code). */
 export function relayErrorWords(message) {
-  const words = WORDS[message.code];
-  return words ? `${words}（${message.code}）` : `エラー: ${message.message}（${message.code}）`;
+  return WORDS[message.code] || `エラー: ${message.message}`;
 }
+
+/** What IT reads of it: the code and the relay's own message. */
+export const relayErrorDetail = (message) => `${message.code}: ${message.message || ''}`;
 
 // why the relay closed the console's connection for good (docs/protocol.md, close codes)
 const CLOSES = {
@@ -34,6 +38,6 @@ const CLOSES = {
 /** The sign-in screen's words after the relay ended the connection for good. */
 export function fatalWords({code, error}) {
   if (CLOSES[code]) return `${CLOSES[code]}（${code}）`;
-  if (error) return relayErrorWords(error);
+  if (error) return `${relayErrorWords(error)}（${error.code}）`; // the sign-in screen: what IT is asked about
   return `中継サーバーが接続を終了しました。サインインし直してください。（${code}）`;
 }

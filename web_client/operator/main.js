@@ -5,7 +5,7 @@
 import {RelayConnection, api} from '/static/common/connection.js';
 import {$, clear, el, setText} from '/static/common/dom.js';
 import {RELAY_UNREACHABLE, isUnreachable, relayErrorText} from '/static/common/relay-errors.js';
-import {TAKE_REFUSED, fatalWords, relayErrorWords} from './errors.js';
+import {TAKE_REFUSED, fatalWords, relayErrorDetail, relayErrorWords} from './errors.js';
 import {describe, rememberNames} from './languages.js';
 import {LiveAudio} from './live-audio.js';
 import {QueuePanel} from './queue-panel.js';
@@ -43,10 +43,22 @@ let downTimer = null; // tells the interpreter that the relay is unreachable, if
 let signInRetry = null;
 const live = new LiveAudio();
 
-function banner(text) {
+// A banner complains about the state the console was in when it came (取る before 受付可, say): it goes
+// as soon as that state changes, instead of standing through the offer, the calls and the wrap-up after.
+let bannerState = null;
+
+function banner(text, title = '') {
   const node = $('#banner');
   setText(node, text || '');
+  node.title = title;
   node.hidden = !text;
+  bannerState = text ? status.state : null;
+}
+
+/** A relay `error`, in Japanese; its code is for IT (the tooltip and the browser's console). */
+function relayError(message) {
+  console.warn('relay error', relayErrorDetail(message));
+  banner(relayErrorWords(message), relayErrorDetail(message));
 }
 
 function selectedLanguages() {
@@ -73,6 +85,7 @@ function onStatus(next) {
 }
 
 function showStatus(next) {
+  if (bannerState && next.state !== bannerState) banner('');
   status = next;
   const node = $('#state-now');
   setText(node, STATE_NAMES[next.state] || next.state);
@@ -166,7 +179,7 @@ function start(token) {
     } else if (m.type === 'notice' && m.code.startsWith('counter_')) session.counterState(m.code);
     else if (m.type === 'video.signal') video.handle(m);
     else if (m.type === 'error') {
-      banner(relayErrorWords(m));
+      relayError(m);
       // the choice refused (a queue error names no message): the switch shows the relay's view again
       if (chosen && (!m.ref || m.client_id === chosen.id)) { chosen = null; showStatus(status); }
       if (taking && TAKE_REFUSED.has(m.code)) { // not ours after all: back to the waiting view

@@ -18,6 +18,7 @@ export class SessionPanel {
     this.sessionId = null;
     this.session = null;
     this.utterances = new Map(); // utterance_id → {li, lines: [{lang, kind, node}]}
+    this.lastEvent = null; // the last escalation state in the log
     $('#reply-form').addEventListener('submit', (event) => { event.preventDefault(); this._reply(); });
     $('#reply-text').addEventListener('keydown', (event) => {
       // Enter sends, as in a chat; Shift+Enter is a new line. Not while an IME is composing: that Enter
@@ -27,7 +28,9 @@ export class SessionPanel {
       $('#reply-form').requestSubmit();
     });
     $('#release-ai').addEventListener('click', () => this._release('ai'));
-    $('#release-close').addEventListener('click', () => this._release('close'));
+    $('#release-close').addEventListener('click', () => $('#close-dialog').showModal());
+    $('#close-cancel').addEventListener('click', () => $('#close-dialog').close());
+    $('#close-confirm').addEventListener('click', () => { $('#close-dialog').close(); this._release('close'); });
     $('#transfer-refresh').addEventListener('click', () => this.refreshColleagues());
     $('#transfer').addEventListener('click', () => {
       const to = $('#transfer-to').value;
@@ -41,17 +44,25 @@ export class SessionPanel {
   }
 
   open(sessionId, session = null) {
-    if (this.sessionId !== sessionId) {
-      clear($('#log'));
-      this.utterances.clear();
-      $('#notes').value = '';
-    }
+    if (this.sessionId !== sessionId) this._fresh();
     this.sessionId = sessionId;
     if (session) this.session = session;
     $('#session').hidden = false;
     $('#idle').hidden = true;
     this._renderInfo();
     if (session) this.refreshColleagues();
+  }
+
+  /** A new session starts from nothing of the last one: its log and notes, a reply typed for the last
+   * resident, and the reply target, which is 住民へ again (a note 職員へ in the last call must not make
+   * the next resident's first words go to the clerk as Japanese). */
+  _fresh() {
+    clear($('#log'));
+    this.utterances.clear();
+    this.lastEvent = null;
+    $('#notes').value = '';
+    $('#reply-text').value = '';
+    for (const radio of document.querySelectorAll('input[name="reply-to"]')) radio.checked = radio.value === 'resident';
   }
 
   /** Colleagues a transfer may go to: available, covering the session's language (GET /api/queue). */
@@ -73,6 +84,7 @@ export class SessionPanel {
   }
 
   close() {
+    if ($('#close-dialog').open) $('#close-dialog').close(); // the session it asked about is over
     this.sessionId = null;
     this.session = null;
     $('#session').hidden = true;
@@ -98,11 +110,19 @@ export class SessionPanel {
     else if (message.type === 'session.updated') {
       this.session = {...(this.session || {}), resident_lang: message.resident_lang, mode: message.mode};
       this._renderInfo();
-    } else if (message.type === 'escalation' && EVENTS[message.state]) {
-      $('#log').append(el('li', {class: 'event', text: EVENTS[message.state]}));
+    } else if (message.type === 'escalation') {
+      // the counter's place in line comes again with every change of it: the log says once that it waited
+      const again = message.state === 'queued' && this.lastEvent === 'queued';
+      this.lastEvent = message.state;
+      if (EVENTS[message.state] && !again) this._event(EVENTS[message.state]);
     } else if (message.type === 'session.closed') {
-      $('#log').append(el('li', {class: 'event', text: '受付が終了しました'}));
+      this._event('受付が終了しました');
     }
+  }
+
+  _event(text) {
+    $('#log').append(el('li', {class: 'event', text}));
+    this._scroll();
   }
 
   _utterance(id, speaker) {

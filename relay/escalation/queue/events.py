@@ -57,7 +57,8 @@ class Notification:
 
 @dataclass(frozen=True)
 class EntryQueued(Notification):
-    """Counter: ``escalation {state: queued}``. ``requeued`` after an operator was lost."""
+    """Counter: ``escalation {state: queued}``. ``requeued`` after an operator was lost; ``covered``: someone
+    signed in and not away declares the language (``routing.is_covered``)."""
 
     session_id: str
     lang: str
@@ -65,15 +66,17 @@ class EntryQueued(Notification):
     position: int
     eta_s: float | None
     requeued: bool = False
+    covered: bool = True
 
 
 @dataclass(frozen=True)
 class PositionChanged(Notification):
-    """Counter: updated ``escalation {state: queued, position, eta_s}``."""
+    """Counter: updated ``escalation {state: queued, position, eta_s, covered}``."""
 
     session_id: str
     position: int
     eta_s: float | None
+    covered: bool = True
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class EntryView:
     node: str
     counter_connected: bool
     counter: str = ""  # the counter's name ("" in a state written before names were carried)
+    covered: bool = True  # someone signed in and not away declares its language (always, once connected)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from relay.escalation.queue.records import (
     Operator,
     QueueState,
 )
-from relay.escalation.queue.routing import choose_operator, estimated_wait, waiting_positions
+from relay.escalation.queue.routing import choose_operator, estimated_wait, is_covered, waiting_positions
 from relay.escalation.queue.views import waiting_view
 
 Notes = list[Notification]
@@ -179,12 +179,15 @@ class QueueMoves:
         if operator is None:
             return []
         expires = now + self.config.offer_timeout_s
+        told = entry.announced
         self._move_entry(entry, ENTRY_OFFERED)
         entry.operator_id, entry.offer_expires_at, entry.announced = operator.operator_id, expires, None
         operator.session_id = entry.session_id
         notes = self._move(operator, OFFERED, now, "offer")
         offer = OfferMade(self._nodes(entry, operator), entry.session_id, operator.operator_id, entry.lang,
                           entry.reason, expires, entry.counter)
+        if told is not None and told[2:] == [0.0]:  # the counter was told that nobody covers it: someone does now
+            return [offer, *notes, PositionChanged((entry.node,), entry.session_id, int(told[0]), 0.0, True)]
         return [offer, *notes]
 
     def _announce(self, now: float, fresh_only: bool) -> Notes:
@@ -195,12 +198,13 @@ class QueueMoves:
                 continue
             position = positions[entry.session_id]
             eta = estimated_wait(self.state, self.config, entry.lang, position)
-            figures = [float(position), -1.0 if eta is None else eta]
+            covered = is_covered(self.state, entry.lang)
+            figures = [float(position), -1.0 if eta is None else eta, float(covered)]
             if entry.announce:
                 requeued = entry.announce == "requeued"
                 notes.append(EntryQueued((entry.node,), entry.session_id, entry.lang, entry.reason, position, eta,
-                                         requeued))
+                                         requeued, covered))
             elif figures != entry.announced:
-                notes.append(PositionChanged((entry.node,), entry.session_id, position, eta))
+                notes.append(PositionChanged((entry.node,), entry.session_id, position, eta, covered))
             entry.announce, entry.announced = "", figures
         return notes

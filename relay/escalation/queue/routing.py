@@ -33,10 +33,22 @@ def waiting_positions(ordered: list[Entry]) -> dict[str, int]:
     return positions
 
 
+def covering_staff(state: QueueState, lang: str) -> list[Operator]:
+    """The operators who will answer a call in ``lang`` sooner or later: connected, not away, and declaring
+    the language (free now, offered another call, serving one, or in wrap-up)."""
+    return [o for o in state.operators.values() if o.connected and o.state != AWAY and o.covers(lang)]
+
+
+def is_covered(state: QueueState, lang: str) -> bool:
+    """Whether anyone covers the language now; a waiting call that is not covered waits for nobody until
+    an interpreter who declares its language becomes available (the counter and the dashboard are told)."""
+    return bool(covering_staff(state, lang))
+
+
 def estimated_wait(state: QueueState, config: QueueConfig, lang: str, position: int) -> float | None:
     """Seconds until an operator is likely free: (place beyond free operators) x handle time / staff,
     rounded up to 5 s so the counter is not updated for noise. None when nobody covers the language."""
-    staff = [o for o in state.operators.values() if o.connected and o.state != AWAY and o.covers(lang)]
+    staff = covering_staff(state, lang)
     if not staff:
         return None
     free = sum(o.state == AVAILABLE for o in staff)

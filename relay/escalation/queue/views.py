@@ -8,6 +8,7 @@ from dataclasses import astuple, dataclass
 from relay.escalation.queue.config import QueueConfig
 from relay.escalation.queue.events import ALL_NODES, EntryView, OperatorView, QueueChanged, QueueSnapshot
 from relay.escalation.queue.records import CONNECTED, Entry, QueueState
+from relay.escalation.queue.routing import is_covered
 from relay.escalation.queue.stats import ServiceStats, occupancy, share
 
 
@@ -17,25 +18,25 @@ class WaitingList:
     digest: str
 
 
-def entry_view(entry: Entry, position: int | None) -> EntryView:
+def entry_view(state: QueueState, entry: Entry, position: int | None) -> EntryView:
     return EntryView(
         session_id=entry.session_id, lang=entry.lang, reason=entry.reason, priority=entry.priority,
         state=entry.state, position=position, waiting_since=entry.waiting_since,
         operator_id=entry.operator_id, node=entry.node, counter_connected=entry.counter_lost_at is None,
-        counter=entry.counter,
+        counter=entry.counter, covered=entry.state == CONNECTED or is_covered(state, entry.lang),
     )
 
 
 def waiting_view(state: QueueState, ordered: list[Entry]) -> WaitingList:
-    entries = tuple(entry_view(e, i) for i, e in enumerate(ordered, start=1))
+    entries = tuple(entry_view(state, e, i) for i, e in enumerate(ordered, start=1))
     digest = hashlib.sha1(repr([astuple(e) for e in entries]).encode()).hexdigest()
     return WaitingList(QueueChanged((ALL_NODES,), entries), digest)
 
 
 def build_snapshot(state: QueueState, ordered: list[Entry], now: float) -> QueueSnapshot:
     connected = [e for e in state.entries.values() if e.state == CONNECTED]
-    entries = [entry_view(e, i) for i, e in enumerate(ordered, start=1)]
-    entries += [entry_view(e, None) for e in sorted(connected, key=lambda e: e.connected_at or 0.0)]
+    entries = [entry_view(state, e, i) for i, e in enumerate(ordered, start=1)]
+    entries += [entry_view(state, e, None) for e in sorted(connected, key=lambda e: e.connected_at or 0.0)]
     operators = tuple(
         OperatorView(o.operator_id, tuple(o.languages), o.state, o.session_id, o.connected, o.node,
                      now - o.state_since)
