@@ -201,7 +201,10 @@ class EscalationService:
             lang = figures.get("target") if figures.get("source") == "ja" else figures.get("source")
             await self.enqueue(session, self.policy(session).on_missing_mt(str(lang)))
             return
-        # an engine failed on real input: suggest an interpreter, the clerk decides
+        # an engine failed on real input: suggest an interpreter, the clerk decides; not while one serves the
+        # session (they read the words that failed; the phone and the tablet said 'call an interpreter')
+        if session.operator_id is not None:
+            return
         await session.publish(lambda seq: Escalation(state="offered", seq=seq, reason=reason))
         await self.ctx.store.record_escalation(session.id, "offered", reason, figures)
 

@@ -140,6 +140,24 @@ async def test_engine_failure_offers_an_interpreter(make_relay: MakeRelay) -> No
     assert offered["reason"] == "engine_failed"
 
 
+async def test_no_interpreter_is_suggested_while_one_is_connected(make_relay: MakeRelay) -> None:
+    """An engine failing on the resident's words while an interpreter serves: the interpreter reads them;
+    suggesting one (the phone's status and the tablet's bar said 'you can call an interpreter') is wrong."""
+    relay = await make_relay(fake_engines(translator=FakeTranslator(fail=True)), **FAST_QUEUE)
+    session = await relay.create_session("en")
+    counter = await relay.counter(session)
+    operator = await _operator(relay)
+    await counter.send(type="escalate")
+    await operator.expect("escalation", state="offered")
+    await operator.send(type="accept", session_id=session["session_id"])
+    await counter.expect("escalation", state="connected")
+    await counter.send(type="text", speaker="resident", text="How much is it?", lang="en")
+    assert (await counter.expect("error"))["code"] == "engine_failed"
+    await counter.send(type="text", speaker="clerk", text="はい")  # the next event, after any suggestion
+    await counter.expect("transcript", text="はい")
+    assert not [m for m in counter.seen if m["type"] == "escalation" and m["state"] == "offered"]
+
+
 async def test_cancel_decline_and_next_operator(make_relay: MakeRelay) -> None:
     relay = await make_relay(**FAST_QUEUE)
     session = await relay.create_session("en")

@@ -42,12 +42,33 @@ export function showKeptLines() {
     const b = bubble(id, line.kind);
     if (line.old) crossOut(b, line.old);
     show(b, line.text, line.lang, line.ruby, line.phrases);
-    if (line.untranslated) untranslated(id);
+    if (line.untranslated) untranslated(id, line.untranslated === INTERPRETER_READS);
   }
 }
 
-const untranslated = (id) => markUntranslated(bubbles.get(id), page.t, page.lang);
 export const notUnderstood = (id) => markNotUnderstood(bubbles.get(id), page.t, page.lang);
+
+// the resident's untranslated words while an interpreter is in the session: they do reach someone, the
+// interpreter (whose console shows them marked), who passes them on; not "the staff did not get this"
+const INTERPRETER_READS = 'untranslated_interpreter';
+
+/** The relay could not put the resident's words into Japanese: their bubble says the staff never got them,
+ * or, with an interpreter in the session (`interpreter`), that the interpreter will pass them on. */
+function untranslated(id, interpreter = page.interpreter) {
+  if (!bubbles.has(id)) return;
+  const key = interpreter ? INTERPRETER_READS : 'untranslated';
+  markUntranslated(bubbles.get(id), page.t, page.lang, key);
+  keepLine(id, {untranslated: key}); // read again after the end, too
+}
+
+/** An interpreter joined (`true`) or left: from now on the resident's untranslated words reach them; those
+ * said before do too (the console shows the whole conversation with them marked), so they say so now. */
+export function interpreterHere(here) {
+  const joined = here && !page.interpreter;
+  page.interpreter = here;
+  if (!joined) return; // the words said while one was here were read: they keep saying so after
+  for (const [id, b] of bubbles) if (b.li.querySelector('.untranslated')) untranslated(id, true);
+}
 
 function show(b, text, textLang, ruby, phrases) {
   setLang(b.text, textLang);
@@ -99,9 +120,7 @@ export function onConversation(m) {
     case 'translation': onTranslation(m); return true;
     case 'untranslated':
       if (m.speaker !== 'resident') { missed.show(m.utterance_id); return true; }
-      if (!bubbles.has(m.utterance_id)) return true;
       untranslated(m.utterance_id);
-      keepLine(m.utterance_id, {untranslated: true}); // read again after the end, too
       return true;
     default:
       return false;

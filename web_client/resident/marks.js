@@ -13,12 +13,12 @@ function write(node, key, t, lang) {
 }
 
 /** The relay could not put the resident's words into Japanese: their bubble says the staff never got
- * them (the relay stores this, so a reload says it again). */
-export function markUntranslated(b, t, lang) {
-  if (!b || b.li.querySelector('.untranslated')) return;
-  const note = el('p', {class: 'untranslated'});
-  write(note, 'untranslated', t, lang);
-  b.li.append(note);
+ * them (the relay stores this, so a reload says it again), or, `key` untranslated_interpreter, that the
+ * interpreter in the session read them and will pass them on (written again over the first when one joins). */
+export function markUntranslated(b, t, lang, key = 'untranslated') {
+  if (!b) return;
+  const note = b.li.querySelector('.untranslated') || b.li.appendChild(el('p', {class: 'untranslated'}));
+  write(note, key, t, lang);
 }
 
 /** What this phone heard the resident say gave no text the relay would pass on (too unclear, or the

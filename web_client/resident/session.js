@@ -3,7 +3,7 @@
 // is lost with one), and the end of the conversation — after which what was said stays readable.
 
 import {$} from '/static/common/dom.js';
-import {bubbles, closeConversation, notUnderstood} from '/static/resident/conversation.js';
+import {bubbles, closeConversation, interpreterHere, notUnderstood} from '/static/resident/conversation.js';
 import {renderLangButton, sessionLang} from '/static/resident/language.js';
 import {ENDED_KEY, KEY, page, status, statusKey} from '/static/resident/page.js';
 import {offerSpeech, stopSpeaking} from '/static/resident/speech.js';
@@ -23,6 +23,8 @@ function onEscalation(m) {
     unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
   status(key, {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
   callButtons(m.state);
+  // an `offered` (the relay suggests calling one) leaves an interpreter who is here where they are
+  if (m.state !== 'offered') interpreterHere(m.state === 'connected');
 }
 
 /** Speech output the resident will not hear (the tablet's or this phone's): the text stands on screen.
