@@ -196,6 +196,20 @@ async def languages(request: web.Request) -> web.Response:
                              dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
+async def phrasebook(request: web.Request) -> web.Response:
+    """``GET /api/phrasebook?lang=vi``: the fixed phrases (定型文) the counter offers to tap, with their text
+    in ``lang`` — with no translation model for a language they are what still reaches the resident."""
+    await require(request, ANYONE)
+    from relay.http.languages import phrasebook_phrases
+
+    ctx = request.app[CONTEXT]
+    lang = request.query.get("lang", "")
+    if lang not in ctx.supported_languages() and lang != "ja":
+        raise api_error(400, ErrorCode.UNSUPPORTED_LANGUAGE, f"unsupported language: {lang!r}")
+    phrases = await ctx.bridge.run("mt", phrasebook_phrases, ctx, lang)
+    return web.json_response({"lang": lang, "phrases": phrases}, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
 async def queue(request: web.Request) -> web.Response:
     await require(request, frozenset({"operator", "admin"}))
     ctx = request.app[CONTEXT]
@@ -244,6 +258,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/sessions/{session_id}/close", close_session)
     app.router.add_get("/api/sessions/{session_id}/transcript", transcript)
     app.router.add_get("/api/languages", languages)
+    app.router.add_get("/api/phrasebook", phrasebook)
     app.router.add_get("/api/queue", queue)
     app.router.add_get("/api/stats", stats)
     app.router.add_post("/api/easy-japanese/check", easy_japanese_check)

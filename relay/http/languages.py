@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from pathlib import Path
 from typing import Any
 
 from pipelines.languages import KNOWN_LANGUAGES
@@ -46,3 +47,19 @@ async def language_report(ctx: RelayContext) -> list[dict[str, Any]]:
             "phrasebook": mt.get("phrasebook", 0.0),
         })
     return report
+
+
+def phrasebook_phrases(ctx: RelayContext, lang: str) -> list[dict[str, str]]:
+    """The phrasebook's fixed phrases that have ``lang`` (no numbers to fill in): what still translates,
+    as said, with no translation model installed. Empty when the phrasebook cannot be read."""
+    mt = ctx.settings.section("mt")
+    try:
+        from pipelines.phrasebook import load_phrasebook
+
+        path = getattr(mt, "phrasebook_path", "")
+        phrasebook = load_phrasebook(Path(path) if path else None)
+    except Exception:  # informational, like the coverage: the page then shows no phrases
+        log.warning("phrasebook not loaded for the phrase list", exc_info=True)
+        return []
+    return [{"id": entry.id, "category": entry.category, "ja": entry.ja, "text": text}
+            for entry in phrasebook if entry.presynthesizable and (text := entry.text(lang))]

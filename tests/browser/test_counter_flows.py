@@ -344,7 +344,7 @@ def test_a_language_without_translation_is_called_for_and_said_so(make_live_rela
     expect(page.get_by_role("button", name="通訳者を呼ぶ", exact=True)).to_be_disabled()
     notices = page.get_by_role("list", name="お知らせ")
     say(page, "こんにちは")  # translated into nothing: the notice says what still works
-    expect(notices).to_contain_text("この言語の翻訳が入っていません。定型文と文字入力は使えます。")
+    expect(notices).to_contain_text("ネパール語の翻訳は入っていません。翻訳されるのは定型文だけです")
     expect(notices).to_contain_text("通訳者を呼んであるので、通訳者が対応します。")
     expect(notices).not_to_contain_text("押してください")
     withdraw = page.get_by_role("button", name="呼び出しを取り消す")

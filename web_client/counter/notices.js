@@ -1,8 +1,10 @@
 // What the clerk is told, in plain Japanese: escalation states, engine trouble (what does not work
 // and what to do), and what is missing at start (from `welcome`). Never the engine's own message.
 
-/** The escalation line; `canceller` (clerk, resident or unknown) says who withdrew a call. */
-export function escalationText(m, canceller) {
+/** The escalation line; `canceller` (clerk, resident or unknown) says who withdrew a call;
+ * `phrasesOnly`: no translation model for the resident's language (the AI translates fixed phrases only). */
+export function escalationText(m, canceller, phrasesOnly = false) {
+  const ai = phrasesOnly ? '翻訳されるのは定型文だけです。' : null;
   switch (m.state) {
     case 'offered': return '翻訳の確かさが低いようです。通訳者を呼ぶことができます。';
     case 'queued': {
@@ -17,8 +19,8 @@ export function escalationText(m, canceller) {
       return `${why}通訳者を呼んでいます（${where}${eta}）。そのままお待ちください。`;
     }
     case 'connected': return '通訳者と接続しました。通訳者が会話に入ります。';
-    case 'returned': return '通訳者が退出しました。AI翻訳に戻ります。';
-    case 'unavailable': return '今は対応できる通訳者がいません。AI翻訳を続けます。文字入力（筆談）も使えます。';
+    case 'returned': return `通訳者が退出しました。${ai || 'AI翻訳に戻ります。'}`;
+    case 'unavailable': return `今は対応できる通訳者がいません。${ai || 'AI翻訳を続けます。'}文字入力（筆談）も使えます。`;
     case 'cancelled': return {clerk: '通訳者の呼び出しを取り消しました。',
       resident: '住民がスマートフォンで通訳者の呼び出しを取り消しました。必要なら、もう一度「通訳者を呼ぶ」を押してください。'}[canceller]
       || '通訳者の呼び出しは取り消されました。';
@@ -56,7 +58,7 @@ export function troubleText(m) {
     }
   }
   switch (m.code) {
-    case 'engine_unavailable': return mtNotice(false);
+    case 'engine_unavailable': return {key: 'mt'}; // worded by the tablet, which knows the language
     case 'engine_failed':
       return {text: '翻訳または音声認識がうまく動きませんでした。もう一度話すか、文字で入力するか、通訳者を呼んでください。', level: 'bad', key: 'engine'};
     case 'store_unavailable':
@@ -71,18 +73,21 @@ export function troubleText(m) {
   }
 }
 
-/** No translation for the resident's language: what still works, and the interpreter — to call, or
- * (`calling`: queued or connected, as the relay does by itself for such a language) already called. */
-export function mtNotice(calling) {
+/** No translation model for the resident's language (`name`, in Japanese): only the phrasebook's fixed
+ * phrases translate — the list under the log, or the same sentence typed or said; anything else does not
+ * reach the resident. Then the interpreter: to call, or (`calling`: queued or connected, as the relay does
+ * by itself for such a language) already called. */
+export function mtNotice(name, calling) {
   const next = calling ? '通訳者を呼んであるので、通訳者が対応します。' : '必要なら「通訳者を呼ぶ」を押してください。';
-  return {text: `この言語の翻訳が入っていません。定型文と文字入力は使えます。${next}`, level: 'bad', key: 'mt'};
+  return {text: `${name}の翻訳は入っていません。翻訳されるのは定型文だけです（下の「定型文」から選ぶか、同じ文を入力・発話）。それ以外の文は住民に届きません。${next}`,
+    level: 'bad', key: 'mt'};
 }
 
-/** What is missing at start, from welcome.engines. */
+/** What is missing at start, from welcome.engines. Translation is said once the resident's language is
+ * known (Talk._mtState): which languages translate is per language, and 自動 has none yet. */
 export function missingEngines(engines = {}) {
   const out = [];
   if (engines.asr && !engines.asr.ready) out.push({text: '音声認識が使えません（モデル未導入）。文字入力（筆談）を使ってください。', level: 'bad', key: 'asr'});
-  if (engines.mt && !engines.mt.ready) out.push(mtNotice(false));
   if (engines.tts && !engines.tts.ready) out.push({text: '音声合成が使えません。画面の文字を見せてください。', level: 'warn', key: 'tts'});
   if (engines.easy_japanese && !engines.easy_japanese.ready) out.push({text: 'やさしい日本語の書き換えが使えません。', level: 'warn', key: 'easy'});
   return out;

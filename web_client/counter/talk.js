@@ -7,13 +7,15 @@ import {setLang} from '/static/common/i18n.js';
 import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
 import {ConversationView} from '/static/counter/conversation.js';
+import {MtCoverage} from '/static/counter/coverage.js';
 import {MicController} from '/static/counter/mic.js';
 import {escalationText, japaneseName, languageName, missingEngines, mtNotice, troubleText} from '/static/counter/notices.js';
 import {renderPending} from '/static/counter/pending.js';
 import {ResidentPanel} from '/static/counter/panel.js';
+import {PhrasePicker} from '/static/counter/phrases.js';
 import {panelLanguages} from '/static/counter/panel-language.js';
 import {CounterVideo} from '/static/counter/video-panel.js';
-import {queuedKey} from '/static/resident/strings.js';
+import {escalationKey} from '/static/resident/strings.js';
 
 export class Talk extends EventTarget {
   constructor({token, session}) {
@@ -34,6 +36,8 @@ export class Talk extends EventTarget {
     // typed texts are kept (also across a reload) until the relay says they are stored
     this.outbox = new Outbox({connection: this.connection, storage: localStorage, key: `madoguchi.outbox.${session.session_id}`});
     this.unsaved = new Map(); // utterance_id → speech recognised but not stored (store_unavailable)
+    this.mt = new MtCoverage(); // which languages translate with a model (else fixed phrases only)
+    this.phrases = new PhrasePicker($('#phrases'), {token, onSay: (text) => this.outbox.submit({type: 'text', speaker: 'clerk', text})});
     this._abort = new AbortController();
     this._wire();
     this._residentLang(session.resident_lang);
@@ -160,7 +164,9 @@ export class Talk extends EventTarget {
     const s = message.session || {};
     this._liveAfter = message.last_seq || 0; // events up to here are a replay: who did what is not known now
     Object.assign(this.session, {resident_lang: s.resident_lang, mode: s.mode, tts: s.tts, counter: s.counter});
+    this.mt.welcome(message.engines);
     this._residentLang(s.resident_lang);
+    this._mtState();
     $('#opt-tts').checked = s.tts !== false;
     for (const item of missingEngines(message.engines)) this.trouble(item);
     if (reconnected) this.trouble({key: 'link', level: 'ok', text: '再接続しました。'});
@@ -194,6 +200,7 @@ export class Talk extends EventTarget {
         this._residentLang(m.resident_lang);
         this._showInstead();
         this._languageFound(m, before);
+        this._mtState();
         return;
       }
       case 'session.closed':
@@ -227,18 +234,18 @@ export class Talk extends EventTarget {
     if (m.state === 'queued' && m.reason) this._callReason = m.reason === 'button' && m.by === 'resident' ? 'resident_button' : m.reason;
     else if (m.state !== 'queued') this._callReason = null;
     const lang = this.session.resident_lang;
-    $('#escalation-text').textContent = escalationText({...m, reason: (m.state === 'queued' && this._callReason) || m.reason, lang}, this._canceller(m));
+    const phrasesOnly = !this.mt.translates(lang);
+    $('#escalation-text').textContent = escalationText({...m, reason: (m.state === 'queued' && this._callReason) || m.reason, lang}, this._canceller(m), phrasesOnly);
     this._uncovered = m.state === 'queued' && m.covered === false;
     box.dataset.covered = String(!this._uncovered);
     this._showInstead();
     this._calling = m.state === 'queued' || m.state === 'connected';
-    if ($('#trouble [data-key="mt"]')) this.trouble(mtNotice(this._calling)); // no 'call one' while one is called
+    if ($('#trouble [data-key="mt"]')) this.trouble({key: 'mt'}); // no 'call one' while one is called
     $('#escalation-accept').hidden = m.state !== 'offered';
     $('#escalation-cancel').hidden = m.state !== 'queued';
     $('#escalate-button').disabled = m.state === 'queued' || m.state === 'connected';
     this.mic.setOperator(m.state === 'connected');
-    const residentKey = {queued: queuedKey(m), connected: 'connected', returned: 'returned',
-      unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
+    const residentKey = escalationKey(m, phrasesOnly); // back to the AI: perhaps one that translates fixed phrases only
     this.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
   }
 
@@ -274,6 +281,8 @@ export class Talk extends EventTarget {
   async _languages() {
     try {
       const {languages} = await api('/api/languages', {token: this.token});
+      this.mt.languages(languages);
+      this._mtState();
       this.panel.update({languages: panelLanguages(languages)});
     } catch { /* the panel keeps its text; the phone and speech still set the language */ }
   }
@@ -293,6 +302,7 @@ export class Talk extends EventTarget {
     const how = {chosen: '住民がスマートフォンで選びました', detected: '話した言葉で判定しました', settings: '住民向け画面で選びました'}[m.reason];
     if (!how) return;
     const name = languageName(m.resident_lang, m.mode);
+    if (!this.mt.translates(m.resident_lang)) { $('#trouble [data-key="auto"]')?.remove(); return; } // _mtState says it all
     const next = m.resident_lang === 'ja' ? '職員の言葉をやさしい日本語にして伝えます。' : '翻訳を始めます。'; // nothing to translate
     const text = before === 'auto' ? `住民の言語は${name}です（${how}）。${next}` : `住民の言語を${name}に変えました（${how}）。`;
     this.trouble({key: 'auto', level: 'ok', text});
@@ -303,7 +313,8 @@ export class Talk extends EventTarget {
     if (lang === 'auto') {
       // やさしい日本語 needs no resident language: the clerk's words reach the panel meanwhile
       const meanwhile = this.session.mode === 'easy_japanese' ? '職員の言葉は、それまでやさしい日本語で住民向け画面に出ます。' : 'それまで職員の言葉は翻訳されません。';
-      this.trouble({key: 'auto', level: 'warn', text: `住民の言語がまだ分かりません。住民がスマートフォンか住民向け画面（🌐）で言語を選ぶか、住民が話すと翻訳が始まります。${meanwhile}`});
+      const then = this.mt.ready ? '翻訳が始まります' : '分かります';
+      this.trouble({key: 'auto', level: 'warn', text: `住民の言語がまだ分かりません。住民がスマートフォンか住民向け画面（🌐）で言語を選ぶか、住民が話すと${then}。${meanwhile}`});
     } else if ($('#trouble [data-key="auto"]')?.classList.contains('warn')) {
       $('#trouble [data-key="auto"]').remove();
     }
@@ -345,9 +356,19 @@ export class Talk extends EventTarget {
     }
   }
 
+  /** One notice about translation, worded from what is installed for the resident's language, and the
+   * fixed phrases to tap when only they translate; none while the language is 自動. */
+  _mtState() {
+    const lang = this.session.resident_lang;
+    const phrasesOnly = !this.mt.translates(lang);
+    if (phrasesOnly) this.trouble({key: 'mt'}); else $('#trouble [data-key="mt"]')?.remove();
+    this.phrases.offer(phrasesOnly ? lang : null);
+  }
+
   /** A message for the clerk in the notice list (one per key: a newer one replaces it). */
   trouble(notice) {
-    const {key, level, text} = notice.key === 'mt' ? mtNotice(this._calling) : notice;
+    const lang = this.session.resident_lang;
+    const {key, level, text} = notice.key === 'mt' ? mtNotice(lang && lang !== 'auto' ? japaneseName(lang) : 'この言語', this._calling) : notice;
     const list = $('#trouble');
     const old = list.querySelector(`[data-key="${CSS.escape(key)}"]`);
     const item = el('li', {class: `notice ${level}`, dataset: {key}}, el('span', {text}),

@@ -36,6 +36,8 @@ export function credentials() {
 function onWelcome(message) {
   const tts = message.engines?.tts;
   page.voices = new Set(tts && tts.ready ? tts.languages || [] : []);
+  const mt = message.engines?.mt;
+  page.mtLangs = !mt || mt.ready !== false ? new Set(mt?.languages || []) : null;
   sessionLang(message.session?.resident_lang);
   $('#banner').hidden = true;
   restartAudio();

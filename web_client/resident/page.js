@@ -23,6 +23,8 @@ export const page = {
   connection: null, outbox: null, choice: null, // set once the page has a session (link.js)
   residentLang: null, // the session's resident language (`auto` until known)
   voices: new Set(), // the languages the relay has a voice for (welcome.engines.tts)
+  // the languages with a translation model (welcome.engines.mt): null for none — fixed phrases only —, empty for any
+  mtLangs: new Set(),
   interpreter: false, // an interpreter is in the session now (escalation connected, until it ends)
   closed: false,
 };

@@ -7,7 +7,7 @@ import {bubbles, closeConversation, interpreterHere, notUnderstood} from '/stati
 import {renderLangButton, sessionLang} from '/static/resident/language.js';
 import {ENDED_KEY, KEY, page, status, statusKey} from '/static/resident/page.js';
 import {offerSpeech, stopSpeaking} from '/static/resident/speech.js';
-import {queuedKey} from '/static/resident/strings.js';
+import {escalationKey} from '/static/resident/strings.js';
 import {errorKey} from '/static/resident/strings-session.js';
 
 /** While the call waits, 「Cancel the interpreter call」 stands where 「Call an interpreter」 was (the
@@ -18,9 +18,14 @@ function callButtons(state) {
   $('#cancel-call-button').hidden = state !== 'queued';
 }
 
+/** Whether only the phrasebook's fixed phrases translate for the resident's language (no model installed). */
+function phrasesOnly() {
+  const {residentLang: code, mtLangs} = page;
+  return Boolean(code) && !['auto', 'ja'].includes(code) && !(mtLangs && (!mtLangs.size || mtLangs.has(code)));
+}
+
 function onEscalation(m) {
-  const key = {queued: queuedKey(m), connected: 'connected', returned: 'returned',
-    unavailable: 'unavailable', offered: 'offered', cancelled: 'cancelled'}[m.state];
+  const key = escalationKey(m, phrasesOnly());
   status(key, {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
   callButtons(m.state);
   // an `offered` (the relay suggests calling one) leaves an interpreter who is here where they are
