@@ -146,11 +146,7 @@ async def test_no_interpreter_is_suggested_while_one_is_connected(make_relay: Ma
     relay = await make_relay(fake_engines(translator=FakeTranslator(fail=True)), **FAST_QUEUE)
     session = await relay.create_session("en")
     counter = await relay.counter(session)
-    operator = await _operator(relay)
-    await counter.send(type="escalate")
-    await operator.expect("escalation", state="offered")
-    await operator.send(type="accept", session_id=session["session_id"])
-    await counter.expect("escalation", state="connected")
+    await _escalate_and_connect(relay, session, counter, await _operator(relay))
     await counter.send(type="text", speaker="resident", text="How much is it?", lang="en")
     assert (await counter.expect("error"))["code"] == "engine_failed"
     await counter.send(type="text", speaker="clerk", text="はい")  # the next event, after any suggestion
