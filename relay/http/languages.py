@@ -51,15 +51,20 @@ async def language_report(ctx: RelayContext) -> list[dict[str, Any]]:
 
 def phrasebook_phrases(ctx: RelayContext, lang: str) -> list[dict[str, str]]:
     """The phrasebook's fixed phrases that have ``lang`` (no numbers to fill in): what still translates,
-    as said, with no translation model installed. Empty when the phrasebook cannot be read."""
-    mt = ctx.settings.section("mt")
+    as said, with no translation model installed. The translator's own phrasebook, so the list is the one
+    that translates (and follows an edit of the file); the configured file only for a translator without
+    one. Empty when the phrasebook cannot be read."""
     try:
-        from pipelines.phrasebook import load_phrasebook
-
-        path = getattr(mt, "phrasebook_path", "")
-        phrasebook = load_phrasebook(Path(path) if path else None)
+        phrasebook = getattr(ctx.engines.translator, "phrasebook", None) or _configured_phrasebook(ctx)
     except Exception:  # informational, like the coverage: the page then shows no phrases
         log.warning("phrasebook not loaded for the phrase list", exc_info=True)
         return []
     return [{"id": entry.id, "category": entry.category, "ja": entry.ja, "text": text}
             for entry in phrasebook if entry.presynthesizable and (text := entry.text(lang))]
+
+
+def _configured_phrasebook(ctx: RelayContext) -> Any:
+    from pipelines.phrasebook import load_phrasebook
+
+    path = getattr(ctx.settings.section("mt"), "phrasebook_path", "")
+    return load_phrasebook(Path(path) if path else None)
