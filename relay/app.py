@@ -25,6 +25,7 @@ from relay.http import security as web_security
 from relay.http.admin import add_admin_routes
 from relay.http.api import add_routes, api_error
 from relay.http.glossary import add_glossary_routes
+from relay.http.join import add_join_routes
 from relay.http.pages import add_page_routes
 from relay.runtime import serving
 from relay.runtime.metrics import RelayMetrics
@@ -65,6 +66,7 @@ def create_app(settings: AppSettings, engines: Engines | None = None, *, store: 
     add_routes(app)
     add_glossary_routes(app)
     add_admin_routes(app)
+    add_join_routes(app)
     app.router.add_get("/ws", websocket)
     add_page_routes(app)
     return app

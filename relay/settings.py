@@ -68,6 +68,8 @@ class RelayConfig:
     settings_per_minute: float = _f(12.0, "settings messages one token may send to one session per minute; more get rate_limited. 0 = no limit.")
     escalations_per_minute: float = _f(6.0, "escalate messages one token may send in one session per minute; more get rate_limited. 0 = no limit.")
     auth_failures_per_minute: float = _f(10.0, "Failed logins (websocket hello or HTTP) one address may make per minute; beyond that it is refused with rate_limited (429 / 4429) without its token being checked. 0 = no limit.")
+    join_code_minutes: float = _f(10.0, "A join code (the 6-digit number a counter tablet shows under 「QRコードが読めないとき」, for a phone that cannot read the QR code) works this long after the tablet asks for it, and never once its session has ended; asking again gives a new one and ends the old. 1–1440.")
+    join_failures_per_hour: float = _f(12.0, "Wrong or expired join codes one address may send per hour, after a first 6 at once; beyond that POST /api/join answers 429 with Retry-After (docs/security.md: guessing a code). 0 = no limit.")
     token_recheck_s: float = _f(5.0, "How often open websockets are checked against revoked staff tokens and expired resident tokens (a revocation from the CLI, another process, takes effect within this).")
     speech_backlog: int = _f(3, "Utterances whose speech may wait behind the one being spoken, per session; when another comes, the oldest waiting one is not spoken and its listeners get notice speech_skipped (its text is on their screen). 1–20.")
     engine_timeout_s: float = _f(30.0, "An engine call (one decode, translation or sentence of speech) that takes longer fails that utterance with engine_failed and an offer of an interpreter; the session goes on. Loading a voice at its first use ([tts] preload = false) is not counted. 0 = wait forever.")
@@ -288,6 +290,8 @@ def _validate(settings: AppSettings) -> None:
         raise SettingsError(f"relay.switch_interval_ms must be between 0 (Python's own) and 100, got {relay.switch_interval_ms}")
     if not 1 <= relay.speech_backlog <= 20:
         raise SettingsError(f"relay.speech_backlog must be between 1 and 20 (utterances waiting to be spoken), got {relay.speech_backlog}")
+    if not 1 <= relay.join_code_minutes <= 1440 or relay.join_failures_per_hour < 0:
+        raise SettingsError("relay.join_code_minutes must be between 1 and 1440 and relay.join_failures_per_hour 0 or more")
     if settings.store.checkpoint_interval_s < 0 or settings.store.wal_limit_mb <= 0:
         raise SettingsError("store.checkpoint_interval_s must be 0 (SQLite's own) or more and store.wal_limit_mb positive")
     if not 0 <= settings.store.busy_timeout_s <= 600:

@@ -21,7 +21,7 @@ ANYONE = STAFF | {"resident"}
 def api_error(status: int, code: str, message: str) -> web.HTTPException:
     body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
     cls = {400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 403: web.HTTPForbidden, 404: web.HTTPNotFound,
-           409: web.HTTPConflict, 429: web.HTTPTooManyRequests, 503: web.HTTPServiceUnavailable}[status]
+           409: web.HTTPConflict, 410: web.HTTPGone, 429: web.HTTPTooManyRequests, 503: web.HTTPServiceUnavailable}[status]
     return cls(text=body, content_type="application/json")
 
 

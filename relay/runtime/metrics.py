@@ -39,6 +39,9 @@ class RelayMetrics:
         self.tts_failed = Counter("madoguchi_tts_failed_total",
                                   "Utterances whose speech the engine failed to synthesise (notice tts_failed)", ["lang"],
                                   registry=r)
+        self.join_attempts = Counter(
+            "madoguchi_join_attempts_total", "Join codes typed on a phone (POST /api/join), by outcome: joined, "
+            "wrong, expired, rate_limited", ["outcome"], registry=r)
 
         self.tasks_left_running = Gauge(
             "madoguchi_tasks_left_running",

@@ -15,6 +15,7 @@ from typing import Any
 
 from relay.wire.protocol import CloseCode, ErrorCode, ProtocolError
 
+JOIN_FAILURES_BURST = 6.0  # wrong join codes one address may send at once, before the hourly rate applies
 MAX_BUCKETS = 100_000  # a flood of distinct keys (addresses) cannot grow memory without bound
 
 
@@ -25,9 +26,10 @@ class _Bucket:
 
 
 class RateLimiter:
-    def __init__(self, per_minute: float, clock: Callable[[], float] | None = None) -> None:
+    def __init__(self, per_minute: float, clock: Callable[[], float] | None = None,
+                 burst: float | None = None) -> None:
         self.rate_s = per_minute / 60.0
-        self.burst = max(3.0, per_minute / 2)
+        self.burst = burst if burst is not None else max(3.0, per_minute / 2)
         self._buckets: dict[str, _Bucket] = {}
         self._clock = clock or time.monotonic
 
@@ -47,6 +49,13 @@ class RateLimiter:
         """True while the key's bucket is empty (nothing is taken)."""
         bucket = self._buckets.get(key)
         return bucket is not None and self.rate_s > 0 and self._refill(bucket, self._clock()).tokens < 1
+
+    def retry_after(self, key: str) -> float:
+        """Seconds until the key's bucket holds a token again (0 when it holds one now)."""
+        bucket = self._buckets.get(key)
+        if bucket is None or self.rate_s <= 0:
+            return 0.0
+        return max(0.0, (1 - self._refill(bucket, self._clock()).tokens) / self.rate_s)
 
     def _bucket(self, key: str, now: float) -> _Bucket:
         bucket = self._buckets.get(key)
@@ -72,17 +81,20 @@ class RelayLimits:
     """The relay's limiters, from ``[relay]`` settings (``*_per_minute``; 0 turns one off)."""
 
     def __init__(self, turns: float = 40, settings: float = 12, escalations: float = 6,
-                 auth_failures: float = 10) -> None:
+                 auth_failures: float = 10, join_failures_per_hour: float = 12) -> None:
         self.turns = RateLimiter(turns)
         self.settings = RateLimiter(settings)
         self.escalations = RateLimiter(escalations)
         self.auth_failures = RateLimiter(auth_failures)
+        # wrong join codes by address: a few mistypes at once, then an hour's worth (relay.http.join)
+        self.join_failures = RateLimiter(join_failures_per_hour / 60, burst=JOIN_FAILURES_BURST)
 
     @classmethod
     def from_settings(cls, relay: object) -> RelayLimits:
         return cls(turns=getattr(relay, "turns_per_minute", 40), settings=getattr(relay, "settings_per_minute", 12),
                    escalations=getattr(relay, "escalations_per_minute", 6),
-                   auth_failures=getattr(relay, "auth_failures_per_minute", 10))
+                   auth_failures=getattr(relay, "auth_failures_per_minute", 10),
+                   join_failures_per_hour=getattr(relay, "join_failures_per_hour", 12))
 
     def check_login(self, peer: str) -> None:
         """Refuse an address that failed too many logins, before its token is looked at."""

@@ -65,7 +65,9 @@ class Authenticator:
             if record.revoked_at is not None:
                 return None
             return Principal(record.role, record.id, record.name)
-        session = await self.store.session_by_resident_token(digest)
+        # the QR code's token, or one handed out for the short join code (relay.http.join)
+        session = (await self.store.session_by_resident_token(digest)
+                   or await self.store.session_by_joined_token(digest))
         if session is None or session.status != "open":
             return None
         if session.resident_token_expires is not None and session.resident_token_expires < time.time():

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from relay.settings import StoreConfig
 from relay.storage.checkpoint import Checkpointer, CheckpointPolicy
 from relay.storage.group_commit import Committed, GroupCommit, Outcome, Statements, write_together
+from relay.storage.join_codes import JOIN_SCHEMA, JoinRecords
 from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord
 from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
 from relay.storage.schema import SCHEMA
@@ -35,7 +36,7 @@ T = TypeVar("T")
 log = logging.getLogger("madoguchi.store")
 
 
-class Store(RecoveryRecords, TurnRecords):
+class Store(RecoveryRecords, TurnRecords, JoinRecords):
     def __init__(self, path: str | Path, checkpoint: CheckpointPolicy | None = None,
                  checkpoint_failed: Callable[[], None] = lambda: None, busy_timeout_s: float = 5.0) -> None:
         """``checkpoint``: the log is copied by a background thread; None, or an interval of 0, leaves it
@@ -79,6 +80,7 @@ class Store(RecoveryRecords, TurnRecords):
         db.execute("PRAGMA foreign_keys=ON")
         db.executescript(SCHEMA)
         db.executescript(RECOVERY_SCHEMA)
+        db.executescript(JOIN_SCHEMA)
         if self.checkpointer is not None:
             self.checkpointer.disable_auto_checkpoint(db)
         self._db = db

@@ -80,6 +80,11 @@ class ErrorCode:
     FORBIDDEN = _error("forbidden", "the role may not send this message, connect this way, or join that session",
                        "no for messages; yes in `hello` (4403)", http=403)
     SESSION_NOT_FOUND = _error("session_not_found", "no such session", "yes (4404)", http=404)
+    JOIN_CODE_WRONG = _error("join_code_wrong", "`POST /api/join` with a code no counter has shown (mistyped, or not "
+                             "6 digits); counts against `relay.join_failures_per_hour`", None, http=404)
+    JOIN_CODE_EXPIRED = _error("join_code_expired", "`POST /api/join` with a code older than `relay.join_code_minutes`, "
+                               "replaced by a newer one, or whose session has ended; counts like a wrong one",
+                               None, http=410)
     SESSION_CLOSED = _error("session_closed", "the session is closed", "yes in `hello` (4410), else no", http=409)
     TOO_MANY_SESSIONS = _error(
         "too_many_sessions",
@@ -101,7 +106,9 @@ class ErrorCode:
         "too many typed turns waiting; or more typed turns, `settings` or `escalate` per minute than "
         "`relay.turns_per_minute` / `settings_per_minute` / `escalations_per_minute` allow one token in one "
         "session (reconnecting does not reset them); in `hello` (fatal, 4429) and on HTTP (429): too many "
-        "failed logins from one address (`relay.auth_failures_per_minute`) — the token is not even checked",
+        "failed logins from one address (`relay.auth_failures_per_minute`) — the token is not even checked; on "
+        "`POST /api/join`: too many wrong join codes from one address (`relay.join_failures_per_hour`), with "
+        "`Retry-After`",
         "no (yes in `hello`)", http=429)
     ENGINE_UNAVAILABLE = _error("engine_unavailable", "the engine or language pair is not installed", http=503)
     ENGINE_FAILED = _error("engine_failed", "an engine failed on this input; an `escalation` `offered` follows when "

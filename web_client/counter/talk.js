@@ -8,6 +8,7 @@ import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
 import {ConversationView} from '/static/counter/conversation.js';
 import {MtCoverage} from '/static/counter/coverage.js';
+import {JoinCode} from '/static/counter/join-code.js';
 import {MicController} from '/static/counter/mic.js';
 import {escalationText, japaneseName, languageName, missingEngines, mtNotice, troubleText} from '/static/counter/notices.js';
 import {renderPending} from '/static/counter/pending.js';
@@ -43,6 +44,7 @@ export class Talk extends EventTarget {
     this._residentLang(session.resident_lang);
     this._languages();
     this._qr();
+    this.joinCode = new JoinCode({token, session, signal: this._abort.signal});
     this.connection.connect();
   }
 
@@ -352,7 +354,7 @@ export class Talk extends EventTarget {
       if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
       img.src = URL.createObjectURL(blob);
     } catch {
-      this.trouble({key: 'qr', level: 'warn', text: 'QRコードを作れませんでした。「QRコードが読めないとき」を開いて、URLを住民に伝えてください。'});
+      this.trouble({key: 'qr', level: 'warn', text: 'QRコードを作れませんでした。「QRコードが読めないとき」を開いて、アドレスと番号を住民に伝えてください。'});
     }
   }
 
@@ -388,6 +390,7 @@ export class Talk extends EventTarget {
     this.outbox.dispose();
     this.outbox.clear(); // the session is over: what was not stored by now is not sent later
     this.video.dispose();
+    this.joinCode.dispose();
     this.player.stop();
     this.mic.setHandsFree(false).catch(() => {});
     this.connection.close();

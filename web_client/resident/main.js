@@ -1,11 +1,13 @@
 // The resident's phone, opened from the QR code. The page speaks the resident's language: every text
 // carries its lang attribute. Its parts: page.js (what they share, the status line), link.js (the token
 // and the relay), conversation.js (what was said), language.js (the page's and the session's language),
-// speech.js (microphone and speech), session.js (the interpreter call, errors, the end).
+// speech.js (microphone and speech), session.js (the interpreter call, errors, the end), join.js (the
+// number typed when the QR code could not be read).
 
 import {$} from '/static/common/dom.js';
 import {onConversation, showKeptLines} from '/static/resident/conversation.js';
 import {setUiLang, toggleChoice} from '/static/resident/language.js';
+import {joinView} from '/static/resident/join.js';
 import {connect, credentials} from '/static/resident/link.js';
 import {ENDED_KEY, page, status} from '/static/resident/page.js';
 import {endedView, onSessionMessage} from '/static/resident/session.js';
@@ -57,7 +59,9 @@ offerSpeech(); // no language yet: nothing to speak
 window.addEventListener('hashchange', () => { if (new URLSearchParams(location.hash.slice(1)).get('token')) location.reload(); });
 const creds = credentials();
 if (!creds || !creds.token) {
-  const ended = Boolean(sessionStorage.getItem(ENDED_KEY));
-  if (ended) showKeptLines();
-  endedView(ended ? 'ended' : 'no_session');
+  // a conversation over in this tab says so; with none, the number shown at the counter opens one
+  if (sessionStorage.getItem(ENDED_KEY)) {
+    showKeptLines();
+    endedView('ended');
+  } else joinView();
 } else connect(creds, onMessage);

@@ -3,6 +3,7 @@
 // every language the phone speaks. Kept apart from strings.js so that each file stays one concern;
 // PHONE_STRINGS is both tables in one.
 
+import {JOIN_STRINGS} from '/static/resident/strings-join.js';
 import {RESIDENT_STRINGS} from '/static/resident/strings.js';
 
 const SESSION_STRINGS = {
@@ -140,7 +141,7 @@ const SESSION_STRINGS = {
 };
 
 export const PHONE_STRINGS = Object.fromEntries(Object.keys(RESIDENT_STRINGS).map(
-  (code) => [code, {...RESIDENT_STRINGS[code], ...(SESSION_STRINGS[code] || {})}]));
+  (code) => [code, {...RESIDENT_STRINGS[code], ...(SESSION_STRINGS[code] || {}), ...(JOIN_STRINGS[code] || {})}]));
 
 /** What the resident is told about an `error` the page has no special handling for. */
 export function errorKey(code) {
