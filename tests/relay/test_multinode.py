@@ -251,3 +251,19 @@ async def test_kill_9_of_a_relay_node_loses_nothing(
         headers={"Authorization": f"Bearer {clerk}"})
     texts = [u["text"] for u in (await transcript.json())["utterances"]]
     assert texts[0] == before["text"] and "再起動後の発言" in texts
+
+
+async def test_a_join_code_works_on_the_node_whose_tablet_shows_it(node_factory: Any) -> None:
+    """Join codes are kept with the resident tokens, in each node's store: the short address the tablet
+    shows beside the number is its own node's, as the QR code's link is (relay.http.join)."""
+    nodes = {"A": await node_factory("A"), "B": await node_factory("B")}
+    for name, node in nodes.items():
+        session = await node.create_session("en")
+        resp = await node.client.post(f"/api/sessions/{session['session_id']}/join-code", headers=node.auth("clerk"))
+        issued = await resp.json()
+        assert issued["join_url"] == str(node.client.make_url("/j"))
+        joined = await (await node.client.post("/api/join", json={"code": issued["code"]})).json()
+        counter = await node.counter(session)
+        phone = await node.connect("resident", joined["resident_token"], session["session_id"])
+        await phone.send(type="text", speaker="resident", text=f"joined on node {name}", lang="en")
+        await counter.expect("transcript", text=f"joined on node {name}")
