@@ -90,10 +90,13 @@ def test_after_the_end_a_reload_says_so_in_the_residents_language(live_relay: Li
     phone.reload()  # the ended conversation, not a bad link, and in Vietnamese although the phone is English
     phone.get_by_role("status").filter(has_text="Để nói chuyện tiếp, hãy quét mã QR mới").wait_for()
     expect(phone.get_by_role("textbox")).to_be_hidden()
-    bare = context.new_page()  # the bare link, in a new tab of the same phone: its language is known
+    # the bare link (where the short address /j leads), in a new tab of the same phone: its language is
+    # known, and with no conversation here it asks for the number shown at the counter
+    bare = context.new_page()
     bare.goto("/resident")
-    bare.get_by_role("status").filter(has_text="Không có cuộc hội thoại nào đang mở").wait_for()
-    expect(bare.get_by_role("textbox")).to_be_hidden()
+    expect(bare.get_by_role("heading", name="Nhập mã số hiển thị trên màn hình tại quầy")).to_be_visible()
+    expect(bare.get_by_label("Mã số (6 chữ số)")).to_be_visible()
+    expect(bare.get_by_role("button", name="Gửi")).to_be_hidden()
 
 
 def test_the_right_provisioning_link_after_a_wrong_one_in_the_same_tab(live_relay: LiveRelay, new_context: Any) -> None:
