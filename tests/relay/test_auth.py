@@ -18,6 +18,7 @@ ENDPOINTS: list[tuple[str, str, set[str]]] = [
     # an operator reads only the transcripts of sessions it served (tests/relay/test_operator_path.py)
     ("GET", "/api/sessions/{sid}/transcript", {"clerk", "admin", "resident"}),
     ("POST", "/api/sessions/{sid}/close", {"clerk", "admin"}),
+    ("POST", "/api/sessions/{sid}/join-code", {"clerk", "admin"}),
     ("GET", "/api/languages", {"clerk", "operator", "admin", "resident"}),
     ("GET", "/api/queue", {"operator", "admin"}),
     ("GET", "/api/stats", {"operator", "admin"}),
