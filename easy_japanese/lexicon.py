@@ -15,7 +15,7 @@ from pathlib import Path
 from easy_japanese.kanji_grades import kanji_grade
 
 DATA_DIR = Path(__file__).with_name("data")
-KINDS = ("n", "s", "v", "a", "abbr", "adv")
+KINDS = ("n", "s", "v", "a", "abbr", "adv", "hard")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,8 @@ def easy_output_words() -> frozenset[str]:
     """Words our dictionary uses as easy replacements: known easy by construction."""
     words = set()
     for entry in load_lexicon().values():
+        if entry.kind == "hard":
+            continue  # counted as difficult, no easy word
         words.add(entry.easy)
         if entry.easy == entry.word:
             words.add(entry.word)

@@ -9,9 +9,10 @@ from easy_japanese.analyzer import Token, analyze, has_kanji
 from easy_japanese.config import RewriteOptions
 from easy_japanese.engine import RuleHit, run_rules
 from easy_japanese.furigana import RubySpan, needs_ruby, render_html, render_paren, ruby_spans
-from easy_japanese.lexicon import is_everyday, load_lexicon
+from easy_japanese.lexicon import LexEntry, is_everyday, load_lexicon
 from easy_japanese.rules import RULES
 from easy_japanese.rules.base import Context
+from easy_japanese.rules.honorific import prefixed_action_at
 from easy_japanese.rules.honorific_passive import honorific_passive_at
 from easy_japanese.rules.protect import protected_mask
 from easy_japanese.wakachi import wakachigaki
@@ -84,6 +85,7 @@ class Rewrite:
 REFUSAL_COST = 0.15  # a change that had to be left out: the sentence is less easy than it should be
 UNKNOWN_WORD_COST = 0.12
 HONORIFIC_COST = 0.15
+NOTICE_WORD_ZIPF = 4.5  # a サ変 noun rarer than this, left as a noun, is counted (廃止 4.4, 発送 4.1; 成功 5.1)
 CONFIDENCE_FLOOR = 0.2
 
 
@@ -143,6 +145,9 @@ def honorifics_in(tokens: list[Token]) -> list[str]:
         if _prefixed_stem_before_no(tokens, i):
             found.append(tokens[i - 1].surface + tok.surface)  # お越しの際, お持ちの上: 尊敬語 no rule made plain
             continue
+        if prefixed_action_at(tokens, i):
+            found.append(tok.surface + tokens[i + 1].surface)  # ご相談は: the rule drops it; left only where it could not
+            continue
         if tok.surface == "いで" and i and tokens[i - 1].surface in ("お", "御"):
             found.append("おいで")  # おいでです: いらっしゃる (is here, comes), left where it is ambiguous
             continue
@@ -178,12 +183,22 @@ def difficult_words(text: str, tokens: list[Token], options: RewriteOptions, ref
         if (entry is not None and entry.easy.startswith(entry.word)) or not has_kanji(tok.surface):
             continue  # 予約 → 予約する: the dictionary marks the word easy
         alone = _stands_alone(tokens, k) and tok.surface not in refused  # a refusal lowers the confidence already
-        if entry is not None and entry.word == tok.surface and entry.kind in ("n", "a") and alone:
-            words.append(tok.surface)  # a word we have an easier word for, however common (高価, 困難)
+        if entry is not None and entry.word == tok.surface and _counted_as_hard(entry) and alone:
+            words.append(tok.surface)  # a word we have an easier word for, however common (高価, 困難, 廃止), or none (猶予)
         elif needs_ruby(tok.surface, tok.base, options) and not is_everyday(tok.base, 3.5, tok.surface) \
                 and not _common_with_suffix(tokens, k):
             words.append(tok.surface)
     return list(dict.fromkeys(words))
+
+
+def _counted_as_hard(entry: LexEntry) -> bool:
+    """A word our dictionary has an easier word for (高価, 困難), or none that fits every sense (猶予); a 漢語
+    サ変 noun left as a noun (廃止となります) only when it is not an everyday one (成功, 理解, 確認 are; 早起き,
+    a 和語 word, is not counted)."""
+    if entry.kind == "s":
+        kango = all("\u4e00" <= ch <= "\u9fff" for ch in entry.word)
+        return entry.source == "ours" and kango and not is_everyday(entry.word, NOTICE_WORD_ZIPF)
+    return entry.kind in ("n", "a", "hard")
 
 
 def _common_with_suffix(tokens: list[Token], k: int) -> bool:

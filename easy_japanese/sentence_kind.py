@@ -39,7 +39,7 @@ def sentence_kind(words: list[Token], question_mark: bool) -> str:
     question = question_mark or _ends_in_question_particle(chain)
     if _prohibits(words, chain):
         return "prohibition"
-    if question and _asks_what(words):
+    if question and _asks_what(words, head):
         return "question"  # どこで会っていただけますか asks where: it is a question, not a plain request
     if question and _asks_permission(words, head, chain):
         return "permission"
@@ -58,12 +58,13 @@ def sentence_kind(words: list[Token], question_mark: bool) -> str:
     return "statement"
 
 
-def _asks_what(words: list[Token]) -> bool:
-    """A question word that the sentence asks about; not the どう of かどうか ("whether"), an embedded
-    question (必要かどうか、ご確認いただけますか is a request to check)."""
+def _asks_what(words: list[Token], head: int) -> bool:
+    """A question word that the sentence asks about; not one inside an embedded question, closed by its
+    own か before the main predicate: the どう of かどうか ("whether": 必要かどうか、ご確認いただけますか is a
+    request to check), どうすればいいか、教えていただけますか (a request to tell)."""
     for k, tok in enumerate(words):
-        whether = tok.surface == "どう" and 0 < k < len(words) - 1 and words[k - 1].surface == "か" == words[k + 1].surface
-        if (tok.lemma in _QUESTION_WORDS or tok.surface in _QUESTION_WORDS) and not whether:
+        embedded = any(w.surface == "か" and w.pos1 == "助詞" for w in words[k + 1 : head])
+        if (tok.lemma in _QUESTION_WORDS or tok.surface in _QUESTION_WORDS) and not embedded:
             return True
     return False
 

@@ -133,7 +133,7 @@ def o_suru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
     edits = []
     for i, tok in enumerate(tokens[:-2]):
         suru = tokens[i + 2]
-        if not is_prefix_o(tok) or suru.lemma not in ("為る", "致す"):
+        if not is_prefix_o(tok) or suru.lemma not in ("為る", "致す", "申し上げる"):
             continue
         found = _stem_after_o(tokens, i)
         if not found:
@@ -141,7 +141,7 @@ def o_suru(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
         base, is_noun = found
         if is_noun:
             edits.append(Edit(tok.start, tok.end, "", "honorific.o_suru"))
-            if suru.lemma == "致す":
+            if suru.lemma in ("致す", "申し上げる"):  # ご連絡申し上げます → 連絡します (not 連絡言います)
                 edits += swap_verb(tokens, i + 2, "する", "honorific.o_suru")
         else:
             swapped = swap_verb(tokens, i + 2, base, "honorific.o_suru")[0]
@@ -321,3 +321,41 @@ def sama(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             elif prev is not None and prev.pos1 in ("名詞", "接頭辞"):
                 edits.append(Edit(tok.start, tok.end, "さん", "honorific.sama"))
     return edits
+
+
+# お／ご before a noun (tenth pass): one policy for all such nouns. A prefix that makes an action the resident's
+# (尊敬語: ご相談は, ご請求は, ご指定の口座, お手続きには) or the city's (謙譲語: ご案内を送ります) is dropped: ご before
+# a 漢語 action noun (the analyser's サ変可能), お before a counter procedure (_O_PROCEDURES). お before an everyday
+# noun (お名前, お電話, お話, お金, お知らせ, お子さん: 美化語) and ご before a thing, a person or a place (ご住所,
+# ご家族, ご本人, ご自宅) or a feeling (ご心配, ご迷惑) are the polite Japanese the guideline keeps: left and not
+# counted. Kept too: fixed words (ご遠慮, ご覧) and thanks (ご利用ありがとうございます is a set phrase).
+_O_PROCEDURES = frozenset(["手続き", "手続", "問い合わせ", "問合せ", "申し込み", "申込み", "申込", "支払い", "支払", "振り込み",
+                           "振込", "引っ越し", "届け出", "受け取り", "申し出"])
+_KEEP_PREFIXED_NOUNS = frozenset(["遠慮", "覧"])
+
+
+def prefixed_action_at(tokens: list[Token], i: int) -> bool:
+    """お／ご at ``i`` before an action noun that no other rule made plain (ご相談は, お手続きには)."""
+    if not is_prefix_o(tokens[i]) or i + 1 >= len(tokens):
+        return False
+    noun = tokens[i + 1]
+    if tokens[i].surface == "お":
+        action = noun.surface in _O_PROCEDURES
+    else:
+        action = noun.pos1 == "名詞" and noun.pos3 == "サ変可能" and noun.goshu == "漢" and noun.surface not in _KEEP_PREFIXED_NOUNS
+    after = tokens[i + 2] if i + 2 < len(tokens) else None
+    # before a verb (ご確認いただいて, ご連絡ください) it is part of a form the other rules make plain or count
+    return action and after is not None and (_noun_phrase_goes_on(after) or after.lemma in ("だ", "です"))
+
+
+def _noun_phrase_goes_on(after: Token) -> bool:
+    """ご相談は, ご指定の, ご連絡先: a noun phrase. Not ご滞在ですか (お〜です, "are you staying"): 滞在ですか would
+    not say it; that one is left and counted."""
+    return after.pos1 in ("助詞", "名詞", "接尾辞", "補助記号")
+
+
+def prefixed_actions(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
+    """ご相談は → 相談は, ご指定の口座 → 指定の口座, お手続きには → 手続きには (お名前, ご住所 stay)."""
+    mask = protected_mask(text)
+    return [Edit(tok.start, tokens[i + 1].end, tokens[i + 1].surface, "honorific.prefix") for i, tok in enumerate(tokens)
+            if prefixed_action_at(tokens, i) and _noun_phrase_goes_on(tokens[i + 2]) and not mask[tok.start]]

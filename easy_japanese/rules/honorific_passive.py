@@ -91,7 +91,7 @@ def plain_honorific_at(tokens: list[Token], i: int) -> bool:
     v = i - 1
     if _after_honorific_naru(tokens, v):
         return True
-    if _own_step_said_politely(tokens, i):
+    if _own_step_said_politely(tokens, i) or _garbage_put_out(tokens, i):
         return True
     if tokens[i].lemma == "られる" or not _is_intransitive_predicate(tokens, v) or not _said_of_the_resident(tokens, i):
         return False  # 来られる, 見られる may be "can come", "can see"; 雨に降られてぬれた is a passive
@@ -157,6 +157,17 @@ def _own_step_said_politely(tokens: list[Token], i: int) -> bool:
     start = v - 1
     source = {"から", "より"} & set(governed_particles(tokens, start))
     return (head in _NOMINAL_HEADS or _conditional(tokens, i)) and not source and not _has_agent(tokens, start, False) and not _names_what_it_happens_to(tokens, start)
+
+
+def _garbage_put_out(tokens: list[Token], i: int) -> bool:
+    """粗大ごみを出される方 / 場合: putting one's garbage out is what the resident does; 出す keeps a を object in
+    a passive only when something is given out to someone (宿題を出された), never garbage: 尊敬語, made plain."""
+    v = i - 1
+    if tokens[i].lemma != "れる" or tokens[v].lemma != "出す" or v < 2 or tokens[v - 1].surface != "を":
+        return False
+    head = next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
+    garbage = tokens[v - 2].surface.endswith(("ごみ", "ゴミ"))
+    return garbage and (head in _NOMINAL_HEADS or _conditional(tokens, i)) and not _has_agent(tokens, v - 1, False)
 
 
 def _conditional(tokens: list[Token], i: int) -> bool:

@@ -130,7 +130,7 @@ def test_counter_speech_read_in_the_fourth_pass(before: str, wrong: str, meant: 
 @pytest.mark.parametrize(("before", "after"), [
     ("私が参ります。", "私が行きます。"),
     ("すぐにそちらへ参ります。", "すぐにそちらへ行きます。"),
-    ("ご意見を承りました。", "ご意見を聞きました。"),
+    ("ご意見を承りました。", "意見を聞きました。"),
     ("こちらの表をご覧なさい。", "こちらの表を見なさい。"),  # ご覧 is 見る (SNOW's writers write 見ろ, ruder)
     ("明日そちらに伺えますか。", "明日そちらに行くことができますか。"),
 ])

@@ -67,7 +67,7 @@ def test_the_sixth_pass_sentences_are_new_dev_rows_with_nothing_rejected_or_lost
     ("ご来庁の際は、マスクをご着用ください。", "市役所に来るときは、マスクを身につけてください。"),
     ("お大事になさってください。", "お大事にしてください。"),  # was refused as a request made a statement (0.85)
     ("恐縮ですが、もう一度お名前をお聞かせください。", "お名前を教えてください。"),  # was left at 1.0
-    ("ご意見をお聞かせいただけますでしょうか。", "ご意見を聞かせてもらえますか。"),
+    ("ご意見をお聞かせいただけますでしょうか。", "意見を聞かせてもらえますか。"),
     ("お話をお聞かせいただきました。", "お話を聞かせてもらいました。"),  # was お聞かせもらいました at 1.0
     # 返すお金 read as money the resident must pay back; 300円もらいます and ご来庁 left at a counter
     ("3万円を超える医療費は、払い戻しを受けられる場合があります。", "戻ってくるお金を受けられる"),
