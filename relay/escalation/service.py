@@ -202,11 +202,17 @@ class EscalationService:
             await self.enqueue(session, self.policy(session).on_missing_mt(str(lang)))
             return
         # an engine failed on real input: suggest an interpreter, the clerk decides; not while one serves the
-        # session (they read the words that failed; the phone and the tablet said 'call an interpreter')
-        if session.operator_id is not None:
+        # session (they read the words that failed; the phone and the tablet said 'call an interpreter'), nor
+        # while one is already called (the suggestion took the place of the call and its cancel button)
+        if session.operator_id is not None or await self._called(session):
             return
         await session.publish(lambda seq: Escalation(state="offered", seq=seq, reason=reason))
         await self.ctx.store.record_escalation(session.id, "offered", reason, figures)
+
+    async def _called(self, session: Session) -> bool:
+        """Whether the session waits for an interpreter (queued, or offered to one) in the queue."""
+        snapshot = await self.backend.snapshot()
+        return any(entry.session_id == session.id for entry in snapshot.entries)
 
     async def check_missing_mt(self, session: Session) -> None:
         """At once when the resident's language has no MT model (on connect and on a language change)."""

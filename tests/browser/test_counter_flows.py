@@ -73,8 +73,8 @@ def test_calling_an_interpreter_shows_each_state(make_live_relay: MakeLiveRelay,
     counter.get_by_role("button", name="通訳者を呼ぶ").first.click()
     # nobody signed in covers Vietnamese: said, and the call still waits
     counter.get_by_role("status").filter(has_text="通訳者を呼んでいます（1番目）が、今はベトナム語の通訳者がいません").wait_for()
-    phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên (thứ 1").wait_for()
-    expect(phone.get_by_role("status").filter(has_text="Đang chờ")).to_have_attribute("lang", "vi")
+    phone.get_by_role("status").filter(has_text="Hiện không có phiên dịch viên cho ngôn ngữ của bạn").wait_for()
+    expect(phone.get_by_role("status").filter(has_text="Hiện không có")).to_have_attribute("lang", "vi")
     shot(counter, "counter-escalation-queued")
     shot(phone, "resident-phone-queued")
     counter.get_by_role("button", name="呼び出しを取り消す").click()
@@ -345,7 +345,9 @@ def test_a_language_without_translation_is_called_for_and_said_so(make_live_rela
     notices = page.get_by_role("list", name="お知らせ")
     say(page, "こんにちは")  # translated into nothing: the notice says what still works
     expect(notices).to_contain_text("ネパール語の翻訳は入っていません。翻訳されるのは定型文だけです")
-    expect(notices).to_contain_text("通訳者を呼んであるので、通訳者が対応します。")
+    # nobody at work covers Nepali: the notice does not promise the interpreter the call bar says is not there
+    expect(notices).to_contain_text("通訳者を呼んでいますが、今はネパール語の通訳者がいません。")
+    expect(notices).not_to_contain_text("通訳者が対応します")
     expect(notices).not_to_contain_text("押してください")
     withdraw = page.get_by_role("button", name="呼び出しを取り消す")
     assert withdraw.evaluate(LINES) == 1, "its name on one line, not broken inside 取り消す"

@@ -28,8 +28,8 @@ def test_the_resident_withdraws_a_call_pressed_by_mistake(make_live_relay: MakeL
     errors = console_errors(phone)
     phone.goto(resident_url(counter))
     call = phone.get_by_role("button", name="Gọi phiên dịch viên", exact=True)
-    call.click()
-    phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên").wait_for()
+    call.click()  # nobody at work covers Vietnamese: the phone says so (the call still waits)
+    phone.get_by_role("status").filter(has_text="Hiện không có phiên dịch viên").wait_for()
     called = counter.locator("#escalation-text")  # the clerk pressed nothing: told who called
     expect(called).to_have_text(re.compile(r"^住民がスマートフォンで通訳者を呼んでいます（1番目"))
     withdraw = phone.get_by_role("button", name="Hủy gọi phiên dịch viên")
@@ -47,7 +47,7 @@ def test_the_resident_withdraws_a_call_pressed_by_mistake(make_live_relay: MakeL
     expect(withdrawn).to_be_visible()
     expect(call).to_be_enabled()  # the resident can still call, on purpose this time
     call.click()
-    phone.get_by_role("status").filter(has_text="Đang chờ phiên dịch viên").wait_for()
+    phone.get_by_role("status").filter(has_text="Hiện không có phiên dịch viên").wait_for()
     counter.reload()  # still said after a reload: the relay's replay says whose button it was
     expect(called).to_have_text(re.compile(r"^住民がスマートフォンで通訳者を呼んでいます（1番目"))
     counter.get_by_role("button", name="呼び出しを取り消す").click()  # the clerk's own: said as the clerk's
@@ -65,7 +65,7 @@ def test_the_resident_withdraws_a_call_in_easy_japanese(make_live_relay: MakeLiv
     phone = new_context(viewport=(360, 640), is_mobile=True, has_touch=True).new_page()
     phone.goto(session["resident_url"])
     phone.get_by_role("button", name="つうやくの ひとを よぶ").click()
-    phone.get_by_role("status").filter(has_text="まって います").wait_for()
+    phone.get_by_role("status").filter(has_text="は いません").wait_for()  # nobody at work for the language: told so
     withdraw = phone.get_by_role("button", name="つうやくを よぶのを やめる")  # a control in kana
     expect(withdraw).to_be_in_viewport(ratio=1)
     assert withdraw.evaluate(LINES) == 1, "read on one line, not broken into three"

@@ -43,6 +43,8 @@ def test_a_call_nobody_covers_says_so_and_what_to_do(live_relay: LiveRelay, new_
     console.get_by_role("checkbox", name="Tiếng Việt").check()  # an interpreter adds Vietnamese
     console.get_by_role("button", name="言語を更新").click()
     expect(console.get_by_role("alertdialog", name="通訳の依頼")).to_be_visible()
-    expect(call).to_contain_text("通訳者を呼んでいます（1番目")  # someone covers it now
+    connecting = counter.get_by_role("status").filter(has_text="通訳者につないでいます")  # someone covers it now
+    expect(connecting).to_contain_text("通訳者を呼びました")  # their offer rings: no 'about a minute' (0 s)
+    expect(connecting).not_to_contain_text("あと約")
     expect(counter.get_by_role("button", name="受付を終了する")).to_be_hidden()
     assert not errors, errors

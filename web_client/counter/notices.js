@@ -16,6 +16,8 @@ export function escalationText(m, canceller, phrasesOnly = false) {
       const why = {missing_mt: 'この言語は翻訳できないため、自動で', resident_button: '住民がスマートフォンで',
         asked_in_words: '住民が通訳を求めたため、自動で', low_confidence: '翻訳の確かさが低い状態が続いたため、自動で'}[m.reason] || '';
       if (m.covered === false) return `${why}${uncoveredText(m.lang, where)}`;
+      // 0 s: an interpreter is free and their offer rings now (not a wait of about a minute)
+      if (m.eta_s === 0) return `${why}通訳者を呼びました。通訳者につないでいます。そのままお待ちください。`;
       return `${why}通訳者を呼んでいます（${where}${eta}）。そのままお待ちください。`;
     }
     case 'connected': return '通訳者と接続しました。通訳者が会話に入ります。';
@@ -76,9 +78,12 @@ export function troubleText(m) {
 /** No translation model for the resident's language (`name`, in Japanese): only the phrasebook's fixed
  * phrases translate — the list under the log, or the same sentence typed or said; anything else does not
  * reach the resident. Then the interpreter: to call, or (`calling`: queued or connected, as the relay does
- * by itself for such a language) already called. */
-export function mtNotice(name, calling) {
-  const next = calling ? '通訳者を呼んであるので、通訳者が対応します。' : '必要なら「通訳者を呼ぶ」を押してください。';
+ * by itself for such a language) already called — and coming, unless nobody at work covers the language
+ * (`uncovered`: the call bar says so, and this notice must not promise one). */
+export function mtNotice(name, calling, uncovered = false) {
+  const called = uncovered ? `通訳者を呼んでいますが、今は${name}の通訳者がいません。定型文か、やさしい日本語で対応してください。`
+    : '通訳者を呼んであるので、通訳者が対応します。';
+  const next = calling ? called : '必要なら「通訳者を呼ぶ」を押してください。';
   return {text: `${name}の翻訳は入っていません。翻訳されるのは定型文だけです（下の「定型文」から選ぶか、同じ文を入力・発話）。それ以外の文は住民に届きません。${next}`,
     level: 'bad', key: 'mt'};
 }

@@ -12,7 +12,7 @@ export const PANEL_CHANNEL = 'madoguchi-panel';
 // A pictogram before each interpreter-call line: read by a resident whatever language they read, and
 // the only sign that is not Japanese while the language is 自動 (the panel then speaks やさしい日本語).
 const STATUS_ICONS = {offered: '⚠️', queued: '⏳', queued_short: '⏳', queued_position: '⏳', connected: '🧑‍💼',
-  returned: '💬', unavailable: '🚫', cancelled: '✖️'};
+  queued_connecting: '⏳', returned: '💬', unavailable: '🚫', cancelled: '✖️', uncovered: '🚫', uncovered_phrases: '🚫'};
 
 /** The call-status line: the pictogram, then the words (furigana in やさしい日本語). */
 function statusLine(state, t, lang, compact) {

@@ -6,38 +6,37 @@ import {$, el} from '/static/common/dom.js';
 import {setLang} from '/static/common/i18n.js';
 import {Outbox} from '/static/common/outbox.js';
 import {SpeechPlayer} from '/static/common/playback.js';
+import {CallBar} from '/static/counter/call-bar.js';
 import {ConversationView} from '/static/counter/conversation.js';
 import {MtCoverage} from '/static/counter/coverage.js';
 import {JoinCode} from '/static/counter/join-code.js';
 import {MicController} from '/static/counter/mic.js';
-import {escalationText, japaneseName, languageName, missingEngines, mtNotice, troubleText} from '/static/counter/notices.js';
+import {japaneseName, languageName, missingEngines, mtNotice, troubleText} from '/static/counter/notices.js';
 import {renderPending} from '/static/counter/pending.js';
 import {ResidentPanel} from '/static/counter/panel.js';
 import {PhrasePicker} from '/static/counter/phrases.js';
 import {panelLanguages} from '/static/counter/panel-language.js';
 import {CounterVideo} from '/static/counter/video-panel.js';
-import {escalationKey} from '/static/resident/strings.js';
 
 export class Talk extends EventTarget {
   constructor({token, session}) {
     super();
     this.token = token;
     this.session = session; // {session_id, resident_url, resident_lang, mode, tts, counter}
-    this.escalations = 0;
     this.player = new SpeechPlayer();
     this.connection = new RelayConnection({role: 'counter', token, sessionId: session.session_id});
     this.view = new ConversationView($('#bubbles'), {languageName: japaneseName});
     this.view.clear();
     $('#trouble').replaceChildren(); // a new session starts with no notice of the last one
-    this._resetEscalation();
     $('#ptt-button').setAttribute('aria-pressed', 'false');
     this.panel = new ResidentPanel($('#panel-face'), {sessionId: session.session_id, onChoose: (code) => this._chooseLanguage(code)});
     this.mic = new MicController({connection: this.connection, player: this.player, stateEl: $('#mic-state'), meterBar: $('#meter-bar')});
+    this.mt = new MtCoverage(); // which languages translate with a model (else fixed phrases only)
+    this.call = new CallBar(this); // the interpreter-call bar
     this.video = new CounterVideo($('#video-panel'), this.connection, $('#video-open'));
     // typed texts are kept (also across a reload) until the relay says they are stored
     this.outbox = new Outbox({connection: this.connection, storage: localStorage, key: `madoguchi.outbox.${session.session_id}`});
     this.unsaved = new Map(); // utterance_id → speech recognised but not stored (store_unavailable)
-    this.mt = new MtCoverage(); // which languages translate with a model (else fixed phrases only)
     this.phrases = new PhrasePicker($('#phrases'), {token, onSay: (text) => this.outbox.submit({type: 'text', speaker: 'clerk', text})});
     this._abort = new AbortController();
     this._wire();
@@ -75,7 +74,7 @@ export class Talk extends EventTarget {
     this._on('#stop-speech', 'click', () => this.player.stop());
     this._on('#escalate-button', 'click', () => this._send({type: 'escalate'}));
     this._on('#escalation-accept', 'click', () => this._send({type: 'escalate'}));
-    this._on('#escalation-cancel', 'click', () => { this._cancelling = this._send({type: 'escalation.cancel'}); });
+    this._on('#escalation-cancel', 'click', () => { this.call.cancelling = this._send({type: 'escalation.cancel'}); });
     this._on('#escalation-easy', 'click', () => this._send({type: 'settings', mode: 'easy_japanese'})); // the call still waits
     this._on('#escalation-end', 'click', () => $('#end-button').click()); // asked first, as 受付終了 is
     this._on('#clerk-form', 'submit', (e) => this._typed(e, '#clerk-text', 'clerk'));
@@ -164,7 +163,7 @@ export class Talk extends EventTarget {
 
   _welcome({message, reconnected}) {
     const s = message.session || {};
-    this._liveAfter = message.last_seq || 0; // events up to here are a replay: who did what is not known now
+    this.call.liveAfter = message.last_seq || 0; // events up to here are a replay: who did what is not known now
     Object.assign(this.session, {resident_lang: s.resident_lang, mode: s.mode, tts: s.tts, counter: s.counter});
     this.mt.welcome(message.engines);
     this._residentLang(s.resident_lang);
@@ -195,12 +194,12 @@ export class Talk extends EventTarget {
         this.view.untranslated(m.utterance_id);
         this.panel.apply(m, this.session.resident_lang);
         return;
-      case 'escalation': this._escalation(m); return;
+      case 'escalation': this.call.show(m); return;
       case 'session.updated': {
         const before = this.session.resident_lang;
         Object.assign(this.session, {resident_lang: m.resident_lang, mode: m.mode});
         this._residentLang(m.resident_lang);
-        this._showInstead();
+        this.call.showInstead();
         this._languageFound(m, before);
         this._mtState();
         return;
@@ -224,59 +223,6 @@ export class Talk extends EventTarget {
   _notUnderstood(m) {
     this.view.notUnderstood(m.utterance_id);
     this.mic.setRecognising(false);
-  }
-
-  _escalation(m) {
-    if (m.state === 'queued' && !this._queued) this.escalations += 1;
-    this._queued = m.state === 'queued';
-    const box = $('#escalation');
-    box.hidden = false;
-    box.dataset.state = m.state;
-    // position updates come without the reason; a button on the resident's phone is a call of its own kind
-    if (m.state === 'queued' && m.reason) this._callReason = m.reason === 'button' && m.by === 'resident' ? 'resident_button' : m.reason;
-    else if (m.state !== 'queued') this._callReason = null;
-    const lang = this.session.resident_lang;
-    const phrasesOnly = !this.mt.translates(lang);
-    $('#escalation-text').textContent = escalationText({...m, reason: (m.state === 'queued' && this._callReason) || m.reason, lang}, this._canceller(m), phrasesOnly);
-    this._uncovered = m.state === 'queued' && m.covered === false;
-    box.dataset.covered = String(!this._uncovered);
-    this._showInstead();
-    this._calling = m.state === 'queued' || m.state === 'connected';
-    if ($('#trouble [data-key="mt"]')) this.trouble({key: 'mt'}); // no 'call one' while one is called
-    $('#escalation-accept').hidden = m.state !== 'offered';
-    $('#escalation-cancel').hidden = m.state !== 'queued';
-    $('#escalate-button').disabled = m.state === 'queued' || m.state === 'connected';
-    this.mic.setOperator(m.state === 'connected');
-    const residentKey = escalationKey(m, phrasesOnly); // back to the AI: perhaps one that translates fixed phrases only
-    this.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
-  }
-
-  /** While nobody covers the language: やさしい日本語 (unless the clerk already speaks it) and 受付を終了. */
-  _showInstead() {
-    $('#escalation-easy').hidden = !this._uncovered || this.session.mode === 'easy_japanese';
-    $('#escalation-end').hidden = !this._uncovered;
-  }
-
-  /** Who withdrew a call, so the clerk is not left wondering: the relay says whose screen did (`by`, also
-   * in a replay after a reload); from an older relay, this tablet (its 呼び出しを取り消す), else — live,
-   * not replayed — the resident's phone (the only other screen that can). */
-  _canceller(m) {
-    if (m.state !== 'cancelled' || m.reason !== 'cancelled') return undefined;
-    const mine = this._cancelling;
-    this._cancelling = false;
-    if (m.by) return m.by === 'resident' ? 'resident' : 'clerk';
-    if (mine) return 'clerk';
-    return typeof m.seq === 'number' && m.seq > (this._liveAfter || 0) ? 'resident' : undefined;
-  }
-
-  /** The escalation line belongs to one session: a new one starts without it. */
-  _resetEscalation() {
-    this._queued = this._calling = this._uncovered = false;
-    this._callReason = null;
-    this._showInstead();
-    $('#escalation').hidden = true;
-    $('#escalation-text').textContent = '';
-    $('#escalate-button').disabled = false;
   }
 
   /** The offered languages, for the resident's choice by touch on the panel. */
@@ -370,16 +316,22 @@ export class Talk extends EventTarget {
   /** A message for the clerk in the notice list (one per key: a newer one replaces it). */
   trouble(notice) {
     const lang = this.session.resident_lang;
-    const {key, level, text} = notice.key === 'mt' ? mtNotice(lang && lang !== 'auto' ? japaneseName(lang) : 'この言語', this._calling) : notice;
+    const {key, level, text} = notice.key === 'mt' ? mtNotice(lang && lang !== 'auto' ? japaneseName(lang) : 'この言語', this.call.calling, this.call.uncovered) : notice;
     const list = $('#trouble');
     const old = list.querySelector(`[data-key="${CSS.escape(key)}"]`);
-    const item = el('li', {class: `notice ${level}`, dataset: {key}}, el('span', {text}),
+    // one line each (an upright tablet kept ~150 px of conversation under a call and two notices), the
+    // whole text on a tap; a newer notice of the same key starts closed again
+    const more = el('button', {type: 'button', class: 'notice-text', text, attrs: {'aria-expanded': 'false'},
+      on: {click: () => more.setAttribute('aria-expanded', String(item.classList.toggle('open')))}});
+    const item = el('li', {class: `notice ${level}`, dataset: {key}}, more,
       el('button', {type: 'button', class: 'dismiss', text: '×', attrs: {'aria-label': 'お知らせを閉じる'},
         on: {click: () => item.remove()}}));
-    item.firstChild.textContent = text;
     if (old) old.replaceWith(item); else list.append(item);
     if (level === 'ok' || level === 'info') setTimeout(() => item.remove(), 8000);
   }
+
+  /** Calls for an interpreter in this session (the end-of-session summary). */
+  get escalations() { return this.call.count; }
 
   async close() {
     await api(`/api/sessions/${encodeURIComponent(this.session.session_id)}/close`, {token: this.token, method: 'POST'});

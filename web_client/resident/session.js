@@ -24,7 +24,14 @@ function phrasesOnly() {
   return Boolean(code) && !['auto', 'ja'].includes(code) && !(mtLangs && (!mtLangs.size || mtLangs.has(code)));
 }
 
+/** Whether an interpreter is called (queued, or connected) — from the last escalation event. */
+let called = false;
+
 function onEscalation(m) {
+  // a suggestion to call one while one is called (from a relay before it stopped sending it then) would
+  // hide the cancel button and say the call is not made: the call's own line stays
+  if (m.state === 'offered' && called) return;
+  called = m.state === 'queued' || m.state === 'connected';
   const key = escalationKey(m, phrasesOnly());
   status(key, {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
   callButtons(m.state);
@@ -33,10 +40,10 @@ function onEscalation(m) {
 }
 
 /** Speech output the resident will not hear (the tablet's or this phone's): the text stands on screen.
- * A wait for an interpreter stays shown: it says more than a skipped reading does. */
+ * A wait for an interpreter (or that none is at work) stays shown: it says more than a skipped reading does. */
 function speechNotice(m) {
   const key = {speech_skipped: 'speech_skipped', tts_failed: 'speech_failed'}[m.code];
-  if (!key || statusKey().startsWith('queued')) return;
+  if (!key || /^(queued|uncovered)/.test(statusKey())) return;
   status(key, {}, key === 'speech_failed' ? 'warn' : 'info');
 }
 

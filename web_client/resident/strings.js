@@ -11,6 +11,9 @@ export const RESIDENT_STRINGS = {
     offered: 'The translation may be wrong. You can call an interpreter.',
     queued: 'Waiting for an interpreter (number {position} in line, about {minutes} min)',
     queued_short: 'Waiting for an interpreter…', connected: 'An interpreter has joined.',
+    uncovered: 'No interpreter for your language right now. Machine translation continues.',
+    uncovered_phrases: 'No interpreter for your language right now. Only fixed phrases can be translated.',
+    queued_connecting: 'An interpreter is available. Connecting you now…',
     returned_phrases: 'The interpreter has left. From now on, only fixed phrases can be translated.',
     unavailable_phrases: 'No interpreter is free right now. Only fixed phrases can be translated.',
     returned: 'The interpreter has left. Machine translation continues.',
@@ -36,6 +39,9 @@ export const RESIDENT_STRINGS = {
     offered: '｜翻訳《ほんやく》が まちがって いるかも しれません。｜通訳《つうやく》の ｜人《ひと》を よぶ ことが できます。',
     queued: '｜通訳《つうやく》の ｜人《ひと》を まって います。あなたは {position}ばんめ です。',
     queued_short: '｜通訳《つうやく》の ｜人《ひと》を まって います…',
+    uncovered: 'いま あなたの ことばの ｜通訳《つうやく》の ｜人《ひと》は いません。きかいが ｜翻訳《ほんやく》します。',
+    uncovered_phrases: 'いま あなたの ことばの ｜通訳《つうやく》の ｜人《ひと》は いません。きまった ことばだけ ｜翻訳《ほんやく》できます。',
+    queued_connecting: '｜通訳《つうやく》の ｜人《ひと》が みつかりました。いま つないで います…',
     connected: '｜通訳《つうやく》の ｜人《ひと》が きました。',
     returned_phrases: '｜通訳《つうやく》の ｜人《ひと》は おわりました。これからは きまった ことばだけ ｜翻訳《ほんやく》できます。',
     unavailable_phrases: 'いま ｜通訳《つうやく》の ｜人《ひと》は いません。きまった ことばだけ ｜翻訳《ほんやく》できます。',
@@ -59,6 +65,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: '呼叫口译员', hear: '在此手机上播放语音', large: '大字体',
     welcome: '请稍候，工作人员会和您说话。', staff_untranslated: '⚠ 工作人员刚才的话未能翻译。请稍候。', offered: '翻译可能有误。您可以呼叫口译员。',
     queued: '正在等待口译员（第{position}位，约{minutes}分钟）', queued_short: '正在等待口译员…',
+    uncovered: '目前没有会说您语言的口译员，继续使用机器翻译。',
+    uncovered_phrases: '目前没有会说您语言的口译员。只能翻译固定用语。',
+    queued_connecting: '已有口译员，正在为您连接…',
     connected: '口译员已加入。', returned_phrases: '口译员已离开。现在只能翻译固定用语。',
     unavailable_phrases: '目前没有空闲的口译员。只能翻译固定用语。',
     returned: '口译员已离开，继续使用机器翻译。',
@@ -76,6 +85,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: '통역사 부르기', hear: '이 휴대폰에서 음성 듣기', large: '큰 글씨',
     welcome: '잠시 기다려 주세요. 직원이 말씀드립니다.', staff_untranslated: '⚠ 직원이 방금 한 말을 번역하지 못했습니다. 잠시 기다려 주세요.', offered: '번역이 틀렸을 수 있습니다. 통역사를 부를 수 있습니다.',
     queued: '통역사를 기다리는 중 ({position}번째, 약 {minutes}분)', queued_short: '통역사를 기다리는 중…',
+    uncovered: '지금은 고객님 언어의 통역사가 없습니다. 기계 번역을 계속합니다.',
+    uncovered_phrases: '지금은 고객님 언어의 통역사가 없습니다. 정해진 문구만 번역할 수 있습니다.',
+    queued_connecting: '통역사가 있습니다. 지금 연결하고 있습니다…',
     connected: '통역사가 연결되었습니다.', returned_phrases: '통역사가 나갔습니다. 이제 정해진 문구만 번역할 수 있습니다.',
     unavailable_phrases: '지금은 통역사가 없습니다. 정해진 문구만 번역할 수 있습니다.',
     returned: '통역사가 나갔습니다. 기계 번역을 계속합니다.',
@@ -94,6 +106,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: 'Gọi phiên dịch viên', hear: 'Phát giọng nói trên điện thoại này', large: 'Chữ lớn',
     welcome: 'Vui lòng chờ. Nhân viên sẽ nói chuyện với bạn.', staff_untranslated: '⚠ Không dịch được lời nhân viên vừa nói. Vui lòng chờ một chút.', offered: 'Bản dịch có thể sai. Bạn có thể gọi phiên dịch viên.',
     queued: 'Đang chờ phiên dịch viên (thứ {position}, khoảng {minutes} phút)', queued_short: 'Đang chờ phiên dịch viên…',
+    uncovered: 'Hiện không có phiên dịch viên cho ngôn ngữ của bạn. Tiếp tục dịch máy.',
+    uncovered_phrases: 'Hiện không có phiên dịch viên cho ngôn ngữ của bạn. Chỉ dịch được các câu mẫu.',
+    queued_connecting: 'Đã có phiên dịch viên. Đang kết nối…',
     connected: 'Phiên dịch viên đã tham gia.', returned_phrases: 'Phiên dịch viên đã rời đi. Từ giờ chỉ dịch được các câu mẫu.',
     unavailable_phrases: 'Hiện không có phiên dịch viên. Chỉ dịch được các câu mẫu.',
     returned: 'Phiên dịch viên đã rời đi. Tiếp tục dịch máy.',
@@ -112,6 +127,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: 'Tumawag ng interpreter', hear: 'Pakinggan sa teleponong ito', large: 'Malaking titik',
     welcome: 'Sandali lang po. Kakausapin kayo ng kawani.', staff_untranslated: '⚠ Hindi naisalin ang huling sinabi ng kawani. Sandali lang po.', offered: 'Maaaring mali ang salin. Maaari kayong tumawag ng interpreter.',
     queued: 'Naghihintay ng interpreter (ika-{position}, mga {minutes} minuto)', queued_short: 'Naghihintay ng interpreter…',
+    uncovered: 'Walang interpreter para sa iyong wika ngayon. Tuloy ang machine translation.',
+    uncovered_phrases: 'Walang interpreter para sa iyong wika ngayon. Mga nakatakdang parirala lang ang maisasalin.',
+    queued_connecting: 'May interpreter na. Ikinokonekta ka na…',
     connected: 'Sumali na ang interpreter.', returned_phrases: 'Umalis na ang interpreter. Mga nakatakdang parirala na lang ang maisasalin.',
     unavailable_phrases: 'Walang bakanteng interpreter ngayon. Mga nakatakdang parirala lang ang maisasalin.',
     returned: 'Umalis na ang interpreter. Tuloy ang machine translation.',
@@ -130,6 +148,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: 'Chamar um intérprete', hear: 'Ouvir a voz neste celular', large: 'Letra grande',
     welcome: 'Aguarde, por favor. O funcionário vai falar com você.', staff_untranslated: '⚠ Não foi possível traduzir o que o funcionário acabou de dizer. Aguarde um momento.', offered: 'A tradução pode estar errada. Você pode chamar um intérprete.',
     queued: 'Aguardando um intérprete ({position}º na fila, cerca de {minutes} min)', queued_short: 'Aguardando um intérprete…',
+    uncovered: 'Não há intérprete para o seu idioma agora. A tradução automática continua.',
+    uncovered_phrases: 'Não há intérprete para o seu idioma agora. Só frases prontas podem ser traduzidas.',
+    queued_connecting: 'Há um intérprete disponível. Conectando…',
     connected: 'Um intérprete entrou.', returned_phrases: 'O intérprete saiu. Agora só frases prontas podem ser traduzidas.',
     unavailable_phrases: 'Nenhum intérprete disponível agora. Só frases prontas podem ser traduzidas.',
     returned: 'O intérprete saiu. A tradução automática continua.',
@@ -148,6 +169,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: 'Llamar a un intérprete', hear: 'Escuchar la voz en este teléfono', large: 'Letra grande',
     welcome: 'Espere, por favor. El personal le hablará.', staff_untranslated: '⚠ No se pudo traducir lo que acaba de decir el personal. Espere un momento, por favor.', offered: 'La traducción puede estar mal. Puede llamar a un intérprete.',
     queued: 'Esperando a un intérprete (n.º {position}, unos {minutes} min)', queued_short: 'Esperando a un intérprete…',
+    uncovered: 'Ahora no hay intérpretes de su idioma. Continúa la traducción automática.',
+    uncovered_phrases: 'Ahora no hay intérpretes de su idioma. Solo se pueden traducir frases fijas.',
+    queued_connecting: 'Hay un intérprete disponible. Conectando…',
     connected: 'Un intérprete se ha unido.', returned_phrases: 'El intérprete se ha ido. Ahora solo se pueden traducir frases fijas.',
     unavailable_phrases: 'No hay intérpretes libres ahora. Solo se pueden traducir frases fijas.',
     returned: 'El intérprete se ha ido. Continúa la traducción automática.',
@@ -166,6 +190,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: 'दोभाषे बोलाउनुहोस्', hear: 'यो फोनमा आवाज सुन्नुहोस्', large: 'ठूलो अक्षर',
     welcome: 'कृपया पर्खनुहोस्। कर्मचारीले तपाईंसँग कुरा गर्नुहुनेछ।', staff_untranslated: '⚠ कर्मचारीले भर्खरै भनेको कुरा अनुवाद हुन सकेन। कृपया एकछिन पर्खनुहोस्।', offered: 'अनुवाद गलत हुन सक्छ। तपाईं दोभाषे बोलाउन सक्नुहुन्छ।',
     queued: 'दोभाषेको प्रतीक्षा (लाइनमा {position} औं, करिब {minutes} मिनेट)', queued_short: 'दोभाषेको प्रतीक्षा…',
+    uncovered: 'अहिले तपाईंको भाषाको दोभाषे उपलब्ध छैन। मेसिन अनुवाद जारी छ।',
+    uncovered_phrases: 'अहिले तपाईंको भाषाको दोभाषे उपलब्ध छैन। तोकिएका वाक्यहरू मात्र अनुवाद हुन्छन्।',
+    queued_connecting: 'दोभाषे उपलब्ध छन्। अहिले जोड्दैछौं…',
     connected: 'दोभाषे जोडिनुभयो।', returned_phrases: 'दोभाषे जानुभयो। अब तोकिएका वाक्यहरू मात्र अनुवाद हुन्छन्।',
     unavailable_phrases: 'अहिले कुनै दोभाषे उपलब्ध छैन। तोकिएका वाक्यहरू मात्र अनुवाद हुन्छन्।',
     returned: 'दोभाषे जानुभयो। मेसिन अनुवाद जारी छ।',
@@ -184,6 +211,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: 'Panggil juru bahasa', hear: 'Putar suara di ponsel ini', large: 'Huruf besar',
     welcome: 'Mohon tunggu. Petugas akan berbicara dengan Anda.', staff_untranslated: '⚠ Ucapan terakhir petugas tidak dapat diterjemahkan. Mohon tunggu sebentar.', offered: 'Terjemahan mungkin salah. Anda dapat memanggil juru bahasa.',
     queued: 'Menunggu juru bahasa (urutan ke-{position}, sekitar {minutes} menit)', queued_short: 'Menunggu juru bahasa…',
+    uncovered: 'Saat ini tidak ada juru bahasa untuk bahasa Anda. Terjemahan mesin dilanjutkan.',
+    uncovered_phrases: 'Saat ini tidak ada juru bahasa untuk bahasa Anda. Hanya kalimat baku yang bisa diterjemahkan.',
+    queued_connecting: 'Ada juru bahasa. Sedang menghubungkan…',
     connected: 'Juru bahasa telah bergabung.', returned_phrases: 'Juru bahasa telah pergi. Sekarang hanya kalimat baku yang bisa diterjemahkan.',
     unavailable_phrases: 'Tidak ada juru bahasa yang tersedia sekarang. Hanya kalimat baku yang bisa diterjemahkan.',
     returned: 'Juru bahasa telah pergi. Terjemahan mesin dilanjutkan.',
@@ -202,6 +232,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: 'เรียกล่าม', hear: 'เปิดเสียงบนโทรศัพท์เครื่องนี้', large: 'ตัวอักษรใหญ่',
     welcome: 'กรุณารอสักครู่ เจ้าหน้าที่จะพูดกับคุณ', staff_untranslated: '⚠ แปลคำพูดล่าสุดของเจ้าหน้าที่ไม่ได้ กรุณารอสักครู่', offered: 'คำแปลอาจไม่ถูกต้อง คุณสามารถเรียกล่ามได้',
     queued: 'กำลังรอล่าม (ลำดับที่ {position} ประมาณ {minutes} นาที)', queued_short: 'กำลังรอล่าม…',
+    uncovered: 'ขณะนี้ไม่มีล่ามภาษาของคุณ ใช้การแปลด้วยเครื่องต่อ',
+    uncovered_phrases: 'ขณะนี้ไม่มีล่ามภาษาของคุณ แปลได้เฉพาะประโยคสำเร็จรูปเท่านั้น',
+    queued_connecting: 'มีล่ามแล้ว กำลังเชื่อมต่อ…',
     connected: 'ล่ามเข้าร่วมแล้ว', returned_phrases: 'ล่ามออกไปแล้ว ตอนนี้แปลได้เฉพาะประโยคสำเร็จรูปเท่านั้น',
     unavailable_phrases: 'ขณะนี้ไม่มีล่ามว่าง แปลได้เฉพาะประโยคสำเร็จรูปเท่านั้น',
     returned: 'ล่ามออกไปแล้ว ใช้การแปลด้วยเครื่องต่อ',
@@ -220,6 +253,9 @@ export const RESIDENT_STRINGS = {
     call_interpreter: 'စကားပြန် ခေါ်ရန်', hear: 'ဤဖုန်းတွင် အသံဖွင့်ရန်', large: 'စာလုံးကြီး',
     welcome: 'ခေတ္တစောင့်ပါ။ ဝန်ထမ်းက သင့်ကို ပြောပါလိမ့်မည်။', staff_untranslated: '⚠ ဝန်ထမ်း၏ နောက်ဆုံးစကားကို ဘာသာပြန်၍ မရပါ။ ခဏစောင့်ပါ။', offered: 'ဘာသာပြန်ချက် မှားနိုင်သည်။ စကားပြန် ခေါ်နိုင်သည်။',
     queued: 'စကားပြန်ကို စောင့်နေသည် (အမှတ်စဉ် {position}၊ ခန့်မှန်း {minutes} မိနစ်)', queued_short: 'စကားပြန်ကို စောင့်နေသည်…',
+    uncovered: 'ယခု သင့်ဘာသာစကား စကားပြန် မရှိပါ။ စက်ဘာသာပြန်ဖြင့် ဆက်လုပ်မည်။',
+    uncovered_phrases: 'ယခု သင့်ဘာသာစကား စကားပြန် မရှိပါ။ ပုံသေစကားစုများကိုသာ ဘာသာပြန်နိုင်ပါသည်။',
+    queued_connecting: 'စကားပြန် ရှိပါပြီ။ ယခု ချိတ်ဆက်နေသည်…',
     connected: 'စကားပြန် ဝင်ရောက်လာပါပြီ။', returned_phrases: 'စကားပြန် ထွက်သွားပါပြီ။ ယခုမှစ၍ ပုံသေစကားစုများကိုသာ ဘာသာပြန်နိုင်ပါသည်။',
     unavailable_phrases: 'ယခု စကားပြန် မအားပါ။ ပုံသေစကားစုများကိုသာ ဘာသာပြန်နိုင်ပါသည်။',
     returned: 'စကားပြန် ထွက်သွားပါပြီ။ စက်ဘာသာပြန်ဖြင့် ဆက်လုပ်မည်။',
@@ -236,16 +272,21 @@ export const RESIDENT_STRINGS = {
 /** The languages the table covers (a resident language outside it falls back to English). */
 export const RESIDENT_LANGS = Object.keys(RESIDENT_STRINGS);
 
-/** Which words say where the resident stands in the interpreter queue (the wait only when known). */
+/** Which words say where the resident stands in the interpreter queue (the wait only when known). A wait
+ * of 0 s: an interpreter is free and their offer rings now — 'about 1 min' would not be true. */
 export function queuedKey(m) {
+  if (m.eta_s === 0) return 'queued_connecting';
   if (!m.position) return 'queued_short';
   return typeof m.eta_s === 'number' ? 'queued' : 'queued_position';
 }
 
-/** The status line's key for an escalation event (phone and panel); `phrasesOnly`: back from the
- * interpreter to an AI that translates only fixed phrases (no model for the resident's language). */
+/** The status line's key for an escalation event (phone and panel); `phrasesOnly`: the AI translates
+ * only fixed phrases (no model for the resident's language) — back from the interpreter, or meanwhile. */
 export function escalationKey(m, phrasesOnly) {
   const ai = phrasesOnly ? '_phrases' : '';
+  // nobody who covers the language is at work (`covered: false`): the call waits for nobody until one is;
+  // what still works is said instead of a place in line (a missing `covered`, from an older relay: true)
+  if (m.state === 'queued' && m.covered === false) return `uncovered${ai}`;
   return {queued: queuedKey(m), connected: 'connected', returned: `returned${ai}`,
     unavailable: `unavailable${ai}`, offered: 'offered', cancelled: 'cancelled'}[m.state];
 }
