@@ -70,7 +70,9 @@ async def test_operator_on_node_b_serves_a_counter_on_node_a(node_factory: Any) 
     # node B has no record of node A's session: the counter's name travels with the call
     assert offer["counter"] == "市民課 1番"
     queued = [e for m in operator.seen if m["type"] == "queue" for e in m["entries"]]
-    assert queued and {e["counter"] for e in queued} == {"市民課 1番"}
+    while not queued:  # the queue's broadcast may reach the console after the offer (seen under load)
+        queued = (await operator.expect("queue"))["entries"]
+    assert {e["counter"] for e in queued} == {"市民課 1番"}
     live = await (await b.client.get("/api/admin/live", headers=b.auth("admin"))).json()
     assert [e["counter"] for e in live["queue"]] == ["市民課 1番"], "node B's dashboard names node A's counter"
     await operator.send(type="accept", session_id=session["session_id"])
