@@ -59,8 +59,8 @@ system-packages:
 serve: install
 	@mkdir -p data models
 	$(VENV)/bin/madoguchi models install-defaults $(if $(CONFIG),--config $(CONFIG),)
-	@$(VENV)/bin/madoguchi check || true
-	@echo "Create a clerk token with: $(VENV)/bin/madoguchi token add --role clerk --name counter-1"
+	@$(VENV)/bin/madoguchi check $(if $(CONFIG),--config $(CONFIG),) || true
+	@echo "Create a clerk token with: $(VENV)/bin/madoguchi token add $(if $(CONFIG),--config $(CONFIG) ,)--role clerk --name counter-1"
 	$(VENV)/bin/madoguchi serve $(if $(CONFIG),--config $(CONFIG),)
 
 ## test: install everything and run the whole test suite, then the linters

@@ -36,6 +36,8 @@ def load_engine(slot: str, configs: Mapping[str, Any], models_dir: Path) -> Any:
         return remote if remote is not None else loader(configs[section], models_dir)
     except Exception as exc:  # a missing or broken model: report it, keep serving the rest
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+        if not models_dir.is_dir():  # a typo in models.dir: say that first, not which model is missing
+            reason = f"the models folder {models_dir.absolute()} does not exist (check [models] dir); {reason}"
         log.warning("engine missing", extra={"engine": section, "reason": reason})
         return MissingEngine(section, reason)
 

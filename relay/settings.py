@@ -188,6 +188,10 @@ def load_settings(
                 raise SettingsError(f"{path}: unknown section [{name}]; known: {', '.join(sorted(types_))}")
             if not isinstance(values, dict):
                 raise SettingsError(f"{path}: [{name}] must be a table")
+            try:
+                _build_section(name, types_[name], values)  # a mistake in the file names the file
+            except SettingsError as exc:
+                raise SettingsError(f"{path}: {exc}") from None
             raw[name].update(values)
         source = str(path)
     for name, values in _from_env(env, types_).items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import os
 import shutil
@@ -12,12 +13,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from relay.cli.preflight import CommandFailed, cannot_listen, claim_store, port_free
 from relay.settings import AppSettings, SettingsError, load_settings, settings_reference
 
-
-class CommandFailed(Exception):
-    """A command that could not do its work, for a reason the administrator can act on: printed as
-    ``madoguchi: <reason>`` with exit status 1, not a traceback."""
+__all__ = ["CommandFailed", "build_parser", "main"]
 
 
 def _config_arg(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +29,12 @@ def _leaf_config_arg(*parsers: argparse.ArgumentParser) -> None:
     given before it."""
     for parser in parsers:
         parser.add_argument("--config", default=argparse.SUPPRESS, help="TOML configuration file")
+
+
+def _new_store_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--new-store", action="store_true", default=argparse.SUPPRESS,
+                        help="create the store when it does not exist yet (without it, a missing store is an "
+                             "error: the relay's is elsewhere, or the relay has never started)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_sub.add_parser("revoke", help="revoke a token by id", description="Revoke a token by id.")
     revoke.add_argument("token_id")
     _leaf_config_arg(add, revoke, *[p for name, p in token_sub.choices.items() if name == "list"])
+    _new_store_arg(add)
 
     purge = sub.add_parser("purge", help="delete sessions older than the retention period", description="Delete sessions older than N days with everything they hold.")
     _config_arg(purge)
@@ -163,9 +169,12 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
         server_kwargs,
     )
 
+    server = settings.server
+    host, port = args.host or server.host, args.port or server.port
+    store_lock = claim_store(settings.store.path)  # held while the relay runs
+    port_free(host, port)  # both before the models load, so a mistake is said at once
     configure_logging(settings.logging.level, settings.logging.format)
     raise_open_file_limit(files_needed(settings))  # every websocket is an open file
-    server = settings.server
     ssl_context = None
     if server.tls_cert:
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -176,9 +185,17 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
     set_switch_interval(settings.relay.switch_interval_ms)
     loop = new_event_loop(settings.relay.event_loop)
     app.on_startup.append(say_event_loop)
-    web.run_app(app, host=args.host or server.host, port=args.port or server.port,
-                ssl_context=ssl_context, shutdown_timeout=server.shutdown_timeout_s, print=_print_listening,
-                access_log=None, backlog=listen_backlog(settings), loop=loop, **server_kwargs())
+    try:
+        web.run_app(app, host=host, port=port,
+                    ssl_context=ssl_context, shutdown_timeout=server.shutdown_timeout_s, print=_print_listening,
+                    access_log=None, backlog=listen_backlog(settings), loop=loop, **server_kwargs())
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL) or exc.filename is not None:
+            raise
+        raise CommandFailed(cannot_listen(host, port, exc)) from exc  # taken since port_free
+    finally:
+        if store_lock is not None:
+            store_lock.close()
     return 0
 
 
@@ -195,7 +212,8 @@ def _check(args: argparse.Namespace, settings: AppSettings) -> int:
 
     configure_logging("ERROR", "text")  # the report below says what is missing, once
     models_dir = Path(settings.models.dir)
-    report: dict[str, Any] = {"config": settings.source, "models_dir": str(models_dir.resolve())}
+    report: dict[str, Any] = {"config": settings.source, "models_dir": str(models_dir.resolve()),
+                              "models_dir_exists": models_dir.is_dir(), "languages": list(settings.relay.languages)}
     engines = load_relay_engines(settings)
     report["engines"] = {name: {"ready": s.ready, "detail": s.detail, "languages": list(s.languages)}
                          for name, s in engines.statuses().items()}
@@ -216,14 +234,18 @@ def _check(args: argparse.Namespace, settings: AppSettings) -> int:
 
 
 def _print_check(report: dict[str, Any]) -> None:
+    from relay.cli.models import language_coverage
+
     print(f"config:     {report['config']}")
-    print(f"models dir: {report['models_dir']}")
+    missing = "" if report["models_dir_exists"] else "  (does not exist — check [models] dir)"
+    print(f"models dir: {report['models_dir']}{missing}")
     for name, status in report["engines"].items():
         mark = "ready  " if status["ready"] else "MISSING"
         print(f"  {name:14} {mark} {status['detail']}")
     print("models:" if report["models"] else "models:     none installed (see `madoguchi models --help`)")
     for m in report["models"]:
-        print(f"  {m['kind']:8} {m['name']:32} {','.join(m['languages'])[:20]:20} {m['size_mb']:7} MB  {m['source']}")
+        print(f"  {m['kind']:8} {m['name']:32} {language_coverage(m['languages'], report['languages']):34} "
+              f"{m['size_mb']:7} MB  {m['source']}")
     store = report["store"]
     print(f"store:      {'ready  ' if store['ready'] else 'FAILED '} {store['detail']}")
     queue = report["queue"]
@@ -261,12 +283,20 @@ async def _check_queue(settings: AppSettings) -> dict[str, Any]:
     return {"ready": True, "detail": f"redis at {queue.redis_url}"}
 
 
-def _with_store(settings: AppSettings, action: Callable[[Any], Any]) -> Any:
+def _with_store(settings: AppSettings, action: Callable[[Any], Any], args: argparse.Namespace) -> Any:
     """Run ``action(store)`` on the store opened as ``serve`` opens it (``[store]``: its busy timeout
-    above all, as the relay may be writing beside this command)."""
+    above all, as the relay may be writing beside this command). Says which file it used: a token
+    written into another store than the relay's is refused at the counter with no clue why."""
     import sqlite3
 
     from relay.storage.store import Store, StoreUnavailable
+
+    path = Path(settings.store.path).absolute()
+    if not path.exists() and not getattr(args, "new_store", False):
+        raise CommandFailed(
+            f"no store at {path} (configuration: {settings.source}) — run this with the relay's "
+            "--config FILE (or MADOGUCHI_CONFIG); --new-store creates it (a relay that never started)")
+    print(f"store: {path}{' (new)' if not path.exists() else ''}", file=sys.stderr)
 
     async def run() -> Any:
         store = await Store.configured(settings.store).open()
@@ -285,15 +315,15 @@ def _token(args: argparse.Namespace, settings: AppSettings) -> int:
     from relay.storage.auth import Authenticator
 
     if args.token_command == "add":
-        token_id, token = _with_store(settings, lambda s: Authenticator(s).add_token(args.role, args.name))
+        token_id, token = _with_store(settings, lambda s: Authenticator(s).add_token(args.role, args.name), args)
         print(f"token id {token_id} ({args.role}{', ' + args.name if args.name else ''}) — shown only once:")
         print(token)
     elif args.token_command == "list":
-        for t in _with_store(settings, lambda s: s.list_tokens()):
+        for t in _with_store(settings, lambda s: s.list_tokens(), args):
             state = "revoked" if t.revoked_at else "active"
             print(f"{t.id}  {t.role:8} {state:8} {t.name}")
     else:
-        if not _with_store(settings, lambda s: _revoke(s, args.token_id)):
+        if not _with_store(settings, lambda s: _revoke(s, args.token_id), args):
             print(f"madoguchi: no active token {args.token_id}", file=sys.stderr)
             return 1
         print(f"revoked {args.token_id}")
@@ -312,7 +342,7 @@ def _purge(args: argparse.Namespace, settings: AppSettings) -> int:
     if days <= 0:
         print("madoguchi: retention is 0 (keep everything); give --days to purge anyway", file=sys.stderr)
         return 2
-    removed = _with_store(settings, lambda s: s.purge_older_than(days))
+    removed = _with_store(settings, lambda s: s.purge_older_than(days), args)
     print(f"removed {removed} session(s) older than {days:g} days")
     return 0
 

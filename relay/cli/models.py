@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from pipelines.base import EngineError, InstalledModel
@@ -73,7 +74,7 @@ def _list(models_dir: Path) -> int:
         for model in manager.list_installed(models_dir):
             found = True
             source = "registry" if read_provenance(model.path).get("source") == "registry" else "local"
-            print(f"{kind:8} {model.name:36} {','.join(model.languages)[:24]:24} "
+            print(f"{kind:8} {model.name:36} {language_coverage(model.languages):34} "
                   f"{model.size_bytes / 1e6:8.1f} MB  {source}")
     if not found:
         print(f"no models installed in {models_dir.resolve()}")
@@ -146,3 +147,14 @@ def _one_model(args: argparse.Namespace, models_dir: Path, sources: ModelSources
 def _report(model: InstalledModel) -> None:
     languages = ", ".join(model.languages[:6]) + (", …" if len(model.languages) > 6 else "")
     print(f"installed {model.kind} {model.name} ({languages}) in {model.path}")
+
+
+def language_coverage(model_languages: Sequence[str], residents: Sequence[str] = ()) -> str:
+    """A model's languages as a count and whether it covers Japanese and the configured resident
+    languages (a cut-off list of 99 codes looked as if Japanese were missing)."""
+    if len(model_languages) <= 3:
+        return ",".join(model_languages)
+    missing = [code for code in ["ja", *residents] if code not in model_languages]
+    covered = (f"not {','.join(missing)}" if missing
+               else "incl. ja and every resident language" if residents else "incl. ja")
+    return f"{len(model_languages)} languages, {covered}"

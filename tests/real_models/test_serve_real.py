@@ -64,7 +64,7 @@ def served(default_models: Path, tmp_path_factory: pytest.TempPathFactory) -> It
                       '[relay]\nengine_timeout_s = 600\n', encoding="utf-8")
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     madoguchi = [sys.executable, "-m", "relay.cli"]
-    added = subprocess.run([*madoguchi, "token", "add", "--role", "clerk", "--config", str(config)],
+    added = subprocess.run([*madoguchi, "token", "add", "--role", "clerk", "--new-store", "--config", str(config)],
                            capture_output=True, text=True, check=True, env=env)
     token = added.stdout.strip().splitlines()[-1]
     port = _free_port()

@@ -37,7 +37,7 @@ def test_every_subcommand_has_help(words: list[str], capsys: pytest.CaptureFixtu
 
 
 def test_token_add_list_revoke(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["token", "add", "--role", "operator", "--name", "通訳 田中", "--config", str(config)]) == 0
+    assert main(["token", "add", "--role", "operator", "--name", "通訳 田中", "--new-store", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     token_id = out.split()[2]
     assert "mdg_operator_" in out
@@ -77,10 +77,12 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     bad = tmp_path / "bad.toml"
     bad.write_text("[relay]\nmax_sesions = 5\n")
     assert main(["check", "--config", str(bad)]) == 2
-    assert "max_sesions" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "max_sesions" in err and str(bad) in err, "the key, and the file it is in"
 
 
 def test_purge_needs_a_retention(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "add", "--role", "admin", "--new-store", "--config", str(config)]) == 0
     assert main(["purge", "--days", "30", "--config", str(config)]) == 0
     assert "removed 0 session(s)" in capsys.readouterr().out
 
