@@ -240,7 +240,7 @@ def start_relay(overrides: dict[str, Any], workdir: Path, optional: tuple[str, .
     config, port, log = workdir / "madoguchi.toml", free_port(), workdir / "relay.log"
     write_config(config, overrides)
     cli = [sys.executable, "-m", "relay.cli"]
-    added = subprocess.run([*cli, "token", "add", "--role", "clerk", "--name", "e2e", "--config", str(config)],
+    added = subprocess.run([*cli, "token", "add", "--role", "clerk", "--name", "e2e", "--new-store", "--config", str(config)],
                            cwd=ROOT, capture_output=True, text=True, check=True)
     token = added.stdout.strip().splitlines()[-1]
     script = SERVE.format(root=str(ROOT), bench=str(ROOT / "bench"), config=str(config), port=port)
