@@ -67,7 +67,8 @@ def test_the_panel_says_it_in_easy_japanese_while_the_language_is_not_known(live
     counter.get_by_role("button", name="通訳者を呼ぶ").first.click()  # nobody signed in at all
     line = counter.get_by_role("region", name="住民向け表示").locator(".panel-status")
     expect(line).to_contain_text("は いません")
-    expect(line).to_contain_text("きかいが")  # what still works
+    expect(line).to_contain_text("きかいが わかりやすく")  # what still works, for a Japanese reader too:
+    expect(line).not_to_contain_text("翻訳")  # a Japanese reader is not promised a translation
     expect(line.locator("ruby rt").first).to_have_text("つうやく")  # furigana, as every panel line
     assert line.evaluate(KANJI_WITHOUT_FURIGANA) == []
 
