@@ -4,6 +4,11 @@ Every ``operator.state`` takes effect completely or raises (nothing applied), an
 told the queue's view of the operator, so its availability switch never shows a state the relay does
 not hold; that answer echoes the request's ``client_id``, so a console that has sent another choice since
 knows the status before it for a stale one. The same ``operator.status`` follows every change of state and every ``welcome``.
+
+Statuses are read from the queue concurrently (the answer on the operator's connection, the one after a
+change in the notification task), and with Redis each read is a round trip: one read before a change may
+be sent after the answer read since. Each status therefore carries the queue's revision it was read from
+(``version``); the console shows none older than one it has shown.
 """
 
 from __future__ import annotations
@@ -51,7 +56,10 @@ async def send_status(backend: QueueBackend, operator_id: str, connections: Iter
     of the ``operator.state`` it answers)."""
     snapshot = await backend.snapshot()
     mine = next((o for o in snapshot.operators if o.operator_id == operator_id), None)
-    status = OperatorStatus(state="offline", client_id=answers) if mine is None else OperatorStatus(
-        state=mine.state, languages=list(mine.languages), session_id=mine.session_id, client_id=answers)
+    if mine is None:
+        status = OperatorStatus(state="offline", client_id=answers, version=snapshot.revision)
+    else:
+        status = OperatorStatus(state=mine.state, languages=list(mine.languages), session_id=mine.session_id,
+                                client_id=answers, version=snapshot.revision)
     for conn in list(connections):
         conn.send(status)

@@ -311,6 +311,10 @@ class OperatorStatus(Message):
     # the operator.state this status answers: a console tells the answer to its latest choice from a status
     # that was on its way before it (which must not flip its switch back)
     client_id: str | None = None
+    # the revision of the queue it was read from: a status read before another (a Redis read still in flight
+    # when the operator's own choice was answered) has a lower one, and a console shows none older than
+    # one it has shown
+    version: int | None = None
 
 
 @dataclass(frozen=True)

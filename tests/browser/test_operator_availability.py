@@ -18,13 +18,30 @@ class SlowLink:
     """The relay's messages to one console, held back on request (a slow Wi-Fi): released in order."""
 
     def __init__(self, page: Any) -> None:
-        self.page, self.holding, self.held = page, False, []
+        self.page, self.holding, self.held, self.passed = page, False, [], []
         page.route_web_socket(re.compile(r".*/ws$"), self._route)
 
     def _route(self, ws: Any) -> None:
         self.ws = ws
         server = ws.connect_to_server()
-        server.on_message(lambda message: self.held.append(message) if self.holding else ws.send(message))
+        server.on_message(self._from_server)
+
+    def _from_server(self, message: Any) -> None:
+        if self.holding:
+            self.held.append(message)
+        else:
+            self.passed.append(message)
+            self.ws.send(message)
+
+    def passed_statuses(self) -> list[dict[str, Any]]:
+        return [json.loads(m) for m in self.passed if isinstance(m, str) and '"operator.status"' in m]
+
+    def mark(self) -> None:
+        """A queue update: once the console shows it, every message before it has been handled."""
+        self.ws.send(json.dumps({"type": "queue", "entries": [{
+            "session_id": "s-later", "lang": "vi", "reason": "requested", "state": "waiting", "position": 1,
+            "waiting_since": time.time(), "counter": "市民課 2番"}]}))
+        expect(self.page.get_by_role("list", name="待ち行列")).to_contain_text("市民課 2番")
 
     def statuses(self) -> list[tuple[int, str]]:
         """The held operator.status messages: (where, state)."""
@@ -66,11 +83,7 @@ def test_a_status_on_its_way_never_flips_the_operator_s_latest_choice(live_relay
     link.wait_for(["away", "available", "away"])  # the relay has answered all three, held back
     last_available = max(i for i, state in link.statuses() if state == "available")
     link.release(upto=last_available + 1)  # everything up to the relay's 受付可: the answer to 離席 still held
-    # a queue update after them: once it is shown, the statuses before it have been handled
-    link.ws.send(json.dumps({"type": "queue", "entries": [{
-        "session_id": "s-later", "lang": "vi", "reason": "requested", "state": "waiting", "position": 1,
-        "waiting_since": time.time(), "counter": "市民課 2番"}]}))
-    expect(console.get_by_role("list", name="待ち行列")).to_contain_text("市民課 2番")
+    link.mark()  # the statuses before the answer to 離席 have been handled
     expect(away).to_be_checked()
     link.release()  # the answer to her last choice
     expect(badge).to_have_text("離席")
@@ -84,5 +97,49 @@ def test_a_status_on_its_way_never_flips_the_operator_s_latest_choice(live_relay
     expect(other.locator("#state-now")).to_have_text("離席")
     other.get_by_role("radio", name="受付可").check()
     expect(badge).to_have_text("受付可")
+    expect(available).to_be_checked()
+    assert not errors, errors
+
+
+def test_a_status_read_before_the_one_shown_never_replaces_it(live_relay: LiveRelay, new_context: Any) -> None:
+    """With several relay nodes (Redis), a status read from the queue before the operator's choice may
+    arrive after the answer to it: its older version keeps it off the switch."""
+    console = new_context(viewport=(1280, 860)).new_page()
+    errors = console_errors(console)
+    link = SlowLink(console)
+    sign_in(console, live_relay, ["vi"])
+    away, badge = console.get_by_role("radio", name="離席"), console.locator("#state-now")
+    away.check()
+    expect(badge).to_have_text("離席")
+    answer = link.passed_statuses()[-1]
+    before = next(s for s in reversed(link.passed_statuses()) if s["state"] == "available")
+    assert (answer["state"], before["version"] < answer["version"]) == ("away", True)
+    # the status of a change read before 離席 took effect, sent after its answer (no client_id: not an answer)
+    link.ws.send(json.dumps({"type": "operator.status", "state": "available", "languages": ["vi"],
+                             "version": before["version"]}))
+    link.mark()
+    expect(badge).to_have_text("離席")
+    expect(away).to_be_checked()
+    assert not errors, errors
+
+
+def test_a_change_read_after_the_choice_wins_over_its_answer(live_relay: LiveRelay, new_context: Any) -> None:
+    """A change made after the operator's choice took effect (受付可 on her other device) whose status
+    arrives before the answer to the choice: held back while the choice waits, shown at the answer."""
+    console = new_context(viewport=(1280, 860)).new_page()
+    errors = console_errors(console)
+    link = SlowLink(console)
+    sign_in(console, live_relay, ["vi"])
+    away, available = console.get_by_role("radio", name="離席"), console.get_by_role("radio", name="受付可")
+    link.holding = True
+    away.check()
+    link.wait_for(["away"])
+    answer = json.loads(next(m for m in link.held if isinstance(m, str) and '"operator.status"' in m))
+    link.ws.send(json.dumps({"type": "operator.status", "state": "available", "languages": ["vi"],
+                             "version": answer["version"] + 1}))
+    link.mark()
+    expect(away).to_be_checked()  # her choice stands until its answer
+    link.release()
+    expect(console.locator("#state-now")).to_have_text("受付可")
     expect(available).to_be_checked()
     assert not errors, errors

@@ -37,6 +37,11 @@ let status = {state: 'offline'};
 // flip the switch back
 let chosen = null;
 let choices = 0;
+// the version (the queue's revision) of the status shown last: a status read from the queue before it
+// (with Redis, a read still in flight while the answer to the operator's choice was read and sent) may
+// arrive after it and is never shown over it; a relay before versions sends none (shown as it comes)
+let shownVersion = -1;
+let heldBack = null; // the newest status that came while a choice waited for its answer
 const AVAILABILITY = new Set(['available', 'away', 'offline']);
 let offerMissed = false; // an offer timed out: the queue sets this operator away (queue.away_after_missed_offer)
 let downTimer = null; // tells the interpreter that the relay is unreachable, if the link stays down
@@ -77,11 +82,26 @@ function setAvailability(state) {
 /** The relay's view of this operator — but an availability sent before the answer to the operator's
  * latest choice is stale: the switch keeps the choice until its answer comes. An offer or a session is
  * shown as it comes, and so is everything once the choice is answered (a missed offer, a change made
- * elsewhere). */
+ * elsewhere). A status older (by `version`) than one shown is never shown; one held back while the choice
+ * waited is shown at its answer if it is the newer of the two (read after the choice took effect). */
 function onStatus(next) {
-  if (chosen && next.client_id !== chosen.id && AVAILABILITY.has(next.state)) return;
-  if (chosen && next.client_id === chosen.id) chosen = null;
+  const version = versionOf(next);
+  if (version !== null && version < shownVersion) return;
+  if (chosen && next.client_id !== chosen.id && AVAILABILITY.has(next.state)) {
+    if (version !== null && (heldBack === null || version > versionOf(heldBack))) heldBack = next;
+    return;
+  }
+  if (chosen && next.client_id === chosen.id) {
+    chosen = null;
+    if (heldBack && version !== null && versionOf(heldBack) > version) next = heldBack;
+    heldBack = null;
+  }
+  if (versionOf(next) !== null) shownVersion = versionOf(next);
   showStatus(next);
+}
+
+function versionOf(message) {
+  return message && typeof message.version === 'number' ? message.version : null;
 }
 
 function showStatus(next) {
@@ -121,6 +141,8 @@ function start(token) {
   $('#status-box').hidden = false;
   conn = new RelayConnection({role: 'operator', token});
   chosen = null;
+  shownVersion = -1;
+  heldBack = null;
   const session = new SessionPanel({send: (m) => conn.send(m), onError: banner,
     colleagues: async () => (await api('/api/queue', {token})).operators});
   const video = new VideoPanel($('#video-section'), conn);
@@ -144,6 +166,8 @@ function start(token) {
     clearTimeout(downTimer);
     banner('');
     chosen = null; // the status after welcome is the relay's view, whatever was sent before the drop
+    shownVersion = -1; // nothing from before the drop arrives on this socket (and the queue may be new)
+    heldBack = null;
     setText($('#link-state'), reconnected ? `再接続しました（${new Date().toLocaleTimeString('ja-JP')}）` : LINK.open);
     video.configure(message.video);
     if (message.session_id) {
@@ -181,7 +205,12 @@ function start(token) {
     else if (m.type === 'error') {
       relayError(m);
       // the choice refused (a queue error names no message): the switch shows the relay's view again
-      if (chosen && (!m.ref || m.client_id === chosen.id)) { chosen = null; showStatus(status); }
+      if (chosen && (!m.ref || m.client_id === chosen.id)) {
+        chosen = null;
+        const newer = heldBack; // a status that came meanwhile is the relay's view now
+        heldBack = null;
+        if (newer) onStatus(newer); else showStatus(status);
+      }
       if (taking && TAKE_REFUSED.has(m.code)) { // not ours after all: back to the waiting view
         session.close(); conn.sessionId = null; conn.lastSeq = 0; taking = null;
       }

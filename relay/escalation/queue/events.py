@@ -201,6 +201,7 @@ class QueueSnapshot:
 
     entries: tuple[EntryView, ...]
     operators: tuple[OperatorView, ...]
+    revision: int = 0  # of the queue state it was read from (QueueState.revision)
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

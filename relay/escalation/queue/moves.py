@@ -163,6 +163,7 @@ class QueueMoves:
 
     def _settle(self, now: float, notes: Notes) -> Notes:
         """After every transition: tell new entries their place, make offers, update positions."""
+        self.state.revision = max(self.state.revision + 1, int(now * 1000))
         notes += self._announce(now, fresh_only=True)
         for entry in self._ordered_waiting():
             if entry.state == WAITING:

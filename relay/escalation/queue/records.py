@@ -85,6 +85,10 @@ class QueueState:
     stats: StatsTracker = field(default_factory=StatsTracker)
     next_seq: int = 0
     listing_digest: str = ""  # of the waiting list last broadcast to operators
+    # grows with every transition (never below the clock in ms, so a queue started afresh — Redis
+    # emptied, a memory-only store — still counts on from where the old one was): an operator's status
+    # carries it as its version, and a console shows no status older than one it has shown
+    revision: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +97,7 @@ class QueueState:
             "stats": asdict(self.stats),
             "next_seq": self.next_seq,
             "listing_digest": self.listing_digest,
+            "revision": self.revision,
         }
 
     @classmethod
@@ -107,6 +112,7 @@ class QueueState:
             stats=StatsTracker(**data.get("stats", {})),
             next_seq=int(data.get("next_seq", 0)),
             listing_digest=str(data.get("listing_digest", "")),
+            revision=int(data.get("revision", 0)),
         )
 
 

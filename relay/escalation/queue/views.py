@@ -42,7 +42,7 @@ def build_snapshot(state: QueueState, ordered: list[Entry], now: float) -> Queue
                      now - o.state_since)
         for o in sorted(state.operators.values(), key=lambda o: o.operator_id)
     )
-    return QueueSnapshot(tuple(entries), operators)
+    return QueueSnapshot(tuple(entries), operators, state.revision)
 
 
 def build_stats(state: QueueState, config: QueueConfig, now: float) -> ServiceStats:
