@@ -111,7 +111,8 @@ async def _relay_context(app: web.Application) -> AsyncIterator[None]:
     given = app[STORE_KEY]
     metrics = RelayMetrics()
     store = given if given is not None else Store.configured(
-        settings.store, checkpoint_failed=lambda: metrics.background_failures.labels("store-checkpoint").inc())
+        settings.store, checkpoint_failed=lambda: metrics.background_failures.labels("store-checkpoint").inc(),
+        lock_timed_out=metrics.store_lock_timeouts.inc)
     await store.open()
     engines = app[ENGINES_KEY]
     if engines is None:

@@ -43,6 +43,11 @@ class RelayMetrics:
             "madoguchi_join_attempts_total", "Join codes typed on a phone (POST /api/join), by outcome: joined, "
             "wrong, expired, rate_limited", ["outcome"], registry=r)
 
+        self.store_lock_timeouts = Counter(
+            "madoguchi_store_lock_timeouts_total",
+            "Waits of the store for another process's write lock that ran out (store.busy_timeout_s; one per "
+            "batch of writes at most): those writes got store_unavailable", registry=r)
+
         self.tasks_left_running = Gauge(
             "madoguchi_tasks_left_running",
             "Tasks that did not stop when cancelled and still run (logged as 'task did not stop')", registry=r)

@@ -24,6 +24,7 @@ from relay.settings import StoreConfig
 from relay.storage.checkpoint import Checkpointer, CheckpointPolicy
 from relay.storage.group_commit import Committed, GroupCommit, Outcome, Statements, write_together
 from relay.storage.join_codes import JOIN_SCHEMA, JoinRecords
+from relay.storage.lock_wait import LockWait
 from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord
 from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
 from relay.storage.schema import SCHEMA
@@ -38,12 +39,15 @@ log = logging.getLogger("madoguchi.store")
 
 class Store(RecoveryRecords, TurnRecords, JoinRecords):
     def __init__(self, path: str | Path, checkpoint: CheckpointPolicy | None = None,
-                 checkpoint_failed: Callable[[], None] = lambda: None, busy_timeout_s: float = 5.0) -> None:
+                 checkpoint_failed: Callable[[], None] = lambda: None, busy_timeout_s: float = 5.0,
+                 lock_timed_out: Callable[[], None] = lambda: None) -> None:
         """``checkpoint``: the log is copied by a background thread; None, or an interval of 0, leaves it
-        to SQLite, inside the commits. ``busy_timeout_s``: how long a write waits for another process's
-        write lock (5 s, Python's default). ``Store.configured`` takes all of them from ``[store]``."""
+        to SQLite, inside the commits. ``busy_timeout_s``: how long a batch of writes waits for another
+        process's write lock (5 s, Python's default; relay.storage.lock_wait), ``lock_timed_out`` called
+        each time a wait ran out. ``Store.configured`` takes them from ``[store]``."""
         self.path = str(path)
         self.busy_timeout_s = busy_timeout_s
+        self.lock_wait = LockWait(busy_timeout_s, lock_timed_out)
         self.checkpointer = (Checkpointer(self.path, checkpoint, checkpoint_failed)
                              if checkpoint and checkpoint.interval_s > 0 and self.path != ":memory:" else None)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
@@ -55,12 +59,14 @@ class Store(RecoveryRecords, TurnRecords, JoinRecords):
         self._group = GroupCommit(lambda batch: self._write_batch(batch), self._executor, self._after_commit)
 
     @classmethod
-    def configured(cls, config: StoreConfig, checkpoint_failed: Callable[[], None] = lambda: None) -> Store:
+    def configured(cls, config: StoreConfig, checkpoint_failed: Callable[[], None] = lambda: None,
+                   lock_timed_out: Callable[[], None] = lambda: None) -> Store:
         """The store as the ``[store]`` settings have it: ``serve`` and every ``madoguchi`` command that
         opens it (a token added beside the running relay waits for its writes as the relay waits for
         the command's)."""
         return cls(config.path, CheckpointPolicy(config.checkpoint_interval_s, config.wal_limit_mb),
-                   checkpoint_failed=checkpoint_failed, busy_timeout_s=config.busy_timeout_s)
+                   checkpoint_failed=checkpoint_failed, busy_timeout_s=config.busy_timeout_s,
+                   lock_timed_out=lock_timed_out)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -75,6 +81,7 @@ class Store(RecoveryRecords, TurnRecords, JoinRecords):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=self.busy_timeout_s)
         db.row_factory = sqlite3.Row
+        self.lock_wait.opened(db)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
@@ -104,13 +111,20 @@ class Store(RecoveryRecords, TurnRecords, JoinRecords):
 
     def _write_batch(self, batch: list[Statements]) -> list[Outcome]:
         """Several writes in one transaction; if the disk (not the data) fails, each is tried on its own,
-        so that every caller hears exactly what its write alone would have come to."""
-        if len(batch) > 1:
-            try:
-                return self._write_together(batch)
-            except Exception:  # rolled back; retried one by one below
-                pass
-        return [self._write_alone(statements) for statements in batch]
+        so that every caller hears exactly what its write alone would have come to. Another process's
+        write lock is waited for once for the whole batch (relay.storage.lock_wait)."""
+        with self.lock_wait.batch(self._conn(), len(batch)):
+            if len(batch) > 1:
+                try:
+                    return self._write_together(batch)
+                except Exception as exc:  # rolled back; retried one by one below
+                    self.lock_wait.failed(exc, write_alone=False)
+            outcomes: list[Outcome] = []
+            for statements in batch:
+                if outcomes or len(batch) > 1:
+                    self.lock_wait.before_retry(self._conn())
+                outcomes.append(self._write_alone(statements))
+            return outcomes
 
     def _after_commit(self) -> None:
         try:
@@ -149,7 +163,8 @@ class Store(RecoveryRecords, TurnRecords, JoinRecords):
         except sqlite3.IntegrityError:
             raise  # the data broke a rule (a duplicate): not a fault of the disk
         except sqlite3.DatabaseError as exc:  # disk full, read-only file, I/O error, size limit, locked
-            self.fault = _described(exc, db)
+            self.lock_wait.failed(exc, write_alone=True)
+            self.fault = self.lock_wait.described(exc)
             raise StoreUnavailable(self.fault) from exc
         self.fault = None
         self.writes += 1
@@ -341,16 +356,6 @@ class Store(RecoveryRecords, TurnRecords, JoinRecords):
 
 def _event_statements(session_id: str, seq: int, kind: str, body: str, extra: Rows | None) -> Statements:
     return [("INSERT INTO events VALUES (?,?,?,?,?)", (session_id, seq, kind, body, time.time())), *(extra or [])]
-
-
-def _described(exc: sqlite3.DatabaseError, db: sqlite3.Connection) -> str:
-    """The error, and for 'database is locked' how long this write waited for the other process's lock:
-    the busy timeout read back from SQLite, the one in force, whatever the configuration file says."""
-    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) != sqlite3.SQLITE_BUSY:
-        return str(exc)
-    waited_ms = int(db.execute("PRAGMA busy_timeout").fetchone()[0])
-    return (f"{exc}: another process held its write lock for longer than this write waits "
-            f"({waited_ms / 1000:g} s, store.busy_timeout_s)")
 
 
 def _session(row: sqlite3.Row) -> SessionRecord:

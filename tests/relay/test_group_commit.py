@@ -5,6 +5,7 @@ alone, and writes land in the order they were asked for."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,7 @@ import pytest
 from relay.storage.group_commit import GroupCommit, Outcome, Statements
 from relay.storage.records import SessionRecord, StoreUnavailable
 from relay.storage.store import Store
-from tests.relay.conftest import Relay
+from tests.relay.conftest import MakeRelay, Relay
 
 
 def _event(session_id: str, seq: int) -> Statements:
@@ -77,6 +78,34 @@ async def test_a_disk_that_refuses_writes_fails_every_writer_of_the_batch_and_re
     await store._run(lambda: store._conn().execute("PRAGMA query_only = OFF"))
     await asyncio.gather(*(store.write(_event("s1", seq)) for seq in (1, 2, 3)))
     assert store.healthy and _committed_seqs(Path(store.path), "s1") == [1, 2, 3]
+
+
+async def test_a_batch_that_finds_the_file_locked_waits_for_the_lock_once_not_once_per_write(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Another process holds the write lock (a `madoguchi` command, a backup): a batch of eight writes
+    waits store.busy_timeout_s once in all — not once more for each write tried on its own — then each
+    caller hears store_unavailable, logged once; later they are stored, each once."""
+    timeouts: list[int] = []
+    store = await Store(tmp_path / "s.sqlite3", busy_timeout_s=0.2, lock_timed_out=lambda: timeouts.append(1)).open()
+    await store.create_session(SessionRecord("s1", "A", "en", "translation", False, "open", 1.0))
+    other = sqlite3.connect(tmp_path / "s.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        outcomes = await asyncio.gather(*(store.write(_event("s1", seq)) for seq in range(1, 9)),
+                                        return_exceptions=True)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert all(isinstance(o, StoreUnavailable) and "database is locked" in str(o) for o in outcomes), outcomes
+    assert "(0.2 s, store.busy_timeout_s)" in str(outcomes[0]) and not store.healthy
+    assert len(timeouts) == 1, f"the batch waited for the lock {len(timeouts)} times, each store.busy_timeout_s"
+    logged = [r.getMessage() for r in caplog.records if "write lock" in r.getMessage()]
+    assert len(logged) == 1 and "8 of 8 writes not stored" in logged[0], logged
+    assert _committed_seqs(Path(store.path), "s1") == [], "nothing that was refused is stored"
+
+    await asyncio.gather(*(store.write(_event("s1", seq)) for seq in range(1, 9)))  # the callers resend
+    assert store.healthy and _committed_seqs(Path(store.path), "s1") == list(range(1, 9)), "each stored once"
+    await store.close()
 
 
 async def test_callers_wake_only_after_their_batch_is_committed() -> None:
@@ -148,3 +177,19 @@ async def test_many_sessions_typing_at_once_get_store_unavailable_each_while_the
         stored = await store.events_after(sessions[i]["session_id"], 0)
         assert transcript["seq"] in [e.seq for e in stored], "sent only once stored"
         await counter.expect("translation", utterance_id=transcript["utterance_id"])
+
+
+async def test_a_write_the_lock_outlasted_is_counted_for_it(make_relay: MakeRelay, store_path: Path) -> None:
+    relay = await make_relay(store={"busy_timeout_s": 0.2})
+    counter = await relay.counter(await relay.create_session("en"))
+    other = sqlite3.connect(store_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a backup tool, say, in the middle of a write
+    try:
+        await counter.send(type="text", speaker="clerk", text="住所変更の手続きです", client_id="c-1")
+        assert (await counter.expect("error", client_id="c-1"))["code"] == "store_unavailable"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    text = await (await relay.client.get("/metrics")).text()
+    counted = re.search(r"^madoguchi_store_lock_timeouts_total (\S+)$", text, re.MULTILINE)
+    assert counted is not None and float(counted.group(1)) >= 1, "IT sees the stalls the lock caused"
