@@ -181,7 +181,7 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
         ssl_context.load_cert_chain(server.tls_cert, server.tls_key)
     app = create_app(settings)
     keep_collections_short(app, settings)  # after the engines are loaded
-    exit_when_stuck(app, settings.relay.engine_timeout_s)  # the last clean-up: after the store's
+    exit_when_stuck(app, settings.relay.stuck_thread_exit_s)  # the last clean-up: after the store's
     set_switch_interval(settings.relay.switch_interval_ms)
     loop = new_event_loop(settings.relay.event_loop)
     app.on_startup.append(say_event_loop)

@@ -22,7 +22,9 @@ waiting for them all for good, so one task that ignores its cancellation (relay.
 kept the process alive until systemd killed it (``TimeoutStopSec``), with nothing in the log after
 ``task did not stop``; and Python's exit waits for every worker thread, one stuck in an engine call as
 long. ``exit_when_stuck`` stops the tasks first, bounded, and when one still runs, or a thread still
-holds the exit ``relay.engine_timeout_s`` later, exits with ``EXIT_STUCK`` once the store is closed:
+holds the exit ``relay.stuck_thread_exit_s`` later (its own bound: it once was ``engine_timeout_s``, and
+setting that to 0, wait for engines forever, turned this watchdog off too), exits with ``EXIT_STUCK``
+once the store is closed:
 ``systemctl status`` shows the unit failed with status 70, and ``Restart=on-failure`` starts it again
 if it had stopped by itself.
 """
@@ -127,8 +129,9 @@ def exit_when_stuck(app: web.Application, threads_grace_s: float) -> None:
     every task still alive is stopped (``stop_all``, bounded), and if any will not stop, the process
     exits at once with ``EXIT_STUCK``, its log flushed, instead of waiting for it for good.
     Then Python's exit waits for every worker thread, and one stuck in an engine call (the relay stops
-    waiting for it after ``relay.engine_timeout_s``) would hold it as long: if the process is still
-    there ``threads_grace_s`` later, it exits the same way, with every thread's stack (0: no limit)."""
+    waiting for it after ``relay.engine_timeout_s``, or never) would hold it as long: if the process is
+    still there ``threads_grace_s`` (``relay.stuck_thread_exit_s``) later, it exits the same way, with
+    every thread's stack (0: no limit)."""
 
     async def last(app: web.Application) -> None:
         given_up = set(left_running())  # each already logged with where it is stuck: not waited for again

@@ -61,15 +61,16 @@ def _wait_healthy(port: int, server: subprocess.Popen[str]) -> None:
     raise AssertionError("the relay never answered /healthz")
 
 
-def _serve_then_stop(tmp_path: Path, probe: str) -> tuple[int, list[dict[str, Any]]]:
-    """Start the relay with the stuck probe, SIGTERM it once it answers; its exit status and log lines."""
+def _serve_then_stop(tmp_path: Path, probe: str, **env: str) -> tuple[int, list[dict[str, Any]]]:
+    """Start the relay with the stuck probe, SIGTERM it once it answers; its exit status and log lines.
+    ``env``: more settings (the watchdog waits 1 s, ``MADOGUCHI_RELAY_STUCK_THREAD_EXIT_S``)."""
     config = tmp_path / "madoguchi.toml"
     config.write_text(f'[store]\npath = "{tmp_path / "db.sqlite3"}"\n[models]\ndir = "{tmp_path / "models"}"\n')
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVE_WITH_A_STUCK_PROBE.format(probe=probe), "serve",
                                "--config", str(config), "--port", str(port)], stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "MADOGUCHI_LOGGING_FORMAT": "json",
-                                   "MADOGUCHI_RELAY_ENGINE_TIMEOUT_S": "1"})
+                                   "MADOGUCHI_RELAY_STUCK_THREAD_EXIT_S": "1", **env})
     try:
         _wait_healthy(port, server)
         server.send_signal(signal.SIGTERM)
@@ -96,6 +97,14 @@ def test_a_relay_whose_thread_is_stuck_in_a_call_still_exits_and_says_where(tmp_
     _, lines = _serve_then_stop(tmp_path, "probe_in_a_thread")
     [last] = [line for line in lines if line["level"] == "CRITICAL"]
     assert "threads still run" in last["event"]
+    assert any("stuck_in_an_engine_call" in at for at in last["threads"].values()), last["threads"]
+
+
+def test_a_relay_that_waits_for_engines_forever_still_exits_when_a_thread_is_stuck(tmp_path: Path) -> None:
+    """relay.engine_timeout_s = 0 (wait for every engine call as long as it takes) once turned the exit's
+    watchdog off too: the relay then hung at exit until systemd killed it, without a word."""
+    _, lines = _serve_then_stop(tmp_path, "probe_in_a_thread", MADOGUCHI_RELAY_ENGINE_TIMEOUT_S="0")
+    [last] = [line for line in lines if line["level"] == "CRITICAL"]
     assert any("stuck_in_an_engine_call" in at for at in last["threads"].values()), last["threads"]
 
 
