@@ -28,6 +28,13 @@ def _mt_coverage(ctx: RelayContext, codes: list[str]) -> dict[str, dict[str, Any
                 "phrasebook": 0.0} for c in codes}
 
 
+def mt_direction(from_ja: bool, to_ja: bool) -> str:
+    """Which way a model translates: ``both``; ``to_ja`` (the resident's words reach the staff, the staff's
+    only as fixed phrases); ``from_ja`` (the other way round); ``none`` (fixed phrases only, both ways).
+    A package is installed per direction, so one way only is a real installation, not a fault."""
+    return {(True, True): "both", (False, True): "to_ja", (True, False): "from_ja"}.get((from_ja, to_ja), "none")
+
+
 async def language_report(ctx: RelayContext) -> list[dict[str, Any]]:
     codes = ctx.supported_languages()
     asr = ctx.engines.recognizer.status()
@@ -43,6 +50,7 @@ async def language_report(ctx: RelayContext) -> list[dict[str, Any]]:
             "asr": asr.ready and (not asr.languages or code in asr.languages),
             "mt_from_ja": code == "ja" or bool(mt.get("mt_from_ja")),
             "mt_to_ja": code == "ja" or bool(mt.get("mt_to_ja")),
+            "mt": "both" if code == "ja" else mt_direction(bool(mt.get("mt_from_ja")), bool(mt.get("mt_to_ja"))),
             "tts": ctx.engines.synthesizer.has_voice(code),
             "phrasebook": mt.get("phrasebook", 0.0),
         })

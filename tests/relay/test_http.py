@@ -36,6 +36,16 @@ async def test_languages_report_the_phrasebook_also_without_mt_models(make_relay
     assert engines.translator.translate("少々お待ちください", "ja", "en").kind == "phrasebook"
 
 
+async def test_languages_say_which_way_a_model_translates(make_relay: MakeRelay) -> None:
+    """Argos packages are per direction: vi→ja alone translates the resident's words, not the staff's."""
+    from tests.fakes import FakeTranslator, fake_engines
+
+    relay = await make_relay(fake_engines(translator=FakeTranslator(missing=[("ja", "vi"), ("en", "ja")])))
+    body = await (await relay.client.get("/api/languages", headers=relay.auth("clerk"))).json()
+    ways = {lang["code"]: lang["mt"] for lang in body["languages"]}
+    assert (ways["vi"], ways["en"], ways["ja"]) == ("to_ja", "from_ja", "both")
+
+
 async def test_missing_engines_are_reported_honestly(make_relay: MakeRelay) -> None:
     from pipelines.base import MissingEngine
     from tests.fakes import fake_engines

@@ -79,14 +79,23 @@ export function troubleText(m) {
  * phrases translate — the list under the log, or the same sentence typed or said; anything else does not
  * reach the resident. Then the interpreter: to call, or (`calling`: queued or connected, as the relay does
  * by itself for such a language) already called — and coming, unless nobody at work covers the language
- * (`uncovered`: the call bar says so, and this notice must not promise one). */
-export function mtNotice(name, calling, uncovered = false) {
+ * (`uncovered`: the call bar says so, and this notice must not promise one). `direction`
+ * (MtCoverage.direction): a model one way only says which side's words are translated and which side's
+ * are fixed phrases only. */
+export function mtNotice(name, calling, uncovered = false, direction = 'none') {
   const called = uncovered ? `通訳者を呼んでいますが、今は${name}の通訳者がいません。定型文か、やさしい日本語で対応してください。`
     : '通訳者を呼んであるので、通訳者が対応します。';
   const next = calling ? called : '必要なら「通訳者を呼ぶ」を押してください。';
+  const oneWay = ONE_WAY[direction];
+  if (oneWay) return {text: `${name}の翻訳は片方向だけです。${oneWay}${next}`, level: 'warn', key: 'mt'};
   return {text: `${name}の翻訳は入っていません。翻訳されるのは定型文だけです（下の「定型文」から選ぶか、同じ文を入力・発話）。それ以外の文は住民に届きません。${next}`,
     level: 'bad', key: 'mt'};
 }
+
+const ONE_WAY = {
+  to_ja: '住民の言葉は翻訳されます。職員の言葉は定型文だけです（下の「定型文」から選ぶか、同じ文を入力・発話）。それ以外の職員の言葉は住民に届きません。',
+  from_ja: '職員の言葉は翻訳されます。住民の言葉は定型文と同じ文だけが日本語になり、それ以外は職員に届きません。',
+};
 
 /** What is missing at start, from welcome.engines. Translation is said once the resident's language is
  * known (Talk._mtState): which languages translate is per language, and 自動 has none yet. */

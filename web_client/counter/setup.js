@@ -9,6 +9,7 @@ export function capability(lang) {
   const mt = lang.mt_from_ja && lang.mt_to_ja;
   if (mt && lang.tts && lang.asr) return {label: '音声・翻訳', level: 'full'};
   if (mt) return {label: lang.tts ? '翻訳（音声認識なし）' : '文字のみ（音声なし）', level: 'text'};
+  if (lang.mt_to_ja || lang.mt_from_ja) return {label: lang.mt_to_ja ? '翻訳は住民→職員のみ' : '翻訳は職員→住民のみ', level: 'text'};
   if (lang.phrasebook > 0) return {label: '定型文のみ', level: 'phrasebook'};
   return {label: '未導入（通訳者へ）', level: 'none'};
 }

@@ -310,13 +310,13 @@ export class Talk extends EventTarget {
     const lang = this.session.resident_lang;
     const phrasesOnly = !this.mt.translates(lang);
     if (phrasesOnly) this.trouble({key: 'mt'}); else $('#trouble [data-key="mt"]')?.remove();
-    this.phrases.offer(phrasesOnly ? lang : null);
+    this.phrases.offer(this.mt.clerkPhrasesOnly(lang) ? lang : null);
   }
 
   /** A message for the clerk in the notice list (one per key: a newer one replaces it). */
   trouble(notice) {
     const lang = this.session.resident_lang;
-    const {key, level, text} = notice.key === 'mt' ? mtNotice(lang && lang !== 'auto' ? japaneseName(lang) : 'この言語', this.call.calling, this.call.uncovered) : notice;
+    const {key, level, text} = notice.key === 'mt' ? mtNotice(lang && lang !== 'auto' ? japaneseName(lang) : 'この言語', this.call.calling, this.call.uncovered, this.mt.direction(lang)) : notice;
     const list = $('#trouble');
     const old = list.querySelector(`[data-key="${CSS.escape(key)}"]`);
     // one line each (an upright tablet kept ~150 px of conversation under a call and two notices), the
