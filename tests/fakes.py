@@ -170,7 +170,8 @@ class FakeSynthesizer:
         self.sentence_delay_s = sentence_delay_s  # time per sentence, so that two utterances overlap
         self.requests: list[tuple[str, str, float]] = []
         self.presynthesized: list[tuple[str, str]] = []
-        self.log: list[tuple[str, str, str]] = []  # ("ahead" | "live", text, lang), in the order begun
+        # ("ahead" | "live", text, lang) in the order begun, and ("sentence", "", lang) as each live one is made
+        self.log: list[tuple[str, str, str]] = []
 
     def status(self) -> EngineStatus:
         return EngineStatus("tts", True, "fake synthesizer", languages=tuple(sorted(self.voices)))
@@ -213,6 +214,7 @@ class FakeSynthesizer:
             time.sleep(self.sentence_delay_s)
             if self.hold is not None:
                 self.hold.wait(HOLD_LIMIT_S)
+            self.log.append(("sentence", "", lang))
             yield AudioChunk(b"\x01\x00" * (self.rate_hz // 10), self.rate_hz)
 
 

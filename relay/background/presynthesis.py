@@ -1,8 +1,10 @@
 """After start-up, synthesise the phrasebook's fixed phrases into the TTS cache, in the background.
 
 Phrasebook phrases are said all day at every counter ("please wait", "please write your name here"):
-with their audio ready, the resident hears them at once. This runs at low priority through the same
-bridge as live speech, one language at a time, and never delays start-up.
+with their audio ready, the resident hears them at once. This runs through the same bridge as live
+speech, one language at a time, and never delays start-up; at the lowest priority (``Bridge.background``):
+a phrase is made only while the voice has had no live call for a moment, so live speech always goes
+first (the warming takes longer on a busy node; a phrase not made yet is synthesised when first said).
 
 One phrase per bridge call: a clerk's live speech then waits for one phrase at most, not for a whole
 language's (minutes with Kokoro on a busy node), and a shutdown waits for the one phrase its thread is
@@ -51,7 +53,8 @@ async def presynthesize_phrasebook(ctx: RelayContext) -> int:
             continue
         for text in phrase_texts(phrasebook, lang):
             try:
-                total += await ctx.bridge.run("tts", synth.presynthesize, [text], lang, tts.rate_for("phrasebook"))
+                total += await ctx.bridge.background("tts", synth.presynthesize, [text], lang,
+                                                     tts.rate_for("phrasebook"))
             except EngineError as exc:
                 log.warning("phrasebook pre-synthesis stopped; the rest is synthesised when first said",
                             extra={"lang": lang, "sentences": total, "error": str(exc)})

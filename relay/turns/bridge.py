@@ -22,6 +22,14 @@ where ``asyncio.to_thread`` in a task took four (its future chain, the task's st
 Keys given a ``nice`` value (speech synthesis, ``[tts] nice``) get threads whose CPU priority is lowered
 once, at their start (``pipelines.priority``): on a busy node the kernel then runs the decodes and
 translations that someone is waiting for first.
+
+Work nobody waits for (the phrasebook's speech made ahead, relay.background.presynthesis) goes through
+``background``: such a call takes a slot of its model only while no other call of that model runs or
+waits, and none has for ``background_quiet_s`` (2 s: the gap between two sentences of a clerk's speech,
+each its own call, is no pause), one at a time. Made ahead through the same slots as live speech, with
+the waiting calls served in order, each sentence of a live utterance had waited for a phrase in the one
+slot, or shared the cores with one in the other: on a loaded 2-core node the warming took 545 s and a
+live call passed 30 s. Live speech now waits for the one phrase already running at most.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -42,6 +51,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _DONE = object()
+BACKGROUND_QUIET_S = 2.0  # a model's background calls wait until it has had no other call for this long
 
 
 def abandon(call: asyncio.Future[Any]) -> None:
@@ -55,10 +65,11 @@ def abandon(call: asyncio.Future[Any]) -> None:
 class _Call:
     """One engine call: what to run, the future its caller awaits, when it started running."""
 
-    __slots__ = ("call", "future", "holds_slot", "started", "timeout_s", "timer")
+    __slots__ = ("background", "call", "future", "holds_slot", "started", "timeout_s", "timer")
 
-    def __init__(self, call: Callable[[], Any], future: asyncio.Future[Any], timeout_s: float) -> None:
-        self.call, self.future, self.timeout_s = call, future, timeout_s
+    def __init__(self, call: Callable[[], Any], future: asyncio.Future[Any], timeout_s: float,
+                 background: bool = False) -> None:
+        self.call, self.future, self.timeout_s, self.background = call, future, timeout_s, background
         self.started: float | None = None  # when it took a slot
         self.timer: asyncio.TimerHandle | None = None
         self.holds_slot = False
@@ -66,7 +77,8 @@ class _Call:
 
 class Bridge:
     def __init__(self, limits: dict[str, int] | None = None, default_limit: int = 2,
-                 timeout_s: float = 0.0, nice: dict[str, int] | None = None) -> None:
+                 timeout_s: float = 0.0, nice: dict[str, int] | None = None,
+                 background_quiet_s: float = BACKGROUND_QUIET_S) -> None:
         self._limits = dict(limits or {})
         self._nice = {key: value for key, value in (nice or {}).items() if value > 0}
         self._timeout_s = timeout_s  # 0: wait as long as the engine takes
@@ -76,6 +88,10 @@ class Bridge:
         self._queued: dict[str, int] = {}
         self._running: dict[str, int] = {}
         self.busy_seconds: dict[str, float] = {}
+        self._background: dict[str, deque[_Call]] = {}  # calls nobody waits for (``background``)
+        self._quiet_s = background_quiet_s
+        self._last_live: dict[str, float] = {}  # when a call of the key was last asked for or answered
+        self._retry: dict[str, asyncio.TimerHandle] = {}
 
     async def run(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args, **kwargs)`` in a thread, at most ``limit(key)`` at a time."""
@@ -91,9 +107,36 @@ class Bridge:
         future for its result; cancelling it only stops waiting (a thread cannot be stopped)."""
         return self._submit(key, self._timeout_s, functools.partial(fn, *args, **kwargs))
 
+    def background(self, key: str, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> asyncio.Future[T]:
+        """As ``start``, for work nobody waits for: it runs only while the model is otherwise idle (see the
+        module's docstring), one such call at a time, in the order asked; with the same timeout."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._background.setdefault(key, deque()).append(
+            _Call(functools.partial(fn, *args, **kwargs), future, self._timeout_s, background=True))
+        self._start_background(key)
+        return future
+
+    def _start_background(self, key: str) -> None:
+        waiting = self._background.get(key)
+        while waiting and waiting[0].future.done():  # its caller stopped waiting
+            waiting.popleft()
+        if not waiting or self._running.get(key, 0) or self._queued.get(key, 0):
+            return  # started again when the model's last call returns
+        quiet_for = time.perf_counter() - self._last_live.get(key, -math.inf)
+        if quiet_for >= self._quiet_s:
+            self._begin(key, waiting.popleft())
+        elif key not in self._retry:
+            self._retry[key] = asyncio.get_running_loop().call_later(
+                self._quiet_s - quiet_for, self._retry_background, key)
+
+    def _retry_background(self, key: str) -> None:
+        del self._retry[key]
+        self._start_background(key)
+
     def _submit(self, key: str, timeout_s: float, call: Callable[[], T]) -> asyncio.Future[T]:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         pending = _Call(call, future, timeout_s)
+        self._last_live[key] = time.perf_counter()
         if self._running.get(key, 0) < self.limit(key):
             self._begin(key, pending)
         else:
@@ -156,12 +199,15 @@ class Bridge:
         pending.holds_slot = False
         self._running[key] -= 1
         self.busy_seconds[key] = self.busy_seconds.get(key, 0.0) + time.perf_counter() - (pending.started or 0.0)
+        if not pending.background:
+            self._last_live[key] = time.perf_counter()
         waiting = self._waiting.get(key)
         while waiting and self._running[key] < self.limit(key):
             following = waiting.popleft()
             if not following.future.done():  # a caller cancelled while waiting has left already
                 self._queued[key] -= 1
                 self._begin(key, following)
+        self._start_background(key)
 
     def _left_queue(self, key: str, pending: _Call, future: asyncio.Future[Any]) -> None:
         if future.cancelled() and pending.started is None:  # cancelled before it had a slot

@@ -106,3 +106,39 @@ async def test_a_caller_that_stops_waiting_leaves_the_queue_and_its_running_call
     released.set()
     assert await asyncio.wait_for(following, 2) == "next"
     bridge.close()
+
+
+async def test_work_nobody_waits_for_runs_after_every_live_call_of_its_model(released: threading.Event) -> None:
+    """The phrasebook's speech made ahead (``background``) lets every live call of the voice go first."""
+    bridge = Bridge({"tts": 1}, background_quiet_s=0.0)
+    order: list[str] = []
+
+    def speak(name: str, hold: bool = False) -> str:
+        order.append(name)
+        if hold:
+            released.wait(5)
+        return name
+
+    first = bridge.start("tts", speak, "live 1", hold=True)
+    await until(lambda: order == ["live 1"])
+    ahead = bridge.background("tts", speak, "ahead")
+    later = [bridge.start("tts", speak, f"live {n}") for n in (2, 3)]
+    released.set()
+    await asyncio.gather(first, ahead, *later)
+    assert order == ["live 1", "live 2", "live 3", "ahead"]
+
+
+async def test_work_nobody_waits_for_never_shares_the_model_with_live_calls_nor_fills_their_pauses(
+        released: threading.Event) -> None:
+    bridge = Bridge({"tts": 2}, background_quiet_s=0.0)
+    live = bridge.start("tts", released.wait, 5)
+    ahead = bridge.background("tts", lambda: "made ahead")
+    assert bridge.idle_slots("tts") == 1, "a slot is free, but a live call runs: nothing is made ahead beside it"
+    released.set()
+    assert await live and await ahead == "made ahead"
+
+    patient = Bridge({"tts": 2}, background_quiet_s=60.0)
+    await patient.run("tts", lambda: "a sentence")  # the next sentence of the same speech is asked for now
+    waiting = patient.background("tts", lambda: "made ahead")
+    assert patient.idle_slots("tts") == 2, "a pause between two sentences is no time to make a phrase"
+    waiting.cancel()
