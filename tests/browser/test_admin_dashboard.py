@@ -124,12 +124,40 @@ def test_an_engine_s_state_reads_whole_beside_a_long_detail(make_live_relay: Mak
     (the walkthrough with the real relay showed it one character per line)."""
     engines = fake_engines()
     engines.translator = MissingEngine("mt", "phrasebook only: until an Argos translation package is installed, only "  # type: ignore[assignment]
-                                       "the phrasebook's fixed phrases are translated (none under /var/lib/madoguchi/models/argos)")
+                                       "the phrasebook's fixed phrases are translated (none under "
+                                       "/var/lib/madoguchi/models/argos); install one with "
+                                       "`madoguchi models install argos FILE.argosmodel`")
     relay = make_live_relay(engines)
     page = new_context(viewport=(1280, 800)).new_page()
     sign_in_to_dashboard(page, relay.tokens["admin"])
     engines_table = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="エンジン"))
-    missing = engines_table.get_by_role("row").filter(has_text="phrasebook only").get_by_role("cell").nth(1)
+    missing = engines_table.get_by_role("row").filter(has_text="定型文のみ").get_by_role("cell").nth(1)
     expect(missing).to_have_text("未インストール")
     for cell in (missing, engines_table.get_by_role("columnheader", name="状態")):
         assert cell.evaluate(LINES) == 1, cell.inner_text()
+
+
+def test_the_engines_are_described_in_japanese_with_their_commands_as_they_are(
+        make_live_relay: MakeLiveRelay, new_context: Any, tmp_path: Any) -> None:
+    """A node with no model installed, as the real loaders report it: the dashboard says in Japanese what is
+    missing and how to install it, the commands, folders and model names exactly as IT types them."""
+    from pipelines.loader import load_engine
+    from relay.settings import load_settings
+
+    settings = load_settings(env={}, overrides={})
+    configs = {name: settings.section(name) for name in ("asr", "mt", "tts")}
+    engines = fake_engines()
+    engines.recognizer = load_engine("recognizer", configs, tmp_path)
+    engines.synthesizer = load_engine("synthesizer", configs, tmp_path)
+    relay = make_live_relay(engines)
+    page = new_context(viewport=(1280, 800)).new_page()
+    sign_in_to_dashboard(page, relay.tokens["admin"])
+    table = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="エンジン"))
+    asr = table.get_by_role("row").filter(has_text="音声認識（asr）")
+    expect(asr).to_contain_text(f"Whisper のモデル「base」が {tmp_path}/whisper にありません。"
+                                "`madoguchi models install whisper PATH` で導入してください")
+    tts = table.get_by_role("row").filter(has_text="音声合成（tts）")
+    expect(tts).to_contain_text("日本語の音声は `madoguchi models install kokoro registry:kokoro-ja`")
+    expect(table).not_to_contain_text("install one with")
+    assert "install one with" in (asr.get_by_role("cell").nth(2).locator("span").get_attribute("title") or ""), \
+        "the relay's own words, as in its log, behind the Japanese"

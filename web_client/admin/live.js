@@ -4,6 +4,7 @@
 import {api} from '/static/common/connection.js';
 import {$, clear, el} from '/static/common/dom.js';
 import {relayErrorText} from '/static/common/relay-errors.js';
+import {engineDetail, engineName} from './engine-words.js';
 import {REASONS, ROLES, STATES, languageName, percent, seconds} from './format.js';
 
 const REFRESH_MS = 5000;
@@ -51,8 +52,9 @@ export async function refreshLive(token) {
     STATES[o.state] || o.state], 'サインインしている通訳者はいません');
   rows($('#queue'), live.queue, (e) => [String(e.position ?? '—'), e.counter || '—', languageName(e.lang),
     REASONS[e.reason] || e.reason, queueState(e)], '待っている窓口はありません');
-  rows($('#engines'), Object.entries(health.engines), ([name, e]) => [name, e.state === 'ready' ? '準備完了' : '未インストール',
-    e.detail], '—');
+  // the detail in Japanese; the relay's own words (as in its log) in the tooltip
+  rows($('#engines'), Object.entries(health.engines), ([name, e]) => [engineName(name), e.state === 'ready' ? '準備完了' : '未インストール',
+    el('span', {text: engineDetail(e.detail), attrs: {title: e.detail || ''}})], '—');
   $('#live-updated').textContent = `（${new Date().toLocaleTimeString('ja-JP')} 更新）`;
 }
 
