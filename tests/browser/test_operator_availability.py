@@ -13,6 +13,10 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LiveRelay, console_errors
 from tests.browser.test_operator_console import sign_in
 
+# a version the relay reaches only hours later (a queue revision never falls below the clock in ms): a
+# status made up by a test with it is newer than every status the relay sends meanwhile
+LATER = 10**8
+
 
 class SlowLink:
     """The relay's messages to one console, held back on request (a slow Wi-Fi): released in order."""
@@ -136,10 +140,35 @@ def test_a_change_read_after_the_choice_wins_over_its_answer(live_relay: LiveRel
     link.wait_for(["away"])
     answer = json.loads(next(m for m in link.held if isinstance(m, str) and '"operator.status"' in m))
     link.ws.send(json.dumps({"type": "operator.status", "state": "available", "languages": ["vi"],
-                             "version": answer["version"] + 1}))
+                             "version": answer["version"] + LATER}))
     link.mark()
     expect(away).to_be_checked()  # her choice stands until its answer
     link.release()
     expect(console.locator("#state-now")).to_have_text("受付可")
     expect(available).to_be_checked()
+    assert not errors, errors
+
+
+def test_an_answer_older_than_the_status_shown_still_ends_the_wait_for_it(live_relay: LiveRelay,
+                                                                         new_context: Any) -> None:
+    """A newer status (an offer rang) shown before the answer to her choice: the older answer is not shown,
+    but her choice is answered, so the statuses after it are shown again, not held back for good."""
+    console = new_context(viewport=(1280, 860)).new_page()
+    errors = console_errors(console)
+    link = SlowLink(console)
+    sign_in(console, live_relay, ["vi"])
+    away, badge = console.get_by_role("radio", name="離席"), console.locator("#state-now")
+    link.holding = True
+    away.check()
+    link.wait_for(["away"])
+    answer = json.loads(next(m for m in link.held if isinstance(m, str) and '"operator.status"' in m))
+    link.ws.send(json.dumps({"type": "operator.status", "state": "offered", "languages": ["vi"],
+                             "version": answer["version"] + LATER}))
+    expect(badge).to_have_text("依頼を提示中")
+    link.release()  # the answer to 離席, older than what is shown
+    link.mark()
+    expect(badge).to_have_text("依頼を提示中")
+    link.ws.send(json.dumps({"type": "operator.status", "state": "available", "languages": ["vi"],
+                             "version": answer["version"] + 2 * LATER}))  # the offer went to someone else
+    expect(badge).to_have_text("受付可")
     assert not errors, errors

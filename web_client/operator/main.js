@@ -85,18 +85,18 @@ function setAvailability(state) {
  * elsewhere). A status older (by `version`) than one shown is never shown; one held back while the choice
  * waited is shown at its answer if it is the newer of the two (read after the choice took effect). */
 function onStatus(next) {
-  const version = versionOf(next);
-  if (version !== null && version < shownVersion) return;
-  if (chosen && next.client_id !== chosen.id && AVAILABILITY.has(next.state)) {
-    if (version !== null && (heldBack === null || version > versionOf(heldBack))) heldBack = next;
+  if (chosen && next.client_id === chosen.id) { // the answer: the choice waits no longer, even if a newer
+    chosen = null; // status came first (an offer rang meanwhile): then that one, or one held back, stands
+    const held = heldBack;
+    heldBack = null;
+    if (held && versionOf(held) > (versionOf(next) ?? -1)) next = held;
+  } else if (chosen && AVAILABILITY.has(next.state)) {
+    if (versionOf(next) !== null && (heldBack === null || versionOf(next) > versionOf(heldBack))) heldBack = next;
     return;
   }
-  if (chosen && next.client_id === chosen.id) {
-    chosen = null;
-    if (heldBack && version !== null && versionOf(heldBack) > version) next = heldBack;
-    heldBack = null;
-  }
-  if (versionOf(next) !== null) shownVersion = versionOf(next);
+  const version = versionOf(next);
+  if (version !== null && version < shownVersion) return;
+  if (version !== null) shownVersion = version;
   showStatus(next);
 }
 
