@@ -5,6 +5,7 @@ alone, and writes land in the order they were asked for."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
 import threading
@@ -85,6 +86,7 @@ async def test_a_batch_that_finds_the_file_locked_waits_for_the_lock_once_not_on
     """Another process holds the write lock (a `madoguchi` command, a backup): a batch of eight writes
     waits store.busy_timeout_s once in all — not once more for each write tried on its own — then each
     caller hears store_unavailable, logged once; later they are stored, each once."""
+    caplog.set_level(logging.WARNING)  # whatever level an earlier test left the root logger at
     timeouts: list[int] = []
     store = await Store(tmp_path / "s.sqlite3", busy_timeout_s=0.2, lock_timed_out=lambda: timeouts.append(1)).open()
     await store.create_session(SessionRecord("s1", "A", "en", "translation", False, "open", 1.0))
