@@ -44,3 +44,29 @@ def test_a_resident_types_the_number_from_the_tablet_and_talks(live_relay: LiveR
     assert "token" not in phone.url, "the token left the address bar, as after a scanned QR code"
     # the refused number is the browser's own note of a 404, nothing the page threw
     assert all("Failed to load resource" in error for error in errors), errors
+
+
+def test_an_old_number_and_guessing_are_told_in_the_residents_language(live_relay: LiveRelay,
+                                                                        new_context: Any) -> None:
+    counter = open_counter(live_relay, new_context())
+    counter.get_by_text("QRコードが読めないとき").click()
+    number = counter.get_by_label("番号", exact=True)
+    expect(number).to_have_text(re.compile(r"^\d{3} \d{3}$"))
+    read_out = number.inner_text()
+    counter.get_by_role("button", name="受付終了").click()  # the conversation ended meanwhile
+    counter.get_by_role("dialog").get_by_role("button", name="終了する").click()
+
+    phone = new_context(viewport=(390, 844), is_mobile=True, has_touch=True, locale="th-TH").new_page()
+    phone.goto("/j")
+    field = phone.get_by_label("หมายเลข (6 หลัก)")
+    field.fill(read_out)
+    phone.get_by_role("button", name="เข้าร่วม").click()
+    alert = phone.get_by_role("alert")
+    expect(alert).to_have_text("หมายเลขนี้ใช้ไม่ได้แล้ว กรุณาขอหมายเลขใหม่จากเจ้าหน้าที่")
+    field.fill("12345")  # one digit short: said on the phone, nothing sent
+    phone.get_by_role("button", name="เข้าร่วม").click()
+    expect(alert).to_have_text("กรุณากรอกตัวเลขให้ครบ 6 หลัก")
+    for n in range(6):  # the old number was one: six more wrong ones, and the phone must wait
+        field.fill(f"{(int(read_out.replace(' ', '')) + n + 1) % 1_000_000:06d}")
+        phone.get_by_role("button", name="เข้าร่วม").click()  # waits while the last try is on its way
+    expect(alert).to_have_text("กรอกหมายเลขผิดหลายครั้งเกินไป กรุณารอสักครู่แล้วลองอีกครั้ง")
