@@ -63,7 +63,10 @@ def _missing_reason(models_dir: Path, problems: list[str]) -> str:
               f"fixed phrases are translated (none under {models_dir / 'argos'}")
     if problems:
         reason += "; unusable: " + "; ".join(problems)
-    return reason + "); install one with `madoguchi models install argos FILE.argosmodel`"
+    reason += "); install one with `madoguchi models install argos FILE.argosmodel`"
+    if not models_dir.is_dir():  # a typo in models.dir: say that first
+        reason = f"the models folder {models_dir.absolute()} does not exist (check [models] dir); {reason}"
+    return reason
 
 
 def language_coverage(translator: object, languages: Iterable[str],

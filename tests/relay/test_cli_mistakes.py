@@ -126,8 +126,9 @@ def test_a_models_folder_that_does_not_exist_is_said_first(tmp_path: Path, capsy
     assert main(["check", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert f"models dir: {typo}  (does not exist — check [models] dir)" in out
-    asr = next(line for line in out.splitlines() if line.strip().startswith("asr"))
-    assert f"MISSING the models folder {typo} does not exist (check [models] dir); no Whisper model" in asr
+    engines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and "MISSING" in line}
+    assert f"MISSING the models folder {typo} does not exist (check [models] dir); no Whisper model" in engines["asr"]
+    assert f"MISSING the models folder {typo} does not exist (check [models] dir); phrasebook only" in engines["mt"]
 
 
 def test_check_counts_a_model_s_languages_and_says_whether_japanese_and_the_residents_are_covered(
