@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import MakeLiveRelay, console_errors
 from tests.browser.test_counter import CLERK_INPUT, bubbles, say
+from tests.browser.test_counter_flows import QUEUE, Operator, _only_session
 from tests.fakes import FakeTranslator, fake_engines
 
 RESIDENT_INPUT = "住民の入力（ベトナム語）"
@@ -54,4 +55,25 @@ def test_the_clerk_s_words_translate_and_the_resident_s_are_fixed_phrases(make_l
     say(page, "住所変更の手続きですね", CLERK_INPUT)
     expect(bubbles(page).filter(has_text="住所変更の手続きですね")).to_contain_text("[vi] 住所変更の手続きですね")
     expect(page.get_by_role("list", name="定型文")).to_be_hidden()  # the clerk's words need no phrase list
+    assert not errors, errors
+
+
+def test_the_call_bar_says_the_language_translates_one_way(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
+    """The relay calls an interpreter by itself for a language that does not translate both ways: the call
+    bar says why in those words, and back from the interpreter it says which side is translated."""
+    relay = make_live_relay(fake_engines(translator=FakeTranslator(missing=[("ja", "vi")])), **QUEUE)
+    operator = Operator(relay, "vi")
+    operator.run(operator.connect())
+    page = _start(relay, new_context(), "翻訳は住民→職員のみ")
+    errors = console_errors(page)
+    session_id = relay.call(_only_session(relay))
+    operator.run(operator.expect("escalation", state="offered", session_id=session_id))
+    call_bar = page.get_by_role("status").filter(has_text="通訳者")
+    expect(call_bar).to_contain_text("この言語は片方向しか翻訳できないため、自動で")
+    operator.run(operator.send(type="accept", session_id=session_id))
+    page.get_by_role("status").filter(has_text="通訳者と接続中").wait_for()
+    operator.run(operator.send(type="release", to="ai"))
+    expect(page.get_by_role("status").filter(has_text="通訳者が退出しました")).to_contain_text(
+        "通訳者が退出しました。住民の言葉は翻訳されます。職員の言葉は定型文だけです。")
+    operator.run(operator.close())
     assert not errors, errors

@@ -36,7 +36,7 @@ export class CallBar {
     const lang = session.resident_lang;
     const phrasesOnly = !mt.translates(lang);
     $('#escalation-text').textContent = escalationText({...m, reason: (this.queued && this.reason) || m.reason, lang},
-      this._canceller(m), phrasesOnly);
+      this._canceller(m), phrasesOnly, mt.direction(lang));
     this.uncovered = this.queued && m.covered === false;
     box.dataset.covered = String(!this.uncovered);
     this.showInstead();

@@ -2,9 +2,10 @@
 // and what to do), and what is missing at start (from `welcome`). Never the engine's own message.
 
 /** The escalation line; `canceller` (clerk, resident or unknown) says who withdrew a call;
- * `phrasesOnly`: no translation model for the resident's language (the AI translates fixed phrases only). */
-export function escalationText(m, canceller, phrasesOnly = false) {
-  const ai = phrasesOnly ? '翻訳されるのは定型文だけです。' : null;
+ * `phrasesOnly`: no translation model for the resident's language (the AI translates fixed phrases only);
+ * `direction` (MtCoverage.direction): with a model one way only, which side's words are translated. */
+export function escalationText(m, canceller, phrasesOnly = false, direction = 'none') {
+  const ai = phrasesOnly ? (ONE_WAY_SHORT[direction] || '翻訳されるのは定型文だけです。') : null;
   switch (m.state) {
     case 'offered': return '翻訳の確かさが低いようです。通訳者を呼ぶことができます。';
     case 'queued': {
@@ -13,7 +14,7 @@ export function escalationText(m, canceller, phrasesOnly = false) {
       // a call the clerk did not make says who or what made it, or the clerk wonders who did: the relay
       // for a language it cannot translate, or after hearing the resident ask for one, or after too many
       // uncertain translations; the resident with the phone's button
-      const why = {missing_mt: 'この言語は翻訳できないため、自動で', resident_button: '住民がスマートフォンで',
+      const why = {missing_mt: ONE_WAY_SHORT[direction] ? 'この言語は片方向しか翻訳できないため、自動で' : 'この言語は翻訳できないため、自動で', resident_button: '住民がスマートフォンで',
         asked_in_words: '住民が通訳を求めたため、自動で', low_confidence: '翻訳の確かさが低い状態が続いたため、自動で'}[m.reason] || '';
       if (m.covered === false) return `${why}${uncoveredText(m.lang, where)}`;
       // 0 s: an interpreter is free and their offer rings now (not a wait of about a minute)
@@ -91,6 +92,11 @@ export function mtNotice(name, calling, uncovered = false, direction = 'none') {
   return {text: `${name}の翻訳は入っていません。翻訳されるのは定型文だけです（下の「定型文」から選ぶか、同じ文を入力・発話）。それ以外の文は住民に届きません。${next}`,
     level: 'bad', key: 'mt'};
 }
+
+const ONE_WAY_SHORT = {
+  to_ja: '住民の言葉は翻訳されます。職員の言葉は定型文だけです。',
+  from_ja: '職員の言葉は翻訳されます。住民の言葉は定型文だけです。',
+};
 
 const ONE_WAY = {
   to_ja: '住民の言葉は翻訳されます。職員の言葉は定型文だけです（下の「定型文」から選ぶか、同じ文を入力・発話）。それ以外の職員の言葉は住民に届きません。',
