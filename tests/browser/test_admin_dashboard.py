@@ -149,6 +149,7 @@ def test_the_engines_are_described_in_japanese_with_their_commands_as_they_are(
     engines = fake_engines()
     engines.recognizer = load_engine("recognizer", configs, tmp_path)
     engines.synthesizer = load_engine("synthesizer", configs, tmp_path)
+    engines.translator = load_engine("translator", configs, tmp_path / "typo")
     relay = make_live_relay(engines)
     page = new_context(viewport=(1280, 800)).new_page()
     sign_in_to_dashboard(page, relay.tokens["admin"])
@@ -158,6 +159,9 @@ def test_the_engines_are_described_in_japanese_with_their_commands_as_they_are(
                                 "`madoguchi models install whisper PATH` で導入してください")
     tts = table.get_by_role("row").filter(has_text="音声合成（tts）")
     expect(tts).to_contain_text("日本語の音声は `madoguchi models install kokoro registry:kokoro-ja`")
+    mt = table.get_by_role("row").filter(has_text="翻訳（mt）")  # models.dir mistyped: said first
+    expect(mt).to_contain_text(f"モデルのフォルダー {tmp_path}/typo がありません（[models] dir を確かめてください）。"
+                               "定型文のみ: Argos の翻訳パッケージを導入するまで")
     expect(table).not_to_contain_text("install one with")
     assert "install one with" in (asr.get_by_role("cell").nth(2).locator("span").get_attribute("title") or ""), \
         "the relay's own words, as in its log, behind the Japanese"

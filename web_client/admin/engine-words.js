@@ -32,7 +32,15 @@ const WHOLE = [
   [/^not loaded by this program$/, () => 'このプログラムでは読み込んでいません'],
 ];
 
+// a models folder that does not exist is said first, before the engine's own reason (pipelines/loader.py)
+const NO_FOLDER = /^the models folder (.+?) does not exist \(check \[models\] dir\); (.+)$/;
+
 function translated(text) {
+  const noFolder = NO_FOLDER.exec(text);
+  if (noFolder) {
+    const rest = translated(noFolder[2]) ?? noFolder[2];
+    return `モデルのフォルダー ${noFolder[1]} がありません（[models] dir を確かめてください）。${rest}`;
+  }
   for (const [pattern, words] of WHOLE) {
     const found = pattern.exec(text);
     if (found) return words(...found.slice(1));
