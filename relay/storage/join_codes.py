@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from relay.storage.records import SessionRecord
+from relay.storage.records import SessionRecord, session_from_row
 
 JOIN_SCHEMA = """
 CREATE TABLE IF NOT EXISTS join_codes (
@@ -63,4 +63,4 @@ class JoinRecords:
     async def session_by_joined_token(self, token_hash: str) -> SessionRecord | None:
         rows = await self.query("SELECT s.* FROM sessions s JOIN joined_tokens j ON j.session_id = s.id "
                                 "WHERE j.token_hash = ?", (token_hash,))
-        return SessionRecord(**{**dict(rows[0]), "tts": bool(rows[0]["tts"])}) if rows else None
+        return session_from_row(rows[0]) if rows else None

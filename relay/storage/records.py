@@ -5,6 +5,7 @@ Plain frozen dataclasses, imported by ``store`` and ``recovery`` alike (and re-e
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,3 +56,10 @@ class TokenRecord:
     name: str
     created_at: float
     revoked_at: float | None
+
+
+def session_from_row(row: sqlite3.Row) -> SessionRecord:
+    """A ``sessions`` row as a record (SQLite keeps the tts flag as 0/1)."""
+    values = dict(row)
+    values["tts"] = bool(values["tts"])
+    return SessionRecord(**values)

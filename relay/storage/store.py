@@ -25,7 +25,7 @@ from relay.storage.checkpoint import Checkpointer, CheckpointPolicy
 from relay.storage.group_commit import Committed, GroupCommit, Outcome, Statements, write_together
 from relay.storage.join_codes import JOIN_SCHEMA, JoinRecords
 from relay.storage.lock_wait import LockWait
-from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord
+from relay.storage.records import SessionRecord, StoredEvent, StoreUnavailable, TokenRecord, session_from_row
 from relay.storage.recovery import RECOVERY_SCHEMA, RecoveryRecords
 from relay.storage.schema import SCHEMA
 from relay.storage.turn_records import Rows, TurnRecords
@@ -201,11 +201,11 @@ class Store(RecoveryRecords, TurnRecords, JoinRecords):
 
     async def get_session(self, session_id: str) -> SessionRecord | None:
         rows = await self.query("SELECT * FROM sessions WHERE id = ?", (session_id,))
-        return _session(rows[0]) if rows else None
+        return session_from_row(rows[0]) if rows else None
 
     async def session_by_resident_token(self, token_hash: str) -> SessionRecord | None:
         rows = await self.query("SELECT * FROM sessions WHERE resident_token_hash = ?", (token_hash,))
-        return _session(rows[0]) if rows else None
+        return session_from_row(rows[0]) if rows else None
 
     async def count_open_sessions(self) -> int:
         rows = await self.query("SELECT COUNT(*) FROM sessions WHERE status = 'open'")
@@ -358,7 +358,3 @@ def _event_statements(session_id: str, seq: int, kind: str, body: str, extra: Ro
     return [("INSERT INTO events VALUES (?,?,?,?,?)", (session_id, seq, kind, body, time.time())), *(extra or [])]
 
 
-def _session(row: sqlite3.Row) -> SessionRecord:
-    values = dict(row)
-    values["tts"] = bool(values["tts"])
-    return SessionRecord(**values)

@@ -103,7 +103,7 @@ export function finish(key = 'closed') {
 export function endedView(key) {
   closeConversation(); // 'please wait' for the staff's words would mislead now
   // with something to read: say that it stays readable here, and until when
-  status(bubbles.size && key !== 'no_session' ? 'ended_readable' : key, {}, 'closed');
+  status(bubbles.size ? 'ended_readable' : key, {}, 'closed');
   document.body.classList.add('ended');
   $('#log-empty').hidden = true; // nobody will speak any more
   for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
