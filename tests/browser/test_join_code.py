@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveRelay, console_errors
+from tests.browser.conftest import LiveRelay, console_errors, shot
 from tests.browser.test_counter import bubbles, open_counter
 
 
@@ -23,6 +23,7 @@ def test_a_resident_types_the_number_from_the_tablet_and_talks(live_relay: LiveR
     panel = counter.locator(".qr-fallback")
     expect(panel.get_by_text("Open this address on your phone and enter the number.")).to_be_visible()
     expect(panel.get_by_text("Mở địa chỉ này trên điện thoại và nhập mã số.")).to_be_visible()  # the resident's own
+    shot(counter, "counter-join-number")
 
     phone = new_context(viewport=(390, 844), is_mobile=True, has_touch=True, locale="vi-VN").new_page()
     errors = console_errors(phone)
@@ -35,6 +36,7 @@ def test_a_resident_types_the_number_from_the_tablet_and_talks(live_relay: LiveR
     phone.get_by_role("button", name="Tham gia").click()
     expect(phone.get_by_role("alert")).to_have_text(
         "Mã số không đúng. Vui lòng xem lại số trên màn hình tại quầy và nhập lại.")
+    shot(phone, "resident-phone-join-number")
     field.fill(read_out)  # as read out: 123 456
     phone.get_by_role("button", name="Tham gia").click()
 
