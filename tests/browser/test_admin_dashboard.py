@@ -135,6 +135,8 @@ def test_an_engine_s_state_reads_whole_beside_a_long_detail(make_live_relay: Mak
     expect(missing).to_have_text("未インストール")
     for cell in (missing, engines_table.get_by_role("columnheader", name="状態")):
         assert cell.evaluate(LINES) == 1, cell.inner_text()
+    detail = engines_table.get_by_role("row").filter(has_text="定型文のみ").get_by_role("cell").nth(2)
+    assert detail.evaluate(LINES) <= 4, "the reason reads as sentences, not a column a word wide"
 
 
 def test_the_engines_are_described_in_japanese_with_their_commands_as_they_are(
