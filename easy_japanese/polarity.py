@@ -55,10 +55,16 @@ def _is_negation(words: list[Token], k: int) -> bool:
 _NOT_NEGATIVE = frozenset(["不安", "不動産", "無理", "非常", "未来", "不思議", "無事", "無駄", "不幸", "非常口", "未満"])
 
 
+# words that say something is not paid (払わないでいる): a rewrite that says so keeps the negation
+_NOT_PAYING = frozenset(["滞納"])
+
+
 def _negative_word(tok: Token) -> bool:
     """不明, 不備, 未納, 無料, 非課税: words that carry a negation (分からない, 足りない …)."""
     if tok.pos1 == "接頭辞":
         return tok.surface in ("不", "未", "無", "非")
+    if tok.surface in _NOT_PAYING:
+        return True
     return (
         tok.pos1 in ("名詞", "形状詞") and len(tok.surface) >= 2 and tok.surface[0] in "不未無非"
         and tok.surface not in _NOT_NEGATIVE and tok.pos2 != "固有名詞"

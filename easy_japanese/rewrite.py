@@ -12,6 +12,7 @@ from easy_japanese.furigana import RubySpan, needs_ruby, render_html, render_par
 from easy_japanese.lexicon import LexEntry, is_everyday, load_lexicon
 from easy_japanese.rules import RULES
 from easy_japanese.rules.base import Context
+from easy_japanese.rules.gloss import explained_spans
 from easy_japanese.rules.honorific import prefixed_action_at
 from easy_japanese.rules.honorific_passive import honorific_passive_at
 from easy_japanese.rules.protect import protected_mask
@@ -174,15 +175,20 @@ def difficult_words(text: str, tokens: list[Token], options: RewriteOptions, ref
     dictionary. A word the dictionary has an easy word for counts too when it is still there (翌月分から,
     口座振替, 転出の手続き: inside a compound or a phrase the rules must leave), so the confidence falls."""
     mask = protected_mask(text)
+    for start, end, _word in explained_spans(text, tokens):
+        if text.startswith(("（", "("), end):  # 入管（…）: explained where it is, as a counter term is
+            mask[start:end] = [True] * (end - start)
     lexicon = load_lexicon()
     words = []
     for k, tok in enumerate(tokens):
         if not tok.is_content or tok.pos2 in ("固有名詞", "数詞") or any(mask[tok.start : tok.end]):
             continue
+        if any(tok.surface in source for source in refused):
+            continue  # 納付 left by a refusal (お支払い, 廃止されます): that refusal lowers the confidence already, once
         entry = lexicon.get(tok.base) or lexicon.get(tok.surface)  # 高価すぎる: the analyser's base is 高価い
         if (entry is not None and entry.easy.startswith(entry.word)) or not has_kanji(tok.surface):
             continue  # 予約 → 予約する: the dictionary marks the word easy
-        alone = _stands_alone(tokens, k) and tok.surface not in refused  # a refusal lowers the confidence already
+        alone = _stands_alone(tokens, k)
         if entry is not None and entry.word == tok.surface and _counted_as_hard(entry) and alone:
             words.append(tok.surface)  # a word we have an easier word for, however common (高価, 困難, 廃止), or none (猶予)
         elif needs_ruby(tok.surface, tok.base, options) and not is_everyday(tok.base, 3.5, tok.surface) \

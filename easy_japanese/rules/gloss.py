@@ -7,10 +7,12 @@ appears in a text its easy explanation is added in brackets. Terms come from the
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from easy_japanese.analyzer import Token
-from easy_japanese.lexicon import load_lexicon
+from easy_japanese.lexicon import DATA_DIR, load_lexicon, read_tsv_rows
 from easy_japanese.rules.base import Context, Edit
-from easy_japanese.rules.protect import counter_terms, glossary_spans
+from easy_japanese.rules.protect import counter_terms, glossary_spans, protected_mask
 
 
 def counter_term_gloss(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
@@ -36,6 +38,47 @@ def counter_term_gloss(text: str, tokens: list[Token], ctx: Context) -> list[Edi
             continue
         seen.append(term)
         edits.append(Edit(start, end, f"{term}（{explanations[term]}）", "gloss.counter_term"))
+    return edits + _left_word_glosses(text, tokens, seen)
+
+
+@lru_cache(maxsize=1)
+def explained_words() -> dict[str, str]:
+    """Notice words with no easy word right in every sentence, and their explanations (入管, 減額; 口座振替 as the glossary explains it)."""
+    return {row[0]: row[2] for row in read_tsv_rows(DATA_DIR / "explained_words.tsv") if len(row) >= 3}
+
+
+def explained_spans(text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each explained word standing alone in ``text``: whole tokens, not inside a
+    compound (出国予定日) or brackets, not a counter term."""
+    mask = protected_mask(text)
+    starts = {tok.start: k for k, tok in enumerate(tokens)}
+    ends = {tok.end: k for k, tok in enumerate(tokens)}
+    spans = []
+    for word in explained_words():
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if start in starts and end in ends and not any(mask[start:end]) and _alone(tokens, starts[start], ends[end]):
+                spans.append((start, end, word))
+            start = text.find(word, end)
+    return sorted(spans)
+
+
+def _alone(tokens: list[Token], first: int, last: int) -> bool:
+    around = [tokens[j] for j in (first - 1, last + 1) if 0 <= j < len(tokens)]
+    return not any(t.pos1 in ("名詞", "接頭辞", "接尾辞") and t.pos2 != "数詞" for t in around)
+
+
+def _left_word_glosses(text: str, tokens: list[Token], seen: list[str]) -> list[Edit]:
+    """入管に → 入管（外国人が 日本に いるための 手続きを する 国の 役所）に: a notice word the rules had
+    to leave is explained the first time it appears, as a counter term is."""
+    edits = []
+    for start, end, word in explained_spans(text, tokens):
+        if word in seen or text.startswith(("（", "("), end):
+            seen.append(word)
+            continue
+        seen.append(word)
+        edits.append(Edit(start, end, f"{word}（{explained_words()[word]}）", "gloss.counter_term"))
     return edits
 
 

@@ -91,7 +91,7 @@ def plain_honorific_at(tokens: list[Token], i: int) -> bool:
     v = i - 1
     if _after_honorific_naru(tokens, v):
         return True
-    if _own_step_said_politely(tokens, i) or _garbage_put_out(tokens, i):
+    if _own_step_said_politely(tokens, i) or _garbage_put_out(tokens, i) or _own_payment_left_unpaid(tokens, i):
         return True
     if tokens[i].lemma == "られる" or not _is_intransitive_predicate(tokens, v) or not _said_of_the_resident(tokens, i):
         return False  # 来られる, 見られる may be "can come", "can see"; 雨に降られてぬれた is a passive
@@ -168,6 +168,21 @@ def _garbage_put_out(tokens: list[Token], i: int) -> bool:
     head = next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
     garbage = tokens[v - 2].surface.endswith(("ごみ", "ゴミ"))
     return garbage and (head in _NOMINAL_HEADS or _conditional(tokens, i)) and not _has_agent(tokens, v - 1, False)
+
+
+# what the resident owes the city: 保険料, 住民税, 税金, 給食費, 保育料 (never a landlord's rent: 家賃を滞納された is a passive)
+_OWED_TO_THE_CITY = ("料", "税", "税金", "費")
+
+
+def _own_payment_left_unpaid(tokens: list[Token], i: int) -> bool:
+    """保険料を滞納されますと / 滞納されている方: only the resident leaves their own premium or tax unpaid, so
+    with that payment as its を object and no one named who does it, 滞納される is 尊敬語 (a passive would be
+    said by whoever is owed it: 家賃を滞納された, 市が住民に税を滞納される), made plain."""
+    v = i - 1
+    if tokens[i].lemma != "れる" or tokens[v].lemma != "為る" or v < 3 or tokens[v - 1].surface != "滞納":
+        return False
+    owed = tokens[v - 3].surface.endswith(_OWED_TO_THE_CITY) and tokens[v - 3].pos1 in ("名詞", "接尾辞")
+    return tokens[v - 2].surface == "を" and owed and not _has_agent(tokens, v - 1, False)
 
 
 def _conditional(tokens: list[Token], i: int) -> bool:
