@@ -145,7 +145,9 @@ def _word_edit(text: str, tokens: list[Token], first: int, last: int, entry: Lex
         if (stem := _stem_before_sugiru(entry.easy, nxt)) is not None:  # 困難すぎる → 難しすぎる (not 難しいすぎる)
             return Edit(start, nxt.end, stem + nxt.surface, "vocabulary.word")  # the hit shows the whole word
         if nxt.surface == "に" or (nxt.pos1 == "助詞" and nxt.surface not in ("の", "な", "か")):
-            return None  # a predicate cannot take a case particle: 妊娠が → おなかに赤ちゃんがいるが
+            # a predicate cannot take a case particle (妊娠が → おなかに赤ちゃんがいるが); a noun form can (困難を → 難しいことを)
+            becomes = nxt.surface == "に" and next_token(tokens, last + 1) is not None and tokens[last + 2].lemma in _SURU | {"成る"}
+            return Edit(start, end, entry.noun_easy, "vocabulary.word") if entry.noun_easy and not becomes else None  # 困難になる
         if nxt.surface in ("の", "な", "だ"):
             end = nxt.end  # 不明な点 → 分からない点, 所定の紙 → 決められた紙
         past = _past_of_predicate(entry.easy, nxt, next_token(tokens, last + 1))
@@ -331,6 +333,9 @@ def verbs(text: str, tokens: list[Token], ctx: Context) -> list[Edit]:
             edits.append(Edit(tok.start, tok.end, easy_stem, "vocabulary.verb"))
         elif tok.pos1 == "動詞" and (tok.pos2 != "非自立可能" or _main_verb(tokens, i)):
             entry = lexicon.get(tok.base)
+            stem_with_ni = tok.cform.startswith("連用形") and next_token(tokens, i) is not None and tokens[i + 1].surface == "に"
+            if stem_with_ni and entry is not None and ("て" in entry.easy or "で" in entry.easy):
+                continue  # 試みに (as a trial) → やってみに is not Japanese: a helper verb after て takes no に
             if entry is not None and entry.kind == "v" and entry.easy != entry.word and not _put_in_a_place(tokens, i, entry):
                 fitted = fit_to_arguments(tokens, i, entry.easy)
                 edits += _with_particle(tokens, swap_verb(tokens, i, fitted.easy, "vocabulary.verb"), fitted)
