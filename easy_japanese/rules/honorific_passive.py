@@ -161,12 +161,13 @@ def _own_step_said_politely(tokens: list[Token], i: int) -> bool:
 
 def _garbage_put_out(tokens: list[Token], i: int) -> bool:
     """粗大ごみを出される方 / 場合: putting one's garbage out is what the resident does; 出す keeps a を object in
-    a passive only when something is given out to someone (宿題を出された), never garbage: 尊敬語, made plain."""
+    a passive only when something is given out to someone (宿題を出された), never garbage or a fever (お子さんが
+    熱を出された場合; 子どもに熱を出されて, with who did it, stays a passive): 尊敬語, made plain."""
     v = i - 1
     if tokens[i].lemma != "れる" or tokens[v].lemma != "出す" or v < 2 or tokens[v - 1].surface != "を":
         return False
     head = next((t.surface for t in tokens[i + 1 : i + 3] if t.lemma != "た"), "")
-    garbage = tokens[v - 2].surface.endswith(("ごみ", "ゴミ"))
+    garbage = tokens[v - 2].surface.endswith(("ごみ", "ゴミ")) or tokens[v - 2].surface == "熱"  # 熱を出される方
     return garbage and (head in _NOMINAL_HEADS or _conditional(tokens, i)) and not _has_agent(tokens, v - 1, False)
 
 
@@ -175,11 +176,11 @@ _OWED_TO_THE_CITY = ("料", "税", "税金", "費")
 
 
 def _own_payment_left_unpaid(tokens: list[Token], i: int) -> bool:
-    """保険料を滞納されますと / 滞納されている方: only the resident leaves their own premium or tax unpaid, so
-    with that payment as its を object and no one named who does it, 滞納される is 尊敬語 (a passive would be
-    said by whoever is owed it: 家賃を滞納された, 市が住民に税を滞納される), made plain."""
+    """保険料を滞納されますと / 滞納されている方 / 前納されますと: only the resident leaves their own premium or tax
+    unpaid (or pays it ahead), so with that payment as its を object and no one named who does it, 滞納される is
+    尊敬語 (a passive would be said by whoever is owed it: 家賃を滞納された, 市が住民に税を滞納される), made plain."""
     v = i - 1
-    if tokens[i].lemma != "れる" or tokens[v].lemma != "為る" or v < 3 or tokens[v - 1].surface != "滞納":
+    if tokens[i].lemma != "れる" or tokens[v].lemma != "為る" or v < 3 or tokens[v - 1].surface not in ("滞納", "前納"):
         return False
     owed = tokens[v - 3].surface.endswith(_OWED_TO_THE_CITY) and tokens[v - 3].pos1 in ("名詞", "接尾辞")
     return tokens[v - 2].surface == "を" and owed and not _has_agent(tokens, v - 1, False)

@@ -8,6 +8,15 @@ from __future__ import annotations
 import pytest
 
 from easy_japanese import RewriteOptions, check, rewrite
+from easy_japanese.gold_metrics import evaluate
+from tests.easy_japanese.gold import gold_sentences
+from tests.easy_japanese.gold.reading_dev import READING_DEV
+from tests.easy_japanese.gold.reading_dev_eighth import READING_DEV_EIGHTH
+from tests.easy_japanese.gold.reading_dev_eleventh import READING_DEV_ELEVENTH
+from tests.easy_japanese.gold.reading_dev_ninth import READING_DEV_NINTH
+from tests.easy_japanese.gold.reading_dev_seventh import READING_DEV_SEVENTH
+from tests.easy_japanese.gold.reading_dev_sixth import READING_DEV_SIXTH
+from tests.easy_japanese.gold.reading_dev_tenth import READING_DEV_TENTH
 
 PLAIN = RewriteOptions(gloss_counter_terms=False)
 
@@ -110,3 +119,57 @@ def test_the_easier_word_snow_writes_where_it_is_right_in_every_sense(before: st
 def test_a_helper_verb_after_te_never_takes_the_ni_of_purpose() -> None:
     # main wrote 試みに (as a trial) → やってみに, which is not Japanese
     assert "やってみに" not in rewrite("彼は私たちに試みにフランス語で話しかけてきた。", options=PLAIN).text
+
+
+def test_the_fresh_sentences_are_new_dev_rows_with_nothing_rejected_or_lost() -> None:
+    sources = [source for _, source, _, _ in READING_DEV_ELEVENTH]
+    assert len(sources) >= 40 and len(set(sources)) == len(sources)
+    assert all(reference for _, _, reference, _ in READING_DEV_ELEVENTH)
+    earlier = {s.source for s in gold_sentences()} | {
+        s for _, s, _ in READING_DEV + READING_DEV_SIXTH + READING_DEV_SEVENTH + READING_DEV_EIGHTH} | {
+        s for _, s, _, _ in READING_DEV_NINTH + READING_DEV_TENTH}
+    assert not set(sources) & earlier
+    report = evaluate([(source, tuple(facts)) for _, source, _, facts in READING_DEV_ELEVENTH])
+    assert report.rejected == [] and report.lost == []
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("住民票の写しは、1通300円でございます。", "の写しは、1通300円です。"),
+    ("戸籍の写しを請求してください。", "の写しを請求してください。"),
+])
+def test_a_certified_copy_the_city_issues_is_not_a_photocopy(before: str, after: str) -> None:
+    # main wrote 住民票のコピー: a resident may bring a photocopy
+    result = rewrite(before)
+    assert after in result.text and "コピー" not in result.text, result.text
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("マイナンバーカードをお持ちであれば、コンビニでも印鑑証明を取得できます。", "を持っていれば、"),
+    ("お子さんが熱を出された場合は、お迎えをお願いすることがあります。", "お子さんが熱を出したときは、"),
+    ("保険料を前納されますと、割引が受けられます。", "を前もって払いますと、"),
+])
+def test_an_honorific_main_left_is_made_plain(before: str, after: str) -> None:
+    # main: お持ちであれば left and not counted (1.0); 熱を出され (an earlier reading table), 前納され counted (0.85, 0.73)
+    result = rewrite(before, options=PLAIN)
+    assert after in result.text and not result.honorifics_left and result.confidence == 1.0, result.text
+    # with who did it named, a fever had on someone is a passive: left
+    assert "熱を出されて" in rewrite("子どもに熱を出されて困りました。", options=PLAIN).text
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("所得が一定額以下の方は、住民税が課税されません。", "住民税がかかりません。"),
+    ("軽自動車税は、4月1日現在で車両をお持ちの方に課税されます。", "持っている方にかかります。"),
+])
+def test_a_tax_imposed_is_said_with_kakaru(before: str, after: str) -> None:
+    # main left 課税されます / 課税されません at 1.0
+    assert rewrite(before, options=PLAIN).text.endswith(after)
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("37.5度以上の発熱がある場合は、登園をお控えください。", "37.5度以上の熱があるときは、"),
+    ("発熱などの症状がある方は、受診前に電話でご相談ください。", "熱などの症状"),
+])
+def test_a_fever_as_a_noun_is_netsu(before: str, after: str) -> None:
+    # main left 発熱 as a noun and counted it (発熱した was already 熱が出た)
+    result = rewrite(before, options=PLAIN)
+    assert result.text.startswith(after) and "発熱" not in result.unknown_difficult_words, result.text
