@@ -50,11 +50,14 @@ def explained_words() -> dict[str, str]:
 def explained_spans(text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
     """(start, end, word) of each explained word standing alone in ``text``: whole tokens, not inside a
     compound (出国予定日) or brackets, not a counter term."""
+    present = [word for word in explained_words() if word in text]
+    if not present:
+        return []  # most sentences: nothing to look up
     mask = protected_mask(text)
     starts = {tok.start: k for k, tok in enumerate(tokens)}
     ends = {tok.end: k for k, tok in enumerate(tokens)}
     spans = []
-    for word in explained_words():
+    for word in present:
         start = text.find(word)
         while start >= 0:
             end = start + len(word)
