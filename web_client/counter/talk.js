@@ -267,6 +267,7 @@ export class Talk extends EventTarget {
       $('#trouble [data-key="auto"]').remove();
     }
     this.panel.update({lang: lang || 'auto'});
+    this.joinCode?.residentLanguageChanged(); // its instruction for the resident, in their language too
     const name = lang === 'auto' || !lang ? '' : languageName(lang, this.session.mode);
     $('#resident-head').textContent = !name ? '住民（言語：自動）' : `住民（${name}）`;
     // the clerk's side of the tablet, in Japanese like the row above it; what is typed is in the
