@@ -9,8 +9,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import MakeLiveRelay, console_errors
-from tests.browser.test_counter import CLERK_INPUT, bubbles, say
+from tests.browser.conftest import MakeLiveRelay, console_errors, shot
+from tests.browser.test_counter import CLERK_INPUT, bubbles, resident_url, say
 from tests.browser.test_counter_flows import QUEUE, Operator, _only_session
 from tests.fakes import FakeTranslator, fake_engines
 
@@ -77,3 +77,59 @@ def test_the_call_bar_says_the_language_translates_one_way(make_live_relay: Make
         "通訳者が退出しました。住民の言葉は翻訳されます。職員の言葉は定型文だけです。")
     operator.run(operator.close())
     assert not errors, errors
+
+
+def test_the_resident_is_told_in_their_language_what_they_will_see(make_live_relay: MakeLiveRelay,
+                                                                    new_context: Any) -> None:
+    """vi→ja without ja→vi: the phone and the tablet's resident panel say, in Vietnamese, that the staff's
+    words reach the resident only as fixed phrases (not the staff's words silently missing); a language
+    translated both ways says nothing of the kind."""
+    relay = make_live_relay(fake_engines(translator=FakeTranslator(missing=[("ja", "vi")])),
+                            queue={"max_wait_s": 120.0})
+    page = _start(relay, new_context(), "翻訳は住民→職員のみ")
+    errors = console_errors(page)
+    one_way = "Lời của bạn được dịch cho nhân viên. Lời của nhân viên chỉ được dịch nếu là câu mẫu"
+    panel = page.get_by_role("region", name="住民向け表示")
+    expect(panel.locator("[lang=vi]").filter(has_text=one_way)).to_be_visible()
+
+    phone = new_context(viewport=(360, 740), is_mobile=True, has_touch=True).new_page()
+    phone.goto(resident_url(page))
+    note = phone.get_by_text(one_way)
+    expect(note).to_have_attribute("lang", "vi")
+    say(page, "住所変更の手続きですね", CLERK_INPUT)  # no phrase: marked on the phone, as the note said
+    expect(phone.get_by_text("Không dịch được lời nhân viên vừa nói")).to_be_visible()
+    expect(note).to_be_visible()
+    # the relay calls an interpreter by itself; nobody covers Vietnamese: not "machine translation continues"
+    expect(phone.get_by_role("status")).to_have_text(
+        "Hiện không có phiên dịch viên cho ngôn ngữ của bạn. Chỉ dịch được các câu mẫu.")
+    shot(phone, "resident-phone-one-way")
+
+    phone.get_by_role("button", name="🌐 Tiếng Việt").click()  # Thai translates both ways: nothing to say
+    phone.get_by_role("button", name="ไทย").click()
+    expect(phone.get_by_role("button", name="🌐 ไทย")).to_be_visible()
+    expect(phone.locator("#mt-note")).to_be_hidden()
+    expect(panel.get_by_text(one_way)).to_be_hidden()
+    expect(panel.locator(".panel-note")).to_have_count(0)
+    assert not errors, errors
+
+
+def test_a_call_replayed_before_the_languages_are_known_is_worded_again(make_live_relay: MakeLiveRelay,
+                                                                        new_context: Any) -> None:
+    """After a reload the relay replays the call before the tablet has heard which way Vietnamese
+    translates: once it has, the call bar and the resident's panel say it again in those words (they
+    stayed with "the AI translation goes on" — 「Tiếp tục dịch máy」 — for the resident)."""
+    relay = make_live_relay(fake_engines(translator=FakeTranslator(missing=[("ja", "vi")])),
+                            queue={"max_wait_s": 120.0})
+    page = _start(relay, new_context(), "翻訳は住民→職員のみ")
+    call_bar = page.get_by_role("status").filter(has_text="通訳者")
+    expect(call_bar).to_contain_text("この言語は片方向しか翻訳できないため")
+    held: list[Any] = []
+    page.route("**/api/languages", lambda route: held.append(route))  # the list comes when the test lets it
+    page.reload()
+    page.get_by_text("接続済み").wait_for()
+    panel_status = page.get_by_role("region", name="住民向け表示").locator(".panel-status")
+    expect(panel_status).to_contain_text("Hiện không có phiên dịch viên")  # the replayed call, worded without the list
+    assert held, "the tablet asked for the languages"
+    held[0].continue_()
+    expect(call_bar).to_contain_text("この言語は片方向しか翻訳できないため")
+    expect(panel_status).to_have_text("🚫Hiện không có phiên dịch viên cho ngôn ngữ của bạn. Chỉ dịch được các câu mẫu.")

@@ -32,11 +32,8 @@ export class CallBar {
     // position updates come without the reason; a button on the resident's phone is a call of its own kind
     if (m.state === 'queued' && m.reason) this.reason = m.reason === 'button' && m.by === 'resident' ? 'resident_button' : m.reason;
     else if (m.state !== 'queued') this.reason = null;
-    const {session, mt} = this.talk;
-    const lang = session.resident_lang;
-    const phrasesOnly = !mt.translates(lang);
-    $('#escalation-text').textContent = escalationText({...m, reason: (this.queued && this.reason) || m.reason, lang},
-      this._canceller(m), phrasesOnly, mt.direction(lang));
+    this.last = {m, canceller: this._canceller(m)};
+    this._say();
     this.uncovered = this.queued && m.covered === false;
     box.dataset.covered = String(!this.uncovered);
     this.showInstead();
@@ -45,8 +42,23 @@ export class CallBar {
     $('#escalation-cancel').hidden = !this.queued;
     $('#escalate-button').disabled = this.calling;
     this.talk.mic.setOperator(this.connected);
+  }
+
+  /** The call in words, for the clerk and on the resident's panel: worded by which way the resident's
+   * language translates, so said again once that is known (`reword`: the languages came after the call). */
+  _say() {
+    const {m, canceller} = this.last;
+    const {session, mt} = this.talk;
+    const lang = session.resident_lang;
+    const phrasesOnly = !mt.translates(lang);
+    $('#escalation-text').textContent = escalationText({...m, reason: (this.queued && this.reason) || m.reason, lang},
+      canceller, phrasesOnly, mt.direction(lang));
     const residentKey = escalationKey(m, phrasesOnly); // back to the AI: perhaps one that translates fixed phrases only
     this.talk.panel.update({status: residentKey, vars: {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))}});
+  }
+
+  reword() {
+    if (this.last) this._say();
   }
 
   /** While nobody covers the language: やさしい日本語 (unless the clerk already speaks it) and 受付を終了. */
@@ -71,6 +83,7 @@ export class CallBar {
   reset() {
     this.queued = this.connected = this.uncovered = false;
     this.reason = null;
+    this.last = null; // the last escalation event and who withdrew it
     $('#escalation-easy').hidden = true;
     $('#escalation-end').hidden = true;
     $('#escalation').hidden = true;

@@ -5,6 +5,7 @@
 import {el, rubyText} from '/static/common/dom.js';
 import {putText, setLang, translator, sourceLang} from '/static/common/i18n.js';
 import {languageGrid, languageToggle} from '/static/counter/panel-language.js';
+import {ONE_WAY_STRINGS} from '/static/resident/strings-one-way.js';
 import {RESIDENT_STRINGS} from '/static/resident/strings.js';
 
 export const PANEL_CHANNEL = 'madoguchi-panel';
@@ -44,11 +45,18 @@ export function renderPanel(face, state, {furigana = true, wakachi = false} = {}
     parts.push(languageGrid(state.languages, known ? state.lang : null, choose));
   } else {
     parts.push(...conversation(state, t, lang, {furigana, wakachi}));
+    if (known) parts.push(oneWayNote(state.oneWay, lang)); // under the latest sentence: never pushing it out of view
   }
   face.replaceChildren(...parts.filter(Boolean));
   face.scrollTop = 0; // new words start at the top (not where the language list was scrolled to)
   face.classList.toggle('rotated', Boolean(state.rotated));
   face.classList.toggle('mirrored', Boolean(state.mirrored));
+}
+
+/** The resident's language translates one way only (or not at all): what they will see, in it. */
+function oneWayNote(key, lang) {
+  if (!key) return null;
+  return putText(el('p', {class: 'panel-note', lang: sourceLang(ONE_WAY_STRINGS, lang, key)}), translator(ONE_WAY_STRINGS, lang)(key));
 }
 
 /** What the resident was last told, and what they said, in their language. */
@@ -78,7 +86,7 @@ export class ResidentPanel {
   constructor(face, {sessionId, onChoose}) {
     this.face = face;
     this.onChoose = onChoose;
-    this.state = {lang: 'auto', languages: null, choosing: false, main: null, you: null, status: null, rotated: false, mirrored: false};
+    this.state = {lang: 'auto', languages: null, choosing: false, oneWay: null, main: null, you: null, status: null, rotated: false, mirrored: false};
     this.display = {furigana: true, wakachi: false};
     this.actions = {choose: (code) => this._choose(code), toggle: () => this.update({choosing: !this.state.choosing})};
     this.channel = 'BroadcastChannel' in window ? new BroadcastChannel(`${PANEL_CHANNEL}-${sessionId}`) : null;

@@ -17,6 +17,7 @@ import {ResidentPanel} from '/static/counter/panel.js';
 import {PhrasePicker} from '/static/counter/phrases.js';
 import {panelLanguages} from '/static/counter/panel-language.js';
 import {CounterVideo} from '/static/counter/video-panel.js';
+import {oneWayKey} from '/static/resident/strings-one-way.js';
 
 export class Talk extends EventTarget {
   constructor({token, session}) {
@@ -231,6 +232,7 @@ export class Talk extends EventTarget {
       const {languages} = await api('/api/languages', {token: this.token});
       this.mt.languages(languages);
       this._mtState();
+      this.call.reword(); // a call replayed before the list came was worded as if both ways translated
       this.panel.update({languages: panelLanguages(languages)});
     } catch { /* the panel keeps its text; the phone and speech still set the language */ }
   }
@@ -312,6 +314,7 @@ export class Talk extends EventTarget {
     const phrasesOnly = !this.mt.translates(lang);
     if (phrasesOnly) this.trouble({key: 'mt'}); else $('#trouble [data-key="mt"]')?.remove();
     this.phrases.offer(this.mt.clerkPhrasesOnly(lang) ? lang : null);
+    this.panel.update({oneWay: oneWayKey(this.mt.direction(lang))}); // and the resident is told, in their language
   }
 
   /** A message for the clerk in the notice list (one per key: a newer one replaces it). */

@@ -6,6 +6,7 @@
 import {$} from '/static/common/dom.js';
 import {applyStrings, plainText, putText, setLang} from '/static/common/i18n.js';
 import {renderPending} from '/static/resident/conversation.js';
+import {showOneWay} from '/static/resident/one-way.js';
 import {LANG_KEY, STRINGS, page, pickLang, status, statusKey} from '/static/resident/page.js';
 import {offerSpeech, renderSpeakLabel} from '/static/resident/speech.js';
 
@@ -33,6 +34,7 @@ export function sessionLang(code) {
   }
   renderLangButton();
   offerSpeech();
+  showOneWay(); // what the resident will see when their language translates one way only
 }
 
 /** 🌐 and the session's language in its own name: the way to change it, whatever the page speaks. */

@@ -18,25 +18,33 @@ function callButtons(state) {
   $('#cancel-call-button').hidden = state !== 'queued';
 }
 
-/** Whether only the phrasebook's fixed phrases translate for the resident's language (no model installed). */
+/** Whether the AI translates only the phrasebook's fixed phrases for the resident's language, one way at
+ * least (no model installed, or one for a single direction: as the tablet's resident panel says it). */
 function phrasesOnly() {
   const {residentLang: code, mtLangs} = page;
-  return Boolean(code) && !['auto', 'ja'].includes(code) && !(mtLangs && (!mtLangs.size || mtLangs.has(code)));
+  if (!code || ['auto', 'ja'].includes(code)) return false;
+  const mt = page.choice?.languages?.find((l) => l.code === code)?.mt; // per direction, once listed
+  if (mt) return mt !== 'both';
+  return !(mtLangs && (!mtLangs.size || mtLangs.has(code)));
 }
 
 /** Whether an interpreter is called (queued, or connected) — from the last escalation event. */
 let called = false;
+let lastEscalation = 0; // the newest escalation event's number: an older one never overwrites its line
 
-function onEscalation(m) {
+async function onEscalation(m) {
   // a suggestion to call one while one is called (from a relay before it stopped sending it then) would
   // hide the cancel button and say the call is not made: the call's own line stays
   if (m.state === 'offered' && called) return;
   called = m.state === 'queued' || m.state === 'connected';
-  const key = escalationKey(m, phrasesOnly());
-  status(key, {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
   callButtons(m.state);
   // an `offered` (the relay suggests calling one) leaves an interpreter who is here where they are
   if (m.state !== 'offered') interpreterHere(m.state === 'connected');
+  const mine = ++lastEscalation;
+  // which way the language translates decides the words (the list is asked for once, at the start)
+  if (page.choice && page.residentLang && page.residentLang !== 'auto') await page.choice.load();
+  if (mine !== lastEscalation || page.closed) return;
+  status(escalationKey(m, phrasesOnly()), {position: m.position, minutes: Math.max(1, Math.round((m.eta_s || 60) / 60))});
 }
 
 /** Speech output the resident will not hear (the tablet's or this phone's): the text stands on screen.
@@ -107,6 +115,6 @@ export function endedView(key) {
   document.body.classList.add('ended');
   $('#log-empty').hidden = true; // nobody will speak any more
   for (const control of document.querySelectorAll('main button, main input')) control.disabled = true;
-  for (const part of document.querySelectorAll('#type-form, #pending, .actions, .resident-video')) part.hidden = true;
+  for (const part of document.querySelectorAll('#type-form, #pending, .actions, .resident-video, #mt-note')) part.hidden = true;
   $('#bubbles').closest('.log').hidden = bubbles.size === 0;
 }

@@ -4,6 +4,7 @@
 // PHONE_STRINGS is both tables in one.
 
 import {JOIN_STRINGS} from '/static/resident/strings-join.js';
+import {ONE_WAY_STRINGS} from '/static/resident/strings-one-way.js';
 import {RESIDENT_STRINGS} from '/static/resident/strings.js';
 
 const SESSION_STRINGS = {
@@ -129,7 +130,8 @@ const SESSION_STRINGS = {
 };
 
 export const PHONE_STRINGS = Object.fromEntries(Object.keys(RESIDENT_STRINGS).map(
-  (code) => [code, {...RESIDENT_STRINGS[code], ...(SESSION_STRINGS[code] || {}), ...(JOIN_STRINGS[code] || {})}]));
+  (code) => [code, {...RESIDENT_STRINGS[code], ...(SESSION_STRINGS[code] || {}), ...(JOIN_STRINGS[code] || {}),
+    ...(ONE_WAY_STRINGS[code] || {})}]));
 
 /** What the resident is told about an `error` the page has no special handling for. */
 export function errorKey(code) {
