@@ -43,6 +43,7 @@ class FakeRecognizerStream:
         events: list[RecognitionEvent] = []
         if not self.partial_sent and self.buffered >= self.sample_rate:  # 0.5 s of s16le
             lang, text = self.owner.peek()
+            lang = self.owner.partial_lang or lang  # an early guess at the language, which the final corrects
             events.append(RecognitionEvent("partial", text[: max(1, len(text) // 2)] or "…", self._lang(lang)))
             self.partial_sent = True
         # the endpointer closes an utterance every ``utterance_bytes``; audio beyond it starts the next
@@ -73,10 +74,12 @@ class FakeRecognizerStream:
 class FakeRecognizer:
     def __init__(self, transcripts: Sequence[tuple[str, str]] = (("ja", "こんにちは"),), *, delay: float = 0.0,
                  fail: bool = False, confidence: float = 0.9, utterance_bytes: int = 0,
-                 dropped: float = 1.0, final_on_finish: bool = True) -> None:
+                 dropped: float = 1.0, final_on_finish: bool = True, partial_lang: str | None = None) -> None:
         """An empty transcript is a final the guard dropped, ``dropped`` its reason's code (GUARD_CODES);
-        ``final_on_finish=False``: audio.stop ends the stream with no final for what was shown."""
+        ``final_on_finish=False``: audio.stop ends the stream with no final for what was shown;
+        ``partial_lang``: the language every partial is heard in (a wrong early guess), not the final's."""
         self.transcripts = list(transcripts)
+        self.partial_lang = partial_lang
         self.dropped, self.final_on_finish = dropped, final_on_finish
         self.delay, self.fail, self.confidence = delay, fail, confidence
         self.utterance_bytes = utterance_bytes

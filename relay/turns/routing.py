@@ -60,6 +60,12 @@ def spoken_speaker(requested: str, lang: str, resident_lang: str) -> str:
     return "clerk" if lang == JAPANESE else "resident"
 
 
+def speaker_is_guessed(requested: str, resident_lang: str) -> bool:
+    """Whether ``spoken_speaker`` told the speaker from the language heard: an early partial's language
+    may be wrong (a clerk's first Japanese syllables heard as Vietnamese), so its speaker is only a guess."""
+    return requested == AUTO and resident_lang != JAPANESE
+
+
 def detected_resident_language(speaker: str, lang: str, resident_lang: str, offered: Collection[str]) -> str | None:
     """Resident language ``auto``: the first offered language other than Japanese that the resident is
     heard (or typed) in becomes the session's."""
@@ -111,7 +117,9 @@ def sees(role: str, message: Message, resident_lang: str) -> bool:
         return True
     if isinstance(message, Untranslated):
         return message.speaker == "resident" or was_for_the_resident(message, resident_lang)
-    if isinstance(message, (Transcript, Partial)):
+    if isinstance(message, Partial):  # a guess may be the clerk's words: the phone waits for the transcript
+        return message.speaker == "resident" and not message.speaker_guessed
+    if isinstance(message, Transcript):
         return message.speaker == "resident"
     if isinstance(message, TranslationMessage):
         if message.kind == "back_translation":

@@ -180,13 +180,16 @@ class Welcome(Message):
 
 @dataclass(frozen=True)
 class Partial(Message):
-    """Transient: not stored, carries no seq, never replayed."""
+    """Transient: not stored, carries no seq, never replayed. ``speaker_guessed``: the speaker was told
+    from the language the recogniser heard so far (a counter microphone with ``speaker: auto``), which an
+    early partial can get wrong; the ``transcript`` says who spoke. Left out when the speaker is known."""
 
     TYPE = "partial"
     utterance_id: str
     speaker: str
     lang: str
     text: str
+    speaker_guessed: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,9 @@ async def consume_recognition(conn: Client, stream: RecognitionStream, requested
         async for event in stream:
             speaker = routing.spoken_speaker(requested, event.lang, session.resident_lang)
             if event.kind == "partial":
-                shown = Partial(utterance_id=utterance_id, speaker=speaker, lang=event.lang, text=event.text)
+                guessed = routing.speaker_is_guessed(requested, session.resident_lang) or None
+                shown = Partial(utterance_id=utterance_id, speaker=speaker, lang=event.lang, text=event.text,
+                                speaker_guessed=guessed)
                 session.send_transient(shown)
                 early.on_partial(speaker, event.lang, event.final_text)
                 continue

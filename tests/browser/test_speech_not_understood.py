@@ -49,6 +49,36 @@ def test_the_tablet_keeps_a_greyed_line_when_push_to_talk_gives_no_final(make_li
     line = bubbles(page).filter(has_text=TABLET_LINE)
     expect(line).to_be_visible()
     expect(line).to_have_attribute("data-speaker", "clerk")
-    expect(line).to_have_class("bubble clerk unheard")
+    # who spoke was told from the language heard (the microphone's speaker: auto): unnamed, in neither column
+    expect(line).to_have_class("bubble clerk unheard guessed")
     expect(page.get_by_role("status").filter(has_text="待機中")).to_be_visible()
+    assert not errors, errors
+
+
+def test_an_early_guess_at_who_speaks_is_not_shown_as_a_name(make_live_relay: MakeLiveRelay,
+                                                             new_context: Any) -> None:
+    """The tablet's microphone tells who speaks from the language heard; the first syllables of the
+    clerk's Japanese may be taken for Vietnamese. That partial line is named neither 住民 on the tablet nor
+    shown on the phone as the resident's own words: the transcript says who it was."""
+    recognizer = FakeRecognizer([("ja", "転入の手続きをお願いします")], partial_lang="vi")
+    relay = make_live_relay(fake_engines(recognizer=recognizer))
+    page = open_counter(relay, new_context())
+    phone = new_context(viewport=(390, 844), is_mobile=True).new_page()
+    phone.goto(resident_url(page))
+    phone.get_by_role("button", name="Gửi").wait_for()
+    errors = console_errors(page)
+    page.get_by_role("button", name="押して話す").focus()
+    page.keyboard.down(" ")
+    line = bubbles(page).filter(has_text="転入の手続")
+    expect(line).to_have_class("bubble resident partial guessed")  # heard as Vietnamese so far
+    expect(line).to_have_text("転入の手続き …", use_inner_text=True)  # the words only: no 住民 before them
+    phone.get_by_placeholder("Nhập tin nhắn").fill("Xin chào")  # sent after the partial, so seen after it
+    phone.get_by_role("button", name="Gửi").click()
+    expect(bubbles(phone).filter(has_text="Xin chào")).to_be_visible()
+    expect(bubbles(phone).filter(has_text="転入の手続")).to_have_count(0)  # never "Bạn: 転入の手続き …"
+    page.keyboard.up(" ")
+    expect(line).to_have_attribute("data-speaker", "clerk")  # the transcript: the clerk, named
+    expect(line.get_by_text("職員", exact=True)).to_be_visible()
+    expect(phone.get_by_text("[vi] 転入の手続きをお願いします")).to_be_visible()  # what the phone got
+    expect(bubbles(phone)).to_have_count(2)
     assert not errors, errors

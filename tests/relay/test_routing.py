@@ -38,6 +38,17 @@ def test_who_typed_and_who_may_type_as_whom() -> None:
     assert routing.microphone_speaker("resident", "clerk") == "resident"
 
 
+@pytest.mark.parametrize(("requested", "resident_lang", "guessed"), [
+    ("auto", "vi", True),  # told from the language heard so far: an early partial may have it wrong
+    ("auto", "auto", True),
+    ("auto", "ja", False),  # both sides speak Japanese: the tablet's microphone is the clerk's
+    ("clerk", "vi", False),  # push-to-talk for one side, or the resident's phone: said by the client
+    ("resident", "vi", False),
+])
+def test_a_speaker_told_from_the_language_is_a_guess(requested: str, resident_lang: str, guessed: bool) -> None:
+    assert routing.speaker_is_guessed(requested, resident_lang) is guessed
+
+
 @pytest.mark.parametrize(("speaker", "resident_lang", "languages"), [
     ("clerk", "vi", ["ja"]),
     ("resident", "vi", ["vi"]),
@@ -82,6 +93,10 @@ def test_the_residents_phone_sees_its_own_words_and_what_was_said_to_it() -> Non
     assert routing.sees("resident", Notice(code="no_voice", message="…"), "vi")
     for role in ("counter", "operator"):
         assert routing.sees(role, clerk_said, "vi") and routing.sees(role, _translation("back_translation", "ja"), "vi")
+    # heard by the tablet's microphone and taken for the resident from its first syllables: maybe the
+    # clerk's Japanese, never shown on the phone as the resident's own words (the transcript decides)
+    guessed = Partial(utterance_id="u3", speaker="resident", lang="vi", text="…", speaker_guessed=True)
+    assert not routing.sees("resident", guessed, "vi") and routing.sees("counter", guessed, "vi")
 
 
 @pytest.mark.parametrize(("speaker", "lang", "resident_lang", "seen"), [

@@ -105,6 +105,10 @@ export class ConversationView {
     const bubble = this._bubble(m.utterance_id, m.speaker);
     if (!bubble.li.classList.contains('partial') && bubble.final) return bubble; // the final came first
     bubble.li.classList.add('partial');
+    // who speaks was told from the language heard so far, which the first syllables can get wrong (the
+    // clerk's Japanese taken for Vietnamese): no name and no side until the transcript says who it was
+    bubble.li.classList.toggle('guessed', Boolean(m.speaker_guessed));
+    setText(bubble.who, m.speaker_guessed ? '' : WHO[m.speaker] || m.speaker);
     bubble.said.lang = m.lang;
     setText(bubble.said, m.text + ' …');
     return bubble;
@@ -113,7 +117,7 @@ export class ConversationView {
   _transcript(m) {
     const bubble = this._bubble(m.utterance_id, m.speaker);
     bubble.li.className = `bubble ${m.speaker}`;
-    bubble.speaker = m.speaker;
+    bubble.li.dataset.speaker = bubble.speaker = m.speaker; // who it was, whoever a partial guessed
     bubble.final = true;
     setText(bubble.who, WHO[m.speaker] || m.speaker);
     bubble.said.lang = m.lang;
