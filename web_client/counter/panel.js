@@ -4,6 +4,7 @@
 
 import {el, rubyText} from '/static/common/dom.js';
 import {putText, setLang, translator, sourceLang} from '/static/common/i18n.js';
+import {fitLatest, keepFitted} from '/static/counter/panel-fit.js';
 import {languageGrid, languageToggle} from '/static/counter/panel-language.js';
 import {ONE_WAY_STRINGS} from '/static/resident/strings-one-way.js';
 import {RESIDENT_STRINGS} from '/static/resident/strings.js';
@@ -51,6 +52,7 @@ export function renderPanel(face, state, {furigana = true, wakachi = false} = {}
   face.scrollTop = 0; // new words start at the top (not where the language list was scrolled to)
   face.classList.toggle('rotated', Boolean(state.rotated));
   face.classList.toggle('mirrored', Boolean(state.mirrored));
+  fitLatest(face);
 }
 
 /** The resident's language translates one way only (or not at all): what they will see, in it. */
@@ -85,6 +87,7 @@ export class ResidentPanel {
   /** `onChoose(code)`: the resident chose their language by touch (here or on the second screen). */
   constructor(face, {sessionId, onChoose}) {
     this.face = face;
+    keepFitted(face);
     this.onChoose = onChoose;
     this.state = {lang: 'auto', languages: null, choosing: false, oneWay: null, main: null, you: null, status: null, rotated: false, mirrored: false};
     this.display = {furigana: true, wakachi: false};
