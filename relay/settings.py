@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import ipaddress
 import os
 import tomllib
 import typing
@@ -17,10 +18,40 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from pipelines.languages import DEFAULT_RESIDENT_LANGUAGES, JAPANESE, KNOWN_LANGUAGES
 
 ENV_PREFIX = "MADOGUCHI_"
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.1, ::1 or localhost: an address that means "this machine" to whoever opens it."""
+    name = host.lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def public_url_warnings(server: ServerConfig) -> list[str]:
+    """What `madoguchi check` and the dashboard say about [server] public_url, for IT staff."""
+    if not server.public_url:
+        plain = not server.tls_cert and not is_loopback_host(server.host)
+        return ["public_url is not set: the QR code and the /j address are taken from the address the "
+                "tablet was opened with (a tablet opened as http://127.0.0.1 gives phones an address they "
+                "cannot open) — set [server] public_url to the address phones use", *([_PLAIN_HTTP] if plain else [])]
+    url = urlsplit(server.public_url)
+    if url.scheme == "http" and not is_loopback_host(url.hostname or ""):
+        return [f"public_url {server.public_url}: {_PLAIN_HTTP}"]
+    return []
+
+
+_PLAIN_HTTP = ("plain HTTP: browsers give a page opened over HTTP no microphone (tablet and phones can only "
+               "type) — serve HTTPS ([server] tls_cert and tls_key, or a TLS proxy; docs/operations.md) and "
+               "use an https:// public_url")
 
 
 class SettingsError(ValueError):
@@ -78,6 +109,7 @@ class RelayConfig:
     gc_reclaim_hours: float = _f(6.0, "With gc_freeze_s: a full collection of everything, frozen objects included, reclaims the reference cycles closed connections leave (about 60 objects per session) as soon as no client is connected, and at least this often (a pause of about 0.2 s per 1,000 open sessions).")
     event_loop: str = _f("auto", "The event loop madoguchi serve runs every session on: auto (uvloop when it is installed, else asyncio), asyncio (Python's own) or uvloop (the same loop in C, less CPU per message; optional: pip install uvloop, or the fast extra). uvloop chosen but not installed: a warning in the log, and asyncio.")
     switch_interval_ms: float = _f(1.0, "How long a thread may hold Python's interpreter lock while another waits for it (sys.setswitchinterval; Python's own is 5 ms). The event loop waits this long for an engine thread running Python code, and an engine or store thread woken by the loop as long for a busy loop: shorter bounds every session's wait. 0 = Python's own.")
+    abandoned_after_minutes: float = _f(10.0, "An open session nobody has been connected to for this long (the tablet's browser closed without 受付終了) is ended as abandoned: reason abandoned, in the audit log and madoguchi_sessions_abandoned_total; its transcript stays. A tablet or phone back within this time resumes the session. 0 = never.")
     idle_session_minutes: float = _f(60.0, "An open session with nobody connected and no event for this long is closed (reason expired). 0 = never.")
 
 

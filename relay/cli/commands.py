@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from relay.cli.preflight import CommandFailed, cannot_listen, claim_store, port_free
-from relay.settings import AppSettings, SettingsError, load_settings, settings_reference
+from relay.settings import AppSettings, SettingsError, load_settings, public_url_warnings, settings_reference
 
 __all__ = ["CommandFailed", "build_parser", "main"]
 
@@ -226,6 +226,7 @@ def _check(args: argparse.Namespace, settings: AppSettings) -> int:
     report["queue"] = asyncio.run(_check_queue(settings))
     report["system"] = {tool: bool(shutil.which(tool)) for tool in ("espeak-ng", "sox", "redis-server")}
     report["event_loop"] = event_loop_status(settings.relay.event_loop)
+    report["address_warnings"] = public_url_warnings(settings.server)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -252,6 +253,8 @@ def _print_check(report: dict[str, Any]) -> None:
     print(f"queue:      {'ready  ' if queue['ready'] else 'FAILED '} {queue['detail']}")
     loop = report["event_loop"]
     print(f"event loop: {loop['runs_on']:7} {loop['detail']}")
+    for warning in report["address_warnings"]:
+        print(f"address:    WARNING {warning}")
 
 
 async def _check_store(settings: AppSettings) -> dict[str, Any]:

@@ -178,6 +178,9 @@ class EscalationService:
                                                {"priority": decision.priority, **decision.figures})
         log.info("escalation requested", extra={"session": session.id, "reason": decision.reason,
                                                 "priority": decision.priority})
+        if not any(p.role == "counter" for p in session.participants):
+            with contextlib.suppress(QueueError):  # no tablet: its place is kept for reconnect_grace_s only
+                await self.backend.counter_disconnected(session.id)
 
     async def cancel(self, conn: LiveConnection, session: Session) -> None:
         self.withdrawing[session.id] = conn.role

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from relay.context import CONTEXT, RelayContext
 from relay.http import transcripts
+from relay.settings import is_loopback_host
 from relay.storage.auth import Principal
 from relay.wire.protocol import ErrorCode
 
@@ -123,8 +124,17 @@ async def create_session(request: web.Request) -> web.Response:
         "session_id": session.id,
         "resident_token": token,
         "resident_url": _resident_url(request, ctx, session.id, token),
+        "resident_url_local": phones_cannot_open(request, ctx),
         "session": session.public(),
     }, status=201)
+
+
+def phones_cannot_open(request: web.Request, ctx: RelayContext) -> bool:
+    """True when the QR code's address is this machine's own loopback address (``server.public_url`` is
+    empty and the tablet was opened as http://127.0.0.1 or localhost): no phone can open it."""
+    if ctx.settings.server.public_url:
+        return False
+    return is_loopback_host(request.url.host or "")
 
 
 def _resident_url(request: web.Request, ctx: RelayContext, session_id: str, token: str) -> str:

@@ -15,6 +15,9 @@ class RelayMetrics:
         r = self.registry
         self.sessions_open = Gauge("madoguchi_sessions_open", "Open sessions on this node", registry=r)
         self.sessions_created = Counter("madoguchi_sessions_created_total", "Sessions created", ["mode"], registry=r)
+        self.sessions_abandoned = Counter(
+            "madoguchi_sessions_abandoned_total", "Sessions ended by the relay because nobody was connected to "
+            "them for relay.abandoned_after_minutes (a tablet closed without 受付終了)", registry=r)
         self.connections = Gauge("madoguchi_ws_connections", "Open websocket connections", ["role"], registry=r)
         self.messages_in = Counter("madoguchi_ws_messages_total", "Client messages received", ["type"], registry=r)
         self.utterances = Counter(

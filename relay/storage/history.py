@@ -7,7 +7,10 @@ escalation records, so they can be asked for any range, with the same definition
 (``relay.escalation.queue.stats``). A *wait* starts with a request (``requested``) and ends answered
 (``connected``), unavailable (no interpreter within the maximum wait), or ``cancelled`` — which the
 record's reason tells apart: ``cancelled`` is a request withdrawn by the clerk or the resident (counted
-apart, not in the rates), anything else (``closed``, ``counter_gone``) a caller who gave up: abandoned.
+apart, not in the rates), ``counter_gone`` a request the relay dropped because no tablet was connected any
+more (nobody waited: ``dropped``, apart too), anything else (``closed``) a caller who gave up: abandoned.
+A request is *asked for* when a person made it (the 通訳者を呼ぶ buttons, the resident asking in words),
+else *automatic* (a language the relay cannot translate, low confidence): the rates are given apart.
 """
 
 from __future__ import annotations
@@ -19,10 +22,14 @@ from relay.storage.store import Store
 
 ENDED = {"connected": "answered", "cancelled": "abandoned", "unavailable": "unavailable"}
 WITHDRAWN = "cancelled"  # the reason stored with a ``cancelled`` row when the request was withdrawn
+DROPPED = "counter_gone"  # ... when the relay ended it: the counter's tablet had gone
+ASKED = frozenset({"button", "asked_in_words"})  # reasons of requests a person made
 
 
 def _outcome(state: str, reason: str | None) -> str:
-    return "cancelled" if state == "cancelled" and reason == WITHDRAWN else ENDED[state]
+    if state == "cancelled" and reason in (WITHDRAWN, DROPPED):
+        return "cancelled" if reason == WITHDRAWN else "dropped"
+    return ENDED[state]
 
 
 @dataclass
@@ -31,6 +38,7 @@ class _Waits:
     abandoned: int = 0
     cancelled: int = 0
     unavailable: int = 0
+    dropped: int = 0
     within_service_level: int = 0
     answer_seconds: list[float] = field(default_factory=list)
 
@@ -44,7 +52,7 @@ class _Waits:
         ended = self.answered + self.abandoned + self.unavailable  # cancelled requests are not waits that ended
         return {
             "answered": self.answered, "abandoned": self.abandoned, "cancelled": self.cancelled,
-            "unavailable": self.unavailable,
+            "unavailable": self.unavailable, "dropped": self.dropped,
             "average_speed_of_answer_s": _mean(self.answer_seconds),
             "service_level": self.within_service_level / ended if ended else None,
             "abandonment_rate": self.abandoned / ended if ended else None,
@@ -82,6 +90,8 @@ async def history(store: Store, start: float, end: float, service_level_s: float
         "confidence_by_language": {r["lang"]: {"mean": r["mean"], "utterances": r["n"]} for r in confidence},
         **escalations,
         "escalation_rate": escalations["escalated_sessions"] / sessions if sessions else None,
+        "asked_rate": escalations["asked_sessions"] / sessions if sessions else None,
+        "automatic_rate": escalations["automatic_sessions"] / sessions if sessions else None,
     }
 
 
@@ -102,15 +112,19 @@ async def _escalations(store: Store, start: float, end: float, service_level_s: 
     waits, reasons = _Waits(), dict[str, int]()
     open_since: dict[str, float] = {}
     escalated: set[str] = set()
+    asked: set[str] = set()
     for row in rows:
         session, state = row["session_id"], row["state"]
         if state == "requested":
             reasons[row["reason"] or ""] = reasons.get(row["reason"] or "", 0) + 1
             open_since.setdefault(session, row["created_at"])
             escalated.add(session)
+            if row["reason"] in ASKED:
+                asked.add(session)
             if row["day"] in days:
                 days[row["day"]]["escalations"] += 1
         elif state in ENDED and session in open_since:
             waits.end(_outcome(state, row["reason"]), row["created_at"] - open_since.pop(session), service_level_s)
-    return {"escalated_sessions": len(escalated), "escalations_by_reason": reasons,
+    return {"escalated_sessions": len(escalated), "escalations_by_reason": reasons, "asked_sessions": len(asked),
+            "automatic_sessions": len(escalated - asked),
             "waiting_now": len(open_since), **waits.figures()}

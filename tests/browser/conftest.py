@@ -45,12 +45,16 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # 5 s, a page that polls every 5 s (the dashboard) or a loaded CI machine failed tests that were right.
 ASSERTION_TIMEOUT_MS = 30_000
 expect.set_options(timeout=ASSERTION_TIMEOUT_MS)
+LAN_HOST = "madoguchi.lan"
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # root in containers and CI
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
     "--disable-default-apps", "--disable-extensions", "--disable-features=Translate,MediaRouter",
     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
     "--autoplay-policy=no-user-gesture-required",
+    # a LAN name for the relay on loopback: a page opened as http://madoguchi.lan is not a secure context
+    # (no microphone), as on a city's network; http://127.0.0.1 is one
+    f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1",
 ]
 
 
@@ -204,6 +208,8 @@ def make_live_relay(tmp_path: Path, started_relays: list[LiveRelay]) -> Iterator
             sections.setdefault(name, {}).update(values)
         settings = load_settings(env={}, overrides=sections)
         relay = LiveRelay(create_app(settings, engines or fake_engines())).start()
+        if "public_url" not in overrides.get("server", {}):  # as IT sets it, so no tablet warns of 127.0.0.1
+            relay.ctx.settings.server.public_url = relay.url
         started.append(relay)
         return relay
 

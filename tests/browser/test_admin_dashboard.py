@@ -43,6 +43,11 @@ def test_dashboard_charts_live_state_and_tokens(live_relay: LiveRelay, new_conte
     for outcome, count in (("応答", 2), ("放棄（待ちきれず）", seeded.abandoned), ("取り消し", seeded.cancelled)):
         assert f"{outcome} {count}件" in outcomes, outcomes  # the withdrawn call is not among the abandoned
     expect(page.locator(".kpi").filter(has_text="取り消し（呼び出しを取り消した）")).to_contain_text("1件")
+    # the relay's own calls (a language it cannot translate) are not counted as a person's; a call whose
+    # tablet went away is not one that was given up (3 and 3 of the 8 sessions, today's open one included)
+    expect(page.locator(".kpi").filter(has_text="自動で通訳者を呼んだ割合")).to_contain_text("37.5%")
+    expect(page.locator(".kpi").filter(has_text="通訳者を依頼した割合（職員・住民が依頼）")).to_contain_text("37.5%")
+    expect(page.locator(".kpi").filter(has_text="自動終了（タブレットが閉じられた）")).to_contain_text("1件")
     expect(page.locator("#counters")).to_contain_text("税務課 2番")
     expect(page.locator("#engines")).to_contain_text("準備完了")
     shot(page, "admin-dashboard")

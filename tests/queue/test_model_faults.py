@@ -67,14 +67,15 @@ def test_counter_drop_keeps_its_place_within_grace(model: QueueModel) -> None:
         model.counter_reconnected("s1", N, 32.0)
 
 
-def test_counter_gone_past_grace_is_abandoned(model: QueueModel) -> None:
+def test_counter_gone_past_grace_is_dropped_not_abandoned(model: QueueModel) -> None:
     model.enqueue("s1", "en", 0, "button", N, 0.0)
     model.enqueue("s2", "en", 0, "button", N, 1.0)
     model.counter_disconnected("s1", 2.0)
     notes = model.tick(32.0)
     assert one(notes, Cancelled).why == "counter_gone"
     assert one(notes, PositionChanged).position == 1
-    assert model.stats(32.0).abandoned == 1
+    stats = model.stats(32.0)
+    assert (stats.dropped, stats.abandoned, stats.abandonment_rate) == (1, 0, None), "nobody was left waiting"
 
 
 def test_counter_gone_while_connected_frees_the_operator(model: QueueModel) -> None:

@@ -32,12 +32,15 @@ class Seeded:
 
 async def seed_history(store: Store, now: float) -> Seeded:
     """Three days ago: 2 vi and 1 en; two days ago: 1 vi and 2 zh; yesterday: 1 pt. Escalations: one
-    answered after 12 s, one after 45 s, one abandoned (the counter left), one withdrawn by the clerk
-    (cancelled: not abandoned), one unavailable."""
+    answered after 12 s, one after 45 s, one abandoned (the clerk closed the session while it waited), one
+    withdrawn by the clerk (cancelled: not abandoned), one unavailable, and one the relay made by itself
+    (missing_mt) and dropped when the tablet went away (counter_gone: neither abandoned nor in the rates).
+    Asked for by a person (button): 3 sessions; made by the relay: 3."""
     plan = [(3, "vi"), (3, "vi"), (3, "en"), (2, "vi"), (2, "zh"), (2, "zh"), (1, "pt")]
     escalations = {0: ("button", "connected", 12.0, None), 3: ("low_confidence", "connected", 45.0, None),
-                   4: ("missing_mt", "cancelled", 20.0, "counter_gone"), 5: ("button", "cancelled", 8.0, "cancelled"),
-                   6: ("button", "unavailable", 300.0, "no_interpreter_free")}
+                   4: ("missing_mt", "cancelled", 20.0, "closed"), 5: ("button", "cancelled", 8.0, "cancelled"),
+                   6: ("button", "unavailable", 300.0, "no_interpreter_free"),
+                   1: ("missing_mt", "cancelled", 40.0, "counter_gone")}
     statements: list[tuple[str, tuple[object, ...]]] = []
     for i, (days_ago, lang) in enumerate(plan):
         created = local_noon(now) - days_ago * DAY + i * 60

@@ -80,7 +80,10 @@ async def test_history_from_a_seeded_store(relay: Relay) -> None:
     assert (body["answered"], body["abandoned"], body["cancelled"], body["unavailable"]) == (2, 1, 1, 1)
     assert body["abandonment_rate"] == pytest.approx(1 / 4), "the withdrawn request is not an abandoned call"
     assert body["cancellation_rate"] == pytest.approx(1 / 5)
-    assert body["escalations_by_reason"] == {"button": 3, "low_confidence": 1, "missing_mt": 1}
+    assert body["escalations_by_reason"] == {"button": 3, "low_confidence": 1, "missing_mt": 2}
+    # the relay's own calls (a language it cannot translate, low confidence) apart from a person's
+    assert (body["asked_rate"], body["automatic_rate"]) == (pytest.approx(3 / 7), pytest.approx(3 / 7))
+    assert body["dropped"] == 1, "the call whose tablet went away is neither abandoned nor in the rates"
     assert body["confidence_by_language"]["zh"]["mean"] == pytest.approx(0.75)
     assert body["confidence_by_language"]["vi"]["mean"] == pytest.approx(0.85)
     narrow = await (await relay.client.get(f"/api/admin/history?from={seeded.noon - 1.2 * DAY}&to={now}",
@@ -162,15 +165,19 @@ async def test_the_dashboard_gets_names_beside_the_ids(relay: Relay) -> None:
 
 
 async def test_a_withdrawn_call_is_counted_apart_from_an_abandoned_one(make_relay: MakeRelay) -> None:
-    """Through the relay: a counter that cancels its call is 'cancelled'; a counter that goes away while
-    it waits (past the reconnect grace) gave up: 'abandoned'. The queue's figures and the history agree."""
+    """Through the relay: a counter that cancels its call is 'cancelled'; a clerk who ends the session while
+    it waits gave up: 'abandoned'; a tablet that goes away while it waits (past the reconnect grace) leaves
+    nobody waiting: 'dropped' by the relay, not abandoned. The queue's figures and the history agree."""
     relay = await make_relay(queue={"reconnect_grace_s": 0.2})
-    withdrawn, given_up = await relay.create_session("en"), await relay.create_session("vi")
-    for session in (withdrawn, given_up):
+    withdrawn, closed = await relay.create_session("en"), await relay.create_session("zh")
+    gone = await relay.create_session("vi")
+    for session in (withdrawn, closed, gone):
         counter = await relay.counter(session)
         await counter.send(type="escalate")
         await counter.expect("escalation", state="queued")
-    await counter.close()  # the tablet of the second one goes away
+    await counter.close()  # the tablet of the last one goes away
+    ended = await relay.client.post(f"/api/sessions/{closed['session_id']}/close", headers=relay.auth("clerk"))
+    assert ended.status == 200
     first = await relay.counter(withdrawn)
     await first.send(type="escalation.cancel")
     await first.expect("escalation", state="cancelled")
@@ -183,12 +190,12 @@ async def test_a_withdrawn_call_is_counted_apart_from_an_abandoned_one(make_rela
         return dict(await (await relay.client.get(f"/api/admin/history?from={now - DAY}&to={now + 60}",
                                                   headers=relay.auth("admin"))).json())
 
-    for _ in range(100):  # the queue's tick ends the second wait once the grace is over
-        if (await history())["abandoned"]:
+    for _ in range(100):  # the queue's tick ends the last wait once the grace is over
+        if (await history())["dropped"]:
             break
         await asyncio.sleep(0.1)
     figures = await service()
-    assert (figures["cancelled"], figures["abandoned"], figures["abandonment_rate"]) == (1, 1, 1.0)
+    assert (figures["cancelled"], figures["abandoned"], figures["dropped"], figures["abandonment_rate"]) == (1, 1, 1, 1.0)
     stored = await history()
-    assert (stored["cancelled"], stored["abandoned"], stored["abandonment_rate"]) == (1, 1, 1.0)
+    assert (stored["cancelled"], stored["abandoned"], stored["dropped"], stored["abandonment_rate"]) == (1, 1, 1, 1.0)
     assert stored["cancellation_rate"] == pytest.approx(1 / 2)

@@ -15,7 +15,9 @@ export const STATES = {available: '受付可', offered: '提示中', busy: '対�
 export const REASONS = {button: 'ボタン', asked_in_words: '言葉で依頼', low_confidence: '確信度が低い', missing_mt: '翻訳モデルなし',
   engine_failed: 'エンジン障害'};
 export const ROLES = {clerk: '職員', operator: '通訳者', admin: '管理者', counter: '窓口', resident: '住民'};
-// How a call for an interpreter ended: abandoned = the caller gave up waiting (left, or closed the
-// conversation); cancelled = withdrawn with 「呼び出しを取り消す」, not counted in the rates.
-export const OUTCOMES = {answered: '応答', abandoned: '放棄（待ちきれず）', cancelled: '取り消し', unavailable: '通訳者なし'};
+// How a call for an interpreter ended: abandoned = the caller gave up waiting (closed the conversation);
+// cancelled = withdrawn with 「呼び出しを取り消す」; dropped = ended by the relay because the counter's
+// tablet had gone (closed without 受付終了): nobody was waiting. The last two are not in the rates.
+export const OUTCOMES = {answered: '応答', abandoned: '放棄（待ちきれず）', cancelled: '取り消し', unavailable: '通訳者なし',
+  dropped: '自動終了（タブレットなし）'};
 export const MODES = {translation: '翻訳', easy_japanese: 'やさしい日本語'};

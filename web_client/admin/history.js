@@ -23,9 +23,12 @@ export async function showHistory(token) {
   const to = new Date(`${$('#to').value}T00:00:00`).getTime() / 1000 + 86400;
   const h = await api(`/api/admin/history?from=${from}&to=${to}`, {token});
   clear($('#kpis-history')).append(
-    kpi('受付数', String(h.sessions)), kpi('通訳者を呼んだ割合', percent(h.escalation_rate)),
+    // a call the relay made by itself (a language it cannot translate) is not one a person asked for
+    kpi('受付数', String(h.sessions)), kpi('通訳者を依頼した割合（職員・住民が依頼）', percent(h.asked_rate)),
+    kpi('自動で通訳者を呼んだ割合（翻訳できない言語など）', percent(h.automatic_rate)),
     kpi('目標時間内の応答', percent(h.service_level)), kpi('平均応答時間', seconds(h.average_speed_of_answer_s)),
     kpi('放棄率（待ちきれず）', percent(h.abandonment_rate)), kpi('取り消し（呼び出しを取り消した）', `${h.cancelled}件`),
+    kpi('自動終了（タブレットが閉じられた）', `${h.dropped ?? 0}件`),
     kpi('平均受付時間', seconds(h.mean_session_s)),
   );
   const languages = Object.keys(h.sessions_by_language).sort((a, b) => h.sessions_by_language[b] - h.sessions_by_language[a]);

@@ -44,6 +44,7 @@ export async function refreshLive(token) {
     kpi('受付可の通訳者', String(live.operators.filter((o) => o.state === 'available').length)),
     kpi('応答率（目標時間内）', percent(service.service_level)), kpi('平均応答時間', seconds(service.average_speed_of_answer_s)),
     kpi('放棄率（待ちきれず）', percent(service.abandonment_rate)), kpi('取り消し', `${service.cancelled ?? 0}件`),
+    kpi('自動終了（タブレットなし）', `${service.dropped ?? 0}件`),
   );
   rows($('#counters'), live.counters, (c) => [c.counter, languageName(c.resident_lang),
     c.connected.map((r) => ROLES[r] || r).join('・') || '—', c.operator ? named(c.operator_name, c.operator) : '—'],

@@ -10,6 +10,21 @@
 export const CAPTURE_RATE = 16000;
 const ECHO_TAIL_MS = 300;
 
+/** Browsers give a page the microphone only in a secure context (HTTPS, or localhost on the device
+ * itself): a page opened as http://madoguchi.lan has no microphone at all, and no permission would
+ * help, so the pages say that instead of asking the user to allow it. */
+export function microphoneAllowedHere() {
+  return window.isSecureContext !== false && Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
+}
+
+/** Thrown by MicCapture.start() where the page is not a secure context (plain HTTP). */
+export class InsecureContextError extends Error {
+  constructor() {
+    super('the microphone needs HTTPS (this page is not a secure context)');
+    this.name = 'InsecureContextError';
+  }
+}
+
 export class MicCapture extends EventTarget {
   constructor({workletUrl = '/static/common/capture-worklet.js'} = {}) {
     super();
@@ -28,6 +43,7 @@ export class MicCapture extends EventTarget {
   /** Ask for the microphone and start; emits 'frame' {pcm: ArrayBuffer, level}. Throws when refused. */
   async start() {
     if (this.node) return;
+    if (!microphoneAllowedHere()) throw new InsecureContextError();
     this.stream = await navigator.mediaDevices.getUserMedia({
       audio: {echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1},
     });

@@ -66,6 +66,7 @@ async function startSession() {
     const created = await api('/api/sessions', {token: state.token, method: 'POST',
       body: {counter, resident_lang: state.lang, mode: state.mode}});
     const session = {session_id: created.session_id, resident_url: created.resident_url, counter,
+      resident_url_local: Boolean(created.resident_url_local),
       resident_lang: state.lang, mode: state.mode};
     localStorage.setItem(KEYS.session, JSON.stringify(session));
     enterTalk(session);

@@ -144,16 +144,24 @@ export class Talk extends EventTarget {
       await this.mic.setHandsFree(on);
       $('#mic-button').setAttribute('aria-pressed', String(on));
     } catch (err) {
-      this.trouble({key: 'mic', level: 'bad', text: 'マイクが使えません。ブラウザーでマイクを許可するか、文字入力を使ってください。'});
+      this._micTrouble(err);
     }
   }
 
   async _ptt(down) {
     this.player.unlock();
     $('#ptt-button').setAttribute('aria-pressed', String(down)); // pressed while held, at once
-    try { await this.mic.pushToTalk(down); } catch {
-      this.trouble({key: 'mic', level: 'bad', text: 'マイクが使えません。ブラウザーでマイクを許可するか、文字入力を使ってください。'});
+    try { await this.mic.pushToTalk(down); } catch (err) {
+      this._micTrouble(err);
     }
+  }
+
+  /** Over plain HTTP there is no permission to grant: the browser gives no microphone at all. */
+  _micTrouble(err) {
+    const text = err && err.name === 'InsecureContextError'
+      ? 'マイクは HTTPS で開いたページでしか使えません（このページは http:// で開かれています）。IT担当者に HTTPS の設定を依頼してください。それまでは文字入力を使ってください。'
+      : 'マイクが使えません。ブラウザーでマイクを許可するか、文字入力を使ってください。';
+    this.trouble({key: 'mic', level: 'bad', text});
   }
 
   _panelToggle(button, key) {
@@ -296,6 +304,9 @@ export class Talk extends EventTarget {
   async _qr() {
     const url = this.session.resident_url;
     $('#qr-url').textContent = url || '（このタブレットでは表示できません）'; // plain text, behind 「QRコードが読めないとき」
+    if (this.session.resident_url_local) { // the relay's own loopback address: a phone would open itself
+      this.trouble({key: 'qr-local', level: 'bad', text: 'このQRコードとアドレスはスマートフォンから開けません（このタブレットが 127.0.0.1 などサーバー自身のアドレスで開かれています）。IT担当者に [server] public_url の設定を依頼してください。'});
+    }
     if (!url) return;
     try {
       const blob = await api('/api/qr', {token: this.token, method: 'POST', body: {text: url}, accept: 'blob'});

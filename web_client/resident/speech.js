@@ -23,8 +23,8 @@ async function toggleSpeaking() {
   if (speaking) { stopSpeaking(); return; }
   try {
     await mic.start();
-  } catch {
-    status('mic_denied');
+  } catch (err) {
+    status(err && err.name === 'InsecureContextError' ? 'mic_insecure' : 'mic_denied');
     return;
   }
   speaking = true;

@@ -74,6 +74,6 @@ class QueueMetrics:
             by_lang.add_metric([lang], count)
         outcomes = CounterMetricFamily(f"{self.namespace}_wait_outcomes", "How waits ended", labels=["outcome"])
         for outcome, count in (("answered", s.answered), ("abandoned", s.abandoned), ("cancelled", s.cancelled),
-                               ("unavailable", s.unavailable)):
+                               ("unavailable", s.unavailable), ("dropped", s.dropped)):
             outcomes.add_metric([outcome], count)
         yield from (by_reason, by_lang, outcomes)

@@ -109,13 +109,16 @@ class QueueMoves:
         return notes + (self._move(operator, AVAILABLE, now, why) if operator.state == OFFERED else [])
 
     def _abandon(self, entry: Entry, now: float, why: str) -> Notes:
-        """The request ends unanswered: withdrawn (``cancelled``, counted apart) or given up (the counter
-        closed the session or went away: abandoned)."""
+        """The request ends unanswered: withdrawn (``cancelled``, counted apart), dropped by the relay (no
+        tablet at the counter past the grace period, ``counter_gone``: nobody was waiting any more, counted
+        apart) or given up (the counter closed the session while it waited: abandoned)."""
         notes = self._drop_offer_of(entry, now, why)
         del self.state.entries[entry.session_id]
         if not entry.answered:
             if why == "cancelled":
                 self.state.stats.cancelled += 1
+            elif why == "counter_gone":
+                self.state.stats.dropped += 1
             else:
                 self.state.stats.abandoned += 1
         return [*notes, Cancelled((entry.node,), entry.session_id, why)]

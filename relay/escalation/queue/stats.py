@@ -8,6 +8,9 @@ Definitions (documented for supervisors in docs/operators.md):
 - Cancelled: requests withdrawn with 「呼び出しを取り消す」 by the clerk or the resident (the conversation
   no longer needs an interpreter). Counted apart, and left out of the waits the rates divide by: a
   withdrawn request is neither served nor failed. Cancellation rate: cancelled / (ended waits + cancelled).
+- Dropped: requests the relay ended because no counter tablet was connected for ``reconnect_grace_s``
+  (a tablet closed without 受付終了): nobody was left waiting, so they are not abandoned either; counted
+  apart and left out of the rates.
 - Service level: share of ended waits answered within ``service_level_s``.
 - Occupancy: (busy + wrap-up seconds) / (seconds signed in and not away), over all operators.
 """
@@ -27,6 +30,7 @@ class ServiceStats:
     abandoned: int
     cancelled: int
     unavailable: int
+    dropped: int
     waiting: int
     connected: int
     average_speed_of_answer_s: float | None
@@ -55,6 +59,7 @@ class StatsTracker:
     answered_within_sl: int = 0
     abandoned: int = 0
     cancelled: int = 0  # withdrawn by the counter or the resident: not an abandoned call
+    dropped: int = 0  # ended by the relay: no tablet at the counter any more (counter_gone)
     unavailable: int = 0
     total_answer_wait_s: float = 0.0
     by_reason: dict[str, int] = field(default_factory=dict)

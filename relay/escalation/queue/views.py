@@ -60,6 +60,7 @@ def build_stats(state: QueueState, config: QueueConfig, now: float) -> ServiceSt
         abandoned=stats.abandoned,
         cancelled=stats.cancelled,
         unavailable=stats.unavailable,
+        dropped=stats.dropped,
         waiting=len(pending),
         connected=len(state.entries) - len(pending),
         average_speed_of_answer_s=share(stats.total_answer_wait_s, stats.answered),
