@@ -14,6 +14,7 @@ import ipaddress
 import os
 import tomllib
 import typing
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,7 @@ class RelayConfig:
     event_loop: str = _f("auto", "The event loop madoguchi serve runs every session on: auto (uvloop when it is installed, else asyncio), asyncio (Python's own) or uvloop (the same loop in C, less CPU per message; optional: pip install uvloop, or the fast extra). uvloop chosen but not installed: a warning in the log, and asyncio.")
     switch_interval_ms: float = _f(1.0, "How long a thread may hold Python's interpreter lock while another waits for it (sys.setswitchinterval; Python's own is 5 ms). The event loop waits this long for an engine thread running Python code, and an engine or store thread woken by the loop as long for a busy loop: shorter bounds every session's wait. 0 = Python's own.")
     abandoned_after_minutes: float = _f(10.0, "An open session nobody has been connected to for this long (the tablet's browser closed without 受付終了) is ended as abandoned: reason abandoned, in the audit log and madoguchi_sessions_abandoned_total; its transcript stays. A tablet or phone back within this time resumes the session. 0 = never.")
+    time_zone: str = _f("Asia/Tokyo", "IANA time zone of the times in downloaded transcripts (txt and csv), printed with them (JST, +09:00), whatever zone the server's clock runs in. Empty = the server's own zone.")
     idle_session_minutes: float = _f(60.0, "An open session with nobody connected and no event for this long is closed (reason expired). 0 = never.")
 
 
@@ -334,6 +336,11 @@ def _validate(settings: AppSettings) -> None:
     if not 0 <= settings.store.busy_timeout_s <= 600:
         raise SettingsError(f"store.busy_timeout_s must be between 0 (fail at once) and 600, got {settings.store.busy_timeout_s}")
     _validate_languages(relay.languages)
+    if relay.time_zone:
+        try:
+            zoneinfo.ZoneInfo(relay.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"relay.time_zone {relay.time_zone!r} is no IANA time zone (e.g. Asia/Tokyo)") from None
     for positive in ("max_sessions", "max_message_bytes", "outbound_queue", "max_text_chars"):
         if getattr(relay, positive) <= 0:
             raise SettingsError(f"relay.{positive} must be positive")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import time
+import zoneinfo
+from datetime import tzinfo
 from typing import Any
 
 from aiohttp import web
@@ -129,6 +131,11 @@ async def create_session(request: web.Request) -> web.Response:
     }, status=201)
 
 
+def _zone(request: web.Request) -> tzinfo | None:
+    name = request.app[CONTEXT].settings.relay.time_zone
+    return zoneinfo.ZoneInfo(name) if name else None  # checked at start-up
+
+
 def phones_cannot_open(request: web.Request, ctx: RelayContext) -> bool:
     """True when the QR code's address is this machine's own loopback address (``server.public_url`` is
     empty and the tablet was opened as http://127.0.0.1 or localhost): no phone can open it."""
@@ -190,8 +197,9 @@ async def transcript(request: web.Request) -> web.Response:
         return web.json_response({"session": record.public(), "utterances": rows},
                                  dumps=lambda o: json.dumps(o, ensure_ascii=False))
     if fmt == "txt":
-        return web.Response(text=transcripts.as_text(record, rows), content_type="text/plain", charset="utf-8")
-    return web.Response(text=transcripts.as_csv(rows), content_type="text/csv", charset="utf-8",
+        return web.Response(text=transcripts.as_text(record, rows, _zone(request)), content_type="text/plain",
+                            charset="utf-8")
+    return web.Response(text=transcripts.as_csv(rows, _zone(request)), content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{record.id}.csv"'})
 
 

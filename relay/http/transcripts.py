@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import time
+from datetime import datetime, tzinfo
 from typing import Any
 
 from relay.storage.auth import Principal
@@ -59,11 +59,17 @@ def resident_view(rows: list[dict[str, Any]], languages: set[str]) -> list[dict[
     return shown
 
 
-def as_text(record: SessionRecord, rows: list[dict[str, Any]]) -> str:
-    started = time.strftime("%Y-%m-%d %H:%M", time.localtime(record.created_at))
+def _at(seconds: float, zone: tzinfo | None) -> datetime:
+    """In the relay's configured zone (``relay.time_zone``), not the server clock's (often UTC)."""
+    return datetime.fromtimestamp(seconds, zone).astimezone(zone)
+
+
+def as_text(record: SessionRecord, rows: list[dict[str, Any]], zone: tzinfo | None = None) -> str:
+    at = _at(record.created_at, zone)
+    started = f"{at:%Y-%m-%d %H:%M} {at.tzname()} (UTC{at.isoformat()[-6:]})"  # 2026-11-27 20:04 JST (UTC+09:00)
     lines = [f"Madoguchi session {record.id} — counter {record.counter} — {started}", ""]
     for row in rows:
-        stamp = time.strftime("%H:%M:%S", time.localtime(row["created_at"]))
+        stamp = _at(row["created_at"], zone).strftime("%H:%M:%S")
         said = f" ({row['lang']}): {row['text']}" if row["text"] is not None else ":"
         lines.append(f"[{stamp}] {row['speaker']}{said}")
         for t in row["translations"]:
@@ -72,13 +78,13 @@ def as_text(record: SessionRecord, rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_csv(rows: list[dict[str, Any]]) -> str:
+def as_csv(rows: list[dict[str, Any]], zone: tzinfo | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["utterance_id", "time", "speaker", "lang", "text", "confidence", "kind", "target_lang",
                      "translation", "translation_confidence", "replaced"])
     for row in rows:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(row["created_at"]))
+        stamp = _at(row["created_at"], zone).isoformat(timespec="seconds")  # with its offset: +09:00
         base = [row["utterance_id"], stamp, row["speaker"], row["lang"] or "", csv_cell(row["text"] or ""),
                 "" if row["confidence"] is None else row["confidence"]]
         if not row["translations"]:
