@@ -253,7 +253,7 @@ def _print_check(report: dict[str, Any]) -> None:
     print(f"queue:      {'ready  ' if queue['ready'] else 'FAILED '} {queue['detail']}")
     loop = report["event_loop"]
     print(f"event loop: {loop['runs_on']:7} {loop['detail']}")
-    for warning in report["address_warnings"]:
+    for warning in report.get("address_warnings", []):
         print(f"address:    WARNING {warning}")
 
 
