@@ -140,6 +140,23 @@ class FakeTranslator:
         return Translation(f"[{target}] {text}", source, target, "translation", self.confidence)
 
 
+class PhrasebookOnlyTranslator(FakeTranslator):
+    """As the real translator with no model for ``langs`` (the README's default install): the built-in
+    phrasebook's fixed phrases translate, anything else raises ``EngineUnavailable``."""
+
+    def __init__(self, langs: Sequence[str]) -> None:
+        super().__init__(missing=[pair for lang in langs for pair in (("ja", lang), (lang, "ja"))])
+        from pipelines.phrasebook import load_phrasebook
+        self.phrasebook = load_phrasebook()
+
+    def translate(self, text: str, source: str, target: str) -> Translation:
+        found = self.phrasebook.lookup(text, target, source)
+        translated = found.entry.text(target) if found is not None else None
+        if translated is None:
+            return super().translate(text, source, target)
+        return Translation(translated, source, target, "phrasebook", 1.0)
+
+
 class FakeEasyJapanese:
     def __init__(self, *, fail: bool = False) -> None:
         self.fail = fail

@@ -63,3 +63,12 @@ async def send_status(backend: QueueBackend, operator_id: str, connections: Iter
                                 client_id=answers, version=snapshot.revision)
     for conn in list(connections):
         conn.send(status)
+
+
+async def covered_now(backend: QueueBackend, lang: str) -> bool:
+    """An interpreter signed in and not away declares ``lang`` (the queue's ``routing.is_covered``): only then
+    does the relay call one by itself for a language it cannot translate; a call nobody can answer only put
+    two red banners on the tablet and 'no interpreter' on the phone from the first second (a first-time
+    clerk's walk-through). The clerk's own call still waits: an interpreter may sign in."""
+    snapshot = await backend.snapshot()
+    return any(o.connected and o.state != "away" and lang in o.languages for o in snapshot.operators)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from relay.context import LiveConnection, RelayContext
 from relay.escalation.operator_link import ChannelClosed, HomeLink, OperatorLink
-from relay.escalation.operator_status import apply_operator_state, send_status
+from relay.escalation.operator_status import apply_operator_state, covered_now, send_status
 from relay.escalation.policy import Decision, EscalationPolicy, PolicyConfig
 from relay.escalation.queue import QueueBackend, QueueConfig, QueueError, QueueMetrics
 from relay.escalation.queue.events import QueueUnavailable
@@ -201,8 +201,9 @@ class EscalationService:
 
     async def on_trouble(self, session: Session, reason: str, figures: dict[str, Any]) -> None:
         if reason == "no_mt_model":
-            lang = figures.get("target") if figures.get("source") == "ja" else figures.get("source")
-            await self.enqueue(session, self.policy(session).on_missing_mt(str(lang)))
+            lang = str(figures.get("target") if figures.get("source") == "ja" else figures.get("source"))
+            if await covered_now(self.backend, lang):
+                await self.enqueue(session, self.policy(session).on_missing_mt(lang))
             return
         # an engine failed on real input: suggest an interpreter, the clerk decides; not while one serves the
         # session (they read the words that failed; the phone and the tablet said 'call an interpreter'), nor
@@ -218,12 +219,13 @@ class EscalationService:
         return any(entry.session_id == session.id for entry in snapshot.entries)
 
     async def check_missing_mt(self, session: Session) -> None:
-        """At once when the resident's language has no MT model (on connect and on a language change)."""
+        """At once when the resident's language has no MT model (on connect, on a language change) and is covered."""
         lang = session.resident_lang
         if session.mode != "translation" or lang in ("ja", "auto"):
             return
         translator = self.ctx.engines.translator
-        if not (translator.supports("ja", lang) and translator.supports(lang, "ja")):
+        translates = translator.supports("ja", lang) and translator.supports(lang, "ja")
+        if not translates and await covered_now(self.backend, lang):
             await self.enqueue(session, self.policy(session).on_missing_mt(lang))
 
     async def language_changed(self, session: Session) -> None:

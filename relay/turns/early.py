@@ -33,7 +33,7 @@ class PipelineAtPause(Protocol):
     tts_rates: dict[str, float]
     translate_at_pause: bool
 
-    def target_of(self, session: Session, speaker: str, lang: str) -> str | None: ...
+    def target_of(self, session: Session, speaker: str, lang: str, text: str | None = None) -> str | None: ...
 
     async def translate_quietly(self, text: str, source: str, target: str) -> Translation: ...
 
@@ -103,7 +103,7 @@ class PauseTranslations:
         keeps the one already started for it; any other means the speaker went on."""
         if not self._pipeline.translate_at_pause:
             return
-        target = self._pipeline.target_of(self._session, speaker, lang)
+        target = self._pipeline.target_of(self._session, speaker, lang, final_text)
         current = self._current
         if current is not None and final_text is not None and current.matches(speaker, lang, final_text, target):
             return
@@ -116,7 +116,8 @@ class PauseTranslations:
     def claim(self, speaker: str, lang: str, text: str) -> EarlyTurn | None:
         """The final: the early turn when it was made for exactly this utterance (else it is discarded)."""
         early, self._current = self._current, None
-        if early is not None and early.matches(speaker, lang, text, self._pipeline.target_of(self._session, speaker, lang)):
+        target = self._pipeline.target_of(self._session, speaker, lang, text)
+        if early is not None and early.matches(speaker, lang, text, target):
             return early
         if early is not None:
             early.discard()

@@ -137,7 +137,7 @@ class TurnPipeline:
         and the store work at once and the translation waits for one commit instead of two. It is still
         published (stored, then sent) only after the transcript is, and a failure reported only then.
         The bridge's future, no task around it: the engine's answer wakes the turn directly."""
-        target = self.target_of(session, u.speaker, u.lang)
+        target = self.target_of(session, u.speaker, u.lang, u.text)
         if target is None or u.early is not None:
             return None  # nothing to translate, or it was started at the speaker's pause
         return self.start_translation(u.text, u.lang, target)
@@ -249,7 +249,7 @@ class TurnPipeline:
 
     async def _translate_for_listener(self, session: Session, u: Utterance,
                                       translating: asyncio.Future[Translation] | None = None) -> Translation | None:
-        source, target = u.lang, self.target_of(session, u.speaker, u.lang)
+        source, target = u.lang, self.target_of(session, u.speaker, u.lang, u.text)
         if target is None:
             if translating is not None:
                 abandon(translating)
@@ -265,9 +265,19 @@ class TurnPipeline:
     def _translator_for(self, target: str) -> Any:
         return self.engines.easy_japanese if target == EASY_JAPANESE else self.engines.translator
 
-    def target_of(self, session: Session, speaker: str, lang: str) -> str | None:
-        """The language the listener reads what ``speaker`` said in ``lang`` in (None: nothing to translate)."""
-        return translation_target(speaker, lang, session.resident_lang, session.mode)
+    def target_of(self, session: Session, speaker: str, lang: str, text: str | None = None) -> str | None:
+        """The language the listener reads what ``speaker`` said in ``lang`` in (None: nothing to translate).
+        In やさしい日本語 a phrasebook sentence (``text``) still reaches a resident who reads another language
+        in theirs: a verified translation beats a rewrite they may not read (with no MT model installed the
+        tablet starts such a language in やさしい日本語 and offers these phrases to tap)."""
+        target = translation_target(speaker, lang, session.resident_lang, session.mode)
+        if target == EASY_JAPANESE and text and self._phrase_for(session.resident_lang, text):
+            return session.resident_lang
+        return target
+
+    def _phrase_for(self, resident_lang: str, text: str) -> bool:
+        book = getattr(self.engines.translator, "phrasebook", None)
+        return resident_lang not in ("ja", "auto") and book is not None and book.lookup(text, resident_lang) is not None
 
     async def translate_quietly(self, text: str, source: str, target: str) -> Translation:
         """A translation for nobody yet (started at a pause); raises ``EngineError`` and reports nothing."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakes import FakeRecognizer, FakeSynthesizer, fake_engines
+from tests.fakes import FakeRecognizer, FakeSynthesizer, PhrasebookOnlyTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay, pcm_silence
 
 
@@ -209,3 +209,18 @@ async def test_resident_changes_its_language_later_and_japanese_means_easy_japan
     await counter.send(type="text", speaker="clerk", text="こんにちは")
     translation = await resident.expect("translation")
     assert (translation["kind"], translation["lang"]) == ("translation", "th")
+
+
+async def test_in_easy_japanese_a_fixed_phrase_still_reaches_the_resident_in_their_language(make_relay: MakeRelay) -> None:
+    """No MT model for Vietnamese, the clerk in やさしい日本語: a phrasebook sentence arrives in Vietnamese (its
+    verified translation), any other sentence rewritten into やさしい日本語, and no interpreter is called."""
+    relay = await make_relay(fake_engines(translator=PhrasebookOnlyTranslator(["vi"])))
+    session = await relay.create_session("vi", mode="easy_japanese")
+    counter, resident = await relay.counter(session), await relay.resident(session)
+    await counter.send(type="text", speaker="clerk", text="少々お待ちください。")
+    phrase = await resident.expect("translation")
+    assert (phrase["lang"], phrase["kind"], phrase["text"]) == ("vi", "phrasebook", "Xin vui lòng chờ một chút.")
+    await counter.send(type="text", speaker="clerk", text="転入届を出してください。")
+    easy = await resident.expect("translation")
+    assert easy["kind"] == "easy_japanese" and easy["text"].startswith("やさしい:")
+    assert await relay.ctx.store.escalations(session["session_id"]) == []
