@@ -49,7 +49,8 @@ def test_the_resident_is_told_nobody_covers_their_language_and_again_when_someon
     expect(status).to_contain_text(NOBODY_VI)  # not 'waiting, number 1', as if one were coming
     expect(status).to_contain_text("Tiếp tục dịch máy")  # what still works: machine translation is installed
     expect(status).to_have_attribute("lang", "vi")
-    expect(phone.get_by_role("button", name="Hủy gọi phiên dịch viên")).to_be_visible()  # the call still waits
+    # the call still waits, but it is the clerk's: the phone offers no cancel for a call the resident never made
+    expect(phone.get_by_role("button", name="Hủy gọi phiên dịch viên")).to_be_hidden()
     panel = counter.get_by_role("region", name="住民向け表示")
     expect(panel).to_contain_text(NOBODY_VI)
 
@@ -74,10 +75,11 @@ def test_the_panel_says_it_in_easy_japanese_while_the_language_is_not_known(live
 
 
 def test_fixed_phrases_only_and_nobody_covers_it(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
-    """No translation model for Vietnamese: the relay calls an interpreter by itself; nobody covers it."""
+    """No translation model for Vietnamese, in 翻訳: the clerk calls an interpreter; nobody covers it."""
     relay = make_live_relay(fake_engines(translator=phrasebook_only()), **QUEUE)
-    counter = open_counter(relay, new_context(viewport=(1024, 768)))
+    counter = open_counter(relay, new_context(viewport=(1024, 768)), mode="翻訳")
     phone = open_phone(counter, new_context)
+    counter.get_by_role("button", name="通訳者を呼ぶ", exact=True).click()  # nobody covers it: the relay calls nobody
     counter.get_by_role("status").filter(has_text="今はベトナム語の通訳者がいません").wait_for()
     notice = counter.get_by_role("list", name="お知らせ").get_by_role("listitem").filter(has_text="定型文だけ")
     expect(notice).to_contain_text("今はベトナム語の通訳者がいません")
@@ -113,7 +115,7 @@ def test_a_suggestion_to_call_never_replaces_the_call_that_waits(make_live_relay
     expect(call).to_be_visible()
     expect(counter.get_by_role("button", name="呼び出しを取り消す")).to_be_visible()
     expect(counter.get_by_role("status").filter(has_text="通訳者を呼ぶことができます")).to_have_count(0)
-    expect(phone.get_by_role("button", name="Hủy gọi phiên dịch viên")).to_be_visible()
+    expect(phone.get_by_role("button", name="Hủy gọi phiên dịch viên")).to_be_hidden()  # the clerk's call
     expect(phone.get_by_role("status")).to_contain_text(NOBODY_VI)
 
 

@@ -334,17 +334,21 @@ def test_resident_phone_in_its_own_script(make_live_relay: MakeLiveRelay, new_co
 
 def test_a_language_without_translation_is_called_for_and_said_so(make_live_relay: MakeLiveRelay,
                                                                   new_context: Any) -> None:
-    """Nepali with no translation model: the relay calls an interpreter by itself. A first-time clerk is told
-    why (not left wondering who pressed it) and is not told to press 「通訳者を呼ぶ」 (disabled: one is called)."""
+    """Nepali with no translation model, in 翻訳, and nobody at work for Nepali: the relay calls nobody by
+    itself (a call nobody answers only alarmed everyone); the notice says what still works and to call one if
+    needed; once the clerk calls, it is not told to press 「通訳者を呼ぶ」 (disabled: one is called)."""
     translator = FakeTranslator(missing=[("ja", "ne"), ("ne", "ja")])
     relay = make_live_relay(fake_engines(translator=translator), queue={"max_wait_s": 120.0})
-    page = open_counter(relay, new_context(), lang="नेपाली")
-    call = page.get_by_role("status").filter(has_text="通訳者を呼んでいます")
-    expect(call).to_contain_text("この言語は翻訳できないため、自動で通訳者を呼んでいます")
-    expect(page.get_by_role("button", name="通訳者を呼ぶ", exact=True)).to_be_disabled()
+    page = open_counter(relay, new_context(), lang="नेपाली", mode="翻訳")
     notices = page.get_by_role("list", name="お知らせ")
     say(page, "こんにちは")  # translated into nothing: the notice says what still works
     expect(notices).to_contain_text("ネパール語の翻訳は入っていません。翻訳されるのは定型文だけです")
+    expect(notices).to_contain_text("必要なら「通訳者を呼ぶ」を押してください。")
+    expect(page.locator("#escalation")).to_be_hidden()  # nobody called by itself
+    page.get_by_role("button", name="通訳者を呼ぶ", exact=True).click()
+    call = page.get_by_role("status").filter(has_text="通訳者を呼んでいます")
+    expect(call).to_contain_text("今はネパール語の通訳者がいません")
+    expect(page.get_by_role("button", name="通訳者を呼ぶ", exact=True)).to_be_disabled()
     # nobody at work covers Nepali: the notice does not promise the interpreter the call bar says is not there
     expect(notices).to_contain_text("通訳者を呼んでいますが、今はネパール語の通訳者がいません。")
     expect(notices).not_to_contain_text("通訳者が対応します")

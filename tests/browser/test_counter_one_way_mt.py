@@ -24,6 +24,7 @@ def _start(relay: Any, context: Any, label: str) -> Any:
     vietnamese = page.get_by_role("button", name=f"Tiếng Việt（ベトナム語・{label}）")
     expect(vietnamese).to_be_visible()  # said before the session starts
     vietnamese.click()
+    page.get_by_role("button", name="翻訳", exact=True).click()  # one way only starts in やさしい日本語 otherwise
     page.get_by_role("button", name="受付開始").click()
     page.get_by_text("接続済み").wait_for()
     return page
@@ -64,6 +65,7 @@ def test_the_call_bar_says_the_language_translates_one_way(make_live_relay: Make
     relay = make_live_relay(fake_engines(translator=FakeTranslator(missing=[("ja", "vi")])), **QUEUE)
     operator = Operator(relay, "vi")
     operator.run(operator.connect())
+    operator.run(operator.expect("operator.status", state="available"))  # at work before the session starts
     page = _start(relay, new_context(), "翻訳は住民→職員のみ")
     errors = console_errors(page)
     session_id = relay.call(_only_session(relay))

@@ -19,13 +19,14 @@ QUEUE = {"queue": {"offer_timeout_s": 5.0, "max_wait_s": 120.0}}
 
 def test_an_upright_tablet_keeps_the_conversation_with_a_call_and_two_notices(make_live_relay: MakeLiveRelay,
                                                                              new_context: Any) -> None:
-    """No translation model for Vietnamese (the relay calls an interpreter by itself, nobody covers it, the
+    """No translation model for Vietnamese in 翻訳 (the clerk calls an interpreter, nobody covers it, the
     fixed phrases are listed) and no speech recognition: the call bar, two notices and the phrases."""
     engines = fake_engines(translator=phrasebook_only())
     engines.recognizer = MissingEngine("asr", "no Whisper model installed")  # type: ignore[assignment]
-    page = open_counter(make_live_relay(engines, **QUEUE), new_context(viewport=(800, 1280)))
+    page = open_counter(make_live_relay(engines, **QUEUE), new_context(viewport=(800, 1280)), mode="翻訳")
     errors = console_errors(page)
     notices = page.get_by_role("list", name="お知らせ")
+    page.get_by_role("button", name="通訳者を呼ぶ", exact=True).click()
     page.get_by_role("status").filter(has_text="今はベトナム語の通訳者がいません").wait_for()
     expect(notices.get_by_role("listitem")).to_have_count(2)
     expect(page.get_by_role("list", name="定型文")).to_be_visible()

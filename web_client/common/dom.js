@@ -126,3 +126,21 @@ export function download(filename, blob) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
+
+/** A log that shrinks (a video call opens above it, a notice appears) or whose last line grows (a partial
+ * line filling in, a line marked untranslated after it was drawn) keeps its latest line in view, unless the
+ * reader had scrolled up to read an earlier one. The counter's log and the resident's phone. */
+export function keepTheLatestInView(log, list) {
+  if (!log || typeof ResizeObserver !== 'function') return;
+  let atEnd = true, lastTop = 0;
+  log.addEventListener('scroll', () => {
+    // a scroll event comes a frame late, maybe after new lines grew the log: only a scroll upwards
+    // (the reader's, never ours, which go down) leaves the end
+    if (log.scrollHeight - log.scrollTop - log.clientHeight < 24) atEnd = true;
+    else if (log.scrollTop < lastTop) atEnd = false;
+    lastTop = log.scrollTop;
+  });
+  const follow = new ResizeObserver(() => { if (atEnd) log.scrollTop = log.scrollHeight; });
+  follow.observe(log);
+  follow.observe(list);
+}

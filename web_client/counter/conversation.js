@@ -4,7 +4,7 @@
 // やさしい日本語 and interpreter lines marked; an interpreter's correction strikes the AI text through.
 // The operator console can reuse it (import from /static/counter/conversation.js).
 
-import {el, rubyText, setText} from '/static/common/dom.js';
+import {el, keepTheLatestInView, rubyText, setText} from '/static/common/dom.js';
 
 const WHO = {clerk: '職員', resident: '住民', operator: '通訳者'};
 const NOT_UNDERSTOOD = '聞き取れませんでした。もう一度話すか、入力してください。';
@@ -16,25 +16,7 @@ export class ConversationView {
     this.display = {furigana, wakachi};
     this.languageName = languageName;
     this.bubbles = new Map(); // utterance_id → {li, said, lines: Map(kind → element), speaker}
-    this._keepTheLatestInView(list.parentElement);
-  }
-
-  /** A log that shrinks (a video call opens above it, a notice appears) or whose last line grows (a
-   * partial line filling in while someone speaks) keeps its latest line in view, unless the reader had
-   * scrolled up to read an earlier one. */
-  _keepTheLatestInView(log) {
-    if (!log || typeof ResizeObserver !== 'function') return;
-    let atEnd = true, lastTop = 0;
-    log.addEventListener('scroll', () => {
-      // a scroll event comes a frame late, maybe after new lines grew the log: only a scroll upwards
-      // (the reader's, never ours, which go down) leaves the end
-      if (log.scrollHeight - log.scrollTop - log.clientHeight < 24) atEnd = true;
-      else if (log.scrollTop < lastTop) atEnd = false;
-      lastTop = log.scrollTop;
-    });
-    const follow = new ResizeObserver(() => { if (atEnd) log.scrollTop = log.scrollHeight; });
-    follow.observe(log);
-    follow.observe(this.list);
+    keepTheLatestInView(list.parentElement, list);
   }
 
   clear() {

@@ -4,6 +4,7 @@
 
 import {ApiError, api} from '/static/common/connection.js';
 import {$, $$} from '/static/common/dom.js';
+import {japaneseName} from '/static/counter/notices.js';
 import {renderLanguageButtons} from '/static/counter/setup.js';
 import {downloadTranscript, loadSummary, renderSummary} from '/static/counter/summary.js';
 import {Talk} from '/static/counter/talk.js';
@@ -49,14 +50,19 @@ async function startView() {
     return;
   }
   state.lang = 'auto';
-  renderLanguageButtons($('#language-buttons'), languages, (code) => { state.lang = code; });
+  setMode('translation');
+  renderLanguageButtons($('#language-buttons'), languages, (code) => {
+    state.lang = code;
+    steerMode(languages.find((lang) => lang.code === code));
+  });
   show('start');
 }
 
 async function startSession() {
   const counter = $('#counter-name').value.trim();
   if (!counter) {
-    $('#start-error').textContent = '窓口名を入力してください。';
+    $('#counter-name-error').textContent = '窓口名を入力してください。';
+    $('#counter-name').setAttribute('aria-invalid', 'true');
     $('#counter-name').focus();
     return;
   }
@@ -72,6 +78,23 @@ async function startSession() {
     enterTalk(session);
   } catch (err) {
     $('#start-error').textContent = startErrorText(err);
+  }
+}
+
+function setMode(mode, note = '') {
+  state.mode = mode;
+  for (const b of $$('.mode')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
+  $('#mode-note').textContent = note;
+}
+
+/** A language whose clerk's words the relay cannot machine-translate (no model, or only the resident's way)
+ * starts in やさしい日本語, said plainly: in 翻訳 every sentence but a fixed phrase failed in red (a first-time
+ * clerk's walk-through). The clerk may still press 翻訳; a language that translates goes back to it. */
+function steerMode(lang) {
+  if (lang && !lang.mt_from_ja) {
+    setMode('easy_japanese', `${japaneseName(lang.code)}は機械翻訳が入っていないため、やさしい日本語で話します。定型文は${japaneseName(lang.code)}で伝わります。`);
+  } else if ($('#mode-note').textContent) {
+    setMode('translation');
   }
 }
 
@@ -166,13 +189,13 @@ function wire() {
     state.token = null;
     signIn();
   });
-  for (const button of $$('.mode')) {
-    button.addEventListener('click', () => {
-      state.mode = button.dataset.mode;
-      for (const b of $$('.mode')) b.setAttribute('aria-pressed', String(b === button));
-    });
-  }
+  for (const button of $$('.mode')) button.addEventListener('click', () => setMode(button.dataset.mode));
   $('#start-button').addEventListener('click', startSession);
+  $('#counter-name').addEventListener('input', () => { // remembered as typed: a reload does not lose it
+    localStorage.setItem(KEYS.counter, $('#counter-name').value.trim());
+    $('#counter-name-error').textContent = '';
+    $('#counter-name').removeAttribute('aria-invalid');
+  });
   $('#end-button').addEventListener('click', () => $('#end-dialog').showModal());
   $('#end-confirm').addEventListener('click', async () => {
     $('#end-dialog').close();

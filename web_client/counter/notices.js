@@ -83,7 +83,8 @@ export function troubleText(m) {
  * (`uncovered`: the call bar says so, and this notice must not promise one). `direction`
  * (MtCoverage.direction): a model one way only says which side's words are translated and which side's
  * are fixed phrases only. */
-export function mtNotice(name, calling, uncovered = false, direction = 'none') {
+export function mtNotice(name, calling, uncovered = false, direction = 'none', easy = false) {
+  if (easy) return easyNotice(name, calling, uncovered, direction);
   const called = uncovered ? `通訳者を呼んでいますが、今は${name}の通訳者がいません。定型文か、やさしい日本語で対応してください。`
     : '通訳者を呼んであるので、通訳者が対応します。';
   const next = calling ? called : '必要なら「通訳者を呼ぶ」を押してください。';
@@ -91,6 +92,15 @@ export function mtNotice(name, calling, uncovered = false, direction = 'none') {
   if (oneWay) return {text: `${name}の翻訳は片方向だけです。${oneWay}${next}`, level: 'warn', key: 'mt'};
   return {text: `${name}の翻訳は入っていません。翻訳されるのは定型文だけです（下の「定型文」から選ぶか、同じ文を入力・発話）。それ以外の文は住民に届きません。${next}`,
     level: 'bad', key: 'mt'};
+}
+
+/** The same in やさしい日本語 (the tablet starts such a language in it): one calm note of what reaches whom —
+ * nothing is lost that the clerk could have done otherwise, so nothing red. */
+function easyNotice(name, calling, uncovered, direction) {
+  const resident = direction === 'to_ja' ? '住民の言葉は翻訳されます。' : '住民の言葉は、定型文と同じ文だけが日本語になります。';
+  const call = !calling ? '難しい話は「通訳者を呼ぶ」で。' : uncovered ? `通訳者を呼んでいますが、今は${name}の通訳者がいません。` : '通訳者を呼んであるので、通訳者が対応します。';
+  return {text: `${name}は機械翻訳が入っていないため、職員の言葉はやさしい日本語で伝えます。定型文（下から選ぶか、同じ文を入力・発話）は${name}で伝わります。${resident}${call}`,
+    level: 'note', key: 'mt'};
 }
 
 const ONE_WAY_SHORT = {

@@ -11,6 +11,7 @@ import {ConversationView} from '/static/counter/conversation.js';
 import {MtCoverage} from '/static/counter/coverage.js';
 import {JoinCode} from '/static/counter/join-code.js';
 import {MicController} from '/static/counter/mic.js';
+import {ModeSwitch} from '/static/counter/mode-switch.js';
 import {japaneseName, languageName, missingEngines, mtNotice, troubleText} from '/static/counter/notices.js';
 import {renderPending} from '/static/counter/pending.js';
 import {ResidentPanel} from '/static/counter/panel.js';
@@ -40,6 +41,8 @@ export class Talk extends EventTarget {
     this.unsaved = new Map(); // utterance_id → speech recognised but not stored (store_unavailable)
     this.phrases = new PhrasePicker($('#phrases'), {token, onSay: (text) => this.outbox.submit({type: 'text', speaker: 'clerk', text})});
     this._abort = new AbortController();
+    this.modeSwitch = new ModeSwitch($('#mode-switch'), (m) => this._send(m), this._abort.signal);
+    this.modeSwitch.render(session);
     this._wire();
     this._residentLang(session.resident_lang);
     this._languages();
@@ -175,6 +178,7 @@ export class Talk extends EventTarget {
     this.call.liveAfter = message.last_seq || 0; // events up to here are a replay: who did what is not known now
     Object.assign(this.session, {resident_lang: s.resident_lang, mode: s.mode, tts: s.tts, counter: s.counter});
     this.mt.welcome(message.engines);
+    this.modeSwitch.render(this.session);
     this._residentLang(s.resident_lang);
     this._mtState();
     $('#opt-tts').checked = s.tts !== false;
@@ -208,6 +212,7 @@ export class Talk extends EventTarget {
         const before = this.session.resident_lang;
         Object.assign(this.session, {resident_lang: m.resident_lang, mode: m.mode});
         this._residentLang(m.resident_lang);
+        this.modeSwitch.render(this.session);
         this.call.showInstead();
         this._languageFound(m, before);
         this._mtState();
@@ -331,7 +336,7 @@ export class Talk extends EventTarget {
   /** A message for the clerk in the notice list (one per key: a newer one replaces it). */
   trouble(notice) {
     const lang = this.session.resident_lang;
-    const {key, level, text} = notice.key === 'mt' ? mtNotice(lang && lang !== 'auto' ? japaneseName(lang) : 'この言語', this.call.calling, this.call.uncovered, this.mt.direction(lang)) : notice;
+    const {key, level, text} = notice.key === 'mt' ? mtNotice(lang && lang !== 'auto' ? japaneseName(lang) : 'この言語', this.call.calling, this.call.uncovered, this.mt.direction(lang), this.session.mode === 'easy_japanese') : notice;
     const list = $('#trouble');
     const old = list.querySelector(`[data-key="${CSS.escape(key)}"]`);
     // one line each (an upright tablet kept ~150 px of conversation under a call and two notices), the

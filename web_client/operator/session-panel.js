@@ -10,7 +10,7 @@ const WHO = {clerk: '職員', resident: '住民', operator: '通訳者'};
 const KIND = {translation: 'AI翻訳', phrasebook: '定型文', easy_japanese: 'やさしい日本語', operator: '通訳者',
   back_translation: '逆翻訳'};
 const AI_KINDS = new Set(['translation', 'phrasebook', 'easy_japanese']);
-const EVENTS = {connected: '通訳者（あなた）が接続しました', returned: 'AIに戻りました', queued: '通訳者を待っています'};
+const EVENTS = {connected: '通訳者（あなた）が接続しました', returned: 'AIに戻りました', queued: '窓口が通訳者を呼びました'}; // history, read after accepting: the call, not a wait
 
 export class SessionPanel {
   constructor({send, onError, colleagues}) {

@@ -3,7 +3,7 @@
 // never reached the staff (and which of the staff's never reached the resident: missed.js), and the
 // typed texts not sent yet.
 
-import {$, el, rubyText} from '/static/common/dom.js';
+import {$, el, keepTheLatestInView, rubyText} from '/static/common/dom.js';
 import {putText, setLang, sourceLang} from '/static/common/i18n.js';
 import {keepLine, keptLines} from '/static/resident/kept.js';
 import {markNotUnderstood, markUntranslated} from '/static/resident/marks.js';
@@ -12,6 +12,9 @@ import {STRINGS, page, status, statusKey} from '/static/resident/page.js';
 
 export const bubbles = new Map();
 const missed = new MissedWords($('#bubbles'), STRINGS, () => page.lang); // the staff's words that did not come through
+// the newest line stays in view as it is filled in and marked (a resident's own message and its '⚠ not
+// translated' sat under the input row, unseen), unless the resident scrolled up to read
+keepTheLatestInView($('#bubbles').parentElement, $('#bubbles'));
 
 function bubble(id, kind) {
   let b = bubbles.get(id);
@@ -26,8 +29,7 @@ function bubble(id, kind) {
   const key = {resident: 'you', operator: 'interpreter'}[kind] || 'staff';
   putText(b.who, page.t(key));
   setLang(b.who, sourceLang(STRINGS, page.lang, key));
-  const log = $('#bubbles').parentElement;
-  log.scrollTop = log.scrollHeight;
+  if (kind === 'resident') $('#bubbles').parentElement.scrollTop = $('#bubbles').parentElement.scrollHeight; // what they just said
   return b;
 }
 

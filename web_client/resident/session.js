@@ -10,13 +10,18 @@ import {offerSpeech, stopSpeaking} from '/static/resident/speech.js';
 import {escalationKey} from '/static/resident/strings.js';
 import {errorKey} from '/static/resident/strings-session.js';
 
-/** While the call waits, 「Cancel the interpreter call」 stands where 「Call an interpreter」 was (the
- * resident may have pressed it by mistake); while an interpreter is connected neither is shown. */
+/** While the resident's own call waits, 「Cancel the interpreter call」 stands where 「Call an interpreter」
+ * was (pressed by mistake, perhaps); a call the clerk or the relay made is not theirs to withdraw (a resident
+ * was offered to cancel a call they never made). While an interpreter is connected neither is shown. */
 function callButtons(state) {
   if (page.closed) return;
   $('#call-button').hidden = state === 'queued' || state === 'connected';
-  $('#cancel-call-button').hidden = state !== 'queued';
+  $('#cancel-call-button').hidden = state !== 'queued' || !residentsCall;
 }
+
+/** Whether the waiting call is the resident's own (`by: resident` on its first `queued`; the position
+ * updates after it carry no reason and keep it). */
+let residentsCall = false;
 
 /** Whether the AI translates only the phrasebook's fixed phrases for the resident's language, one way at
  * least (no model installed, or one for a single direction: as the tablet's resident panel says it). */
@@ -37,6 +42,8 @@ async function onEscalation(m) {
   // hide the cancel button and say the call is not made: the call's own line stays
   if (m.state === 'offered' && called) return;
   called = m.state === 'queued' || m.state === 'connected';
+  if (m.state !== 'queued') residentsCall = false;
+  else if (m.reason) residentsCall = m.by === 'resident';
   callButtons(m.state);
   // an `offered` (the relay suggests calling one) leaves an interpreter who is here where they are
   if (m.state !== 'offered') interpreterHere(m.state === 'connected');
