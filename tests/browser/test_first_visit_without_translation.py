@@ -32,6 +32,7 @@ def test_a_language_without_translation_starts_in_easy_japanese_and_calls_nobody
     expect(counter.get_by_role("status").filter(has_text="機械翻訳が入っていない")).to_have_text(
         "ベトナム語は機械翻訳が入っていないため、やさしい日本語で話します。定型文はベトナム語で伝わります。")
     expect(counter.get_by_role("button", name="やさしい日本語", exact=True)).to_have_attribute("aria-pressed", "true")
+    shot(counter, "counter-start-no-translation")
     counter.get_by_role("button", name="受付開始").click()
     counter.get_by_text("接続済み").wait_for()
 
