@@ -101,7 +101,9 @@ def test_the_resident_is_told_in_their_language_what_they_will_see(make_live_rel
     say(page, "住所変更の手続きですね", CLERK_INPUT)  # no phrase: marked on the phone, as the note said
     expect(phone.get_by_text("Không dịch được lời nhân viên vừa nói")).to_be_visible()
     expect(note).to_be_visible()
-    # the relay calls an interpreter by itself; nobody covers Vietnamese: not "machine translation continues"
+    # the clerk calls an interpreter (nobody covers Vietnamese: the relay calls nobody by itself): not
+    # "machine translation continues"
+    page.get_by_role("button", name="通訳者を呼ぶ", exact=True).click()
     expect(phone.get_by_role("status")).to_have_text(
         "Hiện không có phiên dịch viên cho ngôn ngữ của bạn. Chỉ dịch được các câu mẫu.")
     shot(phone, "resident-phone-one-way")
@@ -123,8 +125,9 @@ def test_a_call_replayed_before_the_languages_are_known_is_worded_again(make_liv
     relay = make_live_relay(fake_engines(translator=FakeTranslator(missing=[("ja", "vi")])),
                             queue={"max_wait_s": 120.0})
     page = _start(relay, new_context(), "翻訳は住民→職員のみ")
+    page.get_by_role("button", name="通訳者を呼ぶ", exact=True).click()  # nobody covers it: the clerk's own call
     call_bar = page.get_by_role("status").filter(has_text="通訳者")
-    expect(call_bar).to_contain_text("この言語は片方向しか翻訳できないため")
+    expect(call_bar).to_contain_text("今はベトナム語の通訳者がいません")
     held: list[Any] = []
     page.route("**/api/languages", lambda route: held.append(route))  # the list comes when the test lets it
     page.reload()
@@ -133,5 +136,5 @@ def test_a_call_replayed_before_the_languages_are_known_is_worded_again(make_liv
     expect(panel_status).to_contain_text("Hiện không có phiên dịch viên")  # the replayed call, worded without the list
     assert held, "the tablet asked for the languages"
     held[0].continue_()
-    expect(call_bar).to_contain_text("この言語は片方向しか翻訳できないため")
+    expect(call_bar).to_contain_text("今はベトナム語の通訳者がいません")
     expect(panel_status).to_have_text("🚫Hiện không có phiên dịch viên cho ngôn ngữ của bạn. Chỉ dịch được các câu mẫu.")
