@@ -223,9 +223,8 @@ class EscalationService:
         lang = session.resident_lang
         if session.mode != "translation" or lang in ("ja", "auto"):
             return
-        translator = self.ctx.engines.translator
-        translates = translator.supports("ja", lang) and translator.supports(lang, "ja")
-        if not translates and await covered_now(self.backend, lang):
+        mt = self.ctx.engines.translator
+        if not (mt.supports("ja", lang) and mt.supports(lang, "ja")) and await covered_now(self.backend, lang):
             await self.enqueue(session, self.policy(session).on_missing_mt(lang))
 
     async def language_changed(self, session: Session) -> None:
