@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -17,16 +17,26 @@ class Model:
 
     def __init__(self, fail_on: int | None = None, hold: threading.Event | None = None) -> None:
         self.batches: list[list[int]] = []
+        self.started: list[list[int]] = []  # batches handed to the model, before ``hold`` lets it run
         self.fail_on = fail_on
         self.hold = hold
 
     def run(self, requests: Sequence[int]) -> list[int]:
+        self.started.append(list(requests))
         if self.hold is not None:
             self.hold.wait(5)
         self.batches.append(list(requests))
         if self.fail_on in requests:
             raise RuntimeError("model failed")
         return [2 * r for r in requests]
+
+
+def until(condition: Callable[[], bool]) -> None:
+    """Wait for what another thread does (the deadline only bounds how long a failing test takes)."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "never happened"
+        time.sleep(0.005)
 
 
 def submit_all(gatherer: Gatherer[int, int], requests: Sequence[int]) -> dict[int, int | BaseException]:
@@ -68,10 +78,10 @@ def test_requests_arriving_while_the_model_is_busy_gather_into_the_next_batch() 
     gatherer: Gatherer[int, int] = Gatherer(model.run, window_s=0.0, max_batch=8)
     first = threading.Thread(target=gatherer.submit, args=(0,))
     first.start()
-    time.sleep(0.1)  # the first batch, [0], is running (held)
+    until(lambda: model.started == [[0]])  # the first batch, [0], is running (held)
     others = threading.Thread(target=submit_all, args=(gatherer, [1, 2, 3]))
     others.start()
-    time.sleep(0.2)
+    until(lambda: len(gatherer._waiting) == 3)  # all three wait for the busy model
     hold.set()
     first.join(5)
     others.join(5)

@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from relay.cli.preflight import CommandFailed, cannot_listen, claim_store, port_free
+from relay.cli.preflight import (
+    CommandFailed,
+    cannot_listen,
+    claim_store,
+    create_store,
+    port_free,
+    store_before_opening,
+)
 from relay.settings import AppSettings, SettingsError, load_settings, public_url_warnings, settings_reference
 
 __all__ = ["CommandFailed", "build_parser", "main"]
@@ -172,7 +179,8 @@ def _serve(args: argparse.Namespace, settings: AppSettings) -> int:
     server = settings.server
     host, port = args.host or server.host, args.port or server.port
     store_lock = claim_store(settings.store.path)  # held while the relay runs
-    port_free(host, port)  # both before the models load, so a mistake is said at once
+    create_store(settings.store)  # on first start (`madoguchi check` only says it will be), for `token add`
+    port_free(host, port)  # all before the models load, so a mistake is said at once
     configure_logging(settings.logging.level, settings.logging.format)
     raise_open_file_limit(files_needed(settings))  # every websocket is an open file
     ssl_context = None
@@ -222,7 +230,8 @@ def _check(args: argparse.Namespace, settings: AppSettings) -> int:
          "source": str(read_provenance(m.path).get("source", "local"))}
         for manager in model_managers().values() for m in manager.list_installed(models_dir)
     ]
-    report["store"] = asyncio.run(_check_store(settings))
+    # a store that is missing (made when the relay starts: check changes nothing) or unusable is only said
+    report["store"] = store_before_opening(settings.store.path) or asyncio.run(_check_store(settings))
     report["queue"] = asyncio.run(_check_queue(settings))
     report["system"] = {tool: bool(shutil.which(tool)) for tool in ("espeak-ng", "sox", "redis-server")}
     report["event_loop"] = event_loop_status(settings.relay.event_loop)

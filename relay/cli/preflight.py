@@ -1,16 +1,21 @@
 """What ``madoguchi serve`` checks before it loads the models (tens of seconds), so that a mistake IT
 can fix — a store folder it cannot create, a second relay on the same store, a port already taken —
-is one line at once instead of a traceback after the wait."""
+is one line at once instead of a traceback after the wait; and what ``madoguchi check`` says of a store
+it must not open (a missing one is created by the relay, not by a check)."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import fcntl
 import os
 import socket
+import sqlite3
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+from relay.settings import StoreConfig
 
 
 class CommandFailed(Exception):
@@ -25,9 +30,62 @@ def store_folder_ready(store_path: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CommandFailed(f"store.path {path}: cannot create its folder {path.parent}: {_why(exc)}") from exc
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise CommandFailed(f"store.path {path}: this user ({_user()}) may not read and write it")
+    if (unusable := store_unusable(path)) is not None:
+        raise CommandFailed(f"store.path {path}: {unusable}")
     return path
+
+
+def store_unusable(path: Path) -> str | None:
+    """Why this user cannot use an existing store (a file root made, read-only, immutable), or None. What
+    ``serve`` refuses to start on, ``check`` reports as a failure (SQLite itself would open such a file
+    and read it, and the relay would fail at the first write)."""
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"this user ({_user()}) may not read and write it"
+    return None
+
+
+def store_before_opening(store_path: str) -> dict[str, Any] | None:
+    """What ``madoguchi check`` says of a store it must not open: one that does not exist yet (opening
+    would create it: the relay does that when it starts) or one this user cannot use; None otherwise."""
+    path = Path(store_path).absolute()
+    if store_path != ":memory:" and not path.exists():
+        return store_to_be_created(path)
+    if (unusable := store_unusable(path)) is not None:
+        return {"ready": False, "detail": f"{path}: {unusable}"}
+    return None
+
+
+def store_to_be_created(path: Path) -> dict[str, Any]:
+    """What ``madoguchi check`` says of a store that does not exist yet, without creating it: the relay
+    creates it when it starts, unless no folder on the way can be created by this user."""
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return {"ready": False, "detail": f"{path}: cannot be created: {folder} is a file, not a folder"}
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return {"ready": False, "detail": f"{path}: cannot be created: this user ({_user()}) may not write "
+                                          f"in {folder}"}
+    return {"ready": True, "detail": f"{path}: none yet — will be created at {path} when the relay starts"}
+
+
+def create_store(config: StoreConfig) -> None:
+    """Create the store (its tables) if it is new, before the models load: a ``token add`` run while the
+    relay is still loading finds it, instead of being refused as a store that does not exist."""
+    from relay.storage.records import StoreUnavailable
+    from relay.storage.store import Store
+
+    if config.path == ":memory:" or Path(config.path).exists():
+        return
+
+    async def open_and_close() -> None:
+        store = await Store.configured(config).open()
+        await store.close()
+
+    try:
+        asyncio.run(open_and_close())
+    except (StoreUnavailable, sqlite3.Error, OSError) as exc:
+        raise CommandFailed(f"store.path {Path(config.path).absolute()}: cannot create it: {exc}") from exc
 
 
 def claim_store(store_path: str) -> IO[str] | None:

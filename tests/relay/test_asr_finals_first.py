@@ -45,15 +45,14 @@ async def test_a_step_skips_its_partial_while_another_session_waits_for_the_reco
     bridge = Bridge({"asr": 1})
     log: list[tuple[str, bool]] = []
     busy = threading.Event()
-    holder = asyncio.create_task(bridge.run("asr", busy.wait, 5.0))  # a long decode of a third session
-    await asyncio.sleep(0.05)
+    holder = asyncio.create_task(bridge.run("asr", busy.wait, 30.0))  # a long decode of a third session
+    await until(lambda: bridge.idle_slots("asr") == 0)
     first = RecognitionStream(bridge, RecordingStream("first", log), bytes_per_process=2)
     second = RecognitionStream(bridge, RecordingStream("second", log), bytes_per_process=2)
     first.push(b"\0\0")
-    await asyncio.sleep(0.05)
+    await until(lambda: bridge.waiting("asr") == 1)  # the first waits, alone, before the second comes
     second.push(b"\0\0")
-    await asyncio.sleep(0.05)
-    assert bridge.waiting("asr") == 2
+    await until(lambda: bridge.waiting("asr") == 2)
     busy.set()
     await holder
     await until(lambda: len(log) == 2)

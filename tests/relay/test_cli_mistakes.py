@@ -5,9 +5,11 @@ store folder that cannot be created, a second relay on the same store, a typo in
 from __future__ import annotations
 
 import os
+import pwd
 import socket
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,68 @@ def test_check_counts_a_model_s_languages_and_says_whether_japanese_and_the_resi
     out = capsys.readouterr().out
     assert "16 languages, incl. ja and every resident language" in out
     assert "13 languages, not my" in out
+
+
+def test_check_only_says_a_missing_store_will_be_made_and_serve_makes_it_before_the_models_load(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "data" / "madoguchi.sqlite3"
+    config = _config(tmp_path, store)
+    assert main(["check", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert f"store:      ready   {store}: none yet — will be created at {store} when the relay starts" in out
+    assert not store.exists() and not store.parent.exists(), "check changes nothing"
+    assert main(["token", "add", "--role", "clerk", "--config", str(config)]) == 1, "still refused: no relay ran"
+    assert f"no store at {store}" in capsys.readouterr().err
+    with socket.socket() as taken:  # serve stops at the port, after the store and before the models
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(["serve", "--config", str(config), "--port", str(taken.getsockname()[1])]) == 1
+    assert main(["token", "add", "--role", "clerk", "--config", str(config)]) == 0, "the relay's first start made it"
+    assert capsys.readouterr().err.splitlines()[-1] == f"store: {store}"
+
+
+def test_check_says_when_a_missing_store_could_not_be_made(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    store = tmp_path / "a-file" / "data" / "madoguchi.sqlite3"
+    assert main(["check", "--config", str(_config(tmp_path, store))]) == 1
+    out = capsys.readouterr().out
+    assert f"store:      FAILED  {store}: cannot be created: {tmp_path / 'a-file'} is a file, not a folder" in out
+
+
+@pytest.fixture
+def unwritable(tmp_path: Path) -> Iterator[Callable[[Path], None]]:
+    """Makes a file one this user may read but not write. Root may write any file whatever its mode, so
+    as root the file is made immutable (``chattr +i``: no one may write it, root included), and mutable
+    again at the end; another user makes it read-only."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        if os.getuid() != 0:
+            path.chmod(0o444)
+            return
+        chattr = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+        if chattr.returncode != 0:
+            pytest.skip(f"root, and this filesystem cannot make a file immutable: {chattr.stderr.strip()}")
+        made.append(path)
+
+    yield make
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_store_the_relay_user_may_not_write_is_one_line(
+        tmp_path: Path, unwritable: Callable[[Path], None], capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "madoguchi.sqlite3"
+    config = _config(tmp_path, store)
+    assert main(["token", "add", "--role", "clerk", "--new-store", "--config", str(config)]) == 0
+    unwritable(store)
+    capsys.readouterr()
+    with socket.socket() as taken:  # were the store passed, serve would stop at the port, not start
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(["serve", "--config", str(config), "--port", str(taken.getsockname()[1])]) == 1
+    user = pwd.getpwuid(os.getuid()).pw_name
+    assert _one_line_failure(capsys.readouterr().err) == (
+        f"madoguchi: store.path {store}: this user ({user}) may not read and write it")
+    assert main(["check", "--config", str(config)]) == 1, "check says the store cannot be used"
+    assert f"store:      FAILED  {store}: this user ({user}) may not read and write it" in capsys.readouterr().out

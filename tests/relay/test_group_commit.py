@@ -9,6 +9,7 @@ import logging
 import re
 import sqlite3
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -110,6 +111,15 @@ async def test_a_batch_that_finds_the_file_locked_waits_for_the_lock_once_not_on
     await store.close()
 
 
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait for what the store's thread does (the deadline only bounds how long a failing test takes)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while not condition():
+        assert loop.time() < deadline, "never happened"
+        await asyncio.sleep(0.005)
+
+
 async def test_callers_wake_only_after_their_batch_is_committed() -> None:
     log: list[str] = []
     release = threading.Event()
@@ -128,7 +138,7 @@ async def test_callers_wake_only_after_their_batch_is_committed() -> None:
             log.append(f"{name} returned")
 
         first = asyncio.gather(write("a"), write("b"))  # asked for in the same turn of the loop
-        await asyncio.sleep(0.01)
+        await until(lambda: log == ["commit a+b"])  # on the store's thread now, held there
         later = asyncio.gather(write("c"), write("d"))  # asked for while a and b are being committed
         await asyncio.sleep(0.01)
         assert log == ["commit a+b"], "one trip to the thread for both, and nobody returns before the commit"

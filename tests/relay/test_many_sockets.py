@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -121,13 +122,27 @@ def test_serve_reclaims_what_closed_connections_left_once_nobody_is_connected(tm
     port = free_port()
     server = start_relay(tmp_path, port, INHERITED_LIMIT, resource.getrlimit(resource.RLIMIT_NOFILE)[1],
                          MADOGUCHI_LOGGING_FORMAT="json", MADOGUCHI_RELAY_GC_FREEZE_S="0.2")
+    lines: list[str] = []
+    reclaimed = threading.Event()
+
+    def read_log() -> None:
+        assert server.stderr is not None
+        for line in server.stderr:
+            lines.append(line)
+            if '"full garbage collection"' in line:
+                reclaimed.set()
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
     try:
         asyncio.run(hold_websockets(port, 20, 1.0))  # frozen meanwhile, then all closed
-        time.sleep(1.5)
+        assert reclaimed.wait(60), "no full collection after the last client had gone"
+        time.sleep(1.0)  # five more ticks of 0.2 s, nobody connected: none of them may collect again
     finally:
         server.send_signal(signal.SIGTERM)
-        _, err = server.communicate(timeout=30)
-    events = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+        server.wait(timeout=30)
+        reader.join(30)
+    events = [json.loads(line) for line in lines if line.startswith("{")]
     reclaims = [e for e in events if e["event"] == "full garbage collection"]
     assert len(reclaims) == 1, "one full collection once the last client had gone, not one per tick"
     assert reclaims[0]["frozen"] > 10_000, "and what is left is frozen again"

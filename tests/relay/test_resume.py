@@ -78,7 +78,6 @@ async def test_a_turn_cancelled_while_its_event_is_stored_leaves_no_gap_and_no_r
     fail with 'UNIQUE constraint failed: events.session_id, events.seq' and close the socket 1011)."""
     import asyncio
     import threading
-    import time
 
     from relay.wire.protocol import SessionUpdated
 
@@ -91,10 +90,11 @@ async def test_a_turn_cancelled_while_its_event_is_stored_leaves_no_gap_and_no_r
     assert conversation is not None
     store = conversation.store
     real_batch, writing, done_writing = store._write_batch, threading.Event(), threading.Event()
+    cancelled = threading.Event()
 
     def slow_batch(batch: Any) -> Any:  # on the store's thread
         writing.set()
-        time.sleep(0.2)  # the write is under way when its caller is cancelled
+        cancelled.wait(10)  # the write is under way when its caller is cancelled
         try:
             return real_batch(batch)
         finally:
@@ -105,6 +105,7 @@ async def test_a_turn_cancelled_while_its_event_is_stored_leaves_no_gap_and_no_r
     await asyncio.to_thread(writing.wait, 10)
     publishing.cancel()
     store._write_batch = real_batch  # type: ignore[method-assign]
+    cancelled.set()
     await conversation.publish(update("second"))
     assert done_writing.is_set()
     seen = [await resident.expect("session.updated"), await resident.expect("session.updated")]

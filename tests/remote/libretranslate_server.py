@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.netguard import ENV_FLAG, GUARD_DIR
+from tests.netguard import ENV_FLAG
 from tests.processes import STACKS_ON_ABORT
 from tests.remote.servers import ServerProcess, free_port
 
@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LIBRETRANSLATE = Path(os.environ.get("MADOGUCHI_LIBRETRANSLATE", ROOT / ".venv-libretranslate" / "bin" / "libretranslate"))
 PAIRS = [("ja", "en"), ("en", "ja"), ("en", "vi")]
 START_TIMEOUT_S = 120
+# first on the server's PYTHONPATH: the loopback guard, and a log line for each request it starts handling
+HOOKS_DIR = Path(__file__).resolve().parent / "libretranslate_hooks"
+REQUEST_TIMEOUT_S = 120
 
 
 def install_packages(packages_dir: Path) -> None:
@@ -72,8 +75,8 @@ class LibreTranslateServer(ServerProcess):
                 "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
                 "XDG_CONFIG_HOME": str(home / "config"), "ARGOS_PACKAGES_DIR": str(self.workdir / "packages"),
                 "ARGOS_DEVICE_TYPE": "cpu", "ARGOS_INTRA_THREADS": "1",
-                # the loopback-only guard, and nothing of the relay's on the path
-                "PYTHONPATH": str(GUARD_DIR), ENV_FLAG: "1", "PYTHONUNBUFFERED": "1", **STACKS_ON_ABORT}
+                # the loopback-only guard and the request log line, nothing of the relay's on the path
+                "PYTHONPATH": str(HOOKS_DIR), ENV_FLAG: "1", "PYTHONUNBUFFERED": "1", **STACKS_ON_ABORT}
 
     def start(self) -> LibreTranslateServer:
         return self.launch().wait_ready()
@@ -102,7 +105,20 @@ class LibreTranslateServer(ServerProcess):
                 raise RuntimeError(f"libretranslate did not start: see {self.log}")
             time.sleep(0.2)
 
+    def log_mark(self) -> int:
+        """Where the log ends now: ``wait_for_request`` looks only at what the server writes after it."""
+        return self.log.stat().st_size if self.log is not None and self.log.exists() else 0
 
+    def wait_for_request(self, path: str, since: int) -> None:
+        """Return once the server has started handling a request for ``path`` (its log says so after
+        ``since``): the request is on this server, not just sent."""
+        assert self.log is not None
+        line = f"madoguchi-test: handling POST {path}\n".encode()
+        deadline = time.monotonic() + REQUEST_TIMEOUT_S
+        while line not in self.log.read_bytes()[since:]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the server never got POST {path}: see {self.log}")
+            time.sleep(0.02)
 
 def libretranslate_server(workdir: Path) -> LibreTranslateServer:
     if not LIBRETRANSLATE.exists():

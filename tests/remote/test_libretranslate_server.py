@@ -31,7 +31,7 @@ from tests.remote.servers import SlowProxy
 pytestmark = pytest.mark.engine
 TWO_SENTENCES = "今日は雨が降っています。窓口はどこですか。"
 # eight sentences: a warm server takes a second or more for them (random weights decode to the length
-# limit), so a kill 0.3 s after the request catches it mid-translation
+# limit), so a kill as soon as the server has started on the request catches it mid-translation
 LONG_TEXT = TWO_SENTENCES * 4
 
 
@@ -67,9 +67,10 @@ def test_a_server_killed_mid_translation_fails_over_to_the_other(
         except BaseException as exc:  # reported below
             outcome.append(exc)
 
+    since = first.log_mark()
     worker = threading.Thread(target=translate)
     worker.start()
-    time.sleep(0.3)  # the request is on the first server, decoding
+    first.wait_for_request("/translate", since)  # the request is on the first server, decoding
     first.kill()
     worker.join(timeout=120)
     assert outcome and isinstance(outcome[0], Translation), outcome
