@@ -63,15 +63,17 @@ def _get(url: str, context: ssl.SSLContext | None = None) -> tuple[int, dict[str
 
 def test_tls_serves_https_and_wss_only(tls_relay: tuple[int, ssl.SSLContext, subprocess.Popen[str]]) -> None:
     port, trust, server = tls_relay
-    for _ in range(200):
+    # generous: start-up took over 30 s with the 2 cores busy (200 tries 0.1 s apart, about 20 s while the
+    # port refuses at once, were a guess)
+    deadline = time.monotonic() + 120
+    while True:
         try:
             status, headers, body = _get(f"https://localhost:{port}/healthz", trust)
             break
         except OSError:
             assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline, "the relay never answered over HTTPS"
             time.sleep(0.1)
-    else:
-        raise AssertionError("the relay never answered over HTTPS")
     assert status == 200 and "status" in json.loads(body)
     assert headers.get("Strict-Transport-Security", "").startswith("max-age=")
     with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
