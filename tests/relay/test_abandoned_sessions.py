@@ -9,6 +9,7 @@ from typing import Any
 
 from tests.fakes import FakeTranslator, fake_engines
 from tests.relay.conftest import MakeRelay, Relay
+from tests.relay.test_escalation import _operator
 
 
 async def _status(relay: Relay, session: dict[str, Any]) -> str:
@@ -47,6 +48,8 @@ async def test_a_call_made_while_no_tablet_is_connected_leaves_the_queue(make_re
     translator = FakeTranslator(missing=[("ja", "ne"), ("ne", "ja")])
     relay = await make_relay(fake_engines(translator=translator),
                              queue={"reconnect_grace_s": 0.2, "max_wait_s": 600.0})
+    interpreter = await _operator(relay, languages=("ne",))  # the relay calls by itself only when one covers it
+    await interpreter.expect("operator.status", state="available")
     session = await relay.create_session("en")
     phone = await relay.resident(session)
     await phone.send(type="settings", resident_lang="ne")
