@@ -63,7 +63,9 @@ def test_a_language_without_translation_starts_in_easy_japanese_and_calls_nobody
 
 def test_the_clerk_switches_the_mode_both_ways_during_a_visit(make_live_relay: MakeLiveRelay,
                                                               new_context: Any) -> None:
-    relay = make_live_relay(fake_engines(translator=phrasebook_only()))
+    from relay.engines.easy_japanese import EasyJapaneseTranslator
+
+    relay = make_live_relay(fake_engines(translator=phrasebook_only(), easy_japanese=EasyJapaneseTranslator(None)))
     counter = _start_vietnamese(relay, new_context(viewport=(800, 1280)))
     counter.get_by_role("button", name="受付開始").click()
     counter.get_by_text("接続済み").wait_for()
