@@ -27,8 +27,8 @@ ASKED = frozenset({"button", "asked_in_words"})  # reasons of requests a person 
 
 
 def _outcome(state: str, reason: str | None) -> str:
-    if state == "cancelled" and reason in (WITHDRAWN, DROPPED):
-        return "cancelled" if reason == WITHDRAWN else "dropped"
+    if state == "cancelled":
+        return {WITHDRAWN: "cancelled", DROPPED: "dropped"}.get(reason or "", ENDED[state])
     return ENDED[state]
 
 

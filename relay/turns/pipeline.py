@@ -16,6 +16,7 @@ import os
 import random
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from pipelines.base import EASY_JAPANESE, EngineError, Engines, EngineUnavailable, Translation
@@ -277,7 +278,7 @@ class TurnPipeline:
 
     def _phrase_for(self, resident_lang: str, text: str) -> bool:
         book = getattr(self.engines.translator, "phrasebook", None)
-        return resident_lang not in ("ja", "auto") and book is not None and book.lookup(text, resident_lang) is not None
+        return resident_lang not in ("ja", "auto") and book is not None and _in_phrasebook(book, text, resident_lang)
 
     async def translate_quietly(self, text: str, source: str, target: str) -> Translation:
         """A translation for nobody yet (started at a pause); raises ``EngineError`` and reports nothing."""
@@ -333,3 +334,11 @@ class TurnPipeline:
 
     def _stored(self, text: str) -> str:
         return mask_personal_numbers(text) if self.mask_numbers else text
+
+
+@lru_cache(maxsize=128)
+def _in_phrasebook(book: Any, text: str, lang: str) -> bool:
+    """One lookup per sentence: ``target_of`` asks at the pause, at the final and for each listener, and a
+    sentence that is no phrase is looked up by similarity against every phrase (keyed by the book too,
+    so a translator swapped for another never answers from the old one)."""
+    return book.lookup(text, lang) is not None

@@ -24,6 +24,16 @@ def _start_vietnamese(relay: Any, context: Any) -> Any:
     return page
 
 
+def _visit_with_phone(make_live_relay: MakeLiveRelay, new_context: Any) -> tuple[Any, Any]:
+    """A Vietnamese visit started on the tablet (in its default mode) and the resident's phone joined."""
+    counter = _start_vietnamese(make_live_relay(fake_engines(translator=phrasebook_only())), new_context())
+    counter.get_by_role("button", name="受付開始").click()
+    counter.get_by_text("接続済み").wait_for()
+    phone = new_context(viewport=(390, 844)).new_page()
+    phone.goto(resident_url(counter))
+    return counter, phone
+
+
 def test_a_language_without_translation_starts_in_easy_japanese_and_calls_nobody(
         make_live_relay: MakeLiveRelay, new_context: Any) -> None:
     from relay.engines.easy_japanese import EasyJapaneseTranslator
@@ -85,12 +95,7 @@ def test_the_clerk_switches_the_mode_both_ways_during_a_visit(make_live_relay: M
 
 
 def test_the_phone_keeps_its_newest_line_in_view(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
-    relay = make_live_relay(fake_engines(translator=phrasebook_only()))
-    counter = _start_vietnamese(relay, new_context())
-    counter.get_by_role("button", name="受付開始").click()
-    counter.get_by_text("接続済み").wait_for()
-    phone = new_context(viewport=(390, 844)).new_page()
-    phone.goto(resident_url(counter))
+    counter, phone = _visit_with_phone(make_live_relay, new_context)
     for n in range(6):
         say(counter, f"{n + 1}番目の説明です。書類を出すときは、この紙に名前と住所を書いてください。", CLERK_INPUT)
         phone.get_by_role("log").get_by_text(f"{n + 1}番目").wait_for()
@@ -104,12 +109,7 @@ def test_the_phone_keeps_its_newest_line_in_view(make_live_relay: MakeLiveRelay,
 
 
 def test_the_phone_offers_no_cancel_for_the_clerk_s_call(make_live_relay: MakeLiveRelay, new_context: Any) -> None:
-    relay = make_live_relay(fake_engines(translator=phrasebook_only()))
-    counter = _start_vietnamese(relay, new_context())
-    counter.get_by_role("button", name="受付開始").click()
-    counter.get_by_text("接続済み").wait_for()
-    phone = new_context(viewport=(390, 844)).new_page()
-    phone.goto(resident_url(counter))
+    counter, phone = _visit_with_phone(make_live_relay, new_context)
     counter.get_by_role("button", name="通訳者を呼ぶ", exact=True).click()
     counter.get_by_role("status").filter(has_text="今はベトナム語の通訳者がいません").wait_for()
     expect(phone.get_by_role("status")).to_contain_text("Hiện không có phiên dịch viên cho ngôn ngữ của bạn.")
