@@ -92,6 +92,7 @@ def test_a_reload_of_the_tablet_keeps_the_number_a_resident_may_be_typing(live_r
     expect(number).to_have_text(read_out)
     expect(counter.locator("#join-expiry")).to_have_text(expiry)
     counter.get_by_text("QRコードが読めないとき").click()  # closed, reloaded, opened again: still the same
+    expect(number).to_be_hidden()  # closed (its toggle event saved that) before the reload, not racing it
     counter.reload()
     counter.get_by_text("接続済み").wait_for()
     expect(number).to_be_hidden()
